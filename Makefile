@@ -1,0 +1,54 @@
+# Two commands on a fresh machine:  make run  |  make test
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+ARTIFACTS ?= test-artifacts
+
+.PHONY: run test seed test-fast browser-deps bench bench-quick clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## make run: install, create and seed data/guangwu.db on first start, serve on :8501 (headless)
+run: $(VENV)/.runtime
+	$(PY) -m lib.seed --if-empty
+	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+
+seed: $(VENV)/.runtime
+	$(PY) -m lib.seed
+
+## Debian's Chromium and CJK fonts for the browser tests (installed when missing and we are root)
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-noto-cjk; \
+	  else echo "提示：缺少 /usr/bin/chromium 或中文字体，且非 root，浏览器测试将跳过"; fi; \
+	fi
+
+## make test: everything the tests need, then the whole suite
+test: $(VENV)/.dev browser-deps
+	mkdir -p $(ARTIFACTS)
+	$(PY) -m pytest
+
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -m "not browser"
+
+bench: $(VENV)/.dev browser-deps
+	$(PY) -m bench.run
+
+bench-quick: $(VENV)/.dev browser-deps
+	$(PY) -m bench.run --quick
+
+clean:
+	rm -rf $(VENV) $(ARTIFACTS) .pytest_cache

@@ -1,0 +1,73 @@
+"""Settings, declared once with defaults.
+
+Precedence (highest first): environment variable, `.streamlit/secrets.toml`, the default here.
+Read without importing streamlit so scripts and tests see the same values as the app.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the app. Env var name = field name upper-cased."""
+
+    database_url: str = f"sqlite:///{DATA_DIR / 'guangwu.db'}"
+    # Optional self-hosted XYZ tile URL, e.g. http://tiles.intranet/{z}/{x}/{y}.png. Empty = no basemap.
+    tile_url: str = ""
+    # Optional 天地图 key; only useful where the intranet reaches 天地图. Empty = unused.
+    tianditu_key: str = ""
+    # When true, even viewing the dashboards needs a sign-in.
+    require_login_to_view: bool = False
+    # Elder care: warn when free beds fall below this number.
+    care_free_beds_warning: int = 3
+    # Big screen: seconds per carousel view, and data refresh interval.
+    screen_rotate_seconds: int = 30
+    screen_refresh_seconds: int = 300
+    # Uploads (photos, ledgers, geometry).
+    max_upload_mb: int = 10
+
+
+def _coerce(raw: object, default: object) -> object:
+    if isinstance(default, bool):
+        return str(raw).strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return str(raw)
+
+
+def _secrets(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    # Accept both top-level keys and a [dashboard] table.
+    merged = {k: v for k, v in data.items() if not isinstance(v, dict)}
+    merged.update(data.get("dashboard", {}))
+    return {k.lower(): v for k, v in merged.items()}
+
+
+def load_settings(*, env: dict[str, str] | None = None, secrets_path: Path = SECRETS_FILE) -> Settings:
+    env = dict(os.environ if env is None else env)
+    secrets = _secrets(secrets_path)
+    values = {}
+    for f in fields(Settings):
+        default = f.default
+        if f.name.upper() in env and env[f.name.upper()] != "":
+            values[f.name] = _coerce(env[f.name.upper()], default)
+        elif f.name in secrets:
+            values[f.name] = _coerce(secrets[f.name], default)
+    return Settings(**values)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    return load_settings()

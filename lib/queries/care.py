@@ -1,0 +1,82 @@
+"""Elder care: facilities and daily occupancy (residents never shown above capacity)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from lib.models import CareFacility, CareOccupancy, Community, Source
+from lib.queries.common import as_of_date, fix_bools, frame, latest_rows, source_columns
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    facility: str
+    beds: int | None
+    occupied: int | None
+    day: dt.date | None
+    source_kind: str | None
+    source_title: str | None
+    is_demo: bool
+
+    @property
+    def free(self) -> int | None:
+        return None if self.beds is None or self.occupied is None else self.beds - self.occupied
+
+    @property
+    def rate(self) -> float | None:
+        return None if not self.beds or self.occupied is None else self.occupied / self.beds
+
+
+def facilities(*, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    stmt = (select(CareFacility.key, CareFacility.name, CareFacility.kind, CareFacility.beds,
+                   CareFacility.floor_area_m2, Community.name.label("community"), *source_columns())
+            .outerjoin(Community, Community.id == CareFacility.community_id)
+            .join(Source, Source.id == CareFacility.source_id)
+            .order_by(CareFacility.id))
+    if community:
+        stmt = stmt.where(Community.name == community)
+    return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def occupancy_series(*, facility: str, start: dt.date | None = None, as_of: dt.date | None = None,
+                     engine: Engine | None = None) -> pd.DataFrame:
+    """Daily residents (latest record per day) with beds, free beds and rate; capped at capacity."""
+    ids = latest_rows(CareOccupancy, [CareOccupancy.facility_id, CareOccupancy.day], as_of, date_col="day")
+    stmt = (select(CareOccupancy.day, CareOccupancy.occupied, CareFacility.beds, *source_columns(),
+                   CareOccupancy.recorded_by)
+            .join(CareFacility, CareFacility.id == CareOccupancy.facility_id)
+            .join(Source, Source.id == CareOccupancy.source_id)
+            .where(CareFacility.key == facility, CareOccupancy.id.in_(ids))
+            .order_by(CareOccupancy.day))
+    if start:
+        stmt = stmt.where(CareOccupancy.day >= start)
+    df = fix_bools(frame(stmt, engine), "is_demo")
+    if not df.empty:
+        df["occupied"] = df[["occupied", "beds"]].min(axis=1).astype(int)
+        df["free"] = df["beds"] - df["occupied"]
+        df["rate"] = df["occupied"] / df["beds"]
+    return df
+
+
+def current_occupancy(*, facility: str, as_of: dt.date | None = None, engine: Engine | None = None) -> Occupancy:
+    when = as_of_date(as_of)
+    last_day = (select(func.max(CareOccupancy.day)).join(CareFacility, CareFacility.id == CareOccupancy.facility_id)
+                .where(CareFacility.key == facility, CareOccupancy.day <= when)).scalar_subquery()
+    stmt = (select(CareFacility.name, CareFacility.beds, CareOccupancy.occupied, CareOccupancy.day, *source_columns())
+            .join(CareOccupancy, CareOccupancy.facility_id == CareFacility.id)
+            .join(Source, Source.id == CareOccupancy.source_id)
+            .where(CareFacility.key == facility, CareOccupancy.day == last_day)
+            .order_by(CareOccupancy.recorded_at.desc(), CareOccupancy.id.desc()).limit(1))
+    df = frame(stmt, engine)
+    if df.empty:
+        fac = frame(select(CareFacility.name, CareFacility.beds).where(CareFacility.key == facility), engine)
+        name = fac["name"].iloc[0] if not fac.empty else facility
+        beds = int(fac["beds"].iloc[0]) if not fac.empty and pd.notna(fac["beds"].iloc[0]) else None
+        return Occupancy(name, beds, None, None, None, None, False)
+    r = df.iloc[0]
+    beds = int(r["beds"]) if pd.notna(r["beds"]) else None
+    occupied = int(r["occupied"]) if beds is None else min(int(r["occupied"]), beds)
+    return Occupancy(r["name"], beds, occupied, r["day"], r["source_kind"], r["source_title"], bool(r["is_demo"]))

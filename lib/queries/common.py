@@ -1,0 +1,69 @@
+"""Shared pieces of the query layer: as-of selection, source columns, engine plumbing."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from lib.db import get_engine
+from lib.errors import NotFound
+from lib.models import Community, Source, SourceKind
+
+FAR_FUTURE = dt.date(9999, 12, 31)
+
+
+def as_of_date(as_of: dt.date | None) -> dt.date:
+    return as_of or FAR_FUTURE
+
+
+def latest_rows(model, keys: Sequence[InstrumentedAttribute], as_of: dt.date | None,
+                *, date_col: str = "valid_from") -> Select:
+    """Rows that hold on `as_of`: per key, the greatest date <= as_of, then the newest record.
+
+    Returns a Select of the model's id column (`rid`) to join on; works on SQLite and PostgreSQL.
+    """
+    date = getattr(model, date_col)
+    order = [date.desc()]
+    if hasattr(model, "recorded_at"):
+        order.append(model.recorded_at.desc())
+    order.append(model.id.desc())
+    rank = func.row_number().over(partition_by=list(keys), order_by=order).label("rnk")
+    inner = select(model.id.label("rid"), rank).where(date <= as_of_date(as_of)).subquery()
+    return select(inner.c.rid).where(inner.c.rnk == 1)
+
+
+def frame(stmt: Select, engine: Engine | None = None) -> pd.DataFrame:
+    engine = engine or get_engine()
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def source_columns() -> list:
+    """Columns every fact-bearing result carries."""
+    return [
+        Source.kind.label("source_kind"),
+        Source.title.label("source_title"),
+        (Source.kind == SourceKind.DEMO.value).label("is_demo"),
+    ]
+
+
+def community_id(name: str | None, engine: Engine | None = None) -> int | None:
+    if name is None:
+        return None
+    engine = engine or get_engine()
+    with engine.connect() as conn:
+        cid = conn.scalar(select(Community.id).where(Community.name == name))
+    if cid is None:
+        raise NotFound(f"未找到社区「{name}」。")
+    return cid
+
+
+def fix_bools(df: pd.DataFrame, *cols: str) -> pd.DataFrame:
+    for c in cols:
+        if c in df:
+            df[c] = df[c].astype(bool)
+    return df

@@ -1,0 +1,182 @@
+"""文化路北延 relocation: headline figures, burn-up series, households, milestones."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, case, func, select
+
+from lib.models import (
+    HOUSEHOLD_LADDER,
+    Community,
+    Household,
+    HouseholdEvent,
+    ProjectMilestone,
+    RelocationProject,
+    Source,
+)
+from lib.queries.common import FAR_FUTURE, as_of_date, fix_bools, frame, latest_rows, source_columns
+from lib.queries.facts import facts
+
+PROJECT_KEY = "wenhua_north"
+PROJECT_SUBJECT = "文化路北延"
+_RANK = {s: i for i, s in enumerate(HOUSEHOLD_LADDER)}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number with its provenance, ready for a KPI card."""
+
+    value: float | None
+    display: str
+    source_kind: str
+    source_title: str
+    is_demo: bool
+    quote: str | None = None
+    valid_from: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class RelocationHeadline:
+    total: Figure
+    signed: Figure
+    demolished_m2: Figure
+    pending: int | None
+    official: pd.DataFrame  # every article figure on the project (label, display, quote …)
+
+
+def _project_id(engine: Engine | None) -> int | None:
+    return _scalar(select(RelocationProject.id).where(RelocationProject.key == PROJECT_KEY), engine)
+
+
+def _scalar(stmt, engine):
+    df = frame(stmt, engine)
+    return None if df.empty else df.iloc[0, 0]
+
+
+def household_status(*, community: str | None = None, as_of: dt.date | None = None,
+                     engine: Engine | None = None) -> pd.DataFrame:
+    """Each household's status on `as_of` (anonymised code, area, date of the step, source)."""
+    ids = latest_rows(HouseholdEvent, [HouseholdEvent.household_id], as_of)
+    stmt = (
+        select(Household.code, Community.name.label("community"), Household.floor_area_m2,
+               HouseholdEvent.status, HouseholdEvent.valid_from.label("since"), HouseholdEvent.demolished_area_m2,
+               *source_columns(), HouseholdEvent.recorded_by)
+        .join(HouseholdEvent, HouseholdEvent.household_id == Household.id)
+        .join(Source, Source.id == HouseholdEvent.source_id)
+        .outerjoin(Community, Community.id == Household.community_id)
+        .where(HouseholdEvent.id.in_(ids))
+        .order_by(Household.code)
+    )
+    if community:
+        stmt = stmt.where(Community.name == community)
+    return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
+                  engine: Engine | None = None) -> dict[str, int]:
+    """Households at each rung on `as_of`, aggregated in the database."""
+    ids = latest_rows(HouseholdEvent, [HouseholdEvent.household_id], as_of)
+    stmt = (select(HouseholdEvent.status, func.count().label("n"))
+            .where(HouseholdEvent.id.in_(ids)).group_by(HouseholdEvent.status))
+    if community:
+        stmt = (stmt.join(Household, Household.id == HouseholdEvent.household_id)
+                .join(Community, Community.id == Household.community_id).where(Community.name == community))
+    df = frame(stmt, engine)
+    counts = {s: 0 for s in HOUSEHOLD_LADDER}
+    counts.update({r.status: int(r.n) for r in df.itertuples()})
+    return counts
+
+
+def _figure_from_fact(row: pd.Series) -> Figure:
+    return Figure(float(row["value"]), row["display"], row["source_kind"], row["source_title"], bool(row["is_demo"]),
+                  row["quote"], row["valid_from"])
+
+
+def headline(*, community: str | None = None, as_of: dt.date | None = None,
+             engine: Engine | None = None) -> RelocationHeadline:
+    """Official figures where the article gives them on or before `as_of`; demo counts otherwise."""
+    official = facts(subject=PROJECT_SUBJECT, as_of=as_of, engine=engine)
+    by_key = {r["indicator"]: r for _, r in official.iterrows()}
+    counts = status_counts(community=community, as_of=as_of, engine=engine)
+    signed_demo = counts["已签约"] + counts["已交钥匙"] + counts["已拆除"]
+    total_demo = sum(counts.values())
+    area_demo = demolished_area(community=community, as_of=as_of, engine=engine)
+    demo_title = "示例数据（逐户状态）"
+    if community is None and "relocation_households" in by_key:
+        total = _figure_from_fact(by_key["relocation_households"])
+    else:
+        total = Figure(total_demo, f"{total_demo}户", "demo", demo_title, True)
+    if community is None and "relocation_signed" in by_key:
+        signed = _figure_from_fact(by_key["relocation_signed"])
+    else:
+        signed = Figure(signed_demo, f"{signed_demo}户", "demo", demo_title, True)
+    if community is None and "relocation_demolished_m2" in by_key:
+        area = _figure_from_fact(by_key["relocation_demolished_m2"])
+    else:
+        area = Figure(area_demo, f"{area_demo:,.0f}平方米", "demo", demo_title, True)
+    pending = int(total.value - signed.value) if total.value is not None and signed.value is not None else None
+    return RelocationHeadline(total, signed, area, pending, official)
+
+
+def demolished_area(*, community: str | None = None, as_of: dt.date | None = None,
+                    engine: Engine | None = None) -> float:
+    stmt = (select(func.coalesce(func.sum(HouseholdEvent.demolished_area_m2), 0.0))
+            .where(HouseholdEvent.status == "已拆除", HouseholdEvent.valid_from <= as_of_date(as_of)))
+    if community:
+        stmt = (stmt.join(Household, Household.id == HouseholdEvent.household_id)
+                .join(Community, Community.id == Household.community_id).where(Community.name == community))
+    return float(_scalar(stmt, engine) or 0.0)
+
+
+def burnup(*, community: str | None = None, as_of: dt.date | None = None,
+           engine: Engine | None = None) -> pd.DataFrame:
+    """Per day: households that reached ≥ signed / ≥ keys / demolished, and demolished m², cumulative."""
+    reached = {s: func.min(case((HouseholdEvent.status == s, HouseholdEvent.valid_from), else_=None))
+               for s in HOUSEHOLD_LADDER[1:]}
+    per_household = (select(HouseholdEvent.household_id,
+                            *[v.label(f"d{i}") for i, v in enumerate(reached.values(), start=1)],
+                            func.sum(HouseholdEvent.demolished_area_m2).label("area"),
+                            func.max(case((Source.kind == "demo", 1), else_=0)).label("demo"))
+                     .join(Source, Source.id == HouseholdEvent.source_id)
+                     .where(HouseholdEvent.valid_from <= as_of_date(as_of))
+                     .group_by(HouseholdEvent.household_id))
+    if community:
+        per_household = (per_household.join(Household, Household.id == HouseholdEvent.household_id)
+                         .join(Community, Community.id == Household.community_id).where(Community.name == community))
+    df = frame(per_household, engine)
+    if df.empty:
+        return pd.DataFrame(columns=["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"])
+    # A household that reached a higher rung has passed the lower ones.
+    df["signed"] = df[["d1", "d2", "d3"]].min(axis=1)
+    df["keys"] = df[["d2", "d3"]].min(axis=1)
+    known = sorted({d for c in ("signed", "keys", "d3") for d in df[c].dropna()})
+    if not known:
+        return pd.DataFrame(columns=["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"])
+    end = known[-1] if as_of is None else max(known[-1], min(as_of, known[-1] + dt.timedelta(days=30)))
+    days = [known[0] + dt.timedelta(days=i) for i in range((end - known[0]).days + 1)]
+    rows = []
+    for day in days:
+        demolished = df["d3"].notna() & (df["d3"] <= day)
+        rows.append({"date": day, "已签约": int((df["signed"] <= day).sum()), "已交钥匙": int((df["keys"] <= day).sum()),
+                     "已拆除": int(demolished.sum()), "拆除面积": float(df.loc[demolished, "area"].fillna(0).sum())})
+    out = pd.DataFrame(rows)
+    out["总户数"] = len(df)
+    out["is_demo"] = bool(df["demo"].max())
+    return out
+
+
+def milestones(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    stmt = (select(ProjectMilestone.happened_on, ProjectMilestone.date_precision, ProjectMilestone.title,
+                   ProjectMilestone.detail, ProjectMilestone.quote, *source_columns())
+            .join(Source, Source.id == ProjectMilestone.source_id)
+            .where(ProjectMilestone.happened_on <= (as_of or FAR_FUTURE))
+            .order_by(ProjectMilestone.happened_on, ProjectMilestone.id))
+    return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def next_status(current: str) -> str | None:
+    """The only status a household may step to from `current` (the ladder is climbed in order)."""
+    i = _RANK[current]
+    return HOUSEHOLD_LADDER[i + 1] if i + 1 < len(HOUSEHOLD_LADDER) else None

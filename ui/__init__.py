@@ -1,0 +1,1 @@
+"""Streamlit-side helpers. `ui.bridge` is the only module that connects lib to Streamlit."""

@@ -1,0 +1,92 @@
+"""The one thin bridge between `lib` and Streamlit: cached queries and shared selection state.
+
+Pages import query functions from here (cached per argument set) and read the shared state
+(community, as-of date, big-screen mode) through the helpers below. Widget keys live in `KEYS`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from lib.config import settings
+from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
+
+F = TypeVar("F", bound=Callable[..., Any])
+TTL_SECONDS = 60
+
+# Stable, namespaced widget keys. `community` and `as_of` double as URL query parameter names.
+KEYS = {
+    "community": "community",
+    "as_of": "as_of",
+    "metric": "map.metric",
+    "layers": "map.layers",
+    "map": "map.deck",
+    "compare": "kpi.compare_date",
+}
+
+
+def cached(fn: F) -> F:
+    """Cache a lib query per argument set; writes call `clear_caches()`."""
+    return st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(fn)  # type: ignore[return-value]
+
+
+def clear_caches() -> None:
+    st.cache_data.clear()
+
+
+# ---- cached queries (pages call only these) ----
+facts_q = cached(facts.facts)
+notes_q = cached(facts.notes)
+list_communities = cached(communities.list_communities)
+subdistrict_overview = cached(communities.subdistrict_overview)
+community_profile = cached(communities.community_profile)
+data_as_of = cached(communities.data_as_of)
+star_matrix = cached(stars.star_matrix)
+star_counts = cached(stars.star_counts)
+star_progress = cached(stars.star_progress)
+party_network = cached(stars.party_network)
+red_property_projects = cached(stars.red_property_projects)
+model_status = cached(model_communities.model_status)
+model_history = cached(model_communities.model_history)
+relocation_headline = cached(relocation.headline)
+relocation_burnup = cached(relocation.burnup)
+household_status = cached(relocation.household_status)
+relocation_milestones = cached(relocation.milestones)
+care_facilities = cached(care.facilities)
+occupancy_series = cached(care.occupancy_series)
+current_occupancy = cached(care.current_occupancy)
+site_checks = cached(checks.site_checks)
+map_layers = cached(map_data.map_layers)
+community_metric = cached(map_data.community_metric)
+METRICS = map_data.METRICS
+
+
+# ---- shared state ----
+def community_options() -> list[str]:
+    return list_communities()["name"].tolist()
+
+
+def selected_community() -> str | None:
+    value = st.session_state.get(KEYS["community"])
+    return value if value in community_options() else None
+
+
+def set_community(name: str | None) -> None:
+    """Change the shared selection (call from callbacks, before the sidebar widget is drawn)."""
+    st.session_state[KEYS["community"]] = name if name in community_options() else None
+
+
+def as_of() -> dt.date | None:
+    value = st.session_state.get(KEYS["as_of"])
+    return value if isinstance(value, dt.date) else None
+
+
+def screen_mode() -> bool:
+    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"}
+
+
+def app_settings():
+    return settings()
