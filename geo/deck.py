@@ -1,0 +1,212 @@
+"""The pydeck map of the subdistrict (pure: no streamlit, no network requests).
+
+`build_deck` returns a `pdk.Deck` with `map_provider=None` and no map style, so
+nothing is fetched from outside; an optional self-hosted XYZ tile URL is drawn as a fixed grid of
+BitmapLayers (a TileLayer needs a JavaScript `renderSubLayers` callback, which the
+pydeck JSON bridge cannot express — see visgl/deck.gl#4637).
+"""
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import pydeck as pdk
+import shapely
+
+from geo import deck_data as dd
+from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
+                            class_breaks, color_for, hex_to_rgba, legend_items)
+from geo.layers import buffer_metric
+
+__all__ = ["build_deck", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
+
+LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
+             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels")
+TOOLTIP = {
+    "html": "<b>{name}</b><br/>{tip}",
+    "style": {"backgroundColor": "#111827", "color": "#f3f4f6", "fontSize": "12px",
+              "fontFamily": FONT_FAMILY, "padding": "6px 8px"},
+}
+SCHEMATIC_TIP = "示意位置，非测绘成果"
+ZOOM = 13.4
+_S = pdk.types.String  # literal string (pydeck otherwise turns strings into accessors)
+
+
+def _fmt(value, value_format: str) -> str:
+    try:
+        return value_format.format(float(value)) if value is not None and math.isfinite(float(value)) else NO_DATA_LABEL
+    except (TypeError, ValueError):
+        return NO_DATA_LABEL
+
+
+def _community_rows(items, values, metric_label, scale, value_format):
+    geoms = dd.simplify_coverage([g for _, g, _ in items])
+    breaks = class_breaks(list(values.values()), len(scale)) if values else []
+    rows = []
+    for (name, _, props), geom in zip(items, geoms):
+        value = values.get(name) if values else None
+        metric = f"{metric_label}：{_fmt(value, value_format)}" if values else ""
+        tip = " · ".join(t for t in (props.get("side"), metric, _status(props)) if t)
+        fill = hex_to_rgba(color_for(value, breaks, scale), 200)
+        for rings in dd.polygon_parts(geom):
+            rows.append({"name": name, "tip": tip, "polygon": rings, "fill": fill})
+    return rows
+
+
+def _line_rows(items, tip_of):
+    return [{"name": name, "tip": tip_of(props), "path": path}
+            for name, geom, props in items for path in dd.line_parts(geom.simplify(dd.SIMPLIFY_DEG))]
+
+
+def _polygon_rows(items, tip_of):
+    return [{"name": name, "tip": tip_of(props), "polygon": rings}
+            for name, geom, props in items for rings in dd.polygon_parts(geom.simplify(dd.SIMPLIFY_DEG))]
+
+
+def _status(props: dict) -> str:
+    """「示意位置」 for schematic features; imported survey data shows its source instead."""
+    if props.get("schematic") is True:
+        return SCHEMATIC_TIP
+    source = str(props.get("source") or "").strip()
+    return f"来源：{source[:40]}" if source else ""
+
+
+def _tip(prefix: str):
+    def tip(p: dict) -> str:
+        direction = f"（{p['direction']}向）" if p.get("direction") else ""
+        status = _status(p)
+        return prefix + direction + (f" · {status}" if status else "")
+    return tip
+
+
+def _path_layer(layer_id, rows, color, width, pickable=True):
+    return pdk.Layer("PathLayer", data=rows, id=layer_id, get_path="path", get_color=color, get_width=width,
+                     width_units=_S("pixels"), width_min_pixels=1, cap_rounded=True, joint_rounded=True,
+                     pickable=pickable, auto_highlight=pickable)
+
+
+def _polygon_layer(layer_id, rows, fill, line, line_width, pickable=True, filled=True):
+    return pdk.Layer("PolygonLayer", data=rows, id=layer_id, get_polygon="polygon", get_fill_color=fill,
+                     get_line_color=line, get_line_width=line_width, line_width_units=_S("pixels"),
+                     filled=filled, stroked=True, pickable=pickable, auto_highlight=pickable)
+
+
+def _tile_layers(tile_url: str, bounds, zoom: int) -> list[pdk.Layer]:
+    """Self-hosted XYZ tiles as fixed BitmapLayers covering `bounds` at one zoom level."""
+    def tile_xy(lon, lat):
+        n = 2 ** zoom
+        y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
+        return int((lon + 180) / 360 * n), int(y)
+
+    def tile_lonlat(x, y):
+        n = 2 ** zoom
+        return x / n * 360 - 180, math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+
+    minx, miny, maxx, maxy = bounds
+    x0, y0 = tile_xy(minx, maxy)
+    x1, y1 = tile_xy(maxx, miny)
+    layers = []
+    for x in range(x0, x1 + 1):
+        for y in range(y0, y1 + 1):
+            west, north = tile_lonlat(x, y)
+            east, south = tile_lonlat(x + 1, y + 1)
+            url = tile_url.replace("{z}", str(zoom)).replace("{x}", str(x)).replace("{y}", str(y))
+            layers.append(pdk.Layer("BitmapLayer", data=None, id=f"tiles-{zoom}-{x}-{y}", image=_S(url),
+                                    bounds=[round(v, 7) for v in (west, south, east, north)], pickable=False))
+    return layers
+
+
+def label_characters(labels: Sequence[str]) -> str:
+    """Sorted unique characters of all labels: the TextLayer's exact character_set."""
+    return "".join(sorted(set("".join(labels))))
+
+
+def build_deck(*, layers: dict, community_values: dict | None = None, metric_label: str = "指标",
+               color_scale: Sequence[str] = DEFAULT_SCALE, selected: str | None = None,
+               visible: set[str] | frozenset[str] | None = None, tile_url: str | None = None,
+               extra_points: list[dict] | None = None, circles: list[dict] | None = None,
+               value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15) -> pdk.Deck:
+    """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
+
+    extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
+    circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas.
+    """
+    items = {key: dd.normalise(val) for key, val in (layers or {}).items()}
+    show = set(visible) if visible is not None else {"context", "communities", "outline", "reservoirs",
+                                                     "rivers", "roads", "railway", "projects", "pois", "labels"}
+    outline_geoms = [g for _, g, _ in items.get("outline", [])] or [g for _, g, _ in items.get("communities", [])]
+    bounds = shapely.unary_union(outline_geoms).bounds if outline_geoms else (112.494, 32.988, 112.534, 33.018)
+    out: list[pdk.Layer] = []
+    if tile_url:
+        out += _tile_layers(tile_url, (bounds[0] - 0.02, bounds[1] - 0.02, bounds[2] + 0.02, bounds[3] + 0.02),
+                            tile_zoom)
+    if "context" in show and items.get("context"):
+        out.append(_polygon_layer("context", _polygon_rows(items["context"], lambda p: "行政区划参照（真实边界，已简化）"),
+                                  COLORS["context_fill"], COLORS["context_line"], 1, pickable=False,
+                                  filled=False))
+    comm_rows = _community_rows(items.get("communities", []), community_values, metric_label, color_scale,
+                                value_format)
+    if "communities" in show and comm_rows:
+        out.append(_polygon_layer("communities", comm_rows, "fill", COLORS["community_line"], 1))
+    if "outline" in show and items.get("outline"):
+        rows = [{"name": n, "tip": "街道范围（东界为真实区界，其余示意）", "path": r[0] + r[0][:1]}
+                for n, g, _ in items["outline"] for r in dd.polygon_parts(g)]
+        out.append(_path_layer("outline", rows, COLORS["outline"], 2.5, pickable=False))
+    if "reservoirs" in show and items.get("reservoirs"):
+        out.append(_polygon_layer("reservoirs", _polygon_rows(items["reservoirs"], _tip("水库")),
+                                  COLORS["reservoir_fill"], COLORS["reservoir_line"], 1))
+    if "rivers" in show and items.get("rivers"):
+        out.append(_path_layer("rivers", _line_rows(items["rivers"], _tip("河流")), COLORS["river"], 3))
+    if "roads" in show and items.get("roads"):
+        out.append(_path_layer("roads", _line_rows(items["roads"], _tip("主干道路")), COLORS["road"], 3))
+    if "railway" in show and items.get("railway"):
+        rows = _line_rows(items["railway"], _tip("铁路"))
+        dashes = [{"name": r["name"], "tip": r["tip"], "path": d} for r in rows for d in dd.dash_segments(r["path"])]
+        out.append(_path_layer("railway", rows, COLORS["railway_base"], 6))
+        out.append(_path_layer("railway-dash", dashes, COLORS["railway_dash"], 2.5, pickable=False))
+    if "projects" in show and items.get("projects"):
+        out.append(_path_layer("projects", _line_rows(items["projects"], _tip("重点项目")), COLORS["project"], 4))
+    if circles:
+        rows = [{"name": c.get("name", "服务圈"), "tip": f"半径 {c['radius_m']:.0f} 米（直线距离）",
+                 "polygon": dd.polygon_parts(buffer_metric((c["lon"], c["lat"]), c["radius_m"]))[0]} for c in circles]
+        out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 2, pickable=False))
+    if "pois" in show and items.get("pois"):
+        rows = [{"name": n, "tip": _tip(p.get("category") or "设施")(p), "position": dd.point_xy(g),
+                 "color": POI_COLORS.get(p.get("category"), POI_DEFAULT)}
+                for n, g, p in items["pois"] if dd.point_xy(g)]
+        out.append(pdk.Layer("ScatterplotLayer", data=rows, id="pois", get_position="position", get_fill_color="color",
+                             get_line_color=COLORS["label_halo"], get_radius=5, radius_units=_S("pixels"),
+                             stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True))
+    if extra_points:
+        rows = [{"name": p.get("name", "核查点"), "tip": p.get("tip", ""),
+                 "position": [dd.round_deg(p["lon"]), dd.round_deg(p["lat"])]}
+                for p in extra_points]
+        out.append(pdk.Layer("ScatterplotLayer", data=rows, id="checks", get_position="position",
+                             get_fill_color=[0, 0, 0, 0], get_line_color=COLORS["check"], get_radius=9,
+                             radius_units=_S("pixels"), stroked=True, filled=False, line_width_min_pixels=3,
+                             pickable=True))
+    sel = [r for r in comm_rows if r["name"] == selected] if selected else []
+    if sel:
+        rows = [{"name": r["name"], "tip": r["tip"], "path": r["polygon"][0] + r["polygon"][0][:1]} for r in sel]
+        out.append(_path_layer("selected", rows, COLORS["selected"], 5, pickable=False))
+    if "labels" in show and comm_rows:
+        labels = [{"name": n, "position": dd.point_xy(g)} for n, g, _ in items.get("communities", [])]
+        out.append(pdk.Layer("TextLayer", data=labels, id="labels", get_position="position", get_text="name",
+                             get_size=13, size_units=_S("pixels"), get_color=COLORS["label"],
+                             character_set=_S(label_characters([r["name"] for r in labels])),
+                             font_family=_S(FONT_FAMILY), background=True,
+                             get_background_color=COLORS["label_halo"], background_padding=[4, 2],
+                             get_text_anchor=_S("middle"),
+                             get_alignment_baseline=_S("center"), billboard=True, pickable=False))
+    view = pdk.ViewState(longitude=round((bounds[0] + bounds[2]) / 2, 5),
+                         latitude=round((bounds[1] + bounds[3]) / 2, 5), zoom=ZOOM, pitch=0, bearing=0,
+                         min_zoom=11, max_zoom=18)
+    # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
+    # sentinel as "no basemap". An explicit map_style=None would make Streamlit fetch a Carto style
+    # from basemaps.cartocdn.com (checked against streamlit 1.67's DeckGlJsonChart), so it is not passed.
+    return pdk.Deck(layers=out, initial_view_state=view, map_provider=None, tooltip=TOOLTIP, height=height)
+
+
+def spec_size_bytes(deck: pdk.Deck) -> int:
+    """Size of the JSON spec sent to the browser."""
+    return len(deck.to_json().encode("utf-8"))

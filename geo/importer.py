@@ -1,0 +1,212 @@
+"""Reading an uploaded geometry file into a checked EPSG:4326 GeoDataFrame (pure; no DB).
+
+Accepted: GeoJSON, a zipped Shapefile (.zip with .shp/.shx/.dbf[/.prj/.cpg]) and
+GeoPackage. Every rejection is a GeometryError with a Chinese message naming the file
+and, where it applies, the feature (1-based index and name).
+"""
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+from geo import schematic_plan as plan
+from geo.crs import to_wgs84
+from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
+from lib.errors import GeometryError
+
+GEOMETRY_KIND = {
+    "outline": "polygon", "communities": "polygon", "reservoirs": "polygon", "context": "polygon",
+    "roads": "line", "railway": "line", "rivers": "line", "projects": "line",
+    "pois": "point",
+}
+_ALLOWED = {
+    "polygon": ({"Polygon", "MultiPolygon"}, "面（Polygon）"),
+    "line": ({"LineString", "MultiLineString"}, "线（LineString）"),
+    "point": ({"Point"}, "点（Point）"),
+}
+NAME_COLUMNS = ("name", "名称", "NAME", "Name")
+MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
+_SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+_MAX_LISTED = 5
+
+
+def _fail(message: str, details: list[str] | None = None):
+    raise GeometryError(message, details=details)
+
+
+def _listing(items: list[str]) -> str:
+    shown = "；".join(items[:_MAX_LISTED])
+    return shown + (f" 等共{len(items)}处" if len(items) > _MAX_LISTED else "")
+
+
+def _detect(data: bytes, filename: str) -> str:
+    suffix = PurePosixPath(filename.lower()).suffix
+    if data[:4] == b"PK\x03\x04":
+        return "zip"
+    if data[:16] == b"SQLite format 3\x00":
+        return "gpkg"
+    if suffix in (".geojson", ".json") or data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return "geojson"
+    _fail(f"文件「{filename}」类型不受支持：请上传 GeoJSON、压缩的 Shapefile（.zip）或 GeoPackage（.gpkg）")
+
+
+def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) -> tuple[Path, bool]:
+    """Write the shapefile parts to tmp/upload.*; returns (path, has_cpg)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        _fail(f"无法读取文件「{filename}」：压缩包已损坏")
+    with archive:
+        members = [m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename]
+        if sum(m.file_size for m in members) > 5 * max_bytes:
+            _fail(f"文件「{filename}」解压后过大（超过 {5 * max_bytes // 1_000_000} MB）")
+        shps = [m for m in members if m.filename.lower().endswith(".shp")]
+        if len(shps) != 1:
+            names = "、".join(PurePosixPath(m.filename).name for m in shps)
+            _fail(f"文件「{filename}」中应恰有一个 .shp 文件" + (f"（发现：{names}）" if names else "（未发现）"))
+        stem = PurePosixPath(shps[0].filename.lower()).with_suffix("")
+        parts = {}
+        for m in members:
+            p = PurePosixPath(m.filename.lower())
+            if p.with_suffix("") == stem and p.suffix in _SHP_PARTS:
+                parts[p.suffix] = m
+        missing = [s for s in (".shx", ".dbf") if s not in parts]
+        if missing:
+            _fail(f"文件「{filename}」缺少 Shapefile 组成文件：{'、'.join(missing)}")
+        for suffix, member in parts.items():  # fixed names: no path from the archive is used
+            (tmp / f"upload{suffix}").write_bytes(archive.read(member))
+    return tmp / "upload.shp", ".cpg" in parts
+
+
+def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_bytes: int) -> gpd.GeoDataFrame:
+    has_cpg = True
+    if kind == "zip":
+        path, has_cpg = _extract_shapefile(data, filename, tmp, max_bytes)
+    else:
+        path = tmp / ("upload.gpkg" if kind == "gpkg" else "upload.geojson")
+        path.write_bytes(data)
+    try:
+        source_layer = _pick_layer(path, filename, layer) if kind == "gpkg" else None
+        if not has_cpg:  # Chinese shapefiles often come without .cpg: try UTF-8, then GBK
+            try:
+                return gpd.read_file(path, engine="pyogrio", encoding="utf-8")
+            except UnicodeDecodeError:
+                return gpd.read_file(path, engine="pyogrio", encoding="gbk")
+        return gpd.read_file(path, engine="pyogrio", layer=source_layer)
+    except GeometryError:
+        raise
+    except Exception as exc:  # pyogrio/GDAL raise many types for corrupt input
+        _fail(f"无法读取文件「{filename}」：格式不受支持或文件已损坏", [str(exc)[:300]])
+
+
+def _pick_layer(path: Path, filename: str, layer: str) -> str:
+    names = [str(row[0]) for row in pyogrio.list_layers(path)]
+    if not names:
+        _fail(f"文件「{filename}」中没有图层")
+    if len(names) == 1:
+        return names[0]
+    if layer in names:
+        return layer
+    _fail(f"文件「{filename}」包含多个图层（{'、'.join(names)}），请只保留一个或将目标图层命名为「{layer}」")
+
+
+def _feature_label(i: int, name) -> str:
+    return f"第{i}个要素" + (f"「{name}」" if isinstance(name, str) and name else "")
+
+
+def _name_column(gdf: gpd.GeoDataFrame, filename: str) -> str:
+    for col in NAME_COLUMNS:
+        if col in gdf.columns:
+            return col
+    _fail(f"文件「{filename}」缺少名称字段：需要 name 或 名称 列")
+
+
+def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: str) -> gpd.GeoSeries:
+    allowed, label = _ALLOWED[GEOMETRY_KIND[layer]]
+    geoms, empty, invalid, wrong = [], [], [], []
+    for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
+        if geom is None or geom.is_empty:
+            empty.append(_feature_label(i, name))
+            geoms.append(geom)
+            continue
+        geom = shapely.force_2d(geom)
+        if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
+            geom = geom.geoms[0]
+        if geom.geom_type not in allowed:
+            wrong.append(f"{_feature_label(i, name)}为 {geom.geom_type}")
+        elif not geom.is_valid:
+            invalid.append(f"{_feature_label(i, name)}：{shapely.is_valid_reason(geom)}")
+        geoms.append(geom)
+    layer_label = LAYER_LABELS.get(layer, layer)
+    if empty:
+        _fail(f"文件「{filename}」中有要素几何为空：{_listing(empty)}", empty)
+    if wrong:
+        _fail(f"文件「{filename}」的几何类型不符：图层「{layer_label}」需要{label}，{_listing(wrong)}", wrong)
+    if invalid:
+        _fail(f"文件「{filename}」中有无效几何（如自相交）：{_listing(invalid)}", invalid)
+    return gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
+
+
+def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
+    names, missing = [], []
+    for i, value in enumerate(raw, start=1):
+        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+        if not text:
+            missing.append(_feature_label(i, None))
+        names.append(text)
+    if missing:
+        _fail(f"文件「{filename}」中有要素缺少名称：{_listing(missing)}", missing)
+    if layer != "communities":
+        return names
+    normalised = [n[:-2] if n.endswith("社区") and len(n) > 2 else n for n in names]
+    unknown = [f"{_feature_label(i, n)}" for i, n in enumerate(normalised, start=1) if n not in plan.COMMUNITIES]
+    if unknown:
+        _fail(f"文件「{filename}」含未知社区名称：{_listing(unknown)}（应为光武街道11个社区之一，如「中兴」或「中兴社区」）", unknown)
+    dupes = sorted({n for n in normalised if normalised.count(n) > 1})
+    if dupes:
+        _fail(f"文件「{filename}」中社区名称重复：{'、'.join(dupes)}")
+    return normalised
+
+
+def _check_distance(gdf: gpd.GeoDataFrame, names: list[str], filename: str) -> None:
+    outline = geom_to_metric(shapely.unary_union(list(load_layer("outline").geometry)))
+    far = []
+    for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
+        dist = outline.distance(geom_to_metric(geom).centroid)
+        if dist > MAX_DISTANCE_M:
+            far.append(f"{_feature_label(i, name)}距街道 {dist / 1000:.1f} 公里")
+    if far:
+        _fail(f"文件「{filename}」中有要素远离光武街道（超过 {MAX_DISTANCE_M / 1000:.0f} 公里），"
+              f"请检查坐标系或带号：{_listing(far)}", far)
+
+
+def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=None, correction=None,
+                       max_bytes: int = 20_000_000) -> gpd.GeoDataFrame:
+    """Parse and check an uploaded file for `layer`; returns name/properties/geometry in EPSG:4326."""
+    if layer not in GEOMETRY_KIND:
+        _fail(f"未知图层「{layer}」，无法导入")
+    if not data:
+        _fail(f"文件「{filename}」为空")
+    if len(data) > max_bytes:
+        _fail(f"文件「{filename}」过大：{len(data) / 1e6:.1f} MB，上限 {max_bytes / 1e6:.0f} MB")
+    kind = _detect(data, filename)
+    with tempfile.TemporaryDirectory(prefix="geo_import_") as tmp:
+        gdf = _read(data, filename, kind, Path(tmp), layer, max_bytes)
+    if len(gdf) == 0:
+        _fail(f"文件「{filename}」中没有要素")
+    name_col = _name_column(gdf, filename)
+    names = _clean_names(list(gdf[name_col]), filename, layer)
+    gdf = gdf.set_geometry(_check_geometries(gdf, names, filename, layer))
+    if gdf.crs is None and source_crs is None:
+        _fail(f"文件「{filename}」未声明坐标系（缺少 .prj 或 CRS 信息），请在导入时指定坐标系，例如 EPSG:4490 或 EPSG:4547")
+    gdf = to_wgs84(gdf, source_crs=source_crs, correction=correction)
+    _check_distance(gdf, names, filename)
+    props = [row_properties(row, ("geometry", name_col)) for _, row in gdf.iterrows()]
+    return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")
