@@ -17,10 +17,14 @@ PAGES = [
     st.Page("pages/profiles.py", title="社区档案", icon=":material/badge:", url_path="profiles"),
     st.Page("pages/checks.py", title="现场核查", icon=":material/fact_check:", url_path="checks"),
     st.Page("pages/sources.py", title="数据来源", icon=":material/menu_book:", url_path="sources"),
-    st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen"),
 ]
+
+SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)
 
 chrome.apply_theme(screen=bridge.screen_mode())
 if chrome.database_ready():
     chrome.sidebar_filters()
-    st.navigation(PAGES, position="hidden" if bridge.screen_mode() else "sidebar").run()
+    if bridge.screen_mode():  # ?screen=1: the wall display only, no sidebar or menus
+        st.navigation([SCREEN], position="hidden").run()
+    else:
+        st.navigation(PAGES, position="sidebar").run()

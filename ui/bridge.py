@@ -40,6 +40,7 @@ def clear_caches() -> None:
 # ---- cached queries (pages call only these) ----
 facts_q = cached(facts.facts)
 notes_q = cached(facts.notes)
+sources_q = cached(facts.sources)
 list_communities = cached(communities.list_communities)
 subdistrict_overview = cached(communities.subdistrict_overview)
 community_profile = cached(communities.community_profile)
@@ -51,6 +52,10 @@ party_network = cached(stars.party_network)
 red_property_projects = cached(stars.red_property_projects)
 model_status = cached(model_communities.model_status)
 model_history = cached(model_communities.model_history)
+model_timeline = cached(model_communities.model_timeline)
+improvement_projects = cached(model_communities.improvement_projects)
+community_summary = cached(communities.community_summary)
+occupancy_watch = cached(care.occupancy_watch)
 relocation_headline = cached(relocation.headline)
 relocation_burnup = cached(relocation.burnup)
 household_status = cached(relocation.household_status)
@@ -90,3 +95,15 @@ def screen_mode() -> bool:
 
 def app_settings():
     return settings()
+
+
+def screen_rotate_seconds() -> int:
+    """Carousel interval: `?rotate=N` in the URL, else the configured default (min 5 s)."""
+    try:
+        return max(5, int(st.query_params.get("rotate", settings().screen_rotate_seconds)))
+    except ValueError:
+        return settings().screen_rotate_seconds
+
+
+def screen_paused() -> bool:
+    return str(st.query_params.get("pause", "")) in {"1", "true", "yes"}

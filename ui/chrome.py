@@ -65,6 +65,9 @@ def sidebar_filters() -> None:
         st.selectbox("社区", options, index=None, key=KEYS["community"], bind="query-params",
                      placeholder="全街道（未选择社区）", format_func=lambda n: f"{n}社区")
         st.button("返回全街道", key="filters.clear", on_click=_clear_community, icon=":material/close:",
-                  disabled=bridge.selected_community() is None, use_container_width=True)
+                  disabled=bridge.selected_community() is None, width="stretch")
         st.date_input("回看日期（留空为最新）", value=None, key=KEYS["as_of"], bind="query-params",
                       format="YYYY-MM-DD", help="各板块显示该日期当天的状态")
+        community = bridge.selected_community()
+        st.link_button("打开大屏模式", "/?screen=1" + (f"&community={community}" if community else ""),
+                       icon=":material/tv:", width="stretch")

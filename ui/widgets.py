@@ -52,14 +52,15 @@ def source_text(kind: str | None, title: str | None = None, quote: str | None = 
     return "  \n".join(parts)
 
 
-def fact_metric(row: pd.Series | dict, *, label: str | None = None, delta: str | None = None) -> None:
+def fact_metric(row: pd.Series | dict, *, label: str | None = None, delta: str | None = None,
+                delta_color: str = "normal", delta_arrow: str = "auto") -> None:
     """A KPI card whose hover text says where the figure came from; demo figures carry a badge."""
     r = dict(row)
     title = label or r["label"]
     if r.get("is_demo"):
         title = f"{title} · 示例"
-    st.metric(title, r["display"], delta=delta, help=source_text(r.get("source_kind"), r.get("source_title"),
-                                                                 r.get("quote"), r.get("recorded_by")),
+    st.metric(title, r["display"], delta=delta, delta_color=delta_color, delta_arrow=delta_arrow,
+              help=source_text(r.get("source_kind"), r.get("source_title"), r.get("quote"), r.get("recorded_by")),
               border=True)
 
 

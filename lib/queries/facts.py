@@ -60,3 +60,14 @@ def notes(*, subject: str | None = None, kind: str | None = None, community: str
     if community:
         stmt = stmt.join(Community, Community.id == TextNote.community_id).where(Community.name == community)
     return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def sources(*, engine: Engine | None = None) -> pd.DataFrame:
+    """Every provenance record, with how many figures rest on it."""
+    from sqlalchemy import func
+
+    n = select(Fact.source_id, func.count().label("figures")).group_by(Fact.source_id).subquery()
+    stmt = (select(Source.key, Source.kind, Source.title, Source.publisher, Source.published_on, Source.note,
+                   func.coalesce(n.c.figures, 0).label("figures"))
+            .outerjoin(n, n.c.source_id == Source.id).order_by(Source.id))
+    return frame(stmt, engine)

@@ -1,0 +1,46 @@
+"""大屏模式 (?screen=1): title bar, briefing layout, and a carousel through the panels."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.fmt import cn_date
+from ui import bridge, screen_views, widgets
+
+VIEW_NAMES = list(screen_views.VIEWS)
+community = bridge.selected_community()
+as_of = bridge.as_of()
+rotate = bridge.screen_rotate_seconds()
+
+
+@st.fragment(run_every=15)
+def title_bar() -> None:
+    now = dt.datetime.now()
+    stamp = bridge.data_as_of(as_of=as_of)
+    left, right = st.columns([3, 2])
+    left.markdown(f"## 光武街道基层治理{' · ' + community + '社区' if community else ''}")
+    right.markdown(f"#### {cn_date(now)} {now:%H:%M} &nbsp;·&nbsp; 数据截至 {cn_date(stamp)}")
+
+
+@st.fragment(run_every=rotate)
+def carousel() -> None:
+    paused = st.session_state.get("screen.pause", False) or bridge.screen_paused()
+    index = st.session_state.get("screen.index", 0)
+    chosen = st.session_state.get("screen.view")
+    if chosen in VIEW_NAMES and chosen != VIEW_NAMES[index % len(VIEW_NAMES)]:
+        index = VIEW_NAMES.index(chosen)
+    name = VIEW_NAMES[index % len(VIEW_NAMES)]
+    with widgets.guard(name):
+        screen_views.VIEWS[name](community=community, as_of=as_of)
+    if not paused:
+        st.session_state["screen.index"] = (index + 1) % len(VIEW_NAMES)
+    st.caption(f"当前：{name}（{index % len(VIEW_NAMES) + 1}/{len(VIEW_NAMES)}）· 每 {rotate} 秒轮换"
+               + (" · 已暂停" if paused else "") + " · 示意图，非测绘成果")
+
+
+title_bar()
+carousel()
+with st.expander("轮播控制", expanded=False):
+    st.toggle("暂停轮播", key="screen.pause")
+    st.pills("跳转到", VIEW_NAMES, key="screen.view")

@@ -1,0 +1,39 @@
+"""数据来源: where every figure comes from, and what is demo or schematic."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import bridge, widgets
+
+st.title("数据来源与说明")
+widgets.as_of_stamp(bridge.data_as_of(as_of=bridge.as_of()), chosen=bridge.as_of())
+
+with widgets.guard("来源清单"):
+    src = bridge.sources_q()
+    for r in src.itertuples():
+        with st.container(border=True):
+            badge = widgets.DEMO_BADGE if r.kind == "demo" else f":blue-badge[{widgets.kind_label(r.kind)}]"
+            st.markdown(f"{badge} **{r.title}**")
+            if r.publisher:
+                st.caption(r.publisher)
+            if r.note:
+                st.write(r.note)
+            if r.figures:
+                st.caption(f"据此记录的数字：{r.figures} 项")
+
+with widgets.guard("报道数字与原文"):
+    st.subheader("报道中的全部数字（附原文）")
+    figs = bridge.facts_q(as_of=bridge.as_of())
+    article = figs[~figs["is_demo"]]
+    st.dataframe(
+        article[["subject", "label", "display", "valid_from", "quote"]].rename(columns={
+            "subject": "对象", "label": "指标", "display": "数值", "valid_from": "截至", "quote": "报道原文"}),
+        hide_index=True, width="stretch")
+
+st.subheader("示例数据与示意图")
+st.markdown(
+    "- 报道未公布的数字（各社区五星得分、每日入住人数、逐户征迁状态、红色物业项目明细、现场核查示例）"
+    "由固定随机种子生成，界面上一律标注「示例数据」，不得作为正式数字引用。\n"
+    "- 地图为「示意图，非测绘成果」：卧龙区/宛城区界线取自天地图行政区划数据，南阳站位置取自公开数据，"
+    "社区边界、道路、河流、水库位置为示意；管理员可用测绘数据替换任一图层。"
+)

@@ -1,0 +1,173 @@
+"""Shared Altair charts: dark theme, large readable fonts, Chinese axis titles. Drawing only — no queries."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+STAR_STATUS_COLORS = {"已达标": "#2E9E5B", "创建中": "#E8A33A", "未启动": "#5B6270"}
+MODEL_STATUS_COLORS = {"已命名示范社区": "#2E9E5B", "先行先试": "#3B82F6", "创建中": "#E8A33A", "未命名": "#5B6270"}
+HOUSEHOLD_COLORS = {"已签约": "#3B82F6", "已交钥匙": "#E8A33A", "已拆除": "#2E9E5B"}
+OK_COLOR, WARN_COLOR, LINE_COLOR, MUTED = "#3B82F6", "#E8463A", "#D1D5DB", "#9CA3AF"
+HIGHLIGHT = "#FFFFFF"
+DATE_FMT = "%Y年%-m月%-d日"
+FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+
+
+def _scale(colors: dict[str, str]) -> alt.Scale:
+    return alt.Scale(domain=list(colors), range=list(colors.values()))
+
+
+def style(chart: alt.TopLevelMixin, *, height: int = 320) -> alt.TopLevelMixin:
+    """Readable fonts on a dark, transparent background."""
+    return (chart.properties(height=height)
+            .configure(background="transparent", font=FONT)
+            .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=220, gridOpacity=0.25)
+            .configure_legend(labelFontSize=14, titleFontSize=14, orient="bottom", symbolSize=160)
+            .configure_text(fontSize=14)
+            .configure_view(strokeWidth=0))
+
+
+def show(chart: alt.TopLevelMixin, *, height: int = 320) -> None:
+    st.altair_chart(style(chart, height=height), width="stretch")
+
+
+def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence[str],
+                highlight: str | None = None) -> alt.LayerChart:
+    """Community × star cells coloured by status, labelled with the score; the selected row outlined."""
+    data = df.assign(score_text=df["score"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
+                     selected=df["community"] == highlight)
+    x = alt.X("star:N", sort=list(stars), title=None, axis=alt.Axis(orient="top", labelAngle=0))
+    y = alt.Y("community:N", sort=list(communities), title="社区")
+    tooltip = [alt.Tooltip("community:N", title="社区"), alt.Tooltip("star:N", title="星级"),
+               alt.Tooltip("status:N", title="状态"), alt.Tooltip("score:Q", title="得分（示例）", format=".1f")]
+    base = alt.Chart(data).encode(x=x, y=y)
+    cells = base.mark_rect(cornerRadius=3).encode(
+        color=alt.Color("status:N", scale=_scale(STAR_STATUS_COLORS), title="状态"),
+        opacity=alt.condition("datum.selected", alt.value(1.0), alt.value(0.55 if highlight else 0.9)),
+        tooltip=tooltip)
+    text = base.mark_text(fontSize=15, fontWeight="bold", color="#FFFFFF").encode(text="score_text:N")
+    layers = [cells, text]
+    if highlight:
+        layers.append(alt.Chart(data[data["selected"]]).mark_rect(filled=False, stroke=HIGHLIGHT, strokeWidth=3)
+                      .encode(x=x, y=y))
+    return alt.layer(*layers)
+
+
+def community_bars(df: pd.DataFrame, *, value: str, title: str, communities: Sequence[str],
+                   highlight: str | None = None, domain_max: float | None = None) -> alt.Chart:
+    """Horizontal bars per community, the selected one in the accent colour."""
+    data = df.assign(selected=df["community"] == highlight)
+    scale = alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined
+    return alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(
+        y=alt.Y("community:N", sort=list(communities), title="社区"),
+        x=alt.X(f"{value}:Q", title=title, scale=scale, axis=alt.Axis(tickMinStep=1)),
+        color=alt.condition("datum.selected", alt.value(WARN_COLOR), alt.value(OK_COLOR)),
+        tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip(f"{value}:Q", title=title)])
+
+
+def stacked_by_date(df: pd.DataFrame, *, columns: Sequence[str], colors: dict[str, str], y_title: str,
+                    date_col: str = "date") -> alt.Chart:
+    """Stacked bars per date from a wide frame (one column per category)."""
+    long = df.melt(id_vars=[date_col], value_vars=list(columns), var_name="类别", value_name="数量")
+    long["日期"] = pd.to_datetime(long[date_col]).dt.strftime("%Y年%-m月%-d日")
+    return alt.Chart(long).mark_bar().encode(
+        x=alt.X("日期:N", sort=None, title="评定日期", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("数量:Q", stack="zero", title=y_title),
+        color=alt.Color("类别:N", scale=_scale(colors), title=None),
+        order=alt.Order("类别:N", sort="descending"),
+        tooltip=["日期:N", "类别:N", "数量:Q"])
+
+
+def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Sequence[str],
+                    marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
+    """Gantt-style spans (community, status, start, end); optional dated rules (date, label)."""
+    data = df.assign(start=pd.to_datetime(df["start"]), end=pd.to_datetime(df["end"]),
+                     selected=df["community"] == highlight)
+    bars = alt.Chart(data).mark_bar(cornerRadius=3, height=18).encode(
+        y=alt.Y("community:N", sort=list(communities), title="社区"),
+        x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0)),
+        x2="end:T",
+        color=alt.Color("status:N", scale=_scale(colors), title="状态"),
+        opacity=alt.condition("datum.selected", alt.value(1.0), alt.value(0.6 if highlight else 0.9)),
+        tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip("status:N", title="状态"),
+                 alt.Tooltip("start:T", title="起", format=DATE_FMT), alt.Tooltip("end:T", title="止", format=DATE_FMT),
+                 alt.Tooltip("note:N", title="说明")])
+    layers = [bars]
+    if marks is not None and not marks.empty:
+        m = marks.assign(date=pd.to_datetime(marks["date"]))
+        layers.append(alt.Chart(m).mark_rule(color=LINE_COLOR, strokeDash=[6, 4], size=2).encode(x="date:T"))
+        layers.append(alt.Chart(m).mark_text(align="right", dx=-6, dy=-8, color=LINE_COLOR, fontSize=14)
+                      .encode(x="date:T", y=alt.value(0), text="label:N"))
+    return alt.layer(*layers)
+
+
+def burnup(df: pd.DataFrame, *, series: Sequence[str], total: float, total_label: str) -> alt.LayerChart:
+    """Cumulative lines (one per ladder step) against a horizontal line at the total."""
+    long = df.melt(id_vars=["date"], value_vars=list(series), var_name="进度", value_name="户数")
+    long["date"] = pd.to_datetime(long["date"])
+    colors = {k: HOUSEHOLD_COLORS.get(k, MUTED) for k in series}
+    lines = alt.Chart(long).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("date:T", title="日期", axis=alt.Axis(format="%-m月%-d日", labelAngle=0)),
+        y=alt.Y("户数:Q", title="户数（累计）", scale=alt.Scale(domain=[0, max(total, 1) * 1.08])),
+        color=alt.Color("进度:N", scale=_scale(colors), title=None),
+        tooltip=[alt.Tooltip("date:T", title="日期", format=DATE_FMT), "进度:N", "户数:Q"])
+    rule_df = pd.DataFrame({"户数": [total], "label": [total_label]})
+    rule = alt.Chart(rule_df).mark_rule(color=WARN_COLOR, strokeDash=[6, 4], size=2).encode(y="户数:Q")
+    text = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-8, color=WARN_COLOR, fontSize=14).encode(
+        y="户数:Q", x=alt.value(4), text="label:N")
+    return alt.layer(lines, rule, text)
+
+
+def occupancy(df: pd.DataFrame, *, beds: int, threshold: int) -> alt.LayerChart:
+    """Daily residents (never above capacity), the capacity line and the free-bed warning line;
+    days with too few free beds drawn in the warning colour."""
+    data = df.assign(day=pd.to_datetime(df["day"]),
+                     状态=df["low_free"].map({True: "空床不足", False: "正常"}))
+    x = alt.X("day:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0))
+    y_scale = alt.Scale(domain=[max(0, min(int(data["occupied"].min()), threshold) - 5), beds + 2])
+    line = alt.Chart(data).mark_line(color=OK_COLOR, strokeWidth=2).encode(
+        x=x, y=alt.Y("occupied:Q", title="入住人数", scale=y_scale))
+    pts = alt.Chart(data).mark_circle(size=60).encode(
+        x=x, y="occupied:Q",
+        color=alt.Color("状态:N", scale=_scale({"正常": OK_COLOR, "空床不足": WARN_COLOR}), title=None),
+        tooltip=[alt.Tooltip("day:T", title="日期", format=DATE_FMT), alt.Tooltip("occupied:Q", title="入住"),
+                 alt.Tooltip("free:Q", title="空床"), alt.Tooltip("source_title:N", title="来源")])
+    rules = pd.DataFrame({"y": [beds, threshold], "label": [f"床位 {beds} 张", f"预警线 {threshold} 人（空床少于 {beds - threshold} 张）"],
+                          "color": [LINE_COLOR, WARN_COLOR]})
+    rule = alt.Chart(rules).mark_rule(strokeDash=[6, 4], size=2).encode(
+        y="y:Q", color=alt.Color("color:N", scale=None))
+    text = alt.Chart(rules).mark_text(align="left", dx=4, dy=-8, fontSize=14).encode(
+        y="y:Q", x=alt.value(4), text="label:N", color=alt.Color("color:N", scale=None))
+    return alt.layer(line, pts, rule, text)
+
+
+def table_height(rows: int, *, max_rows: int = 12) -> int:
+    """Pixel height that shows `rows` rows of an st.dataframe without an inner scrollbar (up to max_rows)."""
+    return 38 + 35 * max(1, min(rows, max_rows))
+
+
+def styled_table(df: pd.DataFrame, *, colors: dict[str, str] | None = None, status_cols: Sequence[str] = (),
+                 highlight: tuple[str, str] | None = None):
+    """A pandas Styler for st.dataframe: status cells tinted by `colors` (matched on the cell's
+    leading word), and the row whose `highlight[0]` column equals `highlight[1]` outlined in red."""
+    colors = colors or {}
+
+    def tint(value: object) -> str:
+        text = str(value)
+        for key, colour in colors.items():
+            if text.startswith(key):
+                return f"background-color: {colour}; color: #FFFFFF"
+        return ""
+
+    def mark(row: pd.Series) -> list[str]:
+        on = highlight is not None and row.get(highlight[0]) == highlight[1]
+        return ["font-weight: bold; background-color: rgba(232,70,58,0.28)" if on else "" for _ in row]
+
+    styler = df.style.apply(mark, axis=1)
+    for col in status_cols:
+        if col in df:
+            styler = styler.map(tint, subset=[col])
+    return styler

@@ -1,0 +1,90 @@
+"""The subdistrict map: metric colouring, layer toggles, legend, and click-to-select.
+
+A click on a community sets the shared selection (the sidebar selector and `?community=` follow);
+clicking it again, or on empty ground, returns to the whole subdistrict.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from geo.deck import build_deck
+from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
+from geo.layers import LAYER_LABELS
+from lib.config import settings
+from lib.models import ModelStatus
+from ui import bridge
+from ui.bridge import KEYS
+
+TOGGLABLE = ["communities", "roads", "railway", "rivers", "reservoirs", "pois", "projects", "context", "labels"]
+_LABELS = {**LAYER_LABELS, "labels": "社区名称"}
+VALUE_FORMATS = {"stars": "{:.0f}颗", "model": "{:.0f}", "relocation": "{:.0%}", "care": "{:.0%}"}
+MODEL_RANKS = [ModelStatus.NOT_YET.value, ModelStatus.ACTIVE.value, ModelStatus.PILOT.value, ModelStatus.NAMED.value]
+
+
+def _on_map_select(map_key: str) -> None:
+    state = st.session_state.get(map_key)
+    objects = (state or {}).get("selection", {}).get("objects", {}) if state else {}
+    clicked = [o.get("name") for o in objects.get("communities", [])]
+    current = bridge.selected_community()
+    if not clicked or clicked[0] == current:
+        bridge.set_community(None)
+    else:
+        bridge.set_community(clicked[0])
+
+
+@st.cache_data(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
+def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
+          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int):
+    layers = bridge.map_layers()
+    values = bridge.community_metric(metric, as_of=as_of).set_index("community")
+    points = None
+    if checks:
+        df = bridge.site_checks(community=None, as_of=as_of, open_only=True)
+        points = [{"lon": r.lon, "lat": r.lat, "name": f"{r.category}（{r.status}）",
+                   "tip": f"{r.community} · {r.finding}"} for r in df.itertuples()]
+    return build_deck(layers=layers, community_values=values["value"].to_dict(),
+                      metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
+                      tile_url=settings().tile_url or None, extra_points=points,
+                      circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
+                      value_format=VALUE_FORMATS[metric], height=height)
+
+
+def legend(metric: str, *, as_of: dt.date | None) -> None:
+    values = bridge.community_metric(metric, as_of=as_of)
+    if metric == "model":
+        breaks = class_breaks(range(len(MODEL_RANKS)), len(DEFAULT_SCALE))
+        items = [(s, color_for(i, breaks, DEFAULT_SCALE)) for i, s in enumerate(MODEL_RANKS)]
+    else:
+        items = legend_items(values["value"].tolist(), value_format=VALUE_FORMATS[metric])
+    chips = " ".join(f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{c};"
+                     f"border-radius:2px;margin:0 0.25em 0 0.6em;vertical-align:middle'></span>{label}"
+                     for label, c in items)
+    demo = "（示例数据）" if values["is_demo"].any() else ""
+    st.html(f"<div style='font-size:0.9rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>")
+
+
+def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
+           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None) -> None:
+    as_of = bridge.as_of()
+    metric_key, layers_key = f"{key_prefix}.{KEYS['metric']}", f"{key_prefix}.{KEYS['layers']}"
+    if controls:
+        c1, c2 = st.columns([2, 3])
+        with c1:
+            metric = st.selectbox("地图着色指标", list(bridge.METRICS), format_func=bridge.METRICS.get,
+                                  key=metric_key)
+        with c2:
+            visible = st.pills("图层", TOGGLABLE, selection_mode="multi", default=TOGGLABLE,
+                               format_func=_LABELS.get, key=layers_key)
+    else:
+        metric = metric or "stars"
+        visible = TOGGLABLE
+    visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
+    map_key = f"{key_prefix}.{KEYS['map']}"
+    deck = _deck(metric, bridge.selected_community(), visible, as_of, checks, tuple(circles or ()), height)
+    st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
+                    key=map_key, height=height)
+    legend(metric, as_of=as_of)
+    st.caption(":violet-badge[示意图，非测绘成果] 东界（人民路）取自天地图卧龙区/宛城区界线，南阳站为公开位置；"
+               "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")
