@@ -80,3 +80,16 @@ def current_occupancy(*, facility: str, as_of: dt.date | None = None, engine: En
     beds = int(r["beds"]) if pd.notna(r["beds"]) else None
     occupied = int(r["occupied"]) if beds is None else min(int(r["occupied"]), beds)
     return Occupancy(r["name"], beds, occupied, r["day"], r["source_kind"], r["source_title"], bool(r["is_demo"]))
+
+
+def occupancy_watch(*, facility: str, free_beds_warning: int, start: dt.date | None = None,
+                    as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """`occupancy_series` plus the warning line: `threshold` = beds − warning (the residents level
+    at which free beds drop below the warning), and `low_free` = fewer free beds than the warning."""
+    df = occupancy_series(facility=facility, start=start, as_of=as_of, engine=engine)
+    if df.empty:
+        return df.assign(threshold=pd.Series(dtype=int), low_free=pd.Series(dtype=bool))
+    warning = max(0, int(free_beds_warning))
+    df["threshold"] = (df["beds"] - warning).clip(lower=0).astype(int)
+    df["low_free"] = df["free"] < warning
+    return df

@@ -85,3 +85,48 @@ def data_as_of(*, as_of: dt.date | None = None, engine: Engine | None = None) ->
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return None
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def community_summary(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """One row per community with what is known about it on `as_of`.
+
+    Columns: name, full_name, side, model_status, model_since, stars (demo assessments; None when
+    unassessed), stars_demo, published_figures (non-demo figures about the community or its
+    facilities), honours (「、」-joined), places (facilities/sites the published figures name).
+    """
+    from lib.models import CareFacility, Source, SourceKind, TextNote
+    from lib.queries.common import latest_rows
+
+    base = list_communities(engine=engine)
+    ids = latest_rows(Fact, [Fact.subject, Fact.indicator], as_of)
+    counts = frame(select(Community.name, func.count(Fact.id).label("published_figures"))
+                   .join(Fact, Fact.community_id == Community.id)
+                   .join(Source, Source.id == Fact.source_id)
+                   .where(Fact.id.in_(ids), Source.kind != SourceKind.DEMO.value)
+                   .group_by(Community.name), engine)
+    places = frame(select(Community.name, Fact.subject)
+                   .join(Fact, Fact.community_id == Community.id)
+                   .where(Fact.id.in_(ids), Fact.scope == "facility").distinct()
+                   .union(select(Community.name, CareFacility.name)
+                          .join(CareFacility, CareFacility.community_id == Community.id)), engine)
+    honours = frame(select(Community.name, TextNote.text).join(TextNote, TextNote.community_id == Community.id)
+                    .where(TextNote.kind == "荣誉").order_by(TextNote.id), engine)
+    status = model_status(as_of=as_of, engine=engine)
+    stars = star_counts(as_of=as_of, engine=engine)
+    out = base.merge(counts, on="name", how="left")
+    out["published_figures"] = out["published_figures"].fillna(0).astype(int)
+    out["honours"] = out["name"].map(honours.groupby("name")["text"].agg("、".join)).fillna("")
+    out["places"] = out["name"].map(places.groupby("name")["subject"].agg(_join_places)).fillna("")
+    st = status.set_index("community")
+    out["model_status"] = out["name"].map(st["status"]) if not st.empty else None
+    out["model_since"] = out["name"].map(st["valid_from"]) if not st.empty else None
+    sc = stars.set_index("community")
+    out["stars"] = out["name"].map(sc["stars"]).astype("Int64") if not sc.empty else pd.NA
+    out["stars_demo"] = out["name"].map(sc["is_demo"]).fillna(False).astype(bool) if not sc.empty else False
+    return out.astype({"model_status": object, "model_since": object})
+
+
+def _join_places(names: pd.Series) -> str:
+    """「、」-join distinct names, dropping a short name that a longer one contains (综合养老服务中心)."""
+    uniq = sorted(set(names))
+    return "、".join(n for n in uniq if not any(n != m and n in m for m in uniq))

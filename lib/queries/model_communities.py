@@ -41,3 +41,80 @@ def model_history(*, community: str | None = None, engine: Engine | None = None)
     if community:
         stmt = stmt.where(Community.name == community)
     return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def model_timeline(*, community: str | None = None, as_of: dt.date | None = None, until: dt.date | None = None,
+                   engine: Engine | None = None) -> pd.DataFrame:
+    """Status spans per community: (community, status, start, end, note, is_demo, open), cut at `as_of`.
+
+    A span ends where the next status takes effect; the current (`open`) span ends on `as_of`, else
+    on `until` (e.g. the 「数据截至」 date), else on the latest status date — never in an unknown future.
+    """
+    hist = model_history(community=community, engine=engine)
+    cols = ["community", "status", "start", "end", "note", "is_demo", "open"]
+    if as_of:
+        hist = hist[hist["valid_from"] <= as_of]
+    if hist.empty:
+        return pd.DataFrame(columns=cols)
+    order = {n: i for i, n in enumerate(hist["community"].drop_duplicates())}  # the query's sort order
+    # Several records on one day: the newest wins (history is append-only).
+    hist = hist.sort_values(["community", "valid_from", "recorded_at"]).drop_duplicates(
+        ["community", "valid_from"], keep="last")
+    horizon = as_of or max([*hist["valid_from"], *([until] if until else [])])
+    rows = []
+    for name, g in hist.groupby("community", sort=False):
+        g = g.reset_index(drop=True)
+        for i, r in g.iterrows():
+            last = i + 1 == len(g)
+            end = horizon if last else g.loc[i + 1, "valid_from"]
+            rows.append({"community": name, "status": r["status"], "start": r["valid_from"],
+                         "end": max(end, r["valid_from"]), "note": r["note"], "is_demo": bool(r["is_demo"]),
+                         "open": last})
+    out = pd.DataFrame(rows, columns=cols)
+    out["_o"] = out["community"].map(order)
+    return out.sort_values(["_o", "start"]).drop(columns="_o").reset_index(drop=True)
+
+
+def improvement_projects(*, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """The article's 改造项目 with their (schematic) map point and the community that point falls in.
+
+    `stated_community` is the community the article names for the project (if any); `map_community`
+    is where the newest `pois` point lies within the newest `communities` layer. `community` filters
+    on either.
+    """
+    from sqlalchemy import func
+
+    from lib.models import Fact, MapFeature, MapLayerVersion, TextNote
+    from lib.spatial import containing_area, representative_lonlat
+
+    notes = frame(select(TextNote.subject, TextNote.text, TextNote.quote, *source_columns())
+                  .join(Source, Source.id == TextNote.source_id)
+                  .where(TextNote.kind == "改造项目").order_by(TextNote.id), engine)
+    stated = frame(select(Fact.subject, Community.name.label("stated_community"))
+                   .join(Community, Community.id == Fact.community_id)
+                   .where(Fact.subject.in_(notes["subject"].tolist() or [""])).distinct(), engine)
+    newest = select(func.max(MapLayerVersion.id)).group_by(MapLayerVersion.layer)
+    feats = frame(select(MapFeature.layer, MapFeature.name, MapFeature.geometry, MapFeature.schematic,
+                         MapFeature.source_text)
+                  .where(MapFeature.version_id.in_(newest), MapFeature.layer.in_(["pois", "communities"])), engine)
+    polys = {r.name: r.geometry for r in feats.itertuples() if r.layer == "communities"}
+    points = {r.name: r for r in feats.itertuples() if r.layer == "pois"}
+    rows = []
+    for r in notes.itertuples():
+        p = points.get(r.subject)
+        lonlat = representative_lonlat(p.geometry) if p is not None else None
+        rows.append({
+            "subject": r.subject, "text": r.text, "quote": r.quote, "source_kind": r.source_kind,
+            "source_title": r.source_title, "is_demo": bool(r.is_demo),
+            "lon": lonlat[0] if lonlat else None, "lat": lonlat[1] if lonlat else None,
+            "map_community": containing_area(*lonlat, polys) if lonlat else None,
+            "location_schematic": bool(p.schematic) if p is not None else None,
+            "location_source": p.source_text if p is not None else None,
+        })
+    out = pd.DataFrame(rows, columns=["subject", "text", "quote", "source_kind", "source_title", "is_demo", "lon",
+                                      "lat", "map_community", "location_schematic", "location_source"])
+    out = out.merge(stated.drop_duplicates("subject"), on="subject", how="left")
+    out["stated_community"] = out["stated_community"].astype(object).where(out["stated_community"].notna(), None)
+    if community:
+        out = out[(out["stated_community"] == community) | (out["map_community"] == community)]
+    return out.reset_index(drop=True)

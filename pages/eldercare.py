@@ -1,0 +1,106 @@
+"""养老服务: the care centre (beds, residents, occupancy trend with a free-bed warning), the day-care
+centre, services (六助, 15分钟养老服务站) and facility notes."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib.fmt import cn_date, percent
+from ui import bridge, charts, widgets
+
+CENTRE_SUBJECT = "综合养老服务中心"
+CENTRE_FIGS = ["care_area_m2", "care_beds", "care_residents"]
+
+community = bridge.selected_community()
+as_of = bridge.as_of()
+stamp = bridge.data_as_of(as_of=as_of)
+
+st.title("养老服务")
+widgets.as_of_stamp(stamp, chosen=as_of)
+st.caption(f"当前范围：{community + '社区' if community else '全街道'}")
+
+facilities = bridge.care_facilities(community=community)
+if facilities.empty:
+    with widgets.guard("养老设施"):
+        where = "、".join(sorted(set(bridge.care_facilities()["community"].dropna())))
+        widgets.no_data(f"{community}社区的养老服务设施")
+        st.caption(f"报道提到的养老服务设施均位于{where}社区；选择“全街道”或{where}社区可查看。")
+
+
+def _centre(fac) -> None:
+    """The one facility with a bed count: figures, occupancy card, trend with the warning line."""
+    figs = bridge.facts_q(subject=CENTRE_SUBJECT, indicators=CENTRE_FIGS, as_of=as_of)
+    cols = st.columns(4)
+    for col, r in zip(cols[:2], figs[figs["indicator"] != "care_residents"].to_dict("records"), strict=False):
+        with col:
+            widgets.fact_metric(r)
+    if figs.empty:
+        st.caption("报道数字截至2023年11月22日；所选日期之前：暂无公开数据。")
+    beds = int(fac.beds)
+    default = int(bridge.app_settings().care_free_beds_warning)
+    warn = cols[3].number_input("空床预警值（张）", min_value=0, max_value=beds, value=min(default, beds), step=1,
+                                key="care.threshold", help="空床少于该数时标红；默认值取自系统设置")
+    occ = bridge.current_occupancy(facility=fac.key, as_of=as_of)
+    if occ.occupied is None:
+        widgets.no_data("所选日期的入住人数")
+        return
+    week = bridge.current_occupancy(facility=fac.key, as_of=occ.day - dt.timedelta(days=7))
+    delta = None
+    if week.occupied is not None:
+        diff = occ.occupied - week.occupied
+        delta = f"{diff:+d}人（较{cn_date(week.day)}{'，示例' if week.is_demo else ''}）" if diff else None
+    residents = figs[(figs["indicator"] == "care_residents") & (figs["valid_from"] == occ.day)]
+    quote = residents["quote"].iloc[0] if not residents.empty and not occ.is_demo else None
+    with cols[2]:
+        widgets.fact_metric({"label": f"入住（{cn_date(occ.day)}）", "display": f"{occ.occupied}/{occ.beds}",
+                             "source_kind": occ.source_kind, "source_title": occ.source_title,
+                             "is_demo": occ.is_demo, "quote": quote}, delta=delta)
+    rate = percent(occ.occupied, occ.beds)
+    if occ.free is not None and occ.free < warn:
+        st.error(f"入住率 {rate}：空床仅 {occ.free} 张，少于预警值 {warn} 张。", icon=":material/warning:")
+    else:
+        st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
+    st.caption(f"来源：{widgets.kind_label(occ.source_kind)}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
+               + (f"。原文：“{quote}”" if quote else ""))
+    series = bridge.occupancy_watch(facility=fac.key, free_beds_warning=warn, as_of=as_of)
+    if series.empty:
+        return
+    st.markdown("**每日入住趋势**")
+    charts.show(charts.occupancy(series, beds=beds, threshold=int(series["threshold"].iloc[-1])), height=360)
+    low = series[series["low_free"]]
+    st.caption(f"红色点：空床少于 {warn} 张的日子（共 {len(low)} 天）。入住人数从不超过床位数。")
+    widgets.demo_note("每日入住人数")
+    article = series[~series["is_demo"]]
+    if not article.empty:
+        st.caption("例外：" + "、".join(f"{cn_date(r.day)}的{r.occupied}人" for r in article.itertuples())
+                   + f"来自{widgets.kind_label(article['source_kind'].iloc[0])}，非示例。")
+
+
+for fac in facilities.itertuples():
+    with widgets.guard(fac.name), st.container(border=True):
+        st.subheader(fac.name)
+        st.caption(f"{fac.kind} · 位于{fac.community}社区 · 来源：{widgets.kind_label(fac.source_kind)}")
+        if fac.beds is not None and fac.beds == fac.beds:  # NaN-safe
+            _centre(fac)
+        else:
+            st.info("床位数：暂无公开数据（报道未公布该设施的床位数）。", icon=":material/info:")
+            overview = bridge.notes_q(subject=CENTRE_SUBJECT, kind="概况")
+            part_of = overview[overview["quote"].str.contains(fac.name, regex=False)]
+            if not part_of.empty:
+                st.write(f"是光武街道{CENTRE_SUBJECT}的组成部分。")
+                st.caption(f"来源：新闻报道。原文：“{part_of['quote'].iloc[0]}”")
+
+if not facilities.empty:
+    with widgets.guard("服务与合作"):
+        st.subheader("服务内容（据报道）")
+        notes = bridge.notes_q(subject=CENTRE_SUBJECT)
+        services = notes[notes["kind"] == "服务"]
+        cols = st.columns(max(1, len(services)))
+        for col, r in zip(cols, services.itertuples(), strict=False):
+            with col, st.container(border=True):
+                st.markdown(f"**{r.text}**")
+                st.caption(f"原文：“{r.quote}”")
+        for r in notes[notes["kind"].isin(["概况", "合作"])].itertuples():
+            st.markdown(f"- **{r.kind}**：{r.text}")
+            st.caption(f"　原文：“{r.quote}”")

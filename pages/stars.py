@@ -1,0 +1,161 @@
+"""五星支部: star matrix, star counts, progress, what each star rests on, party network, 红色物业."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.fmt import cn_date, cn_number
+from ui import bridge, charts, widgets
+
+STARS = ["支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星"]
+DEMO_SRC = {"is_demo": True, "source_kind": "demo", "source_title": "示例数据（固定随机种子生成，非官方数字）"}
+RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_property_investment_yuan"]
+
+community = bridge.selected_community()
+as_of = bridge.as_of()
+names = bridge.community_options()
+
+st.title("五星支部")
+widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+st.caption(f"当前范围：{community + '社区' if community else '全街道（11个社区）'}。"
+           "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
+
+
+def _demo_card(label: str, display: str, delta: tuple[str, str] | None = None) -> None:
+    text, colour = delta or (None, "normal")
+    widgets.fact_metric({"label": label, "display": display, **DEMO_SRC}, delta=text, delta_color=colour,
+                        delta_arrow="off" if colour == "off" else "auto")
+
+
+def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
+    """Change in stars reached since the previous assessment date (text, colour)."""
+    if len(progress) < 2:
+        return None
+    now, before = progress.iloc[-1], progress.iloc[-2]
+    diff = int(now["已达标"]) - int(before["已达标"])
+    since = f"（较{cn_date(before['date'])}）"
+    return (f"{diff:+d}{unit}{since}", "normal") if diff else (f"持平{since}", "off")
+
+
+counts = progress = pd.DataFrame()
+with widgets.guard("星级概况"):
+    counts = bridge.star_counts(as_of=as_of)
+    progress = bridge.star_progress(community=community, as_of=as_of)
+    if counts.empty:
+        widgets.no_data("所选日期的五星支部评定")
+    else:
+        cols = st.columns(3)
+        if community:
+            row = counts[counts["community"] == community]
+            with cols[0]:
+                if row.empty:
+                    widgets.no_data(f"{community}社区的星级评定")
+                else:
+                    _demo_card(f"{community}社区已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
+            rank = counts["stars"].rank(ascending=False, method="min")
+            with cols[1]:
+                if not row.empty:
+                    _demo_card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个")
+            with cols[2]:
+                if not row.empty:
+                    _demo_card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")
+        else:
+            with cols[0]:
+                _demo_card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗",
+                           _delta(progress, "颗"))
+            with cols[1]:
+                _demo_card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个")
+            with cols[2]:
+                _demo_card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
+        widgets.demo_note("各社区五星评定状态、得分与达标星数")
+
+with widgets.guard("星级矩阵"):
+    st.subheader("社区 × 五星 评定矩阵")
+    matrix = bridge.star_matrix(as_of=as_of)
+    if matrix.empty:
+        widgets.no_data("所选日期的星级评定")
+    else:
+        charts.show(charts.star_matrix(matrix, stars=STARS, communities=names, highlight=community), height=460)
+        st.caption(f"{widgets.DEMO_BADGE} 格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）。"
+                   + (f" 白框为所选的{community}社区。" if community else ""))
+        table = matrix.assign(cell=[f"{s} {v:.0f}" if pd.notna(v) else f"{s}"
+                                    for s, v in zip(matrix["status"], matrix["score"], strict=True)])
+        wide = table.pivot(index="community", columns="star", values="cell").reindex(
+            index=[n for n in names if n in set(table["community"])], columns=STARS)
+        wide.index = [f"{n}社区" for n in wide.index]
+        wide.index.name = "社区"
+        styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
+                                     highlight=("社区", f"{community}社区") if community else None)
+        with st.expander("表格视图（可排序）", expanded=bool(community)):
+            st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(wide)))
+
+left, right = st.columns(2)
+with left, widgets.guard("达标星数"):
+    st.subheader("各社区已达标星数")
+    if not counts.empty:
+        charts.show(charts.community_bars(counts, value="stars", title="已达标星数（颗）", communities=names,
+                                          highlight=community, domain_max=5), height=380)
+        widgets.demo_note("达标星数")
+    else:
+        widgets.no_data("达标星数")
+with right, widgets.guard("创建进度"):
+    st.subheader(f"{community + '社区' if community else '全街道'}创建进度")
+    if progress.empty:
+        widgets.no_data("创建进度")
+    else:
+        charts.show(charts.stacked_by_date(progress, columns=["已达标", "创建中", "未启动"],
+                                           colors=charts.STAR_STATUS_COLORS, y_title="社区×星级 项数"), height=380)
+        widgets.demo_note("各评定日期的状态分布")
+
+with widgets.guard("星级举措"):
+    st.subheader("每颗星依托的举措（据报道）")
+    measures = bridge.notes_q(kind="星级举措")
+    if measures.empty:
+        widgets.no_data("星级举措")
+    else:
+        for col, star in zip(st.columns(len(STARS)), STARS, strict=True):
+            rows = measures[measures["subject"] == star]
+            with col, st.container(border=True):
+                st.markdown(f"**{star}**")
+                st.markdown("\n".join(f"- {t}" for t in rows["text"]) or "暂无公开数据")
+                if not rows.empty:
+                    st.caption(f"原文：“{rows['quote'].iloc[0]}”")
+
+with widgets.guard("党组织网络"):
+    st.subheader("党组织网络（全街道）")
+    network = bridge.party_network(as_of=as_of)
+    if network.empty:
+        widgets.no_data("所选日期的党组织网络数字（报道数字截至2023年11月22日）")
+    else:
+        if community:
+            st.caption(f"报道只公布了全街道的数字，未按社区分列；{community}社区的数字：暂无公开数据。")
+        for col, r in zip(st.columns(len(network)), network.to_dict("records"), strict=True):
+            with col:
+                widgets.fact_metric({**r, "label": r["kind"], "display": f"{r['count']}{r['unit']}"})
+        st.caption("来源：新闻报道（悬停数字可见原文）。")
+
+with widgets.guard("红色物业"):
+    st.subheader("“红色物业”（中兴社区）")
+    if community not in (None, "中兴"):
+        widgets.no_data(f"{community}社区的“红色物业”")
+        st.caption("报道只介绍了中兴社区的“红色物业”做法。")
+    else:
+        red = bridge.facts_q(subject="中兴社区", indicators=RED_INDICATORS, as_of=as_of)
+        if red.empty:
+            widgets.no_data("所选日期的“红色物业”数字")
+        else:
+            for col, r in zip(st.columns(len(red)), red.to_dict("records"), strict=True):
+                with col:
+                    widgets.fact_metric(r)
+        compounds = bridge.notes_q(subject="中兴", kind="红色物业小区")
+        if not compounds.empty:
+            st.markdown("“红色物业”小区：" + "、".join(compounds["text"]) + "（每周召开一次联席会议）")
+        projects = bridge.red_property_projects(community="中兴", as_of=as_of)
+        if not projects.empty:
+            st.markdown(f"**工程项目明细** {widgets.DEMO_BADGE}")
+            view = projects.sort_values("completed_on", ascending=False)
+            st.dataframe(pd.DataFrame({
+                "小区": view["compound"], "项目": view["title"], "类别": view["category"],
+                "投资": view["investment_yuan"].map(lambda v: cn_number(v) + "元"),
+                "完成日期": view["completed_on"].map(cn_date)}), hide_index=True, width="stretch", height=300)
+            widgets.demo_note(f"项目明细（{len(projects)}项，合计{cn_number(projects['investment_yuan'].sum())}元）")
