@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from lib.fmt import cn_date, percent
@@ -20,9 +21,12 @@ st.title("养老服务")
 widgets.as_of_stamp(stamp, chosen=as_of)
 st.caption(f"当前范围：{community + '社区' if community else '全街道'}")
 
-facilities = bridge.care_facilities(community=community)
-if facilities.empty:
-    with widgets.guard("养老设施"):
+facilities = pd.DataFrame()
+with widgets.guard("养老设施"):
+    facilities = bridge.care_facilities(community=community)
+    if facilities.empty and not community:
+        widgets.no_data("养老服务设施")
+    elif facilities.empty:
         where = "、".join(sorted(set(bridge.care_facilities()["community"].dropna())))
         widgets.no_data(f"{community}社区的养老服务设施")
         st.caption(f"报道提到的养老服务设施均位于{where}社区；选择“全街道”或{where}社区可查看。")
@@ -31,7 +35,7 @@ if facilities.empty:
 def _centre(fac) -> None:
     """The one facility with a bed count: figures, occupancy card, trend with the warning line."""
     figs = bridge.facts_q(subject=CENTRE_SUBJECT, indicators=CENTRE_FIGS, as_of=as_of)
-    cols = st.columns(4)
+    cols = st.columns([1.2, 1, 1.3, 1])
     for col, r in zip(cols[:2], figs[figs["indicator"] != "care_residents"].to_dict("records"), strict=False):
         with col:
             widgets.fact_metric(r)
@@ -46,30 +50,34 @@ def _centre(fac) -> None:
         widgets.no_data("所选日期的入住人数")
         return
     week = bridge.current_occupancy(facility=fac.key, as_of=occ.day - dt.timedelta(days=7))
-    delta = None
+    delta, since = None, ""
     if week.occupied is not None:
         diff = occ.occupied - week.occupied
-        delta = f"{diff:+d}人（较{cn_date(week.day)}{'，示例' if week.is_demo else ''}）" if diff else None
+        delta = f"{diff:+d}人" if diff else "持平"
+        since = f"入住增减：较{cn_date(week.day)}（7天前{'，示例数据' if week.is_demo else ''}）。"
     residents = figs[(figs["indicator"] == "care_residents") & (figs["valid_from"] == occ.day)]
     quote = residents["quote"].iloc[0] if not residents.empty and not occ.is_demo else None
     with cols[2]:
         widgets.fact_metric({"label": f"入住（{cn_date(occ.day)}）", "display": f"{occ.occupied}/{occ.beds}",
                              "source_kind": occ.source_kind, "source_title": occ.source_title,
-                             "is_demo": occ.is_demo, "quote": quote}, delta=delta)
+                             "is_demo": occ.is_demo, "quote": quote}, delta=delta,
+                            delta_color="off" if delta == "持平" else "normal",
+                            delta_arrow="off" if delta == "持平" else "auto")
     rate = percent(occ.occupied, occ.beds)
     if occ.free is not None and occ.free < warn:
         st.error(f"入住率 {rate}：空床仅 {occ.free} 张，少于预警值 {warn} 张。", icon=":material/warning:")
     else:
         st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
     st.caption(f"来源：{widgets.kind_label(occ.source_kind)}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
-               + (f"。原文：“{quote}”" if quote else ""))
+               + (f"。原文：“{quote}”" if quote else "") + f"。{since}")
     series = bridge.occupancy_watch(facility=fac.key, free_beds_warning=warn, as_of=as_of)
     if series.empty:
         return
     st.markdown("**每日入住趋势**")
     charts.show(charts.occupancy(series, beds=beds, threshold=int(series["threshold"].iloc[-1])), height=360)
     low = series[series["low_free"]]
-    st.caption(f"红色点：空床少于 {warn} 张的日子（共 {len(low)} 天）。入住人数从不超过床位数。")
+    st.caption(f"灰色虚线：床位 {beds} 张；红色虚线：预警线 {beds - warn} 人（空床少于 {warn} 张即预警）；"
+               f"红点：空床少于 {warn} 张的日子（共 {len(low)} 天）。入住人数从不超过床位数。")
     widgets.demo_note("每日入住人数")
     article = series[~series["is_demo"]]
     if not article.empty:

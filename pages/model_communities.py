@@ -35,7 +35,8 @@ with widgets.guard("命名情况"):
         if not pilot.empty:
             quotes = bridge.notes_q(subject=pilot["community"].iloc[0], kind="示范社区")["quote"]
             widgets.fact_metric({"label": "铁路以西先行先试", "display": "、".join(pilot["community"]) + "社区",
-                                 "source_kind": pilot["source_kind"].iloc[0], "source_title": pilot["source_title"].iloc[0],
+                                 "source_kind": pilot["source_kind"].iloc[0],
+                                 "source_title": pilot["source_title"].iloc[0],
                                  "is_demo": bool(pilot["is_demo"].any()),
                                  "quote": quotes.iloc[0] if len(quotes) else None})
     with cols[2]:
@@ -84,8 +85,8 @@ with widgets.guard("状态变化"):
         if community:
             mine = spans[spans["community"] == community]
             st.markdown(f"**{community}社区的状态记录**")
-            st.dataframe(pd.DataFrame({"自": mine["start"].map(cn_date),
-                                       "至": [("今" if o and not as_of else cn_date(e)) for o, e in zip(mine["open"], mine["end"], strict=True)],
+            until = [("今" if o and not as_of else cn_date(e)) for o, e in zip(mine["open"], mine["end"], strict=True)]
+            st.dataframe(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until,
                                        "状态": mine["status"], "说明": mine["note"]}), hide_index=True, width="stretch")
 
 with widgets.guard("连片打造"):

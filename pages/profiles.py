@@ -33,7 +33,7 @@ def subdistrict() -> None:
         if overview.empty:
             widgets.no_data("截至所选日期的街道概况")
         else:
-            metric_grid(overview, per_row=5)
+            metric_grid(overview, per_row=4)
             st.caption("来源：新闻报道（悬停数字可见原文）。")
     for subject, title in ECONOMY:
         with widgets.guard(title):
@@ -42,7 +42,7 @@ def subdistrict() -> None:
             if figs.empty:
                 widgets.no_data(f"截至所选日期的{subject}数字")
                 continue
-            metric_grid(figs, per_row=min(len(figs), 6))
+            metric_grid(figs, per_row=min(len(figs), 3))
             for r in bridge.notes_q(subject=subject).itertuples():
                 st.caption(f"{r.text}（原文：“{r.quote}”）")
     with widgets.guard("各社区一览"):
@@ -56,13 +56,19 @@ def subdistrict() -> None:
             "报道公布的数字": [f"{n}项" if n else "暂无公开数据" for n in summary["published_figures"]],
             "荣誉": summary["honours"].replace("", "—"), "设施与场所": summary["places"].replace("", "—")})
         st.dataframe(charts.styled_table(table, colors=charts.MODEL_STATUS_COLORS, status_cols=["示范社区状态"]),
-                     hide_index=True, width="stretch", height=charts.table_height(len(table)))
+                     hide_index=True, width="stretch", height=charts.table_height(len(table)),
+                     column_config={"荣誉": st.column_config.TextColumn(width="large"),
+                                    "设施与场所": st.column_config.TextColumn(width="large")})
         st.caption(f"报道公布了具体数字的社区：{'、'.join(summary.loc[known, 'name']) or '无'}；"
                    f"其余{int((~known).sum())}个社区暂无公开数据。{widgets.DEMO_BADGE} 星数为示例数据。")
 
 
 def one_community(name: str) -> None:
-    profile = bridge.community_profile(name, as_of=as_of)
+    profile = None
+    with widgets.guard("社区档案"):
+        profile = bridge.community_profile(name, as_of=as_of)
+    if profile is None:
+        return
     st.caption(f"{profile.full_name} · {profile.side}")
     with widgets.guard("状态"):
         cols = st.columns(2)

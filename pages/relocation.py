@@ -50,12 +50,12 @@ with widgets.guard("征迁概况"):
                                                    key="relocation.compare", max_value=stamp)
         base_day = as_of or stamp
         compare = compare or (base_day - dt.timedelta(days=7) if base_day else None)
-        delta, flat = None, False
+        delta, flat, since = None, False, ""
         if compare and base_day and compare < base_day:
             before = bridge.relocation_headline(community=scope, as_of=compare)
             diff = int(headline.signed.value or 0) - int(before.signed.value or 0)
-            since = f"较{cn_date(compare)}{'，示例' if before.signed.is_demo else ''}"
-            delta, flat = (f"{diff:+d}户（{since}）", False) if diff else (f"持平（{since}）", True)
+            since = f"签约增减：较{cn_date(compare)}{'（对比值为示例数据）' if before.signed.is_demo else ''}。"
+            delta, flat = (f"{diff:+d}户", False) if diff else ("持平", True)
         cols = st.columns([1, 1.1, 1, 1.4])
         with cols[0]:
             _card(headline.total, "涉迁户")
@@ -68,8 +68,9 @@ with widgets.guard("征迁概况"):
             _card(area, "累计完成拆迁", display=format_value(round(area.value or 0), "平方米") if area.is_demo else None)
         if headline.signed.is_demo or headline.total.is_demo:
             widgets.demo_note("所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）")
+            st.caption(since)
         else:
-            st.caption("来源：新闻报道（悬停数字可见原文）。尚在签订中 = 涉迁户 − 已签订协议。")
+            st.caption(f"来源：新闻报道（悬停数字可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{since}")
         day = headline.official[headline.official["indicator"].isin(DAY_FIGS)] if scope is None else pd.DataFrame()
         if not day.empty:
             st.markdown("**2023年11月22日 集中拆除**")

@@ -33,8 +33,7 @@ def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
         return None
     now, before = progress.iloc[-1], progress.iloc[-2]
     diff = int(now["已达标"]) - int(before["已达标"])
-    since = f"（较{cn_date(before['date'])}）"
-    return (f"{diff:+d}{unit}{since}", "normal") if diff else (f"持平{since}", "off")
+    return (f"{diff:+d}{unit}", "normal") if diff else ("持平", "off")
 
 
 counts = progress = pd.DataFrame()
@@ -68,6 +67,8 @@ with widgets.guard("星级概况"):
             with cols[2]:
                 _demo_card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
         widgets.demo_note("各社区五星评定状态、得分与达标星数")
+        if len(progress) >= 2:
+            st.caption(f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。")
 
 with widgets.guard("星级矩阵"):
     st.subheader("社区 × 五星 评定矩阵")

@@ -116,6 +116,8 @@ def check_eldercare(at: AppTest, community: str | None) -> None:
     m = metrics(at)
     assert m["床位"] == "50张" and m["占地面积"] == "3300余平方米"
     assert m["入住（2023年11月22日）"] == "48/50"  # the article's figure, not demo-labelled
+    assert next(x.proto.delta for x in at.metric if x.label.startswith("入住")) == "+1人"  # demo 47 a week before
+    assert any("入住增减：较2023年11月15日（7天前，示例数据）" in c for c in texts(at.caption))
     assert texts(at.error) == ["入住率 96%：空床仅 2 张，少于预警值 3 张。"]
     assert at.number_input(key="care.threshold").value == 3
     assert "床位数：暂无公开数据（报道未公布该设施的床位数）。" in texts(at.info)  # 日间照料中心
@@ -238,4 +240,5 @@ def test_relocation_comparison_date(app_db):
     at.date_input(key="relocation.compare").set_value(dt.date(2023, 11, 5)).run()
     assert_clean(at, "relocation")
     delta = next(m.proto.delta for m in at.metric if m.label == "已签订协议")
-    assert delta == "+62户（较2023年11月5日，示例）"  # demo: nobody had signed on 11-05
+    assert delta == "+62户"  # demo: nobody had signed on 11-05
+    assert any("签约增减：较2023年11月5日（对比值为示例数据）。" in c for c in texts(at.caption))

@@ -122,26 +122,21 @@ def burnup(df: pd.DataFrame, *, series: Sequence[str], total: float, total_label
 
 
 def occupancy(df: pd.DataFrame, *, beds: int, threshold: int) -> alt.LayerChart:
-    """Daily residents (never above capacity), the capacity line and the free-bed warning line;
-    days with too few free beds drawn in the warning colour."""
-    data = df.assign(day=pd.to_datetime(df["day"]),
-                     状态=df["low_free"].map({True: "空床不足", False: "正常"}))
+    """Daily residents (never above capacity) with the capacity line (grey) and the warning line
+    (red); days with fewer free beds than the warning are marked with red dots."""
+    data = df.assign(day=pd.to_datetime(df["day"]))
     x = alt.X("day:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0))
-    y_scale = alt.Scale(domain=[max(0, min(int(data["occupied"].min()), threshold) - 5), beds + 2])
-    line = alt.Chart(data).mark_line(color=OK_COLOR, strokeWidth=2).encode(
-        x=x, y=alt.Y("occupied:Q", title="入住人数", scale=y_scale))
-    pts = alt.Chart(data).mark_circle(size=60).encode(
-        x=x, y="occupied:Q",
-        color=alt.Color("状态:N", scale=_scale({"正常": OK_COLOR, "空床不足": WARN_COLOR}), title=None),
-        tooltip=[alt.Tooltip("day:T", title="日期", format=DATE_FMT), alt.Tooltip("occupied:Q", title="入住"),
-                 alt.Tooltip("free:Q", title="空床"), alt.Tooltip("source_title:N", title="来源")])
-    rules = pd.DataFrame({"y": [beds, threshold], "label": [f"床位 {beds} 张", f"预警线 {threshold} 人（空床少于 {beds - threshold} 张）"],
-                          "color": [LINE_COLOR, WARN_COLOR]})
+    y_scale = alt.Scale(domain=[max(0, min(int(data["occupied"].min()), threshold) - 3), beds + 1], nice=False)
+    tooltip = [alt.Tooltip("day:T", title="日期", format=DATE_FMT), alt.Tooltip("occupied:Q", title="入住"),
+               alt.Tooltip("free:Q", title="空床"), alt.Tooltip("source_title:N", title="来源")]
+    line = alt.Chart(data).mark_line(color=OK_COLOR, strokeWidth=2, interpolate="step-after").encode(
+        x=x, y=alt.Y("occupied:Q", title="入住人数", scale=y_scale), tooltip=tooltip)
+    low = alt.Chart(data[data["low_free"]]).mark_circle(size=70, color=WARN_COLOR, opacity=0.9).encode(
+        x=x, y="occupied:Q", tooltip=tooltip)
+    rules = pd.DataFrame({"y": [beds, threshold], "color": [LINE_COLOR, WARN_COLOR]})
     rule = alt.Chart(rules).mark_rule(strokeDash=[6, 4], size=2).encode(
         y="y:Q", color=alt.Color("color:N", scale=None))
-    text = alt.Chart(rules).mark_text(align="left", dx=4, dy=-8, fontSize=14).encode(
-        y="y:Q", x=alt.value(4), text="label:N", color=alt.Color("color:N", scale=None))
-    return alt.layer(line, pts, rule, text)
+    return alt.layer(line, low, rule)
 
 
 def table_height(rows: int, *, max_rows: int = 12) -> int:
