@@ -1,0 +1,101 @@
+"""The audit trail: one `audit_log` row per write, in the same transaction as the write.
+
+    record(session, actor, action, table, key, community_id, before, after) -> AuditLog
+    audit_log(*, user=None, community=None, table=None, start=None, end=None, limit=None,
+              engine=None) -> DataFrame
+
+`actor` is an `Actor`, a username string, or None (the system, e.g. the CLI). `before`/`after` are
+dicts of the changed fields (dates and decimals are stored as text so the JSON column accepts them);
+passwords and photo bytes are never stored. Actions used: insert, update, import, login,
+login_failed, create_user, update_user, set_password, deactivate.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from lib.models import AuditLog, Community
+from lib.queries.common import frame
+
+SYSTEM_USER = "system"
+ACTION_LABELS = {
+    "insert": "新增", "update": "修改", "import": "台账导入", "login": "登录", "login_failed": "登录失败",
+    "create_user": "创建用户", "update_user": "修改用户", "set_password": "修改密码", "deactivate": "停用用户",
+}
+TABLE_LABELS = {
+    "star_assessment": "五星评定", "model_status": "示范社区状态", "household_event": "征迁户状态",
+    "care_occupancy": "每日入住", "fact": "指标数据", "site_check": "现场核查", "site_check_update": "核查进展",
+    "app_user": "用户", "ledger": "台账",
+}
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return f"<{len(value)} bytes>"
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def _username(actor: Any) -> str:
+    if actor is None:
+        return SYSTEM_USER
+    if isinstance(actor, str):
+        return actor[:64]
+    return str(actor.username)[:64]
+
+
+def record(session: Session, actor: Any, action: str, table: str, key: str | None, community_id: int | None,
+           before: dict | None, after: dict | None) -> AuditLog:
+    """Add an audit row to `session` (flushed with the write it describes; rolled back with it)."""
+    row = AuditLog(username=_username(actor), action=action[:32], table_name=table[:40],
+                   record_key=None if key is None else str(key)[:120], community_id=community_id,
+                   before=None if before is None else _jsonable(before),
+                   after=None if after is None else _jsonable(after))
+    session.add(row)
+    return row
+
+
+def _day_start(value: dt.date | dt.datetime) -> dt.datetime:
+    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+
+
+def audit_log(*, user: str | None = None, community: str | None = None, table: str | None = None,
+              start: dt.date | dt.datetime | None = None, end: dt.date | dt.datetime | None = None,
+              limit: int | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """Audit rows, newest first. `end` as a date includes that whole day. Columns:
+    at, username, action, action_label, table_name, table_label, record_key, community, before, after."""
+    stmt = (select(AuditLog.id, AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.table_name,
+                   AuditLog.record_key, Community.name.label("community"), AuditLog.before, AuditLog.after)
+            .outerjoin(Community, Community.id == AuditLog.community_id)
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc()))
+    if user:
+        stmt = stmt.where(AuditLog.username == user)
+    if community:
+        stmt = stmt.where(Community.name == community)
+    if table:
+        stmt = stmt.where(AuditLog.table_name == table)
+    if start:
+        stmt = stmt.where(AuditLog.at >= _day_start(start))
+    if end:
+        bound = end if isinstance(end, dt.datetime) else dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
+        stmt = stmt.where(AuditLog.at < bound) if not isinstance(end, dt.datetime) else stmt.where(AuditLog.at <= bound)
+    if limit:
+        stmt = stmt.limit(limit)
+    df = frame(stmt, engine)
+    df.insert(4, "action_label", df["action"].map(lambda a: ACTION_LABELS.get(a, a)))
+    df.insert(6, "table_label", df["table_name"].map(lambda t: TABLE_LABELS.get(t, t)))
+    return df

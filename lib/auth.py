@@ -1,0 +1,264 @@
+"""Local accounts, roles and the permission check every write goes through.
+
+Roles (lib.models.Role): 领导 views only; 社区工作人员 edits their own community only; 街道管理员 edits
+everything, manages users and imports geometry. Passwords are bcrypt hashes in `app_user`.
+
+    Actor(username, display_name, role, community)                 # who is writing; frozen
+    require(actor, action, *, community=None)                      # raises PermissionDenied
+        action: "view" | "edit" | "manage_users" | "import_geometry"
+    authenticate(username, password, *, engine=None) -> Actor | None
+    create_user(username, password, *, role, display_name=None, community=None, by=None,
+                engine=None, rounds=12) -> Actor
+    set_password(username, password, *, by=None, engine=None, rounds=12)
+    update_user(username, *, by, role=None, community=None, display_name=None, active=None, engine=None)
+    deactivate(username, *, by, engine=None)
+    list_users(*, engine=None) -> DataFrame
+    verify_actor(session, actor) -> User                           # used inside every write
+
+`by` is the administrator making the change (None only for the command line, lib.users). Every
+user change and every login attempt leaves an audit row; hashes never leave this module.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import bcrypt
+import pandas as pd
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from lib import audit
+from lib.config import settings
+from lib.db import get_engine, session_scope
+from lib.errors import NotFound, PermissionDenied, ValidationError
+from lib.models import Community, Role, User
+from lib.queries.common import frame
+
+DEFAULT_ROUNDS = 12
+MIN_PASSWORD = 8
+ROLES = [r.value for r in Role]
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,64}$")
+_DUMMY_HASH: dict[int, bytes] = {}
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    display_name: str
+    role: str
+    community: str | None = None  # short name (中兴) for 社区工作人员, else None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (Role.ADMIN, Role.STAFF)
+
+
+def require(actor: Actor | None, action: str, *, community: str | None = None) -> None:
+    """Raise PermissionDenied (Chinese) unless `actor` may do `action` (on `community`, None = subdistrict)."""
+    if action == "view":
+        if actor is None and settings().require_login_to_view:
+            raise PermissionDenied("请先登录后查看")
+        return
+    if actor is None:
+        raise PermissionDenied("未登录，不能修改数据")
+    if action in ("manage_users", "import_geometry"):
+        if actor.role != Role.ADMIN:
+            what = "管理用户" if action == "manage_users" else "导入地图数据"
+            raise PermissionDenied(f"只有街道管理员可以{what}（当前账号：{actor.display_name}，{actor.role}）")
+        return
+    if action != "edit":
+        raise PermissionDenied(f"未知操作“{action}”")
+    if actor.role == Role.ADMIN:
+        return
+    if actor.role == Role.LEADER:
+        raise PermissionDenied("领导账号仅可查看，不能修改数据")
+    if actor.role != Role.STAFF:
+        raise PermissionDenied(f"账号角色“{actor.role}”不能修改数据")
+    if not actor.community:
+        raise PermissionDenied("该社区工作人员账号未绑定社区，不能修改数据")
+    if community is None:
+        raise PermissionDenied(f"社区工作人员只能修改本社区（{actor.community}）的数据，街道级数据须由街道管理员录入")
+    if community != actor.community:
+        raise PermissionDenied(f"社区工作人员只能修改本社区（{actor.community}）的数据，不能修改「{community}」社区")
+
+
+def _hash(password: str, rounds: int) -> str:
+    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt(rounds)).decode("ascii")
+
+
+def _check(password: str, hashed: str) -> bool:
+    try:
+        return bcrypt.checkpw(password.encode("utf-8"), hashed.encode("ascii"))
+    except ValueError:  # over 72 bytes, or a malformed hash
+        return False
+
+
+def _validate_password(password: str) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise ValidationError(f"「密码」：至少{MIN_PASSWORD}个字符")
+    if len(password.encode("utf-8")) > 72:
+        raise ValidationError("「密码」：过长（最多72字节，约24个汉字或72个字母）")
+    if password.strip() != password:
+        raise ValidationError("「密码」：首尾不能有空格")
+
+
+def _actor(user: User, community: str | None) -> Actor:
+    return Actor(user.username, user.display_name, user.role, community)
+
+
+def _community_name(session: Session, cid: int | None) -> str | None:
+    return None if cid is None else session.scalar(select(Community.name).where(Community.id == cid))
+
+
+def _community_id(session: Session, role: str, community: str | None) -> int | None:
+    if role != Role.STAFF:
+        if community:
+            raise ValidationError(f"「所属社区」：{role}账号不绑定社区，请留空")
+        return None
+    if not community:
+        raise ValidationError("「所属社区」：社区工作人员必须选择所属社区")
+    cid = session.scalar(select(Community.id).where(Community.name == community.removesuffix("社区")))
+    if cid is None:
+        raise ValidationError(f"「所属社区」：未知社区“{community}”")
+    return cid
+
+
+def _check_admin(by: Actor | None) -> None:
+    if by is not None:
+        require(by, "manage_users")
+
+
+def _user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"未找到用户“{username}”")
+    return user
+
+
+def _public(user: User, community: str | None) -> dict:
+    return {"username": user.username, "display_name": user.display_name, "role": user.role,
+            "community": community, "active": user.active}
+
+
+def create_user(username: str, password: str, *, role: str, display_name: str | None = None,
+                community: str | None = None, by: Actor | None = None, engine: Engine | None = None,
+                rounds: int = DEFAULT_ROUNDS) -> Actor:
+    """Create an account (by an administrator `by`, or by the CLI when None). Returns its Actor."""
+    _check_admin(by)
+    username = (username or "").strip()
+    if not _USERNAME.match(username):
+        raise ValidationError("「用户名」：需2–64个字符，只能包含字母、数字、汉字和 _ . @ -")
+    if role not in ROLES:
+        raise ValidationError(f"「角色」：“{role}”无效，应为{'、'.join(ROLES)}之一")
+    _validate_password(password)
+    display_name = (display_name or username).strip()[:64]
+    with session_scope(engine) as s:
+        if s.scalar(select(User.id).where(User.username == username)) is not None:
+            raise ValidationError(f"「用户名」：“{username}”已存在")
+        cid = _community_id(s, role, community)
+        user = User(username=username, display_name=display_name, role=role, community_id=cid,
+                    password_hash=_hash(password, rounds), active=True)
+        s.add(user)
+        s.flush()
+        name = _community_name(s, cid)
+        audit.record(s, by, "create_user", "app_user", username, cid, None, _public(user, name))
+        return _actor(user, name)
+
+
+def authenticate(username: str, password: str, *, engine: Engine | None = None) -> Actor | None:
+    """The Actor for a correct username/password of an active account, else None (one bcrypt check either way)."""
+    username = (username or "").strip()
+    with session_scope(engine or get_engine()) as s:
+        user = s.scalar(select(User).where(User.username == username)) if username else None
+        hashed = user.password_hash if user is not None else _dummy_hash(s)
+        ok = _check(password or "", hashed) and user is not None and user.active
+        if not ok:
+            reason = "no_user" if user is None else ("inactive" if not user.active else "bad_password")
+            audit.record(s, username[:64] or "(空)", "login_failed", "app_user", username[:120] or None,
+                         None, None, {"reason": reason})
+            return None
+        name = _community_name(s, user.community_id)
+        audit.record(s, user.username, "login", "app_user", user.username, user.community_id, None, None)
+        return _actor(user, name)
+
+
+def _dummy_hash(session: Session) -> str:
+    """A hash of the same cost as stored ones, so an unknown username takes as long as a wrong password."""
+    sample = session.scalar(select(User.password_hash).order_by(User.id).limit(1)) or ""
+    match = re.match(r"^\$2[aby]\$(\d\d)\$", sample)
+    rounds = int(match.group(1)) if match else DEFAULT_ROUNDS
+    if rounds not in _DUMMY_HASH:
+        _DUMMY_HASH[rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds))
+    return _DUMMY_HASH[rounds].decode("ascii")
+
+
+def set_password(username: str, password: str, *, by: Actor | None = None, engine: Engine | None = None,
+                 rounds: int = DEFAULT_ROUNDS) -> None:
+    """Set a new password. `by` must be an administrator or the user themself (None: CLI)."""
+    if by is not None and by.username != username:
+        require(by, "manage_users")
+    _validate_password(password)
+    with session_scope(engine) as s:
+        user = _user(s, username)
+        user.password_hash = _hash(password, rounds)
+        audit.record(s, by, "set_password", "app_user", username, user.community_id, None,
+                     {"password_changed": True})
+
+
+def update_user(username: str, *, by: Actor | None, role: str | None = None, community: str | None = None,
+                display_name: str | None = None, active: bool | None = None,
+                engine: Engine | None = None) -> Actor:
+    """Change role / community / display name / active flag; None = keep. A non-staff role clears the community."""
+    _check_admin(by)
+    with session_scope(engine) as s:
+        user = _user(s, username)
+        before = _public(user, _community_name(s, user.community_id))
+        new_role = role or user.role
+        if new_role not in ROLES:
+            raise ValidationError(f"「角色」：“{new_role}”无效，应为{'、'.join(ROLES)}之一")
+        wanted = (community or before["community"]) if new_role == Role.STAFF else community
+        if by is not None and by.username == username and (new_role != Role.ADMIN or active is False):
+            raise ValidationError("不能降低或停用自己的管理员账号，请由其他管理员操作")
+        user.community_id = _community_id(s, new_role, wanted)
+        user.role = new_role
+        if display_name is not None:
+            if not display_name.strip():
+                raise ValidationError("「显示名称」：不能为空")
+            user.display_name = display_name.strip()[:64]
+        if active is not None:
+            user.active = bool(active)
+        after = _public(user, _community_name(s, user.community_id))
+        action = "deactivate" if before["active"] and not after["active"] else "update_user"
+        audit.record(s, by, action, "app_user", username, user.community_id, before, after)
+        return _actor(user, after["community"])
+
+
+def deactivate(username: str, *, by: Actor | None, engine: Engine | None = None) -> None:
+    """Block further sign-ins (rows the user wrote keep their name)."""
+    update_user(username, by=by, active=False, engine=engine)
+
+
+def list_users(*, engine: Engine | None = None) -> pd.DataFrame:
+    """username, display_name, role, community, active, created_at (no hashes)."""
+    stmt = (select(User.username, User.display_name, User.role, Community.name.label("community"), User.active,
+                   User.created_at).outerjoin(Community, Community.id == User.community_id).order_by(User.id))
+    df = frame(stmt, engine)
+    df["active"] = df["active"].astype(bool)
+    return df
+
+
+def verify_actor(session: Session, actor: Actor | None) -> User | None:
+    """Re-read `actor` from the database: an inactive account or a stale/forged role or community is refused."""
+    if actor is None:
+        raise PermissionDenied("未登录，不能修改数据")
+    user = session.scalar(select(User).where(User.username == actor.username))
+    if user is None or not user.active:
+        raise PermissionDenied(f"账号“{actor.username}”不存在或已停用，不能修改数据")
+    if user.role != actor.role or _community_name(session, user.community_id) != actor.community:
+        raise PermissionDenied("账号权限已变更，请重新登录后再操作")
+    return user

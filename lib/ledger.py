@@ -1,0 +1,261 @@
+"""台账 import/export: Excel templates, previews that say how every cell was read, all-or-nothing commits.
+
+    KIND_NAMES                                                 # 五星评定, 示范社区状态, 征迁户状态, 每日入住, 指标数据
+    template_xlsx(kind, rows=None) -> bytes                    # sheet 1: headers (+ rows); sheet 2: 填写说明 + examples
+    current_ledger(kind, *, community=None, engine=None) -> DataFrame   # stored data in template layout
+    export_xlsx(df, *, sheet_name, title) -> bytes             # any panel's DataFrame, title in row 1
+    read_ledger(data, filename, kind, *, max_bytes=None, actor=None, engine=None, today=None) -> LedgerPreview
+    commit_ledger(actor, preview, *, engine=None, today=None) -> LedgerResult
+
+read_ledger raises ValidationError for file-level problems (oversize, not xlsx/csv, undecodable, missing
+columns); row problems land in `preview.errors` (「第3行「入住人数」：“abc”不是数字」) and in each row.
+The preview runs the very planners the forms use in a transaction that is rolled back, so it knows
+which rows would be inserted and which are unchanged. commit_ledger re-plans everything inside one
+transaction (permissions per row: staff only their own community) and writes all rows or none.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from lib import audit
+from lib.auth import Actor
+from lib.config import settings
+from lib.db import get_engine, session_scope
+from lib.errors import DashboardError, PermissionDenied, ValidationError
+from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
+from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind
+from lib.writes.base import WriteContext, as_choice, as_date, as_number, blank
+
+KIND_NAMES = list(KINDS)
+MAX_ROWS = 20000
+ACTION_INSERT, ACTION_SAME, ACTION_ERROR = "新增", "不变", "有误"
+
+
+@dataclass
+class PreviewRow:
+    line: int  # row number as shown in Excel / the CSV line
+    values: dict[str, Any]  # header → parsed value (for display)
+    args: dict[str, Any]  # planner keywords
+    readings: list[str] = field(default_factory=list)  # how typed numbers/dates were read
+    problems: list[str] = field(default_factory=list)
+    action: str = ACTION_ERROR
+
+
+@dataclass
+class LedgerPreview:
+    kind: str
+    filename: str
+    file_format: str
+    rows: list[PreviewRow]
+    errors: list[str]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def inserts(self) -> int:
+        return sum(r.action == ACTION_INSERT for r in self.rows)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(r.action == ACTION_SAME for r in self.rows)
+
+    def frame(self) -> pd.DataFrame:
+        """行号, the kind's columns, 读数说明, 处理 (新增/不变/有误), 问题 — for st.dataframe."""
+        headers = KINDS[self.kind].headers
+        return pd.DataFrame([{"行号": r.line, **{h: r.values.get(h) for h in headers},
+                              "读数说明": "；".join(r.readings), "处理": r.action, "问题": "；".join(r.problems)}
+                             for r in self.rows], columns=["行号", *headers, "读数说明", "处理", "问题"])
+
+
+@dataclass(frozen=True)
+class LedgerResult:
+    kind: str
+    filename: str
+    inserted: int
+    unchanged: int
+    message: str
+
+
+def _kind(kind: str) -> LedgerKind:
+    if kind not in KINDS:
+        raise ValidationError(f"未知的台账类型“{kind}”，应为{'、'.join(KINDS)}之一")
+    return KINDS[kind]
+
+
+def _row_message(line: int, exc: DashboardError) -> str:
+    msg = exc.message
+    return f"第{line}行{msg}" if msg.startswith("「") else f"第{line}行：{msg}"
+
+
+def _parse_cell(col: Column, raw: Any, readings: list[str]) -> tuple[Any, Any]:
+    """(display value, planner value) of one cell; ValidationError names the column."""
+    if isinstance(raw, str):
+        raw = raw.strip()
+    if blank(raw):
+        if col.required:
+            raise ValidationError(f"「{col.header}」：不能为空")
+        return None, None
+    if col.kind in ("number", "int"):
+        parsed = as_number(raw, col.header, integer=col.kind == "int", minimum=None)
+        if parsed.note:
+            readings.append(f"「{col.header}」{parsed.note}")
+        return parsed.value if not parsed.qualifier else parsed.text, raw
+    if col.kind == "date":
+        when = as_date(raw, col.header)
+        if isinstance(raw, str) and raw != when.isoformat():
+            readings.append(f"「{col.header}」“{raw}”读作 {when.isoformat()}")
+        return when, when
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    text = str(raw).strip()
+    if col.kind == "choice":
+        text = as_choice(text, col.header, list(col.choices))
+    return text, text
+
+
+def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]]) -> tuple[list[PreviewRow], list[str], list[str]]:
+    at, index, ignored = find_header(rows, spec.columns)
+    notes = [f"已忽略无法识别的列：{'、'.join(ignored)}"] if ignored else []
+    parsed: list[PreviewRow] = []
+    for line, cells in rows[at + 1:]:
+        if all(blank(c) for c in cells):
+            continue
+        row = PreviewRow(line, {}, {})
+        for col in spec.columns:
+            raw = cells[index[col.header]] if col.header in index and index[col.header] < len(cells) else None
+            try:
+                row.values[col.header], row.args[col.arg] = _parse_cell(col, raw, row.readings)
+            except DashboardError as exc:
+                row.values[col.header] = raw
+                row.problems.append(_row_message(line, exc))
+        parsed.append(row)
+    if len(parsed) > MAX_ROWS:
+        raise ValidationError(f"台账超过 {MAX_ROWS} 行，请分批导入")
+    seen: dict[tuple, int] = {}
+    for row in parsed:
+        if row.problems:
+            continue
+        key = spec.key(row.args)
+        if key in seen:
+            row.problems.append(f"第{row.line}行与第{seen[key]}行重复（{spec.key_help}：{'／'.join(map(str, key))}）")
+        else:
+            seen[key] = row.line
+    return parsed, [p for r in parsed for p in r.problems], notes
+
+
+def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *,
+              source_title: str) -> tuple[list[str], bool]:
+    """Plan and apply every clean row in `ctx` (flushed, so later rows see earlier ones).
+    Returns (problems, whether any was a permission refusal)."""
+    problems, denied = [], False
+    ordered = sorted(rows, key=lambda r: spec.order(r.args)) if spec.order else rows
+    for row in ordered:
+        if row.problems:
+            continue
+        try:
+            outcome = spec.plan(ctx, dict(row.args))
+            result = ctx.apply(outcome, source_title=source_title)
+            row.action = ACTION_INSERT if result.inserted else ACTION_SAME
+        except DashboardError as exc:
+            row.problems.append(_row_message(row.line, exc))
+            row.action = ACTION_ERROR
+            problems.append(row.problems[-1])
+            denied = denied or isinstance(exc, PermissionDenied)
+    return problems, denied
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
+
+
+def _source_title(kind: str, filename: str) -> str:
+    return f"台账导入：{kind}（{filename}）"
+
+
+def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None = None, actor: Actor | None = None,
+                engine: Engine | None = None, today: dt.date | None = None) -> LedgerPreview:
+    """Parse and dry-run a ledger file. With `actor`, rows outside their permissions are flagged too."""
+    spec = _kind(kind)
+    limit = max_bytes if max_bytes is not None else settings().max_upload_mb * 1024 * 1024
+    if len(data) > limit:
+        raise ValidationError(f"文件“{filename}”大小 {_size(len(data))}，超过上限 {_size(limit)}")
+    if not data:
+        raise ValidationError(f"文件“{filename}”是空文件")
+    rows, file_format = load_rows(data, filename, max_rows=MAX_ROWS)
+    if not rows:
+        raise ValidationError(f"文件“{filename}”没有内容")
+    parsed, errors, notes = _parse_rows(spec, rows)
+    if not parsed:
+        raise ValidationError(f"文件“{filename}”只有表头，没有数据行")
+    session = Session(engine or get_engine())
+    try:  # a dry run: everything is rolled back
+        ctx = WriteContext(session, actor, today=today, check=actor is not None)
+        errors += _plan_all(ctx, spec, parsed, source_title=_source_title(kind, filename))[0]
+    finally:
+        session.rollback()
+        session.close()
+    errors.sort(key=lambda m: int(m[1:].split("行", 1)[0]) if m[1:].split("行", 1)[0].isdigit() else 0)
+    return LedgerPreview(kind, filename, file_format, parsed, errors, notes)
+
+
+def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine | None = None,
+                  today: dt.date | None = None) -> LedgerResult:
+    """Write every row of a clean preview in one transaction, re-validated; any problem → nothing is written."""
+    spec = _kind(preview.kind)
+    if preview.errors:
+        raise ValidationError(f"台账“{preview.filename}”有 {len(preview.errors)} 处问题，未写入任何数据",
+                              details=list(preview.errors))
+    if not preview.rows:
+        raise ValidationError(f"台账“{preview.filename}”没有数据行")
+    rows = [PreviewRow(r.line, dict(r.values), dict(r.args), list(r.readings)) for r in preview.rows]
+    with session_scope(engine) as s:
+        ctx = WriteContext(s, actor, today=today, action="import")
+        problems, denied = _plan_all(ctx, spec, rows, source_title=_source_title(preview.kind, preview.filename))
+        if problems:
+            cls = PermissionDenied if denied else ValidationError
+            raise cls(f"台账“{preview.filename}”有 {len(problems)} 处问题，未写入任何数据", details=problems)
+        inserted = sum(r.action == ACTION_INSERT for r in rows)
+        unchanged = len(rows) - inserted
+        audit.record(s, actor, "import", "ledger", f"{preview.kind}：{preview.filename}"[:120], None, None,
+                     {"kind": preview.kind, "file": preview.filename, "rows": len(rows), "inserted": inserted,
+                      "unchanged": unchanged})
+    message = f"已导入“{preview.filename}”：新增 {inserted} 条，{unchanged} 条与已有数据相同未重复写入"
+    return LedgerResult(preview.kind, preview.filename, inserted, unchanged, message)
+
+
+def current_ledger(kind: str, *, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """The stored data (latest state) in template layout; `template_xlsx(kind, rows=…)` makes it a file."""
+    return _kind(kind).current(community, engine)
+
+
+def template_xlsx(kind: str, rows: pd.DataFrame | None = None) -> bytes:
+    """The import template: sheet 1 = headers (and `rows`, if given); sheet 2 「填写说明」 with examples."""
+    spec = _kind(kind)
+    data = [spec.headers]
+    if rows is not None:
+        data += [[r.get(h) for h in spec.headers] for r in rows.to_dict("records")]
+    guide = [["列名", "是否必填", "说明", "可填写的值", "示例"]]
+    for col in spec.columns:
+        guide.append([col.header, "必填" if col.required else "选填", col.help, "、".join(col.choices) or "",
+                      col.example if col.example not in (None, "") else ""])
+    guide += [[], ["键", spec.key_help + " 相同的行视为同一条记录；文件内不能重复"], [], ["通用说明"]]
+    guide += [[f"{i}. {n}"] for i, n in enumerate((*spec.notes, *GENERAL_NOTES), start=1)]
+    guide += [[], ["示例（请在第一个工作表中填写，本页不会被导入）"], spec.headers]
+    guide += [list(e) for e in spec.examples]
+    return workbook_bytes([(spec.name, data, 1), (INSTRUCTIONS_SHEET, guide, 1)])
+
+
+def export_xlsx(df: pd.DataFrame, *, sheet_name: str, title: str) -> bytes:
+    """Any DataFrame as a plain workbook: the title in row 1, headers in row 2, data below."""
+    header = [str(c) for c in df.columns]
+    body = df.astype(object).where(pd.notna(df), None).values.tolist() if len(df) else []
+    return workbook_bytes([(sheet_name, [[title], header, *body], 2)])

@@ -1,0 +1,162 @@
+"""Forms on community-level history: 五星评定, 示范社区状态, 指标数据 (facts)."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from lib.auth import Actor
+from lib.errors import ValidationError
+from lib.models import Community, Fact, ModelCommunityStatus, ModelStatus, Star, StarAssessment, StarStatus
+from lib.writes.base import (
+    Outcome,
+    WriteContext,
+    WriteResult,
+    as_choice,
+    as_date,
+    as_number,
+    as_text,
+    blank,
+    cn_day,
+    latest,
+    run_write,
+    same_number,
+)
+
+STARS = [s.value for s in Star]
+STAR_STATUSES = [s.value for s in StarStatus]
+MODEL_STATUSES = [s.value for s in ModelStatus]
+SUBDISTRICT = "光武街道"
+
+
+def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, score: Any = None,
+              valid_from: Any = None) -> Outcome:
+    c = ctx.community(community)
+    ctx.require(c.name)
+    star = as_choice(star, "星级", STARS)
+    status = as_choice(status, "状态", STAR_STATUSES)
+    value = None if blank(score) else as_number(score, "得分", minimum=0, maximum=100).value
+    when = as_date(valid_from, "评定日期", today=ctx.today, default=ctx.today)
+    label = f"{c.name}／{star}／{cn_day(when)}"
+    key = f"{c.name}/{star}/{when.isoformat()}"
+    same = latest(ctx.s, StarAssessment, StarAssessment.community_id == c.id, StarAssessment.star == star,
+                  StarAssessment.valid_from == when)
+    if same is not None and same.status == status and same_number(same.score, value):
+        return Outcome("star_assessment", key, label, c.id, None, {}, existing_id=same.id)
+    held = latest(ctx.s, StarAssessment, StarAssessment.community_id == c.id, StarAssessment.star == star,
+                  StarAssessment.valid_from <= when)
+    before = None if held is None else {"status": held.status, "score": held.score, "valid_from": held.valid_from}
+    after = {"community": c.name, "star": star, "status": status, "score": value, "valid_from": when}
+    obj = StarAssessment(community_id=c.id, star=star, status=status, score=value, valid_from=when)
+    return Outcome("star_assessment", key, label, c.id, before, after, obj)
+
+
+def record_star_assessment(actor: Actor | None, *, community: str, star: str, status: str,
+                           score: float | str | None = None, valid_from: dt.date | str | None = None,
+                           engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+    """One 五星 assessment: status 已达标/创建中/未启动, optional score 0–100, dated (default today)."""
+    return run_write(actor, lambda ctx: plan_star(ctx, community=community, star=star, status=status,
+                                                  score=score, valid_from=valid_from), engine=engine, today=today)
+
+
+def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_from: Any = None,
+                      note: Any = None) -> Outcome:
+    c = ctx.community(community)
+    ctx.require(c.name)
+    status = as_choice(status, "状态", MODEL_STATUSES)
+    when = as_date(valid_from, "生效日期", today=ctx.today, default=ctx.today)
+    note = as_text(note, "备注", max_len=500, required=False)
+    label = f"{c.name}／{status}／{cn_day(when)}"
+    key = f"{c.name}/{when.isoformat()}"
+    same = latest(ctx.s, ModelCommunityStatus, ModelCommunityStatus.community_id == c.id,
+                  ModelCommunityStatus.valid_from == when)
+    if same is not None and same.status == status and (same.note or None) == note:
+        return Outcome("model_status", key, label, c.id, None, {}, existing_id=same.id)
+    held = latest(ctx.s, ModelCommunityStatus, ModelCommunityStatus.community_id == c.id,
+                  ModelCommunityStatus.valid_from <= when)
+    before = None if held is None else {"status": held.status, "valid_from": held.valid_from, "note": held.note}
+    after = {"community": c.name, "status": status, "valid_from": when, "note": note}
+    obj = ModelCommunityStatus(community_id=c.id, status=status, valid_from=when, note=note)
+    return Outcome("model_status", key, label, c.id, before, after, obj)
+
+
+def record_model_status(actor: Actor | None, *, community: str, status: str, valid_from: dt.date | str | None = None,
+                        note: str | None = None, engine: Engine | None = None,
+                        today: dt.date | None = None) -> WriteResult:
+    """A 示范社区 status (ModelStatus: 已命名示范社区/先行先试/创建中/未命名) from `valid_from`."""
+    return run_write(actor, lambda ctx: plan_model_status(ctx, community=community, status=status,
+                                                          valid_from=valid_from, note=note),
+                     engine=engine, today=today)
+
+
+def _fact_scope(ctx: WriteContext, subject: str, community) -> tuple[str, int | None, str | None]:
+    """(scope, community_id, community name) for a subject: as stored before, else derived."""
+    prior = ctx.s.scalar(select(Fact).where(Fact.subject == subject).order_by(Fact.id.desc()).limit(1))
+    if prior is not None:
+        if community is not None and prior.community_id not in (None, community.id):
+            raise _mismatch(subject)
+        cid = prior.community_id if prior.community_id is not None else (community.id if community else None)
+        name = community.name if community is not None else _name_of(ctx, cid)
+        return prior.scope, cid, name
+    if subject == SUBDISTRICT:
+        if community is not None:
+            raise _mismatch(subject)
+        return "subdistrict", None, None
+    if community is not None and subject == community.full_name:
+        return "community", community.id, community.name
+    return "facility", community.id if community else None, community.name if community else None
+
+
+def _mismatch(subject: str) -> ValidationError:
+    return ValidationError(f"「社区」：“{subject}”的数据不属于所填社区")
+
+
+def _name_of(ctx: WriteContext, cid: int | None) -> str | None:
+    return None if cid is None else ctx.s.scalar(select(Community.name).where(Community.id == cid))
+
+
+def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_title: Any,
+              valid_from: Any = None, community: Any = None, subject: Any = None, indicator: Any = None,
+              qualifier: Any = None, quote: Any = None) -> Outcome:
+    c = None if blank(community) else ctx.community(community)
+    subject = as_text(subject, "对象", max_len=64, required=False) or (c.full_name if c else SUBDISTRICT)
+    scope, cid, cname = _fact_scope(ctx, subject, c)
+    ctx.require(cname)
+    label = as_text(label, "指标名称", max_len=64)
+    unit = as_text(unit, "单位", max_len=16)
+    parsed = as_number(value, "数值", unit=unit)
+    qual = as_text(qualifier, "限定词", max_len=8, required=False) or parsed.qualifier
+    title = as_text(source_title, "来源", max_len=300)
+    when = as_date(valid_from, "日期", today=ctx.today, default=ctx.today)
+    quote = as_text(quote, "原文或说明", max_len=2000, required=False)
+    code = as_text(indicator, "指标代码", max_len=64, required=False)
+    if code is None:  # continue the history of a figure with this label, if there is one
+        code = ctx.s.scalar(select(Fact.indicator).where(Fact.subject == subject, Fact.label == label)
+                            .order_by(Fact.id.desc()).limit(1)) or label
+    text = f"{subject}／{label}／{cn_day(when)}"
+    key = f"{subject}/{code}/{when.isoformat()}"
+    same = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == code, Fact.valid_from == when)
+    if same is not None and same_number(same.value, parsed.value) and (same.qualifier or "") == qual \
+            and same.unit == unit:
+        return Outcome("fact", key, text, cid, None, {}, existing_id=same.id)
+    held = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == code, Fact.valid_from <= when)
+    before = None if held is None else {"value": held.value, "unit": held.unit, "qualifier": held.qualifier,
+                                        "valid_from": held.valid_from}
+    after = {"subject": subject, "indicator": code, "label": label, "value": parsed.value, "unit": unit,
+             "qualifier": qual, "valid_from": when, "source": title}
+    obj = Fact(scope=scope, community_id=cid, subject=subject, indicator=code, label=label, value=parsed.value,
+               unit=unit, qualifier=qual, valid_from=when, quote=quote, source_id=ctx.source_id(title))
+    return Outcome("fact", key, text, cid, before, after, obj)
+
+
+def record_fact(actor: Actor | None, *, label: str, value: float | str, unit: str, source_title: str,
+                valid_from: dt.date | str | None = None, community: str | None = None, subject: str | None = None,
+                indicator: str | None = None, qualifier: str | None = None, quote: str | None = None,
+                engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+    """A figure (指标数据). `value` may be typed text (「6100余」 → 6100, qualifier 余). Subject defaults to
+    the community's full name (or 光武街道 when `community` is None: administrators only)."""
+    return run_write(actor, lambda ctx: plan_fact(
+        ctx, label=label, value=value, unit=unit, source_title=source_title, valid_from=valid_from,
+        community=community, subject=subject, indicator=indicator, qualifier=qualifier, quote=quote),
+        engine=engine, today=today)

@@ -1,0 +1,129 @@
+"""Forms on day-to-day progress: a household's next step on the relocation ladder, daily occupancy."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Engine, or_, select
+
+from lib.auth import Actor
+from lib.errors import ValidationError
+from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent
+from lib.writes.base import (
+    Outcome,
+    WriteContext,
+    WriteResult,
+    as_choice,
+    as_date,
+    as_number,
+    as_text,
+    blank,
+    cn_day,
+    latest,
+    run_write,
+    same_number,
+)
+
+RANK = {s: i for i, s in enumerate(HOUSEHOLD_LADDER)}
+DEMOLISHED = HOUSEHOLD_LADDER[-1]
+
+
+def _household(ctx: WriteContext, code: Any) -> Household:
+    code = as_text(code, "户编号", max_len=32)
+    rows = ctx.s.scalars(select(Household).where(Household.code == code)).all()
+    if not rows:
+        raise ValidationError(f"「户编号」：未找到征迁户“{code}”")
+    if len(rows) > 1:
+        raise ValidationError(f"「户编号」：“{code}”对应多个项目的征迁户，请联系街道管理员")
+    return rows[0]
+
+
+def _community_name(ctx: WriteContext, cid: int | None) -> str | None:
+    return None if cid is None else ctx.s.scalar(select(Community.name).where(Community.id == cid))
+
+
+def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = None,
+                        demolished_area_m2: Any = None) -> Outcome:
+    """The ladder 未签约→已签约→已交钥匙→已拆除 is climbed one rung at a time, never back, never earlier."""
+    h = _household(ctx, code)
+    cname = _community_name(ctx, h.community_id)
+    ctx.require(cname)
+    status = as_choice(status, "状态", HOUSEHOLD_LADDER)
+    when = as_date(on, "日期", today=ctx.today, default=ctx.today)
+    area = None if blank(demolished_area_m2) else as_number(demolished_area_m2, "拆除面积", unit="平方米").value
+    if area is not None and status != DEMOLISHED:
+        raise ValidationError(f"「拆除面积」：只有状态为「{DEMOLISHED}」时才填写")
+    if status == DEMOLISHED and area is None:
+        area = h.floor_area_m2
+    events = ctx.s.scalars(select(HouseholdEvent).where(HouseholdEvent.household_id == h.id)
+                           .order_by(HouseholdEvent.valid_from, HouseholdEvent.recorded_at, HouseholdEvent.id)).all()
+    top = max(events, key=lambda e: (RANK.get(e.status, -1), e.valid_from), default=None)
+    current = top.status if top is not None else None
+    label = f"{h.code}／{status}／{cn_day(when)}"
+    key = f"{h.code}/{status}"
+    if current is not None and RANK[status] <= RANK[current]:
+        same = next((e for e in reversed(events) if e.status == status), None)
+        if same is not None and same.valid_from == when and (area is None or same_number(same.demolished_area_m2, area)):
+            return Outcome("household_event", key, label, h.community_id, None, {}, existing_id=same.id)
+        if same is not None and status == current:
+            raise ValidationError(f"「状态」：户“{h.code}”已于{cn_day(same.valid_from)}登记为「{status}」，不能重复登记")
+        raise ValidationError(f"「状态」：户“{h.code}”当前为「{current}」，状态不能回退为「{status}」")
+    expected = HOUSEHOLD_LADDER[RANK[current] + 1] if current is not None else HOUSEHOLD_LADDER[0]
+    if status != expected and not (current is None and status == HOUSEHOLD_LADDER[1]):
+        now = current or "无记录"
+        raise ValidationError(f"「状态」：户“{h.code}”当前为「{now}」，下一步只能登记「{expected}」，不能跳级")
+    if top is not None and when < top.valid_from:
+        raise ValidationError(f"「日期」：{when.isoformat()} 早于上一步「{current}」的日期"
+                              f"（{top.valid_from.isoformat()}），请核对")
+    before = None if top is None else {"status": current, "valid_from": top.valid_from}
+    after = {"code": h.code, "status": status, "valid_from": when, "demolished_area_m2": area}
+    obj = HouseholdEvent(household_id=h.id, status=status, valid_from=when, demolished_area_m2=area)
+    return Outcome("household_event", key, label, h.community_id, before, after, obj)
+
+
+def record_household_step(actor: Actor | None, *, code: str, status: str, on: dt.date | str | None = None,
+                          demolished_area_m2: float | str | None = None, engine: Engine | None = None,
+                          today: dt.date | None = None) -> WriteResult:
+    """Move household `code` one rung up the ladder on `on` (default today). For 已拆除 the area
+    defaults to the household's floor area."""
+    return run_write(actor, lambda ctx: plan_household_step(ctx, code=code, status=status, on=on,
+                                                            demolished_area_m2=demolished_area_m2),
+                     engine=engine, today=today)
+
+
+def facility_by_name(ctx: WriteContext, name: Any) -> CareFacility:
+    text = as_text(name, "机构", max_len=64)
+    fac = ctx.s.scalar(select(CareFacility).where(or_(CareFacility.key == text, CareFacility.name == text))
+                       .order_by(CareFacility.id).limit(1))
+    if fac is None:
+        fac = ctx.s.scalar(select(CareFacility).where(CareFacility.name.like(f"%{text}"))
+                           .order_by(CareFacility.id).limit(1)) if len(text) >= 4 else None
+    if fac is None:
+        raise ValidationError(f"「机构」：未找到养老机构“{text}”")
+    return fac
+
+
+def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any) -> Outcome:
+    fac = facility_by_name(ctx, facility)
+    cname = _community_name(ctx, fac.community_id)
+    ctx.require(cname)
+    when = as_date(day, "日期", today=ctx.today, default=ctx.today)
+    n = as_number(occupied, "入住人数", integer=True, unit="人").as_int
+    if fac.beds is not None and n > fac.beds:
+        raise ValidationError(f"「入住人数」：{n} 超过{fac.name}的床位数 {fac.beds}")
+    label = f"{fac.name}／{cn_day(when)}／{n}人"
+    key = f"{fac.key}/{when.isoformat()}"
+    held = latest(ctx.s, CareOccupancy, CareOccupancy.facility_id == fac.id, CareOccupancy.day <= when, date_col="day")
+    if held is not None and held.day == when and held.occupied == n:
+        return Outcome("care_occupancy", key, label, fac.community_id, None, {}, existing_id=held.id)
+    before = None if held is None else {"day": held.day, "occupied": held.occupied}
+    after = {"facility": fac.key, "day": when, "occupied": n, "beds": fac.beds}
+    obj = CareOccupancy(facility_id=fac.id, day=when, occupied=n)
+    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj)
+
+
+def record_occupancy(actor: Actor | None, *, facility: str, day: dt.date | str | None = None,
+                     occupied: int | str, engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+    """Residents in `facility` (its key or name) on `day`: 0 ≤ occupied ≤ beds."""
+    return run_write(actor, lambda ctx: plan_occupancy(ctx, facility=facility, day=day, occupied=occupied),
+                     engine=engine, today=today)
