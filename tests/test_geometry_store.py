@@ -1,0 +1,83 @@
+"""Administrators replace a map layer: new version drawn, old one kept, audited, all-or-nothing."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from geo.importer import read_geometry_file
+from geo.layers import load_layer
+from lib.auth import Actor
+from lib.db import session_scope
+from lib.errors import GeometryError, PermissionDenied
+from lib.geometry_store import save_layer
+from lib.models import AuditLog, MapLayerVersion
+from lib.queries.map_data import layer_versions, map_layers
+from lib.seed import seed
+
+ADMIN = Actor("admin", "管理员", "街道管理员")
+STAFF = Actor("zx", "中兴社区工作人员", "社区工作人员", "中兴")
+LEADER = Actor("boss", "领导", "领导")
+
+
+def _roads_file(shift: float = 0.0) -> bytes:
+    roads = load_layer("roads")
+    roads["geometry"] = roads.geometry.translate(xoff=shift)
+    return roads[["name", "geometry"]].to_json().encode("utf-8")
+
+
+@pytest.fixture
+def engine(empty_engine):
+    seed(empty_engine, with_demo=False)
+    return empty_engine
+
+
+def test_replace_roads_keeps_history(engine):
+    gdf = read_geometry_file(_roads_file(0.0005), "roads.geojson", layer="roads")
+    vid = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine)
+    drawn = map_layers(engine=engine)["roads"]
+    assert len(drawn) == 8 and all(f["properties"]["source"] == "2024年道路测绘（测试）" for f in drawn)
+    versions = layer_versions(layer="roads", engine=engine)
+    assert versions["id"].tolist()[0] == vid and len(versions) == 2, "the seeded version stays in history"
+    with session_scope(engine) as s:
+        row = s.scalars(select(AuditLog).where(AuditLog.table_name == "map_layer_version")).one()
+        assert (row.username, row.action, row.after["features"]) == ("admin", "import", 8)
+
+
+@pytest.mark.parametrize("actor", [None, STAFF, LEADER])
+def test_only_administrators_import(engine, actor):
+    gdf = read_geometry_file(_roads_file(), "roads.geojson", layer="roads")
+    with pytest.raises(PermissionDenied):
+        save_layer(actor, layer="roads", gdf=gdf, source_title="x", engine=engine)
+
+
+def test_communities_layer_must_hold_all_eleven(engine):
+    comm = load_layer("communities")
+    partial = comm[comm["name"] != "华盛"][["name", "geometry"]]
+    gdf = read_geometry_file(partial.to_json().encode(), "c.geojson", layer="communities")
+    with pytest.raises(GeometryError, match="华盛"):
+        save_layer(ADMIN, layer="communities", gdf=gdf, source_title="测绘", engine=engine)
+    with session_scope(engine) as s:
+        assert s.scalar(select(func.count()).select_from(MapLayerVersion)
+                        .where(MapLayerVersion.layer == "communities")) == 1, "nothing written"
+
+
+def test_source_is_required(engine):
+    gdf = read_geometry_file(_roads_file(), "roads.geojson", layer="roads")
+    with pytest.raises(GeometryError, match="来源"):
+        save_layer(ADMIN, layer="roads", gdf=gdf, source_title=" ", engine=engine)
+
+
+def test_gcj02_file_is_corrected_before_saving(engine):
+    from geo.crs import wgs84_to_gcj02
+
+    roads = json.loads(_roads_file())
+    for f in roads["features"]:
+        f["geometry"]["coordinates"] = [list(wgs84_to_gcj02(x, y)) for x, y in f["geometry"]["coordinates"]]
+    gdf = read_geometry_file(json.dumps(roads).encode(), "amap.geojson", layer="roads", correction="gcj02")
+    save_layer(ADMIN, layer="roads", gdf=gdf, source_title="高德导出（已纠偏）", engine=engine)
+    saved = {f["name"]: f["geometry"]["coordinates"][0] for f in map_layers(engine=engine)["roads"]}
+    original = {r["name"]: r.geometry.coords[0] for _, r in load_layer("roads").iterrows()}
+    for name, (x, y) in original.items():
+        assert abs(saved[name][0] - x) < 5e-5 and abs(saved[name][1] - y) < 5e-5, name
