@@ -3,7 +3,7 @@
 Seeding takes about a second, so each backend is seeded once per session into a private template
 (SQLite: a file; PostgreSQL: a database used as CREATE DATABASE … TEMPLATE) and every test gets a
 copy. Database names carry the process id so parallel test runs on one server do not collide.
-Import the fixtures explicitly: `from staff_fixtures import _staff_templates, world  # noqa: F401`
+Import the fixtures explicitly: `from staff_fixtures import _staff_templates, quiet_world, world`
 (the templates are shared by every module that imports them).
 """
 from __future__ import annotations
@@ -112,25 +112,39 @@ def _staff_templates():
     templates = _SHARED[0]
     yield templates
     if "postgresql" in templates.made:
-        _admin_exec(templates.made["postgresql"], f'DROP DATABASE IF EXISTS "{_TAG}" WITH (FORCE)',
-                    f'DROP DATABASE IF EXISTS "{_TAG}_tpl" WITH (FORCE)')
+        _admin_exec(templates.made["postgresql"], *(f'DROP DATABASE IF EXISTS "{_TAG}{suffix}" WITH (FORCE)'
+                                                   for suffix in ("", "_quiet", "_tpl")))
+
+
+def _open(backend: str, templates: _Templates, path: Path, name: str):
+    """A fresh copy of the seeded template on `backend`."""
+    if backend == "sqlite":
+        shutil.copyfile(templates.sqlite(), path)
+        return db.get_engine(f"sqlite:///{path}")
+    url = templates.postgres()
+    _admin_exec(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{_TAG}_tpl"')
+    return db.get_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
+
+
+def _world(engine, backend: str) -> World:
+    return World(engine, backend,
+                 admin=Actor("admin", "街道管理员", "街道管理员", None),
+                 staff=Actor("zx", "中兴录入员", "社区工作人员", "中兴"),
+                 staff_hs=Actor("hs", "华盛录入员", "社区工作人员", "华盛"),
+                 leader=Actor("boss", "街道领导", "领导", None))
 
 
 @pytest.fixture(params=BACKENDS)
 def world(request, tmp_path, _staff_templates) -> World:
     """A seeded database (fresh copy per test) with users admin / zx (中兴) / hs (华盛) / boss (领导)."""
-    if request.param == "sqlite":
-        path = tmp_path / "world.db"
-        shutil.copyfile(_staff_templates.sqlite(), path)
-        engine = db.get_engine(f"sqlite:///{path}")
-    else:
-        url = _staff_templates.postgres()
-        _admin_exec(url, f'DROP DATABASE IF EXISTS "{_TAG}" WITH (FORCE)',
-                    f'CREATE DATABASE "{_TAG}" TEMPLATE "{_TAG}_tpl"')
-        engine = db.get_engine(make_url(url).set(database=_TAG).render_as_string(hide_password=False))
-    yield World(engine, request.param,
-                admin=Actor("admin", "街道管理员", "街道管理员", None),
-                staff=Actor("zx", "中兴录入员", "社区工作人员", "中兴"),
-                staff_hs=Actor("hs", "华盛录入员", "社区工作人员", "华盛"),
-                leader=Actor("boss", "街道领导", "领导", None))
+    engine = _open(request.param, _staff_templates, tmp_path / "world.db", _TAG)
+    yield _world(engine, request.param)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def quiet_world(request, tmp_path_factory, _staff_templates) -> World:
+    """Like `world` but shared by a module's tests that must write nothing (they assert so themselves)."""
+    engine = _open(request.param, _staff_templates, tmp_path_factory.mktemp("quiet") / "quiet.db", f"{_TAG}_quiet")
+    yield _world(engine, request.param)
     engine.dispose()

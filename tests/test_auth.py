@@ -5,7 +5,7 @@ import io
 
 import pytest
 from sqlalchemy import select
-from staff_fixtures import PASSWORD, ROUNDS, _staff_templates, world  # noqa: F401
+from staff_fixtures import PASSWORD, ROUNDS, _staff_templates, quiet_world, world  # noqa: F401
 
 from lib import auth, users
 from lib.audit import audit_log
@@ -82,7 +82,8 @@ def test_authenticate_returns_actor_with_community(world):
     ({"role": "社区工作人员", "community": "火星"}, "「所属社区」：未知社区“火星”"),
     ({"role": "领导", "community": "中兴"}, "领导账号不绑定社区"),
 ])
-def test_create_user_validation(world, kwargs, message):
+def test_create_user_validation(quiet_world, kwargs, message):
+    world = quiet_world  # writes nothing
     args = {"username": "new1", "password": PASSWORD, "role": "社区工作人员", "community": "中兴", **kwargs}
     with pytest.raises(ValidationError) as err:
         auth.create_user(args.pop("username"), args.pop("password"), by=world.admin, engine=world.engine,
@@ -90,7 +91,8 @@ def test_create_user_validation(world, kwargs, message):
     assert message in err.value.message
 
 
-def test_only_admin_creates_users(world):
+def test_only_admin_creates_users(quiet_world):
+    world = quiet_world  # writes nothing
     for actor in (world.staff, world.leader):
         with pytest.raises(PermissionDenied):
             auth.create_user("new2", PASSWORD, role="领导", by=actor, engine=world.engine, rounds=ROUNDS)
@@ -128,7 +130,8 @@ def test_forged_or_stale_actor_cannot_write(world):
                                engine=world.engine, today=world.today)
 
 
-def test_admin_cannot_demote_self(world):
+def test_admin_cannot_demote_self(quiet_world):
+    world = quiet_world  # writes nothing
     with pytest.raises(ValidationError, match="不能降低或停用自己的管理员账号"):
         auth.update_user("admin", by=world.admin, role="领导", engine=world.engine)
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from staff_fixtures import _staff_templates, world  # noqa: F401
+from staff_fixtures import _staff_templates, quiet_world, world  # noqa: F401
 
 from lib import ledger
 from lib.audit import audit_log
@@ -147,11 +147,13 @@ GOOD_ROW = "中兴,支部过硬星,已达标,95,2024-01-05\n"
     (STARS_HEAD.encode(), "空.csv", "只有表头，没有数据行"),
     ((STARS_HEAD + GOOD_ROW).encode(), "图.png", "类型不支持"),
 ])
-def test_broken_files_are_rejected(world, data, name, message):
+def test_broken_files_are_rejected(quiet_world, data, name, message):
+    world = quiet_world  # writes nothing
     _rejected(world, data, name, "五星评定", world.staff, message)
 
 
-def test_oversize_rejected(world):
+def test_oversize_rejected(quiet_world):
+    world = quiet_world  # writes nothing
     data = (STARS_HEAD + GOOD_ROW * 50).encode()
     _rejected(world, data, "大.csv", "五星评定", world.staff, "超过上限 1.0 KB", max_bytes=1024)
 
@@ -164,7 +166,8 @@ def test_oversize_rejected(world):
     ([GOOD_ROW, "中兴,平安法治星,,90,2024-01-05\n"], "第3行「状态」：不能为空"),
     ([GOOD_ROW, GOOD_ROW.replace("95", "90")], "第3行与第2行重复（社区＋星级＋评定日期：中兴／支部过硬星／2024-01-05）"),
 ])
-def test_one_bad_row_rejects_the_whole_file(world, rows, message):
+def test_one_bad_row_rejects_the_whole_file(quiet_world, rows, message):
+    world = quiet_world  # writes nothing
     data = (STARS_HEAD + "".join(rows) + "中兴,幸福和谐星,创建中,70,2024-01-05\n").encode()
     preview = read(world, data, "一行错.csv", "五星评定", actor=world.staff)
     assert not preview.ok and preview.frame()["处理"].tolist()[1] == "有误"
@@ -172,7 +175,8 @@ def test_one_bad_row_rejects_the_whole_file(world, rows, message):
     assert "未写入任何数据" in err.message
 
 
-def test_permissions_per_row_at_commit(world):
+def test_permissions_per_row_at_commit(quiet_world):
+    world = quiet_world  # writes nothing
     data = (STARS_HEAD + GOOD_ROW + "西华,支部过硬星,已达标,90,2024-01-05\n").encode()
     err = _rejected(world, data, "跨社区.csv", "五星评定", world.staff,
                     "第3行：社区工作人员只能修改本社区（中兴）的数据", at_commit=True, exc=PermissionDenied)
@@ -209,7 +213,8 @@ def test_round_trip_current_data_changes_nothing(world, kind):
     pd.testing.assert_frame_equal(again, current)
 
 
-def test_staff_round_trip_of_own_community(world):
+def test_staff_round_trip_of_own_community(quiet_world):
+    world = quiet_world  # writes nothing
     current = ledger.current_ledger("五星评定", community="中兴", engine=world.engine)
     assert set(current["社区"]) == {"中兴"} and len(current) == 5
     current.loc[0, "得分"] = 99.0

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
-from staff_fixtures import _staff_templates, world  # noqa: F401
+from staff_fixtures import _staff_templates, quiet_world, world  # noqa: F401
 
 from lib import writes
 from lib.audit import audit_log
@@ -100,7 +100,8 @@ def test_repeated_submit_stores_one_row_and_one_audit_row(world, form):
     (dict(valid_from="2024-13-01"), "「评定日期」：“2024-13-01”不是有效日期"),
     (dict(community="火星"), "「社区」：未知社区“火星”"),
 ])
-def test_star_validation(world, kwargs, message):
+def test_star_validation(quiet_world, kwargs, message):
+    world = quiet_world  # writes nothing
     base = dict(community="中兴", star="支部过硬星", status="已达标", score=90, valid_from=D(2024, 2, 1))
     with pytest.raises(ValidationError) as err:
         call(world, writes.record_star_assessment, world.admin, **{**base, **kwargs})
@@ -185,7 +186,8 @@ def test_household_ladder_rules(world):
     ("4.5", D(2024, 2, 1), "「入住人数」：“4.5”应为整数"),
     (40, D(2024, 3, 5), "「日期」：2024-03-05 晚于今天"),
 ])
-def test_occupancy_validation(world, occupied, day, message):
+def test_occupancy_validation(quiet_world, occupied, day, message):
+    world = quiet_world  # writes nothing
     with pytest.raises(ValidationError) as err:
         call(world, writes.record_occupancy, world.staff, facility="光武街道综合养老服务中心", day=day, occupied=occupied)
     assert message in err.value.message
