@@ -6,6 +6,8 @@ import streamlit as st
 from lib.fmt import cn_date
 from ui import bridge, map_view, widgets
 
+bridge.ensure_entrypoint()
+
 community = bridge.selected_community()
 as_of = bridge.as_of()
 st.title("现场核查" + (f" · {community}社区" if community else ""))

@@ -10,6 +10,8 @@ import streamlit as st
 from lib.fmt import cn_date, percent
 from ui import bridge, charts, widgets
 
+bridge.ensure_entrypoint()
+
 CENTRE_SUBJECT = "综合养老服务中心"
 CENTRE_FIGS = ["care_area_m2", "care_beds", "care_residents"]
 

@@ -7,6 +7,8 @@ import streamlit as st
 from lib.fmt import cn_date
 from ui import bridge, charts, widgets
 
+bridge.ensure_entrypoint()
+
 NAMED, PILOT = "已命名示范社区", "先行先试"
 ARTICLE_FIGS = ["model_communities_named"]
 

@@ -5,6 +5,8 @@ import streamlit as st
 
 from ui import bridge, map_view, summary, widgets
 
+bridge.ensure_entrypoint()
+
 community = bridge.selected_community()
 as_of = bridge.as_of()
 

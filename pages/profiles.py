@@ -7,6 +7,8 @@ import streamlit as st
 from lib.fmt import cn_date
 from ui import bridge, charts, widgets
 
+bridge.ensure_entrypoint()
+
 ECONOMY = [("专业批发市场", "专业批发市场（11个）"), ("摩天中心", "摩天中心创业大厦"), ("星光大排档", "南阳市星光大排档（夜市）")]
 NOTE_KINDS = {"概况": "概况", "红色物业小区": "“红色物业”小区"}
 

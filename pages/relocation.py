@@ -9,6 +9,8 @@ import streamlit as st
 from lib.fmt import cn_date, cn_number, format_value
 from ui import bridge, charts, widgets
 
+bridge.ensure_entrypoint()
+
 SERIES = ["已签约", "已交钥匙", "已拆除"]
 LADDER_COLORS = {"未签约": charts.MUTED, **charts.HOUSEHOLD_COLORS}
 DAY_FIGS = ["demolition_1122_buildings", "demolition_1122_rooms", "demolition_1122_m2"]

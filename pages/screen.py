@@ -8,6 +8,8 @@ import streamlit as st
 from lib.fmt import cn_date
 from ui import bridge, screen_views, widgets
 
+bridge.ensure_entrypoint()
+
 VIEW_NAMES = list(screen_views.VIEWS)
 community = bridge.selected_community()
 as_of = bridge.as_of()

@@ -7,6 +7,8 @@ import streamlit as st
 from lib.fmt import cn_date, cn_number
 from ui import bridge, charts, widgets
 
+bridge.ensure_entrypoint()
+
 STARS = ["支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星"]
 DEMO_SRC = {"is_demo": True, "source_kind": "demo", "source_title": "示例数据（固定随机种子生成，非官方数字）"}
 RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_property_investment_yuan"]

@@ -218,7 +218,7 @@ def test_selection_carries_across_pages(app_db):
 
 def test_selection_from_the_url(app_db):
     at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["community"] = "中兴社区"  # the bound selectbox writes the formatted label
+    at.query_params["community"] = "中兴"  # ?community=中兴, the short name
     at.query_params["as_of"] = "2023-09-22"
     at.run()
     assert at.session_state["community"] == "中兴" and at.session_state["as_of"] == dt.date(2023, 9, 22)

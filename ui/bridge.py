@@ -107,3 +107,19 @@ def screen_rotate_seconds() -> int:
 
 def screen_paused() -> bool:
     return str(st.query_params.get("pause", "")) in {"1", "true", "yes"}
+
+
+def ensure_entrypoint(*, in_app: bool = False) -> None:
+    """Run every page through app.py.
+
+    Because the repository has a `pages/` folder, Streamlit 1.67 starts a fresh server in its legacy
+    multipage mode (v1) and, when the first request is a sub-page URL, runs that page without app.py
+    (no filters, no theme, no database check). Switch the process to st.navigation mode; a page that
+    was run directly reruns through app.py (app.py itself just carries on into st.navigation).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        if not in_app:
+            st.rerun()

@@ -63,7 +63,7 @@ def sidebar_filters() -> None:
         st.session_state[KEYS["community"]] = None
     with st.sidebar:
         st.selectbox("社区", options, index=None, key=KEYS["community"], bind="query-params",
-                     placeholder="全街道（未选择社区）", format_func=lambda n: f"{n}社区")
+                     placeholder="全街道（未选择社区）")
         st.button("返回全街道", key="filters.clear", on_click=_clear_community, icon=":material/close:",
                   disabled=bridge.selected_community() is None, width="stretch")
         st.date_input("回看日期（留空为最新）", value=None, key=KEYS["as_of"], bind="query-params",
