@@ -23,6 +23,18 @@ PAGES = [
     st.Page("pages/checks.py", title="现场核查", icon=":material/fact_check:", url_path="checks"),
     st.Page("pages/sources.py", title="数据来源", icon=":material/menu_book:", url_path="sources"),
 ]
+# Pages that write appear only for users allowed to use them; lib re-checks every write anyway.
+ACCOUNT = st.Page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
+STAFF_PAGES = [
+    st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check-form"),
+    st.Page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
+    st.Page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
+]
+ADMIN_PAGES = [
+    st.Page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
+    st.Page("pages/users.py", title="用户管理", icon=":material/manage_accounts:", url_path="users"),
+    st.Page("pages/geo_import.py", title="地图数据导入", icon=":material/upload_file:", url_path="geo-import"),
+]
 
 SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)
 
@@ -32,4 +44,11 @@ if chrome.database_ready():
     if bridge.screen_mode():  # ?screen=1: the wall display only, no sidebar or menus
         st.navigation([SCREEN], position="hidden").run()
     else:
-        st.navigation(PAGES, position="sidebar").run()
+        sections = {"看板": PAGES, "账号": [ACCOUNT]}
+        if bridge.app_settings().require_login_to_view and bridge.current_actor() is None:
+            sections = {"账号": [ACCOUNT]}  # an administrator has turned on sign-in for viewing
+        elif bridge.can_edit():
+            sections["工作台"] = STAFF_PAGES
+        if bridge.is_admin():
+            sections["管理"] = ADMIN_PAGES
+        st.navigation(sections, position="sidebar").run()

@@ -25,6 +25,7 @@ KEYS = {
     "layers": "map.layers",
     "map": "map.deck",
     "compare": "kpi.compare_date",
+    "actor": "auth.actor",
 }
 
 
@@ -123,3 +124,27 @@ def ensure_entrypoint(*, in_app: bool = False) -> None:
         PagesManager.uses_pages_directory = False
         if not in_app:
             st.rerun()
+
+
+# ---- signed-in user (the data layer re-checks permissions on every write) ----
+def current_actor():
+    """The signed-in `lib.auth.Actor`, or None for an anonymous viewer."""
+    return st.session_state.get(KEYS["actor"])
+
+
+def sign_in(actor) -> None:
+    st.session_state[KEYS["actor"]] = actor
+
+
+def sign_out() -> None:
+    st.session_state.pop(KEYS["actor"], None)
+
+
+def can_edit() -> bool:
+    actor = current_actor()
+    return actor is not None and actor.can_edit
+
+
+def is_admin() -> bool:
+    actor = current_actor()
+    return actor is not None and actor.is_admin

@@ -1,0 +1,10 @@
+"""Placeholder: being written."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import bridge
+
+bridge.ensure_entrypoint()
+st.title("entry")
+st.info("建设中")
