@@ -67,7 +67,7 @@ with widgets.guard("征迁概况"):
             _card(headline.signed, "尚在签订中", display=f"{headline.pending}户")
         with cols[3]:
             area = headline.demolished_m2
-            _card(area, "累计完成拆迁", display=format_value(round(area.value or 0), "平方米") if area.is_demo else None)
+            _card(area, "累计完成拆迁")
         if headline.signed.is_demo or headline.total.is_demo:
             widgets.demo_note("所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）")
             st.caption(since)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
+from lib.fmt import format_value
 from lib.models import (
     HOUSEHOLD_LADDER,
     Community,
@@ -115,7 +116,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
     if community is None and "relocation_demolished_m2" in by_key:
         area = _figure_from_fact(by_key["relocation_demolished_m2"])
     else:
-        area = Figure(area_demo, f"{area_demo:,.0f}平方米", "demo", demo_title, True)
+        area = Figure(area_demo, format_value(round(area_demo), "平方米"), "demo", demo_title, True)
     pending = int(total.value - signed.value) if total.value is not None and signed.value is not None else None
     return RelocationHeadline(total, signed, area, pending, official)
 
