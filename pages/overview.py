@@ -32,3 +32,6 @@ with card_col, widgets.guard("社区卡片"):
         summary.panel_summaries(as_of=as_of)
     else:
         summary.community_card(community, as_of=as_of)
+    st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
+                       file_name="光武街道简报.png", mime="image/png", key="overview.export",
+                       icon=":material/download:", width="stretch")

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from lib.fmt import cn_date
-from ui import bridge, screen_views, widgets
+from ui import bridge, screen_views, summary, widgets
 
 bridge.ensure_entrypoint()
 
@@ -46,3 +46,6 @@ carousel()
 with st.expander("轮播控制", expanded=False):
     st.toggle("暂停轮播", key="screen.pause")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")
+    st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
+                       file_name=f"光武街道简报-{dt.date.today():%Y%m%d}.png", mime="image/png",
+                       key="screen.export", icon=":material/download:")

@@ -100,3 +100,47 @@ def community_card(name: str, *, as_of: dt.date | None) -> None:
         if not honours.empty:
             st.markdown("**荣誉**：" + "、".join(honours["text"]))
     panel_summaries(as_of=as_of, community=name)
+
+
+def briefing_figures(*, community: str | None, as_of: dt.date | None) -> list:
+    """The figures of the briefing picture, each with 「示例」 where it is demo data."""
+    from ui.briefing_png import Figure
+
+    out = []
+    h = bridge.relocation_headline(community=community, as_of=as_of)
+    if h.total.value:
+        out.append(Figure("文化路北延 已签约/涉迁户", f"{h.signed.value:.0f}/{h.total.value:.0f}户",
+                          "示例" if h.signed.is_demo else "报道"))
+        out.append(Figure("累计完成拆迁", h.demolished_m2.display, "示例" if h.demolished_m2.is_demo else "报道"))
+    fac = bridge.care_facilities(community=community)
+    with_beds = fac[fac["beds"].notna()]
+    if not with_beds.empty:
+        occ = bridge.current_occupancy(facility=with_beds["key"].iloc[0], as_of=as_of)
+        if occ.occupied is not None:
+            out.append(Figure("综合养老服务中心 入住/床位", f"{occ.occupied}/{occ.beds}床（{percent(occ.occupied, occ.beds)}）",
+                              "示例" if occ.is_demo else "报道"))
+    status = bridge.model_status(community=community, as_of=as_of)
+    named = status[status["status"] == "已命名示范社区"]["community"].tolist()
+    out.append(Figure("命名示范社区", "、".join(named) if named else "暂无", "报道"))
+    counts = bridge.star_counts(community=community, as_of=as_of)
+    if not counts.empty:
+        out.append(Figure("五星达标", f"{int(counts['stars'].sum())}/{5 * len(counts)}星", "示例"))
+    if community is None:
+        for _, r in bridge.subdistrict_overview(as_of=as_of).head(4).iterrows():
+            out.append(Figure(r["label"], r["display"], "报道"))
+    return out
+
+
+def briefing_png(*, community: str | None, as_of: dt.date | None) -> bytes:
+    from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for
+    from ui.briefing_png import render_briefing
+
+    values = bridge.community_metric("model", as_of=as_of).set_index("community")["value"]
+    breaks = class_breaks(range(4), len(DEFAULT_SCALE))
+    colors = {n: color_for(v, breaks, DEFAULT_SCALE) for n, v in values.items() if v == v and v is not None}
+    legend = [(s, color_for(i, breaks, DEFAULT_SCALE)) for i, s in
+              enumerate(["未命名", "创建中", "先行先试", "已命名示范社区"])]
+    stamp = f"数据截至 {cn_date(bridge.data_as_of(as_of=as_of))}"
+    title = "光武街道基层治理简报" + (f" · {community}社区" if community else "")
+    return render_briefing(title=title, stamp=stamp, figures=briefing_figures(community=community, as_of=as_of),
+                           layers=bridge.map_layers(), colors=colors, selected=community, legend=legend)

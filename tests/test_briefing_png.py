@@ -1,0 +1,31 @@
+"""The briefing picture: right size, the selected community outlined, community colours drawn."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from geo.layers import feature_records
+from ui.briefing_png import Figure, font_has_cjk, render_briefing
+
+LAYERS = {k: feature_records(k) for k in ("communities", "roads", "railway", "rivers", "projects")}
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)])
+def test_render_size_and_colours(size):
+    colors = {r["name"]: "#ff0000" if r["name"] == "榆树庄" else "#0000ff" for r in LAYERS["communities"]}
+    png = render_briefing(title="光武街道基层治理简报", stamp="数据截至 2023年11月22日",
+                          figures=[Figure("征迁签约", "62/78户", "报道")], layers=LAYERS, colors=colors,
+                          selected="中兴", size=size)
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    assert img.size == size
+    pixels = img.getcolors(maxcolors=1 << 20)
+    counts = {c: n for n, c in pixels}
+    assert counts.get((255, 0, 0), 0) > 1000, "榆树庄 drawn in its colour"
+    assert counts.get((0, 0, 255), 0) > counts.get((255, 0, 0), 0), "the other ten communities drawn"
+    assert counts.get((255, 214, 10), 0) > 100, "the selected community is outlined"
+
+
+def test_cjk_font_available_for_labels():
+    assert font_has_cjk(), "install fonts-noto-cjk (make test does) so Chinese labels are not boxes"

@@ -1,0 +1,127 @@
+"""A briefing picture (PNG) of the current screen: title, 「数据截至」, key figures, and the map.
+
+Drawn on the server with Pillow from the same data the screen shows, so it works offline and
+without the browser. Does not import streamlit (testable from a script).
+"""
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from shapely.geometry import shape
+
+FONT_CANDIDATES = [
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "C:/Windows/Fonts/msyh.ttc",
+]
+BG, FG, MUTED = (17, 19, 24), (241, 245, 249), (148, 163, 184)
+ACCENT, SELECTED = (232, 70, 58), (255, 214, 10)
+NO_DATA = (91, 98, 112)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    value: str
+    note: str = ""  # e.g. 「示例数据」 or the source
+
+
+def _font(size: int) -> ImageFont.ImageFont:
+    for path in FONT_CANDIDATES:
+        if Path(path).is_file():
+            return ImageFont.truetype(path, size)
+    return ImageFont.load_default(size=size)  # no CJK glyphs: install fonts-noto-cjk
+
+
+def font_has_cjk() -> bool:
+    return any(Path(p).is_file() for p in FONT_CANDIDATES)
+
+
+def _hex(color: str) -> tuple[int, int, int]:
+    c = color.lstrip("#")
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def _projector(bounds: tuple[float, float, float, float], box: tuple[int, int, int, int]):
+    """Equirectangular projection scaled by cos(latitude), fitted into `box` (x0, y0, x1, y1)."""
+    minx, miny, maxx, maxy = bounds
+    k = math.cos(math.radians((miny + maxy) / 2))
+    w, h = (maxx - minx) * k, maxy - miny
+    scale = min((box[2] - box[0]) / w, (box[3] - box[1]) / h)
+    ox = box[0] + ((box[2] - box[0]) - w * scale) / 2
+    oy = box[1] + ((box[3] - box[1]) - h * scale) / 2
+    return lambda lon, lat: (ox + (lon - minx) * k * scale, oy + (maxy - lat) * scale)
+
+
+def _rings(geom) -> list:
+    polys = getattr(geom, "geoms", [geom])
+    return [list(p.exterior.coords) for p in polys if p.geom_type == "Polygon"]
+
+
+def _lines(geom) -> list:
+    if geom.geom_type == "LineString":
+        return [list(geom.coords)]
+    return [list(g.coords) for g in getattr(geom, "geoms", []) if g.geom_type == "LineString"]
+
+
+def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: dict[str, list[dict]],
+                    colors: dict[str, str], selected: str | None = None, legend: list[tuple[str, str]] = (),
+                    size: tuple[int, int] = (1920, 1080)) -> bytes:
+    """PNG bytes. `layers` are feature records {name, geometry, properties}; `colors` community → hex."""
+    width, height = size
+    img = Image.new("RGB", size, BG)
+    draw = ImageDraw.Draw(img)
+    unit = height / 1080
+    big, mid, small = _font(int(44 * unit)), _font(int(30 * unit)), _font(int(20 * unit))
+    draw.text((40 * unit, 24 * unit), title, font=big, fill=FG)
+    draw.text((width - 40 * unit, 34 * unit), stamp, font=mid, fill=MUTED, anchor="ra")
+    draw.line([(40 * unit, 96 * unit), (width - 40 * unit, 96 * unit)], fill=ACCENT, width=max(2, int(3 * unit)))
+
+    map_box = (int(40 * unit), int(120 * unit), int(width * 0.62), int(height - 80 * unit))
+    comms = [(f["name"], shape(f["geometry"])) for f in layers.get("communities", [])]
+    if comms:
+        from shapely.ops import unary_union
+
+        area = unary_union([g for _, g in comms])
+        project = _projector(area.bounds, map_box)
+        for name, geom in comms:
+            fill = _hex(colors[name]) if colors.get(name) else NO_DATA
+            for ring in _rings(geom):
+                draw.polygon([project(x, y) for x, y in ring], fill=fill, outline=(226, 232, 240))
+        for key, color, w in (("rivers", (72, 160, 255), 3), ("roads", (203, 160, 92), 3),
+                              ("railway", (245, 245, 245), 4), ("projects", (236, 72, 153), 4)):
+            for f in layers.get(key, []):
+                for line in _lines(shape(f["geometry"]).intersection(area)):
+                    draw.line([project(x, y) for x, y in line], fill=color, width=max(1, int(w * unit)))
+        for name, geom in comms:
+            if name == selected:
+                for ring in _rings(geom):
+                    draw.line([project(x, y) for x, y in ring], fill=SELECTED, width=max(3, int(6 * unit)))
+            p = geom.representative_point()
+            draw.text(project(p.x, p.y), name, font=small, fill=FG, anchor="mm", stroke_width=2,
+                      stroke_fill=BG)
+    x = 40 * unit
+    for label, color in legend:
+        draw.rectangle([x, height - 62 * unit, x + 20 * unit, height - 42 * unit], fill=_hex(color))
+        draw.text((x + 28 * unit, height - 64 * unit), label, font=small, fill=MUTED)
+        x += (40 + 22 * len(label)) * unit
+    draw.text((40 * unit, height - 34 * unit), "示意图，非测绘成果；标注「示例」的数字为示例数据，不作正式引用。",
+              font=small, fill=MUTED)
+
+    col_x, y = width * 0.66, 130 * unit
+    row_h = min(112 * unit, (height - 220 * unit) / max(1, len(figures)))
+    for fig in figures:
+        draw.text((col_x, y), fig.label, font=small, fill=MUTED)
+        draw.text((col_x, y + 24 * unit), fig.value, font=mid, fill=FG)
+        if fig.note:
+            draw.text((width - 40 * unit, y + 34 * unit), fig.note, font=small, fill=ACCENT, anchor="ra")
+        y += row_h
+    buf = io.BytesIO()
+    img.save(buf, format="PNG", optimize=True)
+    return buf.getvalue()
