@@ -21,13 +21,17 @@ from geo.layers import buffer_metric
 __all__ = ["build_deck", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
 
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
-             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels")
+             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels",
+             *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")))
 TOOLTIP = {
     "html": "<b>{name}</b><br/>{tip}",
     "style": {"backgroundColor": "#111827", "color": "#f3f4f6", "fontSize": "12px",
               "fontFamily": FONT_FAMILY, "padding": "6px 8px"},
 }
 SCHEMATIC_TIP = "示意位置，非测绘成果"
+# An import preview: the layer's current version in grey beneath, the uploaded features highlighted.
+PREVIEW_STYLE = {"current": ([148, 163, 184, 200], [148, 163, 184, 40], 2, "当前版本"),
+                 "new": ([255, 214, 10, 255], [255, 214, 10, 70], 3, "导入预览")}
 ZOOM = 13.4
 _S = pdk.types.String  # literal string (pydeck otherwise turns strings into accessors)
 
@@ -116,6 +120,26 @@ def _tile_layers(tile_url: str, bounds, zoom: int) -> list[pdk.Layer]:
     return layers
 
 
+def _preview_layers(preview: dict) -> list[pdk.Layer]:
+    """Grey current features and highlighted new ones, whatever their geometry type."""
+    out = []
+    for key in ("current", "new"):
+        line, fill, width, tip = PREVIEW_STYLE[key]
+        items = dd.normalise(preview.get(key))
+        polys = [{"name": n, "tip": tip, "polygon": r} for n, g, _ in items for r in dd.polygon_parts(g)]
+        paths = [{"name": n, "tip": tip, "path": p} for n, g, _ in items for p in dd.line_parts(g)]
+        points = [{"name": n, "tip": tip, "position": dd.point_xy(g)} for n, g, _ in items
+                  if g is not None and g.geom_type in ("Point", "MultiPoint")]
+        if polys:
+            out.append(_polygon_layer(f"preview-{key}-areas", polys, fill, line, width))
+        if paths:
+            out.append(_path_layer(f"preview-{key}-lines", paths, line, width + 1))
+        if points:
+            out.append(pdk.Layer("ScatterplotLayer", data=points, id=f"preview-{key}-points", get_position="position",
+                                 get_fill_color=line, get_radius=6, radius_units=_S("pixels"), pickable=True))
+    return out
+
+
 def label_characters(labels: Sequence[str]) -> str:
     """Sorted unique characters of all labels: the TextLayer's exact character_set."""
     return "".join(sorted(set("".join(labels))))
@@ -125,11 +149,14 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                color_scale: Sequence[str] = DEFAULT_SCALE, selected: str | None = None,
                visible: set[str] | frozenset[str] | None = None, tile_url: str | None = None,
                extra_points: list[dict] | None = None, circles: list[dict] | None = None,
-               value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15) -> pdk.Deck:
+               value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15,
+               preview: dict | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
     circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas.
+    preview: {"current": features, "new": features} (GeoDataFrame or feature dicts): an import preview,
+    the current version in grey and the new one highlighted, above the other layers.
     """
     items = {key: dd.normalise(val) for key, val in (layers or {}).items()}
     show = set(visible) if visible is not None else {"context", "communities", "outline", "reservoirs",
@@ -185,6 +212,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                              get_fill_color=[0, 0, 0, 0], get_line_color=COLORS["check"], get_radius=9,
                              radius_units=_S("pixels"), stroked=True, filled=False, line_width_min_pixels=3,
                              pickable=True))
+    if preview:
+        out += _preview_layers(preview)
     sel = [r for r in comm_rows if r["name"] == selected] if selected else []
     if sel:
         rows = [{"name": r["name"], "tip": r["tip"], "path": r["polygon"][0] + r["polygon"][0][:1]} for r in sel]
