@@ -22,7 +22,8 @@ __all__ = ["build_deck", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_
 
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
              "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels",
-             *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")))
+             *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")),
+             "pick")
 TOOLTIP = {
     "html": "<b>{name}</b><br/>{tip}",
     "style": {"backgroundColor": "#111827", "color": "#f3f4f6", "fontSize": "12px",
@@ -150,13 +151,17 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                visible: set[str] | frozenset[str] | None = None, tile_url: str | None = None,
                extra_points: list[dict] | None = None, circles: list[dict] | None = None,
                value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15,
-               preview: dict | None = None) -> pdk.Deck:
+               preview: dict | None = None,
+               pick_points: list[dict] | None = None, focus: Sequence[float] | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
     circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas.
     preview: {"current": features, "new": features} (GeoDataFrame or feature dicts): an import preview,
     the current version in grey and the new one highlighted, above the other layers.
+    pick_points: [{"lon", "lat", "name"?, "tip"?, "chosen"?}] drawn on top as the pickable "pick" layer
+        (candidate locations; the row's lon/lat come back in the chart's selection).
+    focus: (minx, miny, maxx, maxy) to centre and zoom the view on (e.g. one community).
     """
     items = {key: dd.normalise(val) for key, val in (layers or {}).items()}
     show = set(visible) if visible is not None else {"context", "communities", "outline", "reservoirs",
@@ -227,13 +232,44 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                              get_background_color=COLORS["label_halo"], background_padding=[4, 2],
                              get_text_anchor=_S("middle"),
                              get_alignment_baseline=_S("center"), billboard=True, pickable=False))
-    view = pdk.ViewState(longitude=round((bounds[0] + bounds[2]) / 2, 5),
-                         latitude=round((bounds[1] + bounds[3]) / 2, 5), zoom=ZOOM, pitch=0, bearing=0,
+    if pick_points:
+        out.append(_pick_layer(pick_points))
+    view_bounds = tuple(focus) if focus else bounds
+    view = pdk.ViewState(longitude=round((view_bounds[0] + view_bounds[2]) / 2, 5),
+                         latitude=round((view_bounds[1] + view_bounds[3]) / 2, 5),
+                         zoom=_fit_zoom(view_bounds, height) if focus else ZOOM, pitch=0, bearing=0,
                          min_zoom=11, max_zoom=18)
     # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
     # sentinel as "no basemap". An explicit map_style=None would make Streamlit fetch a Carto style
     # from basemaps.cartocdn.com (checked against streamlit 1.67's DeckGlJsonChart), so it is not passed.
     return pdk.Deck(layers=out, initial_view_state=view, map_provider=None, tooltip=TOOLTIP, height=height)
+
+
+PICK_COLOR = [56, 189, 248, 200]
+PICK_CHOSEN = [239, 68, 68, 255]
+
+
+def _pick_layer(points: list[dict]) -> pdk.Layer:
+    rows = [{"name": p.get("name", "候选位置"), "tip": p.get("tip", ""), "lon": dd.round_deg(p["lon"]),
+             "lat": dd.round_deg(p["lat"]), "position": [dd.round_deg(p["lon"]), dd.round_deg(p["lat"])],
+             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 11 if p.get("chosen") else 7}
+            for p in points]
+    return pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position", get_fill_color="color",
+                     get_line_color=COLORS["label_halo"], get_radius="radius", radius_units=_S("pixels"),
+                     stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True)
+
+
+def _fit_zoom(bounds: Sequence[float], height: int, width: int = 640) -> float:
+    """The Web-Mercator zoom (512-px tiles) at which `bounds` fit a `width`×`height` view, clamped 13–17."""
+    minx, miny, maxx, maxy = bounds
+
+    def merc_y(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    dx = max(maxx - minx, 1e-5) / 360
+    dy = max(merc_y(maxy) - merc_y(miny), 1e-7) / (2 * math.pi)
+    zoom = min(math.log2(width / (dx * 512)), math.log2(height * 0.85 / (dy * 512)))
+    return round(min(17.0, max(13.0, zoom)), 2)
 
 
 def spec_size_bytes(deck: pdk.Deck) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib.fmt import cn_date
+from lib.privacy import mask_phone_numbers
 from ui import bridge, map_view, widgets
 
 bridge.ensure_entrypoint()
@@ -12,6 +13,9 @@ community = bridge.selected_community()
 as_of = bridge.as_of()
 st.title("现场核查" + (f" · {community}社区" if community else ""))
 widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+if bridge.can_edit():
+    st.page_link("pages/check_form.py", label="登记现场核查", icon=":material/add_location_alt:")
+signed_in = bridge.current_actor() is not None
 
 with widgets.guard("核查清单"):
     open_only = st.toggle("只看未办结", value=True, key="checks.open_only")
@@ -25,6 +29,8 @@ with widgets.guard("核查清单"):
         cols = st.columns(3)
         for col, status in zip(cols, ["待整改", "整改中", "已办结"], strict=True):
             col.metric(status, f"{int(counts.get(status, 0))}项", border=True)
+        if not signed_in:  # phone-number-like digit runs are hidden from viewers who are not signed in
+            df = df.assign(finding=df["finding"].map(mask_phone_numbers))
         view = df.assign(due=df["due_on"].map(cn_date), created=df["created_at"].map(cn_date),
                          source=df["is_demo"].map({True: "示例数据", False: "工作人员录入"}))
         st.dataframe(view[["community", "category", "finding", "status", "due", "created", "created_by", "source"]]

@@ -14,6 +14,7 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import LAYER_LABELS
 from lib.config import settings
 from lib.models import ModelStatus
+from lib.privacy import mask_phone_numbers
 from ui import bridge
 from ui.bridge import KEYS
 
@@ -36,14 +37,15 @@ def _on_map_select(map_key: str) -> None:
 
 @st.cache_data(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
 def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
-          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int):
+          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True):
     layers = bridge.map_layers()
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
     points = None
     if checks:
         df = bridge.site_checks(community=None, as_of=as_of, open_only=True)
         points = [{"lon": r.lon, "lat": r.lat, "name": f"{r.category}（{r.status}）",
-                   "tip": f"{r.community} · {r.finding}"} for r in df.itertuples()]
+                   "tip": f"{r.community} · {mask_phone_numbers(r.finding) if masked else r.finding}"}
+                  for r in df.itertuples()]
     return build_deck(layers=layers, community_values=values["value"].to_dict(),
                       metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
                       tile_url=settings().tile_url or None, extra_points=points,
@@ -82,7 +84,8 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
         visible = TOGGLABLE
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
     map_key = f"{key_prefix}.{KEYS['map']}"
-    deck = _deck(metric, bridge.selected_community(), visible, as_of, checks, tuple(circles or ()), height)
+    deck = _deck(metric, bridge.selected_community(), visible, as_of, checks, tuple(circles or ()), height,
+                 masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     legend(metric, as_of=as_of)

@@ -1,0 +1,98 @@
+"""AppTest helpers for the 工作台 page tests (test_pages_staff.py, test_pages_checkform.py).
+
+`engine` gives each test its own copy of the seeded staff database (tests/staff_fixtures.py: users
+admin, zx = 中兴 staff, hs = 华盛 staff, boss = 领导, made with lib.auth.create_user(rounds=4)) and points
+the app at it, so the shared app_db of the read-only page tests stays untouched. Import explicitly:
+`from staff_apptest import _staff_templates, engine, ...`.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from PIL import Image
+from sqlalchemy import func, select
+from staff_fixtures import PASSWORD, _staff_templates  # noqa: F401 - PASSWORD and the fixture are re-exported
+from streamlit.testing.v1 import AppTest
+
+from lib import db
+from lib.config import settings
+from lib.db import session_scope
+from lib.writes import local_today
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TODAY = local_today()
+STAFF_PAGES = {"check-form", "entry", "ledgers"}
+
+
+def png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def jpeg() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 30, 200)).save(buf, "JPEG")
+    return buf.getvalue()
+
+
+def _point_app_at(url: str | None) -> None:
+    if url is None:
+        os.environ.pop("DATABASE_URL", None)
+    else:
+        os.environ["DATABASE_URL"] = url
+    settings.cache_clear()
+    db.get_engine.cache_clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def engine(_staff_templates, tmp_path):  # noqa: F811 - the imported fixture
+    """The app's database for this test: a fresh copy of the seeded template with the four accounts."""
+    path = tmp_path / "staff-app.db"
+    shutil.copyfile(_staff_templates.sqlite(), path)
+    before = os.environ.get("DATABASE_URL")
+    _point_app_at(f"sqlite:///{path}")
+    yield db.get_engine(f"sqlite:///{path}")
+    _point_app_at(before)
+
+
+def count(engine, model, *where) -> int:
+    with session_scope(engine) as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]
+
+
+def pages(at: AppTest) -> set[str]:
+    """url_paths the navigation offers this session (AppTest keeps st.navigation's registry)."""
+    return {info.get("url_pathname") for info in at._registered_pages.values()}
+
+
+def clean(at: AppTest) -> AppTest:
+    assert not at.exception, texts(at.exception)
+    return at
+
+
+def sign_in(username: str | None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if username:
+        at.switch_page("pages/account.py").run()
+        at.text_input(key="account.username").input(username)
+        at.text_input(key="account.password").input(PASSWORD)
+        at.button(key="account.submit").click().run()
+        clean(at)
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    return clean(at)
+
+
+def submit(at: AppTest, key: str) -> AppTest:
+    return clean(at.button(key=key).click().run())

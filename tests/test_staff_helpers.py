@@ -1,0 +1,85 @@
+"""Small lib/geo helpers behind the staff pages: phone masking, the household ladder, the map pick grid,
+the pick layer of the deck, and single sign-on account mapping."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from shapely.geometry import Point, box
+from staff_fixtures import _staff_templates, quiet_world, world  # noqa: F401
+
+from geo.deck import build_deck
+from geo.layers import buffer_metric, load_layer, meters_between
+from geo.pick import centre, feature_geometry, pick_grid
+from lib.audit import audit_log
+from lib.errors import GeometryError
+from lib.form_options import next_household_step
+from lib.privacy import mask_phone_numbers
+from lib.sso import actor_for_identity
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("联系人电话13812345678", "联系人电话***********"),
+    ("请回电 138 1234 5678。", "请回电 *** **** ****。"),
+    ("座机0377-63123456", "座机0377-********"),
+    ("全角１３８１２３４５６７８", "全角***********"),
+    ("2024-01-05 门牌12号，投入123456元", "2024-01-05 门牌12号，投入123456元"),  # dates, amounts < 7 digits stay
+    ("", ""),
+    (None, None),
+])
+def test_mask_phone_numbers(text, masked):
+    assert mask_phone_numbers(text) == masked
+
+
+def test_next_household_step():
+    assert [next_household_step(s) for s in (None, "未签约", "已签约", "已交钥匙", "已拆除")] == \
+        ["未签约", "已签约", "已交钥匙", "已拆除", None]
+    with pytest.raises(ValueError):
+        next_household_step("已搬走")
+
+
+def test_pick_grid_spacing_and_containment():
+    communities = load_layer("communities")
+    geom = communities.set_index("name").geometry["中兴"]
+    pts = pick_grid(geom, 60)
+    assert 50 < len(pts) < 400
+    assert all(geom.contains(Point(p)) for p in pts)
+    assert meters_between(pts[0], pts[1]) == pytest.approx(60, abs=0.5)  # neighbours in a row, in metres
+    lon, lat = centre(geom)
+    assert geom.contains(Point(lon, lat))
+
+
+def test_pick_grid_small_and_large_areas():
+    tiny = buffer_metric((112.52, 33.0), 10)  # 20 m across: smaller than one cell → its centre
+    assert pick_grid(tiny, 60) == [centre(tiny)]
+    big = box(112.40, 32.90, 112.60, 33.10)  # ~19 × 22 km: thinned to stay small
+    assert len(pick_grid(big, 60, max_points=300)) <= 300
+    with pytest.raises(GeometryError):
+        pick_grid(Point(112.5, 33.0), 60)
+    with pytest.raises(GeometryError):
+        pick_grid(tiny, 0)
+
+
+def test_deck_pick_layer_on_top_and_focused():
+    records = [{"name": n, "geometry": g.__geo_interface__, "properties": {}}
+               for n, g in zip(load_layer("communities")["name"], load_layer("communities").geometry)]
+    geom = feature_geometry(records, "中兴")
+    pts = [{"lon": x, "lat": y, "chosen": i == 3} for i, (x, y) in enumerate(pick_grid(geom, 60))]
+    spec = json.loads(build_deck(layers={"communities": records}, selected="中兴", pick_points=pts,
+                                 focus=geom.bounds, height=420).to_json())
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert spec["layers"][-1]["id"] == "pick" and layers["pick"]["pickable"] is True
+    rows = layers["pick"]["data"]
+    assert len(rows) == len(pts) and {"lon", "lat", "position"} <= set(rows[0])
+    assert sum(r["radius"] == 11 for r in rows) == 1  # the chosen point is drawn larger
+    view = spec["initialViewState"]
+    assert 14 <= view["zoom"] <= 17 and geom.bounds[0] < view["longitude"] < geom.bounds[2]
+    assert feature_geometry(records, "不存在") is None
+
+
+def test_sso_maps_only_existing_active_accounts(world):  # noqa: F811
+    actor = actor_for_identity([None, "zx"], engine=world.engine)
+    assert actor == world.staff
+    assert actor_for_identity(["nobody@example.org"], engine=world.engine) is None
+    log = audit_log(user="zx", engine=world.engine)
+    assert (log["action"] == "login").any()

@@ -1,0 +1,115 @@
+"""Sign-in form, the signed-in account card, and (only when configured) single sign-on via st.login.
+
+Sign-in runs in the submit button's callback, before the script reruns, so app.py's navigation
+already shows the 工作台 pages on that very run. A wrong username or password gets one message
+(「用户名或密码错误」) whichever was wrong; lib.auth audits every attempt.
+"""
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from lib.auth import authenticate
+from lib.errors import DashboardError
+from lib.sso import actor_for_identity
+from ui import bridge
+
+log = logging.getLogger("guangwu.ui")
+
+KEYS = {
+    "username": "account.username",
+    "password": "account.password",
+    "submit": "account.submit",
+    "error": "account.error",
+    "sign_out": "account.sign_out",
+    "sso": "account.sso",
+}
+WRONG = "用户名或密码错误"
+
+
+def _sign_in() -> None:
+    username = st.session_state.get(KEYS["username"], "")
+    password = st.session_state.get(KEYS["password"], "")
+    st.session_state.pop(KEYS["error"], None)
+    if not (username or "").strip() or not password:
+        st.session_state[KEYS["error"]] = "请输入用户名和密码"
+        return
+    try:
+        actor = authenticate(username, password)
+    except DashboardError as exc:
+        st.session_state[KEYS["error"]] = exc.message
+        return
+    if actor is None:
+        st.session_state[KEYS["error"]] = WRONG
+        return
+    st.session_state[KEYS["password"]] = ""  # do not keep the password in the session
+    bridge.sign_in(actor)
+
+
+def _sign_out() -> None:
+    bridge.sign_out()
+    st.session_state.pop(KEYS["error"], None)
+    if sso_configured() and st.user.is_logged_in:
+        st.logout()  # otherwise the provider's session would sign the person straight back in
+
+
+def sign_in_form() -> None:
+    with st.form("account.signin", clear_on_submit=False, enter_to_submit=True):
+        st.text_input("用户名", key=KEYS["username"], max_chars=64)
+        st.text_input("密码", key=KEYS["password"], type="password", max_chars=72)
+        st.form_submit_button("登录", key=KEYS["submit"], type="primary", on_click=_sign_in, width="stretch",
+                              icon=":material/login:")
+    error = st.session_state.get(KEYS["error"])
+    if error:
+        st.error(error, icon=":material/error:")
+    st.caption("账号由街道管理员在「用户管理」中创建，系统没有默认账号和默认密码。首次部署时，在服务器上运行 "
+               "`python -m lib.users create-admin --username <用户名>` 创建第一个街道管理员账号。"
+               "忘记密码请联系街道管理员重设。")
+
+
+def account_card(actor) -> None:
+    st.success(f"已登录：{actor.display_name}", icon=":material/verified_user:")
+    with st.container(border=True):
+        st.markdown(f"用户名：**{actor.username}**  \n角色：**{actor.role}**  \n"
+                    f"所属社区：**{actor.community + '社区' if actor.community else '全街道'}**")
+    if actor.can_edit:
+        st.caption("在侧栏「工作台」中录入数据、登记现场核查。" +
+                   ("社区工作人员只能录入本社区的数据。" if not actor.is_admin else "街道管理员可以录入各社区和全街道的数据。"))
+        l1, l2 = st.columns(2)
+        l1.page_link("pages/check_form.py", label="现场核查登记", icon=":material/add_location_alt:", width="stretch")
+        l2.page_link("pages/entry.py", label="数据录入", icon=":material/edit_note:", width="stretch")
+    else:
+        st.caption("领导账号可查看全部看板，不能修改数据。")
+    st.button("退出登录", key=KEYS["sign_out"], on_click=_sign_out, icon=":material/logout:", width="stretch")
+
+
+# ---- optional single sign-on (only when .streamlit/secrets.toml has an [auth] section) ----
+def sso_configured() -> bool:
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all
+        return False
+
+
+def sso_panel() -> None:
+    """Offer st.login; once the provider has signed the person in, map them to their local account."""
+    if not sso_configured():
+        return
+    st.divider()
+    if not st.user.is_logged_in:
+        st.button("使用统一身份认证登录", key=KEYS["sso"], on_click=st.login, icon=":material/key:", width="stretch")
+        return
+    identities = [st.user.get("email"), st.user.get("preferred_username")]
+    try:
+        actor = actor_for_identity(identities)
+    except DashboardError as exc:
+        st.error(exc.message, icon=":material/error:")
+        return
+    if actor is None:
+        st.error(f"统一身份账号（{identities[0] or identities[1] or '未知'}）尚未在本系统开通，请联系街道管理员创建同名账号。",
+                 icon=":material/error:")
+        st.button("退出统一身份认证", key=f"{KEYS['sso']}.logout", on_click=st.logout)
+        return
+    bridge.sign_in(actor)
+    st.rerun()

@@ -1,0 +1,183 @@
+"""Shared pieces of the staff forms: who may write, the community choice by role, one write per submit.
+
+Forms submit through `submit` used as the submit button's callback (`on_click=forms.submit,
+args=(ns, build)`): it runs before the script, so the page drawn right after already shows the new
+state, and a rerun cannot lose the click. `build()` reads the form's values from session state and
+returns (values, write, summary). The form's client token (a uuid in session state; identical
+values resent reuse the stored write's token) goes to the lib write, which stores nothing new for a
+repeat — the page then says 「已存在相同记录，未重复写入」. A lib error becomes a Chinese message
+(never a traceback); after a write the caches are cleared so every page shows it. `show_outcome()`
+shows the result once.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from lib.errors import DashboardError
+from lib.writes import WriteResult
+from ui import bridge
+
+log = logging.getLogger("guangwu.ui")
+REPEAT_TEXT = "已存在相同记录，未重复写入"
+
+
+_TOUCH_CSS = """
+<style>
+/* Work pages are used on tablets: every control at least 44 px high (selects, radios, submit, upload). */
+[data-testid="stMain"] [data-testid="stSelectbox"] [role="group"],
+[data-testid="stMain"] [data-testid="stSelectbox"] input[role="combobox"] { min-height: 48px; }
+[data-testid="stMain"] [data-testid="stFormSubmitButton"] button,
+[data-testid="stMain"] [data-testid="stFileUploader"] button,
+[data-testid="stMain"] [data-testid="stPageLink"] a { min-height: 48px; }
+[data-testid="stMain"] [role="radiogroup"] label,
+[data-testid="stMain"] [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; padding-right: 1rem; }
+[data-testid="stMain"] [data-testid="stFormSubmitButton"] button p { font-size: 1.1rem; }
+[data-testid="stMain"] [role="tab"] { min-height: 44px; padding: 0 0.5rem; }
+</style>
+"""
+
+
+def touch_css() -> None:
+    """Touch-sized controls on the work pages (ui/chrome.py covers buttons and inputs everywhere)."""
+    st.html(_TOUCH_CSS)
+
+
+def require_editor(what: str):
+    """The signed-in Actor allowed to edit; otherwise a hint to sign in and the page stops."""
+    actor = bridge.current_actor()
+    if actor is None or not actor.can_edit:
+        reason = "请先登录" if actor is None else f"当前账号（{actor.role}）只能查看，不能录入"
+        st.warning(f"{reason}：{what}只对社区工作人员和街道管理员开放。", icon=":material/lock:")
+        st.page_link("pages/account.py", label="前往登录", icon=":material/login:")
+        st.stop()
+    return actor
+
+
+def actor_caption(actor) -> None:
+    where = f"，{actor.community}社区" if actor.community else ""
+    st.caption(f":material/person: 当前账号：{actor.display_name}（{actor.role}{where}）。"
+               "录入只追加、不覆盖历史；每次保存都记入审计日志。")
+
+
+def community_choice(key: str, *, label: str = "社区") -> str | None:
+    """Staff: their own community, locked. Administrators: any community (pre-filled from the sidebar).
+
+    A value forged into session state is not corrected here: the lib write refuses it with a message.
+    """
+    actor = bridge.current_actor()
+    options = bridge.community_options()
+    owner_key = f"{key}.owner"
+    if actor is not None and not actor.is_admin:
+        if st.session_state.get(owner_key) != actor.username or key not in st.session_state:
+            st.session_state[key] = actor.community
+            st.session_state[owner_key] = actor.username
+        return st.selectbox(label, options, key=key, disabled=True, format_func=lambda c: f"{c}社区",
+                            help="社区工作人员只能录入本社区的数据")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = bridge.selected_community() or options[0]
+    st.session_state[owner_key] = actor.username if actor is not None else None
+    return st.selectbox(label, options, key=key, format_func=lambda c: f"{c}社区")
+
+
+def token(ns: str) -> str:
+    """This form's client token (a uuid kept in session state until `renew_token`)."""
+    key = f"{ns}.token"
+    if key not in st.session_state:
+        st.session_state[key] = uuid.uuid4().hex
+    return st.session_state[key]
+
+
+def renew_token(ns: str) -> None:
+    st.session_state[f"{ns}.token"] = uuid.uuid4().hex
+
+
+def _digest(values: dict[str, Any]) -> str:
+    parts = []
+    for k in sorted(values):
+        v = values[k]
+        if isinstance(v, (bytes, bytearray, memoryview)):
+            v = "sha1:" + hashlib.sha1(bytes(v)).hexdigest()
+        parts.append(f"{k}={v!r}")
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def submit_token(ns: str, values: dict[str, Any]) -> str:
+    """The token to send with `values`: the previous submit's token when the values are unchanged
+    (a double-click or a resent form), else this form's current token."""
+    last = st.session_state.get(f"{ns}.last")
+    if last and last["digest"] == _digest(values):
+        return last["token"]
+    return token(ns)
+
+
+Build = Callable[[], tuple[dict[str, Any], Callable[[str], WriteResult], str]]
+
+
+def submit(ns: str, build: Build, renew: bool = False, after: Callable[[WriteResult], None] | None = None) -> None:
+    """Submit-button callback; see the module docstring.
+
+    `renew`: give the form a new token after a stored write (site checks: the next finding is a new
+    check). `after(result)` runs after a successful call (e.g. to empty the form for the next entry).
+    """
+    try:
+        values, write, summary = build()
+        client_token = submit_token(ns, values)
+        result = write(client_token)
+    except DashboardError as exc:
+        st.session_state[f"{ns}.outcome"] = {"error": exc.message, "details": list(exc.details)}
+        return
+    except Exception:
+        log.exception("form %s failed", ns)
+        st.session_state[f"{ns}.outcome"] = {"error": "保存失败（系统错误），请稍后重试或联系街道管理员。", "details": []}
+        return
+    st.session_state[f"{ns}.last"] = {"digest": _digest(values), "token": client_token}
+    if result.inserted:
+        if renew:
+            renew_token(ns)
+        bridge.clear_caches()
+    st.session_state[f"{ns}.outcome"] = {"result": result, "summary": summary, "repeat": not result.inserted}
+    if after is not None:
+        after(result)
+
+
+def outcome(ns: str) -> dict | None:
+    """The last submit's outcome (kept until the next submit): {"result", "summary", "repeat"}."""
+    return st.session_state.get(f"{ns}.outcome")
+
+
+def show_outcome(ns: str, *, once: bool = True) -> dict | None:
+    """Show what the last submit stored (or that nothing new was stored, or why it was refused)."""
+    done = st.session_state.pop(f"{ns}.outcome", None) if once else outcome(ns)
+    if not done:
+        return None
+    if "error" in done:
+        st.error(done["error"], icon=":material/error:")
+        for line in done["details"][:20]:
+            st.caption(line)
+        return done
+    result: WriteResult = done["result"]
+    if done["repeat"]:
+        st.info(f"{REPEAT_TEXT}。{done['summary']}", icon=":material/content_copy:")
+    else:
+        st.success(f"{result.message}", icon=":material/check_circle:")
+        if done["summary"]:
+            st.caption(f"已保存的内容：{done['summary']}")
+    return done
+
+
+def show_error(exc: DashboardError) -> None:
+    """A lib error in Chinese; its message names the field at fault (「得分」：…)."""
+    st.error(exc.message, icon=":material/error:")
+    for line in exc.details[:20]:
+        st.caption(line)
+
+
+def number_text(label: str, key: str, *, placeholder: str = "", help: str | None = None) -> str:
+    """A number typed as text (「6100余」, 「4.96万」): lib parses and validates it with a Chinese message."""
+    return st.text_input(label, key=key, placeholder=placeholder, help=help)
