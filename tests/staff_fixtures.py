@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from conftest import BACKENDS, _pg_url, _reset_postgres
+from db_helpers import BACKENDS, _pg_url, _reset_postgres
 from lib import auth, db
 from lib.auth import Actor
 from lib.seed import seed
