@@ -44,7 +44,9 @@ def facilities(*, community: str | None = None, engine: Engine | None = None) ->
 def occupancy_series(*, facility: str, start: dt.date | None = None, as_of: dt.date | None = None,
                      engine: Engine | None = None) -> pd.DataFrame:
     """Daily residents (latest record per day) with beds, free beds and rate; capped at capacity."""
-    ids = latest_rows(CareOccupancy, [CareOccupancy.facility_id, CareOccupancy.day], as_of, date_col="day")
+    facility_id = select(CareFacility.id).where(CareFacility.key == facility).scalar_subquery()
+    ids = latest_rows(CareOccupancy, [CareOccupancy.facility_id, CareOccupancy.day], as_of, date_col="day",
+                      where=[CareOccupancy.facility_id == facility_id])
     stmt = (select(CareOccupancy.day, CareOccupancy.occupied, CareFacility.beds, *source_columns(),
                    CareOccupancy.recorded_by)
             .join(CareFacility, CareFacility.id == CareOccupancy.facility_id)

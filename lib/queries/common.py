@@ -20,9 +20,10 @@ def as_of_date(as_of: dt.date | None) -> dt.date:
 
 
 def latest_rows(model, keys: Sequence[InstrumentedAttribute], as_of: dt.date | None,
-                *, date_col: str = "valid_from") -> Select:
+                *, date_col: str = "valid_from", where: Sequence = ()) -> Select:
     """Rows that hold on `as_of`: per key, the greatest date <= as_of, then the newest record.
 
+    `where` narrows the rows ranked (e.g. one facility) so the window does not sort the whole table.
     Returns a Select of the model's id column (`rid`) to join on; works on SQLite and PostgreSQL.
     """
     date = getattr(model, date_col)
@@ -31,7 +32,7 @@ def latest_rows(model, keys: Sequence[InstrumentedAttribute], as_of: dt.date | N
         order.append(model.recorded_at.desc())
     order.append(model.id.desc())
     rank = func.row_number().over(partition_by=list(keys), order_by=order).label("rnk")
-    inner = select(model.id.label("rid"), rank).where(date <= as_of_date(as_of)).subquery()
+    inner = select(model.id.label("rid"), rank).where(date <= as_of_date(as_of), *where).subquery()
     return select(inner.c.rid).where(inner.c.rnk == 1)
 
 

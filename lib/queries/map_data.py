@@ -12,7 +12,7 @@ from lib.queries.common import frame
 from lib.queries.care import current_occupancy, facilities
 from lib.queries.communities import community_names
 from lib.queries.model_communities import STATUS_ORDER, model_status
-from lib.queries.relocation import household_status
+from lib.queries.relocation import signed_by_community
 from lib.queries.stars import star_counts
 
 METRICS = {
@@ -65,10 +65,8 @@ def community_metric(metric: str, *, as_of: dt.date | None = None, engine: Engin
             rank = len(STATUS_ORDER) - 1 - STATUS_ORDER.index(r.status)
             rows[r.community] = (float(rank), r.status, bool(r.is_demo))
     elif metric == "relocation":
-        hh = household_status(as_of=as_of, engine=engine)
-        for name, g in hh.dropna(subset=["community"]).groupby("community"):
-            signed = int((g["status"] != "未签约").sum())
-            rows[name] = (signed / len(g), f"已签约 {signed}/{len(g)} 户", bool(g["is_demo"].any()))
+        for r in signed_by_community(as_of=as_of, engine=engine).itertuples():
+            rows[r.community] = (r.signed / r.households, f"已签约 {r.signed}/{r.households} 户", bool(r.is_demo))
     elif metric == "care":
         fac = facilities(engine=engine)
         for r in fac.dropna(subset=["beds", "community"]).itertuples():

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 
 from lib.fmt import format_value
 from lib.models import (
@@ -131,9 +131,21 @@ def demolished_area(*, community: str | None = None, as_of: dt.date | None = Non
     return float(_scalar(stmt, engine) or 0.0)
 
 
+BURNUP_COLUMNS = ["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"]
+
+
+def _least(a, b):
+    """The earlier of two dates, ignoring NULLs (portable: SQLite's min() and LEAST() treat NULL differently)."""
+    return type_coerce(case((a.is_(None), b), (b.is_(None), a), (a <= b, a), else_=b), Date)
+
+
 def burnup(*, community: str | None = None, as_of: dt.date | None = None,
            engine: Engine | None = None) -> pd.DataFrame:
-    """Per day: households that reached ≥ signed / ≥ keys / demolished, and demolished m², cumulative."""
+    """Per day: households that reached ≥ signed / ≥ keys / demolished, and demolished m², cumulative.
+
+    Aggregated in the database: per household the first day of each rung, then households per day
+    and rung; pandas only accumulates the (few hundred) daily counts.
+    """
     reached = {s: func.min(case((HouseholdEvent.status == s, HouseholdEvent.valid_from), else_=None))
                for s in HOUSEHOLD_LADDER[1:]}
     per_household = (select(HouseholdEvent.household_id,
@@ -146,26 +158,50 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
     if community:
         per_household = (per_household.join(Household, Household.id == HouseholdEvent.household_id)
                          .join(Community, Community.id == Household.community_id).where(Community.name == community))
-    df = frame(per_household, engine)
-    if df.empty:
-        return pd.DataFrame(columns=["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"])
+    ph = per_household.subquery()
+    d1, d2, d3 = (type_coerce(ph.c[f"d{i}"], Date) for i in (1, 2, 3))
     # A household that reached a higher rung has passed the lower ones.
-    df["signed"] = df[["d1", "d2", "d3"]].min(axis=1)
-    df["keys"] = df[["d2", "d3"]].min(axis=1)
-    known = sorted({d for c in ("signed", "keys", "d3") for d in df[c].dropna()})
-    if not known:
-        return pd.DataFrame(columns=["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"])
+    signed, keys = _least(d1, _least(d2, d3)), _least(d2, d3)
+    rungs = [(signed, "已签约"), (keys, "已交钥匙"), (d3, "已拆除")]
+    daily = union_all(*[
+        select(day.label("day"), literal(rung).label("rung"), func.count().label("n"),
+               func.coalesce(func.sum(ph.c.area), 0.0).label("area") if rung == "已拆除" else literal(0.0).label("area"))
+        .where(day.is_not(None)).group_by(day)
+        for day, rung in rungs])
+    totals = frame(select(func.count().label("n"), func.max(ph.c.demo).label("demo")), engine)
+    df = frame(select(daily.subquery()), engine)
+    if df.empty or not int(totals["n"].iloc[0] or 0):
+        return pd.DataFrame(columns=BURNUP_COLUMNS)
+    df["day"] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in df["day"]]
+    known = sorted(set(df["day"]))
     end = known[-1] if as_of is None else max(known[-1], min(as_of, known[-1] + dt.timedelta(days=30)))
     days = [known[0] + dt.timedelta(days=i) for i in range((end - known[0]).days + 1)]
-    rows = []
-    for day in days:
-        demolished = df["d3"].notna() & (df["d3"] <= day)
-        rows.append({"date": day, "已签约": int((df["signed"] <= day).sum()), "已交钥匙": int((df["keys"] <= day).sum()),
-                     "已拆除": int(demolished.sum()), "拆除面积": float(df.loc[demolished, "area"].fillna(0).sum())})
-    out = pd.DataFrame(rows)
-    out["总户数"] = len(df)
-    out["is_demo"] = bool(df["demo"].max())
+    out = pd.DataFrame({"date": days})
+    for rung in ("已签约", "已交钥匙", "已拆除"):
+        per_day = df[df["rung"] == rung].groupby("day")["n"].sum()
+        out[rung] = per_day.reindex(days, fill_value=0).cumsum().astype(int).to_numpy()
+    area = df[df["rung"] == "已拆除"].groupby("day")["area"].sum()
+    out["拆除面积"] = area.reindex(days, fill_value=0.0).cumsum().astype(float).to_numpy()
+    out["总户数"] = int(totals["n"].iloc[0])
+    out["is_demo"] = bool(totals["demo"].iloc[0])
     return out
+
+
+def signed_by_community(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """Per community with households: households, households past 未签约 on `as_of`, and whether any
+    status is demo data — counted in the database (the map's relocation colouring)."""
+    ids = latest_rows(HouseholdEvent, [HouseholdEvent.household_id], as_of)
+    stmt = (select(Community.name.label("community"), func.count().label("households"),
+                   func.sum(case((HouseholdEvent.status != HOUSEHOLD_LADDER[0], 1), else_=0)).label("signed"),
+                   func.max(case((Source.kind == "demo", 1), else_=0)).label("is_demo"))
+            .select_from(HouseholdEvent)
+            .join(Household, Household.id == HouseholdEvent.household_id)
+            .join(Community, Community.id == Household.community_id)
+            .join(Source, Source.id == HouseholdEvent.source_id)
+            .where(HouseholdEvent.id.in_(ids))
+            .group_by(Community.name))
+    df = fix_bools(frame(stmt, engine), "is_demo")
+    return df.astype({"households": int, "signed": int})
 
 
 def milestones(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 
 from lib.models import Community, PartyOrgCount, RedPropertyProject, Source, Star, StarAssessment, StarStatus
-from lib.queries.common import fix_bools, frame, latest_rows, source_columns
+from lib.queries.common import as_of_date, fix_bools, frame, latest_rows, source_columns
 
 STARS = [s.value for s in Star]
 
@@ -54,18 +54,47 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
 
 def star_progress(*, community: str | None = None, as_of: dt.date | None = None,
                   engine: Engine | None = None) -> pd.DataFrame:
-    """Per assessment date: how many (community, star) pairs stood at each status."""
+    """Per assessment date: how many (community, star) pairs stood at each status.
+
+    One query for all dates: each (community, star) record holds from its `valid_from` until the next
+    one (several on a day: the newest wins), so it adds +1 to its status on the first date and −1 on
+    the next; pandas accumulates the per-date sums.
+    """
+    columns = ["date", *[s.value for s in StarStatus], "is_demo"]
     dates_stmt = select(StarAssessment.valid_from).distinct().order_by(StarAssessment.valid_from)
     if as_of:
         dates_stmt = dates_stmt.where(StarAssessment.valid_from <= as_of)
     dates = frame(dates_stmt, engine)["valid_from"].tolist()
-    rows = []
-    for when in dates:
-        m = star_matrix(community=community, as_of=when, engine=engine)
-        counts = m["status"].value_counts()
-        rows.append({"date": when, **{s.value: int(counts.get(s.value, 0)) for s in StarStatus},
-                     "is_demo": bool(m["is_demo"].any())})
-    return pd.DataFrame(rows, columns=["date", *[s.value for s in StarStatus], "is_demo"])
+    if not dates:
+        return pd.DataFrame(columns=columns)
+    newest = func.row_number().over(partition_by=[StarAssessment.community_id, StarAssessment.star,
+                                                  StarAssessment.valid_from],
+                                    order_by=[StarAssessment.recorded_at.desc(), StarAssessment.id.desc()])
+    ranked = (select(StarAssessment.community_id, StarAssessment.star, StarAssessment.valid_from,
+                     StarAssessment.status, case((Source.kind == "demo", 1), else_=0).label("demo"),
+                     newest.label("rnk"))
+              .join(Source, Source.id == StarAssessment.source_id)
+              .where(StarAssessment.valid_from <= as_of_date(as_of)))
+    if community:
+        ranked = ranked.join(Community, Community.id == StarAssessment.community_id).where(Community.name == community)
+    ranked = ranked.subquery()
+    kept = select(ranked).where(ranked.c.rnk == 1).subquery()
+    until = func.lead(kept.c.valid_from).over(partition_by=[kept.c.community_id, kept.c.star],
+                                              order_by=kept.c.valid_from)
+    spans = select(kept.c.valid_from, kept.c.status, kept.c.demo, type_coerce(until, Date).label("until")).subquery()
+    deltas = union_all(
+        select(spans.c.valid_from.label("day"), spans.c.status, literal(1).label("n"), spans.c.demo),
+        select(spans.c.until.label("day"), spans.c.status, literal(-1).label("n"), (-spans.c.demo).label("demo"))
+        .where(spans.c.until.is_not(None))).subquery()
+    df = frame(select(deltas.c.day, deltas.c.status, func.sum(deltas.c.n).label("n"),
+                      func.sum(deltas.c.demo).label("demo")).group_by(deltas.c.day, deltas.c.status), engine)
+    out = pd.DataFrame({"date": dates})
+    for status in StarStatus:
+        per_day = df[df["status"] == status.value].groupby("day")["n"].sum()
+        out[status.value] = per_day.reindex(dates, fill_value=0).cumsum().astype(int).to_numpy()
+    demo = df.groupby("day")["demo"].sum().reindex(dates, fill_value=0).cumsum()
+    out["is_demo"] = (demo > 0).to_numpy()
+    return out[columns]
 
 
 def party_network(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
