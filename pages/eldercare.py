@@ -46,7 +46,8 @@ def _centre(fac) -> None:
     beds = int(fac.beds)
     default = int(bridge.app_settings().care_free_beds_warning)
     warn = cols[3].number_input("空床预警值（张）", min_value=0, max_value=beds, value=min(default, beds), step=1,
-                                key="care.threshold", help="空床少于该数时标红；默认值取自系统设置")
+                                key="care.threshold" + ("" if fac.key == "care_centre" else f".{fac.key}"),
+                                help="空床少于该数时标红；默认值取自系统设置")  # one widget per facility with beds
     occ = bridge.current_occupancy(facility=fac.key, as_of=as_of)
     if occ.occupied is None:
         widgets.no_data("所选日期的入住人数")

@@ -14,6 +14,7 @@ bridge.ensure_entrypoint()
 SERIES = ["已签约", "已交钥匙", "已拆除"]
 LADDER_COLORS = {"未签约": charts.MUTED, **charts.HOUSEHOLD_COLORS}
 DAY_FIGS = ["demolition_1122_buildings", "demolition_1122_rooms", "demolition_1122_m2"]
+TABLE_ROWS = 1000  # households listed at most (a styled table of 100,000 rows takes seconds per run)
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
@@ -121,6 +122,9 @@ with widgets.guard("逐户状态"):
     else:
         counts = hh["status"].value_counts()
         st.markdown("　".join(f"{s}：**{int(counts.get(s, 0))}户**" for s in LADDER_COLORS) + f"　{widgets.DEMO_BADGE}")
+        if len(hh) > TABLE_ROWS:  # district size: the table lists the first rows, the counts above cover all
+            st.caption(f"共 {len(hh):,} 户，表中列出按编号排序的前 {TABLE_ROWS:,} 户；在侧栏选择社区可缩小范围。")
+            hh = hh.head(TABLE_ROWS)
         table = pd.DataFrame({
             "编号": hh["code"], "所在社区（示意）": hh["community"].map(lambda v: f"{v}社区" if v else "—"),
             "状态": hh["status"], "状态日期": hh["since"].map(cn_date), "建筑面积（平方米）": hh["floor_area_m2"],
