@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import streamlit as st
 
@@ -18,11 +19,12 @@ rotate = bridge.screen_rotate_seconds()
 
 @st.fragment(run_every=15)
 def title_bar() -> None:
+    """Title and clock on one line (the clock refreshes every 15 s)."""
     now = dt.datetime.now()
     stamp = bridge.data_as_of(as_of=as_of)
-    left, right = st.columns([3, 2])
-    left.markdown(f"## 光武街道基层治理{' · ' + community + '社区' if community else ''}")
-    right.markdown(f"#### {cn_date(now)} {now:%H:%M} &nbsp;·&nbsp; 数据截至 {cn_date(stamp)}")
+    title = "光武街道基层治理" + (f" · {community}社区" if community else "")
+    st.html(f"<div class='gw-head'><div class='gw-title'>{html.escape(title)}</div>"
+            f"<div class='gw-stamp'>{cn_date(now)} {now:%H:%M} &nbsp;·&nbsp; 数据截至 {cn_date(stamp)}</div></div>")
 
 
 @st.fragment(run_every=rotate)
@@ -41,11 +43,13 @@ def carousel() -> None:
                + (" · 已暂停" if paused else "") + " · 示意图，非测绘成果")
 
 
-title_bar()
-carousel()
-with st.expander("轮播控制", expanded=False):
+head, controls = st.columns([20, 1], vertical_alignment="center")
+with head:
+    title_bar()
+with controls, st.popover("", icon=":material/tune:", help="轮播控制"):
     st.toggle("暂停轮播", key="screen.pause")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")
     st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
                        file_name=f"光武街道简报-{dt.date.today():%Y%m%d}.png", mime="image/png",
                        key="screen.export", icon=":material/download:")
+carousel()

@@ -11,8 +11,8 @@ from ui.bridge import KEYS
 _BASE_CSS = """
 <style>
 /* Touch-sized controls (tablets): at least 44 px high. */
-.stButton button, .stDownloadButton button, [data-baseweb="select"] > div, .stDateInput input,
-.stTextInput input, .stNumberInput input { min-height: 44px; }
+.stButton button, .stDownloadButton button, .stLinkButton a, [data-testid="stPopover"] button,
+[data-baseweb="select"] > div, .stDateInput input, .stTextInput input, .stNumberInput input { min-height: 44px; }
 [data-testid="stMetricValue"] { font-size: 2.0rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
 </style>
@@ -20,12 +20,49 @@ _BASE_CSS = """
 
 _SCREEN_CSS = """
 <style>
-[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stToolbar"],
-[data-testid="stHeader"], [data-testid="stDecoration"], #MainMenu, footer { display: none !important; }
-.block-container { padding: 0.6rem 1.2rem 0 1.2rem !important; max-width: 100% !important; }
-html { font-size: calc(14px + 0.45vw); }
-[data-testid="stMetricValue"] { font-size: calc(1.6rem + 1.2vw) !important; }
-[data-testid="stMetricLabel"] p { font-size: calc(0.9rem + 0.35vw) !important; }
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stToolbar"], [data-testid="stHeader"], [data-testid="stDecoration"], #MainMenu, footer,
+[data-testid="stElementToolbar"] { display: none !important; }
+/* One rem follows the screen: 22.6 px on 1920×1080, twice that on 3840×2160, limited by the height on
+   very wide screens; every size below is in rem or vh, so the layout is the same at any resolution. */
+html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
+[data-testid="stMain"] { overflow: hidden !important; }
+.block-container { padding: 1.2vh 1.6vw 0 1.6vw !important; max-width: 100% !important; }
+.block-container [data-testid="stVerticalBlock"] { gap: 1.2vh; }
+[data-testid="stMetricValue"] { font-size: 2.6rem !important; line-height: 1.15; }
+[data-testid="stMetricLabel"] p { font-size: 1.0rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.8rem !important; }
+[data-testid="stHeading"] h3 { font-size: 1.5rem !important; }
+/* Sized from the viewport (pages/screen.py, ui/screen_views.py put these keyed containers). */
+.st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
+.st-key-screen-map [data-testid="stDeckGlJsonChart"] { height: 64vh !important; }
+.st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
+.st-key-screen-model-map [data-testid="stDeckGlJsonChart"] { height: 62vh !important; }
+/* Large screens at device scale 1 (e.g. 3840×2160): the map keeps its zoom, so draw it at the 1080p size and
+   scale it up (mouse picking still works through the transform). */
+@media (min-width: 2400px) and (min-height: 1350px) {
+  .st-key-screen-map [data-testid="stDeckGlJsonChart"] > div,
+  .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] > div
+  { width: 75% !important; height: 75% !important; transform: scale(1.3333); transform-origin: 0 0; }
+}
+@media (min-width: 2880px) and (min-height: 1620px) {
+  .st-key-screen-map [data-testid="stDeckGlJsonChart"] > div,
+  .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] > div
+  { width: 50% !important; height: 50% !important; transform: scale(2); }
+}
+.st-key-screen-map [data-testid="stCaptionContainer"],
+.st-key-screen-model-map [data-testid="stCaptionContainer"] { display: none; }
+.st-key-screen-chart { height: 60vh !important; flex: 0 0 auto !important; }
+.gw-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1.5rem;
+           white-space: nowrap; }
+.gw-title { font-size: 2.1rem; font-weight: 700; line-height: 1.2; overflow: hidden; text-overflow: ellipsis; }
+.gw-stamp { font-size: 1.05rem; opacity: 0.9; }
+.gw-figures { display: flex; gap: 0.6rem; }
+.gw-figure { flex: 1 1 0; min-width: 0; padding: 0.35rem 0.6rem; border-left: 3px solid #3aa77e;
+             white-space: nowrap; }
+.gw-figure .l { font-size: 0.78rem; opacity: 0.85; overflow: hidden; text-overflow: ellipsis; }
+.gw-figure .v { font-size: 1.45rem; font-weight: 600; line-height: 1.25; }
+.gw-demo { color: #f59e0b; font-size: 0.7rem; }
 </style>
 """
 

@@ -1,7 +1,13 @@
-"""Big-screen views: the briefing layout and one large view per panel, for the carousel."""
+"""Big-screen views: the briefing layout and one large view per panel, for the carousel.
+
+Everything is sized from the viewport (see `_SCREEN_CSS` in ui/chrome.py): text in rem, the map and the
+charts in keyed containers whose height is a share of the screen height, chart text from the chart width.
+So one layout fits 1920×1080 and 3840×2160 alike without scrolling.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import altair as alt
 import streamlit as st
@@ -9,13 +15,29 @@ import streamlit as st
 from lib.fmt import cn_date
 from ui import bridge, map_view, summary, widgets
 
-AXIS = {"labelFontSize": 16, "titleFontSize": 18, "labelColor": "#e5e7eb", "titleColor": "#e5e7eb"}
+# Chart text follows the window like the rest of the screen: 20 px on 1920×1080, 40 px on 3840×2160.
+_TEXT = alt.ExprRef(expr="max(12, min(windowSize()[0] / 96, windowSize()[1] / 54))")
+_LABEL = {"labelFontSize": _TEXT, "titleFontSize": _TEXT, "labelColor": "#e5e7eb", "titleColor": "#e5e7eb"}
+AXIS = {**_LABEL, "labelLimit": 0}
+_SYMBOL = alt.ExprRef(expr="pow(max(12, min(windowSize()[0] / 96, windowSize()[1] / 54)), 2)")
 
 
-def _chart(chart: alt.Chart, height: int = 420) -> None:
-    st.altair_chart(chart.properties(height=height).configure_axis(**AXIS).configure_legend(
-        labelFontSize=16, titleFontSize=16, labelColor="#e5e7eb", titleColor="#e5e7eb").configure_view(
-        strokeWidth=0), width="stretch")
+def _chart(chart: alt.Chart) -> None:
+    """A chart filling the `screen-chart` container (60 % of the screen height)."""
+    with st.container(key="screen-chart"):
+        st.altair_chart(chart.configure_axis(**AXIS).configure_legend(**_LABEL, symbolSize=_SYMBOL)
+                        .configure_view(strokeWidth=0), width="stretch", height="stretch")
+
+
+def _figures_strip(figures) -> None:
+    """The subdistrict's reported figures in one row, each sized to its text (no truncation)."""
+    cells = []
+    for _, row in figures.iterrows():
+        source = html.escape(widgets.source_text(row["source_kind"], None, row["quote"]).replace("  \n", " "))
+        demo = "<span class='gw-demo'> 示例</span>" if row.get("is_demo") else ""
+        cells.append(f"<div class='gw-figure' title='{source}'><div class='l'>{html.escape(row['label'])}{demo}"
+                     f"</div><div class='v'>{html.escape(str(row['display']))}</div></div>")
+    st.html(f"<div class='gw-figures'>{''.join(cells)}</div>")
 
 
 def briefing(*, community: str | None, as_of: dt.date | None) -> None:
@@ -25,7 +47,7 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
             summary.stars_metric(community=community, as_of=as_of)
         with widgets.guard("示范社区"):
             summary.model_metric(community=community, as_of=as_of)
-    with centre, widgets.guard("地图"):
+    with centre, widgets.guard("地图"), st.container(key="screen-map"):
         map_view.render(key_prefix="screen", height=560, controls=False, checks=False, metric="model")
     with right:
         with widgets.guard("征迁"):
@@ -34,19 +56,16 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
             summary.care_metric(community=community, as_of=as_of)
     with widgets.guard("街道概况"):
         figures = bridge.subdistrict_overview(as_of=as_of)
-        cols = st.columns(len(figures) or 1)
-        for col, (_, row) in zip(cols, figures.iterrows(), strict=False):
-            with col:
-                st.metric(row["label"], row["display"], help=widgets.source_text(row["source_kind"], None,
-                                                                                  row["quote"]))
+        if not figures.empty:
+            _figures_strip(figures)
 
 
 def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("五星支部创建 · 各社区达标星数" + (" · 示例数据" if True else ""))
+    st.subheader("五星支部创建 · 各社区达标星数 · 示例数据")
     counts = bridge.star_counts(as_of=as_of)
     counts["selected"] = counts["community"] == community
     chart = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("community:N", sort=None, title="社区"), y=alt.Y("stars:Q", title="已达标星数",
+        x=alt.X("community:N", sort=None, title="社区", axis=alt.Axis(labelAngle=0)), y=alt.Y("stars:Q", title="已达标星数",
                                                              scale=alt.Scale(domain=[0, 5])),
         color=alt.condition("datum.selected", alt.value("#f2dd4e"), alt.value("#3aa77e")))
     _chart(chart)
@@ -56,43 +75,57 @@ def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
 def model_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("示范社区创建")
     status = bridge.model_status(as_of=as_of)
-    cols = st.columns(4)
-    for col, s in zip(cols, ["已命名示范社区", "先行先试", "创建中", "未命名"], strict=True):
-        names = status[status["status"] == s]["community"].tolist()
-        col.metric(s, f"{len(names)}个", help="来源：新闻报道", border=True)
-        col.markdown("、".join(names) or "—")
-    named = status[status["status"] == "已命名示范社区"]
-    if not named.empty:
-        st.markdown(f"### {cn_date(named['valid_from'].min())}，中兴、大官庄、西华、工业路被命名为示范社区")
-    map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
+    map_col, figures_col = st.columns([1.35, 1], gap="large")
+    with figures_col:
+        for pair in (["已命名示范社区", "先行先试"], ["创建中", "未命名"]):
+            for col, s in zip(st.columns(2), pair, strict=True):
+                names = status[status["status"] == s]["community"].tolist()
+                col.metric(s, f"{len(names)}个", help="来源：新闻报道", border=True)
+                col.markdown("、".join(names) or "—")
+        named = status[status["status"] == "已命名示范社区"]
+        if not named.empty:
+            st.markdown(f"**{cn_date(named['valid_from'].min())}，中兴、大官庄、西华、工业路被命名为示范社区**")
+    with map_col, st.container(key="screen-model-map"):
+        map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
 
 
 def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("文化路北延提升改造 · 征迁进度")
-    summary.relocation_metric(community=community, as_of=as_of)
+    left, right = st.columns([1, 3.2], gap="large")
+    with left:
+        summary.relocation_metric(community=community, as_of=as_of)
     burn = bridge.relocation_burnup(community=community, as_of=as_of)
-    if not burn.empty:
+    if burn.empty:
+        return
+    with right:
         long = burn.melt(id_vars=["date"], value_vars=["已签约", "已交钥匙", "已拆除"], var_name="状态",
                          value_name="户数")
         chart = alt.Chart(long).mark_line(strokeWidth=4).encode(
             x=alt.X("date:T", title="日期", axis=alt.Axis(format="%m月%d日")), y=alt.Y("户数:Q", title="户数"),
-            color=alt.Color("状态:N", scale=alt.Scale(range=["#f2dd4e", "#3aa77e", "#E8463A"])))
+            color=alt.Color("状态:N", scale=alt.Scale(range=["#f2dd4e", "#3aa77e", "#E8463A"]),
+                            legend=alt.Legend(orient="top")))
         total = alt.Chart(burn).mark_rule(strokeDash=[8, 6], color="#e5e7eb").encode(y="总户数:Q")
-        _chart(chart + total, height=380)
+        _chart(chart + total)
+    with left:
         widgets.demo_note("逐日进度")
 
 
 def care_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("综合养老服务中心 · 床位入住")
-    summary.care_metric(community=community, as_of=as_of)
+    left, right = st.columns([1, 3.2], gap="large")
+    with left:
+        summary.care_metric(community=community, as_of=as_of)
     series = bridge.occupancy_series(facility="care_centre", as_of=as_of)
-    if not series.empty:
+    if series.empty:
+        return
+    with right:
         recent = series.tail(90)
         line = alt.Chart(recent).mark_area(line={"color": "#f2dd4e"}, color="#f2dd4e33").encode(
             x=alt.X("day:T", title="日期", axis=alt.Axis(format="%m月%d日")),
             y=alt.Y("occupied:Q", title="入住人数", scale=alt.Scale(domain=[0, int(recent["beds"].max())])))
         beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y="beds:Q")
-        _chart(line + beds, height=380)
+        _chart(line + beds)
+    with left:
         widgets.demo_note("每日入住（最后一天为报道数字）")
 
 

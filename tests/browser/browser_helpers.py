@@ -1,0 +1,123 @@
+"""Shared checks for the browser tests (DOM probes, pixel statistics, Web Mercator projection)."""
+from __future__ import annotations
+
+import io
+import math
+import os
+import time
+import urllib.parse
+from collections.abc import Callable
+from pathlib import Path
+
+# The url_paths of app.py's navigation, with their page titles (the sidebar link text).
+PAGES = {
+    "overview": "概览与地图",
+    "stars": "五星支部",
+    "model": "示范社区",
+    "relocation": "文化路北延征迁",
+    "eldercare": "养老服务",
+    "profiles": "社区档案",
+    "checks": "现场核查",
+    "sources": "数据来源",
+}
+
+def screenshot_dir() -> Path:
+    """$ARTIFACTS/screenshots (ARTIFACTS defaults to test-artifacts), created on demand."""
+    path = Path(os.environ.get("ARTIFACTS") or "test-artifacts") / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+ERROR_SELECTORS = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+
+
+def page_url(path: str) -> str:
+    """The address of a page: the default page (overview) lives at "/" (its url_path gives "Page not found")."""
+    return "/" if path == "overview" else f"/{path}"
+
+
+def problems(page) -> list[str]:
+    """Texts of exceptions, error alerts and Streamlit's "Page not found" dialog on the page."""
+    found = [t.strip()[:300] for t in page.locator(ERROR_SELECTORS).all_inner_texts()]
+    found += [t.strip()[:200] for t in page.locator('[role="dialog"]').all_inner_texts() if "not found" in t]
+    return found
+
+
+def query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in urllib.parse.parse_qs(urllib.parse.urlsplit(url).query).items()}
+
+
+def url_path(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.strip("/")
+
+
+def wait_until(page, check: Callable[[], object], *, timeout: float, interval: float = 0.2, message: str = ""):
+    """Poll `check` until it returns something truthy; fail with `message` (and the last value) otherwise.
+
+    Sleeps with page.wait_for_timeout so Playwright keeps delivering events (URL changes, websocket frames).
+    """
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        last = check()
+        if last:
+            return last
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{message}（{timeout:.0f}s 内未满足；最后一次：{last!r}）")
+        page.wait_for_timeout(interval * 1000)
+
+
+def current_url(page) -> str:
+    return page.evaluate("location.href")
+
+
+def scroll_metrics(page) -> dict:
+    """Scroll sizes of the document and of Streamlit's scroll container (stMain)."""
+    return page.evaluate("""() => {
+        const d = document.documentElement, m = document.querySelector('[data-testid="stMain"]');
+        return {innerHeight, innerWidth,
+                docScrollHeight: d.scrollHeight, docScrollWidth: d.scrollWidth, docClientWidth: d.clientWidth,
+                mainScrollHeight: m ? m.scrollHeight : 0, mainClientHeight: m ? m.clientHeight : 0,
+                mainScrollWidth: m ? m.scrollWidth : 0, mainClientWidth: m ? m.clientWidth : 0};
+    }""")
+
+
+def wider_than_viewport(page, limit: int = 5) -> list[str]:
+    """Visible elements whose right edge passes the viewport (the culprits of a horizontal scroll)."""
+    return page.evaluate("""(limit) => {
+        const out = [], w = document.documentElement.clientWidth;
+        for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+            const r = el.getBoundingClientRect();
+            if (r.width && r.right > w + 1) {
+                out.push(`${el.tagName}.${el.getAttribute('data-testid') || el.className.toString().slice(0, 30)}`
+                         + ` right=${Math.round(r.right)}`);
+                if (out.length >= limit) break;
+            }
+        }
+        return out;
+    }""", limit)
+
+
+def pixel_stats(png: bytes) -> dict:
+    """Distinct colours and the share of pixels that differ from the most common (background) colour."""
+    from PIL import Image
+
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    small = img.resize((max(1, img.width // 2), max(1, img.height // 2)))
+    colours = small.getcolors(maxcolors=1 << 20) or []
+    total = small.width * small.height
+    top = max(colours)[0] if colours else total
+    return {"distinct": len(colours), "non_background": 1 - top / total, "size": img.size}
+
+
+def lonlat_to_pixel(lon: float, lat: float, *, centre_lon: float, centre_lat: float, zoom: float,
+                    box: dict) -> tuple[float, float]:
+    """Screen position of (lon, lat) on a deck.gl WebMercator view (512-px tiles) drawn in `box`."""
+    scale = 512 * 2 ** zoom / (2 * math.pi)  # pixels per radian
+
+    def merc(lo, la):
+        return math.radians(lo) * scale, math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) * scale
+
+    x, y = merc(lon, lat)
+    cx, cy = merc(centre_lon, centre_lat)
+    return box["x"] + box["width"] / 2 + (x - cx), box["y"] + box["height"] / 2 - (y - cy)
