@@ -18,10 +18,11 @@ with widgets.guard("街道概况"):
     if figures.empty:
         widgets.no_data("街道概况")
     else:
-        cols = st.columns(5)
-        for i, (_, row) in enumerate(figures.iterrows()):
-            with cols[i % 5]:
-                widgets.fact_metric(row)
+        rows = [figures.iloc[i:i + 5] for i in range(0, len(figures), 5)]  # row-major, so wrapping reads well
+        for chunk in rows:
+            for col, (_, row) in zip(st.columns(5), chunk.iterrows(), strict=False):
+                with col:
+                    widgets.fact_metric(row)
         st.caption("以上数字均出自新闻报道，悬停查看原文。")
 
 map_col, card_col = st.columns([3, 2], gap="medium")

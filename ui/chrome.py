@@ -10,11 +10,25 @@ from ui.bridge import KEYS
 
 _BASE_CSS = """
 <style>
-/* Touch-sized controls (tablets): at least 44 px high. */
+/* Touch-sized controls (tablets): at least 44 px high, on every page and in the sidebar. */
 .stButton button, .stDownloadButton button, .stLinkButton a, [data-testid="stPopover"] button,
-[data-baseweb="select"] > div, .stDateInput input, .stTextInput input, .stNumberInput input { min-height: 44px; }
+[data-testid="stFormSubmitButton"] button, [data-testid="stFileUploader"] button, [data-testid="stPageLink"] a,
+[data-testid="stSelectbox"] [role="group"], [data-testid="stSelectbox"] input[role="combobox"],
+.stDateInput input, .stTextInput input, .stNumberInput input { min-height: 44px; }
+[role="radiogroup"] label, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
+[role="tab"] { min-height: 44px; }
 [data-testid="stMetricValue"] { font-size: 2.0rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
+/* Figures are never cut to 「8.…」: values and labels wrap instead. */
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+/* Tablets and narrow windows: rows of columns wrap (five cards become rows of three, map and card stack). */
+@media (max-width: 1280px) {
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    min-width: calc(33% - 1rem) !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+}
 </style>
 """
 
