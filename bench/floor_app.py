@@ -1,0 +1,8 @@
+"""The framework floor: the smallest Streamlit page with the same interaction (one selectbox, one metric)."""
+import streamlit as st
+
+OPTIONS = ["中兴", "西华", "大官庄", "工业路"]
+
+choice = st.selectbox("社区", OPTIONS, index=None, key="community", placeholder="全街道（未选择社区）",
+                      format_func=lambda n: f"{n}社区")
+st.metric("当前选择", f"{choice}社区" if choice else "全街道")

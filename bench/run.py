@@ -1,0 +1,177 @@
+"""Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
+
+1 interaction latency vs the framework floor · 2 map payload · 3 server time per page ·
+4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import report
+from bench import scale_data as sd
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "bench" / "results" / "latest.json"
+PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_DATABASE = "guangwu_bench"
+ALL_PAGES = "overview,stars,model,relocation,eldercare,profiles,checks,sources"
+MODES = {
+    "full": {"n": 30, "sessions": 25, "seconds": 60, "repeat": 5, "scale": sd.FULL, "checks_map": True,
+             "scale_pages": ALL_PAGES, "scale_repeat": 3},
+    "quick": {"n": 5, "sessions": 5, "seconds": 15, "repeat": 2, "scale": sd.QUICK, "checks_map": False,
+              "scale_pages": "overview,relocation,eldercare", "scale_repeat": 1},
+}
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+async def guarded(coro) -> dict:
+    """Run one measurement; a failure becomes {"error": …} in the results instead of ending the run."""
+    try:
+        return await coro
+    except Exception as exc:  # noqa: BLE001
+        log(f"  FAILED: {type(exc).__name__}: {str(exc)[:300]}")
+        return {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}
+
+
+async def browser_part(cfg: dict, work: Path) -> dict:
+    from playwright.async_api import async_playwright
+
+    from bench import browser as bw
+    from bench import coldstart, concurrency, latency, payload
+    from devtools import streamlit_server as ss
+
+    out: dict = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=bw.CHROMIUM, args=bw.CHROMIUM_ARGS)
+        log("6. cold start")
+        out["cold_start"], app = await coldstart.measure(browser, work, log=log)
+        floor = ss.start(out["cold_start"]["db_url"], work / "floor.log", app="bench/floor_app.py")
+        try:
+            floor.wait_healthy()
+            log(f"1. interaction latency ({cfg['n']} per scenario)")
+            out["latency"] = await guarded(latency.measure(browser, app.url, floor.url, out["cold_start"]["db_url"],
+                                                           cfg["n"], checks_map=cfg["checks_map"], log=log))
+            log("2. map payload in the browser")
+            out["payload_browser"] = await guarded(payload.measure(browser, app.url, reruns=1 if cfg["n"] < 30 else 2))
+            log(f"5. concurrency ({cfg['sessions']} sessions, {cfg['seconds']} s)")
+            out["concurrency"] = await guarded(concurrency.measure(browser, app.url, app.pid, sessions=cfg["sessions"],
+                                                                   seconds=cfg["seconds"], log=log))
+        finally:
+            floor.stop()
+            app.stop()
+            await browser.close()
+    return out
+
+
+def apptime(db_url: str, *args: str, timeout: float = 1800) -> dict:
+    """bench.apptime in a subprocess (fresh settings, caches and imports); its JSON result."""
+    done = subprocess.run([sys.executable, "-m", "bench.apptime", "--database-url", db_url, *args], cwd=REPO,
+                          capture_output=True, text=True, timeout=timeout, check=False)
+    lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
+    if done.returncode != 0 or not lines:
+        return {"error": f"apptime failed ({done.returncode}): {done.stderr[-1500:]}"}
+    return json.loads(lines[-1])
+
+
+def pg_url(database: str) -> str | None:
+    """A fresh, empty `database` next to BENCH_PG_URL's, or None when PostgreSQL is unreachable."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    try:
+        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}) is None:
+                conn.execute(text(f'CREATE DATABASE "{database}"'))
+        admin.dispose()
+        url = make_url(PG_ADMIN).set(database=database).render_as_string(hide_password=False)
+        eng = create_engine(url, isolation_level="AUTOCOMMIT")
+        with eng.connect() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        eng.dispose()
+        return url
+    except Exception as exc:  # noqa: BLE001
+        log(f"  PostgreSQL unavailable ({PG_ADMIN.split('@')[-1]}): {type(exc).__name__}")
+        return None
+
+
+def scale_part(cfg: dict, work: Path, seed_reference: dict | None) -> dict:
+    """Load the district-size data on each backend and time it against the seed-size data there."""
+    from lib.db import get_engine
+    from lib.seed import seed
+
+    out: dict = {"spec": cfg["scale"].__dict__}
+    backends = [("sqlite", f"sqlite:///{work / 'scale.db'}", None)]
+    big_pg, small_pg = pg_url(PG_DATABASE), pg_url(PG_DATABASE + "_seed")
+    if big_pg and small_pg:
+        backends.append(("postgresql", big_pg, small_pg))
+    for backend, db_url, small_url in backends:
+        t = time.monotonic()
+        engine = get_engine(db_url)
+        load = sd.load(engine, cfg["scale"])
+        engine.dispose()
+        log(f"  {backend}: loaded {load['total_rows']:,} rows in {load['load_s']:.1f} s "
+            f"(+ seed {load['seed_s']:.1f} s, generate {load['generate_s']:.1f} s)")
+        if small_url:
+            seed(get_engine(small_url))
+            get_engine(small_url).dispose()
+            reference = apptime(small_url, "--queries", "--repeat", str(cfg["scale_repeat"]), "--pages",
+                                cfg["scale_pages"])
+        else:
+            reference = seed_reference
+        scale = apptime(db_url, "--queries", "--deck", "--repeat", str(cfg["scale_repeat"]), "--pages",
+                        cfg["scale_pages"])
+        out[backend] = {"load": load, "scale": scale, "reference": reference, "wall_s": time.monotonic() - t}
+        log(f"  {backend}: measured in {time.monotonic() - t:.0f} s")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short run for CI (< 2 minutes)")
+    parser.add_argument("--only", default="", help="comma list of parts: browser,server,scale")
+    args = parser.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    cfg = MODES[mode]
+    parts = set(args.only.split(",")) if args.only else {"browser", "server", "scale"}
+    t0 = time.monotonic()
+    results: dict = {"mode": mode, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "config": {
+        k: (v.__dict__ if hasattr(v, "__dict__") else v) for k, v in cfg.items()}}
+    with tempfile.TemporaryDirectory(prefix="guangwu-bench-") as tmp:
+        work = Path(tmp)
+        if "browser" in parts:
+            results.update(asyncio.run(browser_part(cfg, work)))
+        if "server" in parts or "scale" in parts:
+            from devtools import streamlit_server as ss
+
+            seed_db = f"sqlite:///{work / 'seed.db'}"
+            ss.seed(seed_db)
+            log("3. server time per page (AppTest)")
+            results["server"] = apptime(seed_db, "--deck", "--queries", "--repeat", str(cfg["repeat"]))
+        if "scale" in parts:
+            log("4. scale")
+            results["scale"] = scale_part(cfg, work, results.get("server"))
+    results["wall_s"] = time.monotonic() - t0
+    rows = report.rows(results)
+    results["table"] = rows
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    print(report.render(rows, results))
+    log(f"\n{mode} run: {results['wall_s']:.0f} s · results: {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
