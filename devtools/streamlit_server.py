@@ -46,7 +46,7 @@ def server_env(db_url: str, extra: dict[str, str] | None = None) -> dict[str, st
 def seed(db_url: str, *, timeout: float = 180) -> subprocess.CompletedProcess:
     """`python -m lib.seed --database-url db_url` in a subprocess; raises ServerError on failure."""
     done = subprocess.run([sys.executable, "-m", "lib.seed", "--database-url", db_url], cwd=REPO,
-                          env=server_env(db_url), capture_output=True, text=True, timeout=timeout)
+                          env=server_env(db_url), capture_output=True, text=True, timeout=timeout, check=False)
     if done.returncode != 0:
         raise ServerError(f"种子数据载入失败 / seeding failed:\n{done.stdout}\n{done.stderr}")
     return done
@@ -105,7 +105,7 @@ def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None 
           extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> Server:
     """Launch `streamlit run app` (headless, 127.0.0.1, no usage stats); does not wait for health."""
     port = port or free_port()
-    log = Path(log_path).open("w", encoding="utf-8")
+    log = Path(log_path).open("w", encoding="utf-8")  # noqa: SIM115 - open while the server runs; stop() closes it
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",

@@ -8,8 +8,8 @@ from sqlalchemy import Engine, func, select
 
 from lib.fmt import percent
 from lib.models import MapFeature, MapLayerVersion, Source
-from lib.queries.common import frame
 from lib.queries.care import current_occupancy, facilities
+from lib.queries.common import frame
 from lib.queries.communities import community_names
 from lib.queries.model_communities import STATUS_ORDER, model_status
 from lib.queries.relocation import signed_by_community
