@@ -71,8 +71,14 @@ METRICS = map_data.METRICS
 
 
 # ---- shared state ----
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _community_names() -> tuple[str, ...]:
+    return tuple(communities.community_names())
+
+
 def community_options() -> list[str]:
-    return list_communities()["name"].tolist()
+    """Community names in display order (read on every run by several widgets: a cached tuple, not a frame)."""
+    return list(_community_names())
 
 
 def selected_community() -> str | None:
