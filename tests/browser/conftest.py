@@ -238,7 +238,8 @@ def app_url(server, browser) -> str:
     in the process; test_fresh_server.py checks that case on its own server.
     """
     contexts: list = []
-    _opener(browser, server, contexts)("/", width=1280, height=800)
+    page = _opener(browser, server, contexts)("/", width=1280, height=800, wait=False).page
+    page.locator('[data-testid="stSidebarNav"]').first.wait_for(state="attached")  # app.py has run
     for ctx in contexts:
         ctx.close()
     return server

@@ -97,8 +97,23 @@ def _community_in_url(page):
 
 
 def _state(page) -> dict:
-    return {"url": page.url, "title": page.locator('[data-testid="stMain"] h1').first.inner_text(),
+    return {"url": current_url(page), "title": page.locator('[data-testid="stMain"] h1').first.inner_text(),
             "selector": page.locator(SELECTOR_INPUT).first.input_value()}
+
+
+def _expect(page, *, title: str, selector: tuple[str, ...], timeout: float = 20) -> dict:
+    """Wait until the page shows `title` and the sidebar selector one of `selector` (the rerun can lag the URL)."""
+    last: dict = {}
+
+    def matches():
+        last.update(_state(page))
+        return last["title"] == title and last["selector"] in selector
+
+    try:
+        wait_until(page, matches, timeout=timeout)
+    except AssertionError:
+        raise AssertionError(f"期望标题「{title}」、侧栏 {selector}，实际 / expected, got: {last}") from None
+    return last
 
 
 def test_map_is_drawn(page_at):
@@ -119,10 +134,8 @@ def test_click_selects_and_persists(page_at, view_state, seeded_db):
     _click_community(page, zhongxing, view_state)
     wait_until(page, lambda: _community_in_url(page) == "中兴", timeout=15,
                message=f"点击地图上的中兴后 URL 未出现 community=中兴：{page.url}")
+    _expect(page, title="光武街道 · 中兴社区", selector=("中兴", "中兴社区"))
     opened.wait_ready()
-    state = _state(page)
-    assert state["title"] == "光武街道 · 中兴社区", state
-    assert state["selector"] in ("中兴", "中兴社区"), state
     chart, _ = _canvas(page)
     chart.screenshot(path=str(screenshot_dir() / "map-selected-1440x900.png"))
 
@@ -130,28 +143,33 @@ def test_click_selects_and_persists(page_at, view_state, seeded_db):
     _click_community(page, zhongxing, view_state)
     wait_until(page, lambda: _community_in_url(page) is None, timeout=15,
                message=f"再次点击中兴后未返回全街道：{page.url}")
+    _expect(page, title=WHOLE_TITLE, selector=("",))
     opened.wait_ready()
-    state = _state(page)
-    assert state["title"] == WHOLE_TITLE and state["selector"] == "", state
 
     # Select again, switch page through the sidebar: the selection goes along.
     _click_community(page, zhongxing, view_state)
     wait_until(page, lambda: _community_in_url(page) == "中兴", timeout=15, message=f"未能再次选中中兴：{page.url}")
+    _expect(page, title="光武街道 · 中兴社区", selector=("中兴", "中兴社区"))
     opened.wait_ready()
     page.locator('[data-testid="stSidebarNavLink"]', has_text="五星支部").click()
     wait_until(page, lambda: url_path(current_url(page)) == "stars", timeout=15, message=f"未切换到五星支部：{page.url}")
     opened.wait_ready()
-    main = page.locator('[data-testid="stMain"]').inner_text()
-    assert _community_in_url(page) == "中兴", f"切换页面后 URL 丢失了所选社区：{page.url}"
-    assert page.locator(SELECTOR_INPUT).first.input_value() in ("中兴", "中兴社区")
-    assert "中兴社区" in main, f"五星支部页未按中兴社区显示：{main[:300]!r}"
+    _expect_stars_for_zhongxing(page, "切换页面后")
 
     # Reload: the URL carries the selection.
     opened.reload()
-    main = page.locator('[data-testid="stMain"]').inner_text()
-    assert url_path(current_url(page)) == "stars" and _community_in_url(page) == "中兴", page.url
-    assert page.locator(SELECTOR_INPUT).first.input_value() in ("中兴", "中兴社区")
-    assert "中兴社区" in main, f"刷新后未保持中兴社区：{main[:300]!r}"
+    assert url_path(current_url(page)) == "stars", current_url(page)
+    _expect_stars_for_zhongxing(page, "刷新后")
+
+
+def _expect_stars_for_zhongxing(page, when: str) -> None:
+    """The 五星支部 page, still scoped to 中兴 (URL, sidebar selector and the page's own scope line)."""
+    main = '[data-testid="stMain"]'
+    wait_until(page, lambda: page.locator(f"{main} h1").first.inner_text() == "五星支部"
+               and "中兴社区" in page.locator(main).inner_text(), timeout=20,
+               message=f"{when}五星支部页未按中兴社区显示 / not scoped to 中兴")
+    assert _community_in_url(page) == "中兴", f"{when} URL 丢失了所选社区：{current_url(page)}"
+    assert page.locator(SELECTOR_INPUT).first.input_value() in ("中兴", "中兴社区"), f"{when}侧栏未显示中兴"
 
 
 def _choose(page, name: str) -> None:
@@ -167,13 +185,10 @@ def test_sidebar_selector_updates_url(page_at):
     _choose(page, "西华")
     wait_until(page, lambda: _community_in_url(page) == "西华", timeout=15,
                message=f"侧栏选择西华后 URL 未更新：{page.url}")
-    opened.wait_ready()
-    assert _state(page)["title"] == "光武街道 · 西华社区", _state(page)
+    _expect(page, title="光武街道 · 西华社区", selector=("西华", "西华社区"))
 
 
 def test_direct_link_selects_community(page_at):
     opened = page_at("/?community=西华", width=1440, height=900)
-    state = _state(opened.page)
-    assert state["title"] == "光武街道 · 西华社区", state
-    assert state["selector"] in ("西华", "西华社区"), state
-    assert _community_in_url(opened.page) == "西华", state
+    state = _expect(opened.page, title="光武街道 · 西华社区", selector=("西华", "西华社区"), timeout=5)
+    assert query(state["url"]).get("community") == "西华", state
