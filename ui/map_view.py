@@ -29,8 +29,10 @@ def _on_map_select(map_key: str) -> None:
     objects = (state or {}).get("selection", {}).get("objects", {}) if state else {}
     clicked = [o.get("name") for o in objects.get("communities", [])]
     current = bridge.selected_community()
+    if not clicked and any(objects.values()):
+        return  # a road, river or point was tapped: keep the selection (its tooltip is what was wanted)
     if not clicked or clicked[0] == current:
-        bridge.set_community(None)
+        bridge.set_community(None)  # tapping the selected community again, or empty ground
     else:
         bridge.set_community(clicked[0])
 
