@@ -71,3 +71,20 @@ def load_settings(*, env: dict[str, str] | None = None, secrets_path: Path = SEC
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     return load_settings()
+
+
+TIANDITU_VECTOR = "https://t0.tianditu.gov.cn/DataServer?T=vec_w&x={x}&y={y}&l={z}&tk="
+
+
+def basemap_url(s: Settings | None = None) -> str | None:
+    """The XYZ tile URL the map may request, or None (the default): no tiles, no outside request.
+
+    A self-hosted TILE_URL wins; otherwise a TIANDITU_KEY enables 天地图's vector tiles (CGCS2000,
+    Web Mercator), which only works where the network reaches 天地图.
+    """
+    s = s or settings()
+    if s.tile_url:
+        return s.tile_url
+    if s.tianditu_key:
+        return TIANDITU_VECTOR + s.tianditu_key
+    return None

@@ -12,7 +12,7 @@ import streamlit as st
 from geo.deck import build_deck
 from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import LAYER_LABELS
-from lib.config import settings
+from lib.config import basemap_url, settings
 from lib.models import ModelStatus
 from lib.privacy import mask_phone_numbers
 from ui import bridge
@@ -50,7 +50,7 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
                   for r in df.itertuples()]
     return build_deck(layers=layers, community_values=values["value"].to_dict(),
                       metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
-                      tile_url=settings().tile_url or None, extra_points=points,
+                      tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
                       value_format=VALUE_FORMATS[metric], height=height)
 

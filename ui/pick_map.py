@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.deck import build_deck
 from geo.pick import centre, feature_geometry, pick_grid
-from lib.config import settings
+from lib.config import basemap_url, settings
 from lib.errors import NotFound
 from lib.form_options import PICK_SPACING_M
 from ui import bridge
@@ -37,7 +37,7 @@ def _deck(name: str, chosen: tuple[float, float] | None, height: int):
     if chosen is not None and not any(p["chosen"] for p in points):
         points.append({"lon": chosen[0], "lat": chosen[1], "name": "已选位置", "tip": "", "chosen": True})
     return build_deck(layers=bridge.map_layers(), selected=name, visible=MAP_LAYERS,
-                      tile_url=settings().tile_url or None, pick_points=points, focus=bounds, height=height)
+                      tile_url=basemap_url(), pick_points=points, focus=bounds, height=height)
 
 
 def _on_pick(ns: str, community: str) -> None:
