@@ -12,7 +12,7 @@ import streamlit as st
 from geo.deck import build_deck
 from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import LAYER_LABELS
-from lib.config import basemap_url, settings
+from lib.config import basemap_url
 from lib.models import ModelStatus
 from lib.privacy import mask_phone_numbers
 from ui import bridge

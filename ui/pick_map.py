@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.deck import build_deck
 from geo.pick import centre, feature_geometry, pick_grid
-from lib.config import basemap_url, settings
+from lib.config import basemap_url
 from lib.errors import NotFound
 from lib.form_options import PICK_SPACING_M
 from ui import bridge
