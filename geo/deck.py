@@ -242,7 +242,11 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
     # sentinel as "no basemap". An explicit map_style=None would make Streamlit fetch a Carto style
     # from basemaps.cartocdn.com (checked against streamlit 1.67's DeckGlJsonChart), so it is not passed.
-    return pdk.Deck(layers=out, initial_view_state=view, map_provider=None, tooltip=TOOLTIP, height=height)
+    # doubleClickZoom off: deck.gl otherwise holds every click ~300 ms to tell it from a double click, which
+    # delayed selecting a community on the map by that much (bench/: map click latency). Wheel/drag zoom stay.
+    view_spec = pdk.View(type="MapView", controller={"doubleClickZoom": False})
+    return pdk.Deck(layers=out, initial_view_state=view, views=[view_spec], map_provider=None, tooltip=TOOLTIP,
+                    height=height)
 
 
 PICK_COLOR = [56, 189, 248, 200]

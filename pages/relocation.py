@@ -14,7 +14,7 @@ bridge.ensure_entrypoint()
 SERIES = ["已签约", "已交钥匙", "已拆除"]
 LADDER_COLORS = {"未签约": charts.MUTED, **charts.HOUSEHOLD_COLORS}
 DAY_FIGS = ["demolition_1122_buildings", "demolition_1122_rooms", "demolition_1122_m2"]
-TABLE_ROWS = 1000  # households listed at most (a styled table of 100,000 rows takes seconds per run)
+TABLE_ROWS = 200  # households listed at most (a styled table of 100,000 rows takes seconds per run)
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
