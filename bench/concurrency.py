@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from pathlib import Path
 
 from bench import browser as bw
 from bench.latency import EXPECT, PAIR
@@ -54,7 +55,12 @@ async def _screen(page, stop_at) -> dict:
     while time.monotonic() < stop_at:
         seen.add(await page.evaluate(view))
         await asyncio.sleep(1.0)
-    return {"runs": await page.evaluate(fins) - start, "views_seen": sorted(v for v in seen if v)}
+    views = sorted(v for v in seen if v)
+    if not views:  # keep what the wall display showed, for diagnosis
+        shot = Path(__file__).resolve().parent / "results" / "screen-session.png"
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(shot))
+    return {"runs": await page.evaluate(fins) - start, "views_seen": views}
 
 
 async def measure(browser, url: str, server_pid: int, *, sessions: int, seconds: float, log=print) -> dict:
