@@ -186,7 +186,10 @@ def render(table: list[dict], r: dict) -> str:
             continue
         rt = scale_ratios(block)
         deck = (block.get("scale") or {}).get("deck") or {}
-        lines.append(f"  scale {backend}: map spec {deck.get('spec_bytes', 0) / 1000:.1f} KB at district size")
+        if deck.get("spec_bytes"):
+            lines.append(f"  scale {backend}: map spec {deck['spec_bytes'] / 1000:.1f} KB at district size")
+        else:
+            lines.append(f"  scale {backend}:")
         for k, (b, s, cold, probs) in rt["pages"].items():
             lines.append(f"    page {k:<11} warm {b * 1000:7.0f} ms vs {s * 1000:5.0f} ms ({b / max(s, 1e-9):4.1f}×), "
                          f"cold {cold * 1000:7.0f} ms" + (f"  ERRORS: {probs[:2]}" if probs else ""))

@@ -131,7 +131,8 @@ def scale_part(cfg: dict, work: Path, seed_reference: dict | None) -> dict:
                                 cfg["scale_pages"])
         else:
             reference = seed_reference
-        scale = apptime(db_url, "--queries", "--deck", "--repeat", str(cfg["scale_repeat"]), "--pages",
+        deck = ["--deck"] if cfg["checks_map"] else []  # the district-size map spec: full run only
+        scale = apptime(db_url, "--queries", *deck, "--repeat", str(cfg["scale_repeat"]), "--pages",
                         cfg["scale_pages"])
         out[backend] = {"load": load, "scale": scale, "reference": reference, "wall_s": time.monotonic() - t}
         log(f"  {backend}: measured in {time.monotonic() - t:.0f} s")
