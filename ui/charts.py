@@ -1,6 +1,7 @@
 """Shared Altair charts: dark theme, large readable fonts, Chinese axis titles. Drawing only — no queries."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import altair as alt
@@ -14,6 +15,11 @@ OK_COLOR, WARN_COLOR, LINE_COLOR, MUTED = "#3B82F6", "#E8463A", "#D1D5DB", "#9CA
 HIGHLIGHT = "#FFFFFF"
 DATE_FMT = "%Y年%-m月%-d日"
 FONT = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+
+# Altair validates every object against the Vega-Lite JSON schema as it is built and again in
+# `to_dict()`: about two thirds of a page's server time. The specs are fixed code, checked once by
+# tests/test_charts.py (which validates each builder's output), so the app builds and sends them unvalidated.
+alt.utils.schemapi.disable_debug_mode()
 
 
 def _scale(colors: dict[str, str]) -> alt.Scale:
@@ -30,8 +36,20 @@ def style(chart: alt.TopLevelMixin, *, height: int = 320) -> alt.TopLevelMixin:
             .configure_view(strokeWidth=0))
 
 
+def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart, with Streamlit's `to_dict()` call skipping the schema validation (see above)."""
+    object.__setattr__(chart, "to_dict", functools.partial(chart.to_dict, validate=False))
+    return chart
+
+
 def show(chart: alt.TopLevelMixin, *, height: int = 320) -> None:
-    st.altair_chart(style(chart, height=height), width="stretch")
+    st.altair_chart(unvalidated(style(chart, height=height)), width="stretch")
+
+
+def when_selected(channel: type, on: object, off: object) -> alt.SchemaBase:
+    """`channel` (alt.OpacityValue, alt.ColorValue …) = `on` where `datum.selected`, else `off`. Built
+    directly: `alt.condition()` returns a dict that Altair resolves by hashing its whole schema (~20 ms)."""
+    return channel(condition={"test": "datum.selected", "value": on}, value=off)
 
 
 def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence[str],
@@ -43,17 +61,17 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
     y = alt.Y("community:N", sort=list(communities), title="社区")
     tooltip = [alt.Tooltip("community:N", title="社区"), alt.Tooltip("star:N", title="星级"),
                alt.Tooltip("status:N", title="状态"), alt.Tooltip("score:Q", title="得分（示例）", format=".1f")]
-    base = alt.Chart(data).encode(x=x, y=y)
+    base = alt.Chart().encode(x=x, y=y)  # data on the layer: sharing it per subchart makes Altair hash its repr
     cells = base.mark_rect(cornerRadius=3).encode(
         color=alt.Color("status:N", scale=_scale(STAR_STATUS_COLORS), title="状态"),
-        opacity=alt.condition("datum.selected", alt.value(1.0), alt.value(0.55 if highlight else 0.9)),
+        opacity=when_selected(alt.OpacityValue, 1.0, 0.55 if highlight else 0.9),
         tooltip=tooltip)
-    text = base.mark_text(fontSize=15, fontWeight="bold", color="#FFFFFF").encode(text="score_text:N")
+    text = base.mark_text(fontSize=15, fontWeight="bold", color="#FFFFFF").encode(text=alt.Text("score_text:N"))
     layers = [cells, text]
     if highlight:
         layers.append(alt.Chart(data[data["selected"]]).mark_rect(filled=False, stroke=HIGHLIGHT, strokeWidth=3)
                       .encode(x=x, y=y))
-    return alt.layer(*layers)
+    return alt.layer(*layers, data=data)
 
 
 def community_bars(df: pd.DataFrame, *, value: str, title: str, communities: Sequence[str],
@@ -64,7 +82,7 @@ def community_bars(df: pd.DataFrame, *, value: str, title: str, communities: Seq
     return alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(
         y=alt.Y("community:N", sort=list(communities), title="社区"),
         x=alt.X(f"{value}:Q", title=title, scale=scale, axis=alt.Axis(tickMinStep=1)),
-        color=alt.condition("datum.selected", alt.value(WARN_COLOR), alt.value(OK_COLOR)),
+        color=when_selected(alt.ColorValue, WARN_COLOR, OK_COLOR),
         tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip(f"{value}:Q", title=title)])
 
 
@@ -78,7 +96,7 @@ def stacked_by_date(df: pd.DataFrame, *, columns: Sequence[str], colors: dict[st
         y=alt.Y("数量:Q", stack="zero", title=y_title),
         color=alt.Color("类别:N", scale=_scale(colors), title=None),
         order=alt.Order("类别:N", sort="descending"),
-        tooltip=["日期:N", "类别:N", "数量:Q"])
+        tooltip=[alt.Tooltip("日期:N"), alt.Tooltip("类别:N"), alt.Tooltip("数量:Q")])
 
 
 def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Sequence[str],
@@ -89,18 +107,18 @@ def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Se
     bars = alt.Chart(data).mark_bar(cornerRadius=3, height=18).encode(
         y=alt.Y("community:N", sort=list(communities), title="社区"),
         x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0)),
-        x2="end:T",
+        x2=alt.X2("end:T"),
         color=alt.Color("status:N", scale=_scale(colors), title="状态"),
-        opacity=alt.condition("datum.selected", alt.value(1.0), alt.value(0.6 if highlight else 0.9)),
+        opacity=when_selected(alt.OpacityValue, 1.0, 0.6 if highlight else 0.9),
         tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip("status:N", title="状态"),
                  alt.Tooltip("start:T", title="起", format=DATE_FMT), alt.Tooltip("end:T", title="止", format=DATE_FMT),
                  alt.Tooltip("note:N", title="说明")])
     layers = [bars]
     if marks is not None and not marks.empty:
         m = marks.assign(date=pd.to_datetime(marks["date"]))
-        layers.append(alt.Chart(m).mark_rule(color=LINE_COLOR, strokeDash=[6, 4], size=2).encode(x="date:T"))
+        layers.append(alt.Chart(m).mark_rule(color=LINE_COLOR, strokeDash=[6, 4], size=2).encode(x=alt.X("date:T")))
         layers.append(alt.Chart(m).mark_text(align="right", dx=-6, dy=-8, color=LINE_COLOR, fontSize=14)
-                      .encode(x="date:T", y=alt.value(0), text="label:N"))
+                      .encode(x=alt.X("date:T"), y=alt.YValue(0), text=alt.Text("label:N")))
     return alt.layer(*layers)
 
 
@@ -113,11 +131,11 @@ def burnup(df: pd.DataFrame, *, series: Sequence[str], total: float, total_label
         x=alt.X("date:T", title="日期", axis=alt.Axis(format="%-m月%-d日", labelAngle=0)),
         y=alt.Y("户数:Q", title="户数（累计）", scale=alt.Scale(domain=[0, max(total, 1) * 1.08])),
         color=alt.Color("进度:N", scale=_scale(colors), title=None),
-        tooltip=[alt.Tooltip("date:T", title="日期", format=DATE_FMT), "进度:N", "户数:Q"])
+        tooltip=[alt.Tooltip("date:T", title="日期", format=DATE_FMT), alt.Tooltip("进度:N"), alt.Tooltip("户数:Q")])
     rule_df = pd.DataFrame({"户数": [total], "label": [total_label]})
-    rule = alt.Chart(rule_df).mark_rule(color=WARN_COLOR, strokeDash=[6, 4], size=2).encode(y="户数:Q")
+    rule = alt.Chart(rule_df).mark_rule(color=WARN_COLOR, strokeDash=[6, 4], size=2).encode(y=alt.Y("户数:Q"))
     text = alt.Chart(rule_df).mark_text(align="left", dx=4, dy=-8, color=WARN_COLOR, fontSize=14).encode(
-        y="户数:Q", x=alt.value(4), text="label:N")
+        y=alt.Y("户数:Q"), x=alt.XValue(4), text=alt.Text("label:N"))
     return alt.layer(lines, rule, text)
 
 
@@ -132,10 +150,10 @@ def occupancy(df: pd.DataFrame, *, beds: int, threshold: int) -> alt.LayerChart:
     line = alt.Chart(data).mark_line(color=OK_COLOR, strokeWidth=2, interpolate="step-after").encode(
         x=x, y=alt.Y("occupied:Q", title="入住人数", scale=y_scale), tooltip=tooltip)
     low = alt.Chart(data[data["low_free"]]).mark_circle(size=70, color=WARN_COLOR, opacity=0.9).encode(
-        x=x, y="occupied:Q", tooltip=tooltip)
+        x=x, y=alt.Y("occupied:Q"), tooltip=tooltip)
     rules = pd.DataFrame({"y": [beds, threshold], "color": [LINE_COLOR, WARN_COLOR]})
     rule = alt.Chart(rules).mark_rule(strokeDash=[6, 4], size=2).encode(
-        y="y:Q", color=alt.Color("color:N", scale=None))
+        y=alt.Y("y:Q"), color=alt.Color("color:N", scale=None))
     return alt.layer(line, low, rule)
 
 

@@ -13,7 +13,7 @@ import altair as alt
 import streamlit as st
 
 from lib.fmt import cn_date
-from ui import bridge, map_view, summary, widgets
+from ui import bridge, charts, map_view, summary, widgets
 
 # Chart text follows the window like the rest of the screen: 20 px on 1920×1080, 40 px on 3840×2160.
 _TEXT = alt.ExprRef(expr="max(12, min(windowSize()[0] / 96, windowSize()[1] / 54))")
@@ -25,8 +25,8 @@ _SYMBOL = alt.ExprRef(expr="pow(max(12, min(windowSize()[0] / 96, windowSize()[1
 def _chart(chart: alt.Chart) -> None:
     """A chart filling the `screen-chart` container (60 % of the screen height)."""
     with st.container(key="screen-chart"):
-        st.altair_chart(chart.configure_axis(**AXIS).configure_legend(**_LABEL, symbolSize=_SYMBOL)
-                        .configure_view(strokeWidth=0), width="stretch", height="stretch")
+        st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS).configure_legend(**_LABEL, symbolSize=_SYMBOL)
+                                           .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 
 def _figures_strip(figures) -> None:
@@ -67,7 +67,7 @@ def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
     chart = alt.Chart(counts).mark_bar().encode(
         x=alt.X("community:N", sort=None, title="社区", axis=alt.Axis(labelAngle=0)), y=alt.Y("stars:Q", title="已达标星数",
                                                              scale=alt.Scale(domain=[0, 5])),
-        color=alt.condition("datum.selected", alt.value("#f2dd4e"), alt.value("#3aa77e")))
+        color=charts.when_selected(alt.ColorValue, "#f2dd4e", "#3aa77e"))
     _chart(chart)
     widgets.demo_note("星级评定")
 
@@ -104,7 +104,7 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
             x=alt.X("date:T", title="日期", axis=alt.Axis(format="%m月%d日")), y=alt.Y("户数:Q", title="户数"),
             color=alt.Color("状态:N", scale=alt.Scale(range=["#f2dd4e", "#3aa77e", "#E8463A"]),
                             legend=alt.Legend(orient="top")))
-        total = alt.Chart(burn).mark_rule(strokeDash=[8, 6], color="#e5e7eb").encode(y="总户数:Q")
+        total = alt.Chart(burn).mark_rule(strokeDash=[8, 6], color="#e5e7eb").encode(y=alt.Y("总户数:Q"))
         _chart(chart + total)
     with left:
         widgets.demo_note("逐日进度")
@@ -123,7 +123,7 @@ def care_view(*, community: str | None, as_of: dt.date | None) -> None:
         line = alt.Chart(recent).mark_area(line={"color": "#f2dd4e"}, color="#f2dd4e33").encode(
             x=alt.X("day:T", title="日期", axis=alt.Axis(format="%m月%d日")),
             y=alt.Y("occupied:Q", title="入住人数", scale=alt.Scale(domain=[0, int(recent["beds"].max())])))
-        beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y="beds:Q")
+        beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y=alt.Y("beds:Q"))
         _chart(line + beds)
     with left:
         widgets.demo_note("每日入住（最后一天为报道数字）")
