@@ -249,6 +249,19 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                     height=height)
 
 
+class SerializedDeck(pdk.Deck):
+    """A Deck serialised once. pydeck pretty-prints `to_json()` with Python's pure-Python encoder on
+    every call (~60 ms for a district-size map, on every rerun); a cached map keeps its JSON instead.
+    Streamlit reads only `to_json()`, the tooltip and the (empty) layers of it."""
+
+    def __init__(self, deck: pdk.Deck) -> None:
+        super().__init__(layers=[], map_provider=None, tooltip=deck._tooltip)
+        self.spec = deck.to_json()
+
+    def to_json(self) -> str:
+        return self.spec
+
+
 PICK_COLOR = [56, 189, 248, 200]
 PICK_CHOSEN = [239, 68, 68, 255]
 

@@ -7,13 +7,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date, percent
+from lib.fmt import cn_date, cn_number, percent
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()
 
 CENTRE_SUBJECT = "综合养老服务中心"
 CENTRE_FIGS = ["care_area_m2", "care_beds", "care_residents"]
+WINDOWS = {"近90天": 90, "近1年": 365, "全部": None}  # the daily chart's span, ending on the shown day
+DEFAULT_WINDOW = "近1年"
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
@@ -73,10 +75,15 @@ def _centre(fac) -> None:
         st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
     st.caption(f"来源：{widgets.kind_label(occ.source_kind)}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
                + (f"。原文：“{quote}”" if quote else "") + f"。{since}")
-    series = bridge.occupancy_watch(facility=fac.key, free_beds_warning=warn, as_of=as_of)
+    head, pick = st.columns([3, 2], vertical_alignment="bottom")
+    head.markdown("**每日入住趋势**")
+    window = pick.segmented_control("时间范围", list(WINDOWS), default=DEFAULT_WINDOW, key="care.window",
+                                    label_visibility="collapsed") or DEFAULT_WINDOW
+    days = WINDOWS[window]
+    start = occ.day - dt.timedelta(days=days - 1) if days else None
+    series = bridge.occupancy_watch(facility=fac.key, free_beds_warning=warn, start=start, as_of=as_of)
     if series.empty:
         return
-    st.markdown("**每日入住趋势**")
     charts.show(charts.occupancy(series, beds=beds, threshold=int(series["threshold"].iloc[-1])), height=360)
     low = series[series["low_free"]]
     st.caption(f"灰色虚线：床位 {beds} 张；红色虚线：预警线 {beds - warn} 人（空床少于 {warn} 张即预警）；"
@@ -87,6 +94,48 @@ def _centre(fac) -> None:
         st.caption("例外：" + "、".join(f"{cn_date(r.day)}的{r.occupied}人" for r in article.itertuples())
                    + f"来自{widgets.kind_label(article['source_kind'].iloc[0])}，非示例。")
 
+
+def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
+    """Every facility with beds in one table (fewest free beds first), for a district with many."""
+    reported = beds[beds["reported"]]
+    demo = bool(reported["is_demo"].any())
+    src = {"source_kind": "demo" if demo else "article", "is_demo": demo,
+           "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "新闻报道"}
+    short = reported[reported["free"] < warn]
+    cols = st.columns(4)
+    figures = [("有床位的设施", f"{len(beds)}家"), ("床位合计", f"{cn_number(int(beds['beds'].sum()))}张"),
+               ("入住合计", f"{cn_number(int(reported['occupied'].sum()))}人"),
+               (f"空床少于{warn}张的设施", f"{len(short)}家")]
+    for col, (label, display) in zip(cols, figures, strict=True):
+        with col:
+            widgets.fact_metric({"label": label, "display": display, **src})
+    table = pd.DataFrame({
+        "设施": beds["name"], "社区": beds["community"], "床位": beds["beds"], "入住": beds["occupied"],
+        "空床": beds["free"], "入住率": beds["rate"] * 100,
+        "日期": [cn_date(d) if d is not None and d == d else "暂无" for d in beds["day"]],
+        "预警": ["空床不足" if r.reported and r.free < warn else "" for r in beds.itertuples()],
+        "来源": ["示例数据" if r.is_demo else widgets.kind_label(r.source_kind) if r.reported else "暂无"
+                 for r in beds.itertuples()]})
+    st.dataframe(table, hide_index=True, width="stretch", height=charts.table_height(len(table)),
+                 column_config={"入住率": st.column_config.ProgressColumn("入住率", format="%.0f%%",
+                                                                         min_value=0, max_value=100)})
+    st.caption(f"按空床从少到多排列；预警值 {warn} 张取自系统设置。" + ("示例设施的床位与入住为示例数据，非官方数字。"
+                                                                  if demo else ""))
+
+
+bedded = facilities[facilities["beds"].notna()] if not facilities.empty else facilities
+if len(bedded) > 1:  # many facilities: one summary table, then the details of the one picked
+    beds_now = pd.DataFrame()
+    with widgets.guard("床位概况"), st.container(border=True):
+        st.subheader("床位概况")
+        beds_now = bridge.occupancy_overview(as_of=as_of, community=community)
+        _bed_overview(beds_now, int(bridge.app_settings().care_free_beds_warning))
+    if not beds_now.empty:
+        names = dict(zip(beds_now["key"], beds_now["name"], strict=True))
+        keys = list(names)
+        chosen = st.selectbox("查看设施详情", keys, index=keys.index("care_centre") if "care_centre" in names else 0,
+                              format_func=names.get, key="care.facility")
+        facilities = facilities[(facilities["key"] == chosen) | facilities["beds"].isna()]
 
 for fac in facilities.itertuples():
     with widgets.guard(fac.name), st.container(border=True):

@@ -83,8 +83,9 @@ with widgets.guard("星级矩阵"):
                    + (f" 白框为所选的{community}社区。" if community else ""))
         table = matrix.assign(cell=[f"{s} {v:.0f}" if pd.notna(v) else f"{s}"
                                     for s, v in zip(matrix["status"], matrix["score"], strict=True)])
+        assessed = set(table["community"])
         wide = table.pivot(index="community", columns="star", values="cell").reindex(
-            index=[n for n in names if n in set(table["community"])], columns=STARS)
+            index=[n for n in names if n in assessed], columns=STARS)
         wide.index = [f"{n}社区" for n in wide.index]
         wide.index.name = "社区"
         styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from geo.deck import build_deck, label_characters, legend_items, spec_size_bytes
+from geo.deck import SerializedDeck, build_deck, label_characters, legend_items, spec_size_bytes
 from geo.deck_style import DEFAULT_SCALE, NO_DATA_COLOR
 from geo.layers import feature_records, load_all, LAYER_NAMES
 
@@ -70,6 +70,19 @@ def test_spec_is_small_and_deterministic(layers, values):
     assert first.to_json() == second.to_json()
     assert spec_size_bytes(first) < 150_000
     assert spec_size_bytes(first) == len(first.to_json().encode("utf-8"))
+
+
+def test_serialized_deck_sends_what_the_deck_would(layers, values):
+    import pickle
+
+    from streamlit.elements.deck_gl_json_chart import _get_pydeck_tooltip
+
+    deck = _deck(layers, values, height=420)
+    frozen = pickle.loads(pickle.dumps(SerializedDeck(deck)))  # as st.cache_data keeps it
+    assert frozen.to_json() == deck.to_json()
+    assert json.loads(frozen.to_json())["layers"]  # the whole map, not the empty shell's layers
+    assert frozen.layers == []
+    assert _get_pydeck_tooltip(frozen) == _get_pydeck_tooltip(deck) and _get_pydeck_tooltip(frozen)
 
 
 def test_feature_dicts_give_the_same_spec(layers, values):

@@ -162,10 +162,16 @@ def table_height(rows: int, *, max_rows: int = 12) -> int:
     return 38 + 35 * max(1, min(rows, max_rows))
 
 
+STYLED_MAX_ROWS = 60
+
+
 def styled_table(df: pd.DataFrame, *, colors: dict[str, str] | None = None, status_cols: Sequence[str] = (),
                  highlight: tuple[str, str] | None = None):
     """A pandas Styler for st.dataframe: status cells tinted by `colors` (matched on the cell's
-    leading word), and the row whose `highlight[0]` column equals `highlight[1]` outlined in red."""
+    leading word), and the row whose `highlight[0]` column equals `highlight[1]` outlined in red.
+    Longer than STYLED_MAX_ROWS rows: the plain frame (the status words are in the cells)."""
+    if len(df) > STYLED_MAX_ROWS:  # Styler renders every cell to HTML: at district size that is the page's cost
+        return df
     colors = colors or {}
 
     def tint(value: object) -> str:

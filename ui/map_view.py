@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.deck import build_deck
+from geo.deck import SerializedDeck, build_deck
 from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import LAYER_LABELS
 from lib.config import basemap_url
@@ -48,11 +48,12 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
         points = [{"lon": r.lon, "lat": r.lat, "name": f"{r.category}（{r.status}）",
                    "tip": f"{r.community} · {mask_phone_numbers(r.finding) if masked else r.finding}"}
                   for r in df.itertuples()]
-    return build_deck(layers=layers, community_values=values["value"].to_dict(),
+    deck = build_deck(layers=layers, community_values=values["value"].to_dict(),
                       metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
                       tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
                       value_format=VALUE_FORMATS[metric], height=height)
+    return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
 
 def legend(metric: str, *, as_of: dt.date | None) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.deck import build_deck
+from geo.deck import SerializedDeck, build_deck
 from geo.pick import centre, feature_geometry, pick_grid
 from lib.config import basemap_url
 from lib.errors import NotFound
@@ -36,8 +36,8 @@ def _deck(name: str, chosen: tuple[float, float] | None, height: int):
               for lon, lat in grid]
     if chosen is not None and not any(p["chosen"] for p in points):
         points.append({"lon": chosen[0], "lat": chosen[1], "name": "已选位置", "tip": "", "chosen": True})
-    return build_deck(layers=bridge.map_layers(), selected=name, visible=MAP_LAYERS,
-                      tile_url=basemap_url(), pick_points=points, focus=bounds, height=height)
+    return SerializedDeck(build_deck(layers=bridge.map_layers(), selected=name, visible=MAP_LAYERS,
+                                     tile_url=basemap_url(), pick_points=points, focus=bounds, height=height))
 
 
 def _on_pick(ns: str, community: str) -> None:

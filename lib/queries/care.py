@@ -41,6 +41,42 @@ def facilities(*, community: str | None = None, engine: Engine | None = None) ->
     return fix_bools(frame(stmt, engine), "is_demo")
 
 
+def occupancy_overview(*, as_of: dt.date | None = None, community: str | None = None,
+                       engine: Engine | None = None) -> pd.DataFrame:
+    """One row per facility with beds: its latest reported day on or before `as_of` (the newest
+    record of that day), residents capped at capacity, free beds and rate; fewest free beds first.
+    Facilities with beds but no report yet are listed with empty figures. Aggregated in the database."""
+    when = as_of_date(as_of)
+    last_day = (select(func.max(CareOccupancy.day))  # one index seek per facility, not a scan of every day
+                .where(CareOccupancy.facility_id == CareFacility.id, CareOccupancy.day <= when)
+                .correlate(CareFacility).scalar_subquery())
+    last = (select(CareFacility.id.label("facility_id"), last_day.label("day"))
+            .where(CareFacility.beds.is_not(None)).subquery())
+    rank = func.row_number().over(partition_by=CareOccupancy.facility_id,
+                                  order_by=[CareOccupancy.recorded_at.desc(), CareOccupancy.id.desc()]).label("rnk")
+    newest = (select(CareOccupancy.facility_id, CareOccupancy.day, CareOccupancy.occupied,
+                     CareOccupancy.source_id, rank)
+              .join(last, (last.c.facility_id == CareOccupancy.facility_id) & (last.c.day == CareOccupancy.day))
+              .subquery())
+    stmt = (select(CareFacility.key, CareFacility.name, Community.name.label("community"), CareFacility.beds,
+                   newest.c.day, newest.c.occupied, *source_columns())
+            .outerjoin(Community, Community.id == CareFacility.community_id)
+            .outerjoin(newest, (newest.c.facility_id == CareFacility.id) & (newest.c.rnk == 1))
+            .outerjoin(Source, Source.id == newest.c.source_id)
+            .where(CareFacility.beds.is_not(None))
+            .order_by(CareFacility.id))
+    if community:
+        stmt = stmt.where(Community.name == community)
+    df = frame(stmt, engine)
+    df["is_demo"] = df["is_demo"].fillna(False).astype(bool)
+    reported = df["occupied"].notna()
+    df["occupied"] = df[["occupied", "beds"]].min(axis=1, skipna=False).astype("Int64")
+    df["free"] = (df["beds"] - df["occupied"]).astype("Int64")
+    df["rate"] = (df["occupied"] / df["beds"]).astype("Float64")
+    df["reported"] = reported
+    return df.sort_values(["free", "key"], na_position="last", kind="stable").reset_index(drop=True)
+
+
 def occupancy_series(*, facility: str, start: dt.date | None = None, as_of: dt.date | None = None,
                      engine: Engine | None = None) -> pd.DataFrame:
     """Daily residents (latest record per day) with beds, free beds and rate; capped at capacity."""
