@@ -73,7 +73,8 @@ def _queries() -> dict:
         "improvement_projects": model_communities.improvement_projects,
         "relocation.headline": relocation.headline,
         "relocation.burnup": relocation.burnup,
-        "relocation.household_status": relocation.household_status,
+        "relocation.household_status(200)": lambda: relocation.household_status(limit=200),  # as the page
+        "relocation.status_counts": relocation.status_counts,
         "care.facilities": care.facilities,
         "care.occupancy_series": lambda: care.occupancy_series(facility="care_centre"),
         "care.current_occupancy": lambda: care.current_occupancy(facility="care_centre"),

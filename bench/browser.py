@@ -23,7 +23,7 @@ STEP_TIMEOUT_MS = 30_000
 TAP_JS = r"""
 (() => {
   if (window.__bench) return;
-  const B = window.__bench = {msgs: [], sent: 0, t0: null, t1: null, armed: false};
+  const B = window.__bench = {msgs: [], sent: 0, sends: [], t0: null, t1: null, armed: false};
   const varint = (b, i) => { let v = 0, s = 0, x; do { x = b[i++]; v += (x & 0x7f) * 2 ** s; s += 7; } while (x & 0x80 && i < b.length); return [v, i]; };
   const scan = (buf) => {  // ForwardMsg: 4 new_session, 5 delta, 6 script_finished (enum), 11 ref_hash
     const b = new Uint8Array(buf); let i = 0, k = null, v = null, tag, len;
@@ -44,7 +44,7 @@ TAP_JS = r"""
       else B.msgs.push({t, n: ev.data.size || ev.data.length || 0, k: null, v: null});
     });
     const send = ws.send.bind(ws);
-    ws.send = (d) => { B.sent += d.byteLength || d.size || d.length || 0; return send(d); };
+    ws.send = (d) => { B.sent += d.byteLength || d.size || d.length || 0; B.sends.push(performance.now()); return send(d); };
     return ws;
   }
   Tapped.prototype = Orig.prototype;

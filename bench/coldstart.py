@@ -9,7 +9,9 @@ from bench import browser as bw
 from devtools import streamlit_server as ss
 
 
-async def measure(browser, workdir: Path, log=print) -> tuple[dict, ss.Server]:
+async def measure(browser, workdir: Path, log=print) -> tuple[dict, ss.Server, tuple]:
+    """The figures, the running server, and (context, page) still open on the drawn overview
+    (with its WebSocket frames logged), for the payload measurement to go on from; the caller closes it."""
     db_url = f"sqlite:///{workdir / 'app.db'}"
     t0 = time.monotonic()
     ss.seed(db_url)
@@ -18,11 +20,10 @@ async def measure(browser, workdir: Path, log=print) -> tuple[dict, ss.Server]:
     try:
         server.wait_healthy()
         t_health = time.monotonic()
-        ctx, page = await bw.new_page(browser, f"{server.url}/")
+        ctx, page = await bw.new_page(browser, f"{server.url}/", frames=True)
         await bw.wait_idle(page, texts=["数据截至"], canvas=True, timeout_ms=120_000)
         t_drawn = time.monotonic()
         errors = await bw.errors(page)
-        await ctx.close()
     except BaseException:
         server.stop()
         raise
@@ -30,4 +31,4 @@ async def measure(browser, workdir: Path, log=print) -> tuple[dict, ss.Server]:
            "first_page_s": t_drawn - t_health, "errors": errors, "db_url": db_url}
     log(f"  cold start {out['total_s']:.1f} s (seed {out['seed_s']:.1f} s, server {out['start_to_health_s']:.1f} s, "
         f"first page {out['first_page_s']:.1f} s)")
-    return out, server
+    return out, server, (ctx, page)

@@ -15,8 +15,8 @@ async def _rerun(page, trigger) -> None:
     await bw.wait_idle(page, canvas=True)
 
 
-async def measure(browser, app_url: str, *, reruns: int = 2) -> dict:
-    ctx, page = await bw.new_page(browser, f"{app_url}/", frames=True)
+async def measure(ctx, page, *, reruns: int = 2) -> dict:
+    """On a page that has just drawn the overview (`bw.new_page(frames=True)`); closes its context."""
     log = page.frames_log
     try:
         await bw.wait_idle(page, texts=["数据截至"], canvas=True)

@@ -27,6 +27,9 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.execute("PRAGMA busy_timeout=5000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # Read through a memory map (shared by all connections via the OS page cache) rather than each
+    # connection's 2 MB page cache: index seeks over district-size tables ran ~2× faster (bench/).
+    cur.execute("PRAGMA mmap_size=268435456")
     cur.close()
 
 

@@ -192,7 +192,9 @@ class Household(Base):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
     floor_area_m2: Mapped[float | None] = mapped_column(Float)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
-    __table_args__ = (UniqueConstraint("project_id", "code"),)
+    # The household list pages by code, for the whole district or one community (household_status).
+    __table_args__ = (UniqueConstraint("project_id", "code"), Index("ix_household_code", "code"),
+                      Index("ix_household_community_code", "community_id", "code"))
 
 
 class HouseholdEvent(Base):
@@ -207,7 +209,9 @@ class HouseholdEvent(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     recorded_by: Mapped[str | None] = mapped_column(String(64))
-    __table_args__ = (Index("ix_household_event_key", "household_id", "valid_from"),)
+    # Serves "the step that holds on a date" per household (greatest valid_from, then newest record):
+    # one backward index seek each (lib.queries.common.holding_id).
+    __table_args__ = (Index("ix_household_event_latest", "household_id", "valid_from", "recorded_at", "id"),)
 
 
 class ProjectMilestone(Base):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
@@ -132,3 +133,42 @@ def test_changed_figure_is_appended_not_overwritten(empty_engine, monkeypatch):
         values = s.scalars(select(Fact.value).where(Fact.indicator == "relocation_signed").order_by(Fact.id)).all()
     assert values == [62, 63]
     assert headline(engine=empty_engine).signed.value == 63
+
+
+@pytest.mark.parametrize("as_of", [None, D(2023, 11, 5), D(2023, 11, 21)])
+def test_household_pages_agree_with_counts(seeded, as_of):
+    """Paging in the database (by code) covers every household exactly once, and agrees with the
+    counts aggregated in the database and with the burn-up's total."""
+    whole = household_status(as_of=as_of, engine=seeded)
+    pages = [household_status(as_of=as_of, limit=25, offset=o, engine=seeded) for o in range(0, 100, 25)]
+    assert [len(p) for p in pages] == [25, 25, 25, 3]
+    assert list(pd.concat(pages)["code"]) == list(whole["code"]) == sorted(whole["code"])
+    counts = status_counts(as_of=as_of, engine=seeded)
+    assert counts == {s: int((whole["status"] == s).sum()) for s in counts}
+    assert household_status(community="华盛", as_of=as_of, limit=10, engine=seeded)["community"].eq("华盛").all()
+    assert household_status(community="中兴", as_of=as_of, limit=10, engine=seeded).empty
+
+
+def test_household_status_is_the_newest_record_of_the_latest_step(empty_engine):
+    """A correction recorded later for the same day wins; a step after as_of does not count."""
+    from lib.db import session_scope
+    from lib.models import Household, HouseholdEvent
+    from lib.seed import seed
+
+    seed(empty_engine)
+    with session_scope(empty_engine) as s:
+        hid = s.scalar(select(Household.id).where(Household.code == "WH-078"))
+        src = s.scalar(select(HouseholdEvent.source_id).where(HouseholdEvent.household_id == hid).limit(1))
+        s.add_all([
+            HouseholdEvent(household_id=hid, status="已签约", valid_from=D(2023, 12, 1), source_id=src,
+                           recorded_at=dt.datetime(2023, 12, 1, 9)),
+            HouseholdEvent(household_id=hid, status="已交钥匙", valid_from=D(2023, 12, 1), source_id=src,
+                           recorded_at=dt.datetime(2023, 12, 1, 17)),  # the same day, recorded later: wins
+            HouseholdEvent(household_id=hid, status="已拆除", valid_from=D(2023, 12, 9), source_id=src,
+                           recorded_at=dt.datetime(2023, 12, 2, 9)),  # recorded early, valid later
+        ])
+    row = lambda when: household_status(as_of=when, engine=empty_engine).set_index("code").loc["WH-078"]  # noqa: E731
+    assert (row(D(2023, 12, 5))["status"], row(D(2023, 12, 5))["since"]) == ("已交钥匙", D(2023, 12, 1))
+    assert row(D(2023, 12, 9))["status"] == "已拆除"
+    assert status_counts(as_of=D(2023, 12, 5), engine=empty_engine)["已交钥匙"] == \
+        int((household_status(as_of=D(2023, 12, 5), engine=empty_engine)["status"] == "已交钥匙").sum())

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 from sqlalchemy import Engine, Select, func, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from lib.db import get_engine
 from lib.errors import NotFound
@@ -34,6 +34,18 @@ def latest_rows(model, keys: Sequence[InstrumentedAttribute], as_of: dt.date | N
     rank = func.row_number().over(partition_by=list(keys), order_by=order).label("rnk")
     inner = select(model.id.label("rid"), rank).where(date <= as_of_date(as_of), *where).subquery()
     return select(inner.c.rid).where(inner.c.rnk == 1)
+
+
+def holding_id(model, parent_col_name: str, parent_id, as_of: dt.date | None, *, date_col: str = "valid_from"):
+    """Correlated scalar subquery: per parent row (e.g. each household), the id of its `model` row that
+    holds on `as_of` — greatest date <= as_of, then the newest record. One index seek per parent
+    (ix_household_event_latest), instead of ranking the whole table as `latest_rows` does; for "one row
+    per parent" queries over large tables. The caller's FROM must contain `parent_id`'s table."""
+    inner = aliased(model)
+    date = getattr(inner, date_col)
+    order = [date.desc(), *([inner.recorded_at.desc()] if hasattr(model, "recorded_at") else []), inner.id.desc()]
+    return (select(inner.id).where(getattr(inner, parent_col_name) == parent_id, date <= as_of_date(as_of))
+            .order_by(*order).limit(1).correlate(parent_id.table).scalar_subquery())
 
 
 def frame(stmt: Select, engine: Engine | None = None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ from lib.models import (
     RelocationProject,
     Source,
 )
-from lib.queries.common import FAR_FUTURE, as_of_date, fix_bools, frame, latest_rows, source_columns
+from lib.queries.common import FAR_FUTURE, as_of_date, fix_bools, frame, holding_id, source_columns
 from lib.queries.facts import facts
 
 PROJECT_KEY = "wenhua_north"
@@ -56,34 +56,43 @@ def _scalar(stmt, engine):
     return None if df.empty else df.iloc[0, 0]
 
 
-def household_status(*, community: str | None = None, as_of: dt.date | None = None,
-                     engine: Engine | None = None) -> pd.DataFrame:
-    """Each household's status on `as_of` (anonymised code, area, date of the step, source)."""
-    ids = latest_rows(HouseholdEvent, [HouseholdEvent.household_id], as_of)
+def _holding(as_of: dt.date | None):
+    """Per household (in the caller's FROM), the id of its step that holds on `as_of`."""
+    return holding_id(HouseholdEvent, "household_id", Household.id, as_of)
+
+
+def household_status(*, community: str | None = None, as_of: dt.date | None = None, limit: int | None = None,
+                     offset: int = 0, engine: Engine | None = None) -> pd.DataFrame:
+    """Each household's status on `as_of` (anonymised code, area, date of the step, source), by code.
+
+    Households with no step recorded by `as_of` are left out. `limit`/`offset` page through them in the
+    database; each listed household's step is found by one index seek, so a page of a district-size
+    project costs about what the seed's whole list does.
+    """
     stmt = (
         select(Household.code, Community.name.label("community"), Household.floor_area_m2,
                HouseholdEvent.status, HouseholdEvent.valid_from.label("since"), HouseholdEvent.demolished_area_m2,
                *source_columns(), HouseholdEvent.recorded_by)
-        .join(HouseholdEvent, HouseholdEvent.household_id == Household.id)
+        .select_from(Household)
+        .join(HouseholdEvent, HouseholdEvent.id == _holding(as_of))  # no step by as_of: not listed
         .join(Source, Source.id == HouseholdEvent.source_id)
         .outerjoin(Community, Community.id == Household.community_id)
-        .where(HouseholdEvent.id.in_(ids))
         .order_by(Household.code)
     )
     if community:
         stmt = stmt.where(Community.name == community)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     return fix_bools(frame(stmt, engine), "is_demo")
 
 
 def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
                   engine: Engine | None = None) -> dict[str, int]:
     """Households at each rung on `as_of`, aggregated in the database."""
-    ids = latest_rows(HouseholdEvent, [HouseholdEvent.household_id], as_of)
-    stmt = (select(HouseholdEvent.status, func.count().label("n"))
-            .where(HouseholdEvent.id.in_(ids)).group_by(HouseholdEvent.status))
+    stmt = (select(HouseholdEvent.status, func.count().label("n")).select_from(Household)
+            .join(HouseholdEvent, HouseholdEvent.id == _holding(as_of)).group_by(HouseholdEvent.status))
     if community:
-        stmt = (stmt.join(Household, Household.id == HouseholdEvent.household_id)
-                .join(Community, Community.id == Household.community_id).where(Community.name == community))
+        stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
     df = frame(stmt, engine)
     counts = {s: 0 for s in HOUSEHOLD_LADDER}
     counts.update({r.status: int(r.n) for r in df.itertuples()})
@@ -158,7 +167,7 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
     if community:
         per_household = (per_household.join(Household, Household.id == HouseholdEvent.household_id)
                          .join(Community, Community.id == Household.community_id).where(Community.name == community))
-    ph = per_household.subquery()
+    ph = per_household.cte("per_household")  # referenced four times below: computed once
     d1, d2, d3 = (type_coerce(ph.c[f"d{i}"], Date) for i in (1, 2, 3))
     # A household that reached a higher rung has passed the lower ones.
     signed, keys = _least(d1, _least(d2, d3)), _least(d2, d3)
@@ -167,9 +176,12 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
         select(day.label("day"), literal(rung).label("rung"), func.count().label("n"),
                func.coalesce(func.sum(ph.c.area), 0.0).label("area") if rung == "已拆除" else literal(0.0).label("area"))
         .where(day.is_not(None)).group_by(day)
-        for day, rung in rungs])
-    totals = frame(select(func.count().label("n"), func.max(ph.c.demo).label("demo")), engine)
-    df = frame(select(daily.subquery()), engine)
+        for day, rung in rungs],
+        # one more row: all households (n) and whether any of them is demo data (area = 1)
+        select(literal(None).label("day"), literal("总户数").label("rung"), func.count().label("n"),
+               func.coalesce(func.max(ph.c.demo), 0).label("area")))
+    rows = frame(select(daily.subquery()), engine)
+    totals, df = rows[rows["rung"] == "总户数"], rows[rows["rung"] != "总户数"].copy()
     if df.empty or not int(totals["n"].iloc[0] or 0):
         return pd.DataFrame(columns=BURNUP_COLUMNS)
     df["day"] = [d if isinstance(d, dt.date) else dt.date.fromisoformat(str(d)[:10]) for d in df["day"]]
@@ -183,22 +195,20 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
     area = df[df["rung"] == "已拆除"].groupby("day")["area"].sum()
     out["拆除面积"] = area.reindex(days, fill_value=0.0).cumsum().astype(float).to_numpy()
     out["总户数"] = int(totals["n"].iloc[0])
-    out["is_demo"] = bool(totals["demo"].iloc[0])
+    out["is_demo"] = bool(totals["area"].iloc[0])
     return out
 
 
 def signed_by_community(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """Per community with households: households, households past 未签约 on `as_of`, and whether any
     status is demo data — counted in the database (the map's relocation colouring)."""
-    ids = latest_rows(HouseholdEvent, [HouseholdEvent.household_id], as_of)
     stmt = (select(Community.name.label("community"), func.count().label("households"),
                    func.sum(case((HouseholdEvent.status != HOUSEHOLD_LADDER[0], 1), else_=0)).label("signed"),
                    func.max(case((Source.kind == "demo", 1), else_=0)).label("is_demo"))
-            .select_from(HouseholdEvent)
-            .join(Household, Household.id == HouseholdEvent.household_id)
+            .select_from(Household)
+            .join(HouseholdEvent, HouseholdEvent.id == _holding(as_of))
             .join(Community, Community.id == Household.community_id)
             .join(Source, Source.id == HouseholdEvent.source_id)
-            .where(HouseholdEvent.id.in_(ids))
             .group_by(Community.name))
     df = fix_bools(frame(stmt, engine), "is_demo")
     return df.astype({"households": int, "signed": int})
