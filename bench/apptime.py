@@ -128,20 +128,45 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", action="store_true")
     parser.add_argument("--no-pages", action="store_true")
     parser.add_argument("--deck", action="store_true")
+    parser.add_argument("--reference-url", help="measure this database first, in the same process, as `reference`")
     args = parser.parse_args(argv)
     if os.environ.get("DATABASE_URL") != args.database_url:  # settings are read once: re-exec with the URL
         env = {**os.environ, "DATABASE_URL": args.database_url}
         os.execve(sys.executable, [sys.executable, "-m", "bench.apptime", *(argv or sys.argv[1:])], env)
     os.chdir(REPO)
-    result: dict = {"database": args.database_url.split("@")[-1]}
-    if args.deck:
+    reference = None
+    if args.reference_url:  # one process for both databases: saves an interpreter start and the imports
+        _point_at(args.reference_url)
+        reference = measure(args, deck=False)
+        _point_at(args.database_url)
+    result = measure(args, deck=args.deck)
+    if reference is not None:
+        result["reference"] = reference
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+def _point_at(url: str) -> None:
+    """Switch the data layer (settings, engine, Streamlit caches) to another database."""
+    import streamlit as st
+
+    from lib import config, db
+
+    os.environ["DATABASE_URL"] = url
+    config.settings.cache_clear()
+    db.get_engine.cache_clear()
+    st.cache_data.clear()
+
+
+def measure(args, *, deck: bool) -> dict:
+    result: dict = {"database": os.environ["DATABASE_URL"].split("@")[-1]}
+    if deck:
         result["deck"] = deck_info()
     if args.queries:
         result["queries"] = query_times(args.repeat)
     if not args.no_pages:
         result.update(page_times([p for p in args.pages.split(",") if p], args.repeat))
-    print(json.dumps(result, ensure_ascii=False))
-    return 0
+    return result
 
 
 if __name__ == "__main__":
