@@ -122,7 +122,12 @@ def _concurrency(r: dict) -> dict:
     measured = (f"{c['sessions']} sessions × {c['seconds']:.0f} s, {c['interactions']} interactions: p95 {_ms(c['p95'])}"
                 + (f" = {ratio:.1f}× single {_ms(single)}" if ratio else "") + f"; errors {len(c['errors'])}; "
                 + (f"RSS {srv['rss_mid_third_mb']:.0f}→{srv['rss_last_third_mb']:.0f} MB ({growth:+.1%}), "
-                   f"CPU mean {srv['cpu_mean_pct']:.0f}%" if growth is not None else "RSS: too few samples")
+                   f"server CPU mean {srv['cpu_mean_pct']:.0f}% of one core" if growth is not None
+                   else "RSS: too few samples")
+                + (f", whole machine {srv['machine_busy_pct']:.0f}% busy ({srv['cores']} cores)"
+                   if srv.get("machine_busy_pct") is not None else "")
+                + ("; CLIENT-BOUND: the browsers saturate the machine, the server is mostly idle"
+                   if (srv.get("machine_busy_pct") or 0) > 85 and srv.get("cpu_mean_pct", 100) < 50 else "")
                 + (f"; big screen {c['screen']['runs']} runs, views {'/'.join(c['screen']['views_seen'])}"
                    if c.get("screen") else ""))
     return {"figure": "5 concurrency", "measured": measured,

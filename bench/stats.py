@@ -64,12 +64,24 @@ def sample_process(pid: int) -> tuple[float, float]:
         return _proc_sample(pid)
 
 
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine, all cores (from /proc/stat)."""
+    try:
+        with open("/proc/stat") as fh:
+            vals = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    idle = vals[3] + (vals[4] if len(vals) > 4 else 0)  # idle + iowait
+    return (sum(vals) - idle) / _TICK, sum(vals) / _TICK
+
+
 class Sampler:
     """Samples RSS and CPU of a process every `interval` seconds in a background thread."""
 
     def __init__(self, pid: int, interval: float = 0.5) -> None:
         self.pid, self.interval = pid, interval
         self.samples: list[tuple[float, float, float]] = []  # (t, rss, cpu_s)
+        self.machine: list[tuple[float, float]] = []  # (busy_s, total_s) of all cores
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -77,6 +89,7 @@ class Sampler:
         while not self._stop.is_set():
             rss, cpu = sample_process(self.pid)
             self.samples.append((time.monotonic(), rss, cpu))
+            self.machine.append(machine_cpu())
             self._stop.wait(self.interval)
 
     def __enter__(self) -> Sampler:  # noqa: PYI034
@@ -99,4 +112,8 @@ class Sampler:
                 "rss_mid_third_mb": mid / 2**20, "rss_last_third_mb": last / 2**20,
                 "rss_growth_last_vs_mid": last / mid - 1 if mid else None,
                 "cpu_mean_pct": statistics.fmean(cpu), "cpu_p95_pct": percentile(cpu, 95),
+                # everything on the machine (server, browsers, database): 100 % = every core busy
+                "machine_busy_pct": ((self.machine[-1][0] - self.machine[0][0])
+                                     / max(self.machine[-1][1] - self.machine[0][1], 1e-9) * 100),
+                "cores": os.cpu_count(),
                 "series": [(round(t - s[0][0], 1), round(r / 2**20, 1), round(c, 2)) for t, r, c in s]}
