@@ -81,16 +81,17 @@ with widgets.guard("星级矩阵"):
         charts.show(charts.star_matrix(matrix, stars=STARS, communities=names, highlight=community), height=460)
         st.caption(f"{widgets.DEMO_BADGE} 格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）。"
                    + (f" 白框为所选的{community}社区。" if community else ""))
-        table = matrix.assign(cell=[f"{s} {v:.0f}" if pd.notna(v) else f"{s}"
-                                    for s, v in zip(matrix["status"], matrix["score"], strict=True)])
-        assessed = set(table["community"])
-        wide = table.pivot(index="community", columns="star", values="cell").reindex(
-            index=[n for n in names if n in assessed], columns=STARS)
-        wide.index = [f"{n}社区" for n in wide.index]
-        wide.index.name = "社区"
-        styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
-                                     highlight=("社区", f"{community}社区") if community else None)
-        with st.expander("表格视图（可排序）", expanded=bool(community)):
+        # Drawn only when asked for: the same cells as the chart above, as a sortable table.
+        if st.toggle("表格视图（可排序）", key="stars.table"):
+            table = matrix.assign(cell=[f"{s} {v:.0f}" if pd.notna(v) else f"{s}"
+                                        for s, v in zip(matrix["status"], matrix["score"], strict=True)])
+            assessed = set(table["community"])
+            wide = table.pivot(index="community", columns="star", values="cell").reindex(
+                index=[n for n in names if n in assessed], columns=STARS)
+            wide.index = [f"{n}社区" for n in wide.index]
+            wide.index.name = "社区"
+            styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
+                                         highlight=("社区", f"{community}社区") if community else None)
             st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(wide)))
 
 left, right = st.columns(2)

@@ -242,3 +242,18 @@ def test_relocation_comparison_date(app_db):
     delta = next(m.proto.delta for m in at.metric if m.label == "已签订协议")
     assert delta == "+62户"  # demo: nobody had signed on 11-05
     assert any("签约增减：较2023年11月5日（对比值为示例数据）。" in c for c in texts(at.caption))
+
+
+def test_star_table_view_on_request(app_db):
+    """The sortable table of the star matrix is drawn only when its toggle is on (it repeats the chart)."""
+    at = goto(start(community="中兴"), "stars")
+    before = len(at.dataframe)
+    at.toggle(key="stars.table").set_value(True).run()
+    assert_clean(at, "stars")
+    assert len(at.dataframe) == before + 1
+    table = next(d.value for d in at.dataframe if "社区" in getattr(d.value, "columns", []))
+    data = table.data if hasattr(table, "data") else table  # a Styler (tinted cells) or a frame
+    assert len(data) == 11 and list(data.columns)[1:] == ["支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星"]
+    assert data.set_index("社区").loc["中兴社区"].str.match(r"^(已达标|创建中|未启动)").all()
+    at.toggle(key="stars.table").set_value(False).run()
+    assert len(at.dataframe) == before

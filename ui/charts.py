@@ -43,7 +43,34 @@ def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def show(chart: alt.TopLevelMixin, *, height: int = 320) -> None:
-    st.altair_chart(unvalidated(style(chart, height=height)), width="stretch")
+    """Draw `chart`. When all its data is one top-level frame, the spec is sent without the data's name
+    (Streamlit names datasets by a hash of their content): a rerun with new data but the same design
+    then sends an identical spec, and the browser updates the drawn chart instead of rebuilding it."""
+    styled = style(chart, height=height)
+    data = styled.data
+    subcharts = getattr(styled, "layer", None) or []
+    if isinstance(data, pd.DataFrame) and all(c.data is alt.Undefined for c in subcharts):
+        spec = styled.copy(deep=False)
+        spec.data = alt.Undefined
+        st.vega_lite_chart(data, bare_spec(spec.to_dict(validate=False)), width="stretch")
+    else:
+        st.altair_chart(unvalidated(styled), width="stretch")
+
+
+def bare_spec(spec: dict) -> dict:
+    """The spec for `st.vega_lite_chart(data, spec)`: layers read the top-level data (Altair points
+    data-less layers at a placeholder "empty" dataset), and no 300 × 300 default view size."""
+    for part in (spec, *spec.get("layer", [])):
+        if part.get("data") == {"name": "empty"}:
+            del part["data"]
+    datasets = spec.get("datasets", {})
+    datasets.pop("empty", None)
+    if not datasets:
+        spec.pop("datasets", None)
+    view = spec.get("config", {}).get("view", {})
+    for key in ("continuousWidth", "continuousHeight"):
+        view.pop(key, None)
+    return spec
 
 
 def when_selected(channel: type, on: object, off: object) -> alt.SchemaBase:
@@ -54,9 +81,13 @@ def when_selected(channel: type, on: object, off: object) -> alt.SchemaBase:
 
 def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence[str],
                 highlight: str | None = None) -> alt.LayerChart:
-    """Community × star cells coloured by status, labelled with the score; the selected row outlined."""
-    data = df.assign(score_text=df["score"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
-                     selected=df["community"] == highlight)
+    """Community × star cells coloured by status, labelled with the score; the selected row outlined.
+
+    The selection lives in the data (`selected`, `opacity`), not in the spec: a new selection then
+    changes only the data, and the browser updates the drawn chart instead of building it again."""
+    selected = df["community"] == highlight
+    data = df.assign(score_text=df["score"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"), selected=selected,
+                     opacity=selected.map({True: 1.0, False: 0.55 if highlight else 0.9}))
     x = alt.X("star:N", sort=list(stars), title=None, axis=alt.Axis(orient="top", labelAngle=0))
     y = alt.Y("community:N", sort=list(communities), title="社区")
     tooltip = [alt.Tooltip("community:N", title="社区"), alt.Tooltip("star:N", title="星级"),
@@ -64,14 +95,10 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
     base = alt.Chart().encode(x=x, y=y)  # data on the layer: sharing it per subchart makes Altair hash its repr
     cells = base.mark_rect(cornerRadius=3).encode(
         color=alt.Color("status:N", scale=_scale(STAR_STATUS_COLORS), title="状态"),
-        opacity=when_selected(alt.OpacityValue, 1.0, 0.55 if highlight else 0.9),
-        tooltip=tooltip)
+        opacity=alt.Opacity("opacity:Q", scale=None, legend=None), tooltip=tooltip)
     text = base.mark_text(fontSize=15, fontWeight="bold", color="#FFFFFF").encode(text=alt.Text("score_text:N"))
-    layers = [cells, text]
-    if highlight:
-        layers.append(alt.Chart(data[data["selected"]]).mark_rect(filled=False, stroke=HIGHLIGHT, strokeWidth=3)
-                      .encode(x=x, y=y))
-    return alt.layer(*layers, data=data)
+    outline = base.mark_rect(filled=False, stroke=HIGHLIGHT, strokeWidth=3).transform_filter("datum.selected")
+    return alt.layer(cells, text, outline, data=data)
 
 
 def community_bars(df: pd.DataFrame, *, value: str, title: str, communities: Sequence[str],
@@ -102,14 +129,15 @@ def stacked_by_date(df: pd.DataFrame, *, columns: Sequence[str], colors: dict[st
 def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Sequence[str],
                     marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
     """Gantt-style spans (community, status, start, end); optional dated rules (date, label)."""
-    data = df.assign(start=pd.to_datetime(df["start"]), end=pd.to_datetime(df["end"]),
-                     selected=df["community"] == highlight)
+    selected = df["community"] == highlight  # in the data, not the spec (see star_matrix)
+    data = df.assign(start=pd.to_datetime(df["start"]), end=pd.to_datetime(df["end"]), selected=selected,
+                     opacity=selected.map({True: 1.0, False: 0.6 if highlight else 0.9}))
     bars = alt.Chart(data).mark_bar(cornerRadius=3, height=18).encode(
         y=alt.Y("community:N", sort=list(communities), title="社区"),
         x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0)),
         x2=alt.X2("end:T"),
         color=alt.Color("status:N", scale=_scale(colors), title="状态"),
-        opacity=when_selected(alt.OpacityValue, 1.0, 0.6 if highlight else 0.9),
+        opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
         tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip("status:N", title="状态"),
                  alt.Tooltip("start:T", title="起", format=DATE_FMT), alt.Tooltip("end:T", title="止", format=DATE_FMT),
                  alt.Tooltip("note:N", title="说明")])
