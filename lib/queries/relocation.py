@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
+from sqlalchemy.dialects.postgresql import distinct_on
 
 from lib.fmt import format_value
 from lib.models import (
@@ -17,6 +18,7 @@ from lib.models import (
     RelocationProject,
     Source,
 )
+from lib.db import get_engine
 from lib.queries.common import FAR_FUTURE, as_of_date, fix_bools, frame, holding_id, source_columns
 from lib.queries.facts import facts
 
@@ -61,6 +63,20 @@ def _holding(as_of: dt.date | None):
     return holding_id(HouseholdEvent, "household_id", Household.id, as_of)
 
 
+def _with_steps(stmt, as_of: dt.date | None, engine: Engine, *, paged: bool = False):
+    """`stmt` (FROM household) joined to each household's step that holds on `as_of`.
+
+    A page of households, and SQLite always: one index seek per household. PostgreSQL over all
+    households: one ordered pass with DISTINCT ON, which it runs ~3× faster than 100,000 seeks (bench/).
+    """
+    if paged or engine.dialect.name != "postgresql":
+        return stmt.join(HouseholdEvent, HouseholdEvent.id == _holding(as_of))
+    e = HouseholdEvent
+    latest = (select(e.id).where(e.valid_from <= as_of_date(as_of)).ext(distinct_on(e.household_id))
+              .order_by(e.household_id, e.valid_from.desc(), e.recorded_at.desc(), e.id.desc()).subquery())
+    return stmt.join(e, e.household_id == Household.id).join(latest, latest.c.id == e.id)
+
+
 def household_status(*, community: str | None = None, as_of: dt.date | None = None, limit: int | None = None,
                      offset: int = 0, engine: Engine | None = None) -> pd.DataFrame:
     """Each household's status on `as_of` (anonymised code, area, date of the step, source), by code.
@@ -74,7 +90,10 @@ def household_status(*, community: str | None = None, as_of: dt.date | None = No
                HouseholdEvent.status, HouseholdEvent.valid_from.label("since"), HouseholdEvent.demolished_area_m2,
                *source_columns(), HouseholdEvent.recorded_by)
         .select_from(Household)
-        .join(HouseholdEvent, HouseholdEvent.id == _holding(as_of))  # no step by as_of: not listed
+    )
+    engine = engine or get_engine()
+    stmt = (
+        _with_steps(stmt, as_of, engine, paged=limit is not None)  # no step by as_of: not listed
         .join(Source, Source.id == HouseholdEvent.source_id)
         .outerjoin(Community, Community.id == Household.community_id)
         .order_by(Household.code)
@@ -89,8 +108,9 @@ def household_status(*, community: str | None = None, as_of: dt.date | None = No
 def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
                   engine: Engine | None = None) -> dict[str, int]:
     """Households at each rung on `as_of`, aggregated in the database."""
-    stmt = (select(HouseholdEvent.status, func.count().label("n")).select_from(Household)
-            .join(HouseholdEvent, HouseholdEvent.id == _holding(as_of)).group_by(HouseholdEvent.status))
+    engine = engine or get_engine()
+    stmt = _with_steps(select(HouseholdEvent.status, func.count().label("n")).select_from(Household), as_of,
+                       engine).group_by(HouseholdEvent.status)
     if community:
         stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
     df = frame(stmt, engine)
@@ -205,8 +225,9 @@ def signed_by_community(*, as_of: dt.date | None = None, engine: Engine | None =
     stmt = (select(Community.name.label("community"), func.count().label("households"),
                    func.sum(case((HouseholdEvent.status != HOUSEHOLD_LADDER[0], 1), else_=0)).label("signed"),
                    func.max(case((Source.kind == "demo", 1), else_=0)).label("is_demo"))
-            .select_from(Household)
-            .join(HouseholdEvent, HouseholdEvent.id == _holding(as_of))
+            .select_from(Household))
+    engine = engine or get_engine()
+    stmt = (_with_steps(stmt, as_of, engine)
             .join(Community, Community.id == Household.community_id)
             .join(Source, Source.id == HouseholdEvent.source_id)
             .group_by(Community.name))
