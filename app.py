@@ -16,7 +16,7 @@ st.set_page_config(page_title="光武街道基层治理看板", page_icon=str(IC
 PAGES = [
     st.Page("pages/overview.py", title="概览与地图", icon=":material/map:", url_path="overview", default=True),
     st.Page("pages/stars.py", title="五星支部", icon=":material/star:", url_path="stars"),
-    st.Page("pages/model_communities.py", title="示范社区", icon=":material/verified:", url_path="model"),
+    st.Page("pages/model_communities.py", title="示范社区", icon=":material/verified:", url_path="model_communities"),
     st.Page("pages/relocation.py", title="文化路北延征迁", icon=":material/road:", url_path="relocation"),
     st.Page("pages/eldercare.py", title="养老服务", icon=":material/elderly:", url_path="eldercare"),
     st.Page("pages/profiles.py", title="社区档案", icon=":material/badge:", url_path="profiles"),
@@ -26,14 +26,14 @@ PAGES = [
 # Pages that write appear only for users allowed to use them; lib re-checks every write anyway.
 ACCOUNT = st.Page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
 STAFF_PAGES = [
-    st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check-form"),
+    st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
     st.Page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
     st.Page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
 ]
 ADMIN_PAGES = [
     st.Page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
     st.Page("pages/users.py", title="用户管理", icon=":material/manage_accounts:", url_path="users"),
-    st.Page("pages/geo_import.py", title="地图数据导入", icon=":material/upload_file:", url_path="geo-import"),
+    st.Page("pages/geo_import.py", title="地图数据导入", icon=":material/upload_file:", url_path="geo_import"),
 ]
 
 SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)

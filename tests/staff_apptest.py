@@ -26,7 +26,7 @@ from lib.writes import local_today
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = local_today()
-STAFF_PAGES = {"check-form", "entry", "ledgers"}
+STAFF_PAGES = {"check_form", "entry", "ledgers"}
 
 
 def png() -> bytes:

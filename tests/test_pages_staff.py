@@ -270,7 +270,7 @@ def test_check_list_masks_phone_numbers_for_anonymous(engine):
     submit(at, "checkform.submit")
     signed = sign_in("zx", "checks")
     assert "13812345678" in signed.dataframe[0].value["问题"].tolist()[0]
-    assert [p.proto.page for p in signed.get("page_link")] == ["check-form"]  # staff: a link to the form
+    assert [p.proto.page for p in signed.get("page_link")] == ["check_form"]  # staff: a link to the form
     anon = sign_in(None, "checks")
     assert anon.dataframe[0].value["问题"].tolist()[0] == "住户反映漏水，电话***********"
     assert not anon.get("page_link")

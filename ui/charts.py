@@ -28,12 +28,23 @@ def _scale(colors: dict[str, str]) -> alt.Scale:
 
 def style(chart: alt.TopLevelMixin, *, height: int = 320) -> alt.TopLevelMixin:
     """Readable fonts on a dark, transparent background."""
-    return (chart.properties(height=height)
-            .configure(background="transparent", font=FONT)
-            .configure_axis(labelFontSize=14, titleFontSize=15, labelLimit=220, gridOpacity=0.25)
-            .configure_legend(labelFontSize=14, titleFontSize=14, orient="bottom", symbolSize=160)
-            .configure_text(fontSize=14)
-            .configure_view(strokeWidth=0))
+    # One configure() call: each chained configure_*() deep-copies the whole chart.
+    return chart.properties(height=height).configure(
+        background="transparent", font=FONT,
+        axis=alt.AxisConfig(labelFontSize=14, titleFontSize=15, labelLimit=220, gridOpacity=0.25),
+        legend=alt.LegendConfig(labelFontSize=14, titleFontSize=14, orient="bottom", symbolSize=160),
+        text=alt.MarkConfig(fontSize=14), view=alt.ViewConfig(strokeWidth=0))
+
+
+def _in_order(df: pd.DataFrame, communities: Sequence[str]) -> pd.DataFrame:
+    """`df` with `order` = each community's place in `communities`, for sorting the y axis by a field:
+    a sort list of every name would be copied with the chart at every step (211 names at district size)."""
+    place = {name: i for i, name in enumerate(communities)}
+    return df.assign(order=df["community"].map(place).fillna(len(place)))
+
+
+def _by_order(title: str = "社区") -> alt.Y:
+    return alt.Y("community:N", sort=alt.EncodingSortField(field="order", op="min"), title=title)
 
 
 def unvalidated(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -86,10 +97,11 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
     The selection lives in the data (`selected`, `opacity`), not in the spec: a new selection then
     changes only the data, and the browser updates the drawn chart instead of building it again."""
     selected = df["community"] == highlight
-    data = df.assign(score_text=df["score"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"), selected=selected,
-                     opacity=selected.map({True: 1.0, False: 0.55 if highlight else 0.9}))
+    data = _in_order(df, communities).assign(
+        score_text=df["score"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"), selected=selected,
+        opacity=selected.map({True: 1.0, False: 0.55 if highlight else 0.9}))
     x = alt.X("star:N", sort=list(stars), title=None, axis=alt.Axis(orient="top", labelAngle=0))
-    y = alt.Y("community:N", sort=list(communities), title="社区")
+    y = _by_order()
     tooltip = [alt.Tooltip("community:N", title="社区"), alt.Tooltip("star:N", title="星级"),
                alt.Tooltip("status:N", title="状态"), alt.Tooltip("score:Q", title="得分（示例）", format=".1f")]
     base = alt.Chart().encode(x=x, y=y)  # data on the layer: sharing it per subchart makes Altair hash its repr
@@ -104,10 +116,10 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
 def community_bars(df: pd.DataFrame, *, value: str, title: str, communities: Sequence[str],
                    highlight: str | None = None, domain_max: float | None = None) -> alt.Chart:
     """Horizontal bars per community, the selected one in the accent colour."""
-    data = df.assign(selected=df["community"] == highlight)
+    data = _in_order(df, communities).assign(selected=df["community"] == highlight)
     scale = alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined
     return alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(
-        y=alt.Y("community:N", sort=list(communities), title="社区"),
+        y=_by_order(),
         x=alt.X(f"{value}:Q", title=title, scale=scale, axis=alt.Axis(tickMinStep=1)),
         color=when_selected(alt.ColorValue, WARN_COLOR, OK_COLOR),
         tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip(f"{value}:Q", title=title)])
@@ -130,10 +142,11 @@ def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Se
                     marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
     """Gantt-style spans (community, status, start, end); optional dated rules (date, label)."""
     selected = df["community"] == highlight  # in the data, not the spec (see star_matrix)
-    data = df.assign(start=pd.to_datetime(df["start"]), end=pd.to_datetime(df["end"]), selected=selected,
+    data = _in_order(df, communities).assign(start=pd.to_datetime(df["start"]), end=pd.to_datetime(df["end"]),
+                                             selected=selected,
                      opacity=selected.map({True: 1.0, False: 0.6 if highlight else 0.9}))
     bars = alt.Chart(data).mark_bar(cornerRadius=3, height=18).encode(
-        y=alt.Y("community:N", sort=list(communities), title="社区"),
+        y=_by_order(),
         x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0)),
         x2=alt.X2("end:T"),
         color=alt.Color("status:N", scale=_scale(colors), title="状态"),

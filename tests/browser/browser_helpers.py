@@ -13,7 +13,7 @@ from pathlib import Path
 PAGES = {
     "overview": "概览与地图",
     "stars": "五星支部",
-    "model": "示范社区",
+    "model_communities": "示范社区",
     "relocation": "文化路北延征迁",
     "eldercare": "养老服务",
     "profiles": "社区档案",

@@ -7,8 +7,11 @@ from browser_helpers import PAGES, problems
 pytestmark = pytest.mark.browser
 
 
-def test_deep_link_is_first_request_after_start(fresh_page_at):
-    opened = fresh_page_at("stars?community=西华", width=1440, height=900)
+# Each page's url_path is its file's name: before app.py has run once, Streamlit routes by file name,
+# and a url_path that differs from it (e.g. "model" for model_communities.py) showed "Page not found".
+@pytest.mark.parametrize("path", ["stars", "model_communities"])
+def test_deep_link_is_first_request_after_start(fresh_page_at, path):
+    opened = fresh_page_at(f"{path}?community=西华", width=1440, height=900)
     page = opened.page
     nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
     missing = [t for t in PAGES.values() if t not in nav]
