@@ -97,7 +97,7 @@ async def _visible_targets(page, targets):
     return view, inside[:2]
 
 
-async def _map_loop(page, n, expect, current, targets, floor: Floor):
+async def _map_loop(page, n, expect, current, targets, floor: Floor, *, click_timeout_ms: int = 8000):
     view, pair = await _visible_targets(page, targets)
     names = [nm for nm, _ in pair]
     if current not in names:  # the first click after a load may be swallowed by the chart: select untimed
@@ -112,7 +112,7 @@ async def _map_loop(page, n, expect, current, targets, floor: Floor):
     while len(samples) < n and missed <= n:
         name, xy = pair[(names.index(current) + 1) % 2] if current in names else pair[0]
         try:
-            samples.append(await bw.click_map(page, name, xy, view, texts=expect(name), timeout_ms=8000))
+            samples.append(await bw.click_map(page, name, xy, view, texts=expect(name), timeout_ms=click_timeout_ms))
             current = name
             await floor.step()
         except bw.PlaywrightTimeout:
@@ -126,6 +126,7 @@ async def _goto(page, key) -> None:
 
 
 async def measure(browser, app_url: str, floor_url: str, db_url: str, n: int, *, checks_map: bool = True,
+                  click_timeout_ms: int = 8000,
                   log=print) -> dict:
     targets = map_targets(db_url)
     scenarios: dict[str, dict] = {}
@@ -147,7 +148,8 @@ async def measure(browser, app_url: str, floor_url: str, db_url: str, n: int, *,
         samples, current = await _select_loop(page, n, EXPECT["overview"], None, floor, canvas=True)
         record("overview · selectbox", samples, await bw.errors(page), t)
         t = time.monotonic()
-        samples, current, missed = await _map_loop(page, n, EXPECT["overview"], current, targets, floor)
+        samples, current, missed = await _map_loop(page, n, EXPECT["overview"], current, targets, floor,
+                                                   click_timeout_ms=click_timeout_ms)
         record("overview · map click", samples, await bw.errors(page) + [f"{missed} 次点击未触发运行"] * bool(missed), t)
         t = time.monotonic()
         await _goto(page, "stars")
