@@ -89,22 +89,10 @@ def apptime(db_url: str, *args: str, timeout: float = 1800) -> dict:
 
 def pg_url(database: str) -> str | None:
     """A fresh, empty `database` next to BENCH_PG_URL's, or None when PostgreSQL is unreachable."""
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
+    from devtools.pg_scratch import reset_database
 
     try:
-        admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}) is None:
-                conn.execute(text(f'CREATE DATABASE "{database}"'))
-        admin.dispose()
-        url = make_url(PG_ADMIN).set(database=database).render_as_string(hide_password=False)
-        eng = create_engine(url, isolation_level="AUTOCOMMIT")
-        with eng.connect() as conn:
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        eng.dispose()
-        return url
+        return reset_database(PG_ADMIN, database)
     except Exception as exc:  # noqa: BLE001
         log(f"  PostgreSQL unavailable ({PG_ADMIN.split('@')[-1]}): {type(exc).__name__}")
         return None

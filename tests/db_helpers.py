@@ -9,9 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from devtools.pg_scratch import reset_database
 from lib import db
 
 BACKENDS = ["sqlite", "postgresql"]
@@ -19,22 +18,6 @@ BACKENDS = ["sqlite", "postgresql"]
 
 def _pg_url() -> str | None:
     return os.environ.get("TEST_DATABASE_URL") or None
-
-
-def _reset_postgres(url: str, database: str) -> str:
-    """Create (once) and empty the scratch database `database` next to TEST_DATABASE_URL's."""
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": database}) is None:
-            conn.execute(text(f'CREATE DATABASE "{database}"'))
-    admin.dispose()
-    target = make_url(url).set(database=database).render_as_string(hide_password=False)
-    eng = create_engine(target, isolation_level="AUTOCOMMIT")
-    with eng.connect() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-    return target
 
 
 def fresh_engine(backend: str, tmp_dir: Path, *, database: str = "guangwu_scratch"):
@@ -47,7 +30,7 @@ def fresh_engine(backend: str, tmp_dir: Path, *, database: str = "guangwu_scratc
         reason = "TEST_DATABASE_URL 未设置，跳过 PostgreSQL 测试"
     else:
         try:
-            url = _reset_postgres(url, database)
+            url = reset_database(url, database)
         except Exception as exc:  # noqa: BLE001
             reason = f"PostgreSQL 无法连接（{url}）：{exc.__class__.__name__}"
     if reason:
