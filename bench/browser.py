@@ -3,7 +3,8 @@
 Timing is taken inside the page (performance.now()): t0 at the pointerup that ends the click,
 t1 when every check holds after Streamlit's `script_finished` message for that run arrived
 (status widget gone, no stale elements, the expected texts present, the map canvas drawn).
-`rtt` is t0 → `script_finished` received (server round trip, no rendering).
+`rtt` is t0 → `script_finished` received (server round trip, no rendering); `send` is t0 → the
+rerun request leaving the browser (the frontend's own share before the server sees anything).
 """
 from __future__ import annotations
 
@@ -99,6 +100,7 @@ ERRORS_JS = r"""() => Array.from(document.querySelectorAll(
 class Sample:
     ms: float  # interaction → page updated
     rtt_ms: float  # interaction → script_finished received
+    send_ms: float | None = None  # interaction → rerun request sent
 
 
 async def new_page(browser, url: str, *, width: int = 1440, height: int = 900, frames: bool = False):
@@ -128,8 +130,9 @@ async def _arm(page) -> None:
 async def _finish(page, texts, canvas, timeout_ms: int = STEP_TIMEOUT_MS) -> Sample:
     await page.wait_for_function(DONE_JS, arg={"texts": list(texts), "canvas": canvas}, polling=20,
                                  timeout=timeout_ms)
-    t0, t1, fin = await page.evaluate("() => [window.__bench.t0, window.__bench.t1, window.__bench.fin]")
-    return Sample(ms=t1 - t0, rtt_ms=fin - t0)
+    t0, t1, fin, sent = await page.evaluate(
+        "() => { const B = window.__bench; return [B.t0, B.t1, B.fin, B.sends.find((t) => t >= B.t0) ?? null]; }")
+    return Sample(ms=t1 - t0, rtt_ms=fin - t0, send_ms=None if sent is None else sent - t0)
 
 
 async def ensure_sidebar(page) -> None:

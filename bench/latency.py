@@ -133,10 +133,12 @@ async def measure(browser, app_url: str, floor_url: str, db_url: str, n: int, *,
 
     def record(key, samples, errs, t):
         scenarios[key] = {**summary([s.ms for s in samples]), "rtt": summary([s.rtt_ms for s in samples]),
+                          "send": summary([s.send_ms for s in samples if s.send_ms is not None]),
                           "errors": errs, "samples_ms": [round(s.ms, 1) for s in samples],
                           "wall_s": time.monotonic() - t}
-        log(f"  {key}: p50 {scenarios[key]['p50']:.0f} ms, p95 {scenarios[key]['p95']:.0f} ms; server round trip "
-            f"p50 {scenarios[key]['rtt']['p50']:.0f} ms (n={len(samples)}, {time.monotonic() - t:.0f} s)")
+        log(f"  {key}: p50 {scenarios[key]['p50']:.0f} ms, p95 {scenarios[key]['p95']:.0f} ms; request sent p50 "
+            f"{scenarios[key]['send']['p50']:.0f} ms, server round trip p50 {scenarios[key]['rtt']['p50']:.0f} ms "
+            f"(n={len(samples)}, {time.monotonic() - t:.0f} s)")
 
     fctx, fpage = await bw.new_page(browser, f"{floor_url}/")
     ctx, page = await bw.new_page(browser, f"{app_url}/", frames=True)

@@ -185,8 +185,9 @@ def render(table: list[dict], r: dict) -> str:
     lat = r.get("latency")
     if lat and "scenarios" in lat:
         for k, v in lat["scenarios"].items():
-            lines.append(f"  latency {k}: p50 {_ms(v['p50'])} p95 {_ms(v['p95'])} (server round trip p50 "
-                         f"{_ms(v['rtt']['p50'])}, n={v['n']})" + (f" errors: {v['errors']}" if v["errors"] else ""))
+            send = (v.get("send") or {}).get("p50")
+            lines.append(f"  latency {k}: p50 {_ms(v['p50'])} p95 {_ms(v['p95'])} (request sent p50 {_ms(send)}, "
+                         f"server round trip p50 {_ms(v['rtt']['p50'])}, n={v['n']})" + (f" errors: {v['errors']}" if v["errors"] else ""))
     for backend in ("sqlite", "postgresql"):
         block = (r.get("scale") or {}).get(backend)
         if not block:
