@@ -101,11 +101,10 @@ def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
     demo = bool(reported["is_demo"].any())
     src = {"source_kind": "demo" if demo else "article", "is_demo": demo,
            "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "新闻报道"}
-    short = reported[reported["free"] < warn]
     cols = st.columns(4)
     figures = [("有床位的设施", f"{len(beds)}家"), ("床位合计", f"{cn_number(int(beds['beds'].sum()))}张"),
                ("入住合计", f"{cn_number(int(reported['occupied'].sum()))}人"),
-               (f"空床少于{warn}张的设施", f"{len(short)}家")]
+               (f"空床少于{warn}张的设施", f"{int(beds['low_free'].sum())}家")]
     for col, (label, display) in zip(cols, figures, strict=True):
         with col:
             widgets.fact_metric({"label": label, "display": display, **src})
@@ -113,7 +112,7 @@ def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
         "设施": beds["name"], "社区": beds["community"], "床位": beds["beds"], "入住": beds["occupied"],
         "空床": beds["free"], "入住率": beds["rate"] * 100,
         "日期": [cn_date(d) if d is not None and d == d else "暂无" for d in beds["day"]],
-        "预警": ["空床不足" if r.reported and r.free < warn else "" for r in beds.itertuples()],
+        "预警": beds["low_free"].map({True: "空床不足", False: ""}),
         "来源": ["示例数据" if r.is_demo else widgets.kind_label(r.source_kind) if r.reported else "暂无"
                  for r in beds.itertuples()]})
     st.dataframe(table, hide_index=True, width="stretch", height=charts.table_height(len(table)),
@@ -128,8 +127,9 @@ if len(bedded) > 1:  # many facilities: one summary table, then the details of t
     beds_now = pd.DataFrame()
     with widgets.guard("床位概况"), st.container(border=True):
         st.subheader("床位概况")
-        beds_now = bridge.occupancy_overview(as_of=as_of, community=community)
-        _bed_overview(beds_now, int(bridge.app_settings().care_free_beds_warning))
+        warn = int(bridge.app_settings().care_free_beds_warning)
+        beds_now = bridge.occupancy_overview(as_of=as_of, community=community, free_beds_warning=warn)
+        _bed_overview(beds_now, warn)
     if not beds_now.empty:
         names = dict(zip(beds_now["key"], beds_now["name"], strict=True))
         keys = list(names)

@@ -57,6 +57,8 @@ def test_overview_one_row_per_facility_with_beds(two_homes):
     assert (centre["occupied"], centre["free"], bool(centre["is_demo"])) == (48, 2, False)  # the article's 48/50
     assert centre["rate"] == pytest.approx(0.96)
     assert "day_care" not in df.index and len(df) == 2  # the day-care centre has no beds
+    warned = care.occupancy_overview(free_beds_warning=2, engine=two_homes).set_index("key")["low_free"]
+    assert warned.to_dict() == {"test_home": True, "care_centre": False}  # 0 < 2 free; 2 is not < 2
 
 
 @pytest.mark.parametrize(("as_of", "expected"), [

@@ -42,9 +42,10 @@ def facilities(*, community: str | None = None, engine: Engine | None = None) ->
 
 
 def occupancy_overview(*, as_of: dt.date | None = None, community: str | None = None,
-                       engine: Engine | None = None) -> pd.DataFrame:
+                       free_beds_warning: int = 0, engine: Engine | None = None) -> pd.DataFrame:
     """One row per facility with beds: its latest reported day on or before `as_of` (the newest
     record of that day), residents capped at capacity, free beds and rate; fewest free beds first.
+    `low_free`: reported, with fewer free beds than `free_beds_warning` (as `occupancy_watch`).
     Facilities with beds but no report yet are listed with empty figures. Aggregated in the database."""
     when = as_of_date(as_of)
     last_day = (select(func.max(CareOccupancy.day))  # one index seek per facility, not a scan of every day
@@ -74,6 +75,7 @@ def occupancy_overview(*, as_of: dt.date | None = None, community: str | None = 
     df["free"] = (df["beds"] - df["occupied"]).astype("Int64")
     df["rate"] = (df["occupied"] / df["beds"]).astype("Float64")
     df["reported"] = reported
+    df["low_free"] = reported & (df["free"].fillna(0) < max(0, int(free_beds_warning)))
     return df.sort_values(["free", "key"], na_position="last", kind="stable").reset_index(drop=True)
 
 
