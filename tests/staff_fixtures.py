@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from db_helpers import BACKENDS, _pg_url, _reset_postgres
+from db_helpers import BACKENDS, _pg_url
+from devtools.pg_scratch import reset_database
 from lib import auth, db
 from lib.auth import Actor
 from lib.seed import seed
@@ -80,7 +81,7 @@ class _Templates:
         if "postgresql" not in self.made:
             url = _admin_url()
             try:
-                target = _reset_postgres(url, f"{_TAG}_tpl")
+                target = reset_database(url, f"{_TAG}_tpl")
             except Exception as exc:  # noqa: BLE001
                 if os.environ.get("REQUIRE_POSTGRES") == "1":
                     pytest.fail(f"PostgreSQL 无法连接：{exc.__class__.__name__}")
