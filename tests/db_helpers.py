@@ -25,6 +25,8 @@ def fresh_engine(backend: str, tmp_dir: Path, *, database: str = "guangwu_scratc
     if backend == "sqlite":
         return db.get_engine(f"sqlite:///{tmp_dir / 'fresh.db'}")
     url = _pg_url()
+    # Parallel runs on one server (several work trees) keep apart by TEST_DB_SUFFIX.
+    database = database + os.environ.get("TEST_DB_SUFFIX", "")
     reason = None
     if not url:
         reason = "TEST_DATABASE_URL 未设置，跳过 PostgreSQL 测试"
