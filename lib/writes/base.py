@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from lib import audit
+from lib import audit, clock
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import ValidationError
@@ -29,14 +29,7 @@ STAFF_SOURCE_TITLE = "工作人员录入"
 PREVIEW_USER = "（预览）"
 
 
-def local_today() -> dt.date:
-    """Today in China (the subdistrict's clock), whatever the server's timezone."""
-    try:
-        from zoneinfo import ZoneInfo
-
-        return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
-    except Exception:  # noqa: BLE001 - no tz database: fall back to the server clock
-        return dt.date.today()
+local_today = clock.today  # re-exported for the forms' default dates
 
 
 @dataclass(frozen=True)
