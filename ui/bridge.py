@@ -156,3 +156,20 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- briefing pack (汇报材料, issue #14) ----
+@st.cache_data(ttl=TTL_SECONDS, show_spinner="正在生成汇报材料…", max_entries=16)
+def briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing)."""
+    from ui.briefing_pack import pack_files
+
+    return pack_files(community=community, as_of=as_of)
+
+
+def briefing_file_name(community: str | None, as_of: dt.date | None, ext: str) -> str:
+    """光武街道-中兴社区-简报-2026-12-05.pdf: the scope, and the as-of date (else today in China)."""
+    from lib.briefing.names import file_name
+    from lib.clock import today
+
+    return file_name(community, as_of or today(), ext)
