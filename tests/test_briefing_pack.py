@@ -152,3 +152,31 @@ def test_file_names():
     day = dt.date(2026, 12, 5)
     assert file_name("中兴", day, "pdf") == "光武街道-中兴社区-简报-2026-12-05.pdf"
     assert file_name(None, day, "xlsx") == "光武街道-全街道-简报-2026-12-05.xlsx"
+
+
+@pytest.mark.parametrize("screen", [False, True], ids=["overview", "screen"])
+def test_download_buttons(app_db, screen):
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    if screen:
+        at.query_params["screen"] = "1"
+        at.query_params["pause"] = "1"
+    at.session_state["community"] = "中兴"
+    at.run()
+    assert not at.exception, [str(e.value) for e in at.exception]
+    labels = [b.label for b in at.get("download_button")]
+    assert {"汇报材料 PDF（中兴社区）", "汇报数字 Excel（中兴社区）"} <= set(labels), labels
+
+
+def test_bridge_pack_and_names(app_db):
+    from lib.clock import today
+    from ui import bridge
+
+    pdf, xlsx = bridge.briefing_pack("中兴", None)
+    assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == PAGES
+    assert xlsx.startswith(b"PK")
+    assert bridge.briefing_file_name("中兴", None, "pdf") == f"光武街道-中兴社区-简报-{today():%Y-%m-%d}.pdf"
+    assert bridge.briefing_file_name(None, dt.date(2023, 9, 22), "xlsx") == "光武街道-全街道-简报-2023-09-22.xlsx"

@@ -41,7 +41,8 @@ _BASE_CSS = """
   .stApp *:not(svg *):not(canvas) { color: #111827 !important; border-color: #D1D5DB !important;
     text-shadow: none !important; }
   .stApp [data-testid="stMetric"], .stApp [data-testid="stVerticalBlockBorderWrapper"],
-  .stApp .gw-figure, .stApp [data-testid="stAlert"] > div { background: #FFFFFF !important; }
+  .stApp .gw-figure, .stApp [data-testid="stAlert"] > div, .stApp [data-baseweb="select"] > div,
+  .stApp [data-baseweb="input"], .stApp input { background: #FFFFFF !important; }
   [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; height: auto !important; }
   .block-container { max-width: 100% !important; padding: 0 !important; }
   [data-testid="stElementContainer"], [data-testid="stMetric"] { break-inside: avoid; }
