@@ -144,11 +144,20 @@ def _cold(r: dict) -> dict:
             "met": _met(not c["errors"])}
 
 
+def _briefing(r: dict) -> dict:
+    if not r.get("briefing"):
+        return {"figure": "7 briefing pack", "measured": "not run", "target": "—", "met": "—"}
+    from bench.briefing import row
+
+    return row(r)
+
+
 def rows(r: dict) -> list[dict]:
     out = []
     for key, fn, figure in [("latency", _latency, "1 interaction latency p95"), ("payload_browser", _payload, "2 map payload"),
                             ("server", _server, "3 server time per page (AppTest)"), ("scale", _scale, "4 scale"),
-                            ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start")]:
+                            ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
+                            ("briefing", _briefing, "7 briefing pack")]:
         err = (r.get(key) or {}).get("error") if isinstance(r.get(key), dict) else None
         if err:
             out.append({"figure": figure, "measured": f"ERROR {err[:200]}", "target": "—", "met": "MISSED"})

@@ -1,7 +1,7 @@
 """Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
 
 1 interaction latency vs the framework floor · 2 map payload · 3 server time per page ·
-4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start.
+4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start · 7 briefing pack.
 """
 from __future__ import annotations
 
@@ -153,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             ss.seed(seed_db)
             log("3. server time per page (AppTest)")
             results["server"] = apptime(seed_db, "--deck", "--queries", "--repeat", str(cfg["repeat"]))
+            from bench import briefing
+
+            log("7. briefing pack (PDF + xlsx)")
+            results["briefing"] = briefing.measure(seed_db, repeat=cfg["repeat"])
         if "scale" in parts:
             log("4. scale")
             results["scale"] = scale_part(cfg, work, results.get("server"))
