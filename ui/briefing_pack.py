@@ -14,20 +14,16 @@ RELOCATION_SERIES = ["已签约", "已交钥匙", "已拆除"]
 CHART_HEIGHT = 420
 
 
-def _order(df, col: str = "community") -> list[str]:
-    sort = "sort_order" if "sort_order" in df else col
-    return list(dict.fromkeys(df.sort_values(sort)[col])) if not df.empty else []
-
-
 def _chart(panel: PackPanel):
     """The panel's Altair chart, built as its page builds it; None without data."""
     df, args = panel.chart_data, panel.chart_args
     if df is None or df.empty:
         return None
     if panel.key == "stars":
-        return charts.star_matrix(df, stars=args["stars"], communities=_order(df), highlight=args["highlight"])
+        return charts.star_matrix(df, stars=args["stars"], communities=args["communities"],
+                                  highlight=args["highlight"])
     if panel.key == "model":
-        return charts.status_timeline(df, colors=charts.MODEL_STATUS_COLORS, communities=_order(df),
+        return charts.status_timeline(df, colors=charts.MODEL_STATUS_COLORS, communities=args["communities"],
                                       marks=args["marks"], highlight=args["highlight"])
     if panel.key == "relocation":
         return charts.burnup(df, series=RELOCATION_SERIES, total=args["total"], total_label=args["total_label"])

@@ -10,6 +10,8 @@ import vl_convert as vlc
 from lib.briefing.fonts import FAMILY, font_dir
 
 INK, MUTED, GRID = "#111827", "#374151", "#E5E7EB"
+# Marks the screen draws light grey (readable on the dark theme), printed dark enough for paper.
+ON_PAPER = {'"#D1D5DB"': '"#4B5563"', '"#9CA3AF"': '"#6B7280"'}
 PRINT_CONFIG = {
     "background": "white", "font": FAMILY,
     "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelColor": MUTED, "titleColor": INK,
@@ -35,7 +37,10 @@ def _plain(value: object) -> object:
 
 def print_spec(spec: dict, *, width: int, height: int) -> dict:
     """`spec` with the print theme and a fixed size (the screen's dark theme and sizes dropped)."""
-    out = json.loads(json.dumps(spec, default=_plain))  # a deep copy; dates in object columns as ISO text
+    text = json.dumps(spec, default=_plain)  # a deep copy; dates in object columns as ISO text
+    for light, dark in ON_PAPER.items():
+        text = text.replace(light, dark)
+    out = json.loads(text)
     out["config"] = {**{k: v for k, v in out.get("config", {}).items() if k not in PRINT_CONFIG}, **PRINT_CONFIG}
     out.update(width=width, height=height, background="white")
     out.pop("autosize", None)

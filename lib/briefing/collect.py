@@ -75,7 +75,8 @@ def _stars(community: str | None, as_of, engine) -> PackPanel:
                                           _day(r["valid_from"])))
     note = "格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）；星级评定报道未公布，均为示例数据。"
     return PackPanel("stars", "五星支部创建", figures, note=note, chart_data=matrix,
-                     chart_args={"stars": STARS, "highlight": community})
+                     chart_args={"stars": STARS, "highlight": community,
+                                 "communities": communities.community_names(engine=engine)})
 
 
 def _model(community: str | None, as_of, engine) -> PackPanel:
@@ -104,7 +105,8 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
     marks = pd.DataFrame({"date": list(firsts.index),
                           "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in firsts.items()]})
     return PackPanel("model", "示范社区创建", figures, note=note, chart_data=spans,
-                     chart_args={"marks": marks, "highlight": community})
+                     chart_args={"marks": marks, "highlight": community,
+                                 "communities": communities.community_names(engine=engine)})
 
 
 def _relocation(community: str | None, as_of, engine) -> PackPanel:
@@ -170,10 +172,9 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
                      chart_args=args)
 
 
-def _check_alerts(community: str | None, as_of, engine) -> list[str]:
+def _check_alerts(open_: pd.DataFrame, as_of) -> list[str]:
     """Open site checks per community, and 整改 items past their deadline."""
     day = as_of or clock.today()
-    open_ = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)
     out = []
     for name, rows in open_.groupby("community", sort=False):
         due = pd.to_datetime(rows["due_on"]).dt.date
@@ -217,14 +218,17 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None, last_br
         overview = _with_deltas(overview, before, last_briefing)
         panels = [PackPanel(**{**p.__dict__, "figures": _with_deltas(p.figures, before, last_briefing)})
                   for p in panels]
-    alerts = [a for p in panels for a in p.alerts] + _check_alerts(community, as_of, engine)
+    open_checks = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)
+    alerts = [a for p in panels for a in p.alerts] + _check_alerts(open_checks, as_of)
     status = model_communities.model_status(as_of=as_of, engine=engine)
     titles = sorted({t for t in communities.subdistrict_overview(as_of=as_of, engine=engine)["source_title"]
                      if isinstance(t, str)})
     return Pack(community=community, as_of=as_of, data_as_of=communities.data_as_of(as_of=as_of, engine=engine),
                 last_briefing=last_briefing, overview=overview, panels=panels, alerts=alerts,
                 source_titles=titles, layers=map_data.map_layers(engine=engine),
-                community_status=dict(zip(status["community"], status["status"], strict=True)))
+                community_status=dict(zip(status["community"], status["status"], strict=True)),
+                open_checks=[(float(x), float(y)) for x, y in zip(open_checks["lon"], open_checks["lat"], strict=True)
+                             if pd.notna(x) and pd.notna(y)])
 
 
 __all__ = ["NOT_SET", "collect_pack"]

@@ -15,6 +15,7 @@ W, H, MAP_W = 1200, 820, 860  # the SVG; the map takes the left MAP_W px, the le
 STATUS_FILLS = {"已命名示范社区": "#A7F3D0", "先行先试": "#BFDBFE", "创建中": "#FDE68A", "未命名": "#F3F4F6"}
 ROAD, RAIL, RIVER, WATER, PROJECT, OUTLINE, SELECTED = ("#B45309", "#374151", "#2563EB", "#93C5FD", "#DB2777",
                                                          "#111827", "#DC2626")
+CHECK = "#DC2626"
 INVENTED = "专业批发市场"  # positions invented for the map: marked 示意
 
 
@@ -82,8 +83,10 @@ def _along(canvas: _Canvas, line, fractions=(0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9
     return [canvas.xy(*line.interpolate(f, normalized=True).coords[0]) for f in fractions]
 
 
-def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selected: str | None = None) -> str:
-    """SVG text of the map with its legend. `status`: community → 示范社区 status (the fill colour)."""
+def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selected: str | None = None,
+               checks: list[tuple[float, float]] = ()) -> str:
+    """SVG text of the map with its legend. `status`: community → 示范社区 status (the fill colour);
+    `checks`: (lon, lat) of open site checks, drawn as red circles."""
     comms = [(f["name"], shape(f["geometry"])) for f in layers.get("communities", [])]
     outline = [shape(f["geometry"]) for f in layers.get("outline", [])]
     area = unary_union(outline or [g for _, g in comms])
@@ -125,6 +128,9 @@ def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selecte
                        "stroke='#111827' stroke-width='1'/>")
         if cat == INVENTED:
             c.taken.append((x - 6, y - 6, x + 6, y + 6))
+    for lon, lat in checks:
+        x, y = c.xy(lon, lat)
+        c.parts.append(f"<circle cx='{x:.1f}' cy='{y:.1f}' r='11' fill='none' stroke='{CHECK}' stroke-width='3'/>")
     # Labels, most important first: communities, then linear features, then places.
     for name, geom in comms:
         p = geom.representative_point()
@@ -145,10 +151,10 @@ def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selecte
         off = len(text) * 7 + 10
         c.label([(x + off, y), (x - off, y), (x, y - 16), (x, y + 16), (x + off, y - 14), (x - off, y + 14)],
                 text, size=13)
-    return _svg(c, status, pois)
+    return _svg(c, pois, selected)
 
 
-def _legend(status: dict[str, str], pois: list[dict]) -> list[str]:
+def _legend(pois: list[dict], selected: str | None) -> list[str]:
     x0, y, out = MAP_W + 20, 40, []
 
     def text(s: str, dy: float = 0, size: int = 15, weight: str = "normal") -> None:
@@ -185,6 +191,13 @@ def _legend(status: dict[str, str], pois: list[dict]) -> list[str]:
         out.append(f"<circle cx='{x0 + 17}' cy='{y}' r='6' fill='{color}' stroke='#111827'/>")
         text(f"{cat}（位置为示意，未公开）" if cat == INVENTED else cat)
         y += 24
+    out.append(f"<circle cx='{x0 + 17}' cy='{y}' r='9' fill='none' stroke='{CHECK}' stroke-width='3'/>")
+    text("现场核查未办结（红圈）")
+    y += 24
+    if selected:
+        out.append(f"<rect x='{x0}' y='{y - 9}' width='34' height='18' fill='none' stroke='{SELECTED}' stroke-width='3'/>")
+        text(f"所选社区（{selected}）")
+        y += 24
     y += 12
     for line in ("示意图，非测绘成果。东界（人民路）取自", "高德行政区划边界（已转为 WGS-84），", "与天地图界线最多相差约 204 米；",
                  "其余界线与位置为示意。"):
@@ -193,7 +206,7 @@ def _legend(status: dict[str, str], pois: list[dict]) -> list[str]:
     return out
 
 
-def _svg(c: _Canvas, status, pois) -> str:
-    body = "".join(c.parts) + "".join(_legend(status, pois))
+def _svg(c: _Canvas, pois, selected) -> str:
+    body = "".join(c.parts) + "".join(_legend(pois, selected))
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{W}' height='{H}' viewBox='0 0 {W} {H}' "
             f"font-family='{FAMILY}'><rect width='{W}' height='{H}' fill='white'/>{body}</svg>")

@@ -59,6 +59,7 @@ class Pack:
     source_titles: list[str]
     layers: dict[str, list[dict]] = field(default_factory=dict)  # the saved map layers (feature records)
     community_status: dict[str, str] = field(default_factory=dict)  # community → 示范社区 status (map fill)
+    open_checks: list[tuple[float, float]] = field(default_factory=list)  # (lon, lat) of open site checks
 
     @property
     def scope_label(self) -> str:

@@ -60,7 +60,8 @@ def render_pdf(pack: Pack, *, charts: dict[str, str], map_svg: str | None = None
                ppi: float | None = None):
     """PDF bytes. `charts`: panel key → SVG of its chart (see lib.briefing.charts).
     `fmt="png"` gives one PNG per page instead (previews, visual checks)."""
-    svg = map_svg or render_map(pack.layers, status=pack.community_status, selected=pack.community)
+    svg = map_svg or render_map(pack.layers, status=pack.community_status, selected=pack.community,
+                                checks=pack.open_checks)
     inputs = {"pack": json.dumps(_data(pack, charts), ensure_ascii=False, default=str), "map": svg,
               **{f"chart_{k}": v for k, v in charts.items()}}
     return typst.compile(TEMPLATE, font_paths=[font_dir()], ignore_system_fonts=True, sys_inputs=inputs,
