@@ -159,7 +159,7 @@ def is_admin() -> bool:
 
 
 # ---- briefing pack (汇报材料, issue #14) ----
-@st.cache_data(ttl=TTL_SECONDS, show_spinner="正在生成汇报材料…", max_entries=16)
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=16)
 def briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
     """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing)."""
     from ui.briefing_pack import pack_files
