@@ -180,3 +180,25 @@ def test_bridge_pack_and_names(app_db):
     assert xlsx.startswith(b"PK")
     assert bridge.briefing_file_name("中兴", None, "pdf") == f"光武街道-中兴社区-简报-{today():%Y-%m-%d}.pdf"
     assert bridge.briefing_file_name(None, dt.date(2023, 9, 22), "xlsx") == "光武街道-全街道-简报-2023-09-22.xlsx"
+
+
+def test_map_names_every_layer_without_collisions():
+    import xml.etree.ElementTree as ET
+
+    from geo.layers import feature_records
+    from lib.briefing.mapsvg import MAP_W, render_map
+
+    layers = {k: feature_records(k) for k in ("communities", "outline", "roads", "railway", "rivers", "reservoirs",
+                                              "projects", "pois")}
+    svg = ET.fromstring(render_map(layers, status={}, checks=[(112.5, 33.0)]))
+    labels = [(float(t.get("x")), float(t.get("y")), float(t.get("font-size")), t.text)
+              for t in svg.iter("{http://www.w3.org/2000/svg}text") if float(t.get("x")) < MAP_W]
+    names = {t for *_, t in labels}
+    wanted = {f["name"] for k in ("communities", "roads", "railway", "rivers", "reservoirs", "projects")
+              for f in layers[k]}
+    wanted |= {f["name"] for f in layers["pois"] if f["properties"].get("category") != "专业批发市场"}
+    assert wanted <= names, f"not named on the map: {wanted - names}"
+    boxes = [(x - s * len(t) / 2, y - s, x + s * len(t) / 2, y + s * 0.3, t) for x, y, s, t in labels]
+    clashes = [(a[4], b[4]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+               if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
+    assert not clashes, clashes

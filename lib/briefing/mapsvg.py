@@ -149,8 +149,10 @@ def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selecte
         x, y = c.xy(*shape(f["geometry"]).coords[0])
         text = f["name"]
         off = len(text) * 7 + 10
-        c.label([(x + off, y), (x - off, y), (x, y - 16), (x, y + 16), (x + off, y - 14), (x - off, y + 14)],
-                text, size=13)
+        near = [(x + off, y), (x - off, y), (x, y - 16), (x, y + 16), (x + off, y - 14), (x - off, y + 14),
+                (x + off, y + 14), (x - off, y - 14)]
+        far = [(x + dx * k, y + dy * k) for k in (2, 3) for dx, dy in ((0, -16), (0, 16), (off, 0), (-off, 0))]
+        c.label(near + far, text, size=13)
     return _svg(c, pois, selected)
 
 
