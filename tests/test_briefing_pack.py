@@ -202,3 +202,24 @@ def test_map_names_every_layer_without_collisions():
     clashes = [(a[4], b[4]) for i, a in enumerate(boxes) for b in boxes[i + 1:]
                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]]
     assert not clashes, clashes
+
+
+def test_pack_builds_without_streamlit():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = "import sys, lib.briefing; assert 'streamlit' not in sys.modules, 'lib.briefing imports streamlit'"
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-500:]
+
+
+@pytest.mark.parametrize("as_of", [dt.date(2023, 9, 22), dt.date(2000, 1, 1)], ids=["before-naming", "before-data"])
+def test_pack_on_an_earlier_date(seeded, as_of):
+    pack = collect_pack(community=None, as_of=as_of, engine=seeded)
+    assert not [f for f in pack.figures if f.label == "已命名示范社区"], "named only on 2023-09-23"
+    assert all(f.date is None or f.date <= as_of for f in pack.figures)
+    pages = pdf_pages(render_pdf(pack, charts={}))
+    assert len(pages) == PAGES
+    assert (f"数据截至{cn_date(pack.data_as_of)}" if pack.data_as_of else "数据截至暂无数据") in pages[0]
