@@ -223,3 +223,15 @@ def test_pack_on_an_earlier_date(seeded, as_of):
     pages = pdf_pages(render_pdf(pack, charts={}))
     assert len(pages) == PAGES
     assert (f"数据截至{cn_date(pack.data_as_of)}" if pack.data_as_of else "数据截至暂无数据") in pages[0]
+
+
+def test_many_alerts_keep_the_cover_on_one_page(seeded):
+    from dataclasses import replace
+
+    pack = collect_pack(community=None, engine=seeded)
+    many = replace(pack, alerts=[f"测试社区{i}：现场核查未办结 1 项" for i in range(40)])
+    pages = pdf_pages(render_pdf(many, charts={}))
+    assert len(pages) == PAGES
+    assert "另有28条预警，见Excel「预警」表" in pages[0] and "测试社区11：" in pages[0]
+    ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(many)))["预警"]
+    assert ws.max_row == 41

@@ -51,8 +51,10 @@ def _overview(community: str | None, as_of, engine) -> list[PackFigure]:
         rows = communities.subdistrict_overview(as_of=as_of, engine=engine)
         return [_fact_figure("概况", r) for _, r in rows.iterrows()]
     profile = communities.community_profile(community, as_of=as_of, engine=engine)
-    published = profile.facts[~profile.facts["is_demo"]].head(OVERVIEW_MAX)
     own = {community, profile.full_name}
+    published = profile.facts[~profile.facts["is_demo"]]
+    published = published.assign(other=~published["subject"].isin(own)).sort_values("other", kind="stable")
+    published = published.head(OVERVIEW_MAX)
     return [_fact_figure("概况", r, r["label"] if r["subject"] in own else f"{r['subject']}·{r['label']}")
             for _, r in published.iterrows()]
 
@@ -122,6 +124,11 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
         figures.append(PackFigure("征迁", prefix + label, f.display, kind_label(f.source_kind),
                                   _citation(f.source_kind, f.quote, f.source_title), f.valid_from,
                                   f.value, "平方米" if label == "累计拆除面积" else "户"))
+    if h.total.value and h.signed.value is not None:
+        figures.insert(0, PackFigure("征迁", prefix + "签约进度", f"{h.signed.value:.0f}/{h.total.value:.0f}户（"
+                                     f"{percent(h.signed.value, h.total.value)}）", kind_label(h.signed.source_kind),
+                                     _citation(h.signed.source_kind, h.signed.quote, h.signed.source_title),
+                                     h.signed.valid_from))
     if h.total.value is not None and h.signed.value is not None:
         left = int(h.total.value - h.signed.value)
         demo = h.total.is_demo or h.signed.is_demo
@@ -152,6 +159,7 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
         kind, cite = kind_label(occ.source_kind), _citation(occ.source_kind, None, occ.source_title)
         if occ.occupied is not None:
             figures += [
+                PackFigure("养老", f"{name}·入住/床位", f"{occ.occupied}/{occ.beds}床", kind, cite, occ.day),
                 PackFigure("养老", f"{name}·床位", f"{occ.beds}张", kind, cite, occ.day, occ.beds, "张"),
                 PackFigure("养老", f"{name}·入住", f"{occ.occupied}人", kind, cite, occ.day, occ.occupied, "人"),
                 PackFigure("养老", f"{name}·空床", f"{occ.free}张", kind, cite, occ.day, occ.free, "张",

@@ -20,6 +20,7 @@ from lib.fmt import cn_date, cn_datetime
 
 TEMPLATE = Path(__file__).with_name("pack.typ").read_bytes()
 DISCLAIMER = "地图为示意图，非测绘成果；标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"
+COVER_ALERTS = 12  # more would push the cover onto a second page: the rest are in the xlsx
 PANEL_PAGES = 4
 PAGES = 1 + 1 + PANEL_PAGES + 1  # cover, map, one per panel, sources (one page at the seeded data's size)
 
@@ -44,7 +45,10 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
         "overview_title": "街道概况" if pack.community is None else f"{scope}概况（报道数字）",
         "overview_empty": f"报道未公布{scope}的具体数字。",
         "overview": [_figure(f) for f in pack.overview],
-        "alerts": pack.alerts,
+        "headlines": [{**_figure(p.figures[0]), "label": f"{p.title.split(' ')[0]}·{p.figures[0].label}"}
+                      for p in pack.panels if p.figures],
+        "alerts": pack.alerts[:COVER_ALERTS] + ([f"另有 {len(pack.alerts) - COVER_ALERTS} 条预警，见 Excel「预警」表"]
+                                                 if len(pack.alerts) > COVER_ALERTS else []),
         "alerts_note": "空床低于预警值、整改逾期、现场核查未办结",
         "map_note": "示意图，非测绘成果",
         "panels": [{"title": p.title, "note": p.note, "alerts": p.alerts,
