@@ -42,6 +42,7 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
     pdf, xlsx = pack_files(community=scope, as_of=None, engine=seeded)
     pages = pdf_pages(pdf)
     assert len(pages) == PAGES == 7, "cover, map, 4 panels, sources"
+    assert_fonts_embedded(pdf)
     whole = "".join(pages)
     assert len(pack.figures) >= 15
     for f in pack.figures:
@@ -80,11 +81,9 @@ def test_kinds_and_scope_of_figures(seeded):
     assert "没有文化路北延涉迁户" in reloc.note and all(f.label.startswith("全街道·") for f in reloc.figures)
 
 
-def test_fonts_embedded(seeded):
-    pdf, _ = pack_files(community="中兴", as_of=None, engine=seeded)
-    reader = PdfReader(io.BytesIO(pdf))
+def assert_fonts_embedded(pdf: bytes) -> None:
     fonts = {}
-    for page in reader.pages:
+    for page in PdfReader(io.BytesIO(pdf)).pages:
         for ref in page["/Resources"].get("/Font", {}).values():
             font = ref.get_object()
             desc = font.get("/FontDescriptor") or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
@@ -225,10 +224,12 @@ def test_pack_on_an_earlier_date(seeded, as_of):
     assert (f"数据截至{cn_date(pack.data_as_of)}" if pack.data_as_of else "数据截至暂无数据") in pages[0]
 
 
-def test_many_alerts_keep_the_cover_on_one_page(seeded):
+def test_many_alerts_keep_the_cover_on_one_page(app_db):
     from dataclasses import replace
 
-    pack = collect_pack(community=None, engine=seeded)
+    from lib import db
+
+    pack = collect_pack(community=None, engine=db.get_engine(app_db))
     many = replace(pack, alerts=[f"测试社区{i}：现场核查未办结 1 项" for i in range(40)])
     pages = pdf_pages(render_pdf(many, charts={}))
     assert len(pages) == PAGES
