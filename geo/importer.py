@@ -12,14 +12,18 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import CRS
 
+from geo import crs_fit
 from geo import schematic_plan as plan
-from geo.crs import to_wgs84
+from geo.crs import parse_crs, to_wgs84
 from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
-from lib.errors import GeometryError
+from geo.validate import is_finite
+from lib.errors import CrsMismatch, GeometryError
 
 GEOMETRY_KIND = {
     "outline": "polygon", "communities": "polygon", "reservoirs": "polygon", "context": "polygon",
@@ -33,6 +37,9 @@ _ALLOWED = {
 }
 NAME_COLUMNS = ("name", "名称", "NAME", "Name")
 MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
+MAX_FEATURES = 10_000  # a subdistrict layer; more is a wrong file
+MAX_VERTICES = 500_000  # beyond this the map cannot draw it; simplify first
+MAX_ZIP_MEMBERS = 100
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _MAX_LISTED = 5
 
@@ -65,6 +72,8 @@ def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) ->
         _fail(f"无法读取文件「{filename}」：压缩包已损坏")
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename]
+        if len(members) > MAX_ZIP_MEMBERS:
+            _fail(f"文件「{filename}」中文件过多（{len(members)}个，上限 {MAX_ZIP_MEMBERS}），请只打包一个 Shapefile")
         if sum(m.file_size for m in members) > 5 * max_bytes:
             _fail(f"文件「{filename}」解压后过大（超过 {5 * max_bytes // 1_000_000} MB）")
         shps = [m for m in members if m.filename.lower().endswith(".shp")]
@@ -130,10 +139,14 @@ def _name_column(gdf: gpd.GeoDataFrame, filename: str) -> str:
 
 def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: str) -> gpd.GeoSeries:
     allowed, label = _ALLOWED[GEOMETRY_KIND[layer]]
-    geoms, empty, invalid, wrong = [], [], [], []
+    geoms, empty, invalid, wrong, nonfinite = [], [], [], [], []
     for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
         if geom is None or geom.is_empty:
             empty.append(_feature_label(i, name))
+            geoms.append(geom)
+            continue
+        if not is_finite(geom):
+            nonfinite.append(_feature_label(i, name))
             geoms.append(geom)
             continue
         geom = shapely.force_2d(geom)
@@ -147,6 +160,8 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
     layer_label = LAYER_LABELS.get(layer, layer)
     if empty:
         _fail(f"文件「{filename}」中有要素几何为空：{_listing(empty)}", empty)
+    if nonfinite:
+        _fail(f"文件「{filename}」中有要素的坐标不是有效数值（NaN 或无穷大）：{_listing(nonfinite)}", nonfinite)
     if wrong:
         _fail(f"文件「{filename}」的几何类型不符：图层「{layer_label}」需要{label}，{_listing(wrong)}", wrong)
     if invalid:
@@ -175,21 +190,59 @@ def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
     return normalised
 
 
-def _check_distance(gdf: gpd.GeoDataFrame, names: list[str], filename: str) -> None:
+def _crs_label(crs: CRS, swapped: bool) -> str:
+    epsg = crs.to_epsg()
+    return (f"EPSG:{epsg}" if epsg else crs.name) + ("（已交换坐标顺序）" if swapped else "")
+
+
+def _check_crs_fit(gdf: gpd.GeoDataFrame, raw_xy, filename: str, crs: CRS, swapped: bool) -> None:
+    """Refuse numbers that the chosen CRS / axis order puts nowhere near, when another candidate fits them."""
+    if raw_xy is None:
+        return
+    x, y = raw_xy
+    dist = crs_fit.distance_m(crs, *((y, x) if swapped else (x, y)))
+    if dist <= crs_fit.FIT_RADIUS_M:
+        return
+    fits = [f for f in crs_fit.fits(raw_xy) if not f.same_as(crs, swapped)]
+    if not fits:
+        return  # nothing fits: the per-feature checks below say what is wrong
+    fit = fits[0]
+    problem = ("得到无效坐标（无穷大或超出经纬度范围），地图将无法显示这些要素" if not np.isfinite(dist)
+               else f"位于距光武街道约 {dist / 1000:,.0f} 公里处")
+    message = (f"文件「{filename}」的坐标按 {_crs_label(crs, swapped)} 换算后{problem}。"
+               f"这些数值{crs_fit.looks_like(raw_xy, fit, crs.to_epsg())}，符合 {fit.text}。"
+               f"{crs_fit.advice(fit, crs, swapped_now=swapped)}。")
+    details = [f"可用的坐标系：{f.text}" + ("，交换坐标顺序" if f.swap_axes else "") for f in fits]
+    raise CrsMismatch(message, details=details, suggestion=fit.as_dict())
+
+
+def _check_result(gdf: gpd.GeoDataFrame, names: list[str], filename: str, crs_text: str) -> None:
+    """Every converted feature is finite and near the subdistrict (a NaN distance is refused, not passed)."""
+    bad = [_feature_label(i, n) for i, (g, n) in enumerate(zip(gdf.geometry, names), start=1) if not is_finite(g)]
+    if bad:
+        _fail(f"文件「{filename}」按 {crs_text} 换算后，有要素的坐标为无效数值（NaN 或无穷大），"
+              f"请检查坐标系或带号：{_listing(bad)}", bad)
     outline = geom_to_metric(shapely.unary_union(list(load_layer("outline").geometry)))
     far = []
     for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
         dist = outline.distance(geom_to_metric(geom).centroid)
-        if dist > MAX_DISTANCE_M:
+        if not dist <= MAX_DISTANCE_M:
             far.append(f"{_feature_label(i, name)}距街道 {dist / 1000:.1f} 公里")
     if far:
         _fail(f"文件「{filename}」中有要素远离光武街道（超过 {MAX_DISTANCE_M / 1000:.0f} 公里），"
               f"请检查坐标系或带号：{_listing(far)}", far)
 
 
+def _swap_xy(geom):
+    return shapely.transform(geom, lambda c: c[:, ::-1])
+
+
 def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=None, correction=None,
-                       max_bytes: int = 20_000_000) -> gpd.GeoDataFrame:
-    """Parse and check an uploaded file for `layer`; returns name/properties/geometry in EPSG:4326."""
+                       swap_axes: bool = False, max_bytes: int = 20_000_000) -> gpd.GeoDataFrame:
+    """Parse and check an uploaded file for `layer`; returns name/properties/geometry in EPSG:4326.
+
+    `swap_axes` reads each coordinate pair as (y, x): latitude-first or northing-first files.
+    """
     if layer not in GEOMETRY_KIND:
         _fail(f"未知图层「{layer}」，无法导入")
     if not data:
@@ -201,12 +254,22 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
         gdf = _read(data, filename, kind, Path(tmp), layer, max_bytes)
     if len(gdf) == 0:
         _fail(f"文件「{filename}」中没有要素")
+    if len(gdf) > MAX_FEATURES:
+        _fail(f"文件「{filename}」要素过多：{len(gdf)}个，上限 {MAX_FEATURES}个")
     name_col = _name_column(gdf, filename)
     names = _clean_names(list(gdf[name_col]), filename, layer)
     gdf = gdf.set_geometry(_check_geometries(gdf, names, filename, layer))
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+    if vertices > MAX_VERTICES:
+        _fail(f"文件「{filename}」顶点过多：{vertices:,}个，上限 {MAX_VERTICES:,}个，请先简化几何后再导入")
     if gdf.crs is None and source_crs is None:
         _fail(f"文件「{filename}」未声明坐标系（缺少 .prj 或 CRS 信息），请在导入时指定坐标系，例如 EPSG:4490 或 EPSG:4547")
-    gdf = to_wgs84(gdf, source_crs=source_crs, correction=correction)
-    _check_distance(gdf, names, filename)
+    crs = parse_crs(source_crs) if source_crs is not None else CRS.from_user_input(gdf.crs)
+    raw_xy = crs_fit.median_xy(gdf.geometry)
+    if swap_axes:
+        gdf = gdf.set_geometry([_swap_xy(g) for g in gdf.geometry], crs=gdf.crs)
+    _check_crs_fit(gdf, raw_xy, filename, crs, swap_axes)
+    gdf = to_wgs84(gdf, source_crs=crs, correction=correction)
+    _check_result(gdf, names, filename, _crs_label(crs, swap_axes))
     props = [row_properties(row, ("geometry", name_col)) for _, row in gdf.iterrows()]
     return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")
