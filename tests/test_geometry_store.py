@@ -35,7 +35,7 @@ def engine(empty_engine):
 
 def test_replace_roads_keeps_history(engine):
     gdf = read_geometry_file(_roads_file(0.0005), "roads.geojson", layer="roads")
-    vid = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine)
+    vid = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine).version_id
     drawn = map_layers(engine=engine)["roads"]
     assert len(drawn) == 8 and all(f["properties"]["source"] == "2024年道路测绘（测试）" for f in drawn)
     versions = layer_versions(layer="roads", engine=engine)
