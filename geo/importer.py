@@ -158,6 +158,8 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
             invalid.append(f"{_feature_label(i, name)}：{shapely.is_valid_reason(geom)}")
         geoms.append(geom)
     layer_label = LAYER_LABELS.get(layer, layer)
+    if empty and len(empty) == len(geoms):
+        _fail(f"文件「{filename}」中所有要素的几何都为空：文件可能已损坏或不完整（如 .shp 被截断）", empty)
     if empty:
         _fail(f"文件「{filename}」中有要素几何为空：{_listing(empty)}", empty)
     if nonfinite:
