@@ -271,7 +271,13 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
     if swap_axes:
         gdf = gdf.set_geometry([_swap_xy(g) for g in gdf.geometry], crs=gdf.crs)
     _check_crs_fit(gdf, raw_xy, filename, crs, swap_axes)
-    gdf = to_wgs84(gdf, source_crs=crs, correction=correction)
+    try:
+        gdf = to_wgs84(gdf, source_crs=crs, correction=correction)
+    except GeometryError as exc:
+        _fail(f"文件「{filename}」：{exc.message}", exc.details)
+    except Exception as exc:  # noqa: BLE001 - PROJ refuses some exotic CRSs
+        _fail(f"文件「{filename}」无法从坐标系 {_crs_label(crs, swap_axes)} 换算到经纬度，请指定 EPSG 代码（如 4490 或 4547）",
+              [str(exc)[:300]])
     _check_result(gdf, names, filename, _crs_label(crs, swap_axes))
     props = [row_properties(row, ("geometry", name_col)) for _, row in gdf.iterrows()]
     return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")
