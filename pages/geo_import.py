@@ -71,7 +71,7 @@ st.title("地图数据导入")
 if not bridge.is_admin():
     st.warning("地图数据导入仅街道管理员可用，请先以管理员账号登录。", icon=":material/lock:")
     st.stop()
-st.markdown(f"{widgets.SCHEMATIC_BADGE} 在替换之前，地图为**示意图，非测绘成果**：东界（人民路）取自天地图区界，"
+st.markdown(f"{widgets.SCHEMATIC_BADGE} 在替换之前，地图为**示意图，非测绘成果**：{geo_preview.EAST_EDGE_NOTE}，"
             "南阳站为公开位置，社区边界、道路、河流、水库等为示意。可用测绘或调查数据逐个替换图层，替换后该图层显示数据来源。")
 flash.show(NS)
 
