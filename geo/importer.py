@@ -7,6 +7,7 @@ and, where it applies, the feature (1-based index and name).
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -36,6 +37,8 @@ _ALLOWED = {
     "point": ({"Point"}, "点（Point）"),
 }
 NAME_COLUMNS = ("name", "名称", "NAME", "Name")
+MAX_NAME_CHARS = 80  # map_feature.name
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
 MAX_FEATURES = 10_000  # a subdistrict layer; more is a wrong file
 MAX_VERTICES = 500_000  # beyond this the map cannot draw it; simplify first
@@ -172,14 +175,20 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
 
 
 def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
-    names, missing = [], []
+    names, missing, bad = [], [], []
     for i, value in enumerate(raw, start=1):
         text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
         if not text:
             missing.append(_feature_label(i, None))
+        elif CONTROL_CHARS.search(text):
+            bad.append(f"{_feature_label(i, None)}的名称含不可见的控制字符")
+        elif len(text) > MAX_NAME_CHARS:
+            bad.append(f"{_feature_label(i, text[:20] + '…')}的名称过长（{len(text)}个字，最多{MAX_NAME_CHARS}个字）")
         names.append(text)
     if missing:
         _fail(f"文件「{filename}」中有要素缺少名称：{_listing(missing)}", missing)
+    if bad:
+        _fail(f"文件「{filename}」中有要素名称无效：{_listing(bad)}", bad)
     if layer != "communities":
         return names
     normalised = [n[:-2] if n.endswith("社区") and len(n) > 2 else n for n in names]
@@ -235,6 +244,17 @@ def _check_result(gdf: gpd.GeoDataFrame, names: list[str], filename: str, crs_te
               f"请检查坐标系或带号：{_listing(far)}", far)
 
 
+def _clean_value(value):
+    """Property values as shown and stored: control characters (NUL included) removed."""
+    if isinstance(value, str):
+        return CONTROL_CHARS.sub("", value)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {CONTROL_CHARS.sub("", str(k)): _clean_value(v) for k, v in value.items()}
+    return value
+
+
 def _swap_xy(geom):
     return shapely.transform(geom, lambda c: c[:, ::-1])
 
@@ -252,6 +272,8 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
     if len(data) > max_bytes:
         _fail(f"文件「{filename}」过大：{len(data) / 1e6:.1f} MB，上限 {max_bytes / 1e6:.0f} MB")
     kind = _detect(data, filename)
+    if kind == "geojson" and b"\\u0000" in data.lower():
+        _fail(f"文件「{filename}」含 NUL 字符（\\u0000）：名称或属性会被截断，请清除后重新导出")
     with tempfile.TemporaryDirectory(prefix="geo_import_") as tmp:
         gdf = _read(data, filename, kind, Path(tmp), layer, max_bytes)
     if len(gdf) == 0:
@@ -279,5 +301,5 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
         _fail(f"文件「{filename}」无法从坐标系 {_crs_label(crs, swap_axes)} 换算到经纬度，请指定 EPSG 代码（如 4490 或 4547）",
               [str(exc)[:300]])
     _check_result(gdf, names, filename, _crs_label(crs, swap_axes))
-    props = [row_properties(row, ("geometry", name_col)) for _, row in gdf.iterrows()]
+    props = [_clean_value(row_properties(row, ("geometry", name_col))) for _, row in gdf.iterrows()]
     return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")

@@ -18,6 +18,7 @@ import geopandas as gpd
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
+from geo.importer import CONTROL_CHARS
 from geo.layers import LAYER_LABELS, LAYER_NAMES, feature_records
 from geo.validate import is_finite
 from lib import audit
@@ -27,6 +28,16 @@ from lib.errors import GeometryError
 from lib.models import Community, MapFeature, MapLayerVersion, Source, SourceKind
 
 _MAX_LISTED = 5
+MAX_NOTE_CHARS = 2000
+
+
+def _text(value: str | None, field: str, max_len: int) -> str | None:
+    text = (value or "").strip()
+    if CONTROL_CHARS.search(text):
+        raise GeometryError(f"「{field}」含不可见的控制字符，未保存")
+    if len(text) > max_len:
+        raise GeometryError(f"「{field}」过长（{len(text)}个字，最多{max_len}个字），未保存")
+    return text or None
 
 
 @dataclass(frozen=True)
@@ -36,7 +47,14 @@ class SavedLayer:
     duplicate: bool = False  # an identical submission was already saved; nothing was written
 
 
-def _check_finite(layer: str, gdf: gpd.GeoDataFrame) -> None:
+def _check_features(layer: str, gdf: gpd.GeoDataFrame) -> None:
+    """What a caller other than the importer could still hand over: bad names, no or non-finite geometry."""
+    max_name = MapFeature.__table__.c.name.type.length
+    names = [f"第{i}个要素" for i, n in enumerate(gdf["name"], start=1)
+             if not str(n).strip() or CONTROL_CHARS.search(str(n)) or len(str(n)) > max_name]
+    if names:
+        raise GeometryError(f"图层「{LAYER_LABELS[layer]}」有要素名称为空、过长（最多{max_name}个字）或含控制字符，未保存："
+                            + "；".join(names[:_MAX_LISTED]), details=names)
     bad = [f"第{i}个要素「{name}」" for i, (name, geom) in enumerate(zip(gdf["name"], gdf.geometry), start=1)
            if geom is None or geom.is_empty or not is_finite(geom)]
     if bad:
@@ -62,12 +80,13 @@ def save_layer(actor: Actor | None, *, layer: str, gdf: gpd.GeoDataFrame, source
     require(actor, "import_geometry")
     if layer not in LAYER_NAMES:
         raise GeometryError(f"未知图层「{layer}」，可选：{'、'.join(LAYER_NAMES)}")
-    if not source_title or not source_title.strip():
+    title = _text(source_title, "数据来源", Source.__table__.c.title.type.length)
+    if title is None:
         raise GeometryError("请填写数据来源（如：某年某单位测绘成果）")
-    title = source_title.strip()
+    note = _text(note, "备注", MAX_NOTE_CHARS)
     if gdf is None or len(gdf) == 0:
         raise GeometryError("文件中没有要素，未保存")
-    _check_finite(layer, gdf)
+    _check_features(layer, gdf)
     records = feature_records(layer, gdf)
     digest = _content_hash(layer, records, title, note, schematic)
     try:

@@ -157,6 +157,15 @@ REFUSED = {
     "duplicate community": (
         lambda tmp: (_geojson(_layer("communities").replace({"name": {"刘庄": "中兴社区"}})), "社区.geojson",
                      "communities", {}), ["社区名称重复", "中兴"]),
+    "name longer than the column": (
+        lambda tmp: (_geojson(_layer("pois").replace({"name": {"南阳站": "南" * 81}})), "点位长名.geojson", "pois",
+                     {}), ["名称过长", "81个字，最多80个字", "第1个要素"]),
+    "control character in a name": (
+        lambda tmp: (_geojson(_layer("roads").replace({"name": {"人民路": "人民\x07路"}})), "道路.geojson", "roads",
+                     {}), ["控制字符", "第1个要素"]),
+    "NUL in a GeoJSON name": (
+        lambda tmp: (_geojson(_layer("roads").replace({"name": {"人民路": "人民\x00路"}})), "道路NUL.geojson",
+                     "roads", {}), ["NUL 字符"]),
     "far away (0.5° east)": (
         lambda tmp: (_geojson(_translated(_layer("pois"), 0.5)), "点位远.geojson", "pois", {}),
         ["远离光武街道", "第1个要素「南阳站」距街道"]),
@@ -244,6 +253,20 @@ def test_store_refuses_non_finite_coordinates_from_any_caller(engine):
     with pytest.raises(GeometryError) as err:
         save_layer(ADMIN, layer="roads", gdf=roads, source_title="直接调用", engine=engine)
     assert "NaN 或无穷大" in err.value.message and f"第4个要素「{roads['name'].iloc[3]}」" in err.value.message
+    assert_unchanged(engine, before)
+
+
+@pytest.mark.parametrize(("title", "note", "expected"), [
+    ("测绘\x00成果", None, "「数据来源」含不可见的控制字符"),
+    ("长" * 301, None, "「数据来源」过长（301个字，最多300个字）"),
+    ("测绘", "备注\x00", "「备注」含不可见的控制字符"),
+    ("  ", None, "请填写数据来源"),
+])
+def test_store_refuses_bad_source_text(engine, title, note, expected):
+    gdf = read_geometry_file(_geojson(_layer("roads")), "道路.geojson", layer="roads")
+    before = row_counts(engine)
+    with pytest.raises(GeometryError, match=expected):
+        save_layer(ADMIN, layer="roads", gdf=gdf, source_title=title, note=note, engine=engine)
     assert_unchanged(engine, before)
 
 
