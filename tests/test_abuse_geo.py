@@ -122,6 +122,9 @@ REFUSED = {
     "zone 37 prefix imported as EPSG:4546": (
         lambda tmp: (_shapefile_zip(_layer("rivers").to_crs(4525), tmp), "河流37带.zip", "rivers",
                      {"source_crs": "EPSG:4546"}), ["符合 EPSG:4525", "37 开头"]),
+    "wrong central meridian (CM 114° data as EPSG:4546)": (
+        lambda tmp: (_geojson(_layer("projects").to_crs(4547)), "项目.geojson", "projects", {"source_crs": "4546"}),
+        ["EPSG:4546", "位于距光武街道约", "公里处", "符合 EPSG:4547"]),
     "northing first (EPSG:4547)": (
         lambda tmp: (_geojson(_swap(_layer("communities").to_crs(4547))), "社区北东.geojson", "communities",
                      {"source_crs": "4547"}), ["北坐标在前", "符合 EPSG:4547", "勾选「交换坐标顺序（X/Y）」"]),
