@@ -206,7 +206,7 @@ def _crs_label(crs: CRS, swapped: bool) -> str:
     return (f"EPSG:{epsg}" if epsg else crs.name) + ("（已交换坐标顺序）" if swapped else "")
 
 
-def _check_crs_fit(gdf: gpd.GeoDataFrame, raw_xy, filename: str, crs: CRS, swapped: bool) -> None:
+def _check_crs_fit(raw_xy, filename: str, crs: CRS, swapped: bool) -> None:
     """Refuse numbers that the chosen CRS / axis order puts nowhere near, when another candidate fits them."""
     if raw_xy is None:
         return
@@ -292,7 +292,7 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
     raw_xy = crs_fit.median_xy(gdf.geometry)
     if swap_axes:
         gdf = gdf.set_geometry([_swap_xy(g) for g in gdf.geometry], crs=gdf.crs)
-    _check_crs_fit(gdf, raw_xy, filename, crs, swap_axes)
+    _check_crs_fit(raw_xy, filename, crs, swap_axes)
     try:
         gdf = to_wgs84(gdf, source_crs=crs, correction=correction)
     except GeometryError as exc:

@@ -134,6 +134,9 @@ REFUSED = {
     "Gauss-Krüger numbers in a GeoJSON without CRS": (
         lambda tmp: (_geojson(_layer("railway").to_crs(4547)), "铁路.geojson", "railway", {}),
         ["EPSG:4326", "符合 EPSG:4547"]),
+    "numbers no candidate CRS can place (Infinity after conversion)": (
+        lambda tmp: (_geojson(_translated(_layer("roads").to_crs(4547), 90_000_000)), "道路错位.geojson", "roads",
+                     {"source_crs": "4547"}), ["按 EPSG:4547 换算后", "NaN 或无穷大", "第1个要素「人民路」"]),
     "NaN coordinate": (
         lambda tmp: (_geojson(_with_vertex(_layer("pois"), 0, float("nan"))), "点位NaN.geojson", "pois", {}),
         ["NaN 或无穷大", "第1个要素「南阳站」"]),
