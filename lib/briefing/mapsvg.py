@@ -9,6 +9,7 @@ from shapely.geometry import box, shape
 from shapely.ops import unary_union
 
 from geo.deck_style import POI_COLORS, POI_DEFAULT
+from geo.layers import EAST_EDGE_NOTE
 from lib.briefing.fonts import FAMILY
 
 W, H, MAP_W = 1200, 820, 860  # the SVG; the map takes the left MAP_W px, the legend the rest
@@ -201,11 +202,14 @@ def _legend(pois: list[dict], selected: str | None) -> list[str]:
         text(f"所选社区（{selected}）")
         y += 24
     y += 12
-    for line in ("示意图，非测绘成果。东界（人民路）取自", "高德行政区划边界（已转为 WGS-84），", "与天地图界线最多相差约 204 米；",
-                 "其余界线与位置为示意。"):
+    for line in _wrap(f"示意图，非测绘成果。{EAST_EDGE_NOTE}；其余界线与位置为示意。", 21):
         out.append(f"<text x='{x0}' y='{y}' font-size='13' fill='#374151'>{html.escape(line)}</text>")
         y += 20
     return out
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return [text[i:i + width] for i in range(0, len(text), width)]
 
 
 def _svg(c: _Canvas, pois, selected) -> str:
