@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
+from geo.layers import EAST_EDGE_NOTE
 from lib.briefing import PAGES, Pack, PackFigure, PackPanel, collect_pack, file_name, render_pdf, render_xlsx
 from lib.config import Settings
 from lib.fmt import cn_date
@@ -54,6 +55,7 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
     assert f"数据截至{cn_date(pack.data_as_of)}" in cover
     for name in MAP_NAMES:
         assert name in pages[1], f"map page lacks {name}"
+    assert flat(EAST_EDGE_NOTE) in pages[1], "the map states where its east edge comes from"
     for page, panel, title in zip(pages[2:6], pack.panels, PANEL_TITLES, strict=True):
         assert title in page
         for f in panel.figures:

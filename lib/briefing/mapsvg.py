@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 from shapely.geometry import box, shape
 from shapely.ops import unary_union
@@ -208,8 +209,20 @@ def _legend(pois: list[dict], selected: str | None) -> list[str]:
     return out
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    return [text[i:i + width] for i in range(0, len(text), width)]
+def _wrap(text: str, width: float) -> list[str]:
+    """Lines of at most `width` CJK-character widths, broken after punctuation or a space where possible;
+    Latin words and numbers (GCJ-02) are never split."""
+    def size(t: str) -> float:
+        return sum(0.55 if ch.isascii() else 1.0 for ch in t)
+
+    lines, line = [], ""
+    for token in re.findall(r"[A-Za-z0-9.\-]+|.", text):
+        if size(line + token) > width and line.strip() and token not in "，。；、）":
+            cut = max(line.rfind(ch) for ch in "，。；、）/")
+            head, line = (line[:cut + 1], line[cut + 1:]) if cut > len(line) // 3 else (line, "")
+            lines.append(head.rstrip())
+        line += token
+    return [*lines, line] if line else lines
 
 
 def _svg(c: _Canvas, pois, selected) -> str:
