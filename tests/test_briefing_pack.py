@@ -60,6 +60,8 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
         assert title in page
         for f in panel.figures:
             assert flat(f.value_text) in page and flat(f.label) in page, f"{title} page lacks {f.label}"
+    # the charts are drawn (their axis titles are text in the PDF)
+    assert "户数（累计）" in pages[4] and "入住人数" in pages[5] and "大官庄" in pages[3]
     for alert in pack.alerts:
         assert flat(alert) in cover
     # the xlsx: the same figures, sources and dates, in the same order
