@@ -10,13 +10,12 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib.briefing.model import NOT_SET, Pack, PackFigure, PackPanel, kind_label
 from lib import clock
+from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
 from lib.fmt import cn_date, cn_number, percent
 from lib.queries import care, checks, communities, map_data, model_communities, relocation, stars
 
-STARS = ["支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星"]
 DEMO_CITATION = "示例数据（固定随机种子生成，非官方数字）"
 OVERVIEW_MAX = 10
 CARE_WINDOW_DAYS = 90
@@ -77,7 +76,7 @@ def _stars(community: str | None, as_of, engine) -> PackPanel:
                                           _day(r["valid_from"])))
     note = "格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）；星级评定报道未公布，均为示例数据。"
     return PackPanel("stars", "五星支部创建", figures, note=note, chart_data=matrix,
-                     chart_args={"stars": STARS, "highlight": community,
+                     chart_args={"stars": stars.STARS, "highlight": community,
                                  "communities": communities.community_names(engine=engine)})
 
 
@@ -238,5 +237,3 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None, last_br
                 open_checks=[(float(x), float(y)) for x, y in zip(open_checks["lon"], open_checks["lat"], strict=True)
                              if pd.notna(x) and pd.notna(y)])
 
-
-__all__ = ["NOT_SET", "collect_pack"]
