@@ -103,10 +103,11 @@ def test_deltas_name_both_dates(seeded):
     assert numeric and all(cn_date(LAST) in f.delta_text for f in numeric)
     now = care.current_occupancy(facility="care_centre", engine=seeded)
     then = care.current_occupancy(facility="care_centre", as_of=LAST, engine=seeded)
-    occupied = next(f for f in pack.figures if f.label.endswith("·入住"))
+    occupied = next(f for f in pack.figures if f.label == "入住")
     diff = now.occupied - then.occupied
     expected = "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)}人"
-    assert occupied.delta_text == f"较{cn_date(LAST)}（{cn_date(then.day)}）{expected}"
+    held = f"（{cn_date(then.day)}的数）" if then.day != LAST else ""
+    assert occupied.delta_text == f"较{cn_date(LAST)}{held} {expected}"
     # the overview's article figures did not exist yet on that date: said so, not a made-up change
     assert next(f for f in pack.overview if f.label == "户籍人口").delta_text == f"{cn_date(LAST)}无数据"
     cover = pdf_pages(render_pdf(pack, charts={}))[0]
@@ -118,7 +119,7 @@ def test_alerts_come_and_go(seeded, monkeypatch):
     monkeypatch.setattr("lib.briefing.collect.settings", lambda: Settings(care_free_beds_warning=occ.free + 1))
     pack = collect_pack(community="中兴", engine=seeded)
     assert [a for a in pack.alerts if "空床仅" in a], pack.alerts
-    assert next(f for f in pack.figures if f.label.endswith("·空床")).alert
+    assert next(f for f in pack.figures if f.label == "空床").alert
     monkeypatch.setattr("lib.briefing.collect.settings", lambda: Settings(care_free_beds_warning=occ.free))
     pack = collect_pack(community="中兴", engine=seeded)
     assert pack.alerts == []

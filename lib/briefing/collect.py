@@ -158,12 +158,12 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
         kind, cite = kind_label(occ.source_kind), _citation(occ.source_kind, None, occ.source_title)
         if occ.occupied is not None:
             figures += [
-                PackFigure("养老", f"{name}·入住/床位", f"{occ.occupied}/{occ.beds}床", kind, cite, occ.day),
-                PackFigure("养老", f"{name}·床位", f"{occ.beds}张", kind, cite, occ.day, occ.beds, "张"),
-                PackFigure("养老", f"{name}·入住", f"{occ.occupied}人", kind, cite, occ.day, occ.occupied, "人"),
-                PackFigure("养老", f"{name}·空床", f"{occ.free}张", kind, cite, occ.day, occ.free, "张",
+                PackFigure("养老", "入住/床位", f"{occ.occupied}/{occ.beds}床", kind, cite, occ.day),
+                PackFigure("养老", "床位", f"{occ.beds}张", kind, cite, occ.day, occ.beds, "张"),
+                PackFigure("养老", "入住", f"{occ.occupied}人", kind, cite, occ.day, occ.occupied, "人"),
+                PackFigure("养老", "空床", f"{occ.free}张", kind, cite, occ.day, occ.free, "张",
                            alert=occ.free < warn),
-                PackFigure("养老", f"{name}·入住率", percent(occ.occupied, occ.beds), kind, cite, occ.day),
+                PackFigure("养老", "入住率", percent(occ.occupied, occ.beds), kind, cite, occ.day),
             ]
             if occ.free < warn:
                 alerts.append(f"{cn_date(occ.day)} {name}（{fac['community'].iloc[0]}社区）空床仅 {occ.free} 张，"
@@ -174,7 +174,8 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
         args = {"beds": int(occ.beds or 0), "threshold": int(series["threshold"].iloc[-1]) if not series.empty else 0}
     else:
         args = {}
-    note = note or f"最近 {CARE_WINDOW_DAYS} 天每日入住；红色虚线为预警线（空床少于 {warn} 张），红点为预警日。"
+    facility = f"{fac['name'].iloc[0]}（{fac['community'].iloc[0]}社区）：" if not fac.empty else ""
+    note = facility + (note or f"最近 {CARE_WINDOW_DAYS} 天每日入住；红色虚线为预警线（空床少于 {warn} 张），红点为预警日。")
     return PackPanel("care", "养老服务 · 床位入住", figures, alerts=alerts, note=note, chart_data=series,
                      chart_args=args)
 
@@ -205,7 +206,8 @@ def _with_deltas(figures: list[PackFigure], before: list[PackFigure], last: dt.d
         else:
             diff = f.value - p.value
             change = "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{cn_number(abs(diff))}{f.unit}"
-            text = f"较{cn_date(last)}（{cn_date(p.date)}）{change}" if p.date else f"较{cn_date(last)} {change}"
+            held = f"（{cn_date(p.date)}的数）" if p.date and p.date != last else ""
+            text = f"较{cn_date(last)}{held} {change}"
         out.append(PackFigure(**{**f.__dict__, "delta_text": text}))
     return out
 
