@@ -372,6 +372,19 @@ class AuditLog(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
+class WriteSubmission(Base):
+    """A claimed submission key: one per stored write (a form's token, a ledger's, or one derived from the
+    write's content and the row it supersedes). The primary key makes a repeat of the same submission fail
+    in the database, whatever connection it arrives on, so one submission is one row."""
+
+    __tablename__ = "write_submission"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class Photo(Base):
     """Photo bytes live in the shared database so every replica sees them."""
 

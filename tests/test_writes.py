@@ -79,7 +79,7 @@ def test_repeated_submit_stores_one_row_and_one_audit_row(world, form):
     before = counts(world.engine)
     first = call(world, fn, actor, **kwargs)
     second = call(world, fn, actor, **kwargs)
-    assert first.inserted and not second.inserted and "未重复保存" in second.message
+    assert first.inserted and not second.inserted and "已保存（重复提交已忽略）" in second.message
     after = counts(world.engine)
     changed = {k: after[k] - before[k] for k in after if after[k] != before[k]}
     table = {"star": "star_assessment", "model": "model_status", "occupancy": "care_occupancy", "fact": "fact",

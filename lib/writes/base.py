@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -15,14 +16,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib import audit, clock
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import ValidationError
-from lib.models import Community, Role, Source, SourceKind
+from lib.models import Community, Role, Source, SourceKind, WriteSubmission
 from lib.numparse import ParsedNumber, parse_number
 
 STAFF_SOURCE_TITLE = "工作人员录入"
@@ -30,6 +34,9 @@ PREVIEW_USER = "（预览）"
 
 
 local_today = clock.today  # re-exported for the forms' default dates
+
+
+REPEAT_TEXT = "已保存（重复提交已忽略）"
 
 
 @dataclass(frozen=True)
@@ -57,29 +64,50 @@ class Outcome:
     extra: list = field(default_factory=list)  # callables (session, obj) adding dependent rows (a photo)
     existing_id: int | None = None
     action: str | None = None  # audit action; default the context's ("insert" / "import")
+    basis: int | None = None  # id of the stored row this write supersedes (part of its derived submission key)
 
     @property
     def inserted(self) -> bool:
         return self.obj is not None
 
+    def derived_key(self) -> str:
+        """The submission key of this write's content: the same change to the same stored state is the same
+        submission, whoever sends it and on whatever connection."""
+        body = json.dumps([self.table, self.key, self.after, self.basis], sort_keys=True, ensure_ascii=False,
+                          default=str)
+        return "w-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:40]
+
+
+def repeat_result(table: str, key: str, record_id: int | None, label: str) -> WriteResult:
+    return WriteResult(False, table, key, record_id, f"{REPEAT_TEXT}：{label}")
+
 
 class WriteContext:
-    """One transaction's view: who writes, today's date, community lookup, the staff source."""
+    """One transaction's view: who writes, today's date, community lookup, the staff source.
+
+    On SQLite the context takes the database's write lock first (writers queue for it, up to the busy
+    timeout), so what a write plans from is what it commits on, and its SAVEPOINTs sit inside a real
+    transaction; PostgreSQL runs writers concurrently and the unique keys settle races.
+    """
 
     def __init__(self, session: Session, actor: Actor | None, *, today: dt.date | None = None,
-                 source_title: str = STAFF_SOURCE_TITLE, action: str = "insert", check: bool = True) -> None:
+                 source_title: str = STAFF_SOURCE_TITLE, action: str = "insert", check: bool = True,
+                 submission_key: str | None = None) -> None:
         self.s = session
         self.actor = actor
         self.today = today or local_today()
         self.source_title = source_title
         self.action = action
         self.check = check
+        self.submission_key = submission_key
         self._sources: dict[str, int] = {}
         self._communities: dict[str, Community] = {}
         if check:
             verify_actor(session, actor)
             if actor.role != Role.ADMIN:
                 require(actor, "edit", community=actor.community)
+        if session.get_bind().dialect.name == "sqlite":
+            session.execute(text("DELETE FROM write_submission WHERE 1 = 0"))  # BEGIN + the write lock
 
     @property
     def username(self) -> str:
@@ -90,58 +118,88 @@ class WriteContext:
             require(self.actor, "edit", community=community)
 
     def community(self, name: Any, fieldname: str = "社区") -> Community:
-        text = as_text(name, fieldname, max_len=40)
-        short = text.removesuffix("社区") or text
+        text_ = as_text(name, fieldname, max_len=40)
+        short = text_.removesuffix("社区") or text_
         if short not in self._communities:
             c = self.s.scalar(select(Community).where(Community.name == short))
             if c is None:
-                raise ValidationError(f"「{fieldname}」：未知社区“{text}”")
+                raise ValidationError(f"「{fieldname}」：未知社区“{text_}”")
             self._communities[short] = c
         return self._communities[short]
 
     def source_id(self, title: str | None = None) -> int:
-        """The staff Source for (this user, title), created on first use."""
+        """The staff Source for (this user, title): inserted unless present (no check-then-insert race)."""
         title = (title or self.source_title).strip()[:300]
         if title not in self._sources:
             digest = hashlib.sha1(f"{self.username}\x1f{title}".encode()).hexdigest()[:24]
             key = f"staff-{digest}"
-            src = self.s.scalar(select(Source).where(Source.key == key))
-            if src is None:
-                who = self.actor.display_name if self.actor is not None else self.username
-                src = Source(key=key, kind=SourceKind.STAFF.value, title=title, publisher=who,
-                             note=f"由{who}（{self.username}）在本系统录入")
-                self.s.add(src)
-                self.s.flush()
-            self._sources[title] = src.id
+            who = self.actor.display_name if self.actor is not None else self.username
+            values = dict(key=key, kind=SourceKind.STAFF.value, title=title, publisher=who,
+                          note=f"由{who}（{self.username}）在本系统录入")
+            self.s.execute(_insert(self.s)(Source).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+            self._sources[title] = self.s.scalar(select(Source.id).where(Source.key == key))
         return self._sources[title]
 
+    def claim(self, key: str, table: str, record_id: int | None = None) -> None:
+        """Insert a submission key (flushed): IntegrityError if it was already claimed (now or concurrently)."""
+        self.s.add(WriteSubmission(key=key[:80], table_name=table[:40], record_id=record_id,
+                                   username=self.username[:64]))
+        self.s.flush()
+
+    def claimed_record(self, key: str) -> int | None:
+        return self.s.scalar(select(WriteSubmission.record_id).where(WriteSubmission.key == key[:80]))
+
     def apply(self, outcome: Outcome, *, source_title: str | None = None) -> WriteResult:
-        """Add the planned row (if any), its extras and an audit row; flushed, not committed."""
+        """Add the planned row (if any), its extras, its submission keys and an audit row; flushed, not
+        committed. A submission already claimed (a double submit, even one racing on another connection)
+        stores nothing: its SAVEPOINT is rolled back and the answer is 「已保存（重复提交已忽略）」."""
         if outcome.obj is None:
-            return WriteResult(False, outcome.table, outcome.key, outcome.existing_id,
-                               f"与已保存的记录相同，未重复保存（{outcome.label}）")
+            return repeat_result(outcome.table, outcome.key, outcome.existing_id, outcome.label)
         obj = outcome.obj
         if hasattr(obj, "source_id") and getattr(obj, "source_id", None) is None:
             obj.source_id = self.source_id(source_title)
         for attr in ("recorded_by", "created_by"):
             if hasattr(obj, attr) and getattr(obj, attr, None) is None:
                 setattr(obj, attr, self.username)
-        self.s.add(obj)
-        self.s.flush()
-        for extra in outcome.extra:
-            extra(self.s, obj)
-        self.s.flush()
-        after = {"id": obj.id, **outcome.after}
-        audit.record(self.s, self.username, outcome.action or self.action, outcome.table, outcome.key, outcome.community_id,
-                     outcome.before, after)
+        keys = [outcome.derived_key(), *([self.submission_key] if self.submission_key else [])]
+        try:
+            with self.s.begin_nested():
+                for key in keys:
+                    self.claim(key, outcome.table)
+                self.s.add(obj)
+                self.s.flush()
+                for extra in outcome.extra:
+                    extra(self.s, obj)
+                self.s.flush()
+                for key in keys:
+                    self.s.get(WriteSubmission, key[:80]).record_id = obj.id
+                after = {"id": obj.id, **outcome.after}
+                audit.record(self.s, self.username, outcome.action or self.action, outcome.table, outcome.key,
+                             outcome.community_id, outcome.before, after)
+                self.s.flush()
+        except IntegrityError:
+            if obj in self.s:
+                self.s.expunge(obj)
+            held = next((r for r in map(self.claimed_record, keys) if r is not None), None)
+            if held is None and not any(self.s.get(WriteSubmission, k[:80]) for k in keys):
+                raise  # not a repeated submission: a real constraint failure
+            return repeat_result(outcome.table, outcome.key, held, outcome.label)
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")
 
 
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
 def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, engine: Engine | None = None,
-              today: dt.date | None = None) -> WriteResult:
-    """Plan and apply one form submit in its own transaction (all or nothing)."""
+              today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
+    """Plan and apply one form submit in its own transaction (all or nothing). `submission_key`: the form's
+    token; a second submit with the same key (a double-click) stores nothing."""
+    key = as_text(submission_key, "提交标识", max_len=64, required=False)
     with session_scope(engine) as s:
-        ctx = WriteContext(s, actor, today=today)
+        ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None)
+        if key and (held := ctx.claimed_record(ctx.submission_key)) is not None:
+            return repeat_result("", key, held, "该表单已提交过")
         return ctx.apply(plan(ctx))
 
 

@@ -6,11 +6,9 @@ import hashlib
 from typing import Any
 
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 
 from lib.auth import Actor
 from lib.config import settings
-from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
 from lib.models import CheckStatus, Community, Photo, SiteCheck, SiteCheckUpdate
 from lib.writes.base import Outcome, WriteContext, WriteResult, as_choice, as_date, as_number, as_text, blank, run_write
@@ -92,16 +90,7 @@ def file_site_check(actor: Actor | None, *, community: str, category: str, findi
         return plan_site_check(ctx, community=community, category=category, finding=finding, status=status,
                                lon=lon, lat=lat, due_on=due_on, photo=photo, photo_mime=photo_mime,
                                client_token=client_token)
-    try:
-        return run_write(actor, plan, engine=engine, today=today)
-    except IntegrityError:  # a concurrent submit with the same token won the race
-        if not client_token:
-            raise
-        with session_scope(engine) as s:
-            existing = s.scalar(select(SiteCheck.id).where(SiteCheck.client_token == client_token))
-        if existing is None:
-            raise
-        return WriteResult(False, "site_check", str(existing), existing, "与已保存的记录相同，未重复保存")
+    return run_write(actor, plan, engine=engine, today=today, submission_key=client_token)
 
 
 def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: Any = None) -> Outcome:
@@ -126,11 +115,12 @@ def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: An
         check.status = status
 
     return Outcome("site_check", str(check.id), label, check.community_id, before, after, obj, [set_status],
-                   action="update")
+                   action="update", basis=last.id if last is not None else None)
 
 
 def update_site_check(actor: Actor | None, check_id: int, *, status: str, note: str | None = None,
-                      engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                      engine: Engine | None = None, today: dt.date | None = None,
+                      submission_key: str | None = None) -> WriteResult:
     """Append a progress update (状态 + 办理情况) and set the check's current status; a repeat is a no-op."""
     return run_write(actor, lambda ctx: plan_check_update(ctx, check_id=check_id, status=status, note=note),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)

@@ -49,15 +49,17 @@ def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, scor
     before = None if held is None else {"status": held.status, "score": held.score, "valid_from": held.valid_from}
     after = {"community": c.name, "star": star, "status": status, "score": value, "valid_from": when}
     obj = StarAssessment(community_id=c.id, star=star, status=status, score=value, valid_from=when)
-    return Outcome("star_assessment", key, label, c.id, before, after, obj)
+    return Outcome("star_assessment", key, label, c.id, before, after, obj, basis=held and held.id)
 
 
 def record_star_assessment(actor: Actor | None, *, community: str, star: str, status: str,
                            score: float | str | None = None, valid_from: dt.date | str | None = None,
-                           engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                           engine: Engine | None = None, today: dt.date | None = None,
+                           submission_key: str | None = None) -> WriteResult:
     """One 五星 assessment: status 已达标/创建中/未启动, optional score 0–100, dated (default today)."""
     return run_write(actor, lambda ctx: plan_star(ctx, community=community, star=star, status=status,
-                                                  score=score, valid_from=valid_from), engine=engine, today=today)
+                                                  score=score, valid_from=valid_from), engine=engine, today=today,
+                     submission_key=submission_key)
 
 
 def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_from: Any = None,
@@ -78,16 +80,16 @@ def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_f
     before = None if held is None else {"status": held.status, "valid_from": held.valid_from, "note": held.note}
     after = {"community": c.name, "status": status, "valid_from": when, "note": note}
     obj = ModelCommunityStatus(community_id=c.id, status=status, valid_from=when, note=note)
-    return Outcome("model_status", key, label, c.id, before, after, obj)
+    return Outcome("model_status", key, label, c.id, before, after, obj, basis=held and held.id)
 
 
 def record_model_status(actor: Actor | None, *, community: str, status: str, valid_from: dt.date | str | None = None,
                         note: str | None = None, engine: Engine | None = None,
-                        today: dt.date | None = None) -> WriteResult:
+                        today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
     """A 示范社区 status (ModelStatus: 已命名示范社区/先行先试/创建中/未命名) from `valid_from`."""
     return run_write(actor, lambda ctx: plan_model_status(ctx, community=community, status=status,
                                                           valid_from=valid_from, note=note),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)
 
 
 def _fact_scope(ctx: WriteContext, subject: str, community) -> tuple[str, int | None, str | None]:
@@ -147,16 +149,17 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
              "qualifier": qual, "valid_from": when, "source": title}
     obj = Fact(scope=scope, community_id=cid, subject=subject, indicator=code, label=label, value=parsed.value,
                unit=unit, qualifier=qual, valid_from=when, quote=quote, source_id=ctx.source_id(title))
-    return Outcome("fact", key, text, cid, before, after, obj)
+    return Outcome("fact", key, text, cid, before, after, obj, basis=held and held.id)
 
 
 def record_fact(actor: Actor | None, *, label: str, value: float | str, unit: str, source_title: str,
                 valid_from: dt.date | str | None = None, community: str | None = None, subject: str | None = None,
                 indicator: str | None = None, qualifier: str | None = None, quote: str | None = None,
-                engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                engine: Engine | None = None, today: dt.date | None = None,
+                submission_key: str | None = None) -> WriteResult:
     """A figure (指标数据). `value` may be typed text (「6100余」 → 6100, qualifier 余). Subject defaults to
     the community's full name (or 光武街道 when `community` is None: administrators only)."""
     return run_write(actor, lambda ctx: plan_fact(
         ctx, label=label, value=value, unit=unit, source_title=source_title, valid_from=valid_from,
         community=community, subject=subject, indicator=indicator, qualifier=qualifier, quote=quote),
-        engine=engine, today=today)
+        engine=engine, today=today, submission_key=submission_key)

@@ -78,17 +78,17 @@ def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = 
     before = None if top is None else {"status": current, "valid_from": top.valid_from}
     after = {"code": h.code, "status": status, "valid_from": when, "demolished_area_m2": area}
     obj = HouseholdEvent(household_id=h.id, status=status, valid_from=when, demolished_area_m2=area)
-    return Outcome("household_event", key, label, h.community_id, before, after, obj)
+    return Outcome("household_event", key, label, h.community_id, before, after, obj, basis=top and top.id)
 
 
 def record_household_step(actor: Actor | None, *, code: str, status: str, on: dt.date | str | None = None,
                           demolished_area_m2: float | str | None = None, engine: Engine | None = None,
-                          today: dt.date | None = None) -> WriteResult:
+                          today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
     """Move household `code` one rung up the ladder on `on` (default today). For 已拆除 the area
     defaults to the household's floor area."""
     return run_write(actor, lambda ctx: plan_household_step(ctx, code=code, status=status, on=on,
                                                             demolished_area_m2=demolished_area_m2),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)
 
 
 def facility_by_name(ctx: WriteContext, name: Any) -> CareFacility:
@@ -119,11 +119,12 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     before = None if held is None else {"day": held.day, "occupied": held.occupied}
     after = {"facility": fac.key, "day": when, "occupied": n, "beds": fac.beds}
     obj = CareOccupancy(facility_id=fac.id, day=when, occupied=n)
-    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj)
+    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj, basis=held and held.id)
 
 
 def record_occupancy(actor: Actor | None, *, facility: str, day: dt.date | str | None = None,
-                     occupied: int | str, engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                     occupied: int | str, engine: Engine | None = None, today: dt.date | None = None,
+                     submission_key: str | None = None) -> WriteResult:
     """Residents in `facility` (its key or name) on `day`: 0 ≤ occupied ≤ beds."""
     return run_write(actor, lambda ctx: plan_occupancy(ctx, facility=facility, day=day, occupied=occupied),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)
