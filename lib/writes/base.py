@@ -64,7 +64,7 @@ class Outcome:
     extra: list = field(default_factory=list)  # callables (session, obj) adding dependent rows (a photo)
     existing_id: int | None = None
     action: str | None = None  # audit action; default the context's ("insert" / "import")
-    basis: int | None = None  # id of the stored row this write supersedes (part of its derived submission key)
+    basis: int | None = None  # id of the stored row with the same key that this write supersedes (in its derived key)
 
     @property
     def inserted(self) -> bool:
@@ -146,6 +146,9 @@ class WriteContext:
                                    username=self.username[:64]))
         self.s.flush()
 
+    def claimed(self, key: str) -> bool:
+        return self.s.scalar(select(WriteSubmission.key).where(WriteSubmission.key == key[:80])) is not None
+
     def claimed_record(self, key: str) -> int | None:
         return self.s.scalar(select(WriteSubmission.record_id).where(WriteSubmission.key == key[:80]))
 
@@ -180,9 +183,9 @@ class WriteContext:
         except IntegrityError:
             if obj in self.s:
                 self.s.expunge(obj)
-            held = next((r for r in map(self.claimed_record, keys) if r is not None), None)
-            if held is None and not any(self.s.get(WriteSubmission, k[:80]) for k in keys):
+            if not any(map(self.claimed, keys)):
                 raise  # not a repeated submission: a real constraint failure
+            held = next((r for r in map(self.claimed_record, keys) if r is not None), None)
             return repeat_result(outcome.table, outcome.key, held, outcome.label)
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")
 
@@ -198,8 +201,8 @@ def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, e
     key = as_text(submission_key, "提交标识", max_len=64, required=False)
     with session_scope(engine) as s:
         ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None)
-        if key and (held := ctx.claimed_record(ctx.submission_key)) is not None:
-            return repeat_result("", key, held, "该表单已提交过")
+        if key and ctx.claimed(ctx.submission_key):
+            return repeat_result("", key, ctx.claimed_record(ctx.submission_key), "该表单已提交过")
         return ctx.apply(plan(ctx))
 
 

@@ -49,7 +49,7 @@ def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, scor
     before = None if held is None else {"status": held.status, "score": held.score, "valid_from": held.valid_from}
     after = {"community": c.name, "star": star, "status": status, "score": value, "valid_from": when}
     obj = StarAssessment(community_id=c.id, star=star, status=status, score=value, valid_from=when)
-    return Outcome("star_assessment", key, label, c.id, before, after, obj, basis=held and held.id)
+    return Outcome("star_assessment", key, label, c.id, before, after, obj, basis=same and same.id)
 
 
 def record_star_assessment(actor: Actor | None, *, community: str, star: str, status: str,
@@ -80,7 +80,7 @@ def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_f
     before = None if held is None else {"status": held.status, "valid_from": held.valid_from, "note": held.note}
     after = {"community": c.name, "status": status, "valid_from": when, "note": note}
     obj = ModelCommunityStatus(community_id=c.id, status=status, valid_from=when, note=note)
-    return Outcome("model_status", key, label, c.id, before, after, obj, basis=held and held.id)
+    return Outcome("model_status", key, label, c.id, before, after, obj, basis=same and same.id)
 
 
 def record_model_status(actor: Actor | None, *, community: str, status: str, valid_from: dt.date | str | None = None,
@@ -149,7 +149,7 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
              "qualifier": qual, "valid_from": when, "source": title}
     obj = Fact(scope=scope, community_id=cid, subject=subject, indicator=code, label=label, value=parsed.value,
                unit=unit, qualifier=qual, valid_from=when, quote=quote, source_id=ctx.source_id(title))
-    return Outcome("fact", key, text, cid, before, after, obj, basis=held and held.id)
+    return Outcome("fact", key, text, cid, before, after, obj, basis=same and same.id)
 
 
 def record_fact(actor: Actor | None, *, label: str, value: float | str, unit: str, source_title: str,

@@ -119,7 +119,8 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     before = None if held is None else {"day": held.day, "occupied": held.occupied}
     after = {"facility": fac.key, "day": when, "occupied": n, "beds": fac.beds}
     obj = CareOccupancy(facility_id=fac.id, day=when, occupied=n)
-    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj, basis=held and held.id)
+    basis = held.id if held is not None and held.day == when else None  # the stored value this one replaces
+    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj, basis=basis)
 
 
 def record_occupancy(actor: Actor | None, *, facility: str, day: dt.date | str | None = None,

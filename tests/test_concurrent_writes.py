@@ -1,0 +1,138 @@
+"""Writes under concurrency, on SQLite and PostgreSQL: nothing lost, nothing doubled (issue #12).
+
+- 20 threads × 50 writes by one user whose staff Source does not exist yet: 1000 rows, 1000 audit rows.
+- 30 double submissions, each sent by two threads on two connections at the same moment (a barrier):
+  30 rows, and the second of each pair answers 「已保存（重复提交已忽略）」.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+from staff_fixtures import _staff_templates, world  # noqa: F401
+
+from lib import ledger, writes
+from lib.ledger_kinds import KINDS
+from lib.models import AuditLog, CareOccupancy, Photo, SiteCheck, Source, StarAssessment
+from lib.writes.base import REPEAT_TEXT
+
+D = dt.date
+THREADS, PER_THREAD = 20, 50
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def scalar(engine, stmt):
+    with engine.connect() as conn:
+        return conn.scalar(stmt)
+
+
+def run_threads(n: int, fn) -> list:
+    """Run fn(i) on n threads; re-raise the first failure."""
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(fn, range(n)))
+
+
+def occupancy(world, k: int, **extra):
+    return writes.record_occupancy(world.staff, facility="care_centre", day=D(2021, 1, 1) + dt.timedelta(days=k),
+                                   occupied=k % 7, engine=world.engine, today=world.today, **extra)
+
+
+def site_check(world, k: int, **extra):
+    return writes.file_site_check(world.staff, community="中兴", category="环境卫生", finding=f"楼道堆物 第{k}处",
+                                  lon=112.52, lat=33.0, photo=PNG + str(k).encode(), photo_mime="image/png",
+                                  engine=world.engine, today=world.today, **extra)
+
+
+@pytest.mark.parametrize("write,table", [(occupancy, CareOccupancy), (site_check, SiteCheck)],
+                         ids=["occupancy", "site_check_with_photo"])
+def test_twenty_threads_by_one_new_user_lose_nothing(world, write, table):
+    who = table.recorded_by if table is CareOccupancy else table.created_by
+    assert scalar(world.engine, select(func.count()).select_from(Source).where(Source.publisher == "中兴录入员")) == 0
+
+    def worker(i: int) -> list:
+        return [write(world, i * PER_THREAD + j) for j in range(PER_THREAD)]
+
+    results = [r for batch in run_threads(THREADS, worker) for r in batch]
+    n = THREADS * PER_THREAD
+    assert sum(r.inserted for r in results) == n
+    assert scalar(world.engine, select(func.count()).select_from(table).where(who == "zx")) == n
+    assert scalar(world.engine, select(func.count()).select_from(AuditLog)
+                  .where(AuditLog.username == "zx", AuditLog.table_name == table.__tablename__)) == n
+    assert scalar(world.engine, select(func.count()).select_from(Source).where(Source.publisher == "中兴录入员")) == 1
+    if table is SiteCheck:
+        assert scalar(world.engine, select(func.count()).select_from(Photo)
+                      .join(SiteCheck, SiteCheck.id == Photo.check_id).where(SiteCheck.created_by == "zx")) == n
+
+
+def _pairs(n: int, send) -> list:
+    """n double submissions: both copies of pair k leave at the same moment on two threads."""
+    barriers = [threading.Barrier(2) for _ in range(n)]
+
+    def one(slot: int):
+        k = slot // 2
+        barriers[k].wait()
+        return send(k)
+
+    return run_threads(2 * n, one) if n <= 8 else [r for start in range(0, n, 8)
+                                                    for r in _chunk(barriers, send, start, min(n, start + 8))]
+
+
+def _chunk(barriers, send, start: int, stop: int) -> list:
+    def one(slot: int):
+        k = start + slot // 2
+        barriers[k].wait()
+        return send(k)
+    return run_threads(2 * (stop - start), one)
+
+
+DOUBLES = 30
+
+
+def _star(world, k: int, key: str | None):
+    return writes.record_star_assessment(world.staff, community="中兴", star="支部过硬星", status="创建中", score=k,
+                                         valid_from=D(2023, 1, 1) + dt.timedelta(days=k), engine=world.engine,
+                                         today=world.today, submission_key=key)
+
+
+@pytest.mark.parametrize("form_key", [True, False], ids=["form_token", "no_token"])
+@pytest.mark.parametrize("form", ["occupancy", "star", "site_check"])
+def test_double_submissions_on_two_connections_store_one_row(world, form, form_key):
+    sends = {
+        "occupancy": (lambda k: occupancy(world, k, submission_key=f"occ-{k}" if form_key else None), CareOccupancy,
+                      CareOccupancy.recorded_by),
+        "star": (lambda k: _star(world, k, f"star-{k}" if form_key else None), StarAssessment,
+                 StarAssessment.recorded_by),
+        "site_check": (lambda k: site_check(world, k, client_token=f"chk-{k}" if form_key else None), SiteCheck,
+                       SiteCheck.created_by),
+    }
+    send, table, who = sends[form]
+    results = _pairs(DOUBLES, send)
+    assert sum(r.inserted for r in results) == DOUBLES
+    assert all(REPEAT_TEXT in r.message for r in results if not r.inserted)
+    assert scalar(world.engine, select(func.count()).select_from(table).where(who == "zx")) == DOUBLES
+    assert scalar(world.engine, select(func.count()).select_from(AuditLog).where(AuditLog.username == "zx")) == DOUBLES
+
+
+def test_same_ledger_preview_committed_twice_at_once_stores_rows_once(world):
+    rows = [["光武街道综合养老服务中心", (D(2022, 1, 1) + dt.timedelta(days=k)).isoformat(), k % 5] for k in range(200)]
+    import pandas as pd
+    data = ledger.template_xlsx("每日入住", rows=pd.DataFrame(rows, columns=KINDS["每日入住"].headers))
+    preview = ledger.read_ledger(data, "入住.xlsx", "每日入住", actor=world.staff, engine=world.engine, today=world.today)
+    assert preview.ok and preview.inserts == 200
+    barrier = threading.Barrier(2)
+
+    def commit(_i):
+        barrier.wait()
+        return ledger.commit_ledger(world.staff, preview, engine=world.engine, today=world.today)
+
+    results = run_threads(2, commit)
+    assert sorted(r.inserted for r in results) == [0, 200]
+    assert any(REPEAT_TEXT in r.message for r in results)
+    assert scalar(world.engine, select(func.count()).select_from(CareOccupancy)
+                  .where(CareOccupancy.recorded_by == "zx")) == 200
+    again = ledger.commit_ledger(world.staff, preview, engine=world.engine, today=world.today)
+    assert again.inserted == 0 and REPEAT_TEXT in again.message
+    assert scalar(world.engine, select(func.count()).select_from(AuditLog).where(AuditLog.username == "zx")) == 201
