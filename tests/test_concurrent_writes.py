@@ -7,10 +7,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from staff_fixtures import _staff_templates, world  # noqa: F401
 
@@ -21,7 +23,13 @@ from lib.writes.base import REPEAT_TEXT
 
 D = dt.date
 THREADS, PER_THREAD = 20, 50
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def png(k: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (k % 256, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
 
 
 def scalar(engine, stmt):
@@ -42,7 +50,7 @@ def occupancy(world, k: int, **extra):
 
 def site_check(world, k: int, **extra):
     return writes.file_site_check(world.staff, community="中兴", category="环境卫生", finding=f"楼道堆物 第{k}处",
-                                  lon=112.52, lat=33.0, photo=PNG + str(k).encode(), photo_mime="image/png",
+                                  lon=112.52, lat=33.0, photo=png(k), photo_mime="image/png",
                                   engine=world.engine, today=world.today, **extra)
 
 

@@ -222,9 +222,17 @@ def as_text(value: Any, fieldname: str, *, max_len: int, required: bool = True) 
             raise ValidationError(f"「{fieldname}」：不能为空")
         return None
     text = unicodedata.normalize("NFC", str(value)).strip()
+    if any(_hidden(ch) for ch in text):
+        raise ValidationError(f"「{fieldname}」：含有不可见的控制字符（如 NUL），请删除后重新填写")
     if len(text) > max_len:
         raise ValidationError(f"「{fieldname}」：过长（最多{max_len}个字）")
     return text
+
+
+def _hidden(ch: str) -> bool:
+    """A control character (NUL, ESC …; tab and line breaks are allowed) or a bidirectional override."""
+    return (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or "\u202a" <= ch <= "\u202e" \
+        or "\u2066" <= ch <= "\u2069"
 
 
 def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
@@ -236,14 +244,30 @@ def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
 
 
 def as_number(value: Any, fieldname: str, *, integer: bool = False, minimum: float | None = 0,
-              maximum: float | None = None, unit: str | None = None) -> ParsedNumber:
+              maximum: float | None = None, unit: str | None = None, exact: bool = False,
+              why: str = "") -> ParsedNumber:
+    """A number in [minimum, maximum] (the message states the bound; `why` says where it comes from).
+    `exact`: the field stores no qualifier, so 「约50」「50多」 are refused rather than stored as 50."""
     parsed = parse_number(value, field=fieldname, unit=unit, integer=integer)
     shown = parsed.text or str(parsed.value)
+    if exact and parsed.qualifier:
+        raise ValidationError(f"「{fieldname}」：“{shown}”是约数（{parsed.qualifier}），这里只能填写确切的数，"
+                              f"如 {parsed.value:g}")
+    if exact and parsed.percent:
+        raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，这里应填写{unit or '数值'}本身")
     if minimum is not None and parsed.value < minimum:
-        raise ValidationError(f"「{fieldname}」：“{shown}”不能小于{minimum:g}")
+        raise ValidationError(f"「{fieldname}」：“{shown}”不能小于{bound_text(minimum)}{why}")
     if maximum is not None and parsed.value > maximum:
-        raise ValidationError(f"「{fieldname}」：“{shown}”不能大于{maximum:g}")
+        raise ValidationError(f"「{fieldname}」：“{shown}”不能大于{bound_text(maximum)}{why}")
     return parsed
+
+
+def bound_text(x: float) -> str:
+    """A bound as people write it: 300, 2000, 200万, 1亿, 0.5."""
+    for size, word in ((1e8, "亿"), (1e4, "万")):
+        if abs(x) >= size * 10 or (abs(x) >= size and x % size == 0):
+            return f"{x / size:g}{word}"
+    return f"{x:g}"
 
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import warnings
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import Engine, select
 
 from lib.auth import Actor
@@ -16,6 +19,7 @@ from lib.writes.base import Outcome, WriteContext, WriteResult, as_choice, as_da
 CHECK_STATUSES = [s.value for s in CheckStatus]
 LON_RANGE = (112.48, 112.55)
 LAT_RANGE = (32.97, 33.03)
+MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo
 
 
 def photo_mime(data: bytes) -> str | None:
@@ -40,7 +44,26 @@ def check_photo(data: bytes | None, declared: str | None = None) -> str | None:
         raise ValidationError("「照片」：只接受 JPEG、PNG 或 WebP 图片（文件内容不是这三种格式）")
     if declared and declared.lower().replace("jpg", "jpeg") not in (mime, "application/octet-stream"):
         raise ValidationError(f"「照片」：文件声明为 {declared}，实际内容是 {mime}")
+    _check_pixels(bytes(data))
     return mime
+
+
+def _check_pixels(data: bytes) -> None:
+    """The image opens, is whole, and is not a decompression bomb (its header is read before any pixel)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise ValidationError(f"「照片」：{width}×{height} 像素，超过上限 {MAX_PIXELS // 1_000_000} 百万像素")
+                img.verify()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(f"「照片」：像素过多，超过上限 {MAX_PIXELS // 1_000_000} 百万像素") from None
+    except Exception:  # noqa: BLE001 - PIL raises many kinds for a broken file
+        raise ValidationError("「照片」：图片文件已损坏或不完整，无法打开，请重新拍照或选择图片") from None
 
 
 def _coord(value: Any, fieldname: str, bounds: tuple[float, float], axis: str) -> float:
