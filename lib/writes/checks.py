@@ -90,7 +90,7 @@ def plan_site_check(ctx: WriteContext, *, community: Any, category: Any, finding
         basis = "\x1f".join(map(str, (ctx.username, c.id, category, finding, x, y, due, ctx.today,
                                       hashlib.sha1(photo or b"").hexdigest())))
         token = "auto-" + hashlib.sha1(basis.encode()).hexdigest()[:32]
-    label = f"{c.name}／{category}／{finding[:20]}"
+    label = f"{c.name}／{category}／{finding}"  # whole: a success message is never cut
     existing = ctx.s.scalar(select(SiteCheck).where(SiteCheck.client_token == token))
     if existing is not None:
         return Outcome("site_check", str(existing.id), label, existing.community_id, None, {},
