@@ -32,7 +32,7 @@ from lib.db import get_engine, session_scope
 from lib.errors import DashboardError, PermissionDenied, ValidationError
 from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind
-from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank
+from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank, printable
 
 KIND_NAMES = list(KINDS)
 MAX_ROWS = 20000
@@ -242,8 +242,8 @@ def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine
             raise cls(f"台账“{preview.filename}”有 {len(problems)} 处问题，未写入任何数据", details=problems)
         inserted = sum(r.action == ACTION_INSERT for r in rows)
         unchanged = len(rows) - inserted
-        audit.record(s, actor, "import", "ledger", f"{preview.kind}：{preview.filename}"[:120], None, None,
-                     {"kind": preview.kind, "file": preview.filename, "rows": len(rows), "inserted": inserted,
+        audit.record(s, actor, "import", "ledger", printable(f"{preview.kind}：{preview.filename}")[:120], None, None,
+                     {"kind": preview.kind, "file": printable(preview.filename), "rows": len(rows), "inserted": inserted,
                       "unchanged": unchanged})
     message = f"已导入“{preview.filename}”：新增 {inserted} 条，{unchanged} 条与已有数据相同未重复写入"
     return LedgerResult(preview.kind, preview.filename, inserted, unchanged, message)

@@ -240,3 +240,18 @@ def test_admin_still_writes_subdistrict_and_project_figures(world):
         rows = s.execute(select(Fact.subject, Fact.scope, Fact.community_id, Fact.value)
                          .where(Fact.recorded_by == "admin").order_by(Fact.id)).all()
     assert [tuple(r) for r in rows] == [("光武街道", "subdistrict", None, 49700), ("文化路北延", "project", None, 70)]
+
+
+def test_ledger_file_name_with_control_characters_is_stored_clean(world):
+    rows = [["光武街道综合养老服务中心", "2024-01-05", 41]]
+    data = ledger.template_xlsx("每日入住", rows=pd.DataFrame(rows, columns=KINDS["每日入住"].headers))
+    name = "入住\x00\x1b台账.xlsx"
+    preview = ledger.read_ledger(data, name, "每日入住", actor=world.staff, engine=world.engine, today=world.today)
+    result = ledger.commit_ledger(world.staff, preview, engine=world.engine, today=world.today)
+    assert result.inserted == 1
+    from lib.models import AuditLog, Source
+    with session_scope(world.engine) as s:
+        title = s.scalar(select(Source.title).join(CareOccupancy, CareOccupancy.source_id == Source.id)
+                         .where(CareOccupancy.recorded_by == "zx"))
+        key = s.scalar(select(AuditLog.record_key).where(AuditLog.table_name == "ledger"))
+    assert title == "台账导入：每日入住（入住台账.xlsx）" and key == "每日入住：入住台账.xlsx"

@@ -129,7 +129,7 @@ class WriteContext:
 
     def source_id(self, title: str | None = None) -> int:
         """The staff Source for (this user, title): inserted unless present (no check-then-insert race)."""
-        title = (title or self.source_title).strip()[:300]
+        title = printable(title or self.source_title).strip()[:300]
         if title not in self._sources:
             digest = hashlib.sha1(f"{self.username}\x1f{title}".encode()).hexdigest()[:24]
             key = f"staff-{digest}"
@@ -233,6 +233,11 @@ def _hidden(ch: str) -> bool:
     """A control character (NUL, ESC …; tab and line breaks are allowed) or a bidirectional override."""
     return (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or "\u202a" <= ch <= "\u202e" \
         or "\u2066" <= ch <= "\u2069"
+
+
+def printable(text: str) -> str:
+    """`text` without control characters: for names the system composes itself (a file's name in a title)."""
+    return "".join(ch for ch in text if not _hidden(ch))
 
 
 def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
