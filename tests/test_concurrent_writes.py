@@ -11,6 +11,7 @@ import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pandas as pd
 import pytest
 from PIL import Image
 from sqlalchemy import func, select
@@ -75,25 +76,20 @@ def test_twenty_threads_by_one_new_user_lose_nothing(world, write, table):
                       .join(SiteCheck, SiteCheck.id == Photo.check_id).where(SiteCheck.created_by == "zx")) == n
 
 
-def _pairs(n: int, send) -> list:
-    """n double submissions: both copies of pair k leave at the same moment on two threads."""
-    barriers = [threading.Barrier(2) for _ in range(n)]
+def _pairs(n: int, send, *, at_once: int = 6) -> list:
+    """n double submissions: both copies of pair k leave at the same moment (a barrier) on two threads, each
+    with its own connection; `at_once` pairs run together (12 threads stay within the connection pool)."""
+    results = []
+    for start in range(0, n, at_once):
+        stop = min(n, start + at_once)
+        barriers = [threading.Barrier(2) for _ in range(start, stop)]
 
-    def one(slot: int):
-        k = slot // 2
-        barriers[k].wait()
-        return send(k)
+        def one(slot: int, start=start, barriers=barriers):
+            barriers[slot // 2].wait()
+            return send(start + slot // 2)
 
-    return run_threads(2 * n, one) if n <= 8 else [r for start in range(0, n, 8)
-                                                    for r in _chunk(barriers, send, start, min(n, start + 8))]
-
-
-def _chunk(barriers, send, start: int, stop: int) -> list:
-    def one(slot: int):
-        k = start + slot // 2
-        barriers[k].wait()
-        return send(k)
-    return run_threads(2 * (stop - start), one)
+        results += run_threads(2 * (stop - start), one)
+    return results
 
 
 DOUBLES = 30
@@ -124,12 +120,16 @@ def test_double_submissions_on_two_connections_store_one_row(world, form, form_k
     assert scalar(world.engine, select(func.count()).select_from(AuditLog).where(AuditLog.username == "zx")) == DOUBLES
 
 
-def test_same_ledger_preview_committed_twice_at_once_stores_rows_once(world):
-    rows = [["光武街道综合养老服务中心", (D(2022, 1, 1) + dt.timedelta(days=k)).isoformat(), k % 5] for k in range(200)]
-    import pandas as pd
+def _ledger_preview(world, n: int = 200):
+    rows = [["光武街道综合养老服务中心", (D(2022, 1, 1) + dt.timedelta(days=k)).isoformat(), k % 5] for k in range(n)]
     data = ledger.template_xlsx("每日入住", rows=pd.DataFrame(rows, columns=KINDS["每日入住"].headers))
     preview = ledger.read_ledger(data, "入住.xlsx", "每日入住", actor=world.staff, engine=world.engine, today=world.today)
-    assert preview.ok and preview.inserts == 200
+    assert preview.ok and preview.inserts == n
+    return preview
+
+
+def test_same_ledger_preview_committed_twice_at_once_stores_rows_once(world):
+    preview = _ledger_preview(world)
     barrier = threading.Barrier(2)
 
     def commit(_i):
@@ -144,3 +144,17 @@ def test_same_ledger_preview_committed_twice_at_once_stores_rows_once(world):
     again = ledger.commit_ledger(world.staff, preview, engine=world.engine, today=world.today)
     assert again.inserted == 0 and REPEAT_TEXT in again.message
     assert scalar(world.engine, select(func.count()).select_from(AuditLog).where(AuditLog.username == "zx")) == 201
+
+
+def test_two_previews_of_one_file_committed_at_once_store_rows_once(world):
+    previews = [_ledger_preview(world, 50), _ledger_preview(world, 50)]
+    barrier = threading.Barrier(2)
+
+    def commit(i):
+        barrier.wait()
+        return ledger.commit_ledger(world.staff, previews[i], engine=world.engine, today=world.today)
+
+    results = run_threads(2, commit)
+    assert sorted(r.inserted for r in results) == [0, 50]
+    assert scalar(world.engine, select(func.count()).select_from(CareOccupancy)
+                  .where(CareOccupancy.recorded_by == "zx")) == 50

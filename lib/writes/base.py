@@ -11,8 +11,10 @@ import hashlib
 import json
 import math
 import re
+import threading
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from lib import audit, clock
 from lib.auth import Actor, require, verify_actor
-from lib.db import session_scope
-from lib.errors import ValidationError
+from lib.db import get_engine, session_scope
+from lib.errors import DatabaseUnavailable, ValidationError
 from lib.models import Community, Role, Source, SourceKind, WriteSubmission
 from lib.numparse import ParsedNumber, parse_number
 
@@ -194,12 +196,33 @@ def _insert(session: Session):
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
+_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+WRITER_WAIT_SECONDS = 15
+
+
+@contextmanager
+def writer_turn(engine: Engine | None = None) -> Iterator[None]:
+    """SQLite has one writer at a time: this process's writers queue here in turn, instead of polling SQLite's
+    busy handler (which lets an unlucky writer starve past its timeout). PostgreSQL: no queue."""
+    engine = engine or get_engine()
+    if engine.dialect.name != "sqlite":
+        yield
+        return
+    lock = _SQLITE_WRITERS.setdefault(str(engine.url), threading.Lock())
+    if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+        raise DatabaseUnavailable(f"数据库繁忙：等待其他写入超过 {WRITER_WAIT_SECONDS} 秒，数据未改动，请稍后重试")
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, engine: Engine | None = None,
               today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
     """Plan and apply one form submit in its own transaction (all or nothing). `submission_key`: the form's
     token; a second submit with the same key (a double-click) stores nothing."""
     key = as_text(submission_key, "提交标识", max_len=64, required=False)
-    with session_scope(engine) as s:
+    with writer_turn(engine), session_scope(engine) as s:
         ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None)
         if key and ctx.claimed(ctx.submission_key):
             return repeat_result("", key, ctx.claimed_record(ctx.submission_key), "该表单已提交过")
