@@ -255,3 +255,16 @@ def test_ledger_file_name_with_control_characters_is_stored_clean(world):
                          .where(CareOccupancy.recorded_by == "zx"))
         key = s.scalar(select(AuditLog.record_key).where(AuditLog.table_name == "ledger"))
     assert title == "台账导入：每日入住（入住台账.xlsx）" and key == "每日入住：入住台账.xlsx"
+
+
+@pytest.mark.parametrize("label, value, message", [
+    ("已交钥匙", 70, "「数值」：文化路北延「已交钥匙」70 不能大于2024年2月1日有效的「已签订协议」62户"),
+    ("已拆除户数", 63, "「数值」：文化路北延「已拆除户数」63 不能大于2024年2月1日有效的「已签订协议」62户"),
+])
+def test_new_relocation_figures_are_checked_against_stored_ones(quiet_world, label, value, message):
+    before = row_counts(quiet_world.engine)
+    with pytest.raises(DashboardError) as err:
+        writes.record_fact(quiet_world.admin, **PROJECT, label=label, value=value, unit="户",
+                           engine=quiet_world.engine, today=quiet_world.today)
+    assert message in err.value.message
+    assert_unchanged(quiet_world.engine, before)

@@ -121,3 +121,13 @@ def test_occupancy_double_click_is_one_row_and_a_new_value_is_new(engine):
     submit(at, "entry.occupancy.submit")
     assert count(engine, CareOccupancy, CareOccupancy.recorded_by == "zx") == 3
     assert count(engine, Fact, Fact.recorded_by == "zx") == 0
+
+
+@pytest.mark.parametrize("page", ["entry.py", "check_form.py"])
+def test_work_pages_reach_lib_only_through_the_bridge(page):
+    import ast
+    from pathlib import Path
+    tree = ast.parse((Path(__file__).resolve().parent.parent / "pages" / page).read_text(encoding="utf-8"))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
+        {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not [m for m in modules if m and (m == "lib" or m.startswith("lib."))], modules

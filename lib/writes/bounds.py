@@ -25,6 +25,16 @@ FACT_INVARIANTS: tuple[tuple[str, str], ...] = (
 )
 
 
+# The indicator a new figure gets from its label, so the invariants (and the panels) know it.
+LABEL_CODES = {
+    "涉迁户": "relocation_households", "涉迁户数": "relocation_households",
+    "已签订协议": "relocation_signed", "已签约": "relocation_signed", "已签约户数": "relocation_signed",
+    "已交钥匙": "relocation_keys", "已交钥匙户数": "relocation_keys",
+    "已拆除": "relocation_demolished", "已拆除户数": "relocation_demolished",
+    "床位": "care_beds", "床位数": "care_beds", "入住": "care_occupied", "入住人数": "care_occupied",
+}
+
+
 def fact_bounds(unit: str) -> tuple[float, float]:
     return FACT_BOUNDS.get(unit.strip(), FACT_DEFAULT)
 

@@ -167,7 +167,7 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
     code = as_text(indicator, "指标代码", max_len=64, required=False)
     if code is None:  # continue the history of a figure with this label, if there is one
         code = ctx.s.scalar(select(Fact.indicator).where(Fact.subject == subject, Fact.label == label)
-                            .order_by(Fact.id.desc()).limit(1)) or label
+                            .order_by(Fact.id.desc()).limit(1)) or bounds.LABEL_CODES.get(label, label)
     _check_invariants(ctx, subject, code, label, parsed.value, when)
     text = f"{subject}／{label}／{cn_day(when)}"
     key = f"{subject}/{code}/{when.isoformat()}"
