@@ -243,7 +243,8 @@ def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine
         inserted = sum(r.action == ACTION_INSERT for r in rows)
         unchanged = len(rows) - inserted
         audit.record(s, actor, "import", "ledger", printable(f"{preview.kind}：{preview.filename}")[:120], None, None,
-                     {"kind": preview.kind, "file": printable(preview.filename), "rows": len(rows), "inserted": inserted,
+                     {"kind": preview.kind, "file": printable(preview.filename), "rows": len(rows),
+                      "inserted": inserted,
                       "unchanged": unchanged})
     message = f"已导入“{preview.filename}”：新增 {inserted} 条，{unchanged} 条与已有数据相同未重复写入"
     return LedgerResult(preview.kind, preview.filename, inserted, unchanged, message)

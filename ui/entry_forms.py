@@ -68,8 +68,8 @@ def model_form(actor, community: str) -> None:
     def build():
         c, status, day, note = st.session_state.get(COMMUNITY), _v(ns, "status"), _v(ns, "date"), _v(ns, "note")
         return ({"c": c, "status": status, "day": day, "note": note},
-                lambda key: bridge.record_model_status(actor, community=c, status=status, valid_from=day, note=note or None,
-                                                       submission_key=key),
+                lambda key: bridge.record_model_status(actor, community=c, status=status, valid_from=day,
+                                                       note=note or None, submission_key=key),
                 f"{c}社区 · {status} · 自 {cn_date(day) if day else '今天'} 起" + (f" · {note}" if note else ""))
 
     with _form(ns):
