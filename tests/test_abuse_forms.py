@@ -213,16 +213,27 @@ LEDGER_ROWS = [
     ("project", ["中兴", "文化路北延", "涉迁户", None, 1, "户", "2024-01-05", "台账", None], "街道级数据须由街道管理员录入"),
     ("market", ["中兴", "专业批发市场", "商户", None, 1, "家", "2024-01-05", "台账", None], "街道级数据须由街道管理员录入"),
     ("other-community", ["华盛", None, "常住人口", None, 1, "人", "2024-01-05", "台账", None], "不能修改「华盛」社区"),
+    ("other-community-subject", ["中兴", "华盛社区", "常住人口", None, 1, "人", "2024-01-05", "台账", None],
+     "不能修改「华盛」社区"),
+    ("blank-community", [None, None, "常住人口", None, 1, "人", "2024-01-05", "台账", None], "街道级数据须由街道管理员录入"),
 ]
 
 
-@pytest.mark.parametrize("case", LEDGER_ROWS, ids=[c[0] for c in LEDGER_ROWS])
+GOOD_FACT_ROW = ["中兴", None, "常住人口", None, "1.2万", "人", "2024-01-05", "台账", None]
+LEDGER_CASES = [("指标数据", f"fact-{name}", [GOOD_FACT_ROW, row], message) for name, row, message in LEDGER_ROWS] + [
+    ("五星评定", "star-other-community", [["中兴", "支部过硬星", "已达标", 90, "2024-01-05"],
+                                      ["华盛", "支部过硬星", "已达标", 90, "2024-01-05"]], "不能修改「华盛」社区"),
+    ("示范社区状态", "model-other-community", [["华盛社区", "创建中", "2024-01-05", None]], "不能修改「华盛」社区"),
+    ("征迁户状态", "household-other-community", [["WH-078", "已签约", "2024-01-05", None]], "不能修改「华盛」社区"),
+]
+
+
+@pytest.mark.parametrize("case", LEDGER_CASES, ids=[c[1] for c in LEDGER_CASES])
 def test_staff_ledger_outside_their_community_writes_nothing(quiet_world, case):
-    _id, row, message = case
-    good = ["中兴", None, "常住人口", None, "1.2万", "人", "2024-01-05", "台账", None]
-    data = ledger.template_xlsx("指标数据", rows=pd.DataFrame([good, row], columns=KINDS["指标数据"].headers))
+    kind, _id, rows, message = case
+    data = ledger.template_xlsx(kind, rows=pd.DataFrame(rows, columns=KINDS[kind].headers))
     before = row_counts(quiet_world.engine)
-    preview = ledger.read_ledger(data, "指标.xlsx", "指标数据", actor=quiet_world.staff, engine=quiet_world.engine,
+    preview = ledger.read_ledger(data, "台账.xlsx", kind, actor=quiet_world.staff, engine=quiet_world.engine,
                                  today=quiet_world.today)
     assert any(message in e for e in preview.errors), preview.errors
     preview.errors = []  # a forged preview: the commit re-checks every row itself
