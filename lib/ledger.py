@@ -32,7 +32,7 @@ from lib.db import get_engine, session_scope
 from lib.errors import DashboardError, PermissionDenied, ValidationError
 from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind
-from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank, printable, writer_turn
+from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank, printable
 
 KIND_NAMES = list(KINDS)
 MAX_ROWS = 20000
@@ -226,7 +226,7 @@ def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine
         raise ValidationError(f"台账“{preview.filename}”没有数据行")
     rows = [PreviewRow(r.line, dict(r.values), dict(r.args), list(r.readings)) for r in preview.rows]
     ledger_key = f"ledger-{preview.submission_key}"
-    with writer_turn(engine), session_scope(engine) as s:
+    with session_scope(engine) as s:
         ctx = WriteContext(s, actor, today=today, action="import")
         try:
             with s.begin_nested():

@@ -13,12 +13,11 @@ import math
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -26,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from lib import audit, clock
 from lib.auth import Actor, require, verify_actor
-from lib.db import get_engine, session_scope
+from lib.db import session_scope
 from lib.errors import DatabaseUnavailable, ValidationError
 from lib.models import Community, Role, Source, SourceKind, WriteSubmission
 from lib.numparse import ParsedNumber, parse_number
@@ -87,9 +86,10 @@ def repeat_result(table: str, key: str, record_id: int | None, label: str) -> Wr
 class WriteContext:
     """One transaction's view: who writes, today's date, community lookup, the staff source.
 
-    On SQLite the context takes the database's write lock first (writers queue for it, up to the busy
-    timeout), so what a write plans from is what it commits on, and its SAVEPOINTs sit inside a real
-    transaction; PostgreSQL runs writers concurrently and the unique keys settle races.
+    On SQLite the context first takes this process's writer turn, then the database's write lock, and
+    holds both until its transaction ends: what a write plans from is what it commits on, and its
+    SAVEPOINTs sit inside a real transaction. PostgreSQL runs writers concurrently; the unique keys settle
+    races there.
     """
 
     def __init__(self, session: Session, actor: Actor | None, *, today: dt.date | None = None,
@@ -109,6 +109,7 @@ class WriteContext:
             if actor.role != Role.ADMIN:
                 require(actor, "edit", community=actor.community)
         if session.get_bind().dialect.name == "sqlite":
+            _take_turn(session)
             session.execute(text("DELETE FROM write_submission WHERE 1 = 0"))  # BEGIN + the write lock
 
     @property
@@ -196,25 +197,26 @@ def _insert(session: Session):
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
-_SQLITE_WRITERS: dict[str, threading.Lock] = {}
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
 WRITER_WAIT_SECONDS = 15
 
 
-@contextmanager
-def writer_turn(engine: Engine | None = None) -> Iterator[None]:
-    """SQLite has one writer at a time: this process's writers queue here in turn, instead of polling SQLite's
-    busy handler (which lets an unlucky writer starve past its timeout). PostgreSQL: no queue."""
-    engine = engine or get_engine()
-    if engine.dialect.name != "sqlite":
-        yield
-        return
-    lock = _SQLITE_WRITERS.setdefault(str(engine.url), threading.Lock())
+def _take_turn(session: Session) -> None:
+    """SQLite has one writer at a time: this process's writers (forms, ledger previews and commits) queue here
+    in turn, instead of polling SQLite's busy handler, which lets an unlucky writer starve past its timeout.
+    The turn is given back when the session's transaction ends (commit, rollback or close)."""
+    lock = _SQLITE_WRITERS.setdefault(str(session.get_bind().url), threading.RLock())
     if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
         raise DatabaseUnavailable(f"数据库繁忙：等待其他写入超过 {WRITER_WAIT_SECONDS} 秒，数据未改动，请稍后重试")
-    try:
-        yield
-    finally:
-        lock.release()
+
+    held = [True]
+
+    def give_back(_session, transaction) -> None:
+        if transaction.parent is None and held[0]:
+            held[0] = False
+            lock.release()
+
+    event.listen(session, "after_transaction_end", give_back)
 
 
 def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, engine: Engine | None = None,
@@ -222,7 +224,7 @@ def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, e
     """Plan and apply one form submit in its own transaction (all or nothing). `submission_key`: the form's
     token; a second submit with the same key (a double-click) stores nothing."""
     key = as_text(submission_key, "提交标识", max_len=64, required=False)
-    with writer_turn(engine), session_scope(engine) as s:
+    with session_scope(engine) as s:
         ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None)
         if key and ctx.claimed(ctx.submission_key):
             return repeat_result("", key, ctx.claimed_record(ctx.submission_key), "该表单已提交过")
