@@ -213,7 +213,10 @@ class HouseholdEvent(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(64))
     # Serves "the step that holds on a date" per household (greatest valid_from, then newest record):
     # one backward index seek each (lib.queries.common.holding_id).
-    __table_args__ = (Index("ix_household_event_latest", "household_id", "valid_from", "recorded_at", "id"),)
+    # A household reaches each step once (the ladder is climbed one rung at a time): the natural key that
+    # settles two different submissions of the same step racing on two connections.
+    __table_args__ = (Index("ix_household_event_latest", "household_id", "valid_from", "recorded_at", "id"),
+                      Index("uq_household_event_step", "household_id", "status", unique=True))
 
 
 class ProjectMilestone(Base):

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from staff_fixtures import _staff_templates, world  # noqa: F401
 
 from lib import ledger, writes
+from lib.errors import DashboardError
 from lib.ledger_kinds import KINDS
 from lib.models import AuditLog, CareOccupancy, Photo, SiteCheck, Source, StarAssessment
 from lib.writes.base import REPEAT_TEXT
@@ -158,3 +159,25 @@ def test_two_previews_of_one_file_committed_at_once_store_rows_once(world):
     assert sorted(r.inserted for r in results) == [0, 50]
     assert scalar(world.engine, select(func.count()).select_from(CareOccupancy)
                   .where(CareOccupancy.recorded_by == "zx")) == 50
+
+
+def test_one_household_step_sent_twice_with_different_dates_at_once_is_one_step(world):
+    from lib.models import Household, HouseholdEvent
+    barrier = threading.Barrier(2)
+
+    def send(i):
+        barrier.wait()
+        try:
+            return writes.record_household_step(world.staff_hs, code="WH-078", status="已签约", on=D(2024, 1, 10 + i),
+                                                engine=world.engine, today=world.today)
+        except DashboardError as exc:
+            return exc.message
+
+    results = run_threads(2, send)
+    stored = [r for r in results if not isinstance(r, str)]
+    refused = [r for r in results if isinstance(r, str)]
+    assert len(stored) == 1 and stored[0].inserted
+    # PostgreSQL: the unique step settles the race; SQLite: writers take turns and the ladder refuses the second
+    assert len(refused) == 1 and ("刚被其他人同时保存了不同的内容" in refused[0] or "不能重复登记" in refused[0]), refused
+    assert scalar(world.engine, select(func.count()).select_from(HouseholdEvent).join(Household)
+                  .where(Household.code == "WH-078", HouseholdEvent.status == "已签约")) == 1

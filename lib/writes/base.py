@@ -186,8 +186,9 @@ class WriteContext:
         except IntegrityError:
             if obj in self.s:
                 self.s.expunge(obj)
-            if not any(map(self.claimed, keys)):
-                raise  # not a repeated submission: a real constraint failure
+            if not any(map(self.claimed, keys)):  # not a repeat: a different submission of the same natural key
+                raise ValidationError(f"「{outcome.label}」刚被其他人同时保存了不同的内容，本次未写入，"
+                                      "请刷新页面核对后再提交") from None
             held = next((r for r in map(self.claimed_record, keys) if r is not None), None)
             return repeat_result(outcome.table, outcome.key, held, outcome.label)
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")

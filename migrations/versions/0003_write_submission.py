@@ -1,4 +1,5 @@
-"""write_submission: one row per claimed submission key, so a repeated submission stores nothing
+"""write_submission: one row per claimed submission key, so a repeated submission stores nothing;
+household_event: each step once per household
 
 A form's token, a ledger's preview key and a key derived from each write's content (and the row it
 supersedes) are inserted here in the write's transaction; the primary key turns a double submission on
@@ -26,7 +27,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("key"),
     )
+    op.create_index("uq_household_event_step", "household_event", ["household_id", "status"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("uq_household_event_step", table_name="household_event")
     op.drop_table("write_submission")
