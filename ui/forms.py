@@ -126,19 +126,22 @@ class Saved:
 def submit(ns: str, build: Build, after: Callable[[WriteResult], None] | None = None) -> None:
     """Submit-button callback; see the module docstring. `after(result)` runs after a successful call
     (e.g. to empty the form for the next entry). The outcome is shown by `flash.show(ns)`."""
+    done: list[Saved] = []
+
     def write() -> Saved:
         values, write_fn, summary = build()
         key = submit_token(ns, values)
         result = write_fn(key)
         st.session_state[f"{ns}.last"] = {"digest": _digest(values), "token": key}
         renew_token(ns)  # the next submit is a new submission, unless it resends these values
-        return Saved(result, summary)
+        done.append(Saved(result, summary))
+        return done[0]
 
     ok = flash.run(ns, write, lambda saved: saved.result.message, failed="保存失败",
                    repeat=lambda saved: not saved.result.inserted,
                    details=lambda saved: [f"内容：{saved.summary}"] if saved.summary else [])
     if ok and after is not None:
-        after(st.session_state[f"{ns}.flash"]["result"].result)
+        after(done[0].result)
 
 
 def number_text(label: str, key: str, *, placeholder: str = "", help: str | None = None) -> str:
