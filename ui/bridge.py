@@ -194,6 +194,28 @@ def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
         clear_caches()
 
 
+# ---- writes: staff forms (h2) ----
+# The forms' pages reach lib only through here. Writes re-check permissions and validate in lib; the
+# form callbacks (ui/forms.py) clear the caches after each one and show the outcome with ui/flash.py.
+from lib import form_options  # noqa: E402
+from lib.fmt import cn_date, percent  # noqa: E402
+from lib.writes import (  # noqa: E402
+    WriteResult,
+    file_site_check,
+    local_today,
+    record_fact,
+    record_household_step,
+    record_model_status,
+    record_occupancy,
+    record_star_assessment,
+    update_site_check,
+)
+
+
+def max_upload_mb() -> int:
+    return settings().max_upload_mb
+
+
 # ---- briefing pack (汇报材料, issue #14) ----
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=16)
 def briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
