@@ -60,13 +60,11 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
     }
 
 
-def render_pdf(pack: Pack, *, charts: dict[str, str], map_svg: str | None = None, fmt: str = "pdf",
-               ppi: float | None = None):
-    """PDF bytes. `charts`: panel key → SVG of its chart (see lib.briefing.charts).
-    `fmt="png"` gives one PNG per page instead (previews, visual checks)."""
+def render_pdf(pack: Pack, *, charts: dict[str, str], map_svg: str | None = None) -> bytes:
+    """PDF bytes. `charts`: panel key → SVG of its chart (see lib.briefing.charts)."""
     svg = map_svg or render_map(pack.layers, status=pack.community_status, selected=pack.community,
                                 checks=pack.open_checks)
     inputs = {"pack": json.dumps(_data(pack, charts), ensure_ascii=False, default=str), "map": svg,
               **{f"chart_{k}": v for k, v in charts.items()}}
     return typst.compile(TEMPLATE, font_paths=[font_dir()], ignore_system_fonts=True, sys_inputs=inputs,
-                         format=fmt, ppi=ppi, timestamp=int(dt.datetime.now(dt.UTC).timestamp()))
+                         timestamp=int(clock.now_utc().replace(tzinfo=dt.UTC).timestamp()))
