@@ -34,6 +34,9 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
+    backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep: int = 14
 
 
 def _coerce(raw: object, default: object) -> object:

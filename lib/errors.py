@@ -32,3 +32,7 @@ class NotFound(DashboardError):
 
 class GeometryError(ValidationError):
     """A geometry file or layer failed validation (CRS, validity, extent, names)."""
+
+
+class BackupError(DashboardError):
+    """A backup or restore could not be made or did not verify."""
