@@ -1,4 +1,4 @@
-"""Start `streamlit run` on a free port against a (freshly seeded) database, wait for health, stop it.
+"""Start `streamlit run serve.py` (the app plus /readyz) on a free port against a (freshly seeded) database, wait for health, stop it.
 
 Shared by `tests/browser/conftest.py` and `bench/`. Failures raise `ServerError` with the log tail,
 so a caller can turn them into `pytest.fail` or a benchmark error.
@@ -101,7 +101,7 @@ class Server:
             self._log = None
 
 
-def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None = None,
+def start(db_url: str, log_path: Path, *, app: str = "serve.py", port: int | None = None,
           extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> Server:
     """Launch `streamlit run app` (headless, 127.0.0.1, no usage stats); does not wait for health."""
     port = port or free_port()
@@ -115,7 +115,7 @@ def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None 
 
 
 @contextlib.contextmanager
-def running(db_url: str, workdir: Path, *, seed_first: bool = True, app: str = "app.py",
+def running(db_url: str, workdir: Path, *, seed_first: bool = True, app: str = "serve.py",
             timeout: float = START_SECONDS, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """Seed `db_url` (optional), start the server, wait for health; always stop it afterwards."""
     if seed_first:
