@@ -69,6 +69,7 @@ server {{
         proxy_send_timeout {WS_IDLE};
         proxy_buffering off;
         add_header Set-Cookie "gw_route=$gw_route; Path=/; HttpOnly; SameSite=Lax{secure}";
+        add_header X-Guangwu-Replica $upstream_addr;  # which replica served (operators, tests)
     }}
     # Readiness of whichever replica this browser is pinned to (per-replica checks go to the replicas' ports).
     location = /readyz {{
