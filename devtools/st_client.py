@@ -53,6 +53,7 @@ class Session:
         headers = [f"Cookie: {self.cookie}"] if self.cookie else []
         self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
         self.widget_ids: dict[str, str] = {}  # label -> widget id, as last drawn
+        self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
         self.session_id = ""
 
     def close(self) -> None:
@@ -71,6 +72,8 @@ class Session:
         if kind in {"selectbox", "date_input", "button", "radio", "multiselect"}:
             widget = getattr(el, kind)
             self.widget_ids[widget.label] = widget.id
+            if kind == "selectbox":
+                self.options[widget.label] = list(widget.options)
 
     def rerun(self, *, page: str = "", query: str = "", strings: dict[str, str] | None = None) -> Run:
         """One rerun: `page` is the page's url path (""/overview/stars…), `query` the URL query string,

@@ -3,7 +3,7 @@
 Every write is append-only and audited, and the seed only inserts, so the newest id of each data table
 (an index lookup each, one round trip in all) changes with every write — on whichever replica it was
 made. Readers key their caches on it (`versioned`), so a write on replica A shows on replica B on B's next
-run, and caches can live long. One thread per process re-reads it every POLL_SECONDS; a run never waits.
+run, and caches can live long. Re-read at most every POLL_SECONDS per process (shared by its sessions).
 Account and sign-in-session tables are left out (a password change is not dashboard data); a login
 still adds an audit row, which counts: logins are rare beside page views.
 """
@@ -20,10 +20,11 @@ from lib.db import get_engine
 from lib.models import Base
 
 POLL_SECONDS = 0.5
+READ_TIMEOUT = 1.0
 NOT_DATA = {"app_user", "alembic_version"}
 
 _lock = threading.Lock()
-_state: dict[str, Any] = {"thread": None, "version": None, "url": None}
+_state: dict[str, Any] = {"at": float("-inf"), "version": None, "url": None, "reading": False}
 _listeners: list[Callable[[], None]] = []
 
 
@@ -41,36 +42,36 @@ def read(engine: Engine | None = None) -> tuple[int, ...]:
 
 
 def current() -> tuple[int, ...] | None:
-    """The data version this process last read; never waits on the database. The first call reads it and
-    starts a daemon thread that re-reads it every POLL_SECONDS (listeners run when it changes); while the
-    database is down or hung the last known version stays."""
-    if _state["thread"] is None:
-        with _lock:
-            if _state["thread"] is None:
-                _poll_once()
-                _state["thread"] = threading.Thread(target=_poll_forever, name="data-version", daemon=True)
-                _state["thread"].start()
-    return _state["version"]
-
-
-def _poll_once() -> None:
-    try:
-        engine = get_engine()
-        version = read(engine)
-    except Exception:  # noqa: BLE001 - keep the last known version; pages show the database fault
-        return
+    """The data version, re-read when older than POLL_SECONDS (one reader at a time per process; the others
+    use the last value). The read runs in a helper thread and is waited for at most READ_TIMEOUT: a hung
+    database leaves the last known version, and the page's own database check reports the fault."""
+    engine = get_engine()
     url = str(engine.url)
-    changed = _state["url"] == url and version != _state["version"]
-    _state.update(version=version, url=url)
+    with _lock:
+        fresh = _state["url"] == url and time.monotonic() - _state["at"] < POLL_SECONDS
+        if fresh or _state["reading"]:
+            return _state["version"] if _state["url"] == url else None
+        _state["reading"] = True
+    worker = threading.Thread(target=_read_into_state, args=(engine, url), name="data-version", daemon=True)
+    worker.start()
+    worker.join(READ_TIMEOUT)
+    return _state["version"] if _state["url"] == url else None
+
+
+def _read_into_state(engine: Engine, url: str) -> None:
+    changed = False
+    try:
+        version = read(engine)
+        with _lock:
+            changed = _state["url"] == url and version != _state["version"]
+            _state.update(version=version, url=url, at=time.monotonic())
+    except Exception:  # noqa: BLE001, S110 - keep the last known version
+        pass
+    finally:
+        _state["reading"] = False
     if changed:
         for listener in list(_listeners):
             listener()
-
-
-def _poll_forever() -> None:
-    while True:
-        time.sleep(POLL_SECONDS)
-        _poll_once()
 
 
 def on_change(listener: Callable[[], None]) -> None:
