@@ -28,9 +28,10 @@ P95_LIMIT = 1.0
 PAGES = "overview,stars,model_communities,relocation,eldercare,profiles,checks"
 MODES = {
     "full": {"levels": [10, 20, 40, 60, 80, 120, 160, 240, 320, 400], "step_s": 25, "ramp_s": 5,
-             "mem_sessions": 20, "soak_s": 600, "soak_users": None},
-    # CI: every target once at a small level, a short soak; about a minute.
-    "quick": {"levels": [4], "step_s": 6, "ramp_s": 2, "mem_sessions": 3, "soak_s": 0, "soak_users": None},
+             "mem_sessions": 40, "soak_s": 600, "replicas": True, "warm_all": True},
+    # CI (crash check, not a figure): (a) and (b) once at a small level; (c) is exercised by tests/test_deploy.py.
+    "quick": {"levels": [4], "step_s": 5, "ramp_s": 1, "mem_sessions": 3, "soak_s": 0, "replicas": False,
+              "warm_all": False},
 }
 
 
@@ -159,15 +160,19 @@ def soak(host: str, users: int, seconds: float, *, pages: str, work: Path, serve
             "series_mb": step["rss_series_mb"][:: max(1, len(series) // 60)]}
 
 
-def warm(host: str, pages: str) -> None:
-    """One session through every page: imports and caches are warm before anything is timed."""
+def warm(host: str, pages: str, *, every_community: bool = False) -> None:
+    """One session through every page (and, when asked, every community on each): imports and caches are
+    warm before anything is timed, as on a server that has been up for a while."""
     from devtools.st_client import Session
 
     s = Session(host, timeout=120)
     try:
         s.rerun()
-        for page in [p for p in pages.split(",") if p]:
-            s.rerun(page=page)
+        s.rerun()  # a fresh process runs its very first session once in legacy page mode
+        choices = [None, *(s.options.get("社区", []) if every_community else [])]
+        for page in [p for p in pages.split(",") if p] or [""]:
+            for c in choices:
+                s.rerun(page=page, query=f"community={c}" if c else "", strings={"社区": c} if c else None)
     finally:
         s.close()
 
@@ -195,7 +200,7 @@ def measure(db_url: str, work: Path, *, quick: bool, pg: bool) -> dict:
         out["floor"]["memory"] = memory_per_session(floor.url, [floor.pid], cfg["mem_sessions"])
     log("  (b) dashboard, 1 replica on CPU 0, client on CPU 1")
     with _single(db_url, work, "serve.py", 0) as one:
-        warm(one.url, PAGES)
+        warm(one.url, PAGES, every_community=cfg["warm_all"])
         out["one"] = ramp(one.url, cfg, pages=PAGES, work=work, server_pids=[one.pid], client_cpu=1)
         out["one"]["memory"] = memory_per_session(one.url, [one.pid], cfg["mem_sessions"])
         if cfg["soak_s"]:
@@ -203,6 +208,8 @@ def measure(db_url: str, work: Path, *, quick: bool, pg: bool) -> dict:
             log(f"  soak: {users} users for {cfg['soak_s']} s")
             out["soak"] = soak(one.url, users, cfg["soak_s"], pages=PAGES, work=work, server_pids=[one.pid],
                                client_cpu=1)
+    if not cfg["replicas"]:
+        return out
     log("  (c) dashboard behind nginx, 2 replicas on CPUs 0 and 1 (client shares the cores)")
     try:
         from deploy import local
@@ -216,7 +223,7 @@ def measure(db_url: str, work: Path, *, quick: bool, pg: bool) -> dict:
     try:
         pids = [p.pid for p in state.procs if p.name.startswith("replica")]
         for p in state.procs[:-1]:
-            warm(f"http://127.0.0.1:{p.port}", PAGES)
+            warm(f"http://127.0.0.1:{p.port}", PAGES, every_community=cfg["warm_all"])
         out["two"] = ramp(state.url, cfg, pages=PAGES, work=work, server_pids=pids, client_cpu=None)
     finally:
         local.down(run_dir)
@@ -235,6 +242,11 @@ def row(r: dict) -> dict:
     if not c:
         return {"figure": "7 capacity (protocol level)", "measured": "not run", "target": "—", "met": "—"}
     f, one, two = c["floor"]["capacity"], c["one"]["capacity"], (c.get("two") or {}).get("capacity")
+    if c["mode"] == "quick":
+        return {"figure": "7 capacity (protocol level)", "measured": f"quick: floor and 1 replica ran {c['floor']['steps'][0]['users']} "
+                f"Locust users (p95 {c['floor']['steps'][0]['p95_s'] * 1000:.0f} / {c['one']['steps'][0]['p95_s'] * 1000:.0f} ms, "
+                f"errors {c['floor']['steps'][0]['errors'] + c['one']['steps'][0]['errors']}); capacity in the full run",
+                "target": "runs", "met": "—"}
     ratio1 = one / f if f else float("nan")
     ratio2 = two / one if one and two is not None else float("nan")
     lim = "≥" if not c["floor"].get("bounded") else ""
@@ -247,22 +259,49 @@ def row(r: dict) -> dict:
             "target": "dashboard ≥ 50% of floor; 2 replicas ≥ 1.8× one", "met": "yes" if met else "no"}
 
 
+def run(work: Path, *, quick: bool, db_url: str | None = None) -> dict:
+    """Seed a database (a fresh PostgreSQL scratch one when reachable, else SQLite) and measure."""
+    if not db_url:
+        from bench.run import pg_url
+
+        db_url = pg_url("guangwu_capacity" + os.environ.get("TEST_DB_SUFFIX", "")) or f"sqlite:///{work / 'cap.db'}"
+    from devtools import streamlit_server as ss
+
+    ss.seed(db_url)
+    return measure(db_url, work, quick=quick, pg=db_url.startswith("postgresql"))
+
+
+def details(c: dict) -> list[str]:
+    """Per target and level: p95, errors, server/client CPU; memory per session; soak."""
+    lines = [f"  capacity ({c['database']}, {c['cores']} cores; a level holds at rerun p95 ≤ 1 s with 0 errors):"]
+    names = {"floor": "(a) floor app, CPU 0", "one": "(b) dashboard 1 replica, CPU 0", "two": "(c) nginx + 2 replicas"}
+    for key, label in names.items():
+        block = c.get(key) or {}
+        if "error" in block:
+            lines.append(f"    {label}: {block['error']}")
+            continue
+        for st in block.get("steps", []):
+            lines.append(f"    {label}: {st['users']:4d} users p95 {st['p95_s'] * 1000:6.0f} ms (n={st['reruns']}) "
+                         f"errors {st['errors']} server CPU {st['server_cpu_pct']:4.0f}% client CPU "
+                         f"{st['client_cpu_pct']:4.0f}% machine {st['machine_cpu_pct']:4.0f}%")
+        if block.get("memory"):
+            m = block["memory"]
+            lines.append(f"    {label}: {m['per_session_mb']:.2f} MB per session ({m['sessions']} sessions, "
+                         f"{m['baseline_mb']:.0f} → {m['loaded_mb']:.0f} MB)")
+    if c.get("soak"):
+        s = c["soak"]
+        lines.append(f"    soak: {s['users']} users {s['seconds']:.0f} s, p95 {s['p95_s'] * 1000:.0f} ms, errors "
+                     f"{s['errors']}, RSS {s['rss_early_mb']:.0f} → {s['rss_end_mb']:.0f} MB ({s['growth'] * 100:+.1f}%)")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--database-url", help="default: a fresh PostgreSQL scratch database, else SQLite")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="guangwu-capacity-") as tmp:
-        work = Path(tmp)
-        db_url = args.database_url
-        if not db_url:
-            from bench.run import pg_url
-
-            db_url = pg_url("guangwu_capacity" + os.environ.get("TEST_DB_SUFFIX", "")) or f"sqlite:///{work / 'capacity.db'}"
-        from devtools import streamlit_server as ss
-
-        ss.seed(db_url)
-        result = measure(db_url, work, quick=args.quick, pg=db_url.startswith("postgresql"))
+        result = run(Path(tmp), quick=args.quick, db_url=args.database_url)
     print(json.dumps(result, ensure_ascii=False, default=str))
     return 0
 
