@@ -222,7 +222,7 @@ def measure(db_url: str, work: Path, *, quick: bool, pg: bool) -> dict:
     state = local.up(replicas=2, port=_free_port(), run_dir=run_dir, db_url=db_url, pin=True)
     try:
         pids = [p.pid for p in state.procs if p.name.startswith("replica")]
-        for p in state.procs[:-1]:
+        for p in state.replicas():
             warm(f"http://127.0.0.1:{p.port}", PAGES, every_community=cfg["warm_all"])
         out["two"] = ramp(state.url, cfg, pages=PAGES, work=work, server_pids=pids, client_cpu=None)
     finally:

@@ -8,7 +8,7 @@
 starts the replicas (`streamlit run serve.py` on 127.0.0.1, ports P+1…P+N) and a private nginx (its own
 prefix, config, pid and logs in the run directory; a system nginx service is never touched), waits for
 every replica's /readyz and for nginx, writes `state.json` and prints the URL. `--pin` pins replica i to
-CPU i (taskset). `down` stops exactly the PIDs in `state.json` (checking each is still the process it
+CPU i (taskset). deploy/readiness_watch.py takes a replica whose /readyz fails out of rotation. `down` stops exactly the PIDs in `state.json` (checking each is still the process it
 started), SIGTERM then SIGKILL after 10 s.
 """
 from __future__ import annotations
@@ -52,8 +52,11 @@ class State:
     database: str
     procs: list[Proc] = field(default_factory=list)
 
+    def replicas(self) -> list[Proc]:
+        return [p for p in self.procs if p.name.startswith("replica")]
+
     def replica(self, i: int) -> Proc:
-        return [p for p in self.procs if p.name.startswith("replica")][i]
+        return self.replicas()[i]
 
     def save(self) -> None:
         Path(self.run_dir, "state.json").write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1))
@@ -118,6 +121,16 @@ def wait_ready(url: str, proc: subprocess.Popen | None, log: Path, timeout: floa
         time.sleep(0.2)
 
 
+def write_nginx_conf(run_dir: Path, ports: list[int], listen: int, *, down: list[int] = ()) -> Path:
+    conf = Path(run_dir) / "nginx.conf"
+    text = main_conf(site([("127.0.0.1", p) for p in ports], listen=f"127.0.0.1:{listen}", down=down),
+                     prefix=str(run_dir))
+    tmp = conf.with_suffix(".tmp")
+    tmp.write_text(text)
+    tmp.replace(conf)
+    return conf
+
+
 def start_replica(i: int, port: int, db_url: str, run_dir: Path, *, cpu: int | None = None,
                   extra_env: dict[str, str] | None = None) -> tuple[Proc, subprocess.Popen]:
     log = run_dir / f"replica-{i}.log"
@@ -156,9 +169,7 @@ def up(*, replicas: int = 2, port: int = 8080, run_dir: Path = RUN_DIR, db_url: 
             state.save()
         for proc, popen in started:
             wait_ready(f"http://127.0.0.1:{proc.port}/readyz", popen, run_dir / f"{proc.name}.log")
-        conf = run_dir / "nginx.conf"
-        conf.write_text(main_conf(site([("127.0.0.1", p.port) for p, _ in started], listen=f"127.0.0.1:{port}"),
-                                  prefix=str(run_dir)))
+        conf = write_nginx_conf(run_dir, [p.port for p, _ in started], port)
         test = subprocess.run([nginx, "-t", "-p", str(run_dir), "-c", str(conf)], capture_output=True, text=True)
         if test.returncode != 0:
             raise DeployError(f"nginx 配置无效：\n{test.stderr}")
@@ -168,6 +179,11 @@ def up(*, replicas: int = 2, port: int = 8080, run_dir: Path = RUN_DIR, db_url: 
         state.procs.append(Proc("nginx", ngx.pid, port, "nginx"))
         state.save()
         wait_ready(f"{state.url}/readyz", ngx, run_dir / "nginx-error.log", timeout=20)
+        with (run_dir / "readiness-watch.log").open("w") as fh:
+            watcher = subprocess.Popen([sys.executable, "-m", "deploy.readiness_watch", "--run-dir", str(run_dir)],
+                                       cwd=REPO, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
+        state.procs.append(Proc("readiness-watch", watcher.pid, 0, "deploy.readiness_watch"))
+        state.save()
     except BaseException:
         down(run_dir)
         raise
@@ -194,7 +210,7 @@ def down(run_dir: Path = RUN_DIR) -> list[str]:
     if state is None:
         return []
     stopped = []
-    for p in reversed(state.procs):  # nginx first, then the replicas
+    for p in reversed(state.procs):  # the watcher, nginx, then the replicas
         if _alive(p):
             kill(p)
             stopped.append(p.name)
@@ -239,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     except DeployError as exc:
         print(f"部署失败：{exc}", file=sys.stderr)
         return 2
-    print(f"{len(state.procs) - 1} 个副本 + nginx 已启动（数据库 {state.database}）")
+    n = sum(p.name.startswith("replica") for p in state.procs)
+    print(f"{n} 个副本 + nginx + 就绪检查已启动（数据库 {state.database}）")
     print(f"访问：{state.url}   停止：make deploy-stop   日志：{state.run_dir}")
     return 0
 

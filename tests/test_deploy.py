@@ -60,7 +60,7 @@ def _replica_of(session: Session, state: State) -> int:
     req = urllib.request.Request(f"{state.url}/", headers={"Cookie": session.cookie})
     with urllib.request.urlopen(req, timeout=10) as resp:
         upstream = resp.headers["X-Guangwu-Replica"]
-    return [p.port for p in state.procs[:-1]].index(int(upstream.rsplit(":", 1)[1]))
+    return [p.port for p in state.replicas()].index(int(upstream.rsplit(":", 1)[1]))
 
 
 def _check(engine, token: str) -> None:
@@ -78,7 +78,7 @@ def test_serves_through_nginx(deployment):
     state, _ = deployment
     with urllib.request.urlopen(f"{state.url}/readyz", timeout=10) as resp:
         assert resp.status == 200
-    for p in state.procs[:-1]:
+    for p in state.replicas():
         with urllib.request.urlopen(f"http://127.0.0.1:{p.port}/readyz", timeout=10) as resp:
             assert resp.status == 200
     s = Session(state.url)
@@ -128,6 +128,34 @@ def test_write_shows_on_the_other_replica_within_2s(deployment):
     finally:
         a.close()
         b.close()
+
+
+def test_unready_replica_leaves_rotation_and_returns(deployment):
+    """A replica that stops answering (SIGSTOP: connections accepted, nothing answered, so nginx's passive
+    check never fires) fails /readyz; the watcher marks it down and new sessions go to the other one."""
+    state, _ = deployment
+    stopped = state.replica(0)
+    conf = os.path.join(state.run_dir, "nginx.conf")
+    os.killpg(stopped.pid, signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 20
+        while f":{stopped.port} max_fails=1 fail_timeout=10s down;" not in open(conf).read():
+            assert time.monotonic() < deadline, "the unready replica was not taken out of rotation"
+            time.sleep(0.3)
+        time.sleep(0.5)  # nginx reloads its workers
+        for _ in range(6):
+            s = Session(state.url, timeout=10)
+            try:
+                assert _replica_of(s, state) == 1
+                assert s.rerun().exceptions == []
+            finally:
+                s.close()
+    finally:
+        os.killpg(stopped.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while " down;" in open(conf).read():
+        assert time.monotonic() < deadline, "the replica did not come back into rotation"
+        time.sleep(0.3)
 
 
 def test_killed_replica_loses_no_session_on_the_other(deployment):
