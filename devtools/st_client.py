@@ -54,6 +54,7 @@ class Session:
         self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
         self.widget_ids: dict[str, str] = {}  # label -> widget id, as last drawn
         self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (st.fragment(run_every=…))
         self.session_id = ""
 
     def close(self) -> None:
@@ -63,6 +64,8 @@ class Session:
             pass
 
     def _widgets(self, msg: ForwardMsg) -> None:
+        if msg.WhichOneof("type") == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         if msg.WhichOneof("type") == "new_session":
             self.session_id = msg.new_session.initialize.session_id or self.session_id
         if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
@@ -75,13 +78,18 @@ class Session:
             if kind == "selectbox":
                 self.options[widget.label] = list(widget.options)
 
-    def rerun(self, *, page: str = "", query: str = "", strings: dict[str, str] | None = None) -> Run:
+    def rerun(self, *, page: str = "", query: str = "", strings: dict[str, str] | None = None,
+              fragment: str = "") -> Run:
         """One rerun: `page` is the page's url path (""/overview/stars…), `query` the URL query string,
-        `strings` maps widget labels (as drawn in the previous run) to string values."""
+        `strings` maps widget labels (as drawn in the previous run) to string values; `fragment` runs one
+        fragment as the browser's run_every timer does (a full rerun it asks for is read to its end too)."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query
         state.page_name = page
+        if fragment:
+            state.fragment_id = fragment
+            state.is_auto_rerun = True
         for label, value in (strings or {}).items():
             ws = WidgetState(id=self.widget_ids[label], string_value=value)
             state.widget_states.widgets.append(ws)

@@ -130,6 +130,25 @@ def test_write_shows_on_the_other_replica_within_2s(deployment):
         b.close()
 
 
+def test_wall_on_the_other_replica_reruns_within_2s_of_a_write(deployment):
+    """The wall (?screen=1) is never touched: its data-version fragment (run_every=2, timed by the browser;
+    here by the test) asks for a full rerun once a write on any replica changed the data."""
+    state, engine = deployment
+    wall = Session(f"http://127.0.0.1:{state.replica(1).port}")
+    try:
+        assert wall.rerun(query="screen=1").contains("数据截至")
+        (tick,) = [f for f, every in wall.auto_reruns.items() if every == 2]
+        quiet = wall.rerun(query="screen=1", fragment=tick)
+        assert not quiet.contains("数据截至"), "no new data: the tick draws nothing"
+        _check(engine, uuid.uuid4().hex[:10])
+        started = time.monotonic()
+        while not wall.rerun(query="screen=1", fragment=tick).contains("数据截至"):
+            assert time.monotonic() - started <= 2.0, "the wall did not rerun within 2 s of the write"
+            time.sleep(0.25)
+    finally:
+        wall.close()
+
+
 def test_unready_replica_leaves_rotation_and_returns(deployment):
     """A replica that stops answering (SIGSTOP: connections accepted, nothing answered, so nginx's passive
     check never fires) fails /readyz; the watcher marks it down and new sessions go to the other one."""

@@ -162,3 +162,15 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- h6: freshness across replicas ----
+@st.fragment(run_every=2)
+def rerun_on_new_data() -> None:
+    """For pages nobody touches (the wall): a full rerun when the data version changes, so a write on any
+    replica shows within about 2 s. Draws nothing; costs one in-memory comparison per tick."""
+    version = data_version.current()
+    seen = st.session_state.setdefault("data_version.seen", version)
+    if version != seen:
+        st.session_state["data_version.seen"] = version
+        st.rerun(scope="app")
