@@ -34,5 +34,13 @@ class GeometryError(ValidationError):
     """A geometry file or layer failed validation (CRS, validity, extent, names)."""
 
 
+class CrsMismatch(GeometryError):
+    """A geometry file's numbers fit another CRS or axis order; `suggestion` = {"crs": "EPSG:4526", "swap_axes": …}."""
+
+    def __init__(self, message: str, *, details: list[str] | None = None, suggestion: dict | None = None) -> None:
+        super().__init__(message, details=details)
+        self.suggestion = dict(suggestion or {})
+
+
 class BackupError(DashboardError):
     """A backup or restore could not be made or did not verify."""
