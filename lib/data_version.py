@@ -60,11 +60,12 @@ def current() -> tuple[int, ...] | None:
 
 def _read_into_state(engine: Engine, url: str) -> None:
     changed = False
+    started = time.monotonic()  # fresh for POLL_SECONDS from when the read began, not when it returned
     try:
         version = read(engine)
         with _lock:
             changed = _state["url"] == url and version != _state["version"]
-            _state.update(version=version, url=url, at=time.monotonic())
+            _state.update(version=version, url=url, at=started)
     except Exception:  # noqa: BLE001, S110 - keep the last known version
         pass
     finally:

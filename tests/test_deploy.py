@@ -103,14 +103,10 @@ def test_sessions_stay_on_their_replica_and_spread(deployment):
     assert seen == {0, 1}
 
 
-def _wait_for(session: Session, page: str, token: str, limit: float) -> float:
-    started = time.monotonic()
-    while True:
-        if session.rerun(page=page).contains(token):
-            return time.monotonic() - started
-        if time.monotonic() - started > limit:
-            return float("inf")
-        time.sleep(0.1)
+def _two_seconds_after(written_at: float) -> None:
+    """Wait until 2 s after the write returned: a run that starts then must show it (how long the run
+    itself takes on a loaded machine is not what "visible within 2 s" is about)."""
+    time.sleep(max(0.0, written_at + 2.0 - time.monotonic()))
 
 
 def test_write_shows_on_the_other_replica_within_2s(deployment):
@@ -123,8 +119,9 @@ def test_write_shows_on_the_other_replica_within_2s(deployment):
             assert not s.rerun(page="checks").contains(token)
             assert not s.rerun(page="checks").contains(token)
         _check(engine, token)
-        assert _wait_for(b, "checks", token, 5) <= 2.0
-        assert _wait_for(a, "checks", token, 5) <= 2.0
+        _two_seconds_after(time.monotonic())
+        assert b.rerun(page="checks").contains(token)
+        assert a.rerun(page="checks").contains(token)
     finally:
         a.close()
         b.close()
@@ -141,10 +138,8 @@ def test_wall_on_the_other_replica_reruns_within_2s_of_a_write(deployment):
         quiet = wall.rerun(query="screen=1", fragment=tick)
         assert not quiet.contains("数据截至"), "no new data: the tick draws nothing"
         _check(engine, uuid.uuid4().hex[:10])
-        started = time.monotonic()
-        while not wall.rerun(query="screen=1", fragment=tick).contains("数据截至"):
-            assert time.monotonic() - started <= 2.0, "the wall did not rerun within 2 s of the write"
-            time.sleep(0.25)
+        _two_seconds_after(time.monotonic())
+        assert wall.rerun(query="screen=1", fragment=tick).contains("数据截至"), "the wall did not rerun"
     finally:
         wall.close()
 
@@ -187,16 +182,18 @@ def test_killed_replica_loses_no_session_on_the_other(deployment):
     before_ids = [s.session_id for s in sessions[1]]
     token = uuid.uuid4().hex[:10]
     _check(engine, token)
+    written_at = time.monotonic()
 
     kill(state.replica(0), signal.SIGKILL)
     for _ in range(50):
         if not _alive(state.replica(0)):
             break
         time.sleep(0.1)
-    # sessions on the survivor carry on: same session, runs finish, no exception
+    # sessions on the survivor carry on: same session, runs finish, no exception, the write shows
+    _two_seconds_after(written_at)
     for s in sessions[1]:
-        assert s.rerun(page="checks").exceptions == []
-        assert _wait_for(s, "checks", token, 5) <= 2.0
+        run = s.rerun(page="checks")
+        assert run.exceptions == [] and run.contains(token)
     assert [s.session_id for s in sessions[1]] == before_ids
     # sessions on the dead replica lost their socket; reconnecting (same cookie) lands on the survivor
     for s in sessions[0]:

@@ -47,7 +47,7 @@ def test_locust_user_completes_a_scripted_session(server, tmp_path):
     samples = tmp_path / "samples.json"
     env = {**os.environ, "CAPACITY_PAGES": PAGES, "CAPACITY_WAIT": "0.1,0.3", "CAPACITY_SAMPLES": str(samples)}
     done = subprocess.run([sys.executable, "-m", "locust", "-f", "bench/locust_streamlit.py", "--headless",
-                           "-u", "2", "-r", "2", "-t", "6s", "--host", server.url, "--only-summary",
+                           "-u", "2", "-r", "2", "-t", "10s", "--host", server.url, "--only-summary",
                            "--stop-timeout", "5"], cwd=ss.REPO, env=env, capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -55,6 +55,6 @@ def test_locust_user_completes_a_scripted_session(server, tmp_path):
     kinds = [(r[1], r[2].split(" ")[0]) for r in rows]
     assert [r for r in rows if r[4]] == [], "no rerun failed"
     assert kinds.count(("load", "load")) == 2
-    assert kinds.count(("rerun", "select")) >= 3
+    assert kinds.count(("rerun", "select")) >= 2
     assert kinds.count(("rerun", "page")) >= 1
     assert all(0 < r[3] < 60 for r in rows)
