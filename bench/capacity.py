@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 P95_LIMIT = 1.0
 PAGES = "overview,stars,model_communities,relocation,eldercare,profiles,checks"
 MODES = {
-    "full": {"levels": [10, 20, 40, 60, 80, 120, 160, 240, 320, 400], "step_s": 25, "ramp_s": 5,
+    "full": {"levels": [2, 5, 10, 20, 40, 60, 80, 120, 160, 240, 320, 400], "step_s": 25, "ramp_s": 5,
              "mem_sessions": 40, "soak_s": 600, "replicas": True, "warm_all": True},
     # CI (crash check, not a figure): (a) and (b) once at a small level; (c) is exercised by tests/test_deploy.py.
     "quick": {"levels": [4], "step_s": 5, "ramp_s": 1, "mem_sessions": 3, "soak_s": 0, "replicas": False,
@@ -204,7 +204,7 @@ def measure(db_url: str, work: Path, *, quick: bool, pg: bool) -> dict:
         out["one"] = ramp(one.url, cfg, pages=PAGES, work=work, server_pids=[one.pid], client_cpu=1)
         out["one"]["memory"] = memory_per_session(one.url, [one.pid], cfg["mem_sessions"])
         if cfg["soak_s"]:
-            users = max(1, int(out["one"]["capacity"] * 0.8)) or 1
+            users = max(2, int(out["one"]["capacity"] * 0.8))
             log(f"  soak: {users} users for {cfg['soak_s']} s")
             out["soak"] = soak(one.url, users, cfg["soak_s"], pages=PAGES, work=work, server_pids=[one.pid],
                                client_cpu=1)
