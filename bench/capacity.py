@@ -104,7 +104,10 @@ def run_locust(host: str, users: int, seconds: float, *, ramp_s: float, pages: s
     loads = [r[3] for r in rows if r[1] == "load" and not r[4]]
     server, client, machine = probe.cpu_pct(steady)
     rss = [x[1] for x in probe.series]
+    # server CPU time per rerun: what the level cost, independent of how much of the core the server was given
+    cpu_ms = server / 100 * seconds / len(reruns) * 1000 if reruns else float("nan")
     return {"users": users, "reruns": len(reruns), "p50_s": percentile(reruns, 50), "p95_s": percentile(reruns, 95),
+            "server_cpu_ms_per_rerun": cpu_ms,
             "load_p95_s": percentile(loads, 95), "errors": len(errors), "error_examples": sorted(set(errors))[:3],
             "server_cpu_pct": server, "client_cpu_pct": client, "machine_cpu_pct": machine,
             "rss_end_mb": rss[-1] / 2**20 if rss else None,
@@ -283,7 +286,8 @@ def details(c: dict) -> list[str]:
         for st in block.get("steps", []):
             lines.append(f"    {label}: {st['users']:4d} users p95 {st['p95_s'] * 1000:6.0f} ms (n={st['reruns']}) "
                          f"errors {st['errors']} server CPU {st['server_cpu_pct']:4.0f}% client CPU "
-                         f"{st['client_cpu_pct']:4.0f}% machine {st['machine_cpu_pct']:4.0f}%")
+                         f"{st['client_cpu_pct']:4.0f}% machine {st['machine_cpu_pct']:4.0f}%, "
+                         f"{st.get('server_cpu_ms_per_rerun', float('nan')):.1f} ms server CPU per rerun")
         if block.get("memory"):
             m = block["memory"]
             lines.append(f"    {label}: {m['per_session_mb']:.2f} MB per session ({m['sessions']} sessions, "
