@@ -30,8 +30,8 @@ MODES = {
     "full": {"levels": [2, 5, 10, 20, 40, 60, 80, 120, 160, 240, 320, 400], "step_s": 25, "ramp_s": 5,
              "mem_sessions": 40, "soak_s": 600, "replicas": True, "warm_all": True},
     # CI (crash check, not a figure): (a) and (b) once at a small level; (c) is exercised by tests/test_deploy.py.
-    "quick": {"levels": [4], "step_s": 5, "ramp_s": 1, "mem_sessions": 3, "soak_s": 0, "replicas": False,
-              "warm_all": False},
+    "quick": {"levels": [4], "step_s": 6, "ramp_s": 1, "mem_sessions": 3, "soak_s": 0, "replicas": False,
+              "warm_all": False, "wait": "0.5,1"},
 }
 
 
@@ -79,7 +79,7 @@ class Probe:
 
 
 def run_locust(host: str, users: int, seconds: float, *, ramp_s: float, pages: str, work: Path,
-               server_pids: list[int], client_cpu: int | None) -> dict:
+               server_pids: list[int], client_cpu: int | None, wait: str = "2,4") -> dict:
     """One level: `users` sessions for `seconds` (after a ramp of `ramp_s`); stats from the steady part."""
     samples = work / f"samples-{users}-{time.monotonic_ns()}.json"
     cmd = [sys.executable, "-m", "locust", "-f", str(REPO / "bench" / "locust_streamlit.py"), "--headless",
@@ -87,7 +87,7 @@ def run_locust(host: str, users: int, seconds: float, *, ramp_s: float, pages: s
            "--host", host, "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "5"]
     if client_cpu is not None:
         cmd = ["taskset", "-c", str(client_cpu), *cmd]
-    env = {**os.environ, "CAPACITY_PAGES": pages, "CAPACITY_SAMPLES": str(samples)}
+    env = {**os.environ, "CAPACITY_PAGES": pages, "CAPACITY_SAMPLES": str(samples), "CAPACITY_WAIT": wait}
     log_path = work / f"locust-{users}.log"
     started = time.time()
     with log_path.open("w") as fh:
@@ -118,7 +118,7 @@ def ramp(host: str, cfg: dict, *, pages: str, work: Path, server_pids: list[int]
     steps = []
     for users in cfg["levels"]:
         step = run_locust(host, users, cfg["step_s"], ramp_s=cfg["ramp_s"], pages=pages, work=work,
-                          server_pids=server_pids, client_cpu=client_cpu)
+                          server_pids=server_pids, client_cpu=client_cpu, wait=cfg.get("wait", "2,4"))
         steps.append({k: v for k, v in step.items() if k != "rss_series_mb"})
         held = step["p95_s"] <= P95_LIMIT and step["errors"] == 0 and step["reruns"] > 0
         log(f"    {users:4d} users: rerun p95 {step['p95_s'] * 1000:6.0f} ms (n={step['reruns']}), "
