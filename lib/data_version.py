@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from lib.db import get_engine
+from lib.errors import DashboardError
 from lib.models import Base
 
 POLL_SECONDS = 0.5
@@ -45,7 +46,10 @@ def current() -> tuple[int, ...] | None:
     """The data version, re-read when older than POLL_SECONDS (one reader at a time per process; the others
     use the last value). The read runs in a helper thread and is waited for at most READ_TIMEOUT: a hung
     database leaves the last known version, and the page's own database check reports the fault."""
-    engine = get_engine()
+    try:
+        engine = get_engine()
+    except DashboardError:  # no usable database: nothing to key on; the page's database check says why
+        return None
     url = str(engine.url)
     with _lock:
         fresh = _state["url"] == url and time.monotonic() - _state["at"] < POLL_SECONDS

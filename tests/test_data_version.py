@@ -36,3 +36,29 @@ def test_keyed_caches_do_not_collide_and_follow_the_version():
     assert ca(1, 5) == ("a", 5) and calls == ["a", "b"]  # cached
     assert ca(2, 5) == ("a", 5) and calls == ["a", "b", "a"]  # a new version recomputes
     st.cache_data.clear()
+
+
+def test_current_follows_writes_and_survives_a_missing_database(tmp_path, monkeypatch):
+    import time
+
+    from db_helpers import fresh_engine
+
+    from lib.errors import DatabaseUnavailable
+
+    engine = fresh_engine("sqlite", tmp_path)
+    seed(engine)
+    monkeypatch.setattr(data_version, "get_engine", lambda: engine)
+    seen: list[int] = []
+    monkeypatch.setattr(data_version, "_listeners", [lambda: seen.append(1)])
+    first = data_version.current()
+    assert first == data_version.read(engine)
+    admin = auth.create_user("dv2", "Data-Version-2", role="街道管理员", engine=engine, rounds=4)
+    record_star_assessment(admin, community="西华", star="支部过硬星", status="已达标", engine=engine)
+    time.sleep(data_version.POLL_SECONDS + 0.05)
+    assert data_version.current() == data_version.read(engine) != first
+    assert seen == [1], "listeners (emptying the other caches) ran once for the new version"
+
+    def broken():
+        raise DatabaseUnavailable("数据库无法连接")
+    monkeypatch.setattr(data_version, "get_engine", broken)
+    assert data_version.current() is None
