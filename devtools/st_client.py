@@ -72,16 +72,17 @@ class Session:
             return
         el = msg.delta.new_element
         kind = el.WhichOneof("type")
-        if kind in {"selectbox", "date_input", "button", "radio", "multiselect"}:
+        if kind in {"selectbox", "date_input", "button", "radio", "multiselect", "text_input", "text_area"}:
             widget = getattr(el, kind)
             self.widget_ids[widget.label] = widget.id
             if kind == "selectbox":
                 self.options[widget.label] = list(widget.options)
 
     def rerun(self, *, page: str = "", query: str = "", strings: dict[str, str] | None = None,
-              fragment: str = "") -> Run:
+              fragment: str = "", click: str = "") -> Run:
         """One rerun: `page` is the page's url path (""/overview/stars…), `query` the URL query string,
-        `strings` maps widget labels (as drawn in the previous run) to string values; `fragment` runs one
+        `strings` maps widget labels (as drawn in the previous run) to string values, `click` is the label
+        of a button (or form submit button) pressed in this run; `fragment` runs one
         fragment as the browser's run_every timer does (a full rerun it asks for is read to its end too)."""
         msg = BackMsg()
         state = msg.rerun_script
@@ -93,6 +94,8 @@ class Session:
         for label, value in (strings or {}).items():
             ws = WidgetState(id=self.widget_ids[label], string_value=value)
             state.widget_states.widgets.append(ws)
+        if click:
+            state.widget_states.widgets.append(WidgetState(id=self.widget_ids[click], trigger_value=True))
         started = time.perf_counter()
         try:
             self.ws.send_binary(msg.SerializeToString())
