@@ -34,6 +34,11 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
+    backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep: int = 14
+    # /readyz: seconds a database read may take before the replica reports not ready.
+    readiness_timeout_seconds: int = 2
 
 
 def _coerce(raw: object, default: object) -> object:
