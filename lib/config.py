@@ -34,6 +34,13 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # ---- ledger uploads (h3): an .xlsx is a zip of XML, inspected before any XML is parsed ----
+    # Refused when the entries inflate to more than this in total (a legitimate 20000-row ledger is ~5 MB) …
+    upload_max_inflated_mb: int = 40
+    # … when any entry over 1 MB inflates more than this many times its compressed size (real sheets: 5–30×) …
+    upload_max_ratio: int = 100
+    # … or when the zip holds more entries than this (a workbook has about ten).
+    upload_max_entries: int = 200
 
 
 def _coerce(raw: object, default: object) -> object:
