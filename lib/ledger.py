@@ -4,6 +4,7 @@
     template_xlsx(kind, rows=None) -> bytes                    # sheet 1: headers (+ rows); sheet 2: 填写说明 + examples
     current_ledger(kind, *, community=None, engine=None) -> DataFrame   # stored data in template layout
     export_xlsx(df, *, sheet_name, title) -> bytes             # any panel's DataFrame, title in row 1
+    export_csv(df) -> bytes                                    # the same as CSV (UTF-8 with BOM)
     read_ledger(data, filename, kind, *, max_bytes=None, actor=None, engine=None, today=None) -> LedgerPreview
     commit_ledger(actor, preview, *, engine=None, today=None) -> LedgerResult
 
@@ -30,7 +31,7 @@ from lib.auth import Actor
 from lib.config import settings
 from lib.db import session_scope
 from lib.errors import DashboardError, PermissionDenied, ValidationError
-from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
+from lib.ledger_io import INSTRUCTIONS_SHEET, csv_bytes, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind, fact_value_text
 from lib.writes.base import Outcome, WriteContext, as_choice, as_date, as_number, blank, same_number
 
@@ -78,13 +79,22 @@ class LedgerPreview:
         return sum(r.action == ACTION_SAME for r in self.rows)
 
     def frame(self) -> pd.DataFrame:
-        """行号, 处理 (新增/更正/相同/有误), 问题, the kind's columns, 更正内容, 读数说明 — for display."""
+        """行号, 处理 (新增/更正/相同/有误), 问题, the kind's columns, 读数说明 — for display. In a 更正 row each
+        changed cell reads 「旧 → 新」 (see `changed_cells` to highlight them)."""
         headers = KINDS[self.kind].headers
-        return pd.DataFrame([{"行号": r.line, "处理": r.action, "问题": "；".join(r.problems),
-                              **{h: r.values.get(h) for h in headers},
-                              "更正内容": "；".join(f"{h}：{_shown(a)} → {_shown(b)}" for h, (a, b) in r.changes.items()),
-                              "读数说明": "；".join(r.readings)}
-                             for r in self.rows], columns=["行号", "处理", "问题", *headers, "更正内容", "读数说明"])
+        records = []
+        for r in self.rows:
+            values = {h: (f"{_shown(r.changes[h][0])} → {_shown(r.changes[h][1])}" if h in r.changes else r.values.get(h))
+                      for h in headers}
+            if "（记录）" in r.changes:  # re-registered with no visible difference
+                values[headers[0]] = f"{_shown(values[headers[0]])}（重新登记）"
+            records.append({"行号": r.line, "处理": r.action, "问题": "；".join(r.problems), **values,
+                            "读数说明": "；".join(r.readings)})
+        return pd.DataFrame(records, columns=["行号", "处理", "问题", *headers, "读数说明"])
+
+    def changed_cells(self) -> list[tuple[int, str]]:
+        """(row position in `frame()`, header) of every changed cell of the 更正 rows."""
+        return [(i, h) for i, r in enumerate(self.rows) for h in r.changes if h in KINDS[self.kind].headers]
 
 
 @dataclass(frozen=True)
@@ -311,3 +321,8 @@ def export_xlsx(df: pd.DataFrame, *, sheet_name: str, title: str) -> bytes:
     header = [str(c) for c in df.columns]
     body = df.astype(object).where(pd.notna(df), None).values.tolist() if len(df) else []
     return workbook_bytes([(sheet_name, [[title], header, *body], 2)])
+
+
+def export_csv(df: pd.DataFrame) -> bytes:
+    """Any DataFrame as CSV (UTF-8 with BOM); text that looks like a formula gets a leading '."""
+    return csv_bytes(df)

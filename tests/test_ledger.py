@@ -220,7 +220,8 @@ def test_staff_round_trip_of_own_community(quiet_world):
     current.loc[0, "得分"] = 99.0
     preview = read(world, ledger.template_xlsx("五星评定", rows=current), "改.xlsx", "五星评定", actor=world.staff)
     assert (preview.inserts, preview.corrections, preview.unchanged) == (0, 1, 4)
-    assert preview.frame().loc[0, "更正内容"].startswith("得分：") and preview.frame().loc[0, "处理"] == "更正"
+    frame = preview.frame()
+    assert frame.loc[0, "处理"] == "更正" and " → 99" in frame.loc[0, "得分"] and preview.changed_cells() == [(0, "得分")]
 
 
 def test_unknown_kind():
