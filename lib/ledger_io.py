@@ -53,13 +53,18 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
         candidates = (("utf-16", "UTF-16"),)
     else:
         candidates = ENCODINGS
+    first = None
     for codec, label in candidates:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        first = text if first is None else first
         if not _garbled(text):
             return text, label
+    if first is not None and not any(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cs") for ch in first):
+        line = next(i for i, row in enumerate(first.splitlines(), start=1) if _garbled(row))
+        raise ValidationError(f"文件“{filename}”第{line}行含有不可见的控制字符（如 NUL），请删除后重新上传")
     raise ValidationError(f"文件“{filename}”无法识别编码或内容已损坏：请另存为 UTF-8 或 GBK 编码的 CSV，或上传 .xlsx")
 
 
@@ -136,8 +141,13 @@ def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> list[tuple[int, lis
     except ValidationError:
         raise
     except Exception as exc:  # noqa: BLE001 - a damaged or hostile workbook fails in many ways (ParseError, …)
-        at = f"{where}第{line_no + 1}行附近" if where else "工作簿结构"
-        why = "含有被禁止的 XML 实体或文档类型声明" if isinstance(exc, DefusedXmlException) else "已损坏或不完整"
+        at = f"{where}第{line_no + 1}行附近" if where else "工作簿"
+        causes, cause = [], exc
+        while cause is not None and len(causes) < 5:  # openpyxl wraps the parser's error in a ValueError
+            causes.append(cause)
+            cause = cause.__cause__ or cause.__context__
+        hostile = any(isinstance(c, DefusedXmlException) for c in causes)
+        why = "含有被禁止的 XML 实体或文档类型声明（疑为恶意文件）" if hostile else "已损坏或不完整"
         raise ValidationError(f"文件“{filename}”不是有效的 Excel（.xlsx）文件：{at}{why}（{exc.__class__.__name__}），"
                               "请在 Excel/WPS 中打开并另存为 .xlsx 后重新上传") from None
     finally:
