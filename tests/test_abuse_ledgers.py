@@ -334,3 +334,31 @@ def test_dataframe_toolbar_download_is_disabled():
 
     config = tomllib.loads((Path(__file__).resolve().parent.parent / ".streamlit" / "config.toml").read_text("utf-8"))
     assert config["client"]["disableDataExport"] is True
+
+
+# ---- database faults during the preview: a Chinese DashboardError, never a raw OperationalError ----
+def test_preview_on_a_read_only_database_is_a_chinese_error(_staff_templates, tmp_path):  # noqa: F811
+    import shutil
+
+    from sqlalchemy import create_engine
+
+    path = tmp_path / "ro.db"
+    shutil.copyfile(_staff_templates.sqlite(), path)
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")  # root ignores file modes: open read-only
+    data = csv(OCC_CSV + f"{CENTRE},2024-01-05,40\n")
+    from lib.auth import Actor
+    with pytest.raises(DashboardError) as err:
+        ledger.read_ledger(data, "只读.csv", "每日入住", actor=Actor("admin", "街道管理员", "街道管理员", None),
+                           engine=engine, today=dt.date(2024, 3, 1))
+    assert err.value.message.startswith("数据库")
+    engine.dispose()
+
+
+def test_preview_during_an_outage_is_a_chinese_error():
+    from lib import db
+
+    engine = db.get_engine("postgresql+psycopg://nobody@127.0.0.1:9/none?connect_timeout=2")  # nothing listens
+    with pytest.raises(DashboardError) as err:
+        ledger.read_ledger(csv(OCC_CSV + f"{CENTRE},2024-01-05,40\n"), "停机.csv", "每日入住", engine=engine,
+                           today=dt.date(2024, 3, 1))
+    assert err.value.message.startswith("数据库")
