@@ -1,7 +1,8 @@
 """Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
 
 1 interaction latency vs the framework floor · 2 map payload · 3 server time per page ·
-4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start.
+4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start ·
+7 upload budget (hostile and heavy ledger files, each read in a child process).
 """
 from __future__ import annotations
 
@@ -134,11 +135,11 @@ def scale_part(cfg: dict, work: Path, seed_reference: dict | None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run for CI (< 2 minutes)")
-    parser.add_argument("--only", default="", help="comma list of parts: browser,server,scale")
+    parser.add_argument("--only", default="", help="comma list of parts: browser,server,scale,uploads")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     cfg = MODES[mode]
-    parts = set(args.only.split(",")) if args.only else {"browser", "server", "scale"}
+    parts = set(args.only.split(",")) if args.only else {"browser", "server", "scale", "uploads"}
     t0 = time.monotonic()
     results: dict = {"mode": mode, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "config": {
         k: (v.__dict__ if hasattr(v, "__dict__") else v) for k, v in cfg.items()}}
@@ -156,6 +157,15 @@ def main(argv: list[str] | None = None) -> int:
         if "scale" in parts:
             log("4. scale")
             results["scale"] = scale_part(cfg, work, results.get("server"))
+        if "uploads" in parts:
+            from bench import uploads
+
+            log("7. upload budget (each file in a child process)")
+            try:
+                results["uploads"] = uploads.measure(work, quick=mode == "quick", log=log)
+            except Exception as exc:  # noqa: BLE001
+                log(f"  FAILED: {type(exc).__name__}: {str(exc)[:300]}")
+                results["uploads"] = {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}
     results["wall_s"] = time.monotonic() - t0
     rows = report.rows(results)
     results["table"] = rows

@@ -35,12 +35,17 @@ class Settings:
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
     # ---- ledger uploads (h3): an .xlsx is a zip of XML, inspected before any XML is parsed ----
-    # Refused when the entries inflate to more than this in total (a legitimate 20000-row ledger is ~5 MB) …
-    upload_max_inflated_mb: int = 40
-    # … when any entry over 1 MB inflates more than this many times its compressed size (real sheets: 5–30×) …
+    # Refused when the parts inflate to more than this in total (a 20000-row ledger is about 4 MB; openpyxl
+    # parses a sheet without a <dimension> twice, so this bounds the parse time too) …
+    upload_max_inflated_mb: int = 12
+    # … when the shared-string table (read whole, before any row) inflates to more than this …
+    upload_max_shared_strings_mb: int = 4
+    # … when any part over 1 MB inflates more than this many times its compressed size (real sheets: 5–30×) …
     upload_max_ratio: int = 100
-    # … or when the zip holds more entries than this (a workbook has about ten).
+    # … or when the zip holds more parts than this (a workbook has about ten).
     upload_max_entries: int = 200
+    # Reading the rows of one file stops with a Chinese message after this many seconds.
+    upload_parse_seconds: int = 4
 
 
 def _coerce(raw: object, default: object) -> object:

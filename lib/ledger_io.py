@@ -17,6 +17,7 @@ import io
 import json
 import math
 import re
+import time
 import unicodedata
 import zipfile
 from typing import Any
@@ -68,15 +69,31 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
     raise ValidationError(f"文件“{filename}”无法识别编码或内容已损坏：请另存为 UTF-8 或 GBK 编码的 CSV，或上传 .xlsx")
 
 
+class Deadline:
+    """Reading one file's rows may take `upload_parse_seconds` (checked every 256 rows), then it is refused."""
+
+    def __init__(self, filename: str, seconds: float | None = None) -> None:
+        self.filename = filename
+        self.seconds = settings().upload_parse_seconds if seconds is None else seconds
+        self.until = time.monotonic() + self.seconds
+
+    def check(self, line_no: int) -> None:
+        if line_no % 256 == 0 and time.monotonic() > self.until:
+            raise ValidationError(f"文件“{self.filename}”内容过多：读取 {self.seconds:g} 秒后仅读到第{line_no}行，"
+                                  "已停止；请删除多余的列和空行，或分批导入")
+
+
 def _csv_rows(text: str, filename: str, max_rows: int) -> list[tuple[int, list]]:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    deadline = Deadline(filename)
     try:
         for line_no, cells in enumerate(reader, start=1):
             if line_no > max_rows + 10:
                 raise ValidationError(f"文件“{filename}”超过 {max_rows} 行，请分批导入")
+            deadline.check(line_no)
             rows.append((line_no, cells))
     except csv.Error as exc:
         why = "含有 NUL 字符" if "NUL" in str(exc) else "单元格过长或引号不配对" if "field" in str(exc) else "格式错误"
@@ -103,6 +120,10 @@ def inspect_zip(data: bytes, filename: str, *, limits: Settings | None = None) -
     if total > limits.upload_max_inflated_mb * 1024 * 1024:
         raise ValidationError(f"文件“{filename}”解压后达 {_mb(total)}，超过上限 {limits.upload_max_inflated_mb} MB，"
                               "已拒绝（请删除无关的工作表、图片，或分批导入）")
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if strings > limits.upload_max_shared_strings_mb * 1024 * 1024:
+        raise ValidationError(f"文件“{filename}”的共享文字表解压后达 {_mb(strings)}，超过上限 "
+                              f"{limits.upload_max_shared_strings_mb} MB，已拒绝（请分批导入，或另存为 CSV）")
     for i in infos:
         if i.file_size > 1024 * 1024 and i.file_size > limits.upload_max_ratio * max(i.compress_size, 1):
             raise ValidationError(f"文件“{filename}”中的“{i.filename[:60]}”压缩比异常（{_mb(i.file_size)} 压缩为 "
@@ -123,6 +144,7 @@ def _cell(cell: Any) -> Any:
 
 def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> list[tuple[int, list]]:
     inspect_zip(data, filename)
+    deadline = Deadline(filename)
     where, line_no = "", 0
     wb = None
     try:
@@ -136,6 +158,7 @@ def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> list[tuple[int, lis
         for line_no, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
             if line_no > max_rows + 10:
                 raise ValidationError(f"文件“{filename}”{where}超过 {max_rows} 行，请分批导入")
+            deadline.check(line_no)
             rows.append((line_no, [_cell(c) for c in cells]))
         return rows
     except ValidationError:

@@ -93,8 +93,8 @@ XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
 @functools.cache
-def zip_bomb() -> bytes:  # 45 MB of XML padding deflated to ~45 KB
-    pad = b"<!--" + b" " * (45 * 1024 * 1024) + b"-->"
+def zip_bomb() -> bytes:  # 13 MB of XML padding deflated to ~13 KB
+    pad = b"<!--" + b" " * (13 * 1024 * 1024) + b"-->"
     return rezip(template("每日入住"), {SHEET: sheet_xml(occupancy_rows([CENTRE, "2024-01-05", 40])) + pad})
 
 
@@ -119,7 +119,7 @@ STARS_CSV = "社区,星级,状态,得分,评定日期\n"
 
 # (id, kind, file name, builder, what the message must contain)
 REFUSED: list[tuple[str, str, str, Callable[[], bytes], list[str]]] = [
-    ("zip bomb", "每日入住", "炸弹.xlsx", zip_bomb, ["文件“炸弹.xlsx”解压后达", "超过上限 40 MB"]),
+    ("zip bomb", "每日入住", "炸弹.xlsx", zip_bomb, ["文件“炸弹.xlsx”解压后达", "超过上限 12 MB"]),
     ("steep entry", "每日入住", "压缩比.xlsx", steep_entry, ["文件“压缩比.xlsx”", "压缩比异常", "超过 100 倍"]),
     ("too many entries", "每日入住", "部件.xlsx",
      lambda: rezip(template("每日入住"), extra={f"x/{i}.xml": b"" for i in range(300)}),
@@ -362,3 +362,31 @@ def test_preview_during_an_outage_is_a_chinese_error():
         ledger.read_ledger(csv(OCC_CSV + f"{CENTRE},2024-01-05,40\n"), "停机.csv", "每日入住", engine=engine,
                            today=dt.date(2024, 3, 1))
     assert err.value.message.startswith("数据库")
+
+
+def test_shared_string_table_over_its_cap_is_refused_before_parsing(quiet_world):
+    world = quiet_world
+    n = 260_000  # ~5 MB of <si> entries: over upload_max_shared_strings_mb (4)
+    sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst {NS} count="{n}" uniqueCount="{n}">'
+           + "".join(f"<si><t>{i:x}</t></si>" for i in range(n)) + "</sst>").encode()
+    before = row_counts(world.engine)
+    with pytest.raises(DashboardError, match="文件“文字表.xlsx”的共享文字表解压后达 [0-9.]+ MB，超过上限 4 MB"):
+        ledger.read_ledger(rezip(template("每日入住"), extra={"xl/sharedStrings.xml": sst}), "文字表.xlsx", "每日入住",
+                           engine=world.engine, today=world.today)
+    assert_unchanged(world.engine, before)
+
+
+@pytest.mark.parametrize("name", ["多行.xlsx", "多行.csv"])
+def test_reading_stops_at_the_parse_deadline(quiet_world, monkeypatch, name):
+    """The deadline is the guard for files that are slow to parse; set to 0 s here, so no timing is involved."""
+    from lib import ledger_io
+    from lib.config import load_settings
+
+    monkeypatch.setattr(ledger_io, "settings", lambda: load_settings(env={"UPLOAD_PARSE_SECONDS": "0"}))
+    rows = [[CENTRE, dt.date(2023, 1, 1) + dt.timedelta(days=i), 40] for i in range(300)]
+    data = template("每日入住", rows) if name.endswith("xlsx") else \
+        csv(OCC_CSV + "".join(f"{CENTRE},{d},{n}\n" for _, d, n in rows))
+    before = row_counts(quiet_world.engine)
+    with pytest.raises(DashboardError, match=f"文件“{name}”内容过多：读取 0 秒后仅读到第256行，已停止"):
+        ledger.read_ledger(data, name, "每日入住", engine=quiet_world.engine, today=quiet_world.today)
+    assert_unchanged(quiet_world.engine, before)
