@@ -44,8 +44,9 @@ class Settings:
     upload_max_ratio: int = 100
     # … or when the zip holds more parts than this (a workbook has about ten).
     upload_max_entries: int = 200
-    # Reading the rows of one file stops with a Chinese message after this many seconds.
-    upload_parse_seconds: int = 4
+    # Reading and checking one ledger file (parse + dry run) stops with a Chinese message after this many
+    # seconds: any upload is refused or previewed within ~5 s (make bench, figure 7).
+    upload_read_seconds: int = 4
 
 
 def _coerce(raw: object, default: object) -> object:

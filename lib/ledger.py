@@ -31,7 +31,7 @@ from lib.auth import Actor
 from lib.config import settings
 from lib.db import session_scope
 from lib.errors import DashboardError, PermissionDenied, ValidationError
-from lib.ledger_io import INSTRUCTIONS_SHEET, csv_bytes, find_header, load_rows, workbook_bytes
+from lib.ledger_io import INSTRUCTIONS_SHEET, Deadline, csv_bytes, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind, fact_value_text
 from lib.writes.base import Outcome, WriteContext, as_choice, as_date, as_number, blank, same_number
 
@@ -177,13 +177,15 @@ def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]],
     return parsed, [p for r in parsed for p in r.problems], notes
 
 
-def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *,
-              source_title: str) -> tuple[list[str], bool]:
+def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, source_title: str,
+              deadline: Deadline | None = None) -> tuple[list[str], bool]:
     """Plan and apply every clean row in `ctx` (flushed, so later rows see earlier ones).
-    Returns (problems, whether any was a permission refusal)."""
+    Returns (problems, whether any was a permission refusal). A preview passes its `deadline`."""
     problems, denied = [], False
     ordered = sorted(rows, key=lambda r: spec.order(r.args)) if spec.order else rows
-    for row in ordered:
+    for n, row in enumerate(ordered, start=1):
+        if deadline is not None:
+            deadline.check(n, every=32, stage="检查")
         if row.problems:
             continue
         try:
@@ -250,7 +252,8 @@ def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None 
         raise ValidationError(f"文件“{filename}”大小 {_size(len(data))}，超过上限 {_size(limit)}")
     if not data:
         raise ValidationError(f"文件“{filename}”是空文件")
-    rows, file_format = load_rows(data, filename, max_rows=MAX_ROWS)
+    deadline = Deadline(filename)
+    rows, file_format = load_rows(data, filename, max_rows=MAX_ROWS, deadline=deadline)
     if not rows:
         raise ValidationError(f"文件“{filename}”没有内容")
     parsed, errors, notes = _parse_rows(spec, rows, filename)
@@ -259,7 +262,7 @@ def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None 
     try:  # a dry run in lib.db's session (its fault handling), rolled back by the sentinel
         with session_scope(engine) as session:
             ctx = WriteContext(session, actor, today=today, check=actor is not None)
-            errors += _plan_all(ctx, spec, parsed, source_title=_source_title(kind, filename))[0]
+            errors += _plan_all(ctx, spec, parsed, source_title=_source_title(kind, filename), deadline=deadline)[0]
             raise _DryRun
     except _DryRun:
         pass

@@ -1,6 +1,7 @@
 """Reading and writing 台账 files: .xlsx via openpyxl, .csv in UTF-8 (with/without BOM) or GBK/GB18030.
 
-    load_rows(data, filename, *, max_rows) -> (rows: list[(line_no, cells)], description)
+    load_rows(data, filename, *, max_rows, deadline) -> (rows: list[(line_no, cells)], description)
+    Deadline(filename)                   # the time one upload may take (upload_read_seconds), checked per row
     inspect_zip(data, filename)          # zip-bomb guard, run before any XML is parsed
     find_header(rows, columns, filename=) -> (header line, {header: cell index}, ignored headers)
     workbook_bytes(sheets) -> bytes      # plain cells, no formulas, bold header
@@ -70,25 +71,25 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
 
 
 class Deadline:
-    """Reading one file's rows may take `upload_parse_seconds` (checked every 256 rows), then it is refused."""
+    """Reading and checking one upload may take `upload_read_seconds`; past it the file is refused (Chinese,
+    naming the file and how far it got). Checked every `every` rows, so a check costs nothing."""
 
     def __init__(self, filename: str, seconds: float | None = None) -> None:
         self.filename = filename
-        self.seconds = settings().upload_parse_seconds if seconds is None else seconds
+        self.seconds = settings().upload_read_seconds if seconds is None else seconds
         self.until = time.monotonic() + self.seconds
 
-    def check(self, line_no: int) -> None:
-        if line_no % 256 == 0 and time.monotonic() > self.until:
-            raise ValidationError(f"文件“{self.filename}”内容过多：读取 {self.seconds:g} 秒后仅读到第{line_no}行，"
-                                  "已停止；请删除多余的列和空行，或分批导入")
+    def check(self, line_no: int, *, every: int = 256, stage: str = "读取") -> None:
+        if line_no % every == 0 and time.monotonic() > self.until:
+            raise ValidationError(f"文件“{self.filename}”内容过多：{stage} {self.seconds:g} 秒后仅到第{line_no}行，"
+                                  "已停止，未写入任何数据；请删除多余的列和空行，或分批导入")
 
 
-def _csv_rows(text: str, filename: str, max_rows: int) -> list[tuple[int, list]]:
+def _csv_rows(text: str, filename: str, max_rows: int, deadline: Deadline) -> list[tuple[int, list]]:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    deadline = Deadline(filename)
     try:
         for line_no, cells in enumerate(reader, start=1):
             if line_no > max_rows + 10:
@@ -142,9 +143,8 @@ def _cell(cell: Any) -> Any:
     return value
 
 
-def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> list[tuple[int, list]]:
+def _xlsx_rows(data: bytes, filename: str, max_rows: int, deadline: Deadline) -> list[tuple[int, list]]:
     inspect_zip(data, filename)
-    deadline = Deadline(filename)
     where, line_no = "", 0
     wb = None
     try:
@@ -178,19 +178,21 @@ def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> list[tuple[int, lis
             wb.close()
 
 
-def load_rows(data: bytes, filename: str, *, max_rows: int = 20000) -> tuple[list[tuple[int, list]], str]:
+def load_rows(data: bytes, filename: str, *, max_rows: int = 20000,
+              deadline: Deadline | None = None) -> tuple[list[tuple[int, list]], str]:
     """All rows of the first data sheet (xlsx) or of the CSV, numbered as the user sees them."""
+    deadline = deadline or Deadline(filename)
     name = (filename or "").lower()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationError(f"文件“{filename}”是旧版 Excel（.xls）格式，请在 Excel/WPS 中另存为 .xlsx 后上传")
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data, filename, max_rows), "Excel（.xlsx）"
+        return _xlsx_rows(data, filename, max_rows, deadline), "Excel（.xlsx）"
     if name.endswith((".xlsx", ".xlsm")):
         raise ValidationError(f"文件“{filename}”不是有效的 Excel（.xlsx）文件，或已损坏")
     if not name.endswith((".csv", ".txt", ".tsv")):
         raise ValidationError(f"文件“{filename}”类型不支持：请上传 .xlsx 或 .csv")
     text, label = decode_csv(data, filename)
-    return _csv_rows(text, filename, max_rows), f"CSV（{label}）"
+    return _csv_rows(text, filename, max_rows, deadline), f"CSV（{label}）"
 
 
 def norm_header(text: Any) -> str:
