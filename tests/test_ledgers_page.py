@@ -47,3 +47,33 @@ def test_long_problems_are_listed_in_full(engine):  # noqa: F811
     data = csv_bytes(pd.DataFrame({"机构": [name], "日期": ["2024-01-05"], "入住人数": [4]}))
     _upload(at, "长.csv", data, "每日入住")
     assert at.table[0].value["问题"].tolist() == [f"第2行「机构」：未找到养老机构“{name}”"]  # the whole message
+
+
+def test_page_exports_neutralise_formula_text(engine, monkeypatch):  # noqa: F811
+    """A stored note starting with = comes back as text from both 「下载当前数据」 buttons (xlsx and CSV)."""
+    import io
+
+    import streamlit.testing.v1.app_test as app_test_module
+    from openpyxl import load_workbook
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores: list[MemoryMediaFileStorage] = []
+
+    class Recording(MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", Recording)
+    note = '=HYPERLINK("http://evil.example","点我")'
+    at = sign_in("admin", "ledgers")
+    _upload(at, "公式.xlsx", template("示范社区状态", [["中兴", "创建中", "2024-02-01", note]]), "示范社区状态")
+    at.button(key="ledgers.commit").click().run()
+    assert any("新增 1 条" in s for s in texts(at.success)), texts(at.error)
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    content = {label: stores[-1].get_file(b.proto.url.rsplit("/", 1)[-1]).content for label, b in buttons.items()}
+    xlsx = next(v for k, v in content.items() if k.startswith("下载当前数据（全街道"))
+    cell = next(c for row in load_workbook(io.BytesIO(xlsx)).active.iter_rows() for c in row if c.value == note)
+    assert (cell.data_type, cell.quotePrefix) == ("s", True)
+    text = content["下载当前数据（CSV）"].decode("utf-8-sig")
+    assert "'=HYPERLINK(" in text and ",=HYPERLINK(" not in text
