@@ -237,6 +237,7 @@ def uploads_row(r: dict) -> dict:
 
 def uploads_details(r: dict) -> list[str]:
     u = r.get("uploads") or {}
-    return [f"  upload {k}: " + (v.get("error") or f"{v['file_mb']:.2f} MB → {v['outcome']}; {v['seconds']:.2f} s (CPU {v['cpu_s']:.2f} s), parsing {v['parse_s']:.2f} s "
-                                 f"(≤ {u['budget_s']:g}), peak RSS {v['peak_mb']:.0f} MB (< {u['budget_mb']}; "
-                                 f"imports {v['baseline_mb']:.0f} MB); machine load {v['load_avg']:.1f}") for k, v in (u.get("cases") or {}).items()]
+    return [f"  upload {k}: " + (v.get("error") or (
+        f"{v['file_mb']:.2f} MB → {v['outcome']}; {v['seconds']:.2f} s (≤ {u['budget_s']:g}; CPU {v['cpu_s']:.2f} s, "
+        f"parsing {v['parse_s']:.2f} s), peak RSS {v['peak_mb']:.0f} MB (< {u['budget_mb']}; imports "
+        f"{v['baseline_mb']:.0f} MB); machine load {v['load_avg']:.1f}")) for k, v in (u.get("cases") or {}).items()]

@@ -84,8 +84,8 @@ class LedgerPreview:
         headers = KINDS[self.kind].headers
         records = []
         for r in self.rows:
-            values = {h: (f"{_shown(r.changes[h][0])} → {_shown(r.changes[h][1])}" if h in r.changes else r.values.get(h))
-                      for h in headers}
+            values = {h: f"{_shown(r.changes[h][0])} → {_shown(r.changes[h][1])}" if h in r.changes
+                      else r.values.get(h) for h in headers}
             if "（记录）" in r.changes:  # re-registered with no visible difference
                 values[headers[0]] = f"{_shown(values[headers[0]])}（重新登记）"
             records.append({"行号": r.line, "处理": r.action, "问题": "；".join(r.problems), **values,

@@ -41,11 +41,13 @@ ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
 MAX_COLUMNS = 60  # a ledger has at most nine; wider rows are cut here, not padded to 16384 cells
 
 
+# Control characters (Cc but tab/CR/LF), surrogates (Cs), private use (Co) and U+FFFD: one regex pass.
+_GARBLED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
+
+
 def _garbled(text: str) -> bool:
-    """Control characters, U+FFFD or private-use characters: the bytes were not text in this encoding."""
-    bad = sum(1 for ch in text if (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\t\r\n")
-              or ch == "\ufffd")
-    return bad > 0
+    """Control, private-use or replacement characters: the bytes were not text in this encoding."""
+    return _GARBLED.search(text) is not None
 
 
 def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
@@ -138,7 +140,8 @@ def percent_text(value: float) -> str:
 
 def _cell(cell: Any) -> Any:
     value = getattr(cell, "value", None)
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (getattr(cell, "number_format", "") or ""):
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
         return percent_text(value)  # what the user sees; the number parser reads it as 77 (百分比)
     return value
 

@@ -61,8 +61,8 @@ def sheet_xml(rows: dict[int, list], *, prolog: str = "", dimension: str = "") -
     body = "".join(f'<row r="{r}">' + "".join(_cell(f"{chr(65 + i)}{r}", v) for i, v in enumerate(cells)
                                               if v is not None) + "</row>" for r, cells in rows.items())
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet {NS}>{dim}<sheetData>{body}</sheetData></worksheet>' \
-        .encode()
+    head = f'<?xml version="1.0" encoding="UTF-8"?>{prolog}<worksheet {NS}>{dim}'
+    return f"{head}<sheetData>{body}</sheetData></worksheet>".encode()
 
 
 def with_sheet(kind: str, rows: dict[int, list], **kw) -> bytes:
@@ -251,7 +251,8 @@ def _occupied(world, day: dt.date) -> int:
      dt.date(2024, 2, 6), 44),
     ("gbk.csv", lambda: csv(OCC_CSV + f"{CENTRE},2024-02-07,45\n", "gbk"), dt.date(2024, 2, 7), 45),
     ("utf16.csv", lambda: csv(OCC_CSV + f"{CENTRE},2024-02-08,46\n", "utf-16"), dt.date(2024, 2, 8), 46),
-    ("bom.csv", lambda: csv("\ufeff" + OCC_CSV.replace(",", "\t") + f"{CENTRE}\t2024-02-09\t47\n"), dt.date(2024, 2, 9), 47),
+    ("bom.csv", lambda: csv("\ufeff" + OCC_CSV.replace(",", "\t") + f"{CENTRE}\t2024-02-09\t47\n"),
+     dt.date(2024, 2, 9), 47),
 ])
 def test_odd_but_valid_uploads_store_the_exact_value(world, name, build, day, expected):
     _commit(world, build(), name, "每日入住")
@@ -366,11 +367,11 @@ def test_preview_during_an_outage_is_a_chinese_error():
 
 def test_shared_string_table_over_its_cap_is_refused_before_parsing(quiet_world):
     world = quiet_world
-    n = 260_000  # ~5 MB of <si> entries: over upload_max_shared_strings_mb (4)
+    n = 130_000  # ~2.5 MB of <si> entries: over upload_max_shared_strings_mb (2)
     sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst {NS} count="{n}" uniqueCount="{n}">'
            + "".join(f"<si><t>{i:x}</t></si>" for i in range(n)) + "</sst>").encode()
     before = row_counts(world.engine)
-    with pytest.raises(DashboardError, match="文件“文字表.xlsx”的共享文字表解压后达 [0-9.]+ MB，超过上限 4 MB"):
+    with pytest.raises(DashboardError, match="文件“文字表.xlsx”的共享文字表解压后达 [0-9.]+ MB，超过上限 2 MB"):
         ledger.read_ledger(rezip(template("每日入住"), extra={"xl/sharedStrings.xml": sst}), "文字表.xlsx", "每日入住",
                            engine=world.engine, today=world.today)
     assert_unchanged(world.engine, before)
@@ -401,3 +402,11 @@ def _only_dry_run(check):
         if stage == "检查":
             check(self, line_no, every=every, stage=stage)
     return wrapped
+
+
+def test_openpyxl_parses_with_defusedxml():
+    import openpyxl
+    from openpyxl.worksheet import _reader
+
+    assert openpyxl.DEFUSEDXML is True
+    assert _reader.iterparse.__module__.startswith("defusedxml")
