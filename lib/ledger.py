@@ -183,9 +183,9 @@ def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, so
     Returns (problems, whether any was a permission refusal). A preview passes its `deadline`."""
     problems, denied = [], False
     ordered = sorted(rows, key=lambda r: spec.order(r.args)) if spec.order else rows
-    for n, row in enumerate(ordered, start=1):
-        if deadline is not None:
-            deadline.check(n, every=32, stage="检查")
+    for done, row in enumerate(ordered):
+        if deadline is not None and done:
+            deadline.check(done, every=32, stage="预检")
         if row.problems:
             continue
         try:

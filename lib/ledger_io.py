@@ -81,9 +81,11 @@ class Deadline:
         self.seconds = settings().upload_read_seconds if seconds is None else seconds
         self.until = time.monotonic() + self.seconds
 
-    def check(self, line_no: int, *, every: int = 256, stage: str = "读取") -> None:
-        if line_no % every == 0 and time.monotonic() > self.until:
-            raise ValidationError(f"文件“{self.filename}”内容过多：{stage} {self.seconds:g} 秒后仅到第{line_no}行，"
+    def check(self, count: int, *, every: int = 256, stage: str = "读取") -> None:
+        """`count`: the line being read (stage 读取) or the rows checked so far (stage 预检)."""
+        if count % every == 0 and time.monotonic() > self.until:
+            done = f"仅读到第{count}行" if stage == "读取" else f"仅完成 {count} 行"
+            raise ValidationError(f"文件“{self.filename}”内容过多：{stage} {self.seconds:g} 秒后{done}，"
                                   "已停止，未写入任何数据；请删除多余的列和空行，或分批导入")
 
 

@@ -377,29 +377,29 @@ def test_shared_string_table_over_its_cap_is_refused_before_parsing(quiet_world)
     assert_unchanged(world.engine, before)
 
 
-@pytest.mark.parametrize(("name", "stage", "at"), [("多行.xlsx", "读取", 256), ("多行.csv", "读取", 256),
-                                                  ("多行.csv", "检查", 32)])
-def test_an_upload_stops_at_the_deadline(quiet_world, monkeypatch, name, stage, at):
+@pytest.mark.parametrize(("name", "stage", "done"), [("多行.xlsx", "读取", "仅读到第256行"),
+                                                    ("多行.csv", "读取", "仅读到第256行"), ("多行.csv", "预检", "仅完成 32 行")])
+def test_an_upload_stops_at_the_deadline(quiet_world, monkeypatch, name, stage, done):
     """The deadline bounds reading and the dry run; 0 s here (and 0 s only for the dry run), so no timing is
     involved: the first check refuses."""
     from lib import ledger_io
     from lib.config import load_settings
 
     monkeypatch.setattr(ledger_io, "settings", lambda: load_settings(env={"UPLOAD_READ_SECONDS": "0"}))
-    if stage == "检查":  # reading passes (checked every 256 rows; the file has fewer), the dry run is stopped
+    if stage == "预检":  # reading passes (checked every 256 rows; the file has fewer), the dry run is stopped
         monkeypatch.setattr(ledger_io.Deadline, "check", _only_dry_run(ledger_io.Deadline.check))
     rows = [[CENTRE, dt.date(2023, 1, 1) + dt.timedelta(days=i), 40] for i in range(300)]
     data = template("每日入住", rows) if name.endswith("xlsx") else \
         csv(OCC_CSV + "".join(f"{CENTRE},{d},{n}\n" for _, d, n in rows))
     before = row_counts(quiet_world.engine)
-    with pytest.raises(DashboardError, match=f"文件“{name}”内容过多：{stage} 0 秒后仅到第{at}行，已停止，未写入任何数据"):
+    with pytest.raises(DashboardError, match=f"文件“{name}”内容过多：{stage} 0 秒后{done}，已停止，未写入任何数据"):
         ledger.read_ledger(data, name, "每日入住", engine=quiet_world.engine, today=quiet_world.today)
     assert_unchanged(quiet_world.engine, before)
 
 
 def _only_dry_run(check):
     def wrapped(self, line_no, *, every=256, stage="读取"):
-        if stage == "检查":
+        if stage == "预检":
             check(self, line_no, every=every, stage=stage)
     return wrapped
 
