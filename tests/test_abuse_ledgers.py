@@ -260,13 +260,17 @@ def test_odd_but_valid_uploads_store_the_exact_value(world, name, build, day, ex
 
 
 def test_percent_cells_are_read_as_shown(world):
-    """0.77 formatted as 77% is 77 (not 0.77); 0.125 as 12.5% is 12.5."""
+    """0.77 formatted as 77% is read as 「77%」 (never 0.77): a score is refused as a percentage (the write
+    side wants the number itself), a figure with unit % stores 12.5 for 0.125 shown as 12.5%."""
     star = formatted("五星评定", ["中兴", "平安法治星", "已达标", 0.77, "2024-02-01"], {3: "0%"})
-    preview = _commit(world, star, "百分比.xlsx", "五星评定")
-    assert "「得分」“77%”读作 77（百分比）" in preview.frame()["读数说明"].iloc[0]
-    assert _latest(world, StarAssessment, StarAssessment.valid_from == dt.date(2024, 2, 1)).score == 77
+    before = row_counts(world.engine)
+    preview = ledger.read_ledger(star, "百分比.xlsx", "五星评定", actor=world.admin, engine=world.engine,
+                                 today=world.today)
+    assert preview.errors == ["第2行「得分」：“77%”是百分数，这里应填写数值本身"]
+    assert_unchanged(world.engine, before)
     fact = formatted("指标数据", ["中兴", "中兴社区", "老龄化率", None, 0.125, "%", "2024-02-01", "台账", None], {4: "0.0%"})
-    _commit(world, fact, "比例.xlsx", "指标数据")
+    preview = _commit(world, fact, "比例.xlsx", "指标数据")
+    assert "「数值」“12.5%”读作 12.5（百分比）" in preview.frame()["读数说明"].iloc[0]
     assert _latest(world, Fact, Fact.label == "老龄化率").value == 12.5
 
 
