@@ -35,11 +35,12 @@ class Settings:
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
     # ---- ledger uploads (h3): an .xlsx is a zip of XML, inspected before any XML is parsed ----
-    # Refused when the parts inflate to more than this in total (a 20000-row ledger is about 4 MB; openpyxl
-    # parses a sheet without a <dimension> twice, so this bounds the parse time too) …
-    upload_max_inflated_mb: int = 8
+    # Refused when the parts inflate to more than this in total (a 1500-row ledger, what the deadline below
+    # lets one file hold, is about 0.3 MB; openpyxl parses a sheet without a <dimension> twice before any
+    # row, so this bounds that uninterruptible time) …
+    upload_max_inflated_mb: int = 4
     # … when the shared-string table (read whole, before any row) inflates to more than this …
-    upload_max_shared_strings_mb: int = 2
+    upload_max_shared_strings_mb: int = 1
     # … when any part over 1 MB inflates more than this many times its compressed size (real sheets: 5–30×) …
     upload_max_ratio: int = 100
     # … or when the zip holds more parts than this (a workbook has about ten).

@@ -93,14 +93,14 @@ XXE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
 @functools.cache
-def zip_bomb() -> bytes:  # 9 MB of XML padding deflated to ~9 KB
-    pad = b"<!--" + b" " * (9 * 1024 * 1024) + b"-->"
+def zip_bomb() -> bytes:  # 5 MB of XML padding deflated to ~5 KB
+    pad = b"<!--" + b" " * (5 * 1024 * 1024) + b"-->"
     return rezip(template("每日入住"), {SHEET: sheet_xml(occupancy_rows([CENTRE, "2024-01-05", 40])) + pad})
 
 
 @functools.cache
 def steep_entry() -> bytes:  # under the total cap, but one part inflates ~1000×
-    return rezip(template("每日入住"), extra={"xl/media/padding.bin": b"\0" * (5 * 1024 * 1024)})
+    return rezip(template("每日入住"), extra={"xl/media/padding.bin": b"\0" * (3 * 1024 * 1024)})
 
 
 def truncated(part: str) -> bytes:
@@ -119,7 +119,7 @@ STARS_CSV = "社区,星级,状态,得分,评定日期\n"
 
 # (id, kind, file name, builder, what the message must contain)
 REFUSED: list[tuple[str, str, str, Callable[[], bytes], list[str]]] = [
-    ("zip bomb", "每日入住", "炸弹.xlsx", zip_bomb, ["文件“炸弹.xlsx”解压后达", "超过上限 8 MB"]),
+    ("zip bomb", "每日入住", "炸弹.xlsx", zip_bomb, ["文件“炸弹.xlsx”解压后达", "超过上限 4 MB"]),
     ("steep entry", "每日入住", "压缩比.xlsx", steep_entry, ["文件“压缩比.xlsx”", "压缩比异常", "超过 100 倍"]),
     ("too many entries", "每日入住", "部件.xlsx",
      lambda: rezip(template("每日入住"), extra={f"x/{i}.xml": b"" for i in range(300)}),
@@ -371,11 +371,11 @@ def test_preview_during_an_outage_is_a_chinese_error():
 
 def test_shared_string_table_over_its_cap_is_refused_before_parsing(quiet_world):
     world = quiet_world
-    n = 130_000  # ~2.5 MB of <si> entries: over upload_max_shared_strings_mb (2)
+    n = 65_000  # ~1.2 MB of <si> entries: over upload_max_shared_strings_mb (1)
     sst = (f'<?xml version="1.0" encoding="UTF-8"?><sst {NS} count="{n}" uniqueCount="{n}">'
            + "".join(f"<si><t>{i:x}</t></si>" for i in range(n)) + "</sst>").encode()
     before = row_counts(world.engine)
-    with pytest.raises(DashboardError, match="文件“文字表.xlsx”的共享文字表解压后达 [0-9.]+ MB，超过上限 2 MB"):
+    with pytest.raises(DashboardError, match="文件“文字表.xlsx”的共享文字表解压后达 [0-9.]+ MB，超过上限 1 MB"):
         ledger.read_ledger(rezip(template("每日入住"), extra={"xl/sharedStrings.xml": sst}), "文字表.xlsx", "每日入住",
                            engine=world.engine, today=world.today)
     assert_unchanged(world.engine, before)
