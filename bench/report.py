@@ -144,12 +144,19 @@ def _cold(r: dict) -> dict:
             "met": _met(not c["errors"])}
 
 
+def _capacity(r: dict) -> dict:
+    from bench.capacity import row
+
+    return row(r)
+
+
 def rows(r: dict) -> list[dict]:
     out = []
     for key, fn, figure in [("latency", _latency, "1 interaction latency p95"), ("payload_browser", _payload, "2 map payload"),
                             ("server", _server, "3 server time per page (AppTest)"), ("scale", _scale, "4 scale"),
                             ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
-                            ("uploads", uploads_row, "7 upload budget")]:
+                            ("capacity", _capacity, "7 capacity (protocol level)"),
+                            ("uploads", uploads_row, "8 upload budget")]:
         err = (r.get(key) or {}).get("error") if isinstance(r.get(key), dict) else None
         if err:
             out.append({"figure": figure, "measured": f"ERROR {err[:200]}", "target": "—", "met": "MISSED"})
@@ -209,6 +216,10 @@ def render(table: list[dict], r: dict) -> str:
     c = r.get("concurrency")
     if c and c.get("errors"):
         lines.append(f"  concurrency errors: {c['errors'][:5]}")
+    if isinstance(r.get("capacity"), dict) and "floor" in r["capacity"]:
+        from bench.capacity import details
+
+        lines += details(r["capacity"])
     return "\n".join(lines)
 
 
@@ -216,11 +227,11 @@ def uploads_row(r: dict) -> dict:
     """Figure 7: every upload under the cap refused or read within the budget."""
     u = r.get("uploads") if "cases" not in r else r
     if not u:
-        return {"figure": "7 upload budget", "measured": "not run", "target": "≤ 5 s, peak RSS < 300 MB", "met": "—"}
+        return {"figure": "8 upload budget", "measured": "not run", "target": "≤ 5 s, peak RSS < 300 MB", "met": "—"}
     cases = u["cases"]
     broken = [k for k, v in cases.items() if "error" in v]
     if broken:
-        return {"figure": "7 upload budget", "measured": f"ERROR in {', '.join(broken)}: {cases[broken[0]]['error']}",
+        return {"figure": "8 upload budget", "measured": f"ERROR in {', '.join(broken)}: {cases[broken[0]]['error']}",
                 "target": "—", "met": "MISSED"}
     worst_s = max(cases.items(), key=lambda kv: kv[1]["seconds"])
     worst_cpu = max(v["cpu_s"] for v in cases.values())
@@ -231,7 +242,7 @@ def uploads_row(r: dict) -> dict:
                 f"most CPU {worst_cpu:.2f} s), "
                 f"highest peak RSS {worst_mb[1]['peak_mb']:.0f} MB ({worst_mb[0]}); limits: inflated ≤ "
                 f"{lim['inflated_mb']} MB, ratio ≤ {lim['ratio']}×, ≤ {lim['entries']} entries")
-    return {"figure": "7 upload budget (ledger files)", "measured": measured,
+    return {"figure": "8 upload budget (ledger files)", "measured": measured,
             "target": f"each ≤ {u['budget_s']:g} s, peak RSS < {u['budget_mb']} MB", "met": _met(ok)}
 
 

@@ -1,4 +1,4 @@
-"""Figure 7, the upload budget: hostile and heavy ledger files under the size cap are refused or read
+"""Figure 8, the upload budget: hostile and heavy ledger files under the size cap are refused or read
 within 5 s, with peak RSS under 300 MB.
 
 Each file is read by `lib.ledger.read_ledger` (parse + dry run against a seeded database) in a child

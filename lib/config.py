@@ -34,6 +34,11 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
+    backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep: int = 14
+    # /readyz: seconds a database read may take before the replica reports not ready.
+    readiness_timeout_seconds: int = 2
     # ---- ledger uploads (h3): an .xlsx is a zip of XML, inspected before any XML is parsed ----
     # Refused when the parts inflate to more than this in total (a 1500-row ledger, what the deadline below
     # lets one file hold, is about 0.3 MB; openpyxl parses a sheet without a <dimension> twice before any
