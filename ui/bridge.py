@@ -164,6 +164,38 @@ def is_admin() -> bool:
     return actor is not None and actor.is_admin
 
 
+# ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
+from lib import ledger as _ledger  # noqa: E402
+from lib.errors import DashboardError  # noqa: E402,F401 - pages catch it from here
+from lib.ledger_kinds import KINDS as _LEDGER_KINDS  # noqa: E402
+from lib.models import Role as _Role  # noqa: E402
+
+LEDGER_KIND_NAMES = _ledger.KIND_NAMES
+ledger_template = _ledger.template_xlsx
+ledger_current = _ledger.current_ledger
+
+
+def ledger_columns_text(kind: str) -> str:
+    """「社区、星级、…、得分（选填）。同一社区＋星级＋评定日期视为同一条记录。」"""
+    spec = _LEDGER_KINDS[kind]
+    cols = "、".join(c.header + ("" if c.required else "（选填）") for c in spec.columns)
+    return f"「{kind}」的列：{cols}。同一{spec.key_help}视为同一条记录。"
+
+
+def ledger_scope(actor) -> str | None:
+    """Staff see and import their own community only; administrators follow the shared community filter."""
+    return actor.community if actor.role == _Role.STAFF else selected_community()
+
+
+def ledger_preview(data: bytes, filename: str, kind: str):
+    """The dry run of an upload for the signed-in user (raises DashboardError, always Chinese)."""
+    return _ledger.read_ledger(data, filename, kind, actor=current_actor())
+
+
+def ledger_commit(preview):
+    return _ledger.commit_ledger(current_actor(), preview)
+
+
 # ---- geometry import (h5): pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
 import logging  # noqa: E402
 
