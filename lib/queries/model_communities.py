@@ -18,7 +18,8 @@ def model_status(*, community: str | None = None, as_of: dt.date | None = None,
     ids = latest_rows(ModelCommunityStatus, [ModelCommunityStatus.community_id], as_of)
     stmt = (
         select(Community.name.label("community"), Community.side, ModelCommunityStatus.status,
-               ModelCommunityStatus.valid_from, ModelCommunityStatus.note, *source_columns())
+               ModelCommunityStatus.valid_from, ModelCommunityStatus.note, *source_columns(),
+               ModelCommunityStatus.recorded_at)
         .join(Community, Community.id == ModelCommunityStatus.community_id)
         .join(Source, Source.id == ModelCommunityStatus.source_id)
         .where(ModelCommunityStatus.id.in_(ids))
