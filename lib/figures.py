@@ -4,10 +4,11 @@ from, when it was recorded, and any warning. Comparisons (`compare`) name both d
 the comparison date has no data. Pages only draw what these objects say.
 
 What holds before the article (README, data model): the article's "截至目前" figures are dated
-2023-11-22 (the latest date it mentions). A *standing* figure (area, populations, units, facility
-sizes …) describes how things are, not an event of that day, so on an earlier date it is still
-shown — marked 「报道于2023年11月22日」 (`reported_later`). A *progress* figure (relocation counts,
-residents on a day, the 11-22 demolition) holds only from its own date; before it: no data.
+2023-11-22 (the latest date it mentions). The subdistrict's own profile (area, populations, units,
+markets, enterprises …: `is_standing`) describes how the subdistrict is, not an event of that day, so
+on an earlier date it is still shown, marked 「报道于2023年11月22日」 (`reported_later`). Everything
+else (community and facility figures, the 2023-09-23 naming, relocation progress, residents on a day)
+holds from its own date only; before it: no data.
 """
 from __future__ import annotations
 
@@ -38,13 +39,13 @@ KIND_NAMES = {SourceKind.ARTICLE.value: "新闻报道", SourceKind.OFFICIAL.valu
               SourceKind.DEMO.value: "示例数据", SourceKind.STAFF.value: "工作人员录入",
               SourceKind.SURVEY.value: "测绘/导入数据", MIXED: "多种来源（含示例数据）"}
 ANONYMOUS_AUTHOR = "工作人员"
-# Progress figures hold from their own date only (see the module docstring); everything else stands.
-PROGRESS_SUBJECTS = {"文化路北延"}
-PROGRESS_INDICATORS = {"care_residents"}
+# The subdistrict's standing profile (see the module docstring); the naming count is a dated event.
+STANDING_SUBJECTS = {"光武街道"}
+DATED_EVENTS = {"model_communities_named"}
 
 
-def is_progress(subject: str | None, indicator: str | None) -> bool:
-    return subject in PROGRESS_SUBJECTS or indicator in PROGRESS_INDICATORS or str(indicator).startswith("demolition_")
+def is_standing(subject: str | None, indicator: str | None) -> bool:
+    return subject in STANDING_SUBJECTS and indicator not in DATED_EVENTS
 
 
 def _blank(v) -> bool:
@@ -153,7 +154,7 @@ def from_row(row, *, label: str | None = None, display: str | None = None, as_of
         citation=None if _blank(r.get("quote")) else r.get("quote"), source_title=r.get("source_title"),
         author=(r.get("source_publisher") or r.get("recorded_by")) if kind == SourceKind.STAFF.value else None,
         recorded_at=_stamp(r.get("recorded_at")),
-        reported_later=bool(as_of and holds and holds > as_of))
+        reported_later=bool(r.get("reported_later")) or bool(as_of and holds and holds > as_of))
 
 
 @dataclass(frozen=True)

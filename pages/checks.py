@@ -12,7 +12,7 @@ bridge.ensure_entrypoint()
 community = bridge.selected_community()
 as_of = bridge.as_of()
 st.title("现场核查" + (f" · {community}社区" if community else ""))
-widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+widgets.as_of_stamp(bridge.header())
 if bridge.can_edit():
     st.page_link("pages/check_form.py", label="登记现场核查", icon=":material/add_location_alt:")
 signed_in = bridge.current_actor() is not None

@@ -22,7 +22,7 @@ as_of = bridge.as_of()
 stamp = bridge.data_as_of(as_of=as_of)
 
 st.title("养老服务")
-widgets.as_of_stamp(stamp, chosen=as_of)
+widgets.as_of_stamp(bridge.header())
 st.caption(f"当前范围：{community + '社区' if community else '全街道'}")
 
 facilities = pd.DataFrame()

@@ -18,7 +18,7 @@ names = bridge.community_options()
 stamp = bridge.data_as_of(as_of=as_of)
 
 st.title("示范社区")
-widgets.as_of_stamp(stamp, chosen=as_of)
+widgets.as_of_stamp(bridge.header())
 st.caption(f"当前范围：{community + '社区' if community else '全街道（11个社区）'}")
 
 status = named = pd.DataFrame(columns=["community", "status", "valid_from"])

@@ -16,7 +16,7 @@ community = bridge.selected_community()
 as_of = bridge.as_of()
 
 st.title(f"社区档案 · {community}社区" if community else "社区档案 · 光武街道")
-widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+widgets.as_of_stamp(bridge.header())
 
 
 def metric_grid(df: pd.DataFrame, *, per_row: int = 4, label_col: str = "label") -> None:

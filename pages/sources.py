@@ -8,7 +8,7 @@ from ui import bridge, widgets
 bridge.ensure_entrypoint()
 
 st.title("数据来源与说明")
-widgets.as_of_stamp(bridge.data_as_of(as_of=bridge.as_of()), chosen=bridge.as_of())
+widgets.as_of_stamp(bridge.header())
 
 with widgets.guard("来源清单"):
     src = bridge.sources_q()

@@ -18,7 +18,7 @@ as_of = bridge.as_of()
 names = bridge.community_options()
 
 st.title("五星支部")
-widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+widgets.as_of_stamp(bridge.header())
 st.caption(f"当前范围：{community + '社区' if community else '全街道（11个社区）'}。"
            "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
 

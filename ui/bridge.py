@@ -12,7 +12,12 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from lib.config import settings
+from lib import clock, panels
+from lib.figures import Figure, from_row
+from lib.figures import compare as figures_compare
+from lib.panels import Header, SummaryPanel
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
+from lib.scope import Scope
 
 F = TypeVar("F", bound=Callable[..., Any])
 TTL_SECONDS = 60
@@ -70,6 +75,51 @@ site_checks = cached(checks.site_checks)
 map_layers = cached(map_data.map_layers)
 community_metric = cached(map_data.community_metric)
 METRICS = map_data.METRICS
+
+
+# ---- scope and panels (figures with provenance and dates, decided in lib.panels) ----
+def scope() -> Scope:
+    """The viewer's selection: community (or 全街道) and as-of date."""
+    return Scope.of(selected_community(), as_of())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _header(s: Scope) -> Header:
+    return panels.header(s)
+
+
+def header(s: Scope | None = None) -> Header:
+    """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
+    return _header(s or scope())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _summary(s: Scope, warning: int, signed_in: bool) -> SummaryPanel:
+    return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
+
+
+def summary_panel(s: Scope | None = None) -> SummaryPanel:
+    """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
+    return _summary(s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
+
+
+def figure(row, *, as_of: dt.date | None = None) -> Figure:
+    """A query row as a Figure (provenance, date), for the pages' cards."""
+    return from_row(row, as_of=as_of)
+
+
+compare = figures_compare  # a Figure against the one that held on a date (names both dates)
+
+
+def briefing_file_name(s: Scope | None = None) -> str:
+    """光武街道-中兴社区-简报-2026-12-05.png: the scope and the date the picture shows (today by default)."""
+    s = s or scope()
+    return s.file_stem("简报", s.as_of or clock.today()) + ".png"
+
+
+def now_local() -> dt.datetime:
+    """The one clock, in China time (lib.clock)."""
+    return clock.now_local()
 
 
 # ---- shared state ----

@@ -29,35 +29,46 @@ def _chart(chart: alt.Chart) -> None:
                                            .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 
-def _figures_strip(figures) -> None:
-    """The subdistrict's reported figures in one row, each sized to its text (no truncation)."""
+def tag_html(fig, header) -> str:
+    """The coloured source tag as HTML (the wall cannot hover): 报道 / 录入 · who · when / 示例, plus the
+    figure's own date when it differs from the header's."""
+    text = fig.badge()
+    note = fig.date_note(header)
+    if note and not fig.is_staff and not fig.reported_later:
+        text += f" · {note}"
+    r, g, b = fig.rgb
+    return (f"<span class='gw-tag gw-tag-{fig.kind}' style='background:rgb({r},{g},{b});color:#111318;"
+            f"border-radius:0.3em;padding:0 0.35em;font-size:0.8em'>{html.escape(text)}</span>")
+
+
+def _figures_strip(figures, header) -> None:
+    """The subdistrict's figures in one row, each sized to its text (no truncation), each with its tag."""
     cells = []
-    for _, row in figures.iterrows():
-        source = html.escape(widgets.source_text(row["source_kind"], None, row["quote"]).replace("  \n", " "))
-        demo = "<span class='gw-demo'> 示例</span>" if row.get("is_demo") else ""
-        cells.append(f"<div class='gw-figure' title='{source}'><div class='l'>{html.escape(row['label'])}{demo}"
-                     f"</div><div class='v'>{html.escape(str(row['display']))}</div></div>")
+    for fig in figures:
+        source = html.escape(fig.provenance().replace("  \n", " "))
+        cells.append(f"<div class='gw-figure' title='{source}'><div class='l'>{html.escape(fig.label)} "
+                     f"{tag_html(fig, header)}</div><div class='v'>{html.escape(fig.display)}</div></div>")
     st.html(f"<div class='gw-figures'>{''.join(cells)}</div>")
 
 
 def briefing(*, community: str | None, as_of: dt.date | None) -> None:
+    panel = bridge.summary_panel(bridge.Scope.of(community, as_of))
     left, centre, right = st.columns([1, 2.4, 1], gap="medium")
     with left:
         with widgets.guard("五星支部"):
-            summary.stars_metric(community=community, as_of=as_of)
+            summary.stars_metric(panel)
         with widgets.guard("示范社区"):
-            summary.model_metric(community=community, as_of=as_of)
+            summary.model_metric(panel)
     with centre, widgets.guard("地图"), st.container(key="screen-map"):
         map_view.render(key_prefix="screen", height=560, controls=False, checks=False, metric="model")
     with right:
         with widgets.guard("征迁"):
-            summary.relocation_metric(community=community, as_of=as_of)
+            summary.relocation_metric(panel)
         with widgets.guard("养老"):
-            summary.care_metric(community=community, as_of=as_of)
+            summary.care_metric(panel)
     with widgets.guard("街道概况"):
-        figures = bridge.subdistrict_overview(as_of=as_of)
-        if not figures.empty:
-            _figures_strip(figures)
+        if panel.overview:
+            _figures_strip(panel.overview, panel.header.latest)
 
 
 def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
@@ -93,7 +104,7 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("文化路北延提升改造 · 征迁进度")
     left, right = st.columns([1, 3.2], gap="large")
     with left:
-        summary.relocation_metric(community=community, as_of=as_of)
+        summary.relocation_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
     burn = bridge.relocation_burnup(community=community, as_of=as_of)
     if burn.empty:
         return
@@ -114,7 +125,7 @@ def care_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("综合养老服务中心 · 床位入住")
     left, right = st.columns([1, 3.2], gap="large")
     with left:
-        summary.care_metric(community=community, as_of=as_of)
+        summary.care_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
     series = bridge.occupancy_series(facility="care_centre", as_of=as_of)
     if series.empty:
         return

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from lib.figures import is_progress
+from lib.figures import is_standing
 from lib.fmt import format_value
 from lib.models import Community, Fact, Source, SourceKind, TextNote
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
@@ -22,8 +22,8 @@ def facts(*, scope: str | None = None, subject: str | None = None, community: st
           engine: Engine | None = None) -> pd.DataFrame:
     """Figures as they stood on `as_of`, one row per (subject, indicator), with provenance.
 
-    Before its first date, a standing published figure (lib.figures: not a progress figure) is shown
-    as reported, flagged `reported_later`; progress figures and entered figures hold from their date only.
+    Before its first date, a standing published figure (lib.figures.is_standing: the subdistrict's
+    profile) is shown as reported, flagged `reported_later`; all others hold from their date only.
     """
     base = (select(Fact.subject, Fact.indicator, Fact.label, Fact.value, Fact.unit, Fact.qualifier, Fact.valid_from,
                    *source_columns(), Fact.quote, Fact.recorded_by, Fact.recorded_at, Fact.id)
@@ -40,7 +40,7 @@ def facts(*, scope: str | None = None, subject: str | None = None, community: st
     if later is not None:
         extra = frame(_narrow(later, scope, subject, community, indicators), engine)
         held = set(zip(df["subject"], df["indicator"], strict=True))
-        keep = [(s, i) not in held and not is_progress(s, i) for s, i in zip(extra["subject"], extra["indicator"],
+        keep = [(s, i) not in held and is_standing(s, i) for s, i in zip(extra["subject"], extra["indicator"],
                                                                                strict=True)]
         if any(keep):
             df = pd.concat([df, extra[keep].assign(reported_later=True)]).sort_values("id", kind="stable").reset_index(drop=True)
