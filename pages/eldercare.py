@@ -19,10 +19,10 @@ DEFAULT_WINDOW = "近1年"
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
-stamp = bridge.data_as_of(as_of=as_of)
+stamp = bridge.header()
 
 st.title("养老服务")
-widgets.as_of_stamp(bridge.header())
+widgets.as_of_stamp(stamp)
 st.caption(f"当前范围：{community + '社区' if community else '全街道'}")
 
 facilities = pd.DataFrame()
@@ -54,26 +54,22 @@ def _centre(fac) -> None:
     if occ.occupied is None:
         widgets.no_data("所选日期的入住人数")
         return
-    week = bridge.current_occupancy(facility=fac.key, as_of=occ.day - dt.timedelta(days=7))
-    delta, since = None, ""
-    if week.occupied is not None:
-        diff = occ.occupied - week.occupied
-        delta = f"{diff:+d}人" if diff else "持平"
-        since = f"入住增减：较{cn_date(week.day)}（7天前{'，示例数据' if week.is_demo else ''}）。"
     residents = figs[(figs["indicator"] == "care_residents") & (figs["valid_from"] == occ.day)]
     quote = residents["quote"].iloc[0] if not residents.empty and not occ.is_demo else None
+    now = occ.figure(f"入住（{cn_date(occ.day)}）", quote=quote)
+    target = occ.day - dt.timedelta(days=7)
+    week = bridge.current_occupancy(facility=fac.key, as_of=target)
+    delta = bridge.compare(now, week.figure("") if week.occupied is not None else None, target, unit="人")
+    since = f"入住增减：{delta.sentence}"
     with cols[2]:
-        widgets.fact_metric({"label": f"入住（{cn_date(occ.day)}）", "display": f"{occ.occupied}/{occ.beds}",
-                             "source_kind": occ.source_kind, "source_title": occ.source_title,
-                             "is_demo": occ.is_demo, "quote": quote}, delta=delta,
-                            delta_color="off" if delta == "持平" else "normal",
-                            delta_arrow="off" if delta == "持平" else "auto")
+        widgets.figure_metric(now, header=stamp.latest, display=f"{occ.occupied}/{occ.beds}",
+                              delta=delta.text, flat=delta.flat)
     rate = percent(occ.occupied, occ.beds)
     if occ.free is not None and occ.free < warn:
         st.error(f"入住率 {rate}：空床仅 {occ.free} 张，少于预警值 {warn} 张。", icon=":material/warning:")
     else:
         st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
-    st.caption(f"来源：{widgets.kind_label(occ.source_kind)}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
+    st.caption(f"来源：{now.badge()}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
                + (f"。原文：“{quote}”" if quote else "") + f"。{since}")
     head, pick = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown("**每日入住趋势**")
@@ -85,6 +81,10 @@ def _centre(fac) -> None:
     if series.empty:
         return
     charts.show(charts.occupancy(series, beds=beds, threshold=int(series["threshold"].iloc[-1])), height=360)
+    if start is not None and len(series) < days // 2:  # a sparse window: say what it holds and where the rest is
+        prior = bridge.current_occupancy(facility=fac.key, as_of=start - dt.timedelta(days=1))
+        st.caption(f"{window}（{cn_date(start)}起）仅有 {len(series)} 天的数据。"
+                   + (f"此前最近的数据为{cn_date(prior.day)}，选择「全部」查看。" if prior.day else ""))
     low = series[series["low_free"]]
     st.caption(f"灰色虚线：床位 {beds} 张；红色虚线：预警线 {beds - warn} 人（空床少于 {warn} 张即预警）；"
                f"红点：空床少于 {warn} 张的日子（共 {len(low)} 天）。入住人数从不超过床位数。")

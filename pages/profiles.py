@@ -46,7 +46,7 @@ def subdistrict() -> None:
                 continue
             metric_grid(figs, per_row=min(len(figs), 3))
             for r in bridge.notes_q(subject=subject).itertuples():
-                st.caption(f"{r.text}（原文：“{r.quote}”）")
+                st.caption(f"{widgets.md_escape(r.text)}（原文：“{widgets.md_escape(r.quote)}”）")
     with widgets.guard("各社区一览"):
         st.subheader("11个社区一览")
         summary = bridge.community_summary(as_of=as_of)
@@ -104,21 +104,21 @@ def one_community(name: str) -> None:
                 metric_grid(own)
                 st.caption("来源：新闻报道（悬停数字可见原文）。")
             for subject, g in figs[figs["subject"] != profile.full_name].groupby("subject", sort=False):
-                st.markdown(f"**{subject}**")
+                st.markdown(f"**{widgets.md_escape(subject)}**")
                 metric_grid(g)
     with widgets.guard("荣誉与概况"):
         notes = profile.notes
         honours = notes[notes["kind"] == "荣誉"]
         if not honours.empty:
             st.subheader("荣誉")
-            st.markdown("　".join(f":red-badge[{t}]" for t in honours["text"]))
+            st.markdown("　".join(f":red-badge[{widgets.md_escape(t)}]" for t in honours["text"]))
             for q in honours["quote"].drop_duplicates():
-                st.caption(f"来源：新闻报道。原文：“{q}”")
+                st.caption(f"来源：新闻报道。原文：“{widgets.md_escape(q)}”")
         for kind, title in NOTE_KINDS.items():
             part = notes[notes["kind"] == kind]
             if not part.empty:
-                st.markdown(f"**{title}**：" + "；".join(part["text"]))
-                st.caption(f"原文：“{part['quote'].iloc[0]}”")
+                st.markdown(f"**{title}**：" + "；".join(widgets.md_escape(t) for t in part["text"]))
+                st.caption(f"原文：“{widgets.md_escape(part['quote'].iloc[0])}”")
     with widgets.guard("辖区设施"):
         fac = bridge.care_facilities(community=name)
         if not fac.empty:

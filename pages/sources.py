@@ -15,11 +15,11 @@ with widgets.guard("来源清单"):
     for r in src.itertuples():
         with st.container(border=True):
             badge = widgets.DEMO_BADGE if r.kind == "demo" else f":blue-badge[{widgets.kind_label(r.kind)}]"
-            st.markdown(f"{badge} **{r.title}**")
+            st.markdown(f"{badge} **{widgets.md_escape(r.title)}**")
             if r.publisher:
-                st.caption(r.publisher)
+                st.caption(widgets.md_escape(r.publisher))
             if r.note:
-                st.write(r.note)
+                st.text(r.note)
             if r.figures:
                 st.caption(f"据此记录的数字：{r.figures} 项")
 

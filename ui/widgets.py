@@ -76,11 +76,11 @@ def figure_metric(fig: Figure, *, header: dt.date | None = None, label: str | No
                   display: str | None = None, delta: str | None = None, flat: bool = False) -> None:
     """A KPI card for a Figure: 「 · 示例」 / 「 · 录入」 in the label, its source on hover, and below it the
     coloured tag with its own date when that differs from the header's."""
-    title = label or fig.label
+    title = md_escape(label or fig.label)
     if fig.kind != SourceKind.ARTICLE.value:
         title = f"{title} · {fig.tag}"
     st.metric(title, display or fig.display, delta=delta, delta_color="off" if flat else "normal",
-              delta_arrow="off" if flat else "auto", help=fig.provenance(), border=True)
+              delta_arrow="off" if flat else "auto", help=md_escape(fig.provenance()), border=True)
     st.caption(tag_badge(fig, header))
 
 
