@@ -83,14 +83,12 @@ def one_community(name: str) -> None:
                                      "quote": ms["note"]}, delta=f"自{cn_date(ms['valid_from'])}起",
                                     delta_color="off", delta_arrow="off")
         with cols[1]:
-            if profile.stars is None:
+            stars = bridge.summary_panel(bridge.Scope.of(name, as_of)).stars
+            if stars is None:
                 widgets.no_data("五星评定")
             else:
-                widgets.fact_metric({"label": "五星支部已达标", "display": f"{profile.stars}/5颗",
-                                     "is_demo": profile.stars_demo,
-                                     "source_kind": "demo" if profile.stars_demo else "article",
-                                     "source_title": "示例数据（固定随机种子生成，非官方数字）"})
-        if profile.stars_demo:
+                widgets.figure_metric(stars, header=bridge.header().latest, label="五星支部已达标")
+        if stars is not None and stars.is_demo:
             widgets.demo_note("五星达标星数")
     with widgets.guard("公开数字"):
         figs = profile.facts[~profile.facts["is_demo"]]

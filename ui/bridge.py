@@ -122,6 +122,9 @@ def now_local() -> dt.datetime:
     return clock.now_local()
 
 
+site_check_table = cached(panels.site_check_table)
+
+
 # ---- shared state ----
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
 def _community_names() -> tuple[str, ...]:
