@@ -106,14 +106,20 @@ class Figure:
     def rgb(self) -> tuple[int, int, int]:
         return TAG_RGB[self.color]
 
-    def badge(self) -> str:
-        """The tag with who and when for an entered figure: 「录入 · 中兴录入员 · 2026年12月5日」."""
+    def badge(self, header: dt.date | None = None) -> str:
+        """The tag as read on a card, the wall and the PNG: 「报道」, 「示例 · 2023年6月30日」,
+        「录入 · 中兴录入员 · 2026年12月5日录入」, 「报道 · 报道于2023年11月22日」 — the figure's own
+        date is added when it differs from `header` (the page's 「最新数据」 date)."""
+        parts = [self.tag]
         if self.is_staff:
-            when = cn_date(clock.to_local(self.recorded_at)) if self.recorded_at else cn_date(self.holds_from)
-            return " · ".join(p for p in (self.tag, self.author or ANONYMOUS_AUTHOR, when) if p)
+            parts.append(self.author or ANONYMOUS_AUTHOR)
+            if self.recorded_at:
+                parts.append(f"{cn_date(clock.to_local(self.recorded_at))}录入")
         if self.reported_later:
-            return f"{self.tag} · 报道于{cn_date(self.holds_from)}"
-        return self.tag
+            parts.append(f"报道于{cn_date(self.holds_from)}")
+        elif header is not None and self.date_note(header):
+            parts.append(("数字日期" if self.is_staff else "") + cn_date(self.holds_from))
+        return " · ".join(parts)
 
     def date_note(self, header: dt.date | None) -> str | None:
         """「2023年11月22日」 when the figure's own date differs from the header's date, else None."""

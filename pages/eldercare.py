@@ -69,7 +69,7 @@ def _centre(fac) -> None:
         st.error(f"入住率 {rate}：空床仅 {occ.free} 张，少于预警值 {warn} 张。", icon=":material/warning:")
     else:
         st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
-    st.caption(f"来源：{now.badge()}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
+    st.caption(f"来源：{widgets.md_escape(widgets.viewer(now).badge())}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
                + (f"。原文：“{quote}”" if quote else "") + f"。{since}")
     head, pick = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown("**每日入住趋势**")

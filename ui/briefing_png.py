@@ -31,14 +31,7 @@ NO_DATA = (91, 98, 112)
 def figure_lines(figures: list[Figure], header: dt.date | None) -> list[tuple[str, str, str, tuple[int, int, int]]]:
     """(label, value, tag, tag colour) per figure: the tag carries source, who/when for 录入, and the
     figure's own date when it differs from the header's (the picture is read without hover)."""
-    out = []
-    for fig in figures:
-        tag = fig.badge()
-        note = fig.date_note(header)
-        if note and not fig.is_staff and not fig.reported_later:
-            tag += f" · {note}"
-        out.append((fig.label, fig.display, tag, fig.rgb))
-    return out
+    return [(fig.label, fig.display, fig.badge(header), fig.rgb) for fig in figures]
 
 
 def _font(size: int) -> ImageFont.ImageFont:

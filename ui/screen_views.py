@@ -32,10 +32,7 @@ def _chart(chart: alt.Chart) -> None:
 def tag_html(fig, header) -> str:
     """The coloured source tag as HTML (the wall cannot hover): 报道 / 录入 · who · when / 示例, plus the
     figure's own date when it differs from the header's."""
-    text = fig.badge()
-    note = fig.date_note(header)
-    if note and not fig.is_staff and not fig.reported_later:
-        text += f" · {note}"
+    text = fig.badge(header)
     r, g, b = fig.rgb
     return (f"<span class='gw-tag gw-tag-{fig.kind}' style='background:rgb({r},{g},{b});color:#111318;"
             f"border-radius:0.3em;padding:0 0.35em;font-size:0.8em'>{html.escape(text)}</span>")

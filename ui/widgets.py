@@ -62,13 +62,17 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
+def viewer(fig: Figure) -> Figure:
+    """The figure as this viewer may see it (staff names for signed-in users only: lib decides)."""
+    from ui import bridge
+
+    return fig.for_viewer(bridge.current_actor() is not None)
+
+
 def tag_badge(fig: Figure, header: dt.date | None = None) -> str:
     """The coloured source tag (报道 / 录入 · who · when / 示例), plus the figure's own date when it differs
     from the header's: the tag carries the meaning without hover (a wall)."""
-    text = fig.badge()
-    note = fig.date_note(header)
-    if note and not fig.is_staff and not fig.reported_later:
-        text += f" · {note}"
+    text = viewer(fig).badge(header)
     return f":{fig.color}-badge[{md_escape(text)}]"
 
 
@@ -76,6 +80,7 @@ def figure_metric(fig: Figure, *, header: dt.date | None = None, label: str | No
                   display: str | None = None, delta: str | None = None, flat: bool = False) -> None:
     """A KPI card for a Figure: 「 · 示例」 / 「 · 录入」 in the label, its source on hover, and below it the
     coloured tag with its own date when that differs from the header's."""
+    fig = viewer(fig)
     title = md_escape(label or fig.label)
     if fig.kind != SourceKind.ARTICLE.value:
         title = f"{title} · {fig.tag}"
