@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date, cn_number, percent
+from ui.bridge import cn_date, cn_number, percent
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date
+from ui.bridge import cn_date
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from lib.config import settings
-from lib import clock, panels
+from lib import audit, auth, clock, panels
+from lib.fmt import cn_date, cn_number, format_value, percent  # noqa: F401 - re-exported: pages format through here
 from lib.figures import Figure, from_row
 from lib.figures import compare as figures_compare
 from lib.panels import Header, SummaryPanel
@@ -123,6 +124,18 @@ def now_local() -> dt.datetime:
 
 
 site_check_table = cached(panels.site_check_table)
+
+
+# ---- audit log (administrators; the page checks the role, lib the data) ----
+AUDIT_SYSTEM_USER = audit.SYSTEM_USER
+
+
+def audit_log(**filters):
+    return audit.audit_log(**filters)
+
+
+def audit_usernames() -> list[str]:
+    return sorted(set(auth.list_users()["username"]) | {audit.SYSTEM_USER})
 
 
 # ---- shared state ----
