@@ -23,7 +23,7 @@ stamp = bridge.header()
 
 st.title("养老服务")
 widgets.as_of_stamp(stamp)
-st.caption(f"当前范围：{community + '社区' if community else '全街道'}")
+st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道'}")
 
 facilities = pd.DataFrame()
 with widgets.guard("养老设施"):
@@ -32,8 +32,8 @@ with widgets.guard("养老设施"):
         widgets.no_data("养老服务设施")
     elif facilities.empty:
         where = "、".join(sorted(set(bridge.care_facilities()["community"].dropna())))
-        widgets.no_data(f"{community}社区的养老服务设施")
-        st.caption(f"报道提到的养老服务设施均位于{where}社区；选择“全街道”或{where}社区可查看。")
+        widgets.no_data(f"{bridge.full_name(community)}的养老服务设施")
+        st.caption(f"报道提到的养老服务设施均位于{bridge.full_name(where)}；选择“全街道”或{bridge.full_name(where)}可查看。")
 
 
 def _centre(fac) -> None:
@@ -140,7 +140,7 @@ if len(bedded) > 1:  # many facilities: one summary table, then the details of t
 for fac in facilities.itertuples():
     with widgets.guard(fac.name), st.container(border=True):
         st.subheader(fac.name)
-        st.caption(f"{fac.kind} · 位于{fac.community}社区 · 来源：{widgets.kind_label(fac.source_kind)}")
+        st.caption(f"{fac.kind} · 位于{bridge.full_name(fac.community)} · 来源：{widgets.kind_label(fac.source_kind)}")
         if fac.beds is not None and fac.beds == fac.beds:  # NaN-safe
             _centre(fac)
         else:

@@ -15,7 +15,7 @@ NOTE_KINDS = {"概况": "概况", "红色物业小区": "“红色物业”小�
 community = bridge.selected_community()
 as_of = bridge.as_of()
 
-st.title(f"社区档案 · {community}社区" if community else "社区档案 · 光武街道")
+st.title(f"社区档案 · {bridge.full_name(community)}" if community else "社区档案 · 光武街道")
 widgets.as_of_stamp(bridge.header())
 
 

@@ -35,7 +35,7 @@ scope = None
 with widgets.guard("范围"):
     if community:
         if not sum(bridge.household_counts(community=community, as_of=as_of).values()):
-            widgets.no_data(f"{community}社区的文化路北延征迁")
+            widgets.no_data(f"{bridge.full_name(community)}的文化路北延征迁")
             st.caption("示例逐户数据中没有登记在该社区的涉迁户；以下为项目整体情况。")
         else:
             scope = community
@@ -122,7 +122,7 @@ with widgets.guard("逐户状态"):
         if total > len(hh):  # district size: the table lists the first rows, the counts above cover all
             st.caption(f"共 {total:,} 户，表中列出按编号排序的前 {len(hh):,} 户；在侧栏选择社区可缩小范围。")
         table = pd.DataFrame({
-            "编号": hh["code"], "所在社区（示意）": hh["community"].map(lambda v: f"{v}社区" if v else "—"),
+            "编号": hh["code"], "所在社区（示意）": hh["community"].map(lambda v: f"{bridge.full_name(v)}" if v else "—"),
             "状态": hh["status"], "状态日期": hh["since"].map(cn_date), "建筑面积（平方米）": hh["floor_area_m2"],
             "拆除面积（平方米）": hh["demolished_area_m2"]})
         st.dataframe(charts.styled_table(table, colors=LADDER_COLORS, status_cols=["状态"]), hide_index=True,

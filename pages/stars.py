@@ -19,7 +19,7 @@ names = bridge.community_options()
 
 st.title("五星支部")
 widgets.as_of_stamp(bridge.header())
-st.caption(f"当前范围：{community + '社区' if community else '全街道（11个社区）'}。"
+st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}。"
            "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
 
 
@@ -50,9 +50,9 @@ with widgets.guard("星级概况"):
             row = counts[counts["community"] == community]
             with cols[0]:
                 if row.empty:
-                    widgets.no_data(f"{community}社区的星级评定")
+                    widgets.no_data(f"{bridge.full_name(community)}的星级评定")
                 else:
-                    _demo_card(f"{community}社区已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
+                    _demo_card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
             rank = counts["stars"].rank(ascending=False, method="min")
             with cols[1]:
                 if not row.empty:
@@ -80,7 +80,7 @@ with widgets.guard("星级矩阵"):
     else:
         charts.show(charts.star_matrix(matrix, stars=STARS, communities=names, highlight=community), height=460)
         st.caption(f"{widgets.DEMO_BADGE} 格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）。"
-                   + (f" 白框为所选的{community}社区。" if community else ""))
+                   + (f" 白框为所选的{bridge.full_name(community)}。" if community else ""))
         # Drawn only when asked for: the same cells as the chart above, as a sortable table.
         if st.toggle("表格视图（可排序）", key="stars.table"):
             table = matrix.assign(cell=[f"{s} {v:.0f}" if pd.notna(v) else f"{s}"
@@ -88,10 +88,10 @@ with widgets.guard("星级矩阵"):
             assessed = set(table["community"])
             wide = table.pivot(index="community", columns="star", values="cell").reindex(
                 index=[n for n in names if n in assessed], columns=STARS)
-            wide.index = [f"{n}社区" for n in wide.index]
+            wide.index = [f"{bridge.full_name(n)}" for n in wide.index]
             wide.index.name = "社区"
             styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
-                                         highlight=("社区", f"{community}社区") if community else None)
+                                         highlight=("社区", f"{bridge.full_name(community)}") if community else None)
             st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(wide)))
 
 left, right = st.columns(2)
@@ -104,7 +104,7 @@ with left, widgets.guard("达标星数"):
     else:
         widgets.no_data("达标星数")
 with right, widgets.guard("创建进度"):
-    st.subheader(f"{community + '社区' if community else '全街道'}创建进度")
+    st.subheader(f"{bridge.full_name(community) if community else '全街道'}创建进度")
     if progress.empty:
         widgets.no_data("创建进度")
     else:
@@ -133,7 +133,7 @@ with widgets.guard("党组织网络"):
         widgets.no_data("所选日期的党组织网络数字（报道数字截至2023年11月22日）")
     else:
         if community:
-            st.caption(f"报道只公布了全街道的数字，未按社区分列；{community}社区的数字：暂无公开数据。")
+            st.caption(f"报道只公布了全街道的数字，未按社区分列；{bridge.full_name(community)}的数字：暂无公开数据。")
         for col, r in zip(st.columns(len(network)), network.to_dict("records"), strict=True):
             with col:
                 widgets.fact_metric({**r, "label": r["kind"], "display": f"{r['count']}{r['unit']}"})
@@ -142,7 +142,7 @@ with widgets.guard("党组织网络"):
 with widgets.guard("红色物业"):
     st.subheader("“红色物业”（中兴社区）")
     if community not in (None, "中兴"):
-        widgets.no_data(f"{community}社区的“红色物业”")
+        widgets.no_data(f"{bridge.full_name(community)}的“红色物业”")
         st.caption("报道只介绍了中兴社区的“红色物业”做法。")
     else:
         red = bridge.facts_q(subject="中兴社区", indicators=RED_INDICATORS, as_of=as_of)

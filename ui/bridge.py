@@ -18,7 +18,7 @@ from lib.figures import Figure, from_row
 from lib.figures import compare as figures_compare
 from lib.panels import Header, SummaryPanel
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
-from lib.scope import Scope
+from lib.scope import Scope, full_name, short_name  # noqa: F401 - full_name: pages name communities through here
 
 F = TypeVar("F", bound=Callable[..., Any])
 TTL_SECONDS = 60
@@ -149,14 +149,19 @@ def community_options() -> list[str]:
     return list(_community_names())
 
 
+def known_community(value: object) -> str | None:
+    """The one membership check: 「中兴」/「中兴社区」 → 「中兴」 when it is a known community, else None."""
+    short = short_name(value)
+    return short if short in community_options() else None
+
+
 def selected_community() -> str | None:
-    value = st.session_state.get(KEYS["community"])
-    return value if value in community_options() else None
+    return known_community(st.session_state.get(KEYS["community"]))
 
 
 def set_community(name: str | None) -> None:
     """Change the shared selection (call from callbacks, before the sidebar widget is drawn)."""
-    st.session_state[KEYS["community"]] = name if name in community_options() else None
+    st.session_state[KEYS["community"]] = known_community(name)
 
 
 def as_of() -> dt.date | None:
