@@ -10,7 +10,6 @@ from ui import bridge, charts, widgets
 bridge.ensure_entrypoint()
 
 STARS = ["支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星"]
-DEMO_SRC = {"is_demo": True, "source_kind": "demo", "source_title": "示例数据（固定随机种子生成，非官方数字）"}
 RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_property_investment_yuan"]
 
 community = bridge.selected_community()
@@ -23,10 +22,11 @@ st.caption(f"当前范围：{bridge.full_name(community) if community else '全�
            "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
 
 
-def _demo_card(label: str, display: str, delta: tuple[str, str] | None = None) -> None:
+def _card(label: str, display: str, delta: tuple[str, str] | None = None) -> None:
+    """A card derived from the stars figure: its source tag (示例, 录入 after a staff import, 含示例 when mixed)."""
     text, colour = delta or (None, "normal")
-    widgets.fact_metric({"label": label, "display": display, **DEMO_SRC}, delta=text, delta_color=colour,
-                        delta_arrow="off" if colour == "off" else "auto")
+    widgets.figure_metric(stars_fig, header=bridge.header().latest, label=label, display=display, delta=text,
+                          flat=colour == "off")
 
 
 def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
@@ -41,6 +41,7 @@ def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
 counts = progress = pd.DataFrame()
 with widgets.guard("星级概况"):
     counts = bridge.star_counts(as_of=as_of)
+    stars_fig = bridge.summary_panel(bridge.Scope.of(community, as_of)).stars
     progress = bridge.star_progress(community=community, as_of=as_of)
     if counts.empty:
         widgets.no_data("所选日期的五星支部评定")
@@ -52,23 +53,24 @@ with widgets.guard("星级概况"):
                 if row.empty:
                     widgets.no_data(f"{bridge.full_name(community)}的星级评定")
                 else:
-                    _demo_card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
+                    _card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
             rank = counts["stars"].rank(ascending=False, method="min")
             with cols[1]:
                 if not row.empty:
-                    _demo_card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个")
+                    _card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个")
             with cols[2]:
                 if not row.empty:
-                    _demo_card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")
+                    _card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")
         else:
             with cols[0]:
-                _demo_card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗",
+                _card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗",
                            _delta(progress, "颗"))
             with cols[1]:
-                _demo_card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个")
+                _card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个")
             with cols[2]:
-                _demo_card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
-        widgets.demo_note("各社区五星评定状态、得分与达标星数")
+                _card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
+        if stars_fig is not None and stars_fig.is_demo:
+            widgets.demo_note("各社区五星评定状态、得分与达标星数")
         if len(progress) >= 2:
             st.caption(f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。")
 

@@ -162,6 +162,8 @@ def test_every_place_labels_an_entered_figure(app_on, role, kind):
         assert cards[f"入住（{cn_date(TODAY)}） · 录入"] == "49/50"
     else:
         assert cards["五星支部已达标 · 录入"] == "5/5颗"  # was 「示例」 after a staff import
+        stars = _run(community="中兴", page="stars")
+        assert _cards(stars)["中兴社区已达标星数 · 录入"] == "5/5颗" and anon_tag in _captions(stars)
     assert anon_tag in _captions(page)
     wall = _run(community="中兴", screen=True)  # the big screen
     assert _cards(wall)[f"{label} · 录入"] == value and anon_tag in _captions(wall)
