@@ -98,9 +98,10 @@ def _centre(fac) -> None:
 def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
     """Every facility with beds in one table (fewest free beds first), for a district with many."""
     reported = beds[beds["reported"]]
+    kinds = set(reported["source_kind"].dropna())
     demo = bool(reported["is_demo"].any())
-    src = {"source_kind": "demo" if demo else "article", "is_demo": demo,
-           "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "新闻报道"}
+    src = {"source_kind": kinds.pop() if len(kinds) == 1 else "mixed", "is_demo": demo,
+           "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "各设施上报"}
     cols = st.columns(4)
     figures = [("有床位的设施", f"{len(beds)}家"), ("床位合计", f"{cn_number(int(beds['beds'].sum()))}张"),
                ("入住合计", f"{cn_number(int(reported['occupied'].sum()))}人"),
@@ -113,8 +114,7 @@ def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
         "空床": beds["free"], "入住率": beds["rate"] * 100,
         "日期": [cn_date(d) if d is not None and d == d else "暂无" for d in beds["day"]],
         "预警": beds["low_free"].map({True: "空床不足", False: ""}),
-        "来源": ["示例数据" if r.is_demo else widgets.kind_label(r.source_kind) if r.reported else "暂无"
-                 for r in beds.itertuples()]})
+        "来源": [widgets.kind_label(r.source_kind) if r.reported else "暂无" for r in beds.itertuples()]})
     st.dataframe(table, hide_index=True, width="stretch", height=charts.table_height(len(table)),
                  column_config={"入住率": st.column_config.ProgressColumn("入住率", format="%.0f%%",
                                                                          min_value=0, max_value=100)})

@@ -103,7 +103,7 @@ with widgets.guard("进度曲线"):
         widgets.no_data("所选日期的逐日进度")
     else:
         total = float(headline.total.value)
-        label = f"涉迁户 {int(total)} 户（{'示例' if headline.total.is_demo else '报道'}）"
+        label = f"涉迁户 {int(total)} 户（{headline.total.tag}）"
         charts.show(charts.burnup(burn, series=SERIES, total=total, total_label=label), height=380)
         last = burn.iloc[-1]
         widgets.demo_note(f"逐日进度（{cn_date(last['date'])}：已签约{last['已签约']}户、已交钥匙{last['已交钥匙']}户、"
