@@ -80,7 +80,10 @@ def figure_metric(fig: Figure, *, header: dt.date | None = None, label: str | No
                   display: str | None = None, delta: str | None = None, flat: bool = False) -> None:
     """A KPI card for a Figure: 「 · 示例」 / 「 · 录入」 in the label, its source on hover, and below it the
     coloured tag with its own date when that differs from the header's."""
+    from ui import bridge
+
     fig = viewer(fig)
+    header = header if header is not None else bridge.header().latest  # the page's 「最新数据」 date
     title = md_escape(label or fig.label)
     if fig.kind != SourceKind.ARTICLE.value:
         title = f"{title} · {fig.tag}"
