@@ -65,8 +65,9 @@ def _centre(fac) -> None:
         widgets.figure_metric(now, header=stamp.latest, display=f"{occ.occupied}/{occ.beds}",
                               delta=delta.text, flat=delta.flat)
     rate = percent(occ.occupied, occ.beds)
-    if occ.free is not None and occ.free < warn:
-        st.error(f"入住率 {rate}：空床仅 {occ.free} 张，少于预警值 {warn} 张。", icon=":material/warning:")
+    warning = occ.figure("", free_beds_warning=warn).warning  # decided in lib (Occupancy.figure)
+    if warning:
+        st.error(f"入住率 {rate}：{warning}。", icon=":material/warning:")
     else:
         st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
     st.caption(f"来源：{widgets.md_escape(widgets.viewer(now).badge())}" + ("（示例数据，非官方数字）" if occ.is_demo else "")

@@ -12,8 +12,8 @@ import html
 import altair as alt
 import streamlit as st
 
-from lib.fmt import cn_date
 from ui import bridge, charts, map_view, summary, widgets
+from ui.bridge import cn_date
 
 # Chart text follows the window like the rest of the screen: 20 px on 1920×1080, 40 px on 3840×2160.
 _TEXT = alt.ExprRef(expr="max(12, min(windowSize()[0] / 96, windowSize()[1] / 54))")
@@ -88,11 +88,14 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
         for pair in (["已命名示范社区", "先行先试"], ["创建中", "未命名"]):
             for col, s in zip(st.columns(2), pair, strict=True):
                 names = status[status["status"] == s]["community"].tolist()
-                col.metric(s, f"{len(names)}个", help="来源：新闻报道", border=True)
-                col.markdown("、".join(names) or "—")
+                part = status[status["status"] == s]
+                kinds = {bridge.figure({"source_kind": k}).tag for k in part["source_kind"]} or {"报道"}
+                col.metric(f"{s} · {'、'.join(sorted(kinds))}", f"{len(names)}个", border=True)
+                col.markdown("、".join(widgets.md_escape(n) for n in names) or "—")
         named = status[status["status"] == "已命名示范社区"]
         if not named.empty:
-            st.markdown(f"**{cn_date(named['valid_from'].min())}，中兴、大官庄、西华、工业路被命名为示范社区**")
+            first = named[named["valid_from"] == named["valid_from"].min()]
+            st.markdown(f"**{cn_date(first['valid_from'].iloc[0])}，{'、'.join(first['community'])}被命名为示范社区**")
     with map_col, st.container(key="screen-model-map"):
         map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
 
