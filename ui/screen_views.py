@@ -69,7 +69,8 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
 
 
 def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("五星支部创建 · 各社区达标星数 · 示例数据")
+    fig = bridge.summary_panel(bridge.Scope.of(None, as_of)).stars
+    st.subheader("五星支部创建 · 各社区达标星数" + (f" · {fig.tag}" if fig else ""))
     counts = bridge.star_counts(as_of=as_of)
     counts["selected"] = counts["community"] == community
     chart = alt.Chart(counts).mark_bar().encode(
@@ -77,7 +78,8 @@ def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
                                                              scale=alt.Scale(domain=[0, 5])),
         color=charts.when_selected(alt.ColorValue, "#f2dd4e", "#3aa77e"))
     _chart(chart)
-    widgets.demo_note("星级评定")
+    if fig is not None and fig.is_demo:
+        widgets.demo_note("星级评定")
 
 
 def model_view(*, community: str | None, as_of: dt.date | None) -> None:

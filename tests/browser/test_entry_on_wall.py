@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import wait_until
+from browser_helpers import screenshot_dir, wait_until
 
 from devtools.streamlit_server import running, seed, server_env
 from lib import clock
@@ -73,6 +73,7 @@ def test_staff_entry_shows_on_the_wall_with_its_tag_and_date(browser, own_server
         assert "49/50床" in shown
         assert f"录入 · 工作人员 · {TODAY}录入" in shown  # tag, who (hidden from the anonymous wall), when
         assert f"最新数据 {TODAY}；各数字日期见标注" in shown
+        wall.screenshot(path=str(screenshot_dir() / "screen-after-staff-entry-1920x1080.png"))
     finally:
         staff_ctx.close()
         wall_ctx.close()
