@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from ui.bridge import cn_date, cn_number, format_value
+from ui.bridge import cn_date, cn_number
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()

@@ -42,18 +42,6 @@ def kind_label(kind: str | None) -> str:
         return kind or "未知来源"
 
 
-def source_text(kind: str | None, title: str | None = None, quote: str | None = None,
-                recorded_by: str | None = None) -> str:
-    parts = [f"来源：{kind_label(kind)}"]
-    if title and kind != SourceKind.DEMO:
-        parts.append(f"《{title[:40]}…》" if len(title) > 40 else f"《{title}》")
-    if quote:
-        parts.append(f"原文：“{quote}”")
-    if recorded_by and kind == SourceKind.STAFF:
-        parts.append(f"录入：{recorded_by}")
-    return "  \n".join(parts)
-
-
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
