@@ -195,5 +195,8 @@ def test_as_of_rule_around_the_article(app_on):
     at = _run(as_of=ARTICLE_DAY - dt.timedelta(days=1))  # the overview the day before the article
     assert _cards(at)["常住人口"] == "8.15万人" and "报道 · 报道于2023年11月22日" in _captions(at)
     assert "暂无公开数据" not in " ".join(str(i.value) for i in at.info)
+    at = _run(as_of=dt.date(2023, 9, 23))  # the naming day: figures as reported, relocation not yet recorded
+    assert _cards(at)["常住人口"] == "8.15万人" and "截至2023年9月23日尚无征迁记录" in _captions(at)
+    assert "无涉迁户" not in str(_cards(at)) and _cards(at)["命名示范社区"] == "4个"
     at = _run(page="eldercare")  # the later date: the comparison names both dates and says there is no data
     assert any(f"对比日{cn_date(TODAY - dt.timedelta(days=7))}无数据" in str(c.value) for c in at.caption)
