@@ -152,3 +152,14 @@ def site_check_table(scope: Scope, *, open_only: bool, signed_in: bool, engine: 
                  for t in df["created_at"]],
         tag=df["source_kind"].map(lambda k: Figure("", "", k).tag))
     return view[list(CHECK_COLUMNS)].rename(columns=CHECK_COLUMNS), df
+
+
+def check_points(as_of: dt.date | None, *, signed_in: bool, engine: Engine | None = None) -> list[dict]:
+    """Open site checks as map points; the finding in the tooltip is masked for viewers not signed in."""
+    from lib.privacy import mask_phone_numbers
+    from lib.queries.checks import site_checks
+
+    df = site_checks(community=None, as_of=as_of, open_only=True, engine=engine)
+    return [{"lon": r.lon, "lat": r.lat, "name": f"{r.category}（{r.status}）",
+             "tip": f"{r.community} · {r.finding if signed_in else mask_phone_numbers(r.finding)}"}
+            for r in df.itertuples()]

@@ -22,7 +22,7 @@ from lib import clock, db, ledger, writes
 from lib.config import settings
 from lib.figures import TAG_RGB
 from lib.fmt import cn_date
-from lib.panels import site_check_table, summary_panel
+from lib.panels import check_points, site_check_table, summary_panel
 from lib.queries.facts import facts
 from lib.scope import Scope
 from ui.briefing_png import figure_lines, render_briefing
@@ -128,6 +128,9 @@ def test_every_place_labels_an_entered_figure(app_on, role, kind):
         row = table[table["问题"].str.startswith("楼道堆放杂物")].iloc[0]
         assert (row["来源"], row["登记人"], row["登记日期"]) == ("录入", who, cn_date(TODAY))
         assert "13812345678" in row["问题"]
+        tips = {signed: [p["tip"] for p in check_points(None, signed_in=signed, engine=w.engine) if "楼道" in p["tip"]]
+                for signed in (True, False)}  # the map's tooltips
+        assert "13812345678" in tips[True][0] and "13812345678" not in tips[False][0] and "*" in tips[False][0]
         at = _run(community="中兴", page="checks")
         shown = at.dataframe[0].value
         row = shown[shown["问题"].str.startswith("楼道堆放杂物")].iloc[0]

@@ -124,6 +124,7 @@ def now_local() -> dt.datetime:
 
 
 site_check_table = cached(panels.site_check_table)
+check_points = cached(panels.check_points)
 
 
 # ---- audit log (administrators; the page checks the role, lib the data) ----
