@@ -108,16 +108,16 @@ class Figure:
 
     def badge(self, header: dt.date | None = None) -> str:
         """The tag as read on a card, the wall and the PNG: 「报道」, 「示例 · 2023年6月30日」,
-        「录入 · 中兴录入员 · 2026年12月5日录入」, 「报道 · 报道于2023年11月22日」 — the figure's own
+        「录入 · 中兴录入员 · 2026年12月5日录入」, 「报道于2023年11月22日」 — the figure's own
         date is added when it differs from `header` (the page's 「最新数据」 date)."""
+        if self.reported_later:  # 「报道于…」 names the source itself (kept short: it sits under a card)
+            return f"{self.tag}于{cn_date(self.holds_from)}"
         parts = [self.tag]
         if self.is_staff:
             parts.append(self.author or ANONYMOUS_AUTHOR)
             if self.recorded_at:
                 parts.append(f"{cn_date(clock.to_local(self.recorded_at))}录入")
-        if self.reported_later:
-            parts.append(f"报道于{cn_date(self.holds_from)}")
-        elif header is not None and self.date_note(header):
+        if header is not None and self.date_note(header):
             parts.append(("数字日期" if self.is_staff else "") + cn_date(self.holds_from))
         return " · ".join(parts)
 

@@ -185,7 +185,7 @@ def test_as_of_rule_around_the_article(app_on):
 
     before = summary_panel(Scope(None, ARTICLE_DAY - dt.timedelta(days=1)), free_beds_warning=3, engine=w.engine)
     assert len(before.overview) == 9 and all(f.reported_later and f.holds_from == ARTICLE_DAY for f in before.overview)
-    assert before.overview[0].badge(before.header.latest) == "报道 · 报道于2023年11月22日"
+    assert before.overview[0].badge(before.header.latest) == "报道于2023年11月22日"
     assert before.relocation is None or before.relocation.tag == "示例"  # the article's 62 holds from 11-22 only
     assert before.care.tag == "示例" and before.care.holds_from < ARTICLE_DAY
 
@@ -196,7 +196,7 @@ def test_as_of_rule_around_the_article(app_on):
     assert later.relocation.badge(later.header.latest) == "报道 · 2023年11月22日"  # its own date, not the header's
 
     at = _run(as_of=ARTICLE_DAY - dt.timedelta(days=1))  # the overview the day before the article
-    assert _cards(at)["常住人口"] == "8.15万人" and "报道 · 报道于2023年11月22日" in _captions(at)
+    assert _cards(at)["常住人口"] == "8.15万人" and "报道于2023年11月22日" in _captions(at)
     assert "暂无公开数据" not in " ".join(str(i.value) for i in at.info)
     at = _run(as_of=dt.date(2023, 9, 23))  # the naming day: figures as reported, relocation not yet recorded
     assert _cards(at)["常住人口"] == "8.15万人" and "截至2023年9月23日尚无征迁记录" in _captions(at)

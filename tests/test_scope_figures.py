@@ -48,7 +48,7 @@ def test_tags_say_source_who_when_and_own_date():
     assert staff.for_viewer(False).badge(D(2026, 12, 5)) == "录入 · 工作人员 · 2026年12月5日录入"
     assert "原文：“已签订协议62户”" in article.provenance()
     later = _fig("article", 8.15, D(2023, 11, 22), reported_later=True)
-    assert later.badge(D(2023, 9, 23)) == "报道 · 报道于2023年11月22日"
+    assert later.badge(D(2023, 9, 23)) == "报道于2023年11月22日"
 
 
 def test_comparisons_name_both_dates_and_say_when_there_is_no_data():
