@@ -50,9 +50,9 @@ class SummaryPanel:
     overview: list[Figure] = field(default_factory=list)  # the subdistrict's standing figures
 
     def figures(self) -> list[Figure]:
-        """Every figure, in the order the briefing lists them."""
+        """The briefing's figures in order: the four panels, then the first four of the subdistrict's profile."""
         out = [f for f in (self.relocation, self.relocation_area, self.care, self.model, self.stars) if f]
-        return out + self.overview
+        return out + self.overview[:4]
 
 
 def _stars(scope: Scope, engine) -> Figure | None:
