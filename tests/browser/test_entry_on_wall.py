@@ -56,15 +56,15 @@ def test_staff_entry_shows_on_the_wall_with_its_tag_and_date(browser, own_server
         staff.get_by_label("用户名").fill(USER)
         staff.get_by_label("密码").fill(PASSWORD)
         staff.get_by_role("button", name="登录").click()
-        wait_until(staff, lambda: "中兴录入员" in _text(staff), timeout=30, message="登录失败")
-        staff.get_by_role("link", name="数据录入").click()  # in-app navigation keeps the signed-in session
-        wait_until(staff, lambda: staff.get_by_role("tab", name="养老入住").count(), timeout=30, message="无录入页")
+        wait_until(staff, lambda: "中兴录入员" in _text(staff), timeout=60, message="登录失败")
+        staff.get_by_test_id("stSidebarNavLink").filter(has_text="数据录入").click()  # in-app: keeps the session
+        wait_until(staff, lambda: staff.get_by_role("tab", name="养老入住").count(), timeout=60, message="无录入页")
         staff.get_by_role("tab", name="养老入住").click()
         field = staff.get_by_label("入住人数（0–50）")
         field.fill("49")
         field.press("Tab")
         staff.get_by_role("button", name="保存入住人数").click()
-        wait_until(staff, lambda: "已保存" in _text(staff), timeout=30, message="录入未保存")
+        wait_until(staff, lambda: "已保存" in _text(staff), timeout=60, message="录入未保存")
 
         wall.reload()
         wait_until(wall, lambda: "养老中心床位 · 录入" in _text(wall), timeout=60,
