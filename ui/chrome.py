@@ -128,8 +128,8 @@ def _clear_community() -> None:
 def sidebar_filters() -> None:
     """The one community selection and the as-of date, mirrored in the URL (?community=…&as_of=…)."""
     options = bridge.community_options()
-    if st.session_state.get(KEYS["community"]) not in (None, *options):
-        st.session_state[KEYS["community"]] = None
+    if st.session_state.get(KEYS["community"]) is not None:  # ?community=中兴社区 → 中兴; unknown → 全街道
+        st.session_state[KEYS["community"]] = bridge.known_community(st.session_state[KEYS["community"]])
     with st.sidebar:
         st.selectbox("社区", options, index=None, key=KEYS["community"], bind="query-params",
                      placeholder="全街道（未选择社区）")
