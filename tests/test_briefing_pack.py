@@ -104,10 +104,10 @@ def test_deltas_name_both_dates(seeded):
     now = care.current_occupancy(facility="care_centre", engine=seeded)
     then = care.current_occupancy(facility="care_centre", as_of=LAST, engine=seeded)
     occupied = next(f for f in pack.figures if f.label == "入住")
+    assert then.day == LAST, "the seed has an occupancy record on the comparison day"
     diff = now.occupied - then.occupied
-    expected = "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{abs(diff)}人"
-    held = f"（{cn_date(then.day)}的数）" if then.day != LAST else ""
-    assert occupied.delta_text == f"较{cn_date(LAST)}{held} {expected}"
+    expected = "持平" if diff == 0 else f"{diff:+d}人"
+    assert occupied.delta_text == f"较{cn_date(LAST)} {expected}"
     # the overview's article figures did not exist yet on that date: said so, not a made-up change
     assert next(f for f in pack.overview if f.label == "户籍人口").delta_text == f"{cn_date(LAST)}无数据"
     cover = pdf_pages(render_pdf(pack, charts={}))[0]
@@ -223,8 +223,12 @@ def test_pack_builds_without_streamlit():
 def test_pack_on_an_earlier_date(seeded, as_of):
     pack = collect_pack(community=None, as_of=as_of, engine=seeded)
     assert not [f for f in pack.figures if f.label == "已命名示范社区"], "named only on 2023-09-23"
-    assert all(f.date is None or f.date <= as_of for f in pack.figures)
+    # only the subdistrict's standing profile is shown before its article's date, marked 「报道于…」
+    later = [f for f in pack.figures if f.date is not None and f.date > as_of]
+    assert later and all(f.reported_later and f.panel == "概况" for f in later)
+    assert all(not f.reported_later for f in pack.figures if f not in later)
     pages = pdf_pages(render_pdf(pack, charts={}))
+    assert all(f"报道于{cn_date(f.date)}" in pages[-1] for f in later)
     assert len(pages) == PAGES
     assert (f"数据截至{cn_date(pack.data_as_of)}" if pack.data_as_of else "数据截至暂无数据") in pages[0]
 

@@ -11,9 +11,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib import data_version
+from lib import audit, auth, clock, data_version, panels
 from lib.config import settings
-from lib import audit, auth, clock, panels
 from lib.fmt import cn_date, cn_number, format_value, percent  # noqa: F401 - re-exported: pages format through here
 from lib.figures import Figure, from_row
 from lib.figures import compare as figures_compare
@@ -272,7 +271,7 @@ def ledger_commit(preview):
 import logging  # noqa: E402
 
 from geo.importer import read_geometry_file  # noqa: E402
-from lib.errors import DashboardError, GeometryError  # noqa: E402
+from lib.errors import GeometryError  # noqa: E402
 from lib.geometry_store import save_layer  # noqa: E402
 
 layer_versions = cached(map_data.layer_versions)
@@ -308,7 +307,6 @@ def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
 # The forms' pages reach lib only through here. Writes re-check permissions and validate in lib; the
 # form callbacks (ui/forms.py) clear the caches after each one and show the outcome with ui/flash.py.
 from lib import form_options  # noqa: E402
-from lib.fmt import cn_date, percent  # noqa: E402
 from lib.writes import (  # noqa: E402
     WriteResult,
     file_site_check,

@@ -13,7 +13,8 @@ from sqlalchemy import Engine
 from lib import clock
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
-from lib.fmt import cn_date, cn_number, percent
+from lib.figures import MIXED, Figure, compare
+from lib.fmt import cn_date, percent
 from lib.queries import care, checks, communities, map_data, model_communities, relocation, stars
 
 DEMO_CITATION = "示例数据（固定随机种子生成，非官方数字）"
@@ -42,7 +43,7 @@ def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFi
     return PackFigure(panel, label or row["label"], str(row["display"]), kind_label(row["source_kind"]),
                       _citation(row["source_kind"], row.get("quote"), row.get("source_title"), row.get("recorded_by")),
                       _day(row["valid_from"]), None if pd.isna(row["value"]) else float(row["value"]),
-                      str(row.get("unit") or ""))
+                      str(row.get("unit") or ""), reported_later=bool(row.get("reported_later", False)))
 
 
 def _overview(community: str | None, as_of, engine) -> list[PackFigure]:
@@ -196,22 +197,23 @@ def _check_alerts(open_: pd.DataFrame, as_of) -> list[str]:
 
 
 def _with_deltas(figures: list[PackFigure], before: list[PackFigure], last: dt.date) -> list[PackFigure]:
-    """Each figure with its change since `last` (both dates named), or 「…无数据」."""
+    """Each figure with its change since `last` under lib.figures.compare's rule (there is data on `last`
+    only when the figure that held then is dated that day): 「较…… +3人」 or 「……无数据」."""
     previous = {(f.panel, f.label): f for f in before}
     out = []
     for f in figures:
         p = previous.get((f.panel, f.label))
-        if f.value is None:
-            text = ""
-        elif p is None or p.value is None:
-            text = f"{cn_date(last)}无数据"
-        else:
-            diff = f.value - p.value
-            change = "持平" if diff == 0 else f"{'+' if diff > 0 else '−'}{cn_number(abs(diff))}{f.unit}"
-            held = f"（{cn_date(p.date)}的数）" if p.date and p.date != last else ""
-            text = f"较{cn_date(last)}{held} {change}"
+        text = ""
+        if f.value is not None:
+            delta = compare(_figure(f), _figure(p) if p else None, last, unit=f.unit)
+            text = f"较{cn_date(last)} {delta.text}" if delta.has_data else f"{cn_date(last)}无数据"
         out.append(PackFigure(**{**f.__dict__, "delta_text": text}))
     return out
+
+
+def _figure(f: PackFigure) -> Figure:
+    """The lib.figures view of a printed figure, for `compare` (the kind only words its sentence)."""
+    return Figure(f.label, f.value_text, MIXED, holds_from=f.date, value=f.value, unit=f.unit)
 
 
 def _figures_only(community, as_of, engine) -> list[PackFigure]:

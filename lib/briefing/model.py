@@ -35,6 +35,7 @@ class PackFigure:
     unit: str = ""
     delta_text: str = ""
     alert: bool = False
+    reported_later: bool = False  # the standing profile shown before its article's date (lib.figures)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ PAGES = 1 + 1 + PANEL_PAGES + 1  # cover, map, one per panel, sources (one page 
 
 def _figure(f: PackFigure) -> dict:
     out = asdict(f)
-    out["date"] = cn_date(f.date) if f.date else ""
+    out["date"] = ("报道于" if f.reported_later else "") + cn_date(f.date) if f.date else ""
     return out
 
 
