@@ -22,6 +22,7 @@ def bad_database(monkeypatch, request):
     monkeypatch.setenv("DATABASE_URL", request.param)
     config.settings.cache_clear()
     st.cache_data.clear()
+    db.get_engine.cache_clear()  # get_engine() caches the default URL's engine: an earlier test's good one
     yield request.param
     config.settings.cache_clear()
     st.cache_data.clear()
