@@ -7,8 +7,15 @@ Streamlit's /_stcore/health.
 """
 import streamlit as st
 from starlette.routing import Route
+from streamlit.runtime.pages_manager import PagesManager
 
 from lib.health import readyz
+
+# app.py drives st.navigation, but a `pages/` folder beside it makes Streamlit run a fresh process's first
+# session in legacy multipage mode (its widget ids then change on the next run, losing that session's first
+# widget change). Decide navigation mode before any session starts (ui/bridge.ensure_entrypoint covers
+# `streamlit run app.py` and AppTest).
+PagesManager.uses_pages_directory = False
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
 

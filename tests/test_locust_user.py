@@ -20,13 +20,23 @@ def server(app_db, tmp_path_factory):
     srv = ss.start(app_db, tmp_path_factory.mktemp("locust") / "streamlit.log")
     try:
         srv.wait_healthy()
-        warm = Session(srv.url)  # a fresh process's first session runs once in legacy page mode
-        warm.rerun()
-        warm.rerun(query="community=中兴", strings={"社区": "中兴"})
-        warm.close()
         yield srv
     finally:
         srv.stop()
+
+
+def test_first_session_of_a_fresh_server_keeps_its_widget_ids(server):
+    """The process's very first run is in st.navigation mode (serve.py), not legacy pages mode: the widget
+    ids it draws are the ones the next run reads, so the first widget change is not lost. (Runs first.)"""
+    s = Session(server.url)
+    try:
+        s.rerun()
+        first_ids = dict(s.widget_ids)
+        picked = s.rerun(strings={"社区": "中兴"})
+        assert dict(s.widget_ids) == first_ids
+        assert picked.exceptions == [] and picked.contains("中兴社区")
+    finally:
+        s.close()
 
 
 def test_client_selection_and_pages_take_effect(server):
