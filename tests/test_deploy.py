@@ -63,6 +63,12 @@ def _replica_of(session: Session, state: State) -> int:
     return [p.port for p in state.replicas()].index(int(upstream.rsplit(":", 1)[1]))
 
 
+def _token() -> str:
+    """A unique finding marker with no digits: a random hex token holds a run of ≥7 digits about 8% of the
+    time, which the checks page masks for viewers who are not signed in (lib.privacy), so it would not show."""
+    return uuid.uuid4().hex[:10].translate(str.maketrans("0123456789", "ghijklmnop"))
+
+
 def _check(engine, token: str) -> None:
     """A site check written as an administrator (the account is made once per database)."""
     try:
@@ -129,7 +135,7 @@ def test_write_through_one_replica_shows_on_the_other_within_2s(deployment):
     a = Session(f"http://127.0.0.1:{state.replica(0).port}")
     b = Session(f"http://127.0.0.1:{state.replica(1).port}")
     try:
-        token = uuid.uuid4().hex[:10]
+        token = _token()
         for s in (a, b):  # both replicas have the page cached before the write
             s.rerun()
             assert not s.rerun(page="checks").contains(token)
@@ -153,7 +159,7 @@ def test_wall_on_the_other_replica_reruns_within_2s_of_a_write(deployment):
         (tick,) = [f for f, every in wall.auto_reruns.items() if every == 2]
         quiet = wall.rerun(query="screen=1", fragment=tick)
         assert not quiet.contains("最新数据"), "no new data: the tick draws nothing"
-        _check(engine, uuid.uuid4().hex[:10])
+        _check(engine, _token())
         _two_seconds_after(time.monotonic())
         assert wall.rerun(query="screen=1", fragment=tick).contains("最新数据"), "the wall did not rerun"
     finally:
@@ -196,7 +202,7 @@ def test_killed_replica_loses_no_session_on_the_other(deployment):
         s.rerun()
         sessions[_replica_of(s, state)].append(s)
     before_ids = [s.session_id for s in sessions[1]]
-    token = uuid.uuid4().hex[:10]
+    token = _token()
     _check(engine, token)
     written_at = time.monotonic()
 
