@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import bridge, chrome
+from ui import bridge, chrome, session_view
 
 bridge.ensure_entrypoint(in_app=True)
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
@@ -40,15 +40,24 @@ SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", 
 
 chrome.apply_theme(screen=bridge.screen_mode())
 if chrome.database_ready():
+    bridge.resolve_sign_in()
     chrome.sidebar_filters()
-    if bridge.screen_mode():  # ?screen=1: the wall display only, no sidebar or menus
+    may_view = bridge.current_actor() is not None or not bridge.app_settings().require_login_to_view
+    if bridge.wall_cookie() is not None:  # opened with a 大屏链接: the big screen and nothing else
+        if bridge.wall_name():
+            st.navigation([SCREEN], position="hidden").run()
+        else:
+            session_view.wall_refused()
+    elif bridge.screen_mode() and may_view:  # ?screen=1: the wall display only, no sidebar or menus
         st.navigation([SCREEN], position="hidden").run()
     else:
         sections = {"看板": PAGES, "账号": [ACCOUNT]}
-        if bridge.app_settings().require_login_to_view and bridge.current_actor() is None:
+        if not may_view:
             sections = {"账号": [ACCOUNT]}  # an administrator has turned on sign-in for viewing
         elif bridge.can_edit():
             sections["工作台"] = STAFF_PAGES
         if bridge.is_admin():
             sections["管理"] = ADMIN_PAGES
+        # Pages this visitor may not open stay reachable by URL: they ask for sign-in, or say 无权限.
+        sections = session_view.with_gates(sections, {"view": PAGES, "edit": STAFF_PAGES, "admin": ADMIN_PAGES})
         st.navigation(sections, position="sidebar").run()

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from staff_fixtures import PASSWORD, _staff_templates  # noqa: F401 - PASSWORD and the fixture are re-exported
 from streamlit.testing.v1 import AppTest
 
-from lib import db
+from lib import db, sessions
 from lib.config import settings
 from lib.db import session_scope
 from lib.writes import local_today
@@ -72,8 +72,9 @@ def texts(elements) -> list[str]:
 
 
 def pages(at: AppTest) -> set[str]:
-    """url_paths the navigation offers this session (AppTest keeps st.navigation's registry)."""
-    return {info.get("url_pathname") for info in at._registered_pages.values()}
+    """url_paths of the pages this session may open (AppTest keeps st.navigation's registry; the gates
+    standing in for the other pages are functions, not files)."""
+    return {info.get("url_pathname") for info in at._registered_pages.values() if info.get("script_path")}
 
 
 def clean(at: AppTest) -> AppTest:
@@ -81,14 +82,19 @@ def clean(at: AppTest) -> AppTest:
     return at
 
 
+def session_cookie(username: str) -> str:
+    """What /session/login would put in the browser's cookie for `username` (lib.sessions)."""
+    value, _ = sessions.sign_in(username, PASSWORD)
+    return value
+
+
 def sign_in(username: str | None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    """An AppTest signed in as `username` (None: anonymous). AppTest cannot send cookies, so the session's
+    cookie value goes where ui.bridge.resolve_sign_in looks for it in tests; the app validates it as a cookie."""
+    at = AppTest.from_file(APP, default_timeout=60)
     if username:
-        at.switch_page("pages/account.py").run()
-        at.text_input(key="account.username").input(username)
-        at.text_input(key="account.password").input(PASSWORD)
-        at.button(key="account.submit").click().run()
-        clean(at)
+        at.session_state["auth.token"] = session_cookie(username)
+    at.run()
     if page:
         at.switch_page(f"pages/{page}.py").run()
     return clean(at)

@@ -26,6 +26,9 @@ KEYS = {
     "map": "map.deck",
     "compare": "kpi.compare_date",
     "actor": "auth.actor",
+    "sso_actor": "auth.sso_actor",
+    "token": "auth.token",
+    "signin_state": "auth.state",
 }
 
 
@@ -99,7 +102,8 @@ def as_of() -> dt.date | None:
 
 
 def screen_mode() -> bool:
-    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"}
+    """The wall display: ?screen=1, or a browser opened with a 大屏链接 (which shows nothing else)."""
+    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"} or wall_cookie() is not None
 
 
 def app_settings():
@@ -136,15 +140,17 @@ def ensure_entrypoint(*, in_app: bool = False) -> None:
 
 # ---- signed-in user (the data layer re-checks permissions on every write) ----
 def current_actor():
-    """The signed-in `lib.auth.Actor`, or None for an anonymous viewer."""
+    """The signed-in `lib.auth.Actor` of this run (see resolve_sign_in), or None for an anonymous viewer."""
     return st.session_state.get(KEYS["actor"])
 
 
 def sign_in(actor) -> None:
-    st.session_state[KEYS["actor"]] = actor
+    """Single sign-on only (ui.auth_view.sso_panel); local accounts sign in through a session cookie."""
+    st.session_state[KEYS["sso_actor"]] = st.session_state[KEYS["actor"]] = actor
 
 
 def sign_out() -> None:
+    st.session_state.pop(KEYS["sso_actor"], None)
     st.session_state.pop(KEYS["actor"], None)
 
 
@@ -156,3 +162,52 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- sign-in sessions and wall-screen links (lib.sessions, lib.display_links, ui/session_routes.py) ----
+def _cookie(name: str) -> str | None:
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 - no browser context (bare script run)
+        return None
+    return value if isinstance(value, str) and value else None  # (AppTest's client is a mock)
+
+
+def resolve_sign_in() -> None:
+    """Once per run (app.py): who is signed in, decided by lib.sessions from the session cookie.
+
+    AppTest cannot send cookies; tests put a session's cookie value in st.session_state[KEYS["token"]].
+    """
+    from lib.errors import DashboardError
+    from lib.sessions import COOKIE, resolve
+
+    value = _cookie(COOKIE) or st.session_state.get(KEYS["token"])
+    try:
+        resolved = resolve(value)
+        actor, state = resolved.actor, resolved.state
+    except DashboardError:
+        actor, state = None, "unavailable"
+    st.session_state[KEYS["actor"]] = actor or st.session_state.get(KEYS["sso_actor"])
+    st.session_state[KEYS["signin_state"]] = state
+
+
+def sign_in_state() -> str:
+    """none / ok / expired / ended / unavailable (lib.sessions.Resolved.state) for this run."""
+    return st.session_state.get(KEYS["signin_state"], "none")
+
+
+def wall_cookie() -> str | None:
+    from lib.display_links import COOKIE
+
+    return _cookie(COOKIE)
+
+
+def wall_name() -> str | None:
+    """The name of the 大屏链接 this browser was opened with, while it is valid; None otherwise."""
+    from lib.display_links import check
+    from lib.errors import DashboardError
+
+    try:
+        return check(wall_cookie())
+    except DashboardError:
+        return None

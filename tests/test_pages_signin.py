@@ -1,0 +1,125 @@
+"""The sign-in pages in AppTest: the form, its messages, sign-out buttons, gates for deep links, walls.
+
+The cookie itself is set by ui/session_routes.py (tests/test_session_routes.py) and carried by a real
+browser in tests/browser/test_signin.py; here the session's cookie value is handed to the app directly.
+"""
+from __future__ import annotations
+
+import pytest
+from staff_apptest import APP, STAFF_PAGES, _staff_templates, clean, engine, pages, session_cookie, texts  # noqa: F401
+from streamlit.testing.v1 import AppTest
+
+from lib import auth, sessions
+from lib.auth import Actor
+
+ADMIN = Actor("admin", "街道管理员", "街道管理员", None)
+
+
+def html(at: AppTest) -> str:
+    return "\n".join(e.proto.body for e in at.get("html"))
+
+
+def run(path: str, *, token: str | None = None, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token:
+        at.session_state["auth.token"] = token
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if path:
+        at.switch_page(path).run()
+    return clean(at)
+
+
+def test_account_page_posts_the_form_to_the_session_route(engine):
+    at = run("pages/account.py")
+    body = html(at)
+    assert 'action="/session/login"' in body and 'method="post"' in body
+    assert 'name="username"' in body and 'type="password"' in body and 'autocomplete="current-password"' in body
+    assert 'name="next" value="/' in body
+    assert any("create-admin" in c for c in texts(at.caption))
+
+
+def test_failed_sign_in_message_keeps_the_username(engine):
+    at = run("pages/account.py", query={"signin": "failed", "user": "zx<b>"})
+    assert texts(at.error) == ["用户名或密码错误"]
+    assert 'value="zx&lt;b&gt;"' in html(at)  # shown as text, never as markup
+    assert "signin" not in at.query_params and "user" not in at.query_params  # shown once
+
+
+def test_signed_in_card_has_both_sign_out_buttons_and_ends_with_the_session(engine):
+    token = session_cookie("zx")
+    at = run("pages/account.py", token=token)
+    assert STAFF_PAGES <= pages(at) and "users" not in pages(at)
+    card = " ".join(texts(at.markdown))
+    assert all(part in card for part in ("用户名：**zx**", "角色：**社区工作人员**", "所属社区：**中兴社区**"))
+    body = html(at)
+    assert 'action="/session/logout"' in body and 'action="/session/logout-all"' in body
+    assert "退出登录" in body and "在所有设备上退出" in body
+    sessions.sign_out_everywhere(token)
+    at.run()
+    assert not pages(at) & STAFF_PAGES
+    assert any("登录已失效" in w for w in texts(at.warning)) and 'action="/session/login"' in html(at)
+
+
+def test_password_change_signs_out_the_open_tab(engine):
+    token = session_cookie("zx")
+    at = run("pages/check_form.py", token=token)
+    assert not texts(at.error)
+    auth.set_password("zx", "another-password", by=ADMIN, rounds=4)
+    at.run()
+    assert "check_form" not in pages(at) and 'action="/session/login"' in html(at)
+
+
+def open_path(url_path: str, token: str | None = None) -> AppTest:
+    """Run the app as a browser opening /<url_path> does (Streamlit resolves the page by its url path)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token:
+        at.session_state["auth.token"] = token
+    at.run()
+    at._page_hash = next(h for h, i in at._registered_pages.items() if i["url_pathname"] == url_path)
+    return clean(at.run())
+
+
+@pytest.mark.parametrize(("page", "title"), [("check_form", "现场核查登记"), ("entry", "数据录入"),
+                                             ("ledgers", "台账导入导出"), ("users", "用户管理"), ("audit", "审计日志")])
+def test_deep_link_while_signed_out_asks_for_sign_in(engine, page, title):
+    at = open_path(page)
+    assert texts(at.title) == [title]
+    assert texts(at.info) == [f"「{title}」需要登录后使用。请登录，登录后将直接进入该页面。"]
+    assert 'action="/session/login"' in html(at) and not at.exception
+
+
+@pytest.mark.parametrize(("who", "page", "allowed"), [("boss", "check_form", False), ("boss", "users", False),
+                                                      ("zx", "users", False), ("zx", "check_form", True),
+                                                      ("admin", "users", True)])
+def test_deep_link_without_the_right_says_no_permission(engine, who, page, allowed):
+    at = open_path(page, token=session_cookie(who))
+    refused = [e for e in texts(at.error) if e.startswith("无权限")]
+    assert bool(refused) != allowed, texts(at.error)
+    assert 'action="/session/login"' not in html(at)
+
+
+def test_expired_session_on_a_deep_link_says_so(engine, monkeypatch):
+    import datetime as dt
+
+    from lib import clock
+
+    token = session_cookie("zx")
+    later = clock.now_utc() + dt.timedelta(hours=200)
+    monkeypatch.setattr(clock, "now_utc", lambda: later)
+    at = open_path("check_form", token=token)
+    assert texts(at.warning) == ["登录已超时，请重新登录。"] and 'action="/session/login"' in html(at)
+
+
+def test_require_login_to_view_gates_every_page_and_the_screen(engine, monkeypatch):
+    from staff_apptest import _point_app_at
+
+    monkeypatch.setenv("REQUIRE_LOGIN_TO_VIEW", "true")
+    _point_app_at(str(engine.url))
+    at = open_path("stars")
+    assert texts(at.info) == ["「五星支部」需要登录后使用。请登录，登录后将直接进入该页面。"]
+    at = run("", query={"screen": "1"})
+    assert 'action="/session/login"' in html(at) and not at.get("deck_gl_json_chart")
+    monkeypatch.delenv("REQUIRE_LOGIN_TO_VIEW")
+    _point_app_at(str(engine.url))

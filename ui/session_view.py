@@ -1,0 +1,112 @@
+"""Sign-in form, sign-out buttons, the gate shown for pages a visitor may not open, and the wall's refusal.
+
+The sign-in form is a plain HTML form POSTed to /session/login (ui/session_routes.py), which sets
+the session cookie and sends the browser on to the page asked for. Messages after a failed sign-in
+or a sign-out arrive as query parameters and are removed once shown.
+"""
+from __future__ import annotations
+
+import html
+import urllib.parse
+
+import streamlit as st
+
+from ui import bridge
+
+MESSAGE_PARAMS = ("signin", "user", "signout")
+_CSS = """<style>
+.gw-signin { display: flex; flex-direction: column; gap: 0.8rem; max-width: 28rem; }
+.gw-signin label { display: flex; flex-direction: column; gap: 0.3rem; font-size: 0.95rem; }
+.gw-signin input { min-height: 48px; padding: 0 0.8rem; font-size: 1.05rem; border-radius: 0.5rem;
+  border: 1px solid rgba(250,250,250,0.3); background: #262730; color: #fafafa; }
+.gw-signin input:focus { outline: 2px solid #E8463A; }
+.gw-signin button, .gw-signout button { min-height: 48px; border-radius: 0.5rem; font-size: 1.05rem;
+  cursor: pointer; padding: 0 1.2rem; width: 100%; }
+.gw-signin button { background: #E8463A; color: #fff; border: none; }
+.gw-signout { display: flex; gap: 0.8rem; flex-wrap: wrap; }
+.gw-signout form { flex: 1 1 12rem; }
+.gw-signout button { background: transparent; color: #fafafa; border: 1px solid rgba(250,250,250,0.4); }
+</style>"""
+
+
+def current_path() -> str:
+    """This page's path and query (without the one-off message parameters), for `next`."""
+    try:
+        path = urllib.parse.urlsplit(st.context.url or "").path or "/"
+    except Exception:  # noqa: BLE001 - no browser context
+        path = "/"
+    query = [(k, v) for k, v in st.query_params.to_dict().items() if k not in MESSAGE_PARAMS]
+    return path + ("?" + urllib.parse.urlencode(query) if query else "")
+
+
+def _pop_messages() -> dict[str, str]:
+    found = {k: str(st.query_params[k]) for k in MESSAGE_PARAMS if k in st.query_params}
+    for k in found:
+        del st.query_params[k]
+    return found
+
+
+def signin_form(next_path: str | None = None) -> None:
+    """Messages (failed / expired / signed out) and the HTML sign-in form leading to `next_path`."""
+    messages = _pop_messages()
+    if messages.get("signin") == "failed":
+        st.error("用户名或密码错误", icon=":material/error:")
+    elif messages.get("signin") == "unavailable":
+        st.error("数据库暂时无法访问，未能登录，请稍后再试。", icon=":material/database:")
+    elif messages.get("signout") == "all":
+        st.success("已在所有设备上退出登录。", icon=":material/logout:")
+    elif messages.get("signout"):
+        st.success("已退出登录。", icon=":material/logout:")
+    elif bridge.sign_in_state() == "expired":
+        st.warning("登录已超时，请重新登录。", icon=":material/schedule:")
+    elif bridge.sign_in_state() == "ended":
+        st.warning("登录已失效（已在其他设备退出、密码已修改或账号已停用），请重新登录。", icon=":material/lock:")
+    target = html.escape(next_path or current_path(), quote=True)
+    user = html.escape(messages.get("user", ""), quote=True)
+    st.html(_CSS + f"""<form class="gw-signin" method="post" action="/session/login">
+<input type="hidden" name="next" value="{target}">
+<label>用户名<input name="username" autocomplete="username" required maxlength="64" value="{user}"
+  autocapitalize="none" spellcheck="false"></label>
+<label>密码<input name="password" type="password" autocomplete="current-password" required maxlength="72"></label>
+<button type="submit">登录</button></form>""")
+
+
+def sign_out_buttons() -> None:
+    st.html(_CSS + """<div class="gw-signout">
+<form method="post" action="/session/logout"><button type="submit">退出登录</button></form>
+<form method="post" action="/session/logout-all"><button type="submit">在所有设备上退出</button></form></div>""")
+    st.caption("「退出登录」只退出本设备；「在所有设备上退出」同时退出你在其他平板、电脑上的登录。"
+               "修改密码或账号被停用时，所有设备都会自动退出。")
+
+
+def gate(title: str, need: str):
+    """A page function standing in for `title` when this visitor may not open it (need: view/edit/admin)."""
+    def page() -> None:
+        st.title(title)
+        actor = bridge.current_actor()
+        if actor is None:
+            st.info(f"「{title}」需要登录后使用。请登录，登录后将直接进入该页面。", icon=":material/login:")
+            signin_form()
+            return
+        why = {"edit": "领导账号仅可查看，不能录入或修改数据", "admin": "仅街道管理员可以使用"}.get(need, "")
+        st.error(f"无权限：当前账号（{actor.display_name}，{actor.role}）不能使用「{title}」。{why}。",
+                 icon=":material/block:")
+        st.page_link("pages/overview.py", label="返回概览", icon=":material/map:")
+    return page
+
+
+def _path(page) -> str:
+    return page._url_path or page.url_path  # the default page's url_path reads "" (it is also served at /)
+
+
+def with_gates(sections: dict[str, list], needs: dict[str, list]) -> dict[str, list]:
+    """`sections` plus, hidden from the menu, a gate for every page of `needs` ({need: pages}) not in them."""
+    shown = {_path(p) for pages in sections.values() for p in pages}
+    gates = [st.Page(gate(p.title, need), title=p.title, url_path=_path(p), visibility="hidden")
+             for need, pages in needs.items() for p in pages if _path(p) not in shown]
+    return {**sections, "账号": [*sections.get("账号", []), *gates]}
+
+
+def wall_refused() -> None:
+    st.error("该大屏链接已过期或已被撤销，大屏已停止显示。请联系街道管理员在「用户管理」中重新创建大屏链接。",
+             icon=":material/tv_off:")
