@@ -23,7 +23,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 ## make run: install, create and seed data/guangwu.db on first start, serve on :8501 (headless)
 run: $(VENV)/.runtime
 	$(PY) -m lib.seed --if-empty
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
 seed: $(VENV)/.runtime
 	$(PY) -m lib.seed

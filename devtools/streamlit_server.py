@@ -101,9 +101,9 @@ class Server:
             self._log = None
 
 
-def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None = None,
+def start(db_url: str, log_path: Path, *, app: str = "serve.py", port: int | None = None,
           extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> Server:
-    """Launch `streamlit run app` (headless, 127.0.0.1, no usage stats); does not wait for health."""
+    """Launch `streamlit run app` (serve.py: app.py plus its HTTP routes; headless, 127.0.0.1, no usage stats); does not wait for health."""
     port = port or free_port()
     log = Path(log_path).open("w", encoding="utf-8")  # noqa: SIM115 - open while the server runs; stop() closes it
     proc = subprocess.Popen(
@@ -115,7 +115,7 @@ def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None 
 
 
 @contextlib.contextmanager
-def running(db_url: str, workdir: Path, *, seed_first: bool = True, app: str = "app.py",
+def running(db_url: str, workdir: Path, *, seed_first: bool = True, app: str = "serve.py",
             timeout: float = START_SECONDS, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """Seed `db_url` (optional), start the server, wait for health; always stop it afterwards."""
     if seed_first:

@@ -123,3 +123,44 @@ def test_require_login_to_view_gates_every_page_and_the_screen(engine, monkeypat
     assert 'action="/session/login"' in html(at) and not at.get("deck_gl_json_chart")
     monkeypatch.delenv("REQUIRE_LOGIN_TO_VIEW")
     _point_app_at(str(engine.url))
+
+
+def test_admin_creates_lists_and_revokes_a_display_link(engine):
+    from lib import display_links
+    from lib.audit import audit_log
+
+    at = run("pages/users.py", token=session_cookie("admin"))
+    at.text_input(key="display_links.name").input("三楼会议室")
+    at.number_input(key="display_links.days").set_value(30)
+    clean(at.button(key="display_links.create").click().run())
+    assert any("已创建大屏链接“三楼会议室”，有效 30 天" in s for s in texts(at.success))
+    shown = [c.value for c in at.code]
+    assert len(shown) == 1 and display_links.PATH_PREFIX in shown[0]
+    value = shown[0].split(display_links.PATH_PREFIX)[1]
+    assert display_links.check(value) == "三楼会议室"
+    links = next(d.value for d in at.dataframe if "最近使用" in d.value.columns)
+    assert links.iloc[0][["名称", "状态", "最近使用"]].tolist() == ["三楼会议室", "有效", "从未使用"]
+    at.run()
+    assert not at.code  # the address is shown once
+
+    link_id = int(display_links.list_links().iloc[0]["id"])
+    at.selectbox(key="display_links.pick").set_value(link_id).run()
+    at.checkbox(key="display_links.sure").check().run()
+    clean(at.button(key="display_links.revoke").click().run())
+    assert any("已撤销大屏链接“三楼会议室”" in s for s in texts(at.success))
+    assert display_links.check(value) is None
+    assert list(audit_log(table="display_link")["action"]) == ["revoke_display_link", "create_display_link"]
+
+
+def test_wall_shows_the_screen_only_and_stops_when_revoked(engine, monkeypatch):
+    from lib import display_links
+    from ui import bridge
+
+    value = display_links.create("大厅", days=1, by=ADMIN).removeprefix(display_links.PATH_PREFIX)
+    monkeypatch.setattr(bridge, "wall_cookie", lambda: value)  # AppTest cannot send the cookie
+    at = run("")
+    assert [i["script_path"].rsplit("/", 1)[-1] for i in at._registered_pages.values()] == ["screen.py"]  # nothing else
+    assert at.get("deck_gl_json_chart") and not texts(at.error)
+    display_links.revoke(int(display_links.list_links().iloc[0]["id"]), by=ADMIN)
+    at.run()
+    assert texts(at.error) == ["该大屏链接已过期或已被撤销，大屏已停止显示。请联系街道管理员在「用户管理」中重新创建大屏链接。"]
