@@ -102,7 +102,8 @@ def _path(page) -> str:
 def with_gates(sections: dict[str, list], needs: dict[str, list]) -> dict[str, list]:
     """`sections` plus, hidden from the menu, a gate for every page of `needs` ({need: pages}) not in them."""
     shown = {_path(p) for pages in sections.values() for p in pages}
-    gates = [st.Page(gate(p.title, need), title=p.title, url_path=_path(p), visibility="hidden")
+    # A gated default page stays the default (served at /), so /account still resolves to its own page.
+    gates = [st.Page(gate(p.title, need), title=p.title, url_path=_path(p), default=p._default, visibility="hidden")
              for need, pages in needs.items() for p in pages if _path(p) not in shown]
     return {**sections, "账号": [*sections.get("账号", []), *gates]}
 
