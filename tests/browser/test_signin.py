@@ -98,6 +98,11 @@ def signed_in_on_check_form(page) -> None:
     assert page.locator("form.gw-signin").count() == 0
 
 
+def signed_in_on_entry(page) -> None:
+    see(page, "当前账号：中兴录入员")
+    assert page.locator("form.gw-signin").count() == 0
+
+
 def test_deep_link_signs_in_and_survives_reload_new_tab_and_bookmark(site, device):
     base, _ = site
     tablet = device()
@@ -129,9 +134,9 @@ def test_deep_link_signs_in_and_survives_reload_new_tab_and_bookmark(site, devic
 def test_sign_out_everywhere_expiry_and_deactivation_end_the_session(site, device):
     base, db_url = site
     tablet, desk = device(), device()
-    t = visit(tablet, base, "/check_form")
+    t = visit(tablet, base, "/entry")  # (the map-free work page: lighter for software WebGL)
     submit_sign_in(t, "zx")
-    signed_in_on_check_form(t)
+    signed_in_on_entry(t)
     d = visit(desk, base, "/account")
     submit_sign_in(d, "zx")
     see(d, "已登录：中兴录入员")
@@ -140,17 +145,17 @@ def test_sign_out_everywhere_expiry_and_deactivation_end_the_session(site, devic
     see(d, "已在所有设备上退出登录。")
     t.reload(wait_until="domcontentloaded")
     see(t, "登录已失效（已在其他设备退出、密码已修改或账号已停用），请重新登录。")
-    assert "提交核查记录" not in main_text(t)
+    assert "当前账号" not in main_text(t)
 
     submit_sign_in(t, "zx")  # the form on the gate leads back to the page
-    signed_in_on_check_form(t)
+    signed_in_on_entry(t)
     with session_scope(get_engine(db_url)) as s:  # a day passes without use
         s.execute(update(UserSession).values(last_seen_at=clock.now_utc() - dt.timedelta(days=1)))
     t.reload(wait_until="domcontentloaded")
     see(t, "登录已超时，请重新登录。")
 
     submit_sign_in(t, "zx")
-    signed_in_on_check_form(t)
+    signed_in_on_entry(t)
     auth.deactivate("zx", by=ADMIN, engine=get_engine(db_url))
     try:
         t.reload(wait_until="domcontentloaded")
