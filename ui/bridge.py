@@ -211,3 +211,8 @@ def wall_name() -> str | None:
         return check(wall_cookie())
     except DashboardError:
         return None
+
+
+def wall_revoked() -> bool:
+    """This browser was opened with a 大屏链接 that is no longer valid (checked on each carousel turn)."""
+    return wall_cookie() is not None and wall_name() is None

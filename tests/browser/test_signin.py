@@ -176,7 +176,7 @@ def test_leader_deep_link_gets_no_permission_in_chinese(site, device):
 
 
 def test_display_link_shows_the_wall_and_stops_when_revoked(site, device):
-    base, db_url = site
+    base, _ = site
     stranger = visit(device(), base, "/?screen=1")
     page_form = stranger.locator("form.gw-signin")
     page_form.wait_for(state="visible")  # REQUIRE_LOGIN_TO_VIEW: no wall without sign-in
@@ -192,10 +192,10 @@ def test_display_link_shows_the_wall_and_stops_when_revoked(site, device):
     assert link.startswith(base + display_links.PATH_PREFIX)
 
     wall_ctx = device()
-    wall = visit(wall_ctx, base, link.removeprefix(base))
+    wall = visit(wall_ctx, base, link.removeprefix(base) + "?rotate=5")  # the carousel turns every 5 s
     wall.locator('[data-testid="stDeckGlJsonChart"]').first.wait_for(state="visible")
     see(wall, "光武街道基层治理")
-    assert urllib.parse.urlsplit(wall.url).query.startswith("screen=1")
+    assert urllib.parse.parse_qs(urllib.parse.urlsplit(wall.url).query) == {"screen": ["1"], "rotate": ["5"]}
     assert wall.locator('[data-testid="stSidebar"]').is_hidden()
     assert wall.locator("form.gw-signin").count() == 0
 
@@ -213,8 +213,7 @@ def test_display_link_shows_the_wall_and_stops_when_revoked(site, device):
     admin.get_by_role("button", name="撤销", exact=True).click()
     see(admin, "已撤销大屏链接“三楼会议室”")
 
-    wall.reload(wait_until="domcontentloaded")
-    see(wall, "该大屏链接已过期或已被撤销，大屏已停止显示。")
+    see(wall, "该大屏链接已过期或已被撤销，大屏已停止显示。")  # without a reload: at the next carousel turn
     assert wall.locator('[data-testid="stDeckGlJsonChart"]').count() == 0
     again = visit(wall_ctx, base, link.removeprefix(base))
     see(again, "该大屏链接不存在、已过期或已被撤销")
