@@ -164,3 +164,9 @@ def test_wall_shows_the_screen_only_and_stops_when_revoked(engine, monkeypatch):
     display_links.revoke(int(display_links.list_links().iloc[0]["id"]), by=ADMIN)
     at.run()
     assert texts(at.error) == ["该大屏链接已过期或已被撤销，大屏已停止显示。请联系街道管理员在「用户管理」中重新创建大屏链接。"]
+
+
+@pytest.mark.parametrize(("code", "message"), [("locked", "登录失败次数过多，已暂时锁定"), ("unavailable", "数据库暂时无法访问")])
+def test_sign_in_refusals_are_explained(engine, code, message):
+    at = run("pages/account.py", query={"signin": code})
+    assert len(at.error) == 1 and message in at.error[0].value

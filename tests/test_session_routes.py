@@ -87,3 +87,15 @@ def test_display_link_opens_the_wall_until_revoked(client, engine):
         "create_display_link", "display_link_use", "revoke_display_link", "display_link_refused"]
     r = client.get("/display/end")
     assert r.status_code == 303 and "max-age=0" in r.headers["set-cookie"].lower()
+
+
+def test_locked_or_database_down_sign_in_says_so_without_a_cookie(client, monkeypatch):
+    from lib.errors import DatabaseUnavailable, PermissionDenied
+
+    for exc, code in ((PermissionDenied("锁定"), "locked"), (DatabaseUnavailable("数据库无法访问"), "unavailable")):
+        def refuse(*_a, _exc=exc, **_k):
+            raise _exc
+        monkeypatch.setattr(sessions, "authenticate", refuse)
+        r = login(client, "zx", PASSWORD)
+        assert r.status_code == 303 and r.headers["location"] == f"/check_form?signin={code}"
+        assert "set-cookie" not in r.headers

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from lib import display_links, sessions
 from lib.config import settings
-from lib.errors import DashboardError
+from lib.errors import DashboardError, PermissionDenied
 
 log = logging.getLogger("guangwu.session")
 MAX_FIELD = 200
@@ -83,6 +83,8 @@ async def login(request: Request) -> Response:
     try:
         result = await run_in_threadpool(sessions.sign_in, username, password,
                                          user_agent=request.headers.get("user-agent"))
+    except PermissionDenied:  # too many failures: locked for a while (lib.auth says so in the audit log)
+        return RedirectResponse(_with_params(wanted, signin="locked"), status_code=303)
     except DashboardError as exc:
         log.warning("sign-in failed: %s", exc.message)
         return RedirectResponse(_with_params(wanted, signin="unavailable"), status_code=303)
