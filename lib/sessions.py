@@ -7,6 +7,7 @@ when the user's password is changed or the account is deactivated (lib.auth call
 
     sign_in(username, password, *, user_agent=None, engine=None) -> (cookie_value, Actor) | None
     resolve(cookie_value, *, engine=None) -> Resolved(actor, state)   # state: none/ok/expired/ended
+    open_sessions(cookie_value, *, engine=None) -> DataFrame      # the user's signed-in browsers
     sign_out(cookie_value, *, engine=None) -> bool
     sign_out_everywhere(cookie_value, *, engine=None) -> int
     end_user_sessions(session, user_id, reason, *, by) -> int
@@ -18,7 +19,8 @@ import datetime as dt
 import urllib.parse
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select, update
+import pandas as pd
+from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from lib import audit, clock
@@ -31,6 +33,7 @@ from lib.signing import new_token, token_hash
 COOKIE = "gw_session"
 PURPOSE = "session"
 TOUCH_SECONDS = 60  # last_seen_at is written at most once a minute per session
+PURGE_AFTER_DAYS = 30
 DEFAULT_NEXT = "/account"
 END_REASONS = {"sign_out": "退出登录", "sign_out_all": "在所有设备上退出", "password": "密码已修改",
                "deactivated": "账号已停用"}
@@ -60,6 +63,8 @@ def sign_in(username: str, password: str, *, user_agent: str | None = None,
     value, hashed = new_token(PURPOSE, engine)
     now = clock.now_utc()
     with session_scope(engine) as s:
+        # Rows of sessions that ended or expired long ago are of no further use (the audit log keeps the story).
+        s.execute(delete(UserSession).where(UserSession.expires_at < now - dt.timedelta(days=PURGE_AFTER_DAYS)))
         user_id = s.scalar(select(User.id).where(User.username == actor.username))
         s.add(UserSession(token_hash=hashed, user_id=user_id, created_at=now, last_seen_at=now,
                           expires_at=now + dt.timedelta(hours=settings().session_max_hours),
@@ -95,6 +100,22 @@ def resolve(value: str | None, *, engine: Engine | None = None) -> Resolved:
         community = None if user.community_id is None else s.scalar(
             select(Community.name).where(Community.id == user.community_id))
         return Resolved(Actor(user.username, user.display_name, user.role, community), "ok")
+
+
+def open_sessions(value: str | None, *, engine: Engine | None = None) -> pd.DataFrame:
+    """The signed-in user's open sessions (this one first): created_at, last_seen_at, user_agent, this."""
+    with session_scope(engine) as s:
+        found = _row(s, value, engine)
+        if found is None:
+            return pd.DataFrame(columns=["created_at", "last_seen_at", "user_agent", "this"])
+        now = clock.now_utc()
+        rows = s.scalars(select(UserSession).where(
+            UserSession.user_id == found[1].id, UserSession.ended_at.is_(None), UserSession.expires_at > now,
+            UserSession.last_seen_at >= now - _idle()).order_by(UserSession.last_seen_at.desc())).all()
+        df = pd.DataFrame([{"created_at": r.created_at, "last_seen_at": r.last_seen_at, "user_agent": r.user_agent,
+                            "this": r.id == found[0].id} for r in rows],
+                          columns=["created_at", "last_seen_at", "user_agent", "this"])
+    return df.sort_values("this", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def sign_out(value: str | None, *, engine: Engine | None = None) -> bool:

@@ -55,6 +55,8 @@ def test_signed_in_card_has_both_sign_out_buttons_and_ends_with_the_session(engi
     assert all(part in card for part in ("用户名：**zx**", "角色：**社区工作人员**", "所属社区：**中兴社区**"))
     body = html(at)
     assert 'action="/session/logout"' in body and 'action="/session/logout-all"' in body
+    devices = next(d.value for d in at.dataframe if "设备" in d.value.columns)
+    assert list(devices["设备"]) == ["未知设备（本设备）"] and "本账号当前在 1 个浏览器中登录：" in texts(at.caption)
     assert "退出登录" in body and "在所有设备上退出" in body
     sessions.sign_out_everywhere(token)
     at.run()

@@ -191,3 +191,25 @@ def test_display_links_only_by_administrators_and_valid_input(world):
         display_links.revoke(link_id, by=world.staff, engine=world.engine)
     assert display_links.check(path.split("/")[-1], engine=world.engine) == "x"
     assert actions(world.engine, "display_link") == ["create_display_link"]
+
+
+def test_open_sessions_lists_the_users_browsers_this_one_first(world, at):
+    old, _ = sessions.sign_in("zx", PASSWORD, user_agent="Chrome on a tablet", engine=world.engine)
+    at.move(minutes=5)
+    here, _ = sessions.sign_in("zx", PASSWORD, user_agent="Firefox on a PC", engine=world.engine)
+    sessions.sign_in("hs", PASSWORD, engine=world.engine)
+    at.move(minutes=5)
+    sessions.resolve(old, engine=world.engine)  # the tablet was used last
+    df = sessions.open_sessions(here, engine=world.engine)
+    assert df[["user_agent", "this"]].values.tolist() == [["Firefox on a PC", True], ["Chrome on a tablet", False]]
+    sessions.sign_out(old, engine=world.engine)
+    assert list(sessions.open_sessions(here, engine=world.engine)["user_agent"]) == ["Firefox on a PC"]
+    assert sessions.open_sessions("forged.value", engine=world.engine).empty
+
+
+def test_long_dead_sessions_are_purged_at_sign_in(world, at):
+    sessions.sign_in("zx", PASSWORD, engine=world.engine)
+    at.move(hours=settings().session_max_hours, days=sessions.PURGE_AFTER_DAYS + 1)
+    sessions.sign_in("zx", PASSWORD, engine=world.engine)
+    with session_scope(world.engine) as s:
+        assert len(s.scalars(select(UserSession)).all()) == 1

@@ -191,6 +191,13 @@ def resolve_sign_in() -> None:
     st.session_state[KEYS["signin_state"]] = state
 
 
+def my_sessions():
+    """The signed-in user's open sessions (lib.sessions.open_sessions), this browser first."""
+    from lib.sessions import COOKIE, open_sessions
+
+    return open_sessions(_cookie(COOKIE) or st.session_state.get(KEYS["token"]))
+
+
 def sign_in_state() -> str:
     """none / ok / expired / ended / unavailable (lib.sessions.Resolved.state) for this run."""
     return st.session_state.get(KEYS["signin_state"], "none")

@@ -9,9 +9,11 @@ from __future__ import annotations
 import html
 import urllib.parse
 
+import pandas as pd
 import streamlit as st
 
-from ui import bridge
+from lib import clock
+from ui import bridge, widgets
 
 MESSAGE_PARAMS = ("signin", "user", "signout")
 _CSS = """<style>
@@ -73,7 +75,35 @@ def signin_form(next_path: str | None = None) -> None:
 <button type="submit">登录</button></form>""")
 
 
+def _device(agent: str | None) -> str:
+    agent = agent or ""
+    system = next((name for key, name in (("iPad", "iPad"), ("iPhone", "iPhone"), ("Android", "安卓"),
+                                          ("Windows", "Windows"), ("Mac OS", "Mac"), ("Linux", "Linux"))
+                   if key in agent), "未知设备")
+    browser = next((name for key, name in (("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                                           ("Chromium/", "Chromium"), ("Safari/", "Safari")) if key in agent), "")
+    return f"{system} {browser}".strip()
+
+
+def _stamp(value) -> str:
+    return f"{clock.to_local(value):%Y-%m-%d %H:%M}"
+
+
+def open_sessions_table() -> None:
+    """Where this account is signed in (this browser first), so 「在所有设备上退出」 says what it will end."""
+    with widgets.guard("登录设备"):
+        df = bridge.my_sessions()
+        if df.empty:
+            return
+        st.caption(f"本账号当前在 {len(df)} 个浏览器中登录：")
+        st.dataframe(pd.DataFrame({
+            "设备": [_device(a) + ("（本设备）" if this else "") for a, this in zip(df["user_agent"], df["this"], strict=True)],
+            "登录时间": df["created_at"].map(_stamp), "最近使用": df["last_seen_at"].map(_stamp)}),
+            hide_index=True, width="stretch")
+
+
 def sign_out_buttons() -> None:
+    open_sessions_table()
     st.html(_CSS + """<div class="gw-signout">
 <form method="post" action="/session/logout"><button type="submit">退出登录</button></form>
 <form method="post" action="/session/logout-all"><button type="submit">在所有设备上退出</button></form></div>""")
