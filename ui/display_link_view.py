@@ -1,7 +1,7 @@
 """用户管理 → 大屏链接: create a named read-only wall link, list links with their last use, revoke one.
 
-The link's address is shown once, right after creation (only its hash is stored); lib.display_links
-checks the permission and audits creation, every opening and revocation.
+The link's address is shown once, right after creation (only its hash is stored). Writes go through
+ui.bridge to lib.display_links, which checks the permission and audits creation, opening and revocation.
 """
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from lib import clock, display_links
-from lib.config import settings
+from lib import clock
+from lib.display_links import MAX_DAYS, STATE_LABELS
 from ui import bridge, flash, widgets
 
 NS = "display_links"
@@ -32,7 +32,7 @@ def _create() -> None:
     created: list[str] = []
 
     def make() -> str:
-        created.append(display_links.create(name, days=days, by=bridge.current_actor()))
+        created.append(bridge.create_display_link(name, days))
         return created[0]
 
     if flash.run(NS, make, lambda _: f"已创建大屏链接“{name.strip()}”，有效 {days} 天。请把下面的地址复制到会议室大屏的"
@@ -42,7 +42,7 @@ def _create() -> None:
 
 
 def _revoke(link_id: int, name: str) -> None:
-    flash.run(NS, lambda: display_links.revoke(link_id, by=bridge.current_actor()),
+    flash.run(NS, lambda: bridge.revoke_display_link(link_id),
               lambda done: f"已撤销大屏链接“{name}”，使用它的大屏将在下次刷新时停止显示。" if done
               else f"大屏链接“{name}”此前已被撤销。", failed="撤销大屏链接失败")
     st.session_state[KEYS["sure"]] = False
@@ -63,11 +63,11 @@ def section() -> None:
     with st.form("display_links.form"):
         c1, c2 = st.columns([3, 1])
         c1.text_input("名称", key=KEYS["name"], max_chars=64, placeholder="如 三楼会议室大屏")
-        c2.number_input("有效天数", min_value=1, max_value=display_links.MAX_DAYS, step=1,
-                        value=settings().display_link_days, key=KEYS["days"])
+        c2.number_input("有效天数", min_value=1, max_value=MAX_DAYS, step=1,
+                        value=bridge.app_settings().display_link_days, key=KEYS["days"])
         st.form_submit_button("创建大屏链接", on_click=_create, key=KEYS["create"], icon=":material/add_link:")
     with widgets.guard("大屏链接列表"):
-        links = display_links.list_links()
+        links = bridge.display_links_table()
         if links.empty:
             st.caption("尚未创建大屏链接。")
             return
@@ -75,7 +75,7 @@ def section() -> None:
             "名称": links["name"], "状态": links["state"], "最近使用": links["last_used_at"].map(_local).replace("", "从未使用"),
             "到期时间": links["expires_at"].map(_local), "创建人": links["created_by"],
             "创建时间": links["created_at"].map(_local)}), hide_index=True, width="stretch")
-        active = links[links["state"] == display_links.STATE_LABELS["active"]]
+        active = links[links["state"] == STATE_LABELS["active"]]
         if active.empty:
             return
         names = dict(zip(active["id"].astype(int), active["name"], strict=True))
