@@ -5,13 +5,13 @@ display_link: named read-only big-screen links (token hash, expiry, revocation, 
 app_secret: the cookie-signing key generated on first start when SESSION_SECRET is not configured.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
