@@ -81,7 +81,7 @@ def media(monkeypatch):
 def start(actor, page: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
     if actor is not None:
-        at.session_state["auth.sso_actor"] = actor  # an actor vouched for outside the cookie (as single sign-on)
+        at.session_state["auth.actor"] = actor
     at.run()
     if page:
         at.switch_page(f"pages/{page}.py").run()

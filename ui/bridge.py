@@ -26,7 +26,6 @@ KEYS = {
     "map": "map.deck",
     "compare": "kpi.compare_date",
     "actor": "auth.actor",
-    "sso_actor": "auth.sso_actor",
     "token": "auth.token",
     "signin_state": "auth.state",
 }
@@ -146,11 +145,10 @@ def current_actor():
 
 def sign_in(actor) -> None:
     """Single sign-on only (ui.auth_view.sso_panel); local accounts sign in through a session cookie."""
-    st.session_state[KEYS["sso_actor"]] = st.session_state[KEYS["actor"]] = actor
+    st.session_state[KEYS["actor"]] = actor
 
 
 def sign_out() -> None:
-    st.session_state.pop(KEYS["sso_actor"], None)
     st.session_state.pop(KEYS["actor"], None)
 
 
@@ -176,7 +174,8 @@ def _cookie(name: str) -> str | None:
 def resolve_sign_in() -> None:
     """Once per run (app.py): who is signed in, decided by lib.sessions from the session cookie.
 
-    AppTest cannot send cookies; tests put a session's cookie value in st.session_state[KEYS["token"]].
+    Without a cookie the session keeps the actor single sign-on put there (sign_in), if any. AppTest cannot
+    send cookies; tests put a session's cookie value in st.session_state[KEYS["token"]].
     """
     from lib.errors import DashboardError
     from lib.sessions import COOKIE, resolve
@@ -187,7 +186,8 @@ def resolve_sign_in() -> None:
         actor, state = resolved.actor, resolved.state
     except DashboardError:
         actor, state = None, "unavailable"
-    st.session_state[KEYS["actor"]] = actor or st.session_state.get(KEYS["sso_actor"])
+    if state != "none":  # a browser with a session cookie: exactly what lib.sessions says, on every run
+        st.session_state[KEYS["actor"]] = actor
     st.session_state[KEYS["signin_state"]] = state
 
 
