@@ -115,7 +115,8 @@ def revoke(link_id: int, *, by: Actor | None, engine: Engine | None = None) -> b
 
 
 def list_links(*, engine: Engine | None = None) -> pd.DataFrame:
-    """id, name, created_at, created_by, expires_at, revoked_at, revoked_by, last_used_at, state (Chinese), newest first."""
+    """id, name, created_at, created_by, expires_at, revoked_at, revoked_by, last_used_at, state (Chinese);
+    newest first."""
     df = frame(select(DisplayLink.id, DisplayLink.name, DisplayLink.created_at, DisplayLink.created_by,
                       DisplayLink.expires_at, DisplayLink.revoked_at, DisplayLink.revoked_by,
                       DisplayLink.last_used_at).order_by(DisplayLink.id.desc()), engine)

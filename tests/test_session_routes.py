@@ -64,7 +64,8 @@ def test_sign_out_here_and_everywhere(client, engine):
     second = login(client, "zx", PASSWORD).cookies[sessions.COOKIE]
     r = client.post("/session/logout", headers=SAME)  # the client holds `second`
     assert r.status_code == 303 and r.headers["location"] == "/account?signout=here"
-    assert any(c.startswith(f"{sessions.COOKIE}=") and "max-age=0" in c.lower() for c in r.headers.get_list("set-cookie"))
+    assert any(c.startswith(f"{sessions.COOKIE}=") and "max-age=0" in c.lower()
+               for c in r.headers.get_list("set-cookie"))
     assert sessions.resolve(second).state == "ended" and sessions.resolve(first).state == "ok"
     client.cookies.clear()
     client.cookies.set(sessions.COOKIE, first)

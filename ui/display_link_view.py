@@ -49,7 +49,9 @@ def _revoke(link_id: int, name: str) -> None:
 
 
 def _local(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{clock.to_local(pd.Timestamp(value).to_pydatetime()):%Y-%m-%d %H:%M}"
+    if value is None or pd.isna(value):
+        return ""
+    return f"{clock.to_local(pd.Timestamp(value).to_pydatetime()):%Y-%m-%d %H:%M}"
 
 
 def section() -> None:

@@ -97,7 +97,8 @@ def open_sessions_table() -> None:
             return
         st.caption(f"本账号当前在 {len(df)} 个浏览器中登录：")
         st.dataframe(pd.DataFrame({
-            "设备": [_device(a) + ("（本设备）" if this else "") for a, this in zip(df["user_agent"], df["this"], strict=True)],
+            "设备": [_device(a) + ("（本设备）" if this else "")
+                   for a, this in zip(df["user_agent"], df["this"], strict=True)],
             "登录时间": df["created_at"].map(_stamp), "最近使用": df["last_seen_at"].map(_stamp)}),
             hide_index=True, width="stretch")
 
