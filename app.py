@@ -44,8 +44,9 @@ if chrome.database_ready():
     chrome.sidebar_filters()
     may_view = bridge.current_actor() is not None or not bridge.app_settings().require_login_to_view
     if bridge.wall_cookie() is not None:  # opened with a 大屏链接: the big screen and nothing else
-        if bridge.wall_name():
-            st.navigation([SCREEN], position="hidden").run()
+        if bridge.wall_name():  # any other address typed on the wall shows the big screen too
+            st.navigation(session_view.wall_pages(SCREEN, [*PAGES, ACCOUNT, *STAFF_PAGES, *ADMIN_PAGES]),
+                          position="hidden").run()
         else:
             session_view.wall_refused()
     elif bridge.screen_mode() and may_view:  # ?screen=1: the wall display only, no sidebar or menus

@@ -161,8 +161,11 @@ def test_wall_shows_the_screen_only_and_stops_when_revoked(engine, monkeypatch):
     value = display_links.create("大厅", days=1, by=ADMIN).removeprefix(display_links.PATH_PREFIX)
     monkeypatch.setattr(bridge, "wall_cookie", lambda: value)  # AppTest cannot send the cookie
     at = run("")
-    assert [i["script_path"].rsplit("/", 1)[-1] for i in at._registered_pages.values()] == ["screen.py"]  # nothing else
+    assert {i["script_path"].rsplit("/", 1)[-1] for i in at._registered_pages.values()} == {"screen.py"}  # only
     assert at.get("deck_gl_json_chart") and not texts(at.error)
+    at._page_hash = next(h for h, i in at._registered_pages.items() if i["url_pathname"] == "users")
+    at.run()  # an address typed on the wall: the big screen again, not 用户管理 nor "Page not found"
+    assert at.toggle(key="screen.pause") and not at.title and not texts(at.error)  # the carousel turned on
     display_links.revoke(int(display_links.list_links().iloc[0]["id"]), by=ADMIN)
     at.run()
     assert texts(at.error) == ["该大屏链接已过期或已被撤销，大屏已停止显示。请联系街道管理员在「用户管理」中重新创建大屏链接。"]

@@ -141,6 +141,12 @@ def with_gates(sections: dict[str, list], needs: dict[str, list]) -> dict[str, l
     return {**sections, "账号": [*sections.get("账号", []), *gates]}
 
 
+def wall_pages(screen, others: list) -> list:
+    """The big screen, also under every other page's address (hidden), for a browser opened with a 大屏链接."""
+    return [screen, *(st.Page(screen._page, title=screen.title, url_path=_path(p), visibility="hidden")
+                      for p in others)]
+
+
 def wall_refused() -> None:
     st.error("该大屏链接已过期或已被撤销，大屏已停止显示。请联系街道管理员在「用户管理」中重新创建大屏链接。",
              icon=":material/tv_off:")
