@@ -42,6 +42,11 @@ class Settings:
     session_secret: str = ""
     # Wall-screen display links (大屏链接): default validity offered when an administrator creates one.
     display_link_days: int = 365
+    # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
+    backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep: int = 14
+    # /readyz: seconds a database read may take before the replica reports not ready.
+    readiness_timeout_seconds: int = 2
 
 
 def _coerce(raw: object, default: object) -> object:
