@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import bridge, chrome
+from ui import bridge, chrome, page_guard
 
 bridge.ensure_entrypoint(in_app=True)
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
@@ -38,17 +38,23 @@ ADMIN_PAGES = [
 
 SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)
 
-chrome.apply_theme(screen=bridge.screen_mode())
-if chrome.database_ready():
-    chrome.sidebar_filters()
-    if bridge.screen_mode():  # ?screen=1: the wall display only, no sidebar or menus
-        st.navigation([SCREEN], position="hidden").run()
-    else:
-        sections = {"看板": PAGES, "账号": [ACCOUNT]}
-        if bridge.app_settings().require_login_to_view and bridge.current_actor() is None:
-            sections = {"账号": [ACCOUNT]}  # an administrator has turned on sign-in for viewing
-        elif bridge.can_edit():
-            sections["工作台"] = STAFF_PAGES
-        if bridge.is_admin():
-            sections["管理"] = ADMIN_PAGES
-        st.navigation(sections, position="sidebar").run()
+SCREEN_MODE = bridge.screen_mode()
+chrome.apply_theme(screen=SCREEN_MODE)
+with page_guard.page_run(screen=SCREEN_MODE):  # any stray exception: a Chinese message, never a traceback
+    if chrome.database_ready(screen=SCREEN_MODE):
+        may_view = bridge.view_allowed()  # REQUIRE_LOGIN_TO_VIEW, on every route (big screen included)
+        if may_view:
+            chrome.sidebar_filters()
+        if SCREEN_MODE:  # ?screen=1: the wall display only, no sidebar or menus
+            page = st.navigation([SCREEN], position="hidden")
+        else:
+            sections = {"看板": PAGES, "账号": [ACCOUNT]}
+            if bridge.can_edit():
+                sections["工作台"] = STAFF_PAGES
+            if bridge.is_admin():
+                sections["管理"] = ADMIN_PAGES
+            page = st.navigation(sections, position="sidebar" if may_view else "hidden")
+        if may_view or page is ACCOUNT:
+            page.run()
+        else:
+            page_guard.login_gate(screen=SCREEN_MODE)

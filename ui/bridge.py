@@ -11,7 +11,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from lib import auth, sso
 from lib.config import settings
+from lib.errors import DashboardError, PermissionDenied
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -156,3 +158,67 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- h4: access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
+ROLES = list(auth.ROLES)
+STAFF_ROLE = auth.Role.STAFF.value
+MIN_PASSWORD = auth.MIN_PASSWORD
+
+
+def view_allowed() -> bool:
+    """May this session see the dashboards? (REQUIRE_LOGIN_TO_VIEW; app.py asks on every route, big screen
+    included.) Hook for signed 大屏链接 (display links): grant viewing here when the session holds a valid one."""
+    try:
+        auth.require(current_actor(), "view")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def client_address() -> str | None:
+    """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
+    be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
+    ip = st.context.ip_address
+    if ip:
+        return ip
+    headers = st.context.headers
+    forwarded = (headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
+    return (headers.get("X-Real-IP") or forwarded or "").strip()[:64] or None
+
+
+def password_sign_in(username: str, password: str) -> str | None:
+    """Check the password (lib.auth, with the lockout) and sign in. None on success, else the Chinese message."""
+    try:
+        actor = auth.authenticate(username, password, client=client_address())
+    except DashboardError as exc:
+        return exc.message
+    if actor is None:
+        return "用户名或密码错误"
+    sign_in(actor)
+    return None
+
+
+def sso_actor(identities: list[str | None]):
+    """The local account for a single-sign-on identity (lib.sso), or None; raises DashboardError."""
+    return sso.actor_for_identity(identities)
+
+
+# User management: lib.auth checks `by` (the signed-in administrator) on every call.
+def create_user(username: str, password: str, **kw):
+    return auth.create_user(username, password, by=current_actor(), **kw)
+
+
+def update_user(username: str, **kw):
+    return auth.update_user(username, by=current_actor(), **kw)
+
+
+def set_password(username: str, password: str) -> None:
+    auth.set_password(username, password, by=current_actor())
+
+
+def deactivate_user(username: str) -> None:
+    auth.deactivate(username, by=current_actor())
+
+
+list_users = auth.list_users
