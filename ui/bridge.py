@@ -180,11 +180,16 @@ def client_address() -> str | None:
     """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
     be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
     ip = st.context.ip_address
-    if ip:
-        return ip
+    if isinstance(ip, str) and ip:
+        return ip[:64]
     headers = st.context.headers
-    forwarded = (headers.get("X-Forwarded-For") or "").split(",")[-1].strip()
-    return (headers.get("X-Real-IP") or forwarded or "").strip()[:64] or None
+
+    def header(name: str) -> str:
+        value = headers.get(name)
+        return value if isinstance(value, str) else ""
+
+    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
+    return (header("X-Real-IP") or forwarded).strip()[:64] or None
 
 
 def password_sign_in(username: str, password: str) -> str | None:
