@@ -35,8 +35,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from lib import audit
-from lib.clock import now_utc
+from lib import audit, clock
 from lib.config import settings
 from lib.db import get_engine, session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
@@ -154,6 +153,12 @@ def _check_admin(by: Actor | _CommandLine | None) -> None:
         require(by, "manage_users")  # None: PermissionDenied
 
 
+def _verify(session: Session, by: Actor | _CommandLine | None) -> None:
+    """Re-read the acting account (a deactivated or demoted administrator's old session cannot manage users)."""
+    if by is not SYSTEM:
+        verify_actor(session, by)
+
+
 def _user(session: Session, username: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
@@ -179,6 +184,7 @@ def create_user(username: str, password: str, *, role: str, display_name: str | 
     _validate_password(password)
     display_name = (display_name or username).strip()[:64]
     with session_scope(engine) as s:
+        _verify(s, by)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationError(f"「用户名」：“{username}”已存在")
         cid = _community_id(s, role, community)
@@ -225,7 +231,7 @@ def authenticate(username: str, password: str, *, client: str | None = None,
 def _lockout(session: Session, key: str, client: str | None) -> str | None:
     """'account' or 'client' when that one has too many recent failures, else None."""
     cfg = settings()
-    since = now_utc() - dt.timedelta(minutes=cfg.login_lockout_minutes)
+    since = clock.now_utc() - dt.timedelta(minutes=cfg.login_lockout_minutes)
     if audit.failed_logins(session, since=since, username=key) >= cfg.login_max_failures:
         return "account"
     if client and audit.failed_logins(session, since=since, client=client) >= cfg.login_max_failures_per_client:
@@ -250,6 +256,7 @@ def set_password(username: str, password: str, *, by: Actor | _CommandLine | Non
         require(by, "manage_users")
     _validate_password(password)
     with session_scope(engine) as s:
+        _verify(s, by)
         user = _user(s, username)
         user.password_hash = _hash(password, rounds)
         audit.record(s, by, "set_password", "app_user", username, user.community_id, None,
@@ -262,6 +269,7 @@ def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | N
     """Change role / community / display name / active flag; None = keep. A non-staff role clears the community."""
     _check_admin(by)
     with session_scope(engine) as s:
+        _verify(s, by)
         user = _user(s, username)
         before = _public(user, _community_name(s, user.community_id))
         new_role = role or user.role

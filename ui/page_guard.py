@@ -48,10 +48,35 @@ def _retry_later() -> None:
     st.session_state[RETRY_KEY] = True
 
 
-def login_gate(*, screen: bool) -> None:
-    """REQUIRE_LOGIN_TO_VIEW and nobody signed in: the sign-in form instead of whatever page was asked for."""
+# Work pages by URL path → (title, who may use them): registered hidden for everyone else (see hidden_pages).
+WORK_PAGES = {
+    "check_form": ("pages/check_form.py", "现场核查登记", "社区工作人员和街道管理员"),
+    "entry": ("pages/entry.py", "数据录入", "社区工作人员和街道管理员"),
+    "ledgers": ("pages/ledgers.py", "台账导入导出", "社区工作人员和街道管理员"),
+    "audit": ("pages/audit.py", "审计日志", "街道管理员"),
+    "users": ("pages/users.py", "用户管理", "街道管理员"),
+    "geo_import": ("pages/geo_import.py", "地图数据导入", "街道管理员"),
+}
+
+
+def hidden_pages(*, exclude: list) -> list:
+    """The work pages this session may not use, as hidden pages (not in the menu; their URL shows the gate)."""
+    shown = {p.url_path for p in exclude}
+    return [st.Page(path, title=title, url_path=url, visibility="hidden")
+            for url, (path, title, _who) in WORK_PAGES.items() if url not in shown]
+
+
+def login_gate(*, screen: bool, page: str | None = None, signed_in: bool = False) -> None:
+    """The sign-in form (or, when signed in, a Chinese refusal) instead of a page this session may not see."""
+    who = next((w for _p, title, w in WORK_PAGES.values() if title == page), None)
+    if signed_in and who:
+        st.warning(f"「{page}」仅限{who}使用，当前账号无权访问。", icon=":material/lock:")
+        return
     st.title("光武街道基层治理看板")
-    st.info("查看看板需要登录。" + ("请登录后显示大屏。" if screen else "登录后显示所请求的页面。"),
-            icon=":material/lock:")
+    if who:
+        st.info(f"「{page}」需要登录（仅限{who}使用）。", icon=":material/lock:")
+    else:
+        st.info("查看看板需要登录。" + ("请登录后显示大屏。" if screen else "登录后显示所请求的页面。"),
+                icon=":material/lock:")
     auth_view.sign_in_form()
     auth_view.sso_panel()
