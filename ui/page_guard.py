@@ -14,6 +14,7 @@ from ui import auth_view
 
 log = logging.getLogger("guangwu.ui")
 RETRY_KEY = "page_guard.retry"
+HIDDEN_KEY = "page_guard.hidden"
 SCREEN_RETRY_SECONDS = 15
 
 
@@ -62,8 +63,9 @@ WORK_PAGES = {
 def hidden_pages(*, exclude: list) -> list:
     """The work pages this session may not use, as hidden pages (not in the menu; their URL shows the gate)."""
     shown = {p.url_path for p in exclude}
-    return [st.Page(path, title=title, url_path=url, visibility="hidden")
-            for url, (path, title, _who) in WORK_PAGES.items() if url not in shown]
+    hidden = [url for url in WORK_PAGES if url not in shown]
+    st.session_state[HIDDEN_KEY] = hidden  # which registered pages are only a gate (tests read it)
+    return [st.Page(WORK_PAGES[url][0], title=WORK_PAGES[url][1], url_path=url, visibility="hidden") for url in hidden]
 
 
 def login_gate(*, screen: bool, page: str | None = None, signed_in: bool = False) -> None:
