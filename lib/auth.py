@@ -47,6 +47,7 @@ MIN_PASSWORD = 8
 ROLES = [r.value for r in Role]
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,64}$")
 _DUMMY_HASH: dict[int, bytes] = {}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class _CommandLine:
@@ -125,6 +126,15 @@ def _validate_password(password: str) -> None:
         raise ValidationError("「密码」：过长（最多72字节，约24个汉字或72个字母）")
     if password.strip() != password:
         raise ValidationError("「密码」：首尾不能有空格")
+    if _CONTROL.search(password):
+        raise ValidationError("「密码」：不能包含空字符或其他控制字符")
+
+
+def _display_name(value: str) -> str:
+    value = value.strip()
+    if _CONTROL.search(value):
+        raise ValidationError("「显示名称」：不能包含空字符或其他控制字符")
+    return value[:64]
 
 
 def _actor(user: User, community: str | None) -> Actor:
@@ -182,7 +192,7 @@ def create_user(username: str, password: str, *, role: str, display_name: str | 
     if role not in ROLES:
         raise ValidationError(f"「角色」：“{role}”无效，应为{'、'.join(ROLES)}之一")
     _validate_password(password)
-    display_name = (display_name or username).strip()[:64]
+    display_name = _display_name(display_name or username)
     with session_scope(engine) as s:
         _verify(s, by)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
@@ -203,8 +213,8 @@ def authenticate(username: str, password: str, *, client: str | None = None,
 
     Raises PermissionDenied (Chinese, the same for every name) while the name or `client` is locked out."""
     username = (username or "").strip()
-    key = username[:120] or "(空)"
-    client = (client or "").strip()[:64] or None
+    key = _CONTROL.sub("?", username)[:120] or "(空)"  # a name with control characters matches no account
+    client = _CONTROL.sub("?", (client or "").strip())[:64] or None
     with session_scope(engine or get_engine()) as s:
         locked = _lockout(s, key, client)
         if locked:
@@ -214,7 +224,7 @@ def authenticate(username: str, password: str, *, client: str | None = None,
         raise PermissionDenied(f"登录失败次数过多，已暂时锁定，请 {settings().login_lockout_minutes} 分钟后再试。"
                                "如忘记密码，请联系街道管理员重设。")
     with session_scope(engine or get_engine()) as s:
-        user = s.scalar(select(User).where(User.username == username)) if username else None
+        user = s.scalar(select(User).where(User.username == username)) if username and key == username else None
         hashed = user.password_hash if user is not None else _dummy_hash(s)
         ok = _check(password or "", hashed) and user is not None and user.active
         if not ok:
@@ -283,7 +293,7 @@ def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | N
         if display_name is not None:
             if not display_name.strip():
                 raise ValidationError("「显示名称」：不能为空")
-            user.display_name = display_name.strip()[:64]
+            user.display_name = _display_name(display_name)
         if active is not None:
             user.active = bool(active)
         after = _public(user, _community_name(s, user.community_id))
