@@ -53,9 +53,13 @@ def _postgres_args(url) -> dict:
     return args
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    url = url or settings().database_url
+    """The engine for `url` (default: DATABASE_URL as configured now), one per URL."""
+    return _engine(url or settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
@@ -72,6 +76,9 @@ def get_engine(url: str | None = None) -> Engine:
     event.listen(engine, "do_connect", _fail_fast)
     event.listen(engine, "before_cursor_execute", _refuse_nul)
     return engine
+
+
+get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=8)

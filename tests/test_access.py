@@ -14,7 +14,7 @@ from staff_apptest import engine  # noqa: F401 - the app on a private copy of th
 from staff_fixtures import PASSWORD, ROUNDS, _staff_templates, quiet_world, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, clock, config
+from lib import auth, clock, config, db
 from lib.audit import audit_log
 from lib.auth import Actor
 from lib.errors import PermissionDenied
@@ -39,6 +39,7 @@ def settings_env(monkeypatch):
 
 def _reset() -> None:
     config.settings.cache_clear()
+    db.get_engine.cache_clear()
     st.cache_data.clear()
 
 
