@@ -107,6 +107,9 @@ def database_ready(*, screen: bool = False) -> bool:
         quiet_placeholder()
         return False
     if problem:
+        from ui.page_guard import retry_later
+
+        retry_later()  # the page comes back by itself within seconds of the database
         st.error(f"看板暂时无法读取数据：{problem}", icon=":material/database:")
         st.caption("请管理员检查数据库连接（DATABASE_URL）后刷新页面。")
         return False

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import streamlit as st
 
 from lib.db import database_error
+from lib.errors import DatabaseUnavailable
 from ui import auth_view
 
 log = logging.getLogger("guangwu.ui")
 RETRY_KEY = "page_guard.retry"
 HIDDEN_KEY = "page_guard.hidden"
-SCREEN_RETRY_SECONDS = 15
+RETRY_SECONDS = 5  # while the database is away (or a wall shows a placeholder), rerun the page this often
 
 
 @contextlib.contextmanager
@@ -32,17 +33,20 @@ def page_run(*, screen: bool) -> Iterator[None]:
             quiet_placeholder()
         else:
             st.error(f"页面暂时无法显示：{message}", icon=":material/error:")
+            if isinstance(known, DatabaseUnavailable):
+                retry_later()
 
 
 def quiet_placeholder() -> None:
     """The wall's placeholder: no error styling, no details; it retries the whole page by itself."""
     st.markdown("")
     st.caption("数据暂时无法显示，稍后自动重试。")
-    _retry_later()
+    retry_later()
 
 
-@st.fragment(run_every=SCREEN_RETRY_SECONDS)
-def _retry_later() -> None:
+@st.fragment(run_every=RETRY_SECONDS)
+def retry_later() -> None:
+    """Rerun the whole page every RETRY_SECONDS (an invisible fragment), so it recovers by itself."""
     if st.session_state.get(RETRY_KEY):  # a timed rerun of this fragment: rerun the whole page
         st.session_state[RETRY_KEY] = False
         st.rerun()
