@@ -16,7 +16,7 @@ from ui import auth_view
 log = logging.getLogger("guangwu.ui")
 RETRY_KEY = "page_guard.retry"
 HIDDEN_KEY = "page_guard.hidden"
-RETRY_SECONDS = 5  # while the database is away (or a wall shows a placeholder), rerun the page this often
+RETRY_SECONDS = 2  # while the database is away (or a wall shows a placeholder), rerun the page this often
 
 
 @contextlib.contextmanager
