@@ -86,6 +86,44 @@ def test_hung_database_app_shows_chinese_message(app_url):
     assert "数据暂时无法显示，稍后自动重试。" in _texts(screen.caption)
 
 
+def test_default_timeouts_keep_the_promise():
+    defaults = config.Settings()
+    assert defaults.db_connect_timeout_seconds < PROMISE_SECONDS
+    assert defaults.db_statement_timeout_seconds < PROMISE_SECONDS
+    assert defaults.db_lock_wait_seconds < PROMISE_SECONDS
+
+
+# ---- a database that answers but a statement waits on another writer's lock ----
+def test_write_blocked_by_a_lock_ends_in_chinese_message(world, monkeypatch):
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("DB_LOCK_WAIT_SECONDS", "1")
+    _reset()
+    url = world.engine.url.render_as_string(hide_password=False)
+    engine = db.get_engine(url)  # a new engine with the 1-second settings
+    before = row_counts(world.engine)
+    blocker = world.engine.connect()
+    try:  # another writer holds the lock (SQLite: the database; PostgreSQL: the account's row)
+        if world.backend == "sqlite":
+            blocker.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            blocker.execute(text("SELECT 1 FROM app_user WHERE username = 'zx' FOR UPDATE"))
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable) as err:
+            auth.set_password("zx", "another-pass-9", by=world.admin, engine=engine, rounds=4)
+        elapsed = time.monotonic() - started
+    finally:
+        blocker.rollback()
+        blocker.close()
+        engine.dispose()
+        monkeypatch.undo()
+        _reset()
+    expected = "数据库正忙" if world.backend == "sqlite" else "数据库响应超时（超过 1 秒）"
+    assert err.value.message.startswith(expected) and "本次操作未写入任何数据" in err.value.message
+    assert elapsed < PROMISE_SECONDS
+    assert_unchanged(world.engine, before)
+    assert auth.authenticate("zx", PASSWORD, engine=world.engine) == world.staff, "the old password still holds"
+
+
 # ---- a server stopped and restarted (a private cluster on its own port; never the one on 5432) ----
 @pytest.fixture(scope="module")
 def cluster():
