@@ -118,7 +118,7 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
     if state in ("57014", "55P03"):
         return DatabaseUnavailable(f"数据库响应超时（超过 {s.db_statement_timeout_seconds} 秒），操作已取消。{UNSAVED}"
                                    "请稍后重试。")
-    if name in ("SQLITE_BUSY", "SQLITE_LOCKED") or name.startswith("SQLITE_BUSY"):
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return DatabaseUnavailable(f"数据库正忙（其他人正在写入，等待 {s.db_lock_wait_seconds} 秒仍未完成）。{UNSAVED}"
                                    "请稍后重试。")
     if name == "SQLITE_FULL" or state == "53100":
@@ -138,7 +138,7 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
                                    "请稍后刷新页面，或请管理员检查数据库服务。")
     if name == "SQLITE_CANTOPEN":
         return DatabaseUnavailable(f"数据库文件无法打开：{where}。请管理员检查文件路径与权限。")
-    if state.startswith("57P") or state.startswith("08") or "connection" in msg or "server closed" in msg:
+    if state.startswith(("57P", "08")) or "connection" in msg or "server closed" in msg:
         return DatabaseUnavailable(f"数据库无法连接：{where}（{orig.__class__.__name__}）。"
                                    "请稍后刷新页面，或请管理员检查数据库服务。")
     return DatabaseUnavailable(f"数据库操作失败：{where}（{orig.__class__.__name__}）。{UNSAVED}请稍后重试或联系管理员。")

@@ -51,10 +51,10 @@ def _is_date(digits: str) -> bool:
 
 def _mask(match: re.Match) -> str:
     found, text = match.group(0), match.string
-    if match.group("run") or match.group("local"):
-        if (_NOT_PHONE_AFTER.match(text, match.end()) or _CURRENCY_BEFORE.search(text, 0, match.start())
-                or _is_date(found) or _YEARS.fullmatch(found)):
-            return found
+    bare = match.group("run") or match.group("local")  # only these can be an amount, a year range or a room
+    if bare and (_NOT_PHONE_AFTER.match(text, match.end()) or _CURRENCY_BEFORE.search(text, 0, match.start())
+                 or _is_date(found) or _YEARS.fullmatch(found)):
+        return found
     keep = len(match.group("cc") or match.group("area") or "")  # +86 and the area code are not personal
     return found[:keep] + re.sub(r"\d", MASK, found[keep:])
 

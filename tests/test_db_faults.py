@@ -3,7 +3,6 @@ writer killed with SIGKILL mid-import. Each must end in a Chinese message (or a 
 screen), never a hang, a traceback or a half-written import."""
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import subprocess
@@ -21,7 +20,7 @@ from staff_fixtures import PASSWORD, _staff_templates, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
 from lib import auth, config, db, ledger
-from lib.errors import DatabaseUnavailable, DashboardError, ValidationError
+from lib.errors import DashboardError, DatabaseUnavailable, ValidationError
 from lib.queries.communities import community_names
 from lib.seed import seed
 from lib.writes import file_site_check
@@ -222,11 +221,11 @@ from lib import db, ledger
 from lib.auth import Actor
 url, marker, when = sys.argv[1:4]
 engine = db.get_engine(url)
-rows = "".join(f"光武街道综合养老服务中心,{dt.date(2015, 1, 1) + dt.timedelta(days=i)},40\r\n" for i in range(%d))
+rows = "".join(f"光武街道综合养老服务中心,{dt.date(2015, 1, 1) + dt.timedelta(days=i)},40\r\n" for i in range(ROWS))
 data = ("机构,日期,入住人数\r\n" + rows).encode("utf-8")
 admin = Actor("admin", "街道管理员", "街道管理员", None)
 preview = ledger.read_ledger(data, "大台账.csv", "每日入住", actor=admin, engine=engine, today=dt.date(2024, 3, 1))
-assert preview.ok and preview.inserts == %d, preview.errors[:3]
+assert preview.ok and preview.inserts == ROWS, preview.errors[:3]
 
 def pause(*_):  # tell the parent where we are, then wait to be killed
     open(marker, "w").close()
@@ -241,7 +240,7 @@ else:
     event.listen(engine, "after_cursor_execute", inserted)
 ledger.commit_ledger(admin, preview, engine=engine, today=dt.date(2024, 3, 1))
 print("committed")
-""" % (ROWS, ROWS)
+""".replace("ROWS", str(ROWS))
 
 
 @pytest.mark.parametrize("when", ["flush", "commit"])

@@ -34,7 +34,7 @@ def _sign_in() -> None:
         return
     try:
         problem = bridge.password_sign_in(username, password)
-    except Exception:  # noqa: BLE001 - a callback's exception would show Streamlit's English error page
+    except Exception:  # a callback's exception would show Streamlit's English error page
         log.exception("sign-in failed")
         problem = "登录暂时无法完成（系统内部错误），请稍后重试。"
     st.session_state[KEYS["password"]] = ""  # do not keep the password in the session
@@ -83,7 +83,7 @@ def account_card(actor) -> None:
 def sso_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
+    except Exception:  # no secrets file at all
         return False
 
 

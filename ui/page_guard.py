@@ -24,7 +24,7 @@ def page_run(*, screen: bool) -> Iterator[None]:
     """Run the page inside; Streamlit's own control flow (st.stop, st.rerun, st.switch_page) passes through."""
     try:
         yield
-    except Exception as exc:  # noqa: BLE001 - the one catch-all; ScriptControlException is a BaseException
+    except Exception as exc:  # the one catch-all; ScriptControlException is a BaseException
         known = database_error(exc)
         if known is None or known is not exc:
             log.exception("page run failed")
