@@ -23,7 +23,6 @@ _TOLERANCE_DEG = 1e-7
 _MAX_ITER = 50
 
 CORRECTIONS = (None, "gcj02", "bd09")
-CORRECTION_LABELS = {None: "无（已是 WGS-84/CGCS2000）", "gcj02": "GCJ-02（高德/腾讯）", "bd09": "BD-09（百度）"}
 
 
 def _as_arrays(lon, lat):

@@ -18,7 +18,7 @@ from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, NO_DATA_LABEL, P
                             class_breaks, color_for, hex_to_rgba, legend_items)
 from geo.layers import buffer_metric
 
-__all__ = ["build_deck", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
+__all__ = ["build_deck", "fit_view", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
 
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
              "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels",
@@ -152,7 +152,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                extra_points: list[dict] | None = None, circles: list[dict] | None = None,
                value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15,
                preview: dict | None = None,
-               pick_points: list[dict] | None = None, focus: Sequence[float] | None = None) -> pdk.Deck:
+               pick_points: list[dict] | None = None, focus: Sequence[float] | None = None,
+               width: int | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
@@ -162,6 +163,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     pick_points: [{"lon", "lat", "name"?, "tip"?, "chosen"?}] drawn on top as the pickable "pick" layer
         (candidate locations; the row's lon/lat come back in the chart's selection).
     focus: (minx, miny, maxx, maxy) to centre and zoom the view on (e.g. one community).
+    width: the map box's width in CSS pixels, when the caller knows it: the whole subdistrict is then fitted
+        to `width`×`height` (nothing cropped). Without it the view keeps the fixed zoom ZOOM.
     """
     items = {key: dd.normalise(val) for key, val in (layers or {}).items()}
     show = set(visible) if visible is not None else {"context", "communities", "outline", "reservoirs",
@@ -234,10 +237,13 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                              get_alignment_baseline=_S("center"), billboard=True, pickable=False))
     if pick_points:
         out.append(_pick_layer(pick_points))
-    view_bounds = tuple(focus) if focus else bounds
-    view = pdk.ViewState(longitude=round((view_bounds[0] + view_bounds[2]) / 2, 5),
-                         latitude=round((view_bounds[1] + view_bounds[3]) / 2, 5),
-                         zoom=_fit_zoom(view_bounds, height) if focus else ZOOM, pitch=0, bearing=0,
+    if focus:
+        lon, lat, zoom = fit_view(focus, 640, height, min_zoom=13.0)
+    elif width:
+        lon, lat, zoom = fit_view(bounds, width, height)
+    else:
+        lon, lat, zoom = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, ZOOM
+    view = pdk.ViewState(longitude=round(lon, 5), latitude=round(lat, 5), zoom=zoom, pitch=0, bearing=0,
                          min_zoom=11, max_zoom=18)
     # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
     # sentinel as "no basemap". An explicit map_style=None would make Streamlit fetch a Carto style
@@ -276,17 +282,25 @@ def _pick_layer(points: list[dict]) -> pdk.Layer:
                      stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True)
 
 
-def _fit_zoom(bounds: Sequence[float], height: int, width: int = 640) -> float:
-    """The Web-Mercator zoom (512-px tiles) at which `bounds` fit a `width`×`height` view, clamped 13–17."""
+FIT_FILL = 0.9  # the fitted bounds take at most this share of the box in each direction (a small margin)
+
+
+def _merc_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(bounds: Sequence[float], width: int, height: int, *, fill: float = FIT_FILL, min_zoom: float = 11.0,
+             max_zoom: float = 17.0) -> tuple[float, float, float]:
+    """(lon, lat, zoom): the Web-Mercator view (512-px tiles, as deck.gl's MapView) on which `bounds` fit a
+    `width`×`height` box with a margin, centred in Mercator so the margins are even; zoom clamped."""
     minx, miny, maxx, maxy = bounds
-
-    def merc_y(lat: float) -> float:
-        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-
     dx = max(maxx - minx, 1e-5) / 360
-    dy = max(merc_y(maxy) - merc_y(miny), 1e-7) / (2 * math.pi)
-    zoom = min(math.log2(width / (dx * 512)), math.log2(height * 0.85 / (dy * 512)))
-    return round(min(17.0, max(13.0, zoom)), 2)
+    dy = max(_merc_y(maxy) - _merc_y(miny), 1e-7) / (2 * math.pi)
+    zoom = min(math.log2(width * fill / (dx * 512)), math.log2(height * fill / (dy * 512)))
+    zoom = math.floor(min(max_zoom, max(min_zoom, zoom)) * 100) / 100  # rounded down: never larger than fits
+    mid_y = (_merc_y(miny) + _merc_y(maxy)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(mid_y)) - math.pi / 2)
+    return (minx + maxx) / 2, lat, zoom
 
 
 def spec_size_bytes(deck: pdk.Deck) -> int:

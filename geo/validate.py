@@ -30,6 +30,11 @@ MARKET_CATEGORY, MARKET_COUNT = "专业批发市场", 11
 POLYGON_LAYERS = ("outline", "communities", "reservoirs")
 
 
+def is_finite(geom) -> bool:
+    """True when every coordinate of `geom` is a finite number (no NaN, no ±Infinity)."""
+    return geom is None or bool(np.isfinite(shapely.get_coordinates(geom)).all())
+
+
 def _km2(geom) -> float:
     return geom_to_metric(geom).area / 1e6
 

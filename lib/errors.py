@@ -32,3 +32,11 @@ class NotFound(DashboardError):
 
 class GeometryError(ValidationError):
     """A geometry file or layer failed validation (CRS, validity, extent, names)."""
+
+
+class CrsMismatch(GeometryError):
+    """A geometry file's numbers fit another CRS or axis order; `suggestion` = {"crs": "EPSG:4526", "swap_axes": …}."""
+
+    def __init__(self, message: str, *, details: list[str] | None = None, suggestion: dict | None = None) -> None:
+        super().__init__(message, details=details)
+        self.suggestion = dict(suggestion or {})

@@ -1,45 +1,117 @@
-"""Saving an administrator's geometry import as a new layer version (one transaction, audited).
+"""Saving an administrator's geometry import as a new layer version (one transaction, audited, idempotent).
 
 The previous version stays in `map_layer_version` / `map_feature`; the map draws the newest one.
-Reading and checking the file is `geo.importer.read_geometry_file`'s job; this module stores it.
+Reading and checking the file is `geo.importer.read_geometry_file`'s job; this module stores it, and
+refuses again what must never reach the map (non-finite coordinates), whoever the caller is.
+
+A repeat of an identical save is not a new version: when the newest version of the layer already holds
+the same content it is returned as a duplicate; two identical saves racing on two connections both name
+their source `geo-<layer>-<previous version>-<content hash>`, and the unique `source.key` lets one win.
 """
 from __future__ import annotations
 
-import uuid
+import hashlib
+import json
+from dataclasses import dataclass
 
 import geopandas as gpd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
-from geo.layers import LAYER_NAMES, feature_records
+from geo.importer import CONTROL_CHARS
+from geo.layers import LAYER_LABELS, LAYER_NAMES, feature_records
+from geo.validate import is_finite
 from lib import audit
 from lib.auth import Actor, require
 from lib.db import session_scope
 from lib.errors import GeometryError
 from lib.models import Community, MapFeature, MapLayerVersion, Source, SourceKind
 
+_MAX_LISTED = 5
+MAX_NOTE_CHARS = 2000
+
+
+def _text(value: str | None, field: str, max_len: int) -> str | None:
+    text = (value or "").strip()
+    if CONTROL_CHARS.search(text):
+        raise GeometryError(f"「{field}」含不可见的控制字符，未保存")
+    if len(text) > max_len:
+        raise GeometryError(f"「{field}」过长（{len(text)}个字，最多{max_len}个字），未保存")
+    return text or None
+
+
+@dataclass(frozen=True)
+class SavedLayer:
+    version_id: int
+    features: int
+    duplicate: bool = False  # an identical submission was already saved; nothing was written
+
+
+def _check_features(layer: str, gdf: gpd.GeoDataFrame) -> None:
+    """What a caller other than the importer could still hand over: bad names, no or non-finite geometry."""
+    max_name = MapFeature.__table__.c.name.type.length
+    names = [f"第{i}个要素" for i, n in enumerate(gdf["name"], start=1)
+             if not str(n).strip() or CONTROL_CHARS.search(str(n)) or len(str(n)) > max_name]
+    if names:
+        raise GeometryError(f"图层「{LAYER_LABELS[layer]}」有要素名称为空、过长（最多{max_name}个字）或含控制字符，未保存："
+                            + "；".join(names[:_MAX_LISTED]), details=names)
+    bad = [f"第{i}个要素「{name}」" for i, (name, geom) in enumerate(zip(gdf["name"], gdf.geometry), start=1)
+           if geom is None or geom.is_empty or not is_finite(geom)]
+    if bad:
+        shown = "；".join(bad[:_MAX_LISTED]) + (f" 等共{len(bad)}处" if len(bad) > _MAX_LISTED else "")
+        raise GeometryError(f"图层「{LAYER_LABELS[layer]}」有要素的坐标为空或不是有效数值（NaN 或无穷大），未保存：{shown}",
+                            details=bad)
+
+
+def _content_hash(layer: str, records: list[dict], title: str, note: str | None, schematic: bool) -> str:
+    blob = json.dumps([layer, title, note, schematic, records], ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
+
+
+def _newest(s, layer: str) -> tuple[int | None, str | None]:
+    row = s.execute(select(MapLayerVersion.id, Source.key).join(Source, Source.id == MapLayerVersion.source_id)
+                    .where(MapLayerVersion.layer == layer).order_by(MapLayerVersion.id.desc()).limit(1)).first()
+    return (row[0], row[1]) if row else (None, None)
+
 
 def save_layer(actor: Actor | None, *, layer: str, gdf: gpd.GeoDataFrame, source_title: str,
-               note: str | None = None, schematic: bool = False, engine: Engine | None = None) -> int:
-    """Store `gdf` (EPSG:4326, checked) as the newest version of `layer`; returns the version id."""
+               note: str | None = None, schematic: bool = False, engine: Engine | None = None) -> SavedLayer:
+    """Store `gdf` (EPSG:4326, checked) as the newest version of `layer`."""
     require(actor, "import_geometry")
     if layer not in LAYER_NAMES:
         raise GeometryError(f"未知图层「{layer}」，可选：{'、'.join(LAYER_NAMES)}")
-    if not source_title or not source_title.strip():
+    title = _text(source_title, "数据来源", Source.__table__.c.title.type.length)
+    if title is None:
         raise GeometryError("请填写数据来源（如：某年某单位测绘成果）")
-    records = feature_records(layer, gdf)
-    if not records:
+    note = _text(note, "备注", MAX_NOTE_CHARS)
+    if gdf is None or len(gdf) == 0:
         raise GeometryError("文件中没有要素，未保存")
+    _check_features(layer, gdf)
+    records = feature_records(layer, gdf)
+    digest = _content_hash(layer, records, title, note, schematic)
+    try:
+        return _store(actor, layer, records, title, note, schematic, digest, engine)
+    except IntegrityError:  # the same submission committed first on another connection
+        with session_scope(engine) as s:
+            newest, key = _newest(s, layer)
+        if key is not None and key.endswith(f"-{digest}"):
+            return SavedLayer(newest, len(records), duplicate=True)
+        raise
+
+
+def _store(actor: Actor, layer: str, records: list[dict], title: str, note: str | None, schematic: bool,
+           digest: str, engine: Engine | None) -> SavedLayer:
     with session_scope(engine) as s:
+        previous, key = _newest(s, layer)
+        if key is not None and key.endswith(f"-{digest}"):
+            return SavedLayer(previous, len(records), duplicate=True)
         if layer == "communities":
             known = set(s.scalars(select(Community.name)))
-            names = {r["name"] for r in records}
-            missing = sorted(known - names)
+            missing = sorted(known - {r["name"] for r in records})
             if missing:
                 raise GeometryError(f"社区图层须包含全部 {len(known)} 个社区，缺少：{'、'.join(missing)}")
-        previous = s.scalar(select(func.max(MapLayerVersion.id)).where(MapLayerVersion.layer == layer))
-        src = Source(key=f"survey-{layer}-{uuid.uuid4().hex[:12]}",
-                     kind=SourceKind.SURVEY.value, title=source_title.strip(), publisher=actor.display_name,
-                     note=note)
+        src = Source(key=f"geo-{layer}-{previous or 0}-{digest}", kind=SourceKind.SURVEY.value, title=title,
+                     publisher=actor.display_name, note=note)
         s.add(src)
         s.flush()
         version = MapLayerVersion(layer=layer, schematic=schematic, source_id=src.id, note=note,
@@ -49,8 +121,8 @@ def save_layer(actor: Actor | None, *, layer: str, gdf: gpd.GeoDataFrame, source
         for r in records:
             props = {k: v for k, v in r["properties"].items() if k not in {"name", "source"}}
             s.add(MapFeature(version_id=version.id, layer=layer, name=r["name"], geometry=r["geometry"],
-                             properties=props, schematic=schematic, source_text=source_title.strip()))
+                             properties=props, schematic=schematic, source_text=title))
         audit.record(s, actor, "import", "map_layer_version", f"{layer}#{version.id}", None,
                      {"layer": layer, "version": previous},
-                     {"layer": layer, "version": version.id, "features": len(records), "source": source_title})
-        return version.id
+                     {"layer": layer, "version": version.id, "features": len(records), "source": title})
+        return SavedLayer(version.id, len(records))

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.importer import read_geometry_file
-from geo.layers import LAYER_LABELS, LAYER_NAMES
-from lib.errors import DashboardError
-from lib.geometry_store import save_layer
-from lib.queries.map_data import layer_versions
 from ui import bridge, flash, geo_preview, widgets
+from ui.geo_preview import LAYER_LABELS, LAYER_NAMES, plain
 
 bridge.ensure_entrypoint()
 
 NS = "geoimport"
 KEY = {"layer": "geoimport.layer", "crs": "geoimport.crs", "correction": "geoimport.correction",
-       "title": "geoimport.title", "note": "geoimport.note", "save": "geoimport.save", "map": "geoimport.preview_map",
-       "round": "geoimport.upload_round", "parsed": "geoimport.parsed"}
+       "swap": "geoimport.swap", "title": "geoimport.title", "note": "geoimport.note", "save": "geoimport.save",
+       "map": "geoimport.preview_map", "round": "geoimport.upload_round", "parsed": "geoimport.parsed",
+       "suggest": "geoimport.suggest", "fix": "geoimport.fix_offset", "keep": "geoimport.keep_offset"}
 
 
 def upload_key() -> str:
@@ -27,27 +24,37 @@ def upload_key() -> str:
 def _save(layer: str, gdf) -> None:
     s = st.session_state
     title, note = (s.get(KEY["title"]) or "").strip(), (s.get(KEY["note"]) or "").strip() or None
-    ok = flash.run(NS, lambda: save_layer(bridge.current_actor(), layer=layer, gdf=gdf, source_title=title, note=note),
-                   lambda vid: f"已将「{LAYER_LABELS[layer]}」保存为新版本（版本号 {vid}，{len(gdf)} 个要素，来源：{title}）。"
-                               "地图已改用新版本，旧版本保留在下方历史中。",
-                   failed="保存失败")
-    if ok:
-        s[KEY["round"]] = s.get(KEY["round"], 0) + 1
-        s.pop(KEY["parsed"], None)
-        s[KEY["title"]] = s[KEY["note"]] = ""
+    saved, error = bridge.save_map_layer(layer, gdf, source_title=title, note=note)
+    if error is not None:
+        flash.put(NS, "error", plain(error.message), [plain(d) for d in error.details])
+        return
+    if saved.duplicate:
+        flash.put(NS, "success", f"已保存（重复提交已忽略）：「{LAYER_LABELS[layer]}」当前版本号 {saved.version_id}，未写入新数据。")
+    else:
+        flash.put(NS, "success", f"已将「{LAYER_LABELS[layer]}」保存为新版本（版本号 {saved.version_id}，{saved.features} 个要素，"
+                                 f"来源：{plain(title)}）。地图已改用新版本，旧版本保留在下方历史中。")
+    s[KEY["round"]] = s.get(KEY["round"], 0) + 1
+    s.pop(KEY["parsed"], None)
+    s[KEY["title"]] = s[KEY["note"]] = ""
 
 
-def _parse(upload, layer: str, crs: str | None, correction: str | None):
-    """read_geometry_file once per file and settings: (GeoDataFrame, None) or (None, GeometryError)."""
-    sig = (upload.file_id, layer, crs, correction)
+def _apply_suggestion(suggestion: dict) -> None:
+    st.session_state[KEY["crs"]] = suggestion.get("crs") or ""
+    st.session_state[KEY["swap"]] = bool(suggestion.get("swap_axes"))
+
+
+def _apply_correction(correction: str | None) -> None:
+    st.session_state[KEY["correction"]] = geo_preview.correction_key(correction)
+
+
+def _parse(upload, layer: str, crs: str | None, correction: str | None, swap: bool):
+    """Read the file once per file and settings: (GeoDataFrame, None) or (None, Chinese error)."""
+    sig = (upload.file_id, layer, crs, correction, swap)
     held = st.session_state.get(KEY["parsed"])
     if held and held[0] == sig:
         return held[1]
-    try:
-        result = (read_geometry_file(upload.getvalue(), upload.name, layer=layer, source_crs=crs, correction=correction,
-                                     max_bytes=bridge.app_settings().max_upload_mb * 1_000_000), None)
-    except DashboardError as exc:
-        result = (None, exc)
+    result = bridge.read_geometry_upload(upload.getvalue(), upload.name, layer=layer, source_crs=crs,
+                                         correction=correction, swap_axes=swap)
     st.session_state[KEY["parsed"]] = (sig, result)
     return result
 
@@ -55,7 +62,7 @@ def _parse(upload, layer: str, crs: str | None, correction: str | None):
 def history(layer: str) -> None:
     st.subheader(f"「{LAYER_LABELS[layer]}」版本历史")
     with widgets.guard("版本历史"):
-        versions = layer_versions(layer=layer)
+        versions = bridge.layer_versions(layer=layer)
         st.dataframe(geo_preview.versions_table(versions), hide_index=True, width="stretch")
         st.caption("地图显示最新版本；保存新版本不会删除旧版本，历史可追溯。每次保存都记入审计日志。")
 
@@ -64,14 +71,14 @@ st.title("地图数据导入")
 if not bridge.is_admin():
     st.warning("地图数据导入仅街道管理员可用，请先以管理员账号登录。", icon=":material/lock:")
     st.stop()
-st.markdown(f"{widgets.SCHEMATIC_BADGE} 在替换之前，地图为**示意图，非测绘成果**：东界（人民路）取自天地图区界，"
+st.markdown(f"{widgets.SCHEMATIC_BADGE} 在替换之前，地图为**示意图，非测绘成果**：{geo_preview.EAST_EDGE_NOTE}，"
             "南阳站为公开位置，社区边界、道路、河流、水库等为示意。可用测绘或调查数据逐个替换图层，替换后该图层显示数据来源。")
 flash.show(NS)
 
 with widgets.guard("图层概况"):
-    newest = layer_versions().drop_duplicates("layer")  # newest first within each layer
+    newest = bridge.layer_versions().drop_duplicates("layer")  # newest first within each layer
     status = {r.layer: ("示意图" if r.schematic else f"测绘/调查数据：{r.source_title}") for r in newest.itertuples()}
-    st.caption("当前各图层：" + "；".join(f"{LAYER_LABELS[n]}（{status.get(n, '无')}）" for n in LAYER_NAMES))
+    st.caption(plain("当前各图层：" + "；".join(f"{LAYER_LABELS[n]}（{status.get(n, '无')}）" for n in LAYER_NAMES)))
 
 st.subheader("① 选择图层与文件")
 layer = st.selectbox("要替换的图层", LAYER_NAMES, format_func=LAYER_LABELS.get, key=KEY["layer"])
@@ -83,6 +90,8 @@ upload = st.file_uploader("上传 GeoJSON、压缩的 Shapefile（.zip，含 .sh
 c1, c2 = st.columns(2)
 crs_text = c1.text_input("源坐标系（可选，EPSG 代码）", key=KEY["crs"], placeholder="留空则按文件声明，如 4547",
                          help="CGCS2000 高斯-克吕格的带号选择见下方说明")
+swap = c1.checkbox(geo_preview.SWAP_LABEL, key=KEY["swap"],
+                   help="文件把纬度写在经度前、或把北坐标写在东坐标前时勾选")
 correction = c2.radio("坐标纠偏", list(geo_preview.CORRECTIONS), format_func=geo_preview.CORRECTIONS.get,
                       key=KEY["correction"], help="从高德、腾讯地图（GCJ-02）或百度地图（BD-09）取得的坐标须纠偏；测绘成果一般不需要")
 st.caption(geo_preview.CRS_HELP)
@@ -94,18 +103,30 @@ if upload is None:
     history(layer)
     st.stop()
 
-gdf, error = _parse(upload, layer, crs_text.strip() or None, None if correction == "none" else correction)
+crs = crs_text.strip() or None
+applied = None if correction == "none" else correction
+gdf, error = _parse(upload, layer, crs, applied, swap)
 if error is not None:
-    flash.error(error.message, error.details)
+    flash.error(plain(error.message), [plain(d) for d in error.details])
+    suggestion = getattr(error, "suggestion", None)
+    if suggestion:
+        st.button(geo_preview.suggestion_label(suggestion, crs, swap), key=KEY["suggest"], type="primary",
+                  on_click=_apply_suggestion, args=(suggestion,), icon=":material/auto_fix_high:")
     st.caption("未保存任何数据。请检查文件、坐标系或纠偏设置后重试。")
     history(layer)
     st.stop()
 
 st.subheader("② 预览")
+summary = None
 with widgets.guard("导入预览"):
     base = bridge.map_layers()
     current = base.get(layer, [])
-    summary = geo_preview.summarize(current, gdf)
+    summary = geo_preview.summarize(current, gdf, filename=upload.name, correction=applied)
+    if summary.offset is not None:
+        st.warning(plain(summary.offset.message), icon=":material/warning:")
+        st.button(f"改用「{geo_preview.CORRECTIONS[geo_preview.correction_key(summary.offset.correction)]}」",
+                  key=KEY["fix"], type="primary", on_click=_apply_correction, args=(summary.offset.correction,),
+                  icon=":material/auto_fix_high:")
     m = st.columns(4)
     m[0].metric("当前版本要素", f"{summary.current}个", border=True)
     m[1].metric("导入要素", f"{summary.new}个", border=True)
@@ -114,10 +135,10 @@ with widgets.guard("导入预览"):
     st.caption(f"导入数据范围：{summary.bounds_text}；几何类型："
                + "、".join(f"{t} {n}个" for t, n in summary.types.items()))
     if summary.added:
-        st.caption("新出现的名称：" + "、".join(summary.added))
+        st.caption("新出现的名称：" + plain("、".join(summary.added)))
     if summary.removed:
         st.warning("以下名称在导入文件中没有，保存后地图上将不再显示（旧版本仍保留在历史中）："
-                   + "、".join(summary.removed), icon=":material/warning:")
+                   + plain("、".join(summary.removed)), icon=":material/warning:")
     if not summary.added and not summary.removed:
         st.caption("要素名称与当前版本一致。")
     st.pydeck_chart(geo_preview.preview_deck(current, gdf, base), key=KEY["map"], height=480)
@@ -126,9 +147,13 @@ with widgets.guard("导入预览"):
         st.dataframe(geo_preview.feature_table(gdf), hide_index=True, width="stretch")
 
 st.subheader("③ 保存")
-st.button("保存为新版本", type="primary", disabled=not title.strip(), key=KEY["save"], on_click=_save,
-          args=(layer, gdf), icon=":material/save:",
+offset_ok = summary is None or summary.offset is None or st.checkbox(
+    "我已核对：数据没有偏移，仍按当前纠偏设置保存", key=KEY["keep"])
+st.button("保存为新版本", type="primary", disabled=not title.strip() or not offset_ok, key=KEY["save"],
+          on_click=_save, args=(layer, gdf), icon=":material/save:",
           help="在一个事务中保存并记入审计日志；旧版本保留在历史中")
 if not title.strip():
     st.caption("请先填写「数据来源」后保存。")
+if not offset_ok:
+    st.caption("数据疑似存在坐标偏移：请按上方建议改用纠偏，或勾选确认后保存。")
 history(layer)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -139,3 +140,35 @@ def test_legend_items():
     assert items[-1] == ("无数据", NO_DATA_COLOR)
     assert legend_items({"a": 3.0, "b": 3.0}) == [("3.0", DEFAULT_SCALE[2])]
     assert legend_items({}) == [("无数据", NO_DATA_COLOR)]
+
+
+def _pixel(lon: float, lat: float, view: dict, width: int, height: int) -> tuple[float, float]:
+    """Where deck.gl's MapView (512-px Web-Mercator tiles) draws (lon, lat) in a width×height box."""
+    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
+
+    def merc(lo, la):
+        return math.radians(lo) * scale, math.log(math.tan(math.pi / 4 + math.radians(la) / 2)) * scale
+
+    (x, y), (cx, cy) = merc(lon, lat), merc(view["longitude"], view["latitude"])
+    return width / 2 + (x - cx), height / 2 - (y - cy)
+
+
+# Map boxes (CSS px): the wall at 1920×1080 (64vh), pages at 1366, 1024 and 820 wide with and without the
+# sidebar, the tablet check map, the wall's model map.
+@pytest.mark.parametrize(("width", "height"), [(1830, 691), (1300, 560), (1000, 560), (940, 560), (690, 560),
+                                               (770, 560), (470, 560), (470, 460), (760, 420)])
+def test_view_fits_the_whole_subdistrict_into_the_box(layers, width, height):
+    """Given the box, the outline is drawn whole with a margin, and as large as the box allows."""
+    view = _spec(build_deck(layers={"outline": layers["outline"]}, visible={"outline"}, width=width,
+                            height=height))["initialViewState"]
+    minx, miny, maxx, maxy = layers["outline"].total_bounds
+    (left, top), (right, bottom) = _pixel(minx, maxy, view, width, height), _pixel(maxx, miny, view, width, height)
+    assert 0 < left < right < width and 0 < top < bottom < height, (left, top, right, bottom)
+    assert max((right - left) / width, (bottom - top) / height) >= 0.85  # fills the limiting direction
+    assert abs((left + right) / 2 - width / 2) < 1 and abs((top + bottom) / 2 - height / 2) < 1  # centred
+
+
+def test_view_without_a_width_keeps_the_fixed_zoom(layers):
+    from geo.deck import ZOOM
+
+    assert _spec(build_deck(layers={"outline": layers["outline"]}))["initialViewState"]["zoom"] == ZOOM

@@ -181,3 +181,24 @@ def test_build_is_deterministic_and_matches_shipped(tmp_path):
 def test_load_layer_rejects_unknown():
     with pytest.raises(GeometryError):
         load_layer("nonexistent")
+
+
+def test_east_edge_note_tells_where_the_edge_comes_from():
+    """The east edge follows the 高德 line (converted to WGS-84); the caption says so and how far 天地图's is."""
+    from pathlib import Path
+
+    from geo.layers import EAST_EDGE_NOTE, geom_to_metric
+    from geo.schematic_geometry import reference_polygon
+
+    lo, hi = plan.EAST_EDGE_LAT_RANGE
+    outline = load_layer("outline").geometry.iloc[0]
+    east = [shapely.Point(x, y) for x, y in outline.exterior.coords if lo <= y <= hi and x > 112.525]
+    window = shapely.box(112.52, lo - 0.003, 112.545, hi + 0.003)
+    tianditu = geom_to_metric(reference_polygon("411303_tianditu.geojson").exterior.intersection(window))
+    amap = geom_to_metric(shared_boundary_line())
+    assert len(east) >= 5 and max(amap.distance(geom_to_metric(p)) for p in east) < 1.0
+    gap = max(tianditu.distance(geom_to_metric(p)) for p in east)
+    assert "高德" in EAST_EDGE_NOTE and f"最多相差约 {round(gap)} 米" in EAST_EDGE_NOTE
+    root = Path(__file__).resolve().parent.parent
+    for path in [root / "README.md", *root.glob("ui/*.py"), *root.glob("pages/*.py")]:
+        assert "东界（人民路）取自天地图" not in path.read_text(encoding="utf-8"), path

@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from abuse_helpers import assert_unchanged, row_counts
 from sqlalchemy import func, select
 
 from geo.importer import read_geometry_file
@@ -35,7 +38,7 @@ def engine(empty_engine):
 
 def test_replace_roads_keeps_history(engine):
     gdf = read_geometry_file(_roads_file(0.0005), "roads.geojson", layer="roads")
-    vid = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine)
+    vid = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine).version_id
     drawn = map_layers(engine=engine)["roads"]
     assert len(drawn) == 8 and all(f["properties"]["source"] == "2024年道路测绘（测试）" for f in drawn)
     versions = layer_versions(layer="roads", engine=engine)
@@ -81,3 +84,32 @@ def test_gcj02_file_is_corrected_before_saving(engine):
     original = {r["name"]: r.geometry.coords[0] for _, r in load_layer("roads").iterrows()}
     for name, (x, y) in original.items():
         assert abs(saved[name][0] - x) < 5e-5 and abs(saved[name][1] - y) < 5e-5, name
+
+
+def test_repeat_of_an_identical_save_writes_nothing(engine):
+    gdf = read_geometry_file(_roads_file(0.0005), "roads.geojson", layer="roads")
+    first = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="测绘", engine=engine)
+    before = row_counts(engine)
+    again = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="测绘", engine=engine)
+    assert (again.version_id, again.duplicate, first.duplicate) == (first.version_id, True, False)
+    assert_unchanged(engine, before)
+    other = save_layer(ADMIN, layer="roads", gdf=gdf, source_title="另一来源", engine=engine)
+    assert not other.duplicate and other.version_id > first.version_id, "a different submission is a new version"
+
+
+def test_identical_saves_racing_on_several_connections_make_one_version(engine):
+    gdf = read_geometry_file(_roads_file(0.0007), "roads.geojson", layer="roads")
+    before = row_counts(engine)
+    barrier = threading.Barrier(4)
+
+    def submit():
+        barrier.wait()
+        return save_layer(ADMIN, layer="roads", gdf=gdf, source_title="并发测绘", engine=engine)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: submit(), range(4)))
+    assert len({r.version_id for r in results}) == 1 and sum(not r.duplicate for r in results) == 1
+    after = row_counts(engine)
+    assert after["map_layer_version"] == before["map_layer_version"] + 1
+    assert after["map_feature"] == before["map_feature"] + 8
+    assert after["audit_log"] == before["audit_log"] + 1

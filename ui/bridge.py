@@ -227,3 +227,61 @@ def deactivate_user(username: str) -> None:
 
 
 list_users = auth.list_users
+
+
+# ---- geometry import (h5): pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
+import logging  # noqa: E402
+
+from geo.importer import read_geometry_file  # noqa: E402
+from lib.errors import DashboardError, GeometryError  # noqa: E402
+from lib.geometry_store import save_layer  # noqa: E402
+
+layer_versions = cached(map_data.layer_versions)
+
+
+def read_geometry_upload(data: bytes, filename: str, **options):
+    """`read_geometry_file` -> (GeoDataFrame, None) or (None, its Chinese DashboardError).
+
+    A `CrsMismatch` carries `.suggestion` ({"crs", "swap_axes"}) for the page to offer."""
+    try:
+        return read_geometry_file(data, filename, max_bytes=settings().max_upload_mb * 1_000_000, **options), None
+    except DashboardError as exc:
+        return None, exc
+    except Exception:  # noqa: BLE001 - never an English page
+        logging.getLogger("guangwu.ui").exception("geometry import: reading %s failed", filename)
+        return None, GeometryError(f"无法读取文件「{filename}」：系统内部错误，未保存任何数据。请检查文件后重试。")
+
+
+def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
+    """`save_layer` as the signed-in user -> (SavedLayer, None) or (None, DashboardError); caches cleared."""
+    try:
+        return save_layer(current_actor(), layer=layer, gdf=gdf, source_title=source_title, note=note), None
+    except DashboardError as exc:
+        return None, exc
+    except Exception:  # noqa: BLE001
+        logging.getLogger("guangwu.ui").exception("geometry import: saving %s failed", layer)
+        return None, GeometryError("保存失败：系统内部错误，数据未改动。请稍后重试或联系管理员。")
+    finally:
+        clear_caches()
+
+
+# ---- writes: staff forms (h2) ----
+# The forms' pages reach lib only through here. Writes re-check permissions and validate in lib; the
+# form callbacks (ui/forms.py) clear the caches after each one and show the outcome with ui/flash.py.
+from lib import form_options  # noqa: E402
+from lib.fmt import cn_date, percent  # noqa: E402
+from lib.writes import (  # noqa: E402
+    WriteResult,
+    file_site_check,
+    local_today,
+    record_fact,
+    record_household_step,
+    record_model_status,
+    record_occupancy,
+    record_star_assessment,
+    update_site_check,
+)
+
+
+def max_upload_mb() -> int:
+    return settings().max_upload_mb

@@ -1,6 +1,8 @@
-"""The geometry-import preview: what changes against the current layer, and a map of both (pure; no streamlit)."""
+"""The geometry-import preview: what changes against the current layer, a map of both, and a warning when
+the import sits where a GCJ-02 / BD-09 offset would put it (pure; no streamlit)."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -10,9 +12,12 @@ import pydeck as pdk
 import shapely
 from shapely.geometry import shape
 
+from geo.datum_offset import OffsetHint, detect_offset
 from geo.deck import build_deck
 from geo.importer import GEOMETRY_KIND
-from geo.layers import geom_to_metric
+from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS, LAYER_NAMES, geom_to_metric
+
+__all__ = ["EAST_EDGE_NOTE", "LAYER_LABELS", "LAYER_NAMES", "plain", "summarize", "suggestion_label"]
 
 KIND_TEXT = {"polygon": "面（Polygon）", "line": "线（LineString）", "point": "点（Point）"}
 CRS_HELP = ("文件已声明坐标系（GeoJSON 默认为 WGS-84，Shapefile 的 .prj）时留空。未声明或声明有误时填写 EPSG 代码："
@@ -21,6 +26,29 @@ CRS_HELP = ("文件已声明坐标系（GeoJSON 默认为 WGS-84，Shapefile 的
             "4525（37 带）/ 4526（38 带），不带带号（6 位）用 4546（中央经线 111°）/ 4547（中央经线 114°）。")
 CORRECTIONS = {"none": "无（已是 WGS-84 / CGCS2000）", "gcj02": "GCJ-02 高德·腾讯 → WGS-84",
                "bd09": "BD-09 百度 → WGS-84"}
+SWAP_LABEL = "交换坐标顺序（X/Y）"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text) -> str:
+    """File names, feature names and messages quoting them, escaped so that Markdown shows them as typed
+    (an uploaded name like ![x](http://…) must not make every viewer's browser fetch a URL)."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def correction_key(correction: str | None) -> str:
+    """The radio option for a `geo.crs` correction (None -> "none")."""
+    return correction or "none"
+
+
+def suggestion_label(suggestion: dict, current_crs: str | None, swapped: bool) -> str:
+    """Button text offering a CrsMismatch's suggestion, e.g. 改用 EPSG:4526 / 改用 EPSG:4547 并交换坐标顺序."""
+    parts = []
+    if suggestion.get("crs") and suggestion["crs"] != current_crs:
+        parts.append(f"改用 {suggestion['crs']}")
+    if bool(suggestion.get("swap_axes")) != swapped:
+        parts.append("交换坐标顺序" if suggestion.get("swap_axes") else "取消交换坐标顺序")
+    return "并".join(parts) or "按建议重试"
 
 
 @dataclass
@@ -33,6 +61,7 @@ class ImportSummary:
     max_shift_m: float | None = None  # largest Hausdorff distance between same-named features
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
     types: dict[str, int] = field(default_factory=dict)
+    offset: OffsetHint | None = None  # consistently where a GCJ-02/BD-09 offset would put it
 
     @property
     def bounds_text(self) -> str:
@@ -48,8 +77,10 @@ def _current_geoms(current: list[dict]) -> dict[str, object]:
     return {name: shapely.union_all(geoms) if len(geoms) > 1 else geoms[0] for name, geoms in out.items()}
 
 
-def summarize(current: list[dict], new: gpd.GeoDataFrame) -> ImportSummary:
-    """Counts, names added/removed, bounds and how far same-named features moved (metres)."""
+def summarize(current: list[dict], new: gpd.GeoDataFrame, *, filename: str = "", correction: str | None = None
+              ) -> ImportSummary:
+    """Counts, names added/removed, bounds, how far same-named features moved (metres), and whether they
+    moved the way an uncorrected (or wrongly corrected) GCJ-02 / BD-09 file would."""
     old = _current_geoms(current)
     new_names = [str(n) for n in new["name"]]
     shifts = []
@@ -60,7 +91,8 @@ def summarize(current: list[dict], new: gpd.GeoDataFrame) -> ImportSummary:
         current=len(current), new=len(new), kept=len(set(new_names) & set(old)),
         added=sorted(set(new_names) - set(old)), removed=sorted(set(old) - set(new_names)),
         max_shift_m=max(shifts) if shifts else None, bounds=tuple(float(v) for v in new.total_bounds),
-        types=dict(Counter(g.geom_type for g in new.geometry if g is not None)))
+        types=dict(Counter(g.geom_type for g in new.geometry if g is not None)),
+        offset=detect_offset(new_names, list(new.geometry), old, applied=correction, filename=filename))
 
 
 def feature_table(new: gpd.GeoDataFrame) -> pd.DataFrame:
