@@ -9,6 +9,7 @@ IntegrityError is left as it is for the write layer (lib/writes turns a lost rac
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 import weakref
 from collections.abc import Iterator
@@ -182,7 +183,15 @@ def _refuse_nul(conn, cursor, statement, parameters, context, executemany) -> No
     for key, value in _values(parameters):
         if isinstance(value, str) and "\x00" in value:
             raise ValidationError(f"输入的文字中含有空字符（NUL），未保存。{UNSAVED}请删除该字符后重试。",
-                                  details=[f"字段：{key}"])
+                                  details=[f"字段：{_bind_name(context, key)}"])
+
+
+def _bind_name(context, key) -> str:
+    """The column behind a bound value: positional drivers (SQLite) give an index, the statement knows its name."""
+    names = getattr(getattr(context, "compiled", None), "positiontup", None)
+    if isinstance(key, int) and names:
+        key = names[key % len(names)]
+    return re.sub(r"_\d+$", "", str(key))
 
 
 def _values(parameters) -> Iterator[tuple[object, object]]:

@@ -61,11 +61,11 @@ CASES = [
     ("NUL in a site-check finding", lambda w: file_site_check(w.staff, community="中兴", category="其他",
                                                               finding="井盖\x00破损", lon=112.53, lat=33.01,
                                                               engine=w.engine, today=w.today),
-     ValidationError, "空字符（NUL）"),
+     ValidationError, "NUL"),
     ("NUL in a fact's subject", lambda w: record_fact(w.admin, community="中兴", subject="中兴\x00社区",
                                                       label="常住人口", value="6100", unit="人",
                                                       source_title="入户调查", engine=w.engine, today=w.today),
-     DashboardError, "空字符"),
+     DashboardError, "NUL"),
 ]
 
 

@@ -20,7 +20,9 @@ from staff_fixtures import PASSWORD, _staff_templates, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
 from lib import auth, config, db, ledger
+from lib.db import session_scope
 from lib.errors import DashboardError, DatabaseUnavailable, ValidationError
+from lib.models import AuditLog
 from lib.queries.communities import community_names
 from lib.seed import seed
 from lib.writes import file_site_check
@@ -202,13 +204,14 @@ def test_read_only_sqlite_in_the_app(world, app_url):
     assert any(t.startswith("数据库当前为只读") for t in _texts(at.error)), _texts(at.error)
 
 
-# ---- NUL in text (PostgreSQL refuses it; SQLite would store it) ----
-def test_nul_in_text_is_refused_with_chinese_message(world):
+# ---- NUL in text (PostgreSQL refuses it; SQLite would store it): the data layer's own guard ----
+def test_nul_in_text_is_refused_by_the_data_layer(world):
+    """Forms check each field first (lib/writes); any write that still carries a NUL is refused in lib.db."""
     before = row_counts(world.engine)
-    with pytest.raises(ValidationError) as err:
-        file_site_check(world.staff, community="中兴", category="其他", finding="井盖\x00破损", lon=112.53,
-                        lat=33.01, engine=world.engine, today=world.today)
-    assert "空字符（NUL）" in err.value.message
+    with pytest.raises(ValidationError) as err, session_scope(world.engine) as s:
+        s.add(AuditLog(username="zx", action="insert", table_name="site_check", record_key="井盖\x00破损"))
+        s.flush()
+    assert err.value.message.startswith("输入的文字中含有空字符（NUL），未保存") and err.value.details == ["字段：record_key"]
     assert_unchanged(world.engine, before)
 
 
