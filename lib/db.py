@@ -71,7 +71,8 @@ def _engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": settings().db_lock_wait_seconds})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10,
+        # Streamlit runs each session's script in its own thread: room for 30 at once before anyone waits.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
                                pool_timeout=settings().db_lock_wait_seconds, connect_args=_postgres_args(parsed))
     event.listen(engine, "handle_error", _on_error, retval=True)
     event.listen(engine, "do_connect", _fail_fast)
@@ -117,8 +118,7 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
         return DatabaseUnavailable(f"数据库当前为只读（{where}），不能保存。{UNSAVED}"
                                    "请管理员检查数据库文件的写权限或数据库的只读设置。")
     if state in ("57014", "55P03"):
-        return DatabaseUnavailable(f"数据库响应超时（超过 {s.db_statement_timeout_seconds} 秒），操作已取消。{UNSAVED}"
-                                   "请稍后重试。")
+        return DatabaseUnavailable(f"数据库响应超时（超过设定的等待时间），操作已取消。{UNSAVED}请稍后重试。")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return DatabaseUnavailable(f"数据库正忙（其他人正在写入，等待 {s.db_lock_wait_seconds} 秒仍未完成）。{UNSAVED}"
                                    "请稍后重试。")
@@ -211,6 +211,7 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     engine = engine or get_engine()
     session = _sessionmaker(engine)()
     try:
+        _write_timeout(session, engine)
         yield session
         session.commit()
     except IntegrityError:
@@ -224,6 +225,13 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def _write_timeout(session: Session, engine: Engine) -> None:
+    """PostgreSQL: a write transaction may wait behind another writer, so it gets the longer write limit."""
+    s = settings()
+    if engine.dialect.name == "postgresql" and s.db_write_timeout_seconds != s.db_statement_timeout_seconds:
+        session.execute(text(f"SET LOCAL statement_timeout = {max(0, s.db_write_timeout_seconds) * 1000}"))
 
 
 def check_database(engine: Engine | None = None) -> None:
