@@ -29,7 +29,7 @@ from lib import audit
 from lib.auth import Actor
 from lib.config import settings
 from lib.db import get_engine, session_scope
-from lib.errors import DashboardError, PermissionDenied, ValidationError
+from lib.errors import DashboardError, DatabaseUnavailable, PermissionDenied, ValidationError
 from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind
 from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank, printable
@@ -169,6 +169,8 @@ def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *,
             outcome = spec.plan(ctx, dict(row.args))
             result = ctx.apply(outcome, source_title=source_title)
             row.action = ACTION_INSERT if result.inserted else ACTION_SAME
+        except DatabaseUnavailable:  # the database, not the row: one message for the whole file (lib.db)
+            raise
         except DashboardError as exc:
             row.problems.append(_row_message(row.line, exc))
             row.action = ACTION_ERROR

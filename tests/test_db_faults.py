@@ -151,6 +151,9 @@ def test_database_stopped_and_restarted(cluster, app_url):
         assert _texts(at.error)[0].startswith("看板暂时无法读取数据：数据库无法连接")
         with pytest.raises(DatabaseUnavailable, match="数据库无法连接"):
             community_names(engine=db.get_engine())
+        data = "机构,日期,入住人数\r\n光武街道综合养老服务中心,2015-01-01,40\r\n".encode()
+        with pytest.raises(DatabaseUnavailable, match="数据库无法连接"):  # the ledger preview during an outage
+            ledger.read_ledger(data, "入住.csv", "每日入住", engine=db.get_engine())
     finally:
         cluster.start()
     # Recovery within 5 s: the failed health check is kept HEALTH_TTL s, the fail-fast window FAIL_FAST_SECONDS.
@@ -188,6 +191,9 @@ def test_read_only_database_says_read_only(world):
     assert err.value.message.startswith("数据库当前为只读") and "本次操作未写入任何数据" in err.value.message
     with pytest.raises(DatabaseUnavailable, match="只读"):  # the sign-in audit row cannot be written either
         auth.authenticate("zx", PASSWORD, engine=engine)
+    data = "机构,日期,入住人数\r\n光武街道综合养老服务中心,2015-01-01,40\r\n".encode()
+    with pytest.raises(DatabaseUnavailable, match="只读"):  # the ledger preview's dry run: one message, not per row
+        ledger.read_ledger(data, "入住.csv", "每日入住", actor=world.admin, engine=engine, today=world.today)
     assert_unchanged(world.engine, before)
 
 
