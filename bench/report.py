@@ -144,11 +144,18 @@ def _cold(r: dict) -> dict:
             "met": _met(not c["errors"])}
 
 
+def _capacity(r: dict) -> dict:
+    from bench.capacity import row
+
+    return row(r)
+
+
 def rows(r: dict) -> list[dict]:
     out = []
     for key, fn, figure in [("latency", _latency, "1 interaction latency p95"), ("payload_browser", _payload, "2 map payload"),
                             ("server", _server, "3 server time per page (AppTest)"), ("scale", _scale, "4 scale"),
-                            ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start")]:
+                            ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
+                            ("capacity", _capacity, "7 capacity (protocol level)")]:
         err = (r.get(key) or {}).get("error") if isinstance(r.get(key), dict) else None
         if err:
             out.append({"figure": figure, "measured": f"ERROR {err[:200]}", "target": "—", "met": "MISSED"})
@@ -207,4 +214,8 @@ def render(table: list[dict], r: dict) -> str:
     c = r.get("concurrency")
     if c and c.get("errors"):
         lines.append(f"  concurrency errors: {c['errors'][:5]}")
+    if isinstance(r.get("capacity"), dict) and "floor" in r["capacity"]:
+        from bench.capacity import details
+
+        lines += details(r["capacity"])
     return "\n".join(lines)

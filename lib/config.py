@@ -47,6 +47,11 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_client: int = 20
     login_lockout_minutes: int = 15
+    # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
+    backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep: int = 14
+    # /readyz: seconds a database read may take before the replica reports not ready.
+    readiness_timeout_seconds: int = 2
 
 
 def _coerce(raw: object, default: object) -> object:

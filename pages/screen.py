@@ -10,6 +10,7 @@ from lib.fmt import cn_date
 from ui import bridge, screen_views, summary, widgets
 
 bridge.ensure_entrypoint()
+bridge.rerun_on_new_data()
 
 VIEW_NAMES = list(screen_views.VIEWS)
 community = bridge.selected_community()

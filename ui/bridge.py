@@ -11,13 +11,14 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib import auth, sso
+from lib import auth, data_version, sso
 from lib.config import settings
 from lib.errors import DashboardError, PermissionDenied
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
 
 F = TypeVar("F", bound=Callable[..., Any])
-TTL_SECONDS = 60
+# Entries are keyed on lib.data_version (a write on any replica changes it), so they may live long.
+TTL_SECONDS = 6 * 3600
 
 # Stable, namespaced widget keys. `community` and `as_of` double as URL query parameter names.
 KEYS = {
@@ -32,8 +33,12 @@ KEYS = {
 
 
 def cached(fn: F) -> F:
-    """Cache a lib query per argument set; writes call `clear_caches()`."""
-    return st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(fn)  # type: ignore[return-value]
+    """Cache a lib query per argument set and data version; a new version empties the other caches too."""
+    store = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(data_version.keyed(fn))
+    return data_version.versioned(store)  # type: ignore[return-value]
+
+
+data_version.on_change(st.cache_data.clear)
 
 
 def clear_caches() -> None:
@@ -75,7 +80,7 @@ METRICS = map_data.METRICS
 
 
 # ---- shared state ----
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@cached
 def _community_names() -> tuple[str, ...]:
     return tuple(communities.community_names())
 
@@ -285,3 +290,15 @@ from lib.writes import (  # noqa: E402
 
 def max_upload_mb() -> int:
     return settings().max_upload_mb
+
+
+# ---- h6: freshness across replicas ----
+@st.fragment(run_every=2)
+def rerun_on_new_data() -> None:
+    """For pages nobody touches (the wall): a full rerun when the data version changes, so a write on any
+    replica shows within about 2 s. Draws nothing; costs one in-memory comparison per tick."""
+    version = data_version.current()
+    seen = st.session_state.setdefault("data_version.seen", version)
+    if version != seen:
+        st.session_state["data_version.seen"] = version
+        st.rerun(scope="app")
