@@ -11,10 +11,15 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib import auth, data_version, sso
+from lib import audit, auth, clock, data_version, panels, sso
 from lib.config import settings
 from lib.errors import DashboardError, PermissionDenied
+from lib.fmt import cn_date, cn_number, format_value, percent  # noqa: F401 - re-exported: pages format through here
+from lib.figures import Figure, from_row
+from lib.figures import compare as figures_compare
+from lib.panels import Header, SummaryPanel
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
+from lib.scope import Scope, full_name, short_name  # noqa: F401 - full_name: pages name communities through here
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Entries are keyed on lib.data_version (a write on any replica changes it), so they may live long.
@@ -79,6 +84,67 @@ community_metric = cached(map_data.community_metric)
 METRICS = map_data.METRICS
 
 
+# ---- scope and panels (figures with provenance and dates, decided in lib.panels) ----
+def scope() -> Scope:
+    """The viewer's selection: community (or 全街道) and as-of date."""
+    return Scope.of(selected_community(), as_of())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _header(s: Scope) -> Header:
+    return panels.header(s)
+
+
+def header(s: Scope | None = None) -> Header:
+    """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
+    return _header(s or scope())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _summary(s: Scope, warning: int, signed_in: bool) -> SummaryPanel:
+    return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
+
+
+def summary_panel(s: Scope | None = None) -> SummaryPanel:
+    """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
+    return _summary(s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
+
+
+def figure(row, *, as_of: dt.date | None = None) -> Figure:
+    """A query row as a Figure (provenance, date), for the pages' cards."""
+    return from_row(row, as_of=as_of)
+
+
+compare = figures_compare  # a Figure against the one that held on a date (names both dates)
+
+
+def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:
+    """光武街道-中兴社区-简报-2026-12-05.png/.pdf/.xlsx: the scope and the date shown (today by default)."""
+    s = s or scope()
+    return f"{s.file_stem('简报', s.as_of or clock.today())}.{ext}"
+
+
+def now_local() -> dt.datetime:
+    """The one clock, in China time (lib.clock)."""
+    return clock.now_local()
+
+
+site_check_table = cached(panels.site_check_table)
+check_points = cached(panels.check_points)
+
+
+# ---- audit log (administrators; the page checks the role, lib the data) ----
+AUDIT_SYSTEM_USER = audit.SYSTEM_USER
+
+
+def audit_log(**filters):
+    return audit.audit_log(**filters)
+
+
+def audit_usernames() -> list[str]:
+    return sorted(set(auth.list_users()["username"]) | {audit.SYSTEM_USER})
+
+
 # ---- shared state ----
 @cached
 def _community_names() -> tuple[str, ...]:
@@ -90,14 +156,19 @@ def community_options() -> list[str]:
     return list(_community_names())
 
 
+def known_community(value: object) -> str | None:
+    """The one membership check: 「中兴」/「中兴社区」 → 「中兴」 when it is a known community, else None."""
+    short = short_name(value)
+    return short if short in community_options() else None
+
+
 def selected_community() -> str | None:
-    value = st.session_state.get(KEYS["community"])
-    return value if value in community_options() else None
+    return known_community(st.session_state.get(KEYS["community"]))
 
 
 def set_community(name: str | None) -> None:
     """Change the shared selection (call from callbacks, before the sidebar widget is drawn)."""
-    st.session_state[KEYS["community"]] = name if name in community_options() else None
+    st.session_state[KEYS["community"]] = known_community(name)
 
 
 def as_of() -> dt.date | None:
@@ -234,6 +305,38 @@ def deactivate_user(username: str) -> None:
 list_users = auth.list_users
 
 
+# ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
+from lib import ledger as _ledger  # noqa: E402
+from lib.errors import DashboardError  # noqa: E402,F401 - pages catch it from here
+from lib.ledger_kinds import KINDS as _LEDGER_KINDS  # noqa: E402
+from lib.models import Role as _Role  # noqa: E402
+
+LEDGER_KIND_NAMES = _ledger.KIND_NAMES
+ledger_template = _ledger.template_xlsx
+ledger_current = _ledger.current_ledger
+
+
+def ledger_columns_text(kind: str) -> str:
+    """「社区、星级、…、得分（选填）。同一社区＋星级＋评定日期视为同一条记录。」"""
+    spec = _LEDGER_KINDS[kind]
+    cols = "、".join(c.header + ("" if c.required else "（选填）") for c in spec.columns)
+    return f"「{kind}」的列：{cols}。同一{spec.key_help}视为同一条记录。"
+
+
+def ledger_scope(actor) -> str | None:
+    """Staff see and import their own community only; administrators follow the shared community filter."""
+    return actor.community if actor.role == _Role.STAFF else selected_community()
+
+
+def ledger_preview(data: bytes, filename: str, kind: str):
+    """The dry run of an upload for the signed-in user (raises DashboardError, always Chinese)."""
+    return _ledger.read_ledger(data, filename, kind, actor=current_actor())
+
+
+def ledger_commit(preview):
+    return _ledger.commit_ledger(current_actor(), preview)
+
+
 # ---- geometry import (h5): pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
 import logging  # noqa: E402
 
@@ -302,3 +405,14 @@ def rerun_on_new_data() -> None:
     if version != seen:
         st.session_state["data_version.seen"] = version
         st.rerun(scope="app")
+
+
+# ---- briefing pack (汇报材料, issue #14) ----
+def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing)."""
+    from ui.briefing_pack import pack_files
+
+    return pack_files(community=community, as_of=as_of)
+
+
+briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
