@@ -5,7 +5,7 @@ row; the row decides: a session ends after SESSION_IDLE_MINUTES without use, SES
 after sign-in, on 「退出登录」 (this browser), 「在所有设备上退出」 (all of the user's browsers), and
 when the user's password is changed or the account is deactivated (lib.auth calls end_user_sessions).
 
-    sign_in(username, password, *, user_agent=None, engine=None) -> (cookie_value, Actor) | None
+    sign_in(username, password, *, user_agent=None, client=None, engine=None) -> (cookie_value, Actor) | None
     resolve(cookie_value, *, engine=None) -> Resolved(actor, state)   # state: none/ok/expired/ended
     open_sessions(cookie_value, *, engine=None) -> DataFrame      # the user's signed-in browsers
     sign_out(cookie_value, *, engine=None) -> bool
@@ -54,10 +54,11 @@ def _idle() -> dt.timedelta:
     return dt.timedelta(minutes=settings().session_idle_minutes)
 
 
-def sign_in(username: str, password: str, *, user_agent: str | None = None,
+def sign_in(username: str, password: str, *, user_agent: str | None = None, client: str | None = None,
             engine: Engine | None = None) -> tuple[str, Actor] | None:
-    """Check the password (lib.auth audits the attempt); on success start a session and return its cookie value."""
-    actor = authenticate(username, password, engine=engine)
+    """Check the password (lib.auth audits the attempt and applies the lockout, raising PermissionDenied);
+    on success start a session and return its cookie value."""
+    actor = authenticate(username, password, client=client, engine=engine)
     if actor is None:
         return None
     value, hashed = new_token(PURPOSE, engine)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -72,9 +73,10 @@ def texts(elements) -> list[str]:
 
 
 def pages(at: AppTest) -> set[str]:
-    """url_paths of the pages this session may open (AppTest keeps st.navigation's registry; the gates
-    standing in for the other pages are functions, not files)."""
-    return {info.get("url_pathname") for info in at._registered_pages.values() if info.get("script_path")}
+    """url_paths the navigation offers this session (AppTest keeps st.navigation's registry); work pages the
+    session may not use stay registered, hidden, as a sign-in gate (ui/page_guard.py), and are left out."""
+    hidden = set(at.session_state["page_guard.hidden"]) if "page_guard.hidden" in at.session_state else set()
+    return {info.get("url_pathname") for info in at._registered_pages.values()} - hidden
 
 
 def clean(at: AppTest) -> AppTest:
@@ -86,6 +88,30 @@ def session_cookie(username: str) -> str:
     """What /session/login would put in the browser's cookie for `username` (lib.sessions)."""
     value, _ = sessions.sign_in(username, PASSWORD)
     return value
+
+
+def form_sign_in(at: AppTest, username: str, password: str = PASSWORD, next_path: str = "/account") -> AppTest:
+    """What a browser does with the sign-in form: POST it to the real /session/login route, then load the page it
+    redirects to with the cookie it set (AppTest: the cookie value goes to session_state, the redirect's query to
+    query_params), and run."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from ui import session_routes
+
+    with TestClient(Starlette(routes=session_routes.ROUTES), follow_redirects=False) as client:
+        answer = client.post("/session/login", data={"username": username, "password": password, "next": next_path},
+                             headers={"origin": "http://testserver"})
+    cookie = answer.cookies.get(sessions.COOKIE)
+    if cookie:
+        at.session_state["auth.token"] = cookie
+    for key, value in urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["location"]).query):
+        at.query_params[key] = value
+    return at.run()
+
+
+def has_sign_in_form(at: AppTest) -> bool:
+    return any('action="/session/login"' in e.proto.body for e in at.get("html"))
 
 
 def sign_in(username: str | None, page: str | None = None) -> AppTest:

@@ -1,8 +1,9 @@
 """Sign-in form, the signed-in account card, and (only when configured) single sign-on via st.login.
 
-Local accounts sign in through ui.session_view's form (a session cookie set by /session/login); a
-wrong username or password gets one message (「用户名或密码错误」) whichever was wrong; lib.auth
-audits every attempt.
+Local accounts sign in through ui.session_view's HTML form, POSTed to /session/login (a session cookie that
+survives reloads). A wrong username or password gets one message (「用户名或密码错误」) whichever was wrong;
+too many failures lock the name / client for a while; lib.auth audits every attempt. Everything goes through
+ui.bridge.
 """
 from __future__ import annotations
 
@@ -10,8 +11,6 @@ import logging
 
 import streamlit as st
 
-from lib.errors import DashboardError
-from lib.sso import actor_for_identity
 from ui import bridge, session_view
 
 log = logging.getLogger("guangwu.ui")
@@ -28,7 +27,7 @@ def _sso_sign_out() -> None:
 
 
 def sign_in_form() -> None:
-    """The sign-in form (ui.session_view: a cookie session that survives reloads), leading to ?next= or here."""
+    """The sign-in form (ui.session_view: a cookie session that survives reloads), leading to ?next= or this page."""
     session_view.signin_form(str(st.query_params.get("next", "")) or None)
     st.caption("账号由街道管理员在「用户管理」中创建，系统没有默认账号和默认密码。首次部署时，在服务器上运行 "
                "`python -m lib.users create-admin --username <用户名>` 创建第一个街道管理员账号。"
@@ -59,7 +58,7 @@ def account_card(actor) -> None:
 def sso_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
+    except Exception:  # no secrets file at all
         return False
 
 
@@ -73,8 +72,8 @@ def sso_panel() -> None:
         return
     identities = [st.user.get("email"), st.user.get("preferred_username")]
     try:
-        actor = actor_for_identity(identities)
-    except DashboardError as exc:
+        actor = bridge.sso_actor(identities)
+    except bridge.DashboardError as exc:
         st.error(exc.message, icon=":material/error:")
         return
     if actor is None:

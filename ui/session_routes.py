@@ -45,6 +45,16 @@ def _same_origin(request: Request) -> bool:
     return urllib.parse.urlsplit(origin).netloc == host.split(",")[0].strip()
 
 
+def _client(request: Request) -> str | None:
+    """The client address for the sign-in lockout: the direct peer, unless it is a reverse proxy on this host
+    (deploy/), whose X-Real-IP / X-Forwarded-For then name the client (as ui.bridge.client_address)."""
+    peer = request.client.host if request.client else ""
+    if peer and peer not in ("127.0.0.1", "::1", "localhost"):
+        return peer[:64]
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
+    return (request.headers.get("x-real-ip", "") or forwarded or peer).strip()[:64] or None
+
+
 def _set(response: Response, request: Request, name: str, value: str, max_age: int) -> None:
     response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
                         secure=_https(request))
@@ -82,7 +92,7 @@ async def login(request: Request) -> Response:
     wanted = sessions.safe_next(str(form.get("next", ""))[:2000])
     try:
         result = await run_in_threadpool(sessions.sign_in, username, password,
-                                         user_agent=request.headers.get("user-agent"))
+                                         user_agent=request.headers.get("user-agent"), client=_client(request))
     except PermissionDenied:  # too many failures: locked for a while (lib.auth says so in the audit log)
         return RedirectResponse(_with_params(wanted, signin="locked"), status_code=303)
     except DashboardError as exc:

@@ -1,4 +1,4 @@
-"""Sign-in form, sign-out buttons, the gate shown for pages a visitor may not open, and the wall's refusal.
+"""Sign-in form, sign-out buttons and the browsers signed in, and the wall's pages and refusal.
 
 The sign-in form is a plain HTML form POSTed to /session/login (ui/session_routes.py), which sets
 the session cookie and sends the browser on to the page asked for. Messages after a failed sign-in
@@ -112,33 +112,8 @@ def sign_out_buttons() -> None:
                "修改密码或账号被停用时，所有设备都会自动退出。")
 
 
-def gate(title: str, need: str):
-    """A page function standing in for `title` when this visitor may not open it (need: view/edit/admin)."""
-    def page() -> None:
-        st.title(title)
-        actor = bridge.current_actor()
-        if actor is None:
-            st.info(f"「{title}」需要登录后使用。请登录，登录后将直接进入该页面。", icon=":material/login:")
-            signin_form()
-            return
-        why = {"edit": "领导账号仅可查看，不能录入或修改数据", "admin": "仅街道管理员可以使用"}.get(need, "")
-        st.error(f"无权限：当前账号（{actor.display_name}，{actor.role}）不能使用「{title}」。{why}。",
-                 icon=":material/block:")
-        st.page_link("pages/overview.py", label="返回概览", icon=":material/map:")
-    return page
-
-
 def _path(page) -> str:
     return page._url_path or page.url_path  # the default page's url_path reads "" (it is also served at /)
-
-
-def with_gates(sections: dict[str, list], needs: dict[str, list]) -> dict[str, list]:
-    """`sections` plus, hidden from the menu, a gate for every page of `needs` ({need: pages}) not in them."""
-    shown = {_path(p) for pages in sections.values() for p in pages}
-    # A gated default page stays the default (served at /), so /account still resolves to its own page.
-    gates = [st.Page(gate(p.title, need), title=p.title, url_path=_path(p), default=p._default, visibility="hidden")
-             for need, pages in needs.items() for p in pages if _path(p) not in shown]
-    return {**sections, "账号": [*sections.get("账号", []), *gates]}
 
 
 def wall_pages(screen, others: list) -> list:

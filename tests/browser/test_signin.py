@@ -34,10 +34,10 @@ def site(seeded_db, tmp_path_factory):
     shutil.copyfile(seeded_db.removeprefix("sqlite:///"), path)
     db_url = f"sqlite:///{path}"
     engine = get_engine(db_url)
-    auth.create_user("admin", PASSWORD, role="街道管理员", display_name="街道管理员", engine=engine, rounds=4)
-    auth.create_user("zx", PASSWORD, role="社区工作人员", display_name="中兴录入员", community="中兴",
-                     engine=engine, rounds=4)
-    auth.create_user("boss", PASSWORD, role="领导", display_name="街道领导", engine=engine, rounds=4)
+    for name, role, display, community in (("admin", "街道管理员", "街道管理员", None),
+                                           ("zx", "社区工作人员", "中兴录入员", "中兴"), ("boss", "领导", "街道领导", None)):
+        auth.create_user(name, PASSWORD, role=role, display_name=display, community=community, by=auth.SYSTEM,
+                         engine=engine, rounds=4)
     srv = streamlit_server.start(db_url, tmp / "streamlit.log", extra_env={"REQUIRE_LOGIN_TO_VIEW": "true"},
                                  extra_args=["--server.fileWatcherType", "none"])
     try:
@@ -110,7 +110,7 @@ def test_deep_link_signs_in_and_survives_reload_new_tab_and_bookmark(site, devic
     base, _ = site
     tablet = device()
     page = visit(tablet, base, "/check_form")
-    see(page, "「现场核查登记」需要登录后使用。请登录，登录后将直接进入该页面。")
+    see(page, "「现场核查登记」需要登录（仅限社区工作人员和街道管理员使用）。")
     assert "Page not found" not in main_text(page)
     submit_sign_in(page, "zx", "wrong-password")
     see(page, "用户名或密码错误")
@@ -172,9 +172,9 @@ def test_sign_out_everywhere_expiry_and_deactivation_end_the_session(site, devic
 def test_leader_deep_link_gets_no_permission_in_chinese(site, device):
     base, _ = site
     page = visit(device(), base, "/users")
-    see(page, "「用户管理」需要登录后使用")
+    see(page, "「用户管理」需要登录（仅限街道管理员使用）。")
     submit_sign_in(page, "boss")
-    see(page, "无权限：当前账号（街道领导，领导）不能使用「用户管理」。仅街道管理员可以使用。")
+    see(page, "无权限：「用户管理」仅限街道管理员使用，当前账号无权访问。")
     assert urllib.parse.urlsplit(page.url).path == "/users"
 
 
