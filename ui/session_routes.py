@@ -97,7 +97,8 @@ async def login(request: Request) -> Response:
         return RedirectResponse(_with_params(wanted, signin="locked"), status_code=303)
     except DashboardError as exc:
         log.warning("sign-in failed: %s", exc.message)
-        return RedirectResponse(_with_params(wanted, signin="unavailable"), status_code=303)
+        code = "readonly" if exc.message.startswith("数据库当前为只读") else "unavailable"
+        return RedirectResponse(_with_params(wanted, signin=code), status_code=303)
     if result is None:
         return RedirectResponse(_with_params(wanted, signin="failed", user=username.strip()[:64]), status_code=303)
     value, actor = result

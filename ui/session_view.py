@@ -55,6 +55,9 @@ def signin_form(next_path: str | None = None) -> None:
         st.error("用户名或密码错误", icon=":material/error:")
     elif messages.get("signin") == "locked":
         st.error("登录失败次数过多，已暂时锁定，请稍后再试。如忘记密码，请联系街道管理员重设。", icon=":material/lock:")
+    elif messages.get("signin") == "readonly":
+        st.error("数据库当前为只读，暂时不能登录（登录须记入审计日志）。请管理员检查数据库的写权限。",
+                 icon=":material/database:")
     elif messages.get("signin") == "unavailable":
         st.error("数据库暂时无法访问，未能登录，请稍后再试。", icon=":material/database:")
     elif messages.get("signout") == "all":
