@@ -7,7 +7,8 @@
 `actor` is an `Actor`, a username string, or None (the system, e.g. the CLI). `before`/`after` are
 dicts of the changed fields (dates and decimals are stored as text so the JSON column accepts them);
 passwords and photo bytes are never stored. Actions used: insert, update, import, login,
-login_failed, create_user, update_user, set_password, deactivate.
+login_failed, login_locked, create_user, update_user, set_password, deactivate, logout, logout_all,
+end_sessions, create_display_link, display_link_use, display_link_refused, revoke_display_link.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import math
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from lib.models import AuditLog, Community
@@ -24,13 +25,16 @@ from lib.queries.common import frame
 
 SYSTEM_USER = "system"
 ACTION_LABELS = {
-    "insert": "新增", "update": "修改", "import": "台账导入", "login": "登录", "login_failed": "登录失败",
+    "insert": "新增", "update": "修改", "import": "台账导入", "login": "登录", "login_failed": "登录失败", "login_locked": "登录锁定",
     "create_user": "创建用户", "update_user": "修改用户", "set_password": "修改密码", "deactivate": "停用用户",
+    "logout": "退出登录", "logout_all": "在所有设备上退出", "end_sessions": "结束登录会话",
+    "create_display_link": "创建大屏链接", "display_link_use": "使用大屏链接", "display_link_refused": "大屏链接被拒",
+    "revoke_display_link": "撤销大屏链接",
 }
 TABLE_LABELS = {
     "star_assessment": "五星评定", "model_status": "示范社区状态", "household_event": "征迁户状态",
     "care_occupancy": "每日入住", "fact": "指标数据", "site_check": "现场核查", "site_check_update": "核查进展",
-    "app_user": "用户", "ledger": "台账",
+    "app_user": "用户", "ledger": "台账", "user_session": "登录会话", "display_link": "大屏链接",
 }
 
 
@@ -67,6 +71,20 @@ def record(session: Session, actor: Any, action: str, table: str, key: str | Non
                    after=None if after is None else _jsonable(after))
     session.add(row)
     return row
+
+
+def failed_logins(session: Session, *, since: dt.datetime, username: str | None = None,
+                  client: str | None = None) -> int:
+    """Failed sign-ins since `since` for the user name `username` (only those after its last successful
+    sign-in) or from the client address `client`; the lockout in lib.auth counts these."""
+    stmt = select(func.count()).select_from(AuditLog).where(AuditLog.action == "login_failed", AuditLog.at >= since)
+    if username is not None:
+        last_ok = (select(func.max(AuditLog.at)).where(AuditLog.action == "login", AuditLog.record_key == username,
+                                                       AuditLog.at >= since).scalar_subquery())
+        stmt = stmt.where(AuditLog.record_key == username, AuditLog.at > func.coalesce(last_ok, since))
+    if client is not None:
+        stmt = stmt.where(AuditLog.after["client"].as_string() == client)
+    return int(session.scalar(stmt) or 0)
 
 
 def _day_start(value: dt.date | dt.datetime) -> dt.datetime:

@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib import audit, auth, clock, data_version, panels
+from lib import audit, auth, clock, data_version, panels, sso
 from lib.config import settings
+from lib.errors import DashboardError, PermissionDenied
 from lib.fmt import cn_date, cn_number, format_value, percent  # noqa: F401 - re-exported: pages format through here
 from lib.figures import Figure, from_row
 from lib.figures import compare as figures_compare
@@ -33,6 +34,8 @@ KEYS = {
     "map": "map.deck",
     "compare": "kpi.compare_date",
     "actor": "auth.actor",
+    "token": "auth.token",
+    "signin_state": "auth.state",
 }
 
 
@@ -176,7 +179,8 @@ def as_of() -> dt.date | None:
 
 
 def screen_mode() -> bool:
-    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"}
+    """The wall display: ?screen=1, or a browser opened with a 大屏链接 (which shows nothing else)."""
+    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"} or wall_cookie() is not None
 
 
 def app_settings():
@@ -213,11 +217,12 @@ def ensure_entrypoint(*, in_app: bool = False) -> None:
 
 # ---- signed-in user (the data layer re-checks permissions on every write) ----
 def current_actor():
-    """The signed-in `lib.auth.Actor`, or None for an anonymous viewer."""
+    """The signed-in `lib.auth.Actor` of this run (see resolve_sign_in), or None for an anonymous viewer."""
     return st.session_state.get(KEYS["actor"])
 
 
 def sign_in(actor) -> None:
+    """Single sign-on only (ui.auth_view.sso_panel); local accounts sign in through a session cookie."""
     st.session_state[KEYS["actor"]] = actor
 
 
@@ -235,9 +240,148 @@ def is_admin() -> bool:
     return actor is not None and actor.is_admin
 
 
+# ---- sign-in (h7): sessions and wall-screen links (lib.sessions, lib.display_links, ui/session_routes.py) ----
+def _cookie(name: str) -> str | None:
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 - no browser context (bare script run)
+        return None
+    return value if isinstance(value, str) and value else None  # (AppTest's client is a mock)
+
+
+def resolve_sign_in() -> None:
+    """Once per run (app.py): who is signed in, decided by lib.sessions from the session cookie.
+
+    Without a cookie the session keeps the actor single sign-on put there (sign_in), if any. AppTest cannot
+    send cookies; tests put a session's cookie value in st.session_state[KEYS["token"]].
+    """
+    from lib.sessions import COOKIE, resolve
+
+    value = _cookie(COOKIE) or st.session_state.get(KEYS["token"])
+    try:
+        resolved = resolve(value)
+        actor, state = resolved.actor, resolved.state
+    except Exception:  # noqa: BLE001 - runs before the page-run wrapper: never a traceback; app.py reports the database
+        logging.getLogger("guangwu.ui").exception("sign-in check failed")
+        actor, state = None, "unavailable"
+    if state != "none":  # a browser with a session cookie: exactly what lib.sessions says, on every run
+        st.session_state[KEYS["actor"]] = actor
+    st.session_state[KEYS["signin_state"]] = state
+
+
+def my_sessions():
+    """The signed-in user's open sessions (lib.sessions.open_sessions), this browser first."""
+    from lib.sessions import COOKIE, open_sessions
+
+    return open_sessions(_cookie(COOKIE) or st.session_state.get(KEYS["token"]))
+
+
+def sign_in_state() -> str:
+    """none / ok / expired / ended / unavailable (lib.sessions.Resolved.state) for this run."""
+    return st.session_state.get(KEYS["signin_state"], "none")
+
+
+def wall_cookie() -> str | None:
+    from lib.display_links import COOKIE
+
+    return _cookie(COOKIE)
+
+
+def wall_name() -> str | None:
+    """The name of the 大屏链接 this browser was opened with, while it is valid; None otherwise."""
+    from lib.display_links import check
+    from lib.errors import DashboardError
+
+    try:
+        return check(wall_cookie())
+    except DashboardError:
+        return None
+
+
+def create_display_link(name: str, days: int) -> str:
+    """A new 大屏链接 by the signed-in administrator: its full path (shown once)."""
+    from lib.display_links import create
+
+    return create(name, days=days, by=current_actor())
+
+
+def revoke_display_link(link_id: int) -> bool:
+    from lib.display_links import revoke
+
+    return revoke(link_id, by=current_actor())
+
+
+def display_links_table():
+    """lib.display_links.list_links(): id, name, state, created/expires/last used (naive UTC), creator."""
+    from lib.display_links import list_links
+
+    return list_links()
+
+
+def wall_revoked() -> bool:
+    """This browser was opened with a 大屏链接 that is no longer valid (checked on each carousel turn)."""
+    return wall_cookie() is not None and wall_name() is None
+
+
+# ---- h4: access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
+ROLES = list(auth.ROLES)
+STAFF_ROLE = auth.Role.STAFF.value
+MIN_PASSWORD = auth.MIN_PASSWORD
+
+
+def view_allowed() -> bool:
+    """May this session see the dashboards? (REQUIRE_LOGIN_TO_VIEW; app.py asks on every route, big screen
+    included.) Hook for signed 大屏链接 (display links): grant viewing here when the session holds a valid one."""
+    try:
+        auth.require(current_actor(), "view")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def client_address() -> str | None:
+    """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
+    be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip[:64]
+    headers = st.context.headers
+
+    def header(name: str) -> str:
+        value = headers.get(name)
+        return value if isinstance(value, str) else ""
+
+    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
+    return (header("X-Real-IP") or forwarded).strip()[:64] or None
+
+
+def sso_actor(identities: list[str | None]):
+    """The local account for a single-sign-on identity (lib.sso), or None; raises DashboardError."""
+    return sso.actor_for_identity(identities)
+
+
+# User management: lib.auth checks `by` (the signed-in administrator) on every call.
+def create_user(username: str, password: str, **kw):
+    return auth.create_user(username, password, by=current_actor(), **kw)
+
+
+def update_user(username: str, **kw):
+    return auth.update_user(username, by=current_actor(), **kw)
+
+
+def set_password(username: str, password: str) -> None:
+    auth.set_password(username, password, by=current_actor())
+
+
+def deactivate_user(username: str) -> None:
+    auth.deactivate(username, by=current_actor())
+
+
+list_users = auth.list_users
+
+
 # ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
 from lib import ledger as _ledger  # noqa: E402
-from lib.errors import DashboardError  # noqa: E402,F401 - pages catch it from here
 from lib.ledger_kinds import KINDS as _LEDGER_KINDS  # noqa: E402
 from lib.models import Role as _Role  # noqa: E402
 
