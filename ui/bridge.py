@@ -151,9 +151,19 @@ def _community_names() -> tuple[str, ...]:
     return tuple(communities.community_names())
 
 
+_names_memo: dict[str | None, tuple[str, ...]] = {}
+
+
 def community_options() -> list[str]:
-    """Community names in display order (read on every run by several widgets: a cached tuple, not a frame)."""
-    return list(_community_names())
+    """Community names in display order. Read about ten times a run (every membership check): kept per data
+    version in this process, so only the first read of a version goes through the cache's hashing and copying."""
+    version = data_version.token()
+    names = _names_memo.get(version)
+    if names is None:
+        names = _community_names()
+        _names_memo.clear()
+        _names_memo[version] = names
+    return list(names)
 
 
 def known_community(value: object) -> str | None:
