@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib import data_version
+from lib import audit, auth, clock, data_version, panels, sso
 from lib.config import settings
-from lib import audit, auth, clock, panels
+from lib.errors import DashboardError, PermissionDenied
 from lib.fmt import cn_date, cn_number, format_value, percent  # noqa: F401 - re-exported: pages format through here
 from lib.figures import Figure, from_row
 from lib.figures import compare as figures_compare
@@ -244,6 +244,75 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- h4: access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
+ROLES = list(auth.ROLES)
+STAFF_ROLE = auth.Role.STAFF.value
+MIN_PASSWORD = auth.MIN_PASSWORD
+
+
+def view_allowed() -> bool:
+    """May this session see the dashboards? (REQUIRE_LOGIN_TO_VIEW; app.py asks on every route, big screen
+    included.) Hook for signed 大屏链接 (display links): grant viewing here when the session holds a valid one."""
+    try:
+        auth.require(current_actor(), "view")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def client_address() -> str | None:
+    """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
+    be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip[:64]
+    headers = st.context.headers
+
+    def header(name: str) -> str:
+        value = headers.get(name)
+        return value if isinstance(value, str) else ""
+
+    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
+    return (header("X-Real-IP") or forwarded).strip()[:64] or None
+
+
+def password_sign_in(username: str, password: str) -> str | None:
+    """Check the password (lib.auth, with the lockout) and sign in. None on success, else the Chinese message."""
+    try:
+        actor = auth.authenticate(username, password, client=client_address())
+    except DashboardError as exc:
+        return exc.message
+    if actor is None:
+        return "用户名或密码错误"
+    sign_in(actor)
+    return None
+
+
+def sso_actor(identities: list[str | None]):
+    """The local account for a single-sign-on identity (lib.sso), or None; raises DashboardError."""
+    return sso.actor_for_identity(identities)
+
+
+# User management: lib.auth checks `by` (the signed-in administrator) on every call.
+def create_user(username: str, password: str, **kw):
+    return auth.create_user(username, password, by=current_actor(), **kw)
+
+
+def update_user(username: str, **kw):
+    return auth.update_user(username, by=current_actor(), **kw)
+
+
+def set_password(username: str, password: str) -> None:
+    auth.set_password(username, password, by=current_actor())
+
+
+def deactivate_user(username: str) -> None:
+    auth.deactivate(username, by=current_actor())
+
+
+list_users = auth.list_users
 
 
 # ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
