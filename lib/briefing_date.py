@@ -107,3 +107,79 @@ def change_since(now: float | None, before: float | None, *, now_day: dt.date | 
     diff = float(now) - float(before)
     delta = "持平" if diff == 0 else f"{_num(diff)}{unit}"
     return Change(on, delta, f"较{cn_date(on)} {delta}{here}")
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One of the wall's key figures now, and its change since the last briefing."""
+
+    label: str
+    display: str
+    day: dt.date | None
+    change: Change | None  # None when no last briefing date is set
+
+
+def _stars(community, when, engine) -> tuple[float | None, dt.date | None]:
+    from lib.queries.stars import star_counts, star_matrix
+    counts = star_counts(community=community, as_of=when, engine=engine)
+    if counts.empty:
+        return None, None
+    days = star_matrix(community=community, as_of=when, engine=engine)["valid_from"]
+    return float(counts["stars"].sum()), _as_day(days.max())
+
+
+def _named(community, when, engine) -> tuple[float | None, dt.date | None]:
+    from lib.queries.model_communities import model_status
+    df = model_status(community=community, as_of=when, engine=engine)
+    if df.empty:
+        return None, None
+    named = df[df["status"] == "已命名示范社区"]
+    return float(len(named)), _as_day(df["valid_from"].max())
+
+
+def _signed(community, when, engine) -> tuple[float | None, dt.date | None]:
+    from lib.queries.relocation import headline
+    h = headline(community=community, as_of=when, engine=engine)
+    if not h.total.value or h.signed.value is None:
+        return None, None
+    return float(h.signed.value), h.signed.valid_from
+
+
+def _free(community, when, engine) -> tuple[float | None, dt.date | None]:
+    from lib.queries.care import occupancy_overview
+    df = occupancy_overview(community=community, as_of=when, engine=engine)
+    df = df[df["reported"]]
+    if df.empty:
+        return None, None
+    return float(df["free"].sum()), _as_day(df["day"].max())
+
+
+def _as_day(value) -> dt.date | None:
+    if value is None or (not isinstance(value, dt.date) and value != value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+# (label, unit, reader): the wall's key figures, read the same way on any date.
+KEY_FIGURES = (("五星达标", "星", _stars), ("命名示范社区", "个", _named), ("征迁已签约", "户", _signed),
+               ("养老空床", "张", _free))
+
+
+def key_figure_changes(*, community: str | None = None, as_of: dt.date | None = None, on: dt.date | None,
+                       engine: Engine | None = None) -> list[KeyFigure]:
+    """The wall's key figures on `as_of` with their change since `on` (the last briefing date)."""
+    out = []
+    for label, unit, read in KEY_FIGURES:
+        now, day = read(community, as_of, engine)
+        if now is None:
+            continue
+        change = None
+        if on is not None:
+            before, before_day = read(community, on, engine)
+            change = change_since(now, before, now_day=day, on=on, unit=unit, before_day=before_day)
+        out.append(KeyFigure(label, f"{now:g}{unit}", day, change))
+    return out

@@ -91,3 +91,24 @@ def test_change_sentence_names_both_dates_or_says_no_data():
     assert not none.has_data and none.sentence == "2023年1月1日无数据，不作比较"
     late = change_since(45, 45, now_day=D(2023, 11, 22), on=D(2023, 11, 1), before_day=D(2023, 11, 22))
     assert not late.has_data
+
+
+def test_key_figures_change_since_the_last_briefing(world):
+    from lib import writes
+    from lib.briefing_date import key_figure_changes
+    e = world.engine
+    # before any data on the briefing date: each figure says so
+    early = {k.label: k for k in key_figure_changes(as_of=D(2023, 11, 22), on=D(2022, 6, 1), engine=e)}
+    assert early["养老空床"].change.sentence == "2022年6月1日无数据，不作比较"
+    # a new report moves free beds: the change names both dates
+    writes.record_occupancy(world.admin, facility="care_centre", day=D(2024, 2, 1), occupied=47, engine=e,
+                            today=world.today)
+    writes.record_occupancy(world.admin, facility="care_centre", day=D(2024, 2, 20), occupied=44, engine=e,
+                            today=world.today)
+    figs = {k.label: k for k in key_figure_changes(community="中兴", as_of=D(2024, 2, 20), on=D(2024, 2, 1),
+                                                   engine=e)}
+    free = figs["养老空床"]
+    assert free.display == "6张" and free.change.text == "+3张"
+    assert free.change.sentence == "较2024年2月1日 +3张（2024年2月20日）"
+    # no date set: figures without a change
+    assert all(k.change is None for k in key_figure_changes(as_of=D(2024, 2, 20), on=None, engine=e))
