@@ -43,6 +43,11 @@ def changes(*, community: str | None, as_of: dt.date | None) -> None:
     st.html(f"<div class='gw-changes'><span class='gw-changes-h'>{head}</span>{cells}</div>")
 
 
+def _save_briefing_date(key: str) -> None:
+    message, error = bridge.set_last_briefing_date(st.session_state.get(f"{key}.briefing_day"))
+    st.session_state[f"{key}.briefing_result"] = (message, error)
+
+
 def briefing_date_form(*, key: str) -> None:
     """For a signed-in 领导 or 街道管理员: set 「上次汇报日期」 (the lib checks the permission again)."""
     current = bridge.last_briefing_date()
@@ -51,11 +56,11 @@ def briefing_date_form(*, key: str) -> None:
         st.caption("登录领导或街道管理员账号后可设置")
         return
     with st.form(key=f"{key}.briefing_form", border=False):
-        day = st.date_input("上次汇报日期", value=current or bridge.local_today(), key=f"{key}.briefing_day",
-                            format="YYYY-MM-DD")
-        if st.form_submit_button("保存上次汇报日期"):
-            message, error = bridge.set_last_briefing_date(day)
-            if error:
-                st.error(error)
-            else:
-                st.success(message)
+        st.date_input("上次汇报日期", value=current or bridge.local_today(), key=f"{key}.briefing_day",
+                      format="YYYY-MM-DD")
+        st.form_submit_button("保存上次汇报日期", on_click=_save_briefing_date, args=(key,))
+    message, error = st.session_state.pop(f"{key}.briefing_result", (None, None))
+    if error:
+        st.error(error)
+    elif message:
+        st.success(message)
