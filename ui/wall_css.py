@@ -53,7 +53,7 @@ WALL_CSS = f"""
 .st-key-screen-chart {{ height: 50vh !important; }}
 /* The map legend (inline 0.9rem) and the 示例 badges. */
 [data-testid="stMain"] div[style*="font-size:0.9rem"], [data-testid="stMain"] div[style*="font-size:0.9rem"] *,
-[data-testid="stMarkdownContainer"] span,
+[data-testid="stMarkdownContainer"] span, .stMarkdownBadge,
 .gw-alerts *, .gw-changes * {{ font-size: {MIN_TEXT} !important; }}
 </style>
 """
