@@ -15,7 +15,7 @@ import shapely
 
 from geo import deck_data as dd
 from geo.deck_labels import feature_labels
-from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
+from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, MARKET_NOTE, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
                             class_breaks, color_for, hex_to_rgba, legend_items)
 from geo.layers import buffer_metric
 
@@ -213,7 +213,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                  "polygon": dd.polygon_parts(buffer_metric((c["lon"], c["lat"]), c["radius_m"]))[0]} for c in circles]
         out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 2, pickable=False))
     if "pois" in show and items.get("pois"):
-        rows = [{"name": n, "tip": _tip(p.get("category") or "设施")(p), "position": dd.point_xy(g),
+        rows = [{"name": n, "tip": (f"专业批发市场 · {MARKET_NOTE}" if p.get("category") == "专业批发市场"
+                                    else _tip(p.get("category") or "设施")(p)), "position": dd.point_xy(g),
                  "color": POI_COLORS.get(p.get("category"), POI_DEFAULT)}
                 for n, g, p in items["pois"] if dd.point_xy(g)]
         out.append(pdk.Layer("ScatterplotLayer", data=rows, id="pois", get_position="position", get_fill_color="color",

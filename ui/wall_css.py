@@ -30,12 +30,13 @@ WALL_CSS = f"""
 [data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, .gw-figure .l, .gw-title {{
   white-space: nowrap !important; overflow: visible !important; text-overflow: clip !important;
   word-break: keep-all !important; }}
-.gw-figure {{ flex: 1 1 auto !important; min-width: max-content !important; }}
+.gw-figure {{ flex: 1 1 auto !important; min-width: max-content !important; padding: 0.2rem 0.4rem !important; }}
+.gw-figures {{ gap: 0.3rem !important; }}
 .gw-figures {{ flex-wrap: wrap; row-gap: 0.6vh; }}
 /* No hover-only help on a wall. */
 [data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] > svg {{ display: none !important; }}
 /* 预警 and 较上次汇报: one line each when it fits, wrapping between items (never inside one). */
-.gw-alerts, .gw-changes {{ display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.4vh 1.6vw;
+.gw-alerts, .gw-changes {{ display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.2vh 1.0vw;
   font-size: {MIN_TEXT}; line-height: 1.3; }}
 .gw-alerts ul {{ display: contents; }}
 .gw-alert, .gw-change {{ list-style: none; white-space: nowrap; word-break: keep-all; }}
@@ -43,15 +44,16 @@ WALL_CSS = f"""
 .gw-alerts-h {{ color: #f87171; }}
 .gw-alerts-none .gw-alerts-h {{ color: #34d399; }}
 .gw-alert-overdue b, .gw-alert-free_beds b {{ color: #fca5a5; }}
-.gw-change {{ display: flex; gap: 0.8vw; }}
+.gw-change {{ display: flex; gap: 0.3vw; }}
 .gw-change .d {{ opacity: 0.9; }}
 /* Room for the 预警 and 较上次汇报 lines: the map and the charts give up 8 % of the height. */
 .st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
-.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 54vh !important; }}
+.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
 .st-key-screen-chart {{ height: 50vh !important; }}
-/* The map legend (inline 0.9rem) and the 示例 badges. */
+/* The map legend (inline 0.9rem) and the 示例 badges; the legend lines sit close together. */
+.st-key-screen-map div[style*="font-size:0.9rem"] {{ line-height: 1.25; }}
 [data-testid="stMain"] div[style*="font-size:0.9rem"], [data-testid="stMain"] div[style*="font-size:0.9rem"] *,
 [data-testid="stMarkdownContainer"] span, .stMarkdownBadge,
 .gw-alerts *, .gw-changes * {{ font-size: {MIN_TEXT} !important; }}
