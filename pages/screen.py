@@ -50,7 +50,7 @@ def carousel() -> None:
 head, controls = st.columns([20, 1], vertical_alignment="center")
 with head:
     title_bar()
-with controls, st.popover("", icon=":material/tune:", help="轮播控制"):
+with controls, st.popover("", icon=":material/tune:"):  # no hover-only help on a wall
     st.toggle("暂停轮播", key="screen.pause")
     alerts_view.briefing_date_form(key="screen")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")

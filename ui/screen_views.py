@@ -25,7 +25,8 @@ _SYMBOL = alt.ExprRef(expr="pow(max(windowSize()[1] * 0.0225, min(windowSize()[0
 def _chart(chart: alt.Chart) -> None:
     """A chart filling the `screen-chart` container (60 % of the screen height)."""
     with st.container(key="screen-chart"):
-        st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS).configure_legend(**_LABEL, symbolSize=_SYMBOL)
+        st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS)
+                                           .configure_legend(**_LABEL, symbolSize=_SYMBOL, labelLimit=0)
                                            .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 

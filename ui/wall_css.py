@@ -34,7 +34,7 @@ WALL_CSS = f"""
 .gw-figures {{ gap: 0.3rem !important; }}
 .gw-figures {{ flex-wrap: wrap; row-gap: 0.6vh; }}
 /* No hover-only help on a wall. */
-[data-testid="stTooltipIcon"], [data-testid="stTooltipHoverTarget"] > svg {{ display: none !important; }}
+[data-testid="stTooltipIcon"] {{ display: none !important; }}
 /* 预警 and 较上次汇报: one line each when it fits, wrapping between items (never inside one). */
 .gw-alerts, .gw-changes {{ display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.2vh 1.0vw;
   font-size: {MIN_TEXT}; line-height: 1.3; }}
