@@ -250,7 +250,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
         if rows:
             out.append(pdk.Layer("TextLayer", data=rows, id="feature-labels", get_position="position",
                                  get_text="name", get_size=FEATURE_LABEL_PX, size_units=_S("pixels"),
-                                 get_color=COLORS["label"], character_set=_S(label_characters([r["name"] for r in rows])),
+                                 get_color=COLORS["label"],
+                                 character_set=_S(label_characters([r["name"] for r in rows])),
                                  font_family=_S(FONT_FAMILY), background=True,
                                  get_background_color=COLORS["label_halo"], background_padding=[3, 1],
                                  get_pixel_offset="offset", get_text_anchor="anchor",

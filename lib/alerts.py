@@ -134,7 +134,8 @@ def _stale(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
         moves = moves.where(Community.name == community)
     for facility, name, last in _rows(care, engine):
         if _day(last) < cutoff:
-            found.append(Alert("stale", name or SUBDISTRICT, _day(last), f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(_day(last))}"))
+            found.append(Alert("stale", name or SUBDISTRICT, _day(last),
+                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(_day(last))}"))
     for what, stmt in (("五星评定", stars), ("征迁进度", moves)):
         for name, last in _rows(stmt, engine):
             if _day(last) < cutoff:

@@ -22,7 +22,8 @@ _MEASURE = """() => {
     const el = n.parentElement;
     if (!text || !el) continue;
     const cs = getComputedStyle(el);
-    if (cs.visibility === 'hidden' || cs.display === 'none' || el.closest('[data-testid="stPopover"] [role="dialog"]')) continue;
+    if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+    if (el.closest('[data-testid="stPopover"] [role="dialog"]')) continue;
     const range = document.createRange(); range.selectNodeContents(n);
     const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
     if (!rects.length) continue;
@@ -34,8 +35,7 @@ _MEASURE = """() => {
       size = size * (el.getScreenCTM()?.a || 1);
     }
     const clipped = el.scrollWidth > el.clientWidth + 1 && cs.overflow !== 'visible' && !(el instanceof SVGElement);
-    out.push({text: text.slice(0, 40), size, lines, cut: text.includes('…') || clipped || cs.textOverflow === 'ellipsis' && clipped,
-              tag: el.tagName});
+    out.push({text: text.slice(0, 40), size, lines, cut: text.includes('…') || clipped, tag: el.tagName});
   }
   return out;
 }"""
