@@ -114,6 +114,6 @@ def test_alerts_strip_and_briefing_changes_are_written_on_the_wall(page_at):
     # ?pause=1 and the toggle agree
     assert "已暂停" in page.locator(CAPTION, has_text="当前：").first.inner_text()
     page.locator('[data-testid="stPopover"] button').first.click()
-    toggle = page.get_by_role("checkbox", name="暂停轮播")
+    toggle = page.get_by_role("switch", name="暂停轮播")
     wait_until(page, lambda: toggle.count() > 0, timeout=10, message="找不到「暂停轮播」开关")
     assert toggle.is_checked(), "网址带 pause=1 时「暂停轮播」开关应为开"
