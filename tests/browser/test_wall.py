@@ -63,7 +63,7 @@ def _faults(texts: list[dict], height: int) -> dict[str, list]:
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_wall_view_is_legible_from_4m(page_at, size):
     width, height = size
-    opened = page_at("/?screen=1&rotate=5", width=width, height=height)
+    opened = page_at("/?screen=1&rotate=10", width=width, height=height)  # time to settle and measure each view
     page = opened.page
     first = wait_until(page, lambda: _current(page), timeout=20, message="缺少轮播说明「当前：…」")
     total = int(first.rsplit("/", 1)[1].rstrip("）)"))
@@ -80,7 +80,7 @@ def test_every_wall_view_is_legible_from_4m(page_at, size):
                     opened.screenshot(f"wall-{len(seen)}")
         return len(seen) >= total
 
-    wait_until(page, sample, timeout=120, interval=0.3,
+    wait_until(page, sample, timeout=180, interval=0.3,
                message=f"轮播一圈未完成 / the carousel did not show all {total} views: {sorted(seen)}")
     for view, got in seen.items():
         assert got["n"] > 10, f"{view}: 几乎没有文字 / almost no text measured"
