@@ -6,16 +6,16 @@ import json
 
 import pandas as pd
 
+from lib import clock
 from lib.audit import TABLE_LABELS
 
-BEIJING = dt.timedelta(hours=8)  # audit times are stored in UTC; China has one time zone and no DST
+BEIJING = clock.CHINA.utcoffset(None)  # derived from the one clock (lib.clock), for pages that shift stored UTC
 TABLES = {**TABLE_LABELS, "map_layer_version": "地图图层"}
 COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label": "操作", "table_label": "数据表",
            "record_key": "记录", "community": "社区", "before": "修改前", "after": "修改后"}
 
 
-def beijing_today() -> dt.date:
-    return (dt.datetime.now(dt.UTC) + BEIJING).date()
+beijing_today = clock.today  # the one clock
 
 
 def utc_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -48,7 +48,8 @@ def change_text(d) -> str:
 def audit_table(df: pd.DataFrame) -> pd.DataFrame:
     """The log with Chinese columns, Beijing times and one-line before/after texts."""
     out = df.copy()
-    out["at"] = pd.to_datetime(out["at"]).map(lambda t: "" if pd.isna(t) else f"{t + BEIJING:%Y-%m-%d %H:%M:%S}")
+    out["at"] = pd.to_datetime(out["at"]).map(
+        lambda t: "" if pd.isna(t) else f"{clock.to_local(t.to_pydatetime()):%Y-%m-%d %H:%M:%S}")
     out["table_label"] = out["table_name"].map(lambda t: TABLES.get(t, t))
     out["community"] = out["community"].fillna("")
     out["record_key"] = out["record_key"].fillna("")
