@@ -142,7 +142,7 @@ def _signed(community, when, engine) -> tuple[float | None, dt.date | None]:
     h = headline(community=community, as_of=when, engine=engine)
     if not h.total.value or h.signed.value is None:
         return None, None
-    return float(h.signed.value), h.signed.valid_from
+    return float(h.signed.value), h.signed.holds_from
 
 
 def _free(community, when, engine) -> tuple[float | None, dt.date | None]:
