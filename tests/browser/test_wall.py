@@ -24,6 +24,7 @@ _MEASURE = """() => {
     const cs = getComputedStyle(el);
     if (cs.visibility === 'hidden' || cs.display === 'none') continue;
     if (el.closest('[data-testid="stPopover"] [role="dialog"]')) continue;
+    if (el.closest('[data-testid="stIconMaterial"]') || cs.fontFamily.includes('Material')) continue;  // icon ligatures
     const range = document.createRange(); range.selectNodeContents(n);
     const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
     if (!rects.length) continue;
