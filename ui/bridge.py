@@ -470,6 +470,41 @@ def max_upload_mb() -> int:
     return settings().max_upload_mb
 
 
+# ---- alerts and the last briefing date (h10) ----
+from lib import alerts as _alerts  # noqa: E402
+from lib import briefing_date as _briefing  # noqa: E402
+
+
+@cached
+def alerts(*, community: str | None, as_of: dt.date | None) -> list:
+    return _alerts.alerts(community=community, as_of=as_of)
+
+
+@cached
+def last_briefing_date() -> dt.date | None:
+    return _briefing.last_briefing_date()
+
+
+@cached
+def key_figure_changes(*, community: str | None, as_of: dt.date | None, on: dt.date | None) -> list:
+    return _briefing.key_figure_changes(community=community, as_of=as_of, on=on)
+
+
+def can_set_briefing_date() -> bool:
+    actor = current_actor()
+    return actor is not None and actor.role in _briefing.ALLOWED
+
+
+def set_last_briefing_date(day) -> tuple[str | None, str | None]:
+    """(message, error): the lib checks the permission and audits the change."""
+    try:
+        return _briefing.set_last_briefing_date(current_actor(), day).message, None
+    except DashboardError as exc:
+        return None, exc.message
+    finally:
+        clear_caches()
+
+
 # ---- h6: freshness across replicas ----
 @st.fragment(run_every=2)
 def rerun_on_new_data() -> None:
