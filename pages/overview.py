@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import bridge, briefing_downloads, kpi_grid, map_view, summary, widgets
+from ui import alerts_view, bridge, briefing_downloads, kpi_grid, map_view, summary, widgets
 
 bridge.ensure_entrypoint()
 
@@ -13,6 +13,9 @@ as_of = bridge.as_of()
 st.title("光武街道基层治理看板" if community is None else bridge.scope().title)
 widgets.as_of_stamp(bridge.header())
 briefing_downloads.section(community=community, as_of=as_of)
+
+with widgets.guard("预警"):
+    alerts_view.strip(community=community, as_of=as_of)
 
 with widgets.guard("街道概况"):
     panel = bridge.summary_panel()
