@@ -51,4 +51,4 @@ if chrome.database_ready():
             sections["工作台"] = STAFF_PAGES
         if bridge.is_admin():
             sections["管理"] = ADMIN_PAGES
-        st.navigation(sections, position="sidebar").run()
+        st.navigation(sections, position="sidebar", expanded=True).run()  # no English 「View N more」
