@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, case, func, select
 
-from lib.models import CheckStatus, Community, SiteCheck, Source
+from lib.db import get_engine
+from lib.models import CheckStatus, Community, Photo, SiteCheck, Source
 from lib.queries.common import as_of_date, fix_bools, frame, source_columns
 
 
@@ -26,3 +27,28 @@ def site_checks(*, community: str | None = None, open_only: bool = False, as_of:
     if open_only:
         stmt = stmt.where(SiteCheck.status != CheckStatus.CLOSED.value)
     return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def my_open_checks(username: str, *, today: dt.date, engine: Engine | None = None) -> pd.DataFrame:
+    """「我的核查」: the checks `username` filed that are not closed, overdue first (oldest deadline first),
+    then those with a deadline (soonest first), then the rest (newest first). `overdue` and `photo_id`
+    (the first photo, or None) are columns."""
+    photo = (select(func.min(Photo.id)).where(Photo.check_id == SiteCheck.id).correlate(SiteCheck)
+             .scalar_subquery())
+    overdue = case((SiteCheck.due_on < today, 0), (SiteCheck.due_on.is_not(None), 1), else_=2)
+    stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
+                   SiteCheck.status, SiteCheck.due_on, SiteCheck.created_at, photo.label("photo_id"))
+            .join(Community, Community.id == SiteCheck.community_id)
+            .where(SiteCheck.created_by == username, SiteCheck.status != CheckStatus.CLOSED.value)
+            .order_by(overdue, SiteCheck.due_on, SiteCheck.created_at.desc(), SiteCheck.id.desc()))
+    df = frame(stmt, engine)
+    df["overdue"] = df["due_on"].map(lambda d: d is not None and not pd.isna(d) and d < today).astype(bool)
+    df["photo_id"] = df["photo_id"].astype("object").where(df["photo_id"].notna(), None)
+    return df
+
+
+def photo_bytes(photo_id: int, *, engine: Engine | None = None) -> tuple[str, bytes] | None:
+    """(mime, bytes) of a stored check photo, or None."""
+    with (engine or get_engine()).connect() as conn:
+        row = conn.execute(select(Photo.mime, Photo.data).where(Photo.id == photo_id)).first()
+    return (row.mime, bytes(row.data)) if row else None

@@ -1,0 +1,39 @@
+"""「我的核查」: a 网格员's own open checks, overdue first, with the photo (SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from staff_fixtures import _staff_templates, world  # noqa: F401
+
+from lib import writes
+from lib.queries.checks import my_open_checks, photo_bytes
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"2" * 500
+
+
+def _file(world, actor, finding, *, due=None, status="待整改", photo=None):
+    return writes.file_site_check(actor, community=actor.community, category="环境卫生", finding=finding,
+                                  status=status, lon=112.52, lat=33.0, due_on=due, photo=photo,
+                                  photo_mime="image/png" if photo else None, engine=world.engine,
+                                  today=world.today).id
+
+
+def test_my_open_checks_order_owner_and_photo(world):  # noqa: F811
+    today = world.today
+    later = _file(world, world.staff, "期限未到", due=today + dt.timedelta(days=5))
+    no_due = _file(world, world.staff, "没有期限", photo=PNG)
+    old_overdue = _file(world, world.staff, "早已超期", due=today - dt.timedelta(days=9))
+    overdue = _file(world, world.staff, "刚超期", due=today - dt.timedelta(days=1))
+    closed = _file(world, world.staff, "已办结的", due=today - dt.timedelta(days=3), status="已办结")
+    _file(world, world.staff_hs, "别人的", due=today - dt.timedelta(days=20))
+
+    df = my_open_checks("zx", today=today, engine=world.engine)
+    assert df["id"].tolist()[:4] == [old_overdue, overdue, later, no_due]
+    assert closed not in df["id"].tolist() and "别人的" not in df["finding"].tolist()
+    flags = df.set_index("id")["overdue"]
+    assert [bool(flags[i]) for i in (old_overdue, overdue, later, no_due)] == [True, True, False, False]
+    pid = df.set_index("id").loc[no_due, "photo_id"]
+    assert pid is not None and photo_bytes(int(pid), engine=world.engine) == ("image/png", PNG)
+    assert df.set_index("id").loc[later, "photo_id"] is None
+    assert photo_bytes(10**9, engine=world.engine) is None
+    assert my_open_checks("nobody", today=today, engine=world.engine).empty
