@@ -27,6 +27,7 @@ PAGES = [
 ACCOUNT = st.Page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
 STAFF_PAGES = [
     st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
+    st.Page("pages/my_checks.py", title="我的核查", icon=":material/assignment_ind:", url_path="my_checks"),
     st.Page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
     st.Page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
 ]

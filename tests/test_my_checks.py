@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import staff_apptest
+from staff_apptest import engine  # noqa: F401 - fixture
 from staff_fixtures import _staff_templates, world  # noqa: F401
 
-from lib import writes
+from lib import auth, writes
+from lib.fmt import cn_date
 from lib.queries.checks import my_open_checks, photo_bytes
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"2" * 500
@@ -37,3 +40,27 @@ def test_my_open_checks_order_owner_and_photo(world):  # noqa: F811
     assert df.set_index("id").loc[later, "photo_id"] is None
     assert photo_bytes(10**9, engine=world.engine) is None
     assert my_open_checks("nobody", today=today, engine=world.engine).empty
+
+
+def test_my_checks_page(engine):  # noqa: F811 - staff_apptest's per-test app database
+    """A 网格员 files an overdue check with a photo and another; 「我的核查」 lists the overdue one first, with
+    its photo and deadline; a 领导 and a signed-out viewer get no such page."""
+    today = staff_apptest.TODAY
+    zx = auth.authenticate("zx", staff_apptest.PASSWORD, engine=engine)
+    for finding, due, photo in [("消防通道堆物", today + dt.timedelta(days=3), None),
+                                ("楼道灯坏了", today - dt.timedelta(days=2), staff_apptest.png())]:
+        writes.file_site_check(zx, community="中兴", category="消防安全", finding=finding, status="待整改",
+                               lon=112.52, lat=33.0, due_on=due, photo=photo,
+                               photo_mime="image/png" if photo else None, engine=engine, today=today)
+    at = staff_apptest.sign_in("zx")
+    assert "my_checks" in staff_apptest.pages(at)
+    at.switch_page("pages/my_checks.py").run()
+    staff_apptest.clean(at)
+    texts = [t.value for t in at.text]
+    assert texts.index("楼道灯坏了") < texts.index("消防通道堆物")  # overdue first
+    assert any("**1** 项已超期" in m.value for m in at.markdown)
+    captions = " ".join(c.value for c in at.caption)
+    assert f"整改期限 {cn_date(today - dt.timedelta(days=2))}" in captions and "无照片" in captions
+    assert len(at.image) == 1  # the photo thumbnail
+    assert "my_checks" not in staff_apptest.pages(staff_apptest.sign_in("boss"))
+    assert "my_checks" not in staff_apptest.pages(staff_apptest.sign_in(None))

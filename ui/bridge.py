@@ -193,3 +193,16 @@ def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
         return None, GeometryError("保存失败：系统内部错误，数据未改动。请稍后重试或联系管理员。")
     finally:
         clear_caches()
+
+
+# ---- tablets (h9): 「我的核查」 ----
+from lib.clock import today as _today  # noqa: E402
+
+
+def my_open_checks(username: str):
+    """The signed-in 网格员's own open checks, overdue first (lib.queries.checks.my_open_checks), uncached:
+    a check filed or closed a moment ago must show at once."""
+    return checks.my_open_checks(username, today=_today())
+
+
+check_photo = cached(checks.photo_bytes)
