@@ -9,7 +9,7 @@ from lib.config import settings
 from lib.fmt import cn_date
 from lib.form_options import CHECK_CATEGORIES, CHECK_STATUSES
 from lib.writes import file_site_check, update_site_check
-from ui import bridge, forms, pick_map, widgets
+from ui import bridge, forms, layout, pick_map, widgets
 
 bridge.ensure_entrypoint()
 
@@ -105,6 +105,7 @@ with widgets.guard("现场核查登记"):
 
     st.subheader("② 核查内容")
     source = st.radio("照片来源", PHOTO_SOURCES, key=f"{NS}.photo_source", horizontal=True,
+                      index=1 if layout.is_tablet() else 0,  # tablets: the camera first
                       help="相机需要浏览器的摄像头权限；也可以在相册中选择已拍的照片")
     limit = settings().max_upload_mb
     with st.form(f"{NS}.form", clear_on_submit=False, enter_to_submit=False):

@@ -162,3 +162,15 @@ def script() -> str:
     """The page script with its tables filled in (JSON, so no text is interpreted as code)."""
     args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX], ensure_ascii=False)
     return _SCRIPT.replace("__ARGS__", args.replace("</", "<\\/"))
+
+
+_TABLET_UA = ("iPad", "Android", "Mobile", "Tablet", "Silk", "Kindle")
+
+
+def is_tablet() -> bool:
+    """A touch tablet or phone, by its User-Agent (iPadOS in desktop mode reports a Mac: it gets the desk
+    default). Used only to choose defaults, e.g. the camera as the photo source."""
+    import streamlit as st
+
+    agent = (st.context.headers or {}).get("User-Agent", "")
+    return any(mark in agent for mark in _TABLET_UA)
