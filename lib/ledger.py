@@ -16,11 +16,13 @@ transaction (permissions per row: staff only their own community) and writes all
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib import audit
@@ -30,7 +32,7 @@ from lib.db import get_engine, session_scope
 from lib.errors import DashboardError, PermissionDenied, ValidationError
 from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind
-from lib.writes.base import WriteContext, as_choice, as_date, as_number, blank
+from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank, printable
 
 KIND_NAMES = list(KINDS)
 MAX_ROWS = 20000
@@ -55,6 +57,8 @@ class LedgerPreview:
     rows: list[PreviewRow]
     errors: list[str]
     notes: list[str]
+    # This preview's submission key (commit_ledger): committing the same preview twice stores its rows once.
+    submission_key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def ok(self) -> bool:
@@ -209,7 +213,11 @@ def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None 
 
 def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine | None = None,
                   today: dt.date | None = None) -> LedgerResult:
-    """Write every row of a clean preview in one transaction, re-validated; any problem → nothing is written."""
+    """Write every row of a clean preview in one transaction, re-validated; any problem → nothing is written.
+
+    The preview's submission key is claimed first (a primary key in write_submission): a second commit of
+    the same preview — a double-click, or two connections at the same moment — writes nothing and answers
+    「已保存（重复提交已忽略）」. Each row also claims its own derived key (lib.writes.base)."""
     spec = _kind(preview.kind)
     if preview.errors:
         raise ValidationError(f"台账“{preview.filename}”有 {len(preview.errors)} 处问题，未写入任何数据",
@@ -217,16 +225,26 @@ def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine
     if not preview.rows:
         raise ValidationError(f"台账“{preview.filename}”没有数据行")
     rows = [PreviewRow(r.line, dict(r.values), dict(r.args), list(r.readings)) for r in preview.rows]
+    ledger_key = f"ledger-{preview.submission_key}"
     with session_scope(engine) as s:
         ctx = WriteContext(s, actor, today=today, action="import")
+        try:
+            with s.begin_nested():
+                ctx.claim(ledger_key, "ledger")
+        except IntegrityError:
+            if not ctx.claimed(ledger_key):
+                raise
+            return LedgerResult(preview.kind, preview.filename, 0, len(preview.rows),
+                                f"{REPEAT_TEXT}：台账“{preview.filename}”已导入过，本次未写入")
         problems, denied = _plan_all(ctx, spec, rows, source_title=_source_title(preview.kind, preview.filename))
         if problems:
             cls = PermissionDenied if denied else ValidationError
             raise cls(f"台账“{preview.filename}”有 {len(problems)} 处问题，未写入任何数据", details=problems)
         inserted = sum(r.action == ACTION_INSERT for r in rows)
         unchanged = len(rows) - inserted
-        audit.record(s, actor, "import", "ledger", f"{preview.kind}：{preview.filename}"[:120], None, None,
-                     {"kind": preview.kind, "file": preview.filename, "rows": len(rows), "inserted": inserted,
+        audit.record(s, actor, "import", "ledger", printable(f"{preview.kind}：{preview.filename}")[:120], None, None,
+                     {"kind": preview.kind, "file": printable(preview.filename), "rows": len(rows),
+                      "inserted": inserted,
                       "unchanged": unchanged})
     message = f"已导入“{preview.filename}”：新增 {inserted} 条，{unchanged} 条与已有数据相同未重复写入"
     return LedgerResult(preview.kind, preview.filename, inserted, unchanged, message)

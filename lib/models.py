@@ -213,7 +213,10 @@ class HouseholdEvent(Base):
     recorded_by: Mapped[str | None] = mapped_column(String(64))
     # Serves "the step that holds on a date" per household (greatest valid_from, then newest record):
     # one backward index seek each (lib.queries.common.holding_id).
-    __table_args__ = (Index("ix_household_event_latest", "household_id", "valid_from", "recorded_at", "id"),)
+    # A household reaches each step once (the ladder is climbed one rung at a time): the natural key that
+    # settles two different submissions of the same step racing on two connections.
+    __table_args__ = (Index("ix_household_event_latest", "household_id", "valid_from", "recorded_at", "id"),
+                      Index("uq_household_event_step", "household_id", "status", unique=True))
 
 
 class ProjectMilestone(Base):
@@ -370,6 +373,19 @@ class AuditLog(Base):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class WriteSubmission(Base):
+    """A claimed submission key: one per stored write (a form's token, a ledger's, or one derived from the
+    write's content and the row it supersedes). The primary key makes a repeat of the same submission fail
+    in the database, whatever connection it arrives on, so one submission is one row."""
+
+    __tablename__ = "write_submission"
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Photo(Base):

@@ -5,16 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.config import settings
-from lib.fmt import cn_date
-from lib.form_options import CHECK_CATEGORIES, CHECK_STATUSES
-from lib.writes import file_site_check, update_site_check
-from ui import bridge, forms, layout, pick_map, widgets
+from ui import bridge, flash, forms, layout, pick_map, widgets
+from ui.bridge import cn_date
 
 bridge.ensure_entrypoint()
 
 NS = "checkform"
 FOLLOW = "checkform.follow"
+CHECK_CATEGORIES, CHECK_STATUSES = bridge.form_options.CHECK_CATEGORIES, bridge.form_options.CHECK_STATUSES
 FIELDS = [f"{NS}.category", f"{NS}.finding", f"{NS}.status", f"{NS}.due"]
 PHOTO_SOURCES = ["从相册选择", "用相机拍照"]
 
@@ -59,7 +57,7 @@ def _build(lon: float, lat: float, how: str):
                + (" · 附照片" if photo else ""))
 
     def write(client_token: str):
-        result = file_site_check(actor, community=community, category=category, finding=finding, status=status,
+        result = bridge.file_site_check(actor, community=community, category=category, finding=finding, status=status,
                                  lon=lon, lat=lat, due_on=due, photo=photo, photo_mime=mime, client_token=client_token)
         if photo and result.inserted:
             st.session_state[f"{NS}.saved_photo"] = (result.id, photo)
@@ -71,18 +69,19 @@ def _build(lon: float, lat: float, how: str):
 def _build_follow(check_id: int):
     status, note = st.session_state.get(f"{FOLLOW}.status"), st.session_state.get(f"{FOLLOW}.note")
     return ({"check": check_id, "status": status, "note": note},
-            lambda _token: update_site_check(actor, check_id, status=status, note=note or None),
+            lambda key: bridge.update_site_check(actor, check_id, status=status, note=note or None,
+                                                 submission_key=key),
             f"核查 #{check_id} → {status}" + (f"：{note}" if note else ""))
 
 
-def _saved_check(done: dict, community: str) -> None:
-    """The check just stored, as the list and the map show it."""
-    result = done["result"]
+def _saved_check(saved, community: str) -> None:
+    """The check just stored (`forms.Saved`), as the list and the map show it."""
+    result = saved.result
     df = bridge.site_checks(community=community)
     row = df[df["id"] == result.id]
     with st.container(border=True):
         if row.empty:
-            st.caption(done["summary"])
+            st.caption(saved.summary)
         else:
             r = row.iloc[0]
             st.markdown(f"**#{int(r['id'])} {r['category']} · {r['status']}**{_due(r['due_on'])}")
@@ -92,7 +91,7 @@ def _saved_check(done: dict, community: str) -> None:
         photo = st.session_state.get(f"{NS}.saved_photo")
         if photo and photo[0] == result.id:
             st.image(photo[1], caption="已保存的照片", width=320)
-        shown = "已显示" if done["result"].inserted or not row.empty else "将显示"
+        shown = "已显示" if result.inserted or not row.empty else "将显示"
         st.caption(f"该记录{shown}在「现场核查」页面的清单和地图上（红圈为未办结事项）。")
         st.page_link("pages/checks.py", label="在「现场核查」地图上查看", icon=":material/map:", width="stretch")
 
@@ -107,7 +106,7 @@ with widgets.guard("现场核查登记"):
     source = st.radio("照片来源", PHOTO_SOURCES, key=f"{NS}.photo_source", horizontal=True,
                       index=1 if layout.is_tablet() else 0,  # tablets: the camera first
                       help="相机需要浏览器的摄像头权限；也可以在相册中选择已拍的照片")
-    limit = settings().max_upload_mb
+    limit = bridge.max_upload_mb()
     with st.form(f"{NS}.form", clear_on_submit=False, enter_to_submit=False):
         st.selectbox("类别", CHECK_CATEGORIES, index=None, key=f"{NS}.category", placeholder="请选择类别")
         st.text_area("问题描述", key=f"{NS}.finding", height=140, max_chars=2000,
@@ -121,10 +120,10 @@ with widgets.guard("现场核查登记"):
                              key=f"{NS}.photo.{_gen()}", max_upload_size=limit)
         st.form_submit_button("提交核查记录", key=f"{NS}.submit", type="primary", width="stretch",
                               icon=":material/send:", on_click=forms.submit,
-                              args=(NS, lambda: _build(lon, lat, how), True, _after_filing))
-    done = forms.show_outcome(NS)
-    if done and "result" in done:
-        _saved_check(done, community)
+                              args=(NS, lambda: _build(lon, lat, how), _after_filing))
+    done = flash.show(NS)
+    if done and done["result"] is not None:
+        _saved_check(done["result"], community)
 
 with widgets.guard("未办结事项"):
     st.subheader(f"③ {community}社区未办结事项")
@@ -144,4 +143,4 @@ with widgets.guard("未办结事项"):
             st.form_submit_button("保存进展", key=f"{FOLLOW}.submit", type="primary", width="stretch",
                                   icon=":material/update:", on_click=forms.submit,
                                   args=(FOLLOW, lambda: _build_follow(check_id)))
-    forms.show_outcome(FOLLOW)
+    flash.show(FOLLOW)

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 from staff_fixtures import _staff_templates, quiet_world, world  # noqa: F401
 
@@ -79,7 +81,7 @@ def test_repeated_submit_stores_one_row_and_one_audit_row(world, form):
     before = counts(world.engine)
     first = call(world, fn, actor, **kwargs)
     second = call(world, fn, actor, **kwargs)
-    assert first.inserted and not second.inserted and "未重复保存" in second.message
+    assert first.inserted and not second.inserted and "已保存（重复提交已忽略）" in second.message
     after = counts(world.engine)
     changed = {k: after[k] - before[k] for k in after if after[k] != before[k]}
     table = {"star": "star_assessment", "model": "model_status", "occupancy": "care_occupancy", "fact": "fact",
@@ -226,6 +228,12 @@ def test_fact_rules(world):
     assert (area["value"], area["qualifier"], area["display"]) == (6100, "余", "6100余平方米")
 
 
+def real_png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(buf, "PNG")
+    return buf.getvalue()
+
+
 def test_site_check_photo_location_and_updates(world, monkeypatch):
     kwargs = dict(community="中兴", category="消防安全", finding="灭火器过期", lon=112.52, lat=33.0)
     for bad, message in [(dict(lon=113.6), "「经度」：113.6 不在光武街道范围内"),
@@ -238,7 +246,7 @@ def test_site_check_photo_location_and_updates(world, monkeypatch):
     monkeypatch.setattr("lib.writes.checks.settings", lambda: type("S", (), {"max_upload_mb": 1})())
     with pytest.raises(ValidationError, match="「照片」：文件 1.5 MB，超过上限 1 MB"):
         call(world, writes.file_site_check, world.staff, **kwargs, photo=b"\xff\xd8\xff" + b"0" * 1_572_861)
-    png = b"\x89PNG\r\n\x1a\n" + b"1" * 2000
+    png = real_png()
     made = call(world, writes.file_site_check, world.staff, **kwargs, photo=png, photo_mime="image/png",
                 client_token="tab-42")
     again = call(world, writes.file_site_check, world.staff, **kwargs, photo=png, client_token="tab-42")

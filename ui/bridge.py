@@ -158,7 +158,6 @@ def is_admin() -> bool:
     return actor is not None and actor.is_admin
 
 
-
 # ---- geometry import (h5): pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
 import logging  # noqa: E402
 
@@ -193,6 +192,28 @@ def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
         return None, GeometryError("保存失败：系统内部错误，数据未改动。请稍后重试或联系管理员。")
     finally:
         clear_caches()
+
+
+# ---- writes: staff forms (h2) ----
+# The forms' pages reach lib only through here. Writes re-check permissions and validate in lib; the
+# form callbacks (ui/forms.py) clear the caches after each one and show the outcome with ui/flash.py.
+from lib import form_options  # noqa: E402
+from lib.fmt import cn_date, percent  # noqa: E402
+from lib.writes import (  # noqa: E402
+    WriteResult,
+    file_site_check,
+    local_today,
+    record_fact,
+    record_household_step,
+    record_model_status,
+    record_occupancy,
+    record_star_assessment,
+    update_site_check,
+)
+
+
+def max_upload_mb() -> int:
+    return settings().max_upload_mb
 
 
 # ---- tablets (h9): 「我的核查」 ----

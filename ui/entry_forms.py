@@ -8,17 +8,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date, percent
-from lib.form_options import HOUSEHOLD_LADDER, MODEL_STATUSES, STAR_STATUSES, STARS, SUBDISTRICT, next_household_step
-from lib.writes import (
-    local_today,
-    record_fact,
-    record_household_step,
-    record_model_status,
-    record_occupancy,
-    record_star_assessment,
-)
-from ui import bridge, forms
+from ui import bridge, flash, forms
+from ui.bridge import cn_date, local_today, percent
+
+_opts = bridge.form_options
+HOUSEHOLD_LADDER, MODEL_STATUSES, STAR_STATUSES, STARS, SUBDISTRICT = (
+    _opts.HOUSEHOLD_LADDER, _opts.MODEL_STATUSES, _opts.STAR_STATUSES, _opts.STARS, _opts.SUBDISTRICT)
 
 COMMUNITY = "entry.community"
 
@@ -51,8 +46,8 @@ def star_form(actor, community: str) -> None:
         c, star, status, score, day = (st.session_state.get(COMMUNITY), _v(ns, "star"), _v(ns, "status"),
                                        _v(ns, "score"), _v(ns, "date"))
         return ({"c": c, "star": star, "status": status, "score": score, "day": day},
-                lambda _t: record_star_assessment(actor, community=c, star=star, status=status, score=score or None,
-                                                  valid_from=day),
+                lambda key: bridge.record_star_assessment(actor, community=c, star=star, status=status,
+                                                         score=score or None, valid_from=day, submission_key=key),
                 f"{c}社区 · {star} · {status}{_score(score)} · {cn_date(day) if day else '今天'}")
 
     with _form(ns):
@@ -61,7 +56,7 @@ def star_form(actor, community: str) -> None:
         forms.number_text("得分（0–100，可留空）", f"{ns}.score", placeholder="如：92")
         st.date_input("评定日期", value=local_today(), key=f"{ns}.date", format="YYYY-MM-DD")
         _submit_button(ns, "保存五星评定", build)
-    forms.show_outcome(ns)
+    flash.show(ns)
 
 
 def model_form(actor, community: str) -> None:
@@ -73,7 +68,8 @@ def model_form(actor, community: str) -> None:
     def build():
         c, status, day, note = st.session_state.get(COMMUNITY), _v(ns, "status"), _v(ns, "date"), _v(ns, "note")
         return ({"c": c, "status": status, "day": day, "note": note},
-                lambda _t: record_model_status(actor, community=c, status=status, valid_from=day, note=note or None),
+                lambda key: bridge.record_model_status(actor, community=c, status=status, valid_from=day,
+                                                       note=note or None, submission_key=key),
                 f"{c}社区 · {status} · 自 {cn_date(day) if day else '今天'} 起" + (f" · {note}" if note else ""))
 
     with _form(ns):
@@ -81,28 +77,28 @@ def model_form(actor, community: str) -> None:
         st.date_input("生效日期", value=local_today(), key=f"{ns}.date", format="YYYY-MM-DD")
         st.text_input("备注（可留空）", key=f"{ns}.note", max_chars=500)
         _submit_button(ns, "保存示范社区状态", build)
-    forms.show_outcome(ns)
+    flash.show(ns)
 
 
 def household_form(actor, community: str) -> None:
     ns = "entry.household"
     households = bridge.household_status(community=community)
     if households.empty:
-        forms.show_outcome(ns)
+        flash.show(ns)
         st.info(f"{community}社区没有文化路北延征迁户。", icon=":material/info:")
         return
     status_of = dict(zip(households["code"], households["status"]))
-    pending = [c for c, status in status_of.items() if next_household_step(status) is not None]
+    pending = [c for c, status in status_of.items() if _opts.next_household_step(status) is not None]
     first = list(status_of).index(pending[0]) if pending else 0  # open on a household that still has a step
     code = st.selectbox("户编号（匿名编号）", list(status_of), index=first, key=f"{ns}.code",
                         format_func=lambda c: f"{c}（{status_of[c]}）")
     row = households.set_index("code").loc[code]
     current = row["status"]
-    nxt = next_household_step(current)
+    nxt = _opts.next_household_step(current)
     st.markdown(f"当前状态：**{current}**（{cn_date(row['since'])}）　→　下一步：**{nxt or '已完成全部步骤'}**")
     st.caption("状态按「" + " → ".join(HOUSEHOLD_LADDER) + "」逐级登记，不能跳级或回退。")
     if nxt is None:
-        forms.show_outcome(ns)
+        flash.show(ns)
         st.success(f"户“{code}”当前为「{current}」，已完成全部步骤，无需再登记。", icon=":material/task_alt:")
         return
     owner = f"{ns}.for"
@@ -113,8 +109,8 @@ def household_form(actor, community: str) -> None:
     def build():
         status, day, area = _v(ns, "status"), _v(ns, "date"), _v(ns, "area") or ""
         return ({"code": code, "status": status, "day": day, "area": area},
-                lambda _t: record_household_step(actor, code=code, status=status, on=day,
-                                                 demolished_area_m2=area or None),
+                lambda key: bridge.record_household_step(actor, code=code, status=status, on=day,
+                                                         demolished_area_m2=area or None, submission_key=key),
                 f"{code} · {status} · {cn_date(day) if day else '今天'}" + (f" · 拆除面积 {area} 平方米" if area else ""))
 
     with _form(ns):
@@ -124,7 +120,7 @@ def household_form(actor, community: str) -> None:
             forms.number_text("拆除面积（平方米，留空按房屋面积）", f"{ns}.area",
                               placeholder=f"{row['floor_area_m2']:g}" if pd.notna(row["floor_area_m2"]) else "")
         _submit_button(ns, f"登记「{nxt}」", build)
-    forms.show_outcome(ns)
+    flash.show(ns)
 
 
 def occupancy_form(actor, community: str) -> None:
@@ -132,7 +128,7 @@ def occupancy_form(actor, community: str) -> None:
     fac = bridge.care_facilities(community=community)
     fac = fac[fac["beds"].notna()]
     if fac.empty:
-        forms.show_outcome(ns)
+        flash.show(ns)
         st.info(f"{community}社区没有登记床位数的养老机构。", icon=":material/info:")
         return
     beds = dict(zip(fac["key"], fac["beds"].astype(int)))
@@ -147,14 +143,15 @@ def occupancy_form(actor, community: str) -> None:
     def build():
         day, occupied = _v(ns, "date"), _v(ns, "occupied")
         return ({"facility": key, "day": day, "occupied": occupied},
-                lambda _t: record_occupancy(actor, facility=key, day=day, occupied=occupied),
+                lambda token: bridge.record_occupancy(actor, facility=key, day=day, occupied=occupied,
+                                                      submission_key=token),
                 f"{names[key]} · {cn_date(day) if day else '今天'} · 入住 {occupied} 人（床位 {beds[key]} 张）")
 
     with _form(ns):
         st.date_input("日期", value=local_today(), key=f"{ns}.date", format="YYYY-MM-DD")
         forms.number_text(f"入住人数（0–{beds[key]}）", f"{ns}.occupied", placeholder="如：48")
         _submit_button(ns, "保存入住人数", build)
-    forms.show_outcome(ns)
+    flash.show(ns)
 
 
 def fact_form(actor, community: str) -> None:
@@ -164,8 +161,9 @@ def fact_form(actor, community: str) -> None:
         target = None if _v(ns, "subdistrict") else st.session_state.get(COMMUNITY)
         label, value, unit, day, source, quote = (_v(ns, k) for k in ("label", "value", "unit", "date", "source", "quote"))
         return ({"c": target, "label": label, "value": value, "unit": unit, "day": day, "source": source, "quote": quote},
-                lambda _t: record_fact(actor, label=label, value=value, unit=unit, source_title=source, valid_from=day,
-                                       community=target, quote=quote or None),
+                lambda key: bridge.record_fact(actor, label=label, value=value, unit=unit, source_title=source,
+                                               valid_from=day, community=target, quote=quote or None,
+                                               submission_key=key),
                 (f"{target + '社区' if target else SUBDISTRICT} · {label} · {value}{unit} · "
                  f"{cn_date(day) if day else '今天'} · 来源：{source}"))
 
@@ -182,4 +180,4 @@ def fact_form(actor, community: str) -> None:
         st.text_input("来源", key=f"{ns}.source", max_chars=300, placeholder="如：社区2024年人口台账")
         st.text_area("原文或说明（可留空）", key=f"{ns}.quote", max_chars=2000, height=90)
         _submit_button(ns, "保存指标数据", build)
-    forms.show_outcome(ns)
+    flash.show(ns)

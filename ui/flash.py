@@ -1,7 +1,9 @@
-"""One-shot messages from a write callback to the next render ("已保存…" / a Chinese error with details).
+"""The one way to show the outcome of a write: a one-shot message from the write's callback to the next render.
 
 Writes run in widget callbacks (before the page draws, so lists below show fresh data); the callback
-calls `run(ns, fn, …)` and the page calls `show(ns)` where the message belongs.
+calls `run(ns, fn, …)` and the page calls `show(ns)` where the message belongs. Kinds: success (saved),
+info (nothing new: 「已保存（重复提交已忽略）」), error (a Chinese message, one caption per detail line).
+Messages are shown whole, never cut; only the list of error details is capped.
 """
 from __future__ import annotations
 
@@ -16,18 +18,21 @@ from ui import bridge
 
 log = logging.getLogger("guangwu.ui")
 MAX_DETAILS = 20
+ICONS = {"success": ":material/check_circle:", "info": ":material/content_copy:", "error": ":material/error:"}
 
 
 def _key(ns: str) -> str:
     return f"{ns}.flash"
 
 
-def put(ns: str, kind: str, message: str, details: list[str] | None = None) -> None:
-    st.session_state[_key(ns)] = (kind, message, list(details or []))
+def put(ns: str, kind: str, message: str, details: list[str] | None = None, result: Any = None) -> None:
+    st.session_state[_key(ns)] = {"kind": kind, "message": message, "details": list(details or []), "result": result}
 
 
-def run(ns: str, fn: Callable[[], Any], success: Callable[[Any], str], *, failed: str = "操作失败") -> bool:
-    """Call the write `fn`; store its success message or its Chinese error. Caches are cleared either way."""
+def run(ns: str, fn: Callable[[], Any], success: Callable[[Any], str], *, failed: str = "操作失败",
+        repeat: Callable[[Any], bool] | None = None, details: Callable[[Any], list[str]] | None = None) -> bool:
+    """Call the write `fn`; store its success message (kind info when `repeat(result)`: nothing new was
+    stored) or its Chinese error. Caches are cleared either way. The result is kept for `show`."""
     try:
         result = fn()
     except DashboardError as exc:
@@ -39,25 +44,29 @@ def run(ns: str, fn: Callable[[], Any], success: Callable[[Any], str], *, failed
         return False
     finally:
         bridge.clear_caches()
-    put(ns, "success", success(result))
+    kind = "info" if repeat is not None and repeat(result) else "success"
+    put(ns, kind, success(result), details(result) if details else [], result)
     return True
 
 
-def show(ns: str) -> None:
-    """Draw (and forget) the pending message of `ns`."""
+def show(ns: str) -> dict | None:
+    """Draw (and forget) the pending message of `ns`; returns it ({kind, message, details, result}) so the
+    page can draw what was saved."""
     item = st.session_state.pop(_key(ns), None)
     if not item:
-        return
-    kind, message, details = item
-    if kind == "success":
-        st.success(message, icon=":material/check_circle:")
+        return None
+    if item["kind"] == "error":
+        error(item["message"], item["details"])
     else:
-        error(message, details)
+        (st.success if item["kind"] == "success" else st.info)(item["message"], icon=ICONS[item["kind"]])
+        for line in item["details"]:
+            st.caption(line)
+    return item
 
 
 def error(message: str, details: list[str] | None = None) -> None:
     """A Chinese error with one caption per detail line (e.g. per bad row)."""
-    st.error(message, icon=":material/error:")
+    st.error(message, icon=ICONS["error"])
     details = list(details or [])
     for line in details[:MAX_DETAILS]:
         st.caption(line)

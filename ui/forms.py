@@ -1,30 +1,26 @@
 """Shared pieces of the staff forms: who may write, the community choice by role, one write per submit.
 
 Forms submit through `submit` used as the submit button's callback (`on_click=forms.submit,
-args=(ns, build)`): it runs before the script, so the page drawn right after already shows the new
+args=(ns, build))`: it runs before the script, so the page drawn right after already shows the new
 state, and a rerun cannot lose the click. `build()` reads the form's values from session state and
-returns (values, write, summary). The form's client token (a uuid in session state; identical
-values resent reuse the stored write's token) goes to the lib write, which stores nothing new for a
-repeat — the page then says 「已存在相同记录，未重复写入」. A lib error becomes a Chinese message
-(never a traceback); after a write the caches are cleared so every page shows it. `show_outcome()`
-shows the result once.
+returns (values, write, summary). Every rendered form has a submission key (a uuid in session state,
+kept until a submit succeeds; identical values resent reuse the stored write's key) that goes to the
+lib write: a repeat — a double-click, even on two connections at once — stores nothing and the page
+says 「已保存（重复提交已忽略）」. The outcome goes through ui/flash.py, the one way to show one: a lib
+error becomes a Chinese message (never a traceback); after a write the caches are cleared.
 """
 from __future__ import annotations
 
 import hashlib
-import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
 
-from lib.errors import DashboardError
-from lib.writes import WriteResult
-from ui import bridge
-
-log = logging.getLogger("guangwu.ui")
-REPEAT_TEXT = "已存在相同记录，未重复写入"
+from ui import bridge, flash
+from ui.bridge import WriteResult
 
 
 _TOUCH_CSS = """
@@ -119,63 +115,33 @@ def submit_token(ns: str, values: dict[str, Any]) -> str:
 Build = Callable[[], tuple[dict[str, Any], Callable[[str], WriteResult], str]]
 
 
-def submit(ns: str, build: Build, renew: bool = False, after: Callable[[WriteResult], None] | None = None) -> None:
-    """Submit-button callback; see the module docstring.
+@dataclass(frozen=True)
+class Saved:
+    """A submit's outcome as `flash.show` hands it back: the write's result and the form's summary."""
 
-    `renew`: give the form a new token after a stored write (site checks: the next finding is a new
-    check). `after(result)` runs after a successful call (e.g. to empty the form for the next entry).
-    """
-    try:
-        values, write, summary = build()
-        client_token = submit_token(ns, values)
-        result = write(client_token)
-    except DashboardError as exc:
-        st.session_state[f"{ns}.outcome"] = {"error": exc.message, "details": list(exc.details)}
-        return
-    except Exception:
-        log.exception("form %s failed", ns)
-        st.session_state[f"{ns}.outcome"] = {"error": "保存失败（系统错误），请稍后重试或联系街道管理员。", "details": []}
-        return
-    st.session_state[f"{ns}.last"] = {"digest": _digest(values), "token": client_token}
-    if result.inserted:
-        if renew:
-            renew_token(ns)
-        bridge.clear_caches()
-    st.session_state[f"{ns}.outcome"] = {"result": result, "summary": summary, "repeat": not result.inserted}
-    if after is not None:
-        after(result)
+    result: WriteResult
+    summary: str
 
 
-def outcome(ns: str) -> dict | None:
-    """The last submit's outcome (kept until the next submit): {"result", "summary", "repeat"}."""
-    return st.session_state.get(f"{ns}.outcome")
+def submit(ns: str, build: Build, after: Callable[[WriteResult], None] | None = None) -> None:
+    """Submit-button callback; see the module docstring. `after(result)` runs after a successful call
+    (e.g. to empty the form for the next entry). The outcome is shown by `flash.show(ns)`."""
+    done: list[Saved] = []
 
+    def write() -> Saved:
+        values, write_fn, summary = build()
+        key = submit_token(ns, values)
+        result = write_fn(key)
+        st.session_state[f"{ns}.last"] = {"digest": _digest(values), "token": key}
+        renew_token(ns)  # the next submit is a new submission, unless it resends these values
+        done.append(Saved(result, summary))
+        return done[0]
 
-def show_outcome(ns: str, *, once: bool = True) -> dict | None:
-    """Show what the last submit stored (or that nothing new was stored, or why it was refused)."""
-    done = st.session_state.pop(f"{ns}.outcome", None) if once else outcome(ns)
-    if not done:
-        return None
-    if "error" in done:
-        st.error(done["error"], icon=":material/error:")
-        for line in done["details"][:20]:
-            st.caption(line)
-        return done
-    result: WriteResult = done["result"]
-    if done["repeat"]:
-        st.info(f"{REPEAT_TEXT}。{done['summary']}", icon=":material/content_copy:")
-    else:
-        st.success(f"{result.message}", icon=":material/check_circle:")
-        if done["summary"]:
-            st.caption(f"已保存的内容：{done['summary']}")
-    return done
-
-
-def show_error(exc: DashboardError) -> None:
-    """A lib error in Chinese; its message names the field at fault (「得分」：…)."""
-    st.error(exc.message, icon=":material/error:")
-    for line in exc.details[:20]:
-        st.caption(line)
+    ok = flash.run(ns, write, lambda saved: saved.result.message, failed="保存失败",
+                   repeat=lambda saved: not saved.result.inserted,
+                   details=lambda saved: [f"内容：{saved.summary}"] if saved.summary else [])
+    if ok and after is not None:
+        after(done[0].result)
 
 
 def number_text(label: str, key: str, *, placeholder: str = "", help: str | None = None) -> str:

@@ -8,21 +8,26 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
 import re
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib import audit, clock
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
-from lib.errors import ValidationError
-from lib.models import Community, Role, Source, SourceKind
+from lib.errors import DatabaseUnavailable, ValidationError
+from lib.models import Community, Role, Source, SourceKind, WriteSubmission
 from lib.numparse import ParsedNumber, parse_number
 
 STAFF_SOURCE_TITLE = "工作人员录入"
@@ -30,6 +35,9 @@ PREVIEW_USER = "（预览）"
 
 
 local_today = clock.today  # re-exported for the forms' default dates
+
+
+REPEAT_TEXT = "已保存（重复提交已忽略）"
 
 
 @dataclass(frozen=True)
@@ -57,29 +65,52 @@ class Outcome:
     extra: list = field(default_factory=list)  # callables (session, obj) adding dependent rows (a photo)
     existing_id: int | None = None
     action: str | None = None  # audit action; default the context's ("insert" / "import")
+    basis: int | None = None  # id of the stored row with the same key that this write supersedes (in its derived key)
 
     @property
     def inserted(self) -> bool:
         return self.obj is not None
 
+    def derived_key(self) -> str:
+        """The submission key of this write's content: the same change to the same stored state is the same
+        submission, whoever sends it and on whatever connection."""
+        body = json.dumps([self.table, self.key, self.after, self.basis], sort_keys=True, ensure_ascii=False,
+                          default=str)
+        return "w-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:40]
+
+
+def repeat_result(table: str, key: str, record_id: int | None, label: str) -> WriteResult:
+    return WriteResult(False, table, key, record_id, f"{REPEAT_TEXT}：{label}")
+
 
 class WriteContext:
-    """One transaction's view: who writes, today's date, community lookup, the staff source."""
+    """One transaction's view: who writes, today's date, community lookup, the staff source.
+
+    On SQLite the context first takes this process's writer turn, then the database's write lock, and
+    holds both until its transaction ends: what a write plans from is what it commits on, and its
+    SAVEPOINTs sit inside a real transaction. PostgreSQL runs writers concurrently; the unique keys settle
+    races there.
+    """
 
     def __init__(self, session: Session, actor: Actor | None, *, today: dt.date | None = None,
-                 source_title: str = STAFF_SOURCE_TITLE, action: str = "insert", check: bool = True) -> None:
+                 source_title: str = STAFF_SOURCE_TITLE, action: str = "insert", check: bool = True,
+                 submission_key: str | None = None) -> None:
         self.s = session
         self.actor = actor
         self.today = today or local_today()
         self.source_title = source_title
         self.action = action
         self.check = check
+        self.submission_key = submission_key
         self._sources: dict[str, int] = {}
         self._communities: dict[str, Community] = {}
         if check:
             verify_actor(session, actor)
             if actor.role != Role.ADMIN:
                 require(actor, "edit", community=actor.community)
+        if session.get_bind().dialect.name == "sqlite":
+            _take_turn(session)
+            session.execute(text("DELETE FROM write_submission WHERE 1 = 0"))  # BEGIN + the write lock
 
     @property
     def username(self) -> str:
@@ -90,58 +121,114 @@ class WriteContext:
             require(self.actor, "edit", community=community)
 
     def community(self, name: Any, fieldname: str = "社区") -> Community:
-        text = as_text(name, fieldname, max_len=40)
-        short = text.removesuffix("社区") or text
+        text_ = as_text(name, fieldname, max_len=40)
+        short = text_.removesuffix("社区") or text_
         if short not in self._communities:
             c = self.s.scalar(select(Community).where(Community.name == short))
             if c is None:
-                raise ValidationError(f"「{fieldname}」：未知社区“{text}”")
+                raise ValidationError(f"「{fieldname}」：未知社区“{text_}”")
             self._communities[short] = c
         return self._communities[short]
 
     def source_id(self, title: str | None = None) -> int:
-        """The staff Source for (this user, title), created on first use."""
-        title = (title or self.source_title).strip()[:300]
+        """The staff Source for (this user, title): inserted unless present (no check-then-insert race)."""
+        title = printable(title or self.source_title).strip()[:300]
         if title not in self._sources:
             digest = hashlib.sha1(f"{self.username}\x1f{title}".encode()).hexdigest()[:24]
             key = f"staff-{digest}"
-            src = self.s.scalar(select(Source).where(Source.key == key))
-            if src is None:
-                who = self.actor.display_name if self.actor is not None else self.username
-                src = Source(key=key, kind=SourceKind.STAFF.value, title=title, publisher=who,
-                             note=f"由{who}（{self.username}）在本系统录入")
-                self.s.add(src)
-                self.s.flush()
-            self._sources[title] = src.id
+            who = self.actor.display_name if self.actor is not None else self.username
+            values = dict(key=key, kind=SourceKind.STAFF.value, title=title, publisher=who,
+                          note=f"由{who}（{self.username}）在本系统录入")
+            self.s.execute(_insert(self.s)(Source).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+            self._sources[title] = self.s.scalar(select(Source.id).where(Source.key == key))
         return self._sources[title]
 
+    def claim(self, key: str, table: str, record_id: int | None = None) -> None:
+        """Insert a submission key (flushed): IntegrityError if it was already claimed (now or concurrently)."""
+        self.s.add(WriteSubmission(key=key[:80], table_name=table[:40], record_id=record_id,
+                                   username=self.username[:64]))
+        self.s.flush()
+
+    def claimed(self, key: str) -> bool:
+        return self.s.scalar(select(WriteSubmission.key).where(WriteSubmission.key == key[:80])) is not None
+
+    def claimed_record(self, key: str) -> int | None:
+        return self.s.scalar(select(WriteSubmission.record_id).where(WriteSubmission.key == key[:80]))
+
     def apply(self, outcome: Outcome, *, source_title: str | None = None) -> WriteResult:
-        """Add the planned row (if any), its extras and an audit row; flushed, not committed."""
+        """Add the planned row (if any), its extras, its submission keys and an audit row; flushed, not
+        committed. A submission already claimed (a double submit, even one racing on another connection)
+        stores nothing: its SAVEPOINT is rolled back and the answer is 「已保存（重复提交已忽略）」."""
         if outcome.obj is None:
-            return WriteResult(False, outcome.table, outcome.key, outcome.existing_id,
-                               f"与已保存的记录相同，未重复保存（{outcome.label}）")
+            return repeat_result(outcome.table, outcome.key, outcome.existing_id, outcome.label)
         obj = outcome.obj
         if hasattr(obj, "source_id") and getattr(obj, "source_id", None) is None:
             obj.source_id = self.source_id(source_title)
         for attr in ("recorded_by", "created_by"):
             if hasattr(obj, attr) and getattr(obj, attr, None) is None:
                 setattr(obj, attr, self.username)
-        self.s.add(obj)
-        self.s.flush()
-        for extra in outcome.extra:
-            extra(self.s, obj)
-        self.s.flush()
-        after = {"id": obj.id, **outcome.after}
-        audit.record(self.s, self.username, outcome.action or self.action, outcome.table, outcome.key, outcome.community_id,
-                     outcome.before, after)
+        keys = [outcome.derived_key(), *([self.submission_key] if self.submission_key else [])]
+        try:
+            with self.s.begin_nested():
+                for key in keys:
+                    self.claim(key, outcome.table)
+                self.s.add(obj)
+                self.s.flush()
+                for extra in outcome.extra:
+                    extra(self.s, obj)
+                self.s.flush()
+                for key in keys:
+                    self.s.get(WriteSubmission, key[:80]).record_id = obj.id
+                after = {"id": obj.id, **outcome.after}
+                audit.record(self.s, self.username, outcome.action or self.action, outcome.table, outcome.key,
+                             outcome.community_id, outcome.before, after)
+                self.s.flush()
+        except IntegrityError:
+            if obj in self.s:
+                self.s.expunge(obj)
+            if not any(map(self.claimed, keys)):  # not a repeat: a different submission of the same natural key
+                raise ValidationError(f"「{outcome.label}」刚被其他人同时保存了不同的内容，本次未写入，"
+                                      "请刷新页面核对后再提交") from None
+            held = next((r for r in map(self.claimed_record, keys) if r is not None), None)
+            return repeat_result(outcome.table, outcome.key, held, outcome.label)
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")
 
 
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+_SQLITE_WRITERS: dict[str, threading.RLock] = {}
+WRITER_WAIT_SECONDS = 15
+
+
+def _take_turn(session: Session) -> None:
+    """SQLite has one writer at a time: this process's writers (forms, ledger previews and commits) queue here
+    in turn, instead of polling SQLite's busy handler, which lets an unlucky writer starve past its timeout.
+    The turn is given back when the session's transaction ends (commit, rollback or close)."""
+    lock = _SQLITE_WRITERS.setdefault(str(session.get_bind().url), threading.RLock())
+    if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
+        raise DatabaseUnavailable(f"数据库繁忙：等待其他写入超过 {WRITER_WAIT_SECONDS} 秒，数据未改动，请稍后重试")
+
+    held = [True]
+
+    def give_back(_session, transaction) -> None:
+        if transaction.parent is None and held[0]:
+            held[0] = False
+            lock.release()
+
+    event.listen(session, "after_transaction_end", give_back)
+
+
 def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, engine: Engine | None = None,
-              today: dt.date | None = None) -> WriteResult:
-    """Plan and apply one form submit in its own transaction (all or nothing)."""
+              today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
+    """Plan and apply one form submit in its own transaction (all or nothing). `submission_key`: the form's
+    token; a second submit with the same key (a double-click) stores nothing."""
+    key = as_text(submission_key, "提交标识", max_len=64, required=False)
     with session_scope(engine) as s:
-        ctx = WriteContext(s, actor, today=today)
+        ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None)
+        if key and ctx.claimed(ctx.submission_key):
+            return repeat_result("", key, ctx.claimed_record(ctx.submission_key), "该表单已提交过")
         return ctx.apply(plan(ctx))
 
 
@@ -161,9 +248,22 @@ def as_text(value: Any, fieldname: str, *, max_len: int, required: bool = True) 
             raise ValidationError(f"「{fieldname}」：不能为空")
         return None
     text = unicodedata.normalize("NFC", str(value)).strip()
+    if any(_hidden(ch) for ch in text):
+        raise ValidationError(f"「{fieldname}」：含有不可见的控制字符（如 NUL），请删除后重新填写")
     if len(text) > max_len:
         raise ValidationError(f"「{fieldname}」：过长（最多{max_len}个字）")
     return text
+
+
+def _hidden(ch: str) -> bool:
+    """A control character (NUL, ESC …; tab and line breaks are allowed) or a bidirectional override."""
+    return (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or "\u202a" <= ch <= "\u202e" \
+        or "\u2066" <= ch <= "\u2069"
+
+
+def printable(text: str) -> str:
+    """`text` without control characters: for names the system composes itself (a file's name in a title)."""
+    return "".join(ch for ch in text if not _hidden(ch))
 
 
 def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
@@ -175,14 +275,30 @@ def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
 
 
 def as_number(value: Any, fieldname: str, *, integer: bool = False, minimum: float | None = 0,
-              maximum: float | None = None, unit: str | None = None) -> ParsedNumber:
+              maximum: float | None = None, unit: str | None = None, exact: bool = False,
+              why: str = "") -> ParsedNumber:
+    """A number in [minimum, maximum] (the message states the bound; `why` says where it comes from).
+    `exact`: the field stores no qualifier, so 「约50」「50多」 are refused rather than stored as 50."""
     parsed = parse_number(value, field=fieldname, unit=unit, integer=integer)
     shown = parsed.text or str(parsed.value)
+    if exact and parsed.qualifier:
+        raise ValidationError(f"「{fieldname}」：“{shown}”是约数（{parsed.qualifier}），这里只能填写确切的数，"
+                              f"如 {parsed.value:g}")
+    if exact and parsed.percent:
+        raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，这里应填写{unit or '数值'}本身")
     if minimum is not None and parsed.value < minimum:
-        raise ValidationError(f"「{fieldname}」：“{shown}”不能小于{minimum:g}")
+        raise ValidationError(f"「{fieldname}」：“{shown}”不能小于{bound_text(minimum)}{why}")
     if maximum is not None and parsed.value > maximum:
-        raise ValidationError(f"「{fieldname}」：“{shown}”不能大于{maximum:g}")
+        raise ValidationError(f"「{fieldname}」：“{shown}”不能大于{bound_text(maximum)}{why}")
     return parsed
+
+
+def bound_text(x: float) -> str:
+    """A bound as people write it: 300, 2000, 200万, 1亿, 0.5."""
+    for size, word in ((1e8, "亿"), (1e4, "万")):
+        if abs(x) >= size * 10 or (abs(x) >= size and x % size == 0):
+            return f"{x / size:g}{word}"
+    return f"{x:g}"
 
 
 _DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import warnings
 from typing import Any
 
+from PIL import Image
 from sqlalchemy import Engine, select
-from sqlalchemy.exc import IntegrityError
 
 from lib.auth import Actor
 from lib.config import settings
-from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
 from lib.models import CheckStatus, Community, Photo, SiteCheck, SiteCheckUpdate
 from lib.writes.base import Outcome, WriteContext, WriteResult, as_choice, as_date, as_number, as_text, blank, run_write
@@ -18,6 +19,7 @@ from lib.writes.base import Outcome, WriteContext, WriteResult, as_choice, as_da
 CHECK_STATUSES = [s.value for s in CheckStatus]
 LON_RANGE = (112.48, 112.55)
 LAT_RANGE = (32.97, 33.03)
+MAX_PIXELS = 40_000_000  # a 40-megapixel phone photo
 
 
 def photo_mime(data: bytes) -> str | None:
@@ -42,7 +44,26 @@ def check_photo(data: bytes | None, declared: str | None = None) -> str | None:
         raise ValidationError("「照片」：只接受 JPEG、PNG 或 WebP 图片（文件内容不是这三种格式）")
     if declared and declared.lower().replace("jpg", "jpeg") not in (mime, "application/octet-stream"):
         raise ValidationError(f"「照片」：文件声明为 {declared}，实际内容是 {mime}")
+    _check_pixels(bytes(data))
     return mime
+
+
+def _check_pixels(data: bytes) -> None:
+    """The image opens, is whole, and is not a decompression bomb (its header is read before any pixel)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as img:
+                width, height = img.size
+                if width * height > MAX_PIXELS:
+                    raise ValidationError(f"「照片」：{width}×{height} 像素，超过上限 {MAX_PIXELS // 1_000_000} 百万像素")
+                img.verify()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValidationError(f"「照片」：像素过多，超过上限 {MAX_PIXELS // 1_000_000} 百万像素") from None
+    except Exception:  # noqa: BLE001 - PIL raises many kinds for a broken file
+        raise ValidationError("「照片」：图片文件已损坏或不完整，无法打开，请重新拍照或选择图片") from None
 
 
 def _coord(value: Any, fieldname: str, bounds: tuple[float, float], axis: str) -> float:
@@ -69,7 +90,7 @@ def plan_site_check(ctx: WriteContext, *, community: Any, category: Any, finding
         basis = "\x1f".join(map(str, (ctx.username, c.id, category, finding, x, y, due, ctx.today,
                                       hashlib.sha1(photo or b"").hexdigest())))
         token = "auto-" + hashlib.sha1(basis.encode()).hexdigest()[:32]
-    label = f"{c.name}／{category}／{finding[:20]}"
+    label = f"{c.name}／{category}／{finding}"  # whole: a success message is never cut
     existing = ctx.s.scalar(select(SiteCheck).where(SiteCheck.client_token == token))
     if existing is not None:
         return Outcome("site_check", str(existing.id), label, existing.community_id, None, {},
@@ -92,16 +113,7 @@ def file_site_check(actor: Actor | None, *, community: str, category: str, findi
         return plan_site_check(ctx, community=community, category=category, finding=finding, status=status,
                                lon=lon, lat=lat, due_on=due_on, photo=photo, photo_mime=photo_mime,
                                client_token=client_token)
-    try:
-        return run_write(actor, plan, engine=engine, today=today)
-    except IntegrityError:  # a concurrent submit with the same token won the race
-        if not client_token:
-            raise
-        with session_scope(engine) as s:
-            existing = s.scalar(select(SiteCheck.id).where(SiteCheck.client_token == client_token))
-        if existing is None:
-            raise
-        return WriteResult(False, "site_check", str(existing), existing, "与已保存的记录相同，未重复保存")
+    return run_write(actor, plan, engine=engine, today=today, submission_key=client_token)
 
 
 def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: Any = None) -> Outcome:
@@ -126,11 +138,12 @@ def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: An
         check.status = status
 
     return Outcome("site_check", str(check.id), label, check.community_id, before, after, obj, [set_status],
-                   action="update")
+                   action="update", basis=last.id if last is not None else None)
 
 
 def update_site_check(actor: Actor | None, check_id: int, *, status: str, note: str | None = None,
-                      engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                      engine: Engine | None = None, today: dt.date | None = None,
+                      submission_key: str | None = None) -> WriteResult:
     """Append a progress update (状态 + 办理情况) and set the check's current status; a repeat is a no-op."""
     return run_write(actor, lambda ctx: plan_check_update(ctx, check_id=check_id, status=status, note=note),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)

@@ -4,11 +4,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 
 from lib.auth import Actor
 from lib.errors import ValidationError
-from lib.models import Community, Fact, ModelCommunityStatus, ModelStatus, Star, StarAssessment, StarStatus
+from lib.models import (
+    Community,
+    Fact,
+    ModelCommunityStatus,
+    ModelStatus,
+    RelocationProject,
+    Star,
+    StarAssessment,
+    StarStatus,
+)
+from lib.writes import bounds
 from lib.writes.base import (
     Outcome,
     WriteContext,
@@ -36,7 +46,8 @@ def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, scor
     ctx.require(c.name)
     star = as_choice(star, "星级", STARS)
     status = as_choice(status, "状态", STAR_STATUSES)
-    value = None if blank(score) else as_number(score, "得分", minimum=0, maximum=100).value
+    value = None if blank(score) else as_number(score, "得分", minimum=bounds.SCORE[0], maximum=bounds.SCORE[1],
+                                                exact=True).value
     when = as_date(valid_from, "评定日期", today=ctx.today, default=ctx.today)
     label = f"{c.name}／{star}／{cn_day(when)}"
     key = f"{c.name}/{star}/{when.isoformat()}"
@@ -49,15 +60,17 @@ def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, scor
     before = None if held is None else {"status": held.status, "score": held.score, "valid_from": held.valid_from}
     after = {"community": c.name, "star": star, "status": status, "score": value, "valid_from": when}
     obj = StarAssessment(community_id=c.id, star=star, status=status, score=value, valid_from=when)
-    return Outcome("star_assessment", key, label, c.id, before, after, obj)
+    return Outcome("star_assessment", key, label, c.id, before, after, obj, basis=same and same.id)
 
 
 def record_star_assessment(actor: Actor | None, *, community: str, star: str, status: str,
                            score: float | str | None = None, valid_from: dt.date | str | None = None,
-                           engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                           engine: Engine | None = None, today: dt.date | None = None,
+                           submission_key: str | None = None) -> WriteResult:
     """One 五星 assessment: status 已达标/创建中/未启动, optional score 0–100, dated (default today)."""
     return run_write(actor, lambda ctx: plan_star(ctx, community=community, star=star, status=status,
-                                                  score=score, valid_from=valid_from), engine=engine, today=today)
+                                                  score=score, valid_from=valid_from), engine=engine, today=today,
+                     submission_key=submission_key)
 
 
 def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_from: Any = None,
@@ -78,34 +91,41 @@ def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_f
     before = None if held is None else {"status": held.status, "valid_from": held.valid_from, "note": held.note}
     after = {"community": c.name, "status": status, "valid_from": when, "note": note}
     obj = ModelCommunityStatus(community_id=c.id, status=status, valid_from=when, note=note)
-    return Outcome("model_status", key, label, c.id, before, after, obj)
+    return Outcome("model_status", key, label, c.id, before, after, obj, basis=same and same.id)
 
 
 def record_model_status(actor: Actor | None, *, community: str, status: str, valid_from: dt.date | str | None = None,
                         note: str | None = None, engine: Engine | None = None,
-                        today: dt.date | None = None) -> WriteResult:
+                        today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
     """A 示范社区 status (ModelStatus: 已命名示范社区/先行先试/创建中/未命名) from `valid_from`."""
     return run_write(actor, lambda ctx: plan_model_status(ctx, community=community, status=status,
                                                           valid_from=valid_from, note=note),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)
 
 
 def _fact_scope(ctx: WriteContext, subject: str, community) -> tuple[str, int | None, str | None]:
-    """(scope, community_id, community name) for a subject: as stored before, else derived."""
-    prior = ctx.s.scalar(select(Fact).where(Fact.subject == subject).order_by(Fact.id.desc()).limit(1))
-    if prior is not None:
-        if community is not None and prior.community_id not in (None, community.id):
-            raise _mismatch(subject)
-        cid = prior.community_id if prior.community_id is not None else (community.id if community else None)
-        name = community.name if community is not None else _name_of(ctx, cid)
-        return prior.scope, cid, name
+    """(scope, community_id, community name) of a subject, from what it is, never from who writes.
+
+    Subdistrict (光武街道) and project (文化路北延 …) figures, and those of facilities that belong to no
+    community, have no community: only administrators write them (lib.auth.require with community=None).
+    A community's own figures belong to it; a facility's to the community stored with its history, or, for
+    a new subject, the community given. The permission is checked before a mismatch is reported."""
     if subject == SUBDISTRICT:
-        if community is not None:
-            raise _mismatch(subject)
-        return "subdistrict", None, None
-    if community is not None and subject == community.full_name:
-        return "community", community.id, community.name
-    return "facility", community.id if community else None, community.name if community else None
+        scope, cid = "subdistrict", None
+    elif ctx.s.scalar(select(RelocationProject.id).where(RelocationProject.name == subject).limit(1)) is not None:
+        scope, cid = "project", None
+    elif (named := ctx.s.scalar(select(Community).where(
+            or_(Community.full_name == subject, Community.name == subject)).limit(1))) is not None:
+        scope, cid = "community", named.id
+    elif (prior := ctx.s.scalar(select(Fact).where(Fact.subject == subject).order_by(Fact.id.desc()).limit(1))):
+        scope, cid = prior.scope, prior.community_id
+    else:
+        scope, cid = "facility", community.id if community is not None else None
+    name = _name_of(ctx, cid)
+    ctx.require(name)
+    if community is not None and cid != community.id:
+        raise _mismatch(subject)
+    return scope, cid, name
 
 
 def _mismatch(subject: str) -> ValidationError:
@@ -116,16 +136,30 @@ def _name_of(ctx: WriteContext, cid: int | None) -> str | None:
     return None if cid is None else ctx.s.scalar(select(Community.name).where(Community.id == cid))
 
 
+def _check_invariants(ctx: WriteContext, subject: str, code: str, label: str, value: float, when: dt.date) -> None:
+    """已签订协议 ≤ 涉迁户, 入住 ≤ 床位 …: against what is stored for the same subject on that date."""
+    for small, large in bounds.fact_pairs(code):
+        other = large if code == small else small
+        held = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == other, Fact.valid_from <= when)
+        if held is None:
+            continue
+        lo, hi = (value, held.value) if code == small else (held.value, value)
+        if lo > hi:
+            relation = "不能大于" if code == small else "不能小于"
+            raise ValidationError(f"「数值」：{subject}「{label}」{value:g} {relation}{cn_day(when)}有效的"
+                                  f"「{held.label}」{held.value:g}{held.unit}（{cn_day(held.valid_from)}登记）")
+
+
 def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_title: Any,
               valid_from: Any = None, community: Any = None, subject: Any = None, indicator: Any = None,
               qualifier: Any = None, quote: Any = None) -> Outcome:
     c = None if blank(community) else ctx.community(community)
     subject = as_text(subject, "对象", max_len=64, required=False) or (c.full_name if c else SUBDISTRICT)
-    scope, cid, cname = _fact_scope(ctx, subject, c)
-    ctx.require(cname)
+    scope, cid, _cname = _fact_scope(ctx, subject, c)
     label = as_text(label, "指标名称", max_len=64)
     unit = as_text(unit, "单位", max_len=16)
-    parsed = as_number(value, "数值", unit=unit)
+    low, high = bounds.fact_bounds(unit)
+    parsed = as_number(value, "数值", unit=unit, minimum=low, maximum=high, why=f"{unit}（按单位的合理范围）")
     qual = as_text(qualifier, "限定词", max_len=8, required=False) or parsed.qualifier
     title = as_text(source_title, "来源", max_len=300)
     when = as_date(valid_from, "日期", today=ctx.today, default=ctx.today)
@@ -133,7 +167,8 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
     code = as_text(indicator, "指标代码", max_len=64, required=False)
     if code is None:  # continue the history of a figure with this label, if there is one
         code = ctx.s.scalar(select(Fact.indicator).where(Fact.subject == subject, Fact.label == label)
-                            .order_by(Fact.id.desc()).limit(1)) or label
+                            .order_by(Fact.id.desc()).limit(1)) or bounds.LABEL_CODES.get(label, label)
+    _check_invariants(ctx, subject, code, label, parsed.value, when)
     text = f"{subject}／{label}／{cn_day(when)}"
     key = f"{subject}/{code}/{when.isoformat()}"
     same = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == code, Fact.valid_from == when)
@@ -147,16 +182,17 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
              "qualifier": qual, "valid_from": when, "source": title}
     obj = Fact(scope=scope, community_id=cid, subject=subject, indicator=code, label=label, value=parsed.value,
                unit=unit, qualifier=qual, valid_from=when, quote=quote, source_id=ctx.source_id(title))
-    return Outcome("fact", key, text, cid, before, after, obj)
+    return Outcome("fact", key, text, cid, before, after, obj, basis=same and same.id)
 
 
 def record_fact(actor: Actor | None, *, label: str, value: float | str, unit: str, source_title: str,
                 valid_from: dt.date | str | None = None, community: str | None = None, subject: str | None = None,
                 indicator: str | None = None, qualifier: str | None = None, quote: str | None = None,
-                engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                engine: Engine | None = None, today: dt.date | None = None,
+                submission_key: str | None = None) -> WriteResult:
     """A figure (指标数据). `value` may be typed text (「6100余」 → 6100, qualifier 余). Subject defaults to
     the community's full name (or 光武街道 when `community` is None: administrators only)."""
     return run_write(actor, lambda ctx: plan_fact(
         ctx, label=label, value=value, unit=unit, source_title=source_title, valid_from=valid_from,
         community=community, subject=subject, indicator=indicator, qualifier=qualifier, quote=quote),
-        engine=engine, today=today)
+        engine=engine, today=today, submission_key=submission_key)

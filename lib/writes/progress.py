@@ -4,11 +4,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+import re
+import unicodedata
+
+from sqlalchemy import Engine, select
 
 from lib.auth import Actor
 from lib.errors import ValidationError
 from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent
+from lib.writes import bounds
 from lib.writes.base import (
     Outcome,
     WriteContext,
@@ -25,6 +29,7 @@ from lib.writes.base import (
 )
 
 RANK = {s: i for i, s in enumerate(HOUSEHOLD_LADDER)}
+SUBDISTRICT_PREFIX = "光武街道"
 DEMOLISHED = HOUSEHOLD_LADDER[-1]
 
 
@@ -50,7 +55,9 @@ def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = 
     ctx.require(cname)
     status = as_choice(status, "状态", HOUSEHOLD_LADDER)
     when = as_date(on, "日期", today=ctx.today, default=ctx.today)
-    area = None if blank(demolished_area_m2) else as_number(demolished_area_m2, "拆除面积", unit="平方米").value
+    area = None if blank(demolished_area_m2) else as_number(
+        demolished_area_m2, "拆除面积", unit="平方米", minimum=bounds.DEMOLISHED_AREA_M2[0],
+        maximum=bounds.DEMOLISHED_AREA_M2[1], exact=True, why="平方米（单户拆除面积的合理范围）").value
     if area is not None and status != DEMOLISHED:
         raise ValidationError(f"「拆除面积」：只有状态为「{DEMOLISHED}」时才填写")
     if status == DEMOLISHED and area is None:
@@ -78,29 +85,40 @@ def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = 
     before = None if top is None else {"status": current, "valid_from": top.valid_from}
     after = {"code": h.code, "status": status, "valid_from": when, "demolished_area_m2": area}
     obj = HouseholdEvent(household_id=h.id, status=status, valid_from=when, demolished_area_m2=area)
-    return Outcome("household_event", key, label, h.community_id, before, after, obj)
+    return Outcome("household_event", key, label, h.community_id, before, after, obj, basis=top and top.id)
 
 
 def record_household_step(actor: Actor | None, *, code: str, status: str, on: dt.date | str | None = None,
                           demolished_area_m2: float | str | None = None, engine: Engine | None = None,
-                          today: dt.date | None = None) -> WriteResult:
+                          today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
     """Move household `code` one rung up the ladder on `on` (default today). For 已拆除 the area
     defaults to the household's floor area."""
     return run_write(actor, lambda ctx: plan_household_step(ctx, code=code, status=status, on=on,
                                                             demolished_area_m2=demolished_area_m2),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)
+
+
+def _facility_names(name: str) -> set[str]:
+    """The names a facility answers to, normalised: its full name, and without the 光武街道 prefix."""
+    full = _norm(name)
+    return {full, full.removeprefix(SUBDISTRICT_PREFIX)} - {""}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
 def facility_by_name(ctx: WriteContext, name: Any) -> CareFacility:
+    """A facility by its key or its exact name (NFKC, spaces ignored, 光武街道 prefix optional): no patterns."""
     text = as_text(name, "机构", max_len=64)
-    fac = ctx.s.scalar(select(CareFacility).where(or_(CareFacility.key == text, CareFacility.name == text))
-                       .order_by(CareFacility.id).limit(1))
-    if fac is None:
-        fac = ctx.s.scalar(select(CareFacility).where(CareFacility.name.like(f"%{text}"))
-                           .order_by(CareFacility.id).limit(1)) if len(text) >= 4 else None
-    if fac is None:
-        raise ValidationError(f"「机构」：未找到养老机构“{text}”")
-    return fac
+    wanted = _norm(text)
+    matches = [f for f in ctx.s.scalars(select(CareFacility).order_by(CareFacility.id))
+               if wanted == f.key or wanted in _facility_names(f.name)]
+    if not matches:
+        raise ValidationError(f"「机构」：未找到养老机构“{text}”（请填写机构全称）")
+    if len(matches) > 1:
+        raise ValidationError(f"「机构」：“{text}”对应多个养老机构（{'、'.join(f.name for f in matches)}），请填写全称")
+    return matches[0]
 
 
 def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any) -> Outcome:
@@ -108,9 +126,14 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     cname = _community_name(ctx, fac.community_id)
     ctx.require(cname)
     when = as_date(day, "日期", today=ctx.today, default=ctx.today)
-    n = as_number(occupied, "入住人数", integer=True, unit="人").as_int
-    if fac.beds is not None and n > fac.beds:
-        raise ValidationError(f"「入住人数」：{n} 超过{fac.name}的床位数 {fac.beds}")
+    if fac.beds is not None:
+        n = as_number(occupied, "入住人数", integer=True, unit="人", exact=True).as_int
+        if n > fac.beds:
+            raise ValidationError(f"「入住人数」：{n} 超过{fac.name}的床位数 {fac.beds}")
+    else:
+        n = as_number(occupied, "入住人数", integer=True, unit="人", exact=True,
+                      maximum=bounds.OCCUPANCY_WITHOUT_BEDS,
+                      why=f"（{fac.name}未登记床位数，按合理上限 {bounds.OCCUPANCY_WITHOUT_BEDS} 人核对）").as_int
     label = f"{fac.name}／{cn_day(when)}／{n}人"
     key = f"{fac.key}/{when.isoformat()}"
     held = latest(ctx.s, CareOccupancy, CareOccupancy.facility_id == fac.id, CareOccupancy.day <= when, date_col="day")
@@ -119,11 +142,13 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     before = None if held is None else {"day": held.day, "occupied": held.occupied}
     after = {"facility": fac.key, "day": when, "occupied": n, "beds": fac.beds}
     obj = CareOccupancy(facility_id=fac.id, day=when, occupied=n)
-    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj)
+    basis = held.id if held is not None and held.day == when else None  # the stored value this one replaces
+    return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj, basis=basis)
 
 
 def record_occupancy(actor: Actor | None, *, facility: str, day: dt.date | str | None = None,
-                     occupied: int | str, engine: Engine | None = None, today: dt.date | None = None) -> WriteResult:
+                     occupied: int | str, engine: Engine | None = None, today: dt.date | None = None,
+                     submission_key: str | None = None) -> WriteResult:
     """Residents in `facility` (its key or name) on `day`: 0 ≤ occupied ≤ beds."""
     return run_write(actor, lambda ctx: plan_occupancy(ctx, facility=facility, day=day, occupied=occupied),
-                     engine=engine, today=today)
+                     engine=engine, today=today, submission_key=submission_key)
