@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.clock import to_local
-from lib.fmt import cn_date, cn_datetime
 from ui import bridge, forms, widgets
+from ui.bridge import cn_date
 
 bridge.ensure_entrypoint()
 
@@ -31,7 +30,7 @@ with widgets.guard("我的核查"):
                 badge = ":red-badge[已超期]" if r.overdue else f":blue-badge[{r.status}]"
                 st.markdown(f"{badge} **#{r.id} {r.community} · {r.category}**")
                 st.text(str(r.finding))  # user text: shown as text, never Markdown
-                st.caption(f"登记于 {cn_datetime(to_local(r.created_at))} · 整改期限 {due} · 状态 {r.status}")
+                st.caption(f"登记于 {r.created} · 整改期限 {due} · 状态 {r.status}")
             with photo:
                 shot = bridge.check_photo(int(r.photo_id)) if r.photo_id is not None else None
                 if shot:

@@ -217,13 +217,16 @@ def max_upload_mb() -> int:
 
 
 # ---- tablets (h9): 「我的核查」 ----
+from lib.clock import to_local as _to_local  # noqa: E402
 from lib.clock import today as _today  # noqa: E402
+from lib.fmt import cn_datetime  # noqa: E402
 
 
 def my_open_checks(username: str):
     """The signed-in 网格员's own open checks, overdue first (lib.queries.checks.my_open_checks), uncached:
-    a check filed or closed a moment ago must show at once."""
-    return checks.my_open_checks(username, today=_today())
+    a check filed or closed a moment ago must show at once. `created` is the China-time text."""
+    df = checks.my_open_checks(username, today=_today())
+    return df.assign(created=[cn_datetime(_to_local(t)) for t in df["created_at"]])
 
 
 check_photo = cached(checks.photo_bytes)
