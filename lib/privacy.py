@@ -21,3 +21,11 @@ def mask_phone_numbers(text: str | None) -> str | None:
     if not text:
         return text
     return _PHONE.sub(lambda m: re.sub(r"\d", MASK, m.group(0)), str(text))
+
+
+def mask_person(name: str | None) -> str | None:
+    """Who recorded something, for viewers who are not signed in: the first character and 「**」
+    (「zx」 → 「z**」, 「张三」 → 「张**」); None/empty stays as is."""
+    if not name:
+        return name
+    return str(name)[0] + MASK * 2

@@ -32,8 +32,8 @@ with widgets.guard("我的核查"):
                 st.text(str(r.finding))  # user text: shown as text, never Markdown
                 st.caption(f"登记于 {r.created} · 整改期限 {due} · 状态 {r.status}")
             with photo:
-                shot = bridge.check_photo(int(r.photo_id)) if r.photo_id is not None else None
+                shot = bridge.check_thumbnail(int(r.photo_id)) if r.photo_id is not None else None
                 if shot:
-                    st.image(shot[1], caption="现场照片", width="stretch")
+                    st.image(shot, caption="现场照片", width="stretch")
                 else:
                     st.caption("无照片")

@@ -64,3 +64,19 @@ def test_my_checks_page(engine):  # noqa: F811 - staff_apptest's per-test app da
     assert len(at.image) == 1  # the photo thumbnail
     assert "my_checks" not in staff_apptest.pages(staff_apptest.sign_in("boss"))
     assert "my_checks" not in staff_apptest.pages(staff_apptest.sign_in(None))
+
+
+def test_check_list_columns_photo_and_masked_recorder(engine):  # noqa: F811
+    """现场核查 list: photo thumbnail, time, 状态, 整改期限; 登记人 masked for anonymous viewers only."""
+    zx = auth.authenticate("zx", staff_apptest.PASSWORD, engine=engine)
+    writes.file_site_check(zx, community="中兴", category="消防安全", finding="灭火器过期", status="待整改",
+                           lon=112.52, lat=33.0, due_on=staff_apptest.TODAY, photo=staff_apptest.png(),
+                           photo_mime="image/png", engine=engine, today=staff_apptest.TODAY)
+    signed = staff_apptest.sign_in("zx", "checks")
+    table = signed.dataframe[0].value
+    assert list(table.columns) == ["照片", "社区", "类别", "问题", "状态", "整改期限", "登记时间", "登记人", "来源"]
+    mine = table[table["问题"] == "灭火器过期"].iloc[0]
+    assert mine["照片"].startswith("data:image/jpeg;base64,") and mine["登记人"] == "zx"
+    assert mine["整改期限"] == cn_date(staff_apptest.TODAY) and ":" in mine["登记时间"]
+    anon = staff_apptest.sign_in(None, "checks").dataframe[0].value
+    assert anon[anon["问题"] == "灭火器过期"].iloc[0]["登记人"] == "z**"

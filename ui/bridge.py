@@ -229,4 +229,4 @@ def my_open_checks(username: str):
     return df.assign(created=[cn_datetime(_to_local(t)) for t in df["created_at"]])
 
 
-check_photo = cached(checks.photo_bytes)
+check_thumbnail = cached(checks.photo_thumbnail)
