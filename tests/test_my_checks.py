@@ -11,7 +11,7 @@ from lib import auth, writes
 from lib.fmt import cn_date
 from lib.queries.checks import my_open_checks, photo_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"2" * 500
+PNG = staff_apptest.png()
 
 
 def _file(world, actor, finding, *, due=None, status="待整改", photo=None):
