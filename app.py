@@ -53,3 +53,5 @@ if chrome.database_ready():
         if bridge.is_admin():
             sections["管理"] = ADMIN_PAGES
         st.navigation(sections, position="sidebar", expanded=True).run()  # no English 「View N more」
+else:  # no navigation at all would make Streamlit list the raw pages/ file names in the sidebar
+    st.navigation(PAGES, position="hidden")

@@ -80,3 +80,24 @@ def test_check_list_columns_photo_and_masked_recorder(engine):  # noqa: F811
     assert mine["整改期限"] == cn_date(staff_apptest.TODAY) and ":" in mine["登记时间"]
     anon = staff_apptest.sign_in(None, "checks").dataframe[0].value
     assert anon[anon["问题"] == "灭火器过期"].iloc[0]["登记人"] == "z**"
+
+
+def test_database_down_lists_no_raw_page_files(monkeypatch):
+    """Database down: the navigation is still app.py's (hidden), never Streamlit's list of pages/ file names."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from lib import config, db
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////etc/hostname/guangwu.db")
+    config.settings.cache_clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(staff_apptest.APP, default_timeout=60).run()
+        assert [e.value for e in at.error][0].startswith("看板暂时无法读取数据")
+        registered = staff_apptest.pages(at)
+        assert "checks" in registered and not registered & {"users", "audit", "geo_import", "my_checks"}
+    finally:
+        config.settings.cache_clear()
+        st.cache_data.clear()
+        db.get_engine.cache_clear()
