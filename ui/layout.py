@@ -71,7 +71,8 @@ button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
 [data-testid="stCheckbox"] label, [data-testid="stToggle"] label, [data-baseweb="checkbox"] {{
   min-height: {MIN_TOUCH_PX}px; align-items: center; }}
 [data-testid="stPills"] button, [data-testid="stButtonGroup"] button {{ min-height: {MIN_TOUCH_PX}px; }}
-[data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"] {{ min-width: {MIN_TOUCH_PX}px; }}
+[data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"], [data-testid="stTextInput"] button {{
+  min-width: {MIN_TOUCH_PX}px; min-height: {MIN_TOUCH_PX}px; }}
 /* Heading anchor links (16 px, useless on a tablet) are not drawn. */
 [data-testid="stHeaderActionElements"] {{ display: none !important; }}
 /* ---- words are never broken between characters; figures are never cut ---- */
