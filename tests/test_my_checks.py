@@ -101,3 +101,24 @@ def test_database_down_lists_no_raw_page_files(monkeypatch):
         config.settings.cache_clear()
         st.cache_data.clear()
         db.get_engine.cache_clear()
+
+
+def test_audit_log_shows_names_not_internal_keys():
+    import pandas as pd
+
+    from ui import audit_view
+
+    names = {"care_centre": "光武街道综合养老服务中心", "subdistrict": "全街道", "area_km2": "辖区面积"}
+    raw = pd.DataFrame([
+        {"at": "2026-12-05 01:00:00", "username": "zx", "action_label": "新增", "table_name": "care_occupancy",
+         "record_key": "care_centre/2026-12-05", "community": "中兴", "before": None,
+         "after": {"facility": "care_centre", "day": "2026-12-05", "occupied": 48}},
+        {"at": "2026-12-05 02:00:00", "username": "admin", "action_label": "新增", "table_name": "fact",
+         "record_key": "subdistrict/area_km2/2026-12-05", "community": None, "before": {"value": 8.4},
+         "after": {"subject": "subdistrict", "indicator": "area_km2", "value": 8.5}},
+    ])
+    view = audit_view.audit_table(raw, names)
+    assert view["记录"].tolist() == ["光武街道综合养老服务中心 · 2026-12-05", "全街道 · 辖区面积 · 2026-12-05"]
+    assert view["修改后"].tolist() == ["机构：光武街道综合养老服务中心；日期：2026-12-05；入住人数：48",
+                                    "对象：全街道；指标：辖区面积；数值：8.5"]
+    assert view["修改前"].tolist() == ["", "数值：8.4"] and view["数据表"].tolist() == ["每日入住", "指标数据"]

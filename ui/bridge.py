@@ -230,3 +230,12 @@ def my_open_checks(username: str):
 
 
 check_thumbnail = cached(checks.photo_thumbnail)
+
+
+def audit_names() -> dict[str, str]:
+    """Internal keys in audit records -> names: facility keys, indicator codes, the subdistrict."""
+    names = {"subdistrict": "全街道"}
+    names.update(dict(zip(care_facilities()["key"], care_facilities()["name"], strict=True)))
+    figures = facts_q()
+    names.update(dict(zip(figures["indicator"], figures["label"], strict=True)))
+    return names
