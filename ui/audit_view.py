@@ -18,7 +18,8 @@ FIELDS = {
     "subject": "对象", "indicator": "指标", "label": "名称", "value": "数值", "unit": "单位", "qualifier": "限定",
     "source": "来源", "id": "编号", "username": "用户名", "display_name": "姓名", "role": "角色", "active": "启用",
     "mime": "类型", "bytes": "字节", "kind": "类别", "rows": "行数", "file": "文件", "layer": "图层",
-    "version": "版本", "features": "要素数", "recorded_by": "录入人", "created_by": "登记人",
+    "version": "版本", "features": "要素数", "inserted": "新增", "unchanged": "未变", "updated": "更正",
+    "recorded_by": "录入人", "created_by": "登记人",
 }
 COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label": "操作", "table_label": "数据表",
            "record_key": "记录", "community": "社区", "before": "修改前", "after": "修改后"}
