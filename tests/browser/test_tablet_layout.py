@@ -160,8 +160,9 @@ def _go(opened, title: str) -> None:
     page = opened.page
     open_sidebar(page)
     page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title).first.tap()
-    wait_until(page, lambda: title.split(" ")[0] in page.locator('[data-testid="stMain"] h1').first.inner_text(),
-               timeout=30, message=f"未打开「{title}」")
+    active = page.locator('[data-testid="stSidebarNav"] a[aria-current="page"]')
+    wait_until(page, lambda: active.count() and title in active.first.inner_text(), timeout=30,
+               message=f"未打开「{title}」")
     opened.wait_ready()
     close = page.locator('[data-testid="stSidebarCollapseButton"] button')
     if close.count() and close.first.is_visible():
