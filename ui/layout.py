@@ -94,6 +94,12 @@ button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
 /* Alerts and toasts (success messages) are shown whole. */
 [data-testid="stAlertContainer"] p, [data-testid="stToast"] p {{ white-space: normal !important;
   overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }}
+/* Desk (1366×768 and smaller): the shared filters (社区, 回看日期, 大屏模式) come first in the sidebar, above the
+   page list, so they are always in view; the page list follows and scrolls. */
+[data-testid="stSidebarContent"] {{ display: flex; flex-direction: column; }}
+[data-testid="stSidebarHeader"] {{ order: 0; }}
+[data-testid="stSidebarUserContent"] {{ order: 1; padding-top: 0 !important; padding-bottom: 0.5rem !important; }}
+[data-testid="stSidebarNav"] {{ order: 2; }}
 /* The script's own element takes no room. */
 [data-testid="stElementContainer"]:has(#gw-layout-script) {{ display: none; }}
 @media (max-width: {SIDEBAR_COLLAPSE_PX}px) {{
