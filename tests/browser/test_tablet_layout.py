@@ -203,3 +203,26 @@ def test_landscape_1024_signed_out_every_page(page_at):
     assert "页面不存在" in dialog.first.inner_text() and "Page not found" not in dialog.first.inner_text()
     _check(opened.page, "no_such_page missing", failures)
     assert not failures, "\n".join(failures)
+
+
+def test_desk_1366_filters_in_view_and_chips_whole(page_at):
+    """Desk staff at 1366×768: the shared filters are on screen without scrolling, Enter applies a typed
+    回看日期, no figure on the overview is cut, and every 图层 chip is visible."""
+    opened = page_at("/", width=1366, height=768)
+    page = opened.page
+    boxes = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stSidebar"] [data-testid="stSelectbox"],'
+        + '[data-testid="stSidebar"] [data-testid="stDateInput"], [data-testid="stSidebar"] .stLinkButton')]
+        .map(e => e.getBoundingClientRect().bottom)""")
+    assert len(boxes) == 3 and max(boxes) <= 768, f"侧栏筛选不在首屏 / filters below the fold: {boxes}"
+    found = page.evaluate(_PROBE, [LABELS, MIN_TOUCH])
+    assert not found["cut"] and not found["broken"], found
+    chips = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
+        .map(b => { const r = b.getBoundingClientRect(), g = b.closest('[data-testid="stButtonGroup"]').getBoundingClientRect();
+                    return r.width > 0 && r.right <= g.right + 1 && r.bottom <= g.bottom + 1; })""")
+    assert len(chips) == 9 and all(chips), chips
+    field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [role="spinbutton"]').first
+    field.click()
+    page.keyboard.type("20230922")
+    page.keyboard.press("Enter")
+    wait_until(page, lambda: "as_of=2023-09-22" in page.evaluate("location.href"), timeout=20,
+               message="回车后回看日期未生效 / Enter did not apply the date")
