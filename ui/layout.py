@@ -39,6 +39,9 @@ TRANSLATIONS = {
     "Skip to main content": "跳到正文",
     "Deploy": "部署",
     "View less": "收起",
+    "Download as CSV": "下载 CSV", "Search": "搜索", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
+    "Show/hide columns": "显示/隐藏列", "Clear": "清除", "Close": "关闭", "Cancel": "取消", "Submit": "提交",
+    "No results": "无结果", "No options to select": "没有可选项", "Choose an option": "请选择",
     # the date field's empty segments
     "yyyy": "年", "mm": "月", "dd": "日",
 }
