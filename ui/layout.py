@@ -146,9 +146,15 @@ _SCRIPT = """
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
                              attributes: true, attributeFilter: ['placeholder']});
   sweep(document.body);
-  // Enter in a date field applies the typed date (Streamlit applies it when the field loses focus).
+  // Enter in a date field applies the typed date: Streamlit applies it when focus moves on to another control
+  // (not on a bare blur), so Enter moves focus to the next control, as Tab past the calendar button would.
   document.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter' && e.target.closest && e.target.closest('[data-testid="stDateInput"]')) e.target.blur();
+    const box = e.key === 'Enter' && e.target.closest && e.target.closest('[data-testid="stDateInput"]');
+    if (!box || e.target.closest('[data-testid="stDateInputCalendarButton"]')) return;
+    const next = [...document.querySelectorAll('a[href], button, input, textarea, [tabindex="0"]')]
+      .find(el => !box.contains(el) && el.offsetParent !== null
+                  && (box.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+    if (next) { e.preventDefault(); next.focus(); }
   }, true);
   // Narrow screens (portrait tablets): start with the sidebar closed, once per tab, so a person who opens it
   // keeps it open.

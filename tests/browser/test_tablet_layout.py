@@ -40,12 +40,19 @@ _PROBE = """([labels, minTouch]) => {
   const shown = (el) => { const r = el.getBoundingClientRect();
     return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'
            && r.right > 0 && r.left < innerWidth; };
-  const lineCount = (el) => { const range = document.createRange(); range.selectNodeContents(el);
-    const tops = new Set([...range.getClientRects()].filter(r => r.width > 1).map(r => Math.round(r.top / 4)));
+  const icon = (el) => el.closest('[data-testid="stIconMaterial"]') || getComputedStyle(el).fontFamily.includes('Material');
+  const lineCount = (el) => {  // distinct line boxes of the element's own text (icons left out)
+    const tops = new Set(), walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      if (icon(walker.currentNode.parentElement)) continue;
+      const range = document.createRange(); range.selectNodeContents(walker.currentNode);
+      for (const r of range.getClientRects()) if (r.width > 1) tops.add(Math.round(r.bottom / 6));
+    }
     return tops.size; };
   for (const el of document.querySelectorAll(labels)) {
-    if (!shown(el)) continue;
-    const text = el.innerText.trim();
+    if (!shown(el) || icon(el)) continue;
+    const text = [...el.childNodes].length && el.querySelector('[data-testid="stIconMaterial"]')
+      ? el.innerText.replace(/^[a-z_]+\s*/, '').trim() : el.innerText.trim();
     // a short label (≤ 12 characters, no space) on more than one line is broken inside a word
     if (text && text.length <= 12 && !/\\s/.test(text) && lineCount(el) > 1) out.broken.push(text);
     if (el.scrollWidth > el.clientWidth + 1) out.cut.push(`${text} ${el.scrollWidth}>${el.clientWidth}`);
