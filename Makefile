@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 ARTIFACTS ?= test-artifacts
 
-.PHONY: run test seed test-fast browser-deps bench bench-quick clean
+.PHONY: run test seed test-fast browser-deps bench bench-quick clean deploy-local deploy-stop backup
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,21 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 ## make run: install, create and seed data/guangwu.db on first start, serve on :8501 (headless)
 run: $(VENV)/.runtime
 	$(PY) -m lib.seed --if-empty
-	$(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
+
+## make deploy-local REPLICAS=2: nginx (installed when missing, as root) + N replicas on DATABASE_URL; prints the URL
+REPLICAS ?= 2
+DEPLOY_PORT ?= 8080
+DEPLOY_RUN ?= deploy/run
+deploy-local: $(VENV)/.runtime
+	$(PY) -m deploy.local up --replicas $(REPLICAS) --port $(DEPLOY_PORT) --run-dir $(DEPLOY_RUN)
+
+## make deploy-stop: stop exactly what deploy-local started (PIDs in $(DEPLOY_RUN)/state.json)
+deploy-stop:
+	$(PY) -m deploy.local down --run-dir $(DEPLOY_RUN)
+
+backup: $(VENV)/.runtime
+	$(PY) -m lib.backup
 
 seed: $(VENV)/.runtime
 	$(PY) -m lib.seed

@@ -144,11 +144,28 @@ def _cold(r: dict) -> dict:
             "met": _met(not c["errors"])}
 
 
+def _capacity(r: dict) -> dict:
+    from bench.capacity import row
+
+    return row(r)
+
+
+def _briefing(r: dict) -> dict:
+    if not r.get("briefing"):
+        return {"figure": "8 briefing pack", "measured": "not run", "target": "—", "met": "—"}
+    from bench.briefing import row
+
+    return row(r)
+
+
 def rows(r: dict) -> list[dict]:
     out = []
     for key, fn, figure in [("latency", _latency, "1 interaction latency p95"), ("payload_browser", _payload, "2 map payload"),
                             ("server", _server, "3 server time per page (AppTest)"), ("scale", _scale, "4 scale"),
-                            ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start")]:
+                            ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
+                            ("capacity", _capacity, "7 capacity (protocol level)"),
+                            ("briefing", _briefing, "8 briefing pack"),
+                            ("uploads", uploads_row, "9 upload budget")]:
         err = (r.get(key) or {}).get("error") if isinstance(r.get(key), dict) else None
         if err:
             out.append({"figure": figure, "measured": f"ERROR {err[:200]}", "target": "—", "met": "MISSED"})
@@ -204,7 +221,43 @@ def render(table: list[dict], r: dict) -> str:
         for k, (b, s) in sorted(rt["queries"].items(), key=lambda kv: -kv[1][0]):
             flag = "  (over 2× and 50 ms)" if b > 2 * s and b > QUERY_NOISE_S else ""
             lines.append(f"    query {k:<30} {b * 1000:8.1f} ms vs {s * 1000:6.1f} ms ({b / max(s, 1e-9):5.1f}×){flag}")
+    lines += uploads_details(r)
     c = r.get("concurrency")
     if c and c.get("errors"):
         lines.append(f"  concurrency errors: {c['errors'][:5]}")
+    if isinstance(r.get("capacity"), dict) and "floor" in r["capacity"]:
+        from bench.capacity import details
+
+        lines += details(r["capacity"])
     return "\n".join(lines)
+
+
+def uploads_row(r: dict) -> dict:
+    """Figure 7: every upload under the cap refused or read within the budget."""
+    u = r.get("uploads") if "cases" not in r else r
+    if not u:
+        return {"figure": "9 upload budget", "measured": "not run", "target": "≤ 5 s, peak RSS < 300 MB", "met": "—"}
+    cases = u["cases"]
+    broken = [k for k, v in cases.items() if "error" in v]
+    if broken:
+        return {"figure": "9 upload budget", "measured": f"ERROR in {', '.join(broken)}: {cases[broken[0]]['error']}",
+                "target": "—", "met": "MISSED"}
+    worst_s = max(cases.items(), key=lambda kv: kv[1]["seconds"])
+    worst_cpu = max(v["cpu_s"] for v in cases.values())
+    worst_mb = max(cases.items(), key=lambda kv: kv[1]["peak_mb"])
+    ok = all(v["seconds"] <= u["budget_s"] and v["peak_mb"] < u["budget_mb"] for v in cases.values())
+    lim = u["limits"]
+    measured = (f"{len(cases)} files ≤ {u['cap_mb']} MB: slowest {worst_s[1]['seconds']:.2f} s ({worst_s[0]}; "
+                f"most CPU {worst_cpu:.2f} s), "
+                f"highest peak RSS {worst_mb[1]['peak_mb']:.0f} MB ({worst_mb[0]}); limits: inflated ≤ "
+                f"{lim['inflated_mb']} MB, ratio ≤ {lim['ratio']}×, ≤ {lim['entries']} entries")
+    return {"figure": "9 upload budget (ledger files)", "measured": measured,
+            "target": f"each ≤ {u['budget_s']:g} s, peak RSS < {u['budget_mb']} MB", "met": _met(ok)}
+
+
+def uploads_details(r: dict) -> list[str]:
+    u = r.get("uploads") or {}
+    return [f"  upload {k}: " + (v.get("error") or (
+        f"{v['file_mb']:.2f} MB → {v['outcome']}; {v['seconds']:.2f} s (≤ {u['budget_s']:g}; CPU {v['cpu_s']:.2f} s, "
+        f"parsing {v['parse_s']:.2f} s), peak RSS {v['peak_mb']:.0f} MB (< {u['budget_mb']}; imports "
+        f"{v['baseline_mb']:.0f} MB); machine load {v['load_avg']:.1f}")) for k, v in (u.get("cases") or {}).items()]

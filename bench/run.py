@@ -1,7 +1,9 @@
 """Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
 
 1 interaction latency vs the framework floor · 2 map payload · 3 server time per page ·
-4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start.
+4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start ·
+7 capacity at the protocol level (Locust; bench/capacity.py) · 8 briefing pack ·
+9 upload budget (hostile and heavy ledger files, each read in a child process).
 """
 from __future__ import annotations
 
@@ -77,6 +79,14 @@ async def browser_part(cfg: dict, work: Path) -> dict:
     return out
 
 
+def guarded_sync(fn) -> dict:
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001
+        log(f"  FAILED: {type(exc).__name__}: {str(exc)[:300]}")
+        return {"error": f"{type(exc).__name__}: {str(exc)[:500]}"}
+
+
 def apptime(db_url: str, *args: str, timeout: float = 1800) -> dict:
     """bench.apptime in a subprocess (fresh settings, caches and imports); its JSON result."""
     done = subprocess.run([sys.executable, "-m", "bench.apptime", "--database-url", db_url, *args], cwd=REPO,
@@ -134,11 +144,11 @@ def scale_part(cfg: dict, work: Path, seed_reference: dict | None) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run for CI (< 2 minutes)")
-    parser.add_argument("--only", default="", help="comma list of parts: browser,server,scale")
+    parser.add_argument("--only", default="", help="comma list of parts: browser,server,scale,capacity,uploads")
     args = parser.parse_args(argv)
     mode = "quick" if args.quick else "full"
     cfg = MODES[mode]
-    parts = set(args.only.split(",")) if args.only else {"browser", "server", "scale"}
+    parts = set(args.only.split(",")) if args.only else {"browser", "server", "scale", "capacity", "uploads"}
     t0 = time.monotonic()
     results: dict = {"mode": mode, "started": time.strftime("%Y-%m-%d %H:%M:%S"), "config": {
         k: (v.__dict__ if hasattr(v, "__dict__") else v) for k, v in cfg.items()}}
@@ -153,9 +163,23 @@ def main(argv: list[str] | None = None) -> int:
             ss.seed(seed_db)
             log("3. server time per page (AppTest)")
             results["server"] = apptime(seed_db, "--deck", "--queries", "--repeat", str(cfg["repeat"]))
+            from bench import briefing
+
+            log("8. briefing pack (PDF + xlsx)")
+            results["briefing"] = briefing.measure(seed_db, repeat=cfg["repeat"])
         if "scale" in parts:
             log("4. scale")
             results["scale"] = scale_part(cfg, work, results.get("server"))
+        if "capacity" in parts:
+            from bench import capacity
+
+            log("7. capacity at the protocol level (Locust)")
+            results["capacity"] = guarded_sync(lambda: capacity.run(work, quick=mode == "quick"))
+        if "uploads" in parts:
+            from bench import uploads
+
+            log("9. upload budget (each file in a child process)")
+            results["uploads"] = guarded_sync(lambda: uploads.measure(work, quick=mode == "quick", log=log))
     results["wall_s"] = time.monotonic() - t0
     rows = report.rows(results)
     results["table"] = rows

@@ -1,4 +1,4 @@
-"""Start `streamlit run` on a free port against a (freshly seeded) database, wait for health, stop it.
+"""Start `streamlit run serve.py` (the app plus /readyz) on a free port against a (freshly seeded) database, wait for health, stop it.
 
 Shared by `tests/browser/conftest.py` and `bench/`. Failures raise `ServerError` with the log tail,
 so a caller can turn them into `pytest.fail` or a benchmark error.
@@ -101,13 +101,16 @@ class Server:
             self._log = None
 
 
-def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None = None,
-          extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None) -> Server:
-    """Launch `streamlit run app` (headless, 127.0.0.1, no usage stats); does not wait for health."""
+def start(db_url: str, log_path: Path, *, app: str = "serve.py", port: int | None = None,
+          extra_env: dict[str, str] | None = None, extra_args: list[str] | None = None,
+          cpu: int | None = None) -> Server:
+    """Launch `streamlit run app` (headless, 127.0.0.1, no usage stats; pinned to `cpu` by taskset when
+    given); does not wait for health."""
     port = port or free_port()
     log = Path(log_path).open("w", encoding="utf-8")  # noqa: SIM115 - open while the server runs; stop() closes it
+    pin = ["taskset", "-c", str(cpu)] if cpu is not None else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
+        [*pin, sys.executable, "-m", "streamlit", "run", app, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          *(extra_args or [])],
         cwd=REPO, env=server_env(db_url, extra_env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -115,7 +118,7 @@ def start(db_url: str, log_path: Path, *, app: str = "app.py", port: int | None 
 
 
 @contextlib.contextmanager
-def running(db_url: str, workdir: Path, *, seed_first: bool = True, app: str = "app.py",
+def running(db_url: str, workdir: Path, *, seed_first: bool = True, app: str = "serve.py",
             timeout: float = START_SECONDS, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """Seed `db_url` (optional), start the server, wait for health; always stop it afterwards."""
     if seed_first:

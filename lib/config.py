@@ -34,6 +34,25 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
+    backup_dir: str = str(DATA_DIR / "backups")
+    backup_keep: int = 14
+    # /readyz: seconds a database read may take before the replica reports not ready.
+    readiness_timeout_seconds: int = 2
+    # ---- ledger uploads (h3): an .xlsx is a zip of XML, inspected before any XML is parsed ----
+    # Refused when the parts inflate to more than this in total (a 1500-row ledger, what the deadline below
+    # lets one file hold, is about 0.3 MB; openpyxl parses a sheet without a <dimension> twice before any
+    # row, so this bounds that uninterruptible time) …
+    upload_max_inflated_mb: int = 4
+    # … when the shared-string table (read whole, before any row) inflates to more than this …
+    upload_max_shared_strings_mb: int = 1
+    # … when any part over 1 MB inflates more than this many times its compressed size (real sheets: 5–30×) …
+    upload_max_ratio: int = 100
+    # … or when the zip holds more parts than this (a workbook has about ten).
+    upload_max_entries: int = 200
+    # Reading and checking one ledger file (parse + dry run) stops with a Chinese message after this many
+    # seconds: any upload is refused or previewed within ~5 s (make bench, figure 7).
+    upload_read_seconds: int = 4
 
 
 def _coerce(raw: object, default: object) -> object:

@@ -40,3 +40,7 @@ class CrsMismatch(GeometryError):
     def __init__(self, message: str, *, details: list[str] | None = None, suggestion: dict | None = None) -> None:
         super().__init__(message, details=details)
         self.suggestion = dict(suggestion or {})
+
+
+class BackupError(DashboardError):
+    """A backup or restore could not be made or did not verify."""

@@ -4,18 +4,22 @@
     template_xlsx(kind, rows=None) -> bytes                    # sheet 1: headers (+ rows); sheet 2: 填写说明 + examples
     current_ledger(kind, *, community=None, engine=None) -> DataFrame   # stored data in template layout
     export_xlsx(df, *, sheet_name, title) -> bytes             # any panel's DataFrame, title in row 1
+    export_csv(df) -> bytes                                    # the same as CSV (UTF-8 with BOM)
     read_ledger(data, filename, kind, *, max_bytes=None, actor=None, engine=None, today=None) -> LedgerPreview
     commit_ledger(actor, preview, *, engine=None, today=None) -> LedgerResult
 
-read_ledger raises ValidationError for file-level problems (oversize, not xlsx/csv, undecodable, missing
-columns); row problems land in `preview.errors` (「第3行「入住人数」：“abc”不是数字」) and in each row.
-The preview runs the very planners the forms use in a transaction that is rolled back, so it knows
-which rows would be inserted and which are unchanged. commit_ledger re-plans everything inside one
+read_ledger raises ValidationError for file-level problems (oversize, zip bomb, damaged or hostile XML, not
+xlsx/csv, undecodable, missing or duplicated columns), each naming the file; row problems land in
+`preview.errors` (「第3行「入住人数」：“abc”不是数字」) and in each row. The preview runs the very planners
+the forms use in a transaction that is rolled back (lib.db's session_scope, so a database fault is a
+Chinese DatabaseUnavailable), and classifies each row 新增 / 更正 (a stored record with the same key
+changes: `changes` holds old → new per column) / 相同. commit_ledger re-plans everything inside one
 transaction (permissions per row: staff only their own community) and writes all rows or none.
 """
 from __future__ import annotations
 
 import datetime as dt
+import math
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,20 +27,31 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from lib import audit
 from lib.auth import Actor
 from lib.config import settings
-from lib.db import get_engine, session_scope
+from lib.db import session_scope
 from lib.errors import DashboardError, PermissionDenied, ValidationError
-from lib.ledger_io import INSTRUCTIONS_SHEET, find_header, load_rows, workbook_bytes
-from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind
-from lib.writes.base import REPEAT_TEXT, WriteContext, as_choice, as_date, as_number, blank, printable
+from lib.ledger_io import INSTRUCTIONS_SHEET, Deadline, csv_bytes, find_header, load_rows, workbook_bytes
+from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind, fact_value_text
+from lib.writes.base import (
+    REPEAT_TEXT,
+    Outcome,
+    WriteContext,
+    as_choice,
+    as_date,
+    as_number,
+    blank,
+    printable,
+    same_number,
+)
 
 KIND_NAMES = list(KINDS)
 MAX_ROWS = 20000
-ACTION_INSERT, ACTION_SAME, ACTION_ERROR = "新增", "不变", "有误"
+ACTION_INSERT, ACTION_CORRECT, ACTION_SAME, ACTION_ERROR = "新增", "更正", "相同", "有误"
+# Characters no ledger text may hold (NUL and other C0 controls; tab and line breaks are fine).
+_CONTROL = {chr(c) for c in range(32)} - set("\t\n\r") | {"\x7f"}
 
 
 @dataclass
@@ -47,6 +62,7 @@ class PreviewRow:
     readings: list[str] = field(default_factory=list)  # how typed numbers/dates were read
     problems: list[str] = field(default_factory=list)
     action: str = ACTION_ERROR
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # 更正: header → (stored, new)
 
 
 @dataclass
@@ -69,15 +85,30 @@ class LedgerPreview:
         return sum(r.action == ACTION_INSERT for r in self.rows)
 
     @property
+    def corrections(self) -> int:
+        return sum(r.action == ACTION_CORRECT for r in self.rows)
+
+    @property
     def unchanged(self) -> int:
         return sum(r.action == ACTION_SAME for r in self.rows)
 
     def frame(self) -> pd.DataFrame:
-        """行号, the kind's columns, 读数说明, 处理 (新增/不变/有误), 问题 — for st.dataframe."""
+        """行号, 处理 (新增/更正/相同/有误), 问题, the kind's columns, 读数说明 — for display. In a 更正 row each
+        changed cell reads 「旧 → 新」 (see `changed_cells` to highlight them)."""
         headers = KINDS[self.kind].headers
-        return pd.DataFrame([{"行号": r.line, **{h: r.values.get(h) for h in headers},
-                              "读数说明": "；".join(r.readings), "处理": r.action, "问题": "；".join(r.problems)}
-                             for r in self.rows], columns=["行号", *headers, "读数说明", "处理", "问题"])
+        records = []
+        for r in self.rows:
+            values = {h: f"{_shown(r.changes[h][0])} → {_shown(r.changes[h][1])}" if h in r.changes
+                      else r.values.get(h) for h in headers}
+            if "（记录）" in r.changes:  # re-registered with no visible difference
+                values[headers[0]] = f"{_shown(values[headers[0]])}（重新登记）"
+            records.append({"行号": r.line, "处理": r.action, "问题": "；".join(r.problems), **values,
+                            "读数说明": "；".join(r.readings)})
+        return pd.DataFrame(records, columns=["行号", "处理", "问题", *headers, "读数说明"])
+
+    def changed_cells(self) -> list[tuple[int, str]]:
+        """(row position in `frame()`, header) of every changed cell of the 更正 rows."""
+        return [(i, h) for i, r in enumerate(self.rows) for h in r.changes if h in KINDS[self.kind].headers]
 
 
 @dataclass(frozen=True)
@@ -87,6 +118,7 @@ class LedgerResult:
     inserted: int
     unchanged: int
     message: str
+    corrected: int = 0  # of `inserted`, how many correct a stored record with the same key
 
 
 def _kind(kind: str) -> LedgerKind:
@@ -121,13 +153,16 @@ def _parse_cell(col: Column, raw: Any, readings: list[str]) -> tuple[Any, Any]:
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
     text = str(raw).strip()
+    if _CONTROL.intersection(text):
+        raise ValidationError(f"「{col.header}」：含有不可见的控制字符（如 NUL），请删除后重新上传")
     if col.kind == "choice":
         text = as_choice(text, col.header, list(col.choices))
     return text, text
 
 
-def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]]) -> tuple[list[PreviewRow], list[str], list[str]]:
-    at, index, ignored = find_header(rows, spec.columns)
+def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]],
+                filename: str) -> tuple[list[PreviewRow], list[str], list[str]]:
+    at, index, ignored = find_header(rows, spec.columns, filename=filename)
     notes = [f"已忽略无法识别的列：{'、'.join(ignored)}"] if ignored else []
     parsed: list[PreviewRow] = []
     for line, cells in rows[at + 1:]:
@@ -156,19 +191,22 @@ def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]]) -> tuple[list[Pr
     return parsed, [p for r in parsed for p in r.problems], notes
 
 
-def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *,
-              source_title: str) -> tuple[list[str], bool]:
+def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, source_title: str,
+              deadline: Deadline | None = None) -> tuple[list[str], bool]:
     """Plan and apply every clean row in `ctx` (flushed, so later rows see earlier ones).
-    Returns (problems, whether any was a permission refusal)."""
+    Returns (problems, whether any was a permission refusal). A preview passes its `deadline`."""
     problems, denied = [], False
     ordered = sorted(rows, key=lambda r: spec.order(r.args)) if spec.order else rows
-    for row in ordered:
+    for done, row in enumerate(ordered):
+        if deadline is not None and done:
+            deadline.check(done, every=32, stage="预检")
         if row.problems:
             continue
         try:
             outcome = spec.plan(ctx, dict(row.args))
+            row.changes = _corrected(spec, outcome) if outcome.inserted else {}
             result = ctx.apply(outcome, source_title=source_title)
-            row.action = ACTION_INSERT if result.inserted else ACTION_SAME
+            row.action = (ACTION_CORRECT if row.changes else ACTION_INSERT) if result.inserted else ACTION_SAME
         except DashboardError as exc:
             row.problems.append(_row_message(row.line, exc))
             row.action = ACTION_ERROR
@@ -177,12 +215,46 @@ def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *,
     return problems, denied
 
 
+def _shown(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "（空）"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _corrected(spec: LedgerKind, outcome: Outcome) -> dict[str, tuple[Any, Any]]:
+    """For a row that replaces a stored record with the same key: {header: (stored, new)} of what changes
+    (empty for a new record). The planner's `before` is the stored state the row follows."""
+    before, after = outcome.before or {}, outcome.after
+    keyed = [a for a in spec.key_args if a in before and a in after]
+    if not before or not keyed or any(before[a] != after[a] for a in keyed):
+        return {}
+    if "qualifier" in before and "value" in before:  # a figure is its number with its qualifier (6100余)
+        before = {**before, "value": fact_value_text(before["value"], before.get("qualifier") or "")}
+        after = {**after, "value": fact_value_text(after["value"], after.get("qualifier") or "")}
+    changes = {}
+    for col in spec.columns:
+        if col.arg in keyed or col.arg not in before or col.arg not in after:
+            continue
+        old, new = before[col.arg], after[col.arg]
+        if isinstance(old, (int, float)) and isinstance(new, (int, float)) and same_number(old, new):
+            continue
+        if old != new and not (blank(old) and blank(new)):
+            changes[col.header] = (old, new)
+    return changes or {"（记录）": ("已有", "重新登记")}
+
+
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.1f} KB"
 
 
 def _source_title(kind: str, filename: str) -> str:
     return f"台账导入：{kind}（{filename}）"
+
+
+class _DryRun(Exception):
+    """Raised at the end of a preview so that session_scope rolls everything back."""
 
 
 def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None = None, actor: Actor | None = None,
@@ -194,19 +266,20 @@ def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None 
         raise ValidationError(f"文件“{filename}”大小 {_size(len(data))}，超过上限 {_size(limit)}")
     if not data:
         raise ValidationError(f"文件“{filename}”是空文件")
-    rows, file_format = load_rows(data, filename, max_rows=MAX_ROWS)
+    deadline = Deadline(filename)
+    rows, file_format = load_rows(data, filename, max_rows=MAX_ROWS, deadline=deadline)
     if not rows:
         raise ValidationError(f"文件“{filename}”没有内容")
-    parsed, errors, notes = _parse_rows(spec, rows)
+    parsed, errors, notes = _parse_rows(spec, rows, filename)
     if not parsed:
         raise ValidationError(f"文件“{filename}”只有表头，没有数据行")
-    session = Session(engine or get_engine())
-    try:  # a dry run: everything is rolled back
-        ctx = WriteContext(session, actor, today=today, check=actor is not None)
-        errors += _plan_all(ctx, spec, parsed, source_title=_source_title(kind, filename))[0]
-    finally:
-        session.rollback()
-        session.close()
+    try:  # a dry run in lib.db's session (its fault handling), rolled back by the sentinel
+        with session_scope(engine) as session:
+            ctx = WriteContext(session, actor, today=today, check=actor is not None)
+            errors += _plan_all(ctx, spec, parsed, source_title=_source_title(kind, filename), deadline=deadline)[0]
+            raise _DryRun
+    except _DryRun:
+        pass
     errors.sort(key=lambda m: int(m[1:].split("行", 1)[0]) if m[1:].split("行", 1)[0].isdigit() else 0)
     return LedgerPreview(kind, filename, file_format, parsed, errors, notes)
 
@@ -240,14 +313,16 @@ def commit_ledger(actor: Actor | None, preview: LedgerPreview, *, engine: Engine
         if problems:
             cls = PermissionDenied if denied else ValidationError
             raise cls(f"台账“{preview.filename}”有 {len(problems)} 处问题，未写入任何数据", details=problems)
-        inserted = sum(r.action == ACTION_INSERT for r in rows)
+        corrected = sum(r.action == ACTION_CORRECT for r in rows)
+        inserted = sum(r.action == ACTION_INSERT for r in rows) + corrected
         unchanged = len(rows) - inserted
         audit.record(s, actor, "import", "ledger", printable(f"{preview.kind}：{preview.filename}")[:120], None, None,
                      {"kind": preview.kind, "file": printable(preview.filename), "rows": len(rows),
                       "inserted": inserted,
                       "unchanged": unchanged})
-    message = f"已导入“{preview.filename}”：新增 {inserted} 条，{unchanged} 条与已有数据相同未重复写入"
-    return LedgerResult(preview.kind, preview.filename, inserted, unchanged, message)
+    message = (f"已导入“{preview.filename}”：新增 {inserted - corrected} 条，更正 {corrected} 条，"
+               f"{unchanged} 条与已有数据相同未重复写入")
+    return LedgerResult(preview.kind, preview.filename, inserted, unchanged, message, corrected)
 
 
 def current_ledger(kind: str, *, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
@@ -277,3 +352,8 @@ def export_xlsx(df: pd.DataFrame, *, sheet_name: str, title: str) -> bytes:
     header = [str(c) for c in df.columns]
     body = df.astype(object).where(pd.notna(df), None).values.tolist() if len(df) else []
     return workbook_bytes([(sheet_name, [[title], header, *body], 2)])
+
+
+def export_csv(df: pd.DataFrame) -> bytes:
+    """Any DataFrame as CSV (UTF-8 with BOM); text that looks like a formula gets a leading '."""
+    return csv_bytes(df)

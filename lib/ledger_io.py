@@ -1,10 +1,14 @@
 """Reading and writing 台账 files: .xlsx via openpyxl, .csv in UTF-8 (with/without BOM) or GBK/GB18030.
 
-    load_rows(data, filename, *, max_rows) -> (rows: list[(line_no, cells)], description)
-    find_header(rows, columns) -> (header line, {header: cell index}, ignored headers)
+    load_rows(data, filename, *, max_rows, deadline) -> (rows: list[(line_no, cells)], description)
+    Deadline(filename)                   # the time one upload may take (upload_read_seconds), checked per row
+    inspect_zip(data, filename)          # zip-bomb guard, run before any XML is parsed
+    find_header(rows, columns, filename=) -> (header line, {header: cell index}, ignored headers)
     workbook_bytes(sheets) -> bytes      # plain cells, no formulas, bold header
+    csv_bytes(df) -> bytes               # UTF-8 with BOM (opens in Excel/WPS)
 
-Every failure is a ValidationError naming the file (Chinese).
+Every failure is a ValidationError naming the file (Chinese). Exports never carry a formula: text that
+starts like one (= + - @ tab CR) is a quote-prefixed text cell in xlsx and gets a leading ' in CSV.
 """
 from __future__ import annotations
 
@@ -14,24 +18,36 @@ import io
 import json
 import math
 import re
+import time
 import unicodedata
 import zipfile
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from defusedxml import DefusedXmlException
+from openpyxl import DEFUSEDXML, Workbook, load_workbook
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
+from lib.config import Settings, settings
 from lib.errors import ValidationError
+
+# openpyxl parses every part of a workbook with defusedxml when it is installed (entity expansion,
+# external entities refused); the uploads depend on that, so a missing package fails loudly here.
+if not DEFUSEDXML:
+    raise ImportError("defusedxml must be installed (requirements.txt): openpyxl would parse uploads unguarded")
 
 INSTRUCTIONS_SHEET = "填写说明"
 ENCODINGS = (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030"))
+MAX_COLUMNS = 60  # a ledger has at most nine; wider rows are cut here, not padded to 16384 cells
+
+
+# Control characters (Cc but tab/CR/LF), surrogates (Cs), private use (Co) and U+FFFD: one regex pass.
+_GARBLED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\ufffd\U000f0000-\U0010ffff]")
 
 
 def _garbled(text: str) -> bool:
-    """Control characters, U+FFFD or private-use characters: the bytes were not text in this encoding."""
-    bad = sum(1 for ch in text if (unicodedata.category(ch) in ("Cc", "Co", "Cs") and ch not in "\t\r\n")
-              or ch == "\ufffd")
-    return bad > 0
+    """Control, private-use or replacement characters: the bytes were not text in this encoding."""
+    return _GARBLED.search(text) is not None
 
 
 def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
@@ -41,17 +57,39 @@ def decode_csv(data: bytes, filename: str) -> tuple[str, str]:
         candidates = (("utf-16", "UTF-16"),)
     else:
         candidates = ENCODINGS
+    first = None
     for codec, label in candidates:
         try:
             text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        first = text if first is None else first
         if not _garbled(text):
             return text, label
+    if first is not None and not any(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cs") for ch in first):
+        line = next(i for i, row in enumerate(first.splitlines(), start=1) if _garbled(row))
+        raise ValidationError(f"文件“{filename}”第{line}行含有不可见的控制字符（如 NUL），请删除后重新上传")
     raise ValidationError(f"文件“{filename}”无法识别编码或内容已损坏：请另存为 UTF-8 或 GBK 编码的 CSV，或上传 .xlsx")
 
 
-def _csv_rows(text: str, max_rows: int) -> list[tuple[int, list]]:
+class Deadline:
+    """Reading and checking one upload may take `upload_read_seconds`; past it the file is refused (Chinese,
+    naming the file and how far it got). Checked every `every` rows, so a check costs nothing."""
+
+    def __init__(self, filename: str, seconds: float | None = None) -> None:
+        self.filename = filename
+        self.seconds = settings().upload_read_seconds if seconds is None else seconds
+        self.until = time.monotonic() + self.seconds
+
+    def check(self, count: int, *, every: int = 256, stage: str = "读取") -> None:
+        """`count`: the line being read (stage 读取) or the rows checked so far (stage 预检)."""
+        if count % every == 0 and time.monotonic() > self.until:
+            done = f"仅读到第{count}行" if stage == "读取" else f"仅完成 {count} 行"
+            raise ValidationError(f"文件“{self.filename}”内容过多：{stage} {self.seconds:g} 秒后{done}，"
+                                  "已停止，未写入任何数据；请删除多余的列和空行，或分批导入")
+
+
+def _csv_rows(text: str, filename: str, max_rows: int, deadline: Deadline) -> list[tuple[int, list]]:
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows = []
@@ -59,47 +97,107 @@ def _csv_rows(text: str, max_rows: int) -> list[tuple[int, list]]:
     try:
         for line_no, cells in enumerate(reader, start=1):
             if line_no > max_rows + 10:
-                raise ValidationError(f"文件超过 {max_rows} 行，请分批导入")
+                raise ValidationError(f"文件“{filename}”超过 {max_rows} 行，请分批导入")
+            deadline.check(line_no)
             rows.append((line_no, cells))
     except csv.Error as exc:
-        raise ValidationError(f"CSV 格式错误（第{reader.line_num}行）：{exc}") from None
+        why = "含有 NUL 字符" if "NUL" in str(exc) else "单元格过长或引号不配对" if "field" in str(exc) else "格式错误"
+        raise ValidationError(f"文件“{filename}”第{reader.line_num}行{why}，无法按 CSV 读取") from None
     return rows
 
 
-def _xlsx_rows(data: bytes, filename: str, max_rows: int) -> list[tuple[int, list]]:
+def _mb(n: float) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
+
+
+def inspect_zip(data: bytes, filename: str, *, limits: Settings | None = None) -> None:
+    """Refuse a zip that would inflate too far (zip bomb), too steeply, or into too many entries —
+    from the sizes its directory declares (zipfile never inflates an entry past its declared size)."""
+    limits = limits or settings()
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        raise ValidationError(f"文件“{filename}”不是有效的 Excel（.xlsx）文件，或已损坏") from None
+    if len(infos) > limits.upload_max_entries:
+        raise ValidationError(f"文件“{filename}”内含 {len(infos)} 个部件，超过上限 {limits.upload_max_entries} 个，"
+                              "不像正常的 Excel 文件，已拒绝")
+    total = sum(i.file_size for i in infos)
+    if total > limits.upload_max_inflated_mb * 1024 * 1024:
+        raise ValidationError(f"文件“{filename}”解压后达 {_mb(total)}，超过上限 {limits.upload_max_inflated_mb} MB，"
+                              "已拒绝（请删除无关的工作表、图片，或分批导入）")
+    strings = sum(i.file_size for i in infos if i.filename.lower().endswith("sharedstrings.xml"))
+    if strings > limits.upload_max_shared_strings_mb * 1024 * 1024:
+        raise ValidationError(f"文件“{filename}”的共享文字表解压后达 {_mb(strings)}，超过上限 "
+                              f"{limits.upload_max_shared_strings_mb} MB，已拒绝（请分批导入，或另存为 CSV）")
+    for i in infos:
+        if i.file_size > 1024 * 1024 and i.file_size > limits.upload_max_ratio * max(i.compress_size, 1):
+            raise ValidationError(f"文件“{filename}”中的“{i.filename[:60]}”压缩比异常（{_mb(i.file_size)} 压缩为 "
+                                  f"{_mb(i.compress_size)}，超过 {limits.upload_max_ratio} 倍），疑为恶意文件，已拒绝")
+
+
+def percent_text(value: float) -> str:
+    """A percent-formatted cell's number as the text Excel shows: 0.77 → 「77%」."""
+    return f"{round(value * 100, 9):g}%"
+
+
+def _cell(cell: Any) -> Any:
+    value = getattr(cell, "value", None)
+    number_format = getattr(cell, "number_format", "") or ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in number_format:
+        return percent_text(value)  # what the user sees; the number parser reads it as 77 (百分比)
+    return value
+
+
+def _xlsx_rows(data: bytes, filename: str, max_rows: int, deadline: Deadline) -> list[tuple[int, list]]:
+    inspect_zip(data, filename)
+    where, line_no = "", 0
+    wb = None
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ValidationError(f"文件“{filename}”不是有效的 Excel（.xlsx）文件，或已损坏（{exc.__class__.__name__}）") from None
-    try:
         sheets = [ws for ws in wb.worksheets if ws.title != INSTRUCTIONS_SHEET] or list(wb.worksheets)
+        if not sheets:
+            raise ValidationError(f"文件“{filename}”没有工作表")
+        ws = sheets[0]
+        where = f"工作表“{ws.title}”"
         rows = []
-        for line_no, cells in enumerate(sheets[0].iter_rows(values_only=True), start=1):
+        for line_no, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
             if line_no > max_rows + 10:
-                raise ValidationError(f"文件“{filename}”超过 {max_rows} 行，请分批导入")
-            rows.append((line_no, list(cells)))
+                raise ValidationError(f"文件“{filename}”{where}超过 {max_rows} 行，请分批导入")
+            deadline.check(line_no)
+            rows.append((line_no, [_cell(c) for c in cells]))
         return rows
     except ValidationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a damaged workbook fails in many ways
-        raise ValidationError(f"文件“{filename}”读取失败，可能已损坏（{exc.__class__.__name__}）") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged or hostile workbook fails in many ways (ParseError, …)
+        at = f"{where}第{line_no + 1}行附近" if where else "工作簿"
+        causes, cause = [], exc
+        while cause is not None and len(causes) < 5:  # openpyxl wraps the parser's error in a ValueError
+            causes.append(cause)
+            cause = cause.__cause__ or cause.__context__
+        hostile = any(isinstance(c, DefusedXmlException) for c in causes)
+        why = "含有被禁止的 XML 实体或文档类型声明（疑为恶意文件）" if hostile else "已损坏或不完整"
+        raise ValidationError(f"文件“{filename}”不是有效的 Excel（.xlsx）文件：{at}{why}（{exc.__class__.__name__}），"
+                              "请在 Excel/WPS 中打开并另存为 .xlsx 后重新上传") from None
     finally:
-        wb.close()
+        if wb is not None:
+            wb.close()
 
 
-def load_rows(data: bytes, filename: str, *, max_rows: int = 20000) -> tuple[list[tuple[int, list]], str]:
+def load_rows(data: bytes, filename: str, *, max_rows: int = 20000,
+              deadline: Deadline | None = None) -> tuple[list[tuple[int, list]], str]:
     """All rows of the first data sheet (xlsx) or of the CSV, numbered as the user sees them."""
+    deadline = deadline or Deadline(filename)
     name = (filename or "").lower()
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ValidationError(f"文件“{filename}”是旧版 Excel（.xls）格式，请在 Excel/WPS 中另存为 .xlsx 后上传")
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data, filename, max_rows), "Excel（.xlsx）"
+        return _xlsx_rows(data, filename, max_rows, deadline), "Excel（.xlsx）"
     if name.endswith((".xlsx", ".xlsm")):
         raise ValidationError(f"文件“{filename}”不是有效的 Excel（.xlsx）文件，或已损坏")
     if not name.endswith((".csv", ".txt", ".tsv")):
         raise ValidationError(f"文件“{filename}”类型不支持：请上传 .xlsx 或 .csv")
     text, label = decode_csv(data, filename)
-    return _csv_rows(text, max_rows), f"CSV（{label}）"
+    return _csv_rows(text, filename, max_rows, deadline), f"CSV（{label}）"
 
 
 def norm_header(text: Any) -> str:
@@ -112,33 +210,43 @@ def _base(text: str) -> str:
     return re.sub(r"\(.*?\)$", "", text)
 
 
-def find_header(rows: list[tuple[int, list]], columns, *, scan: int = 10) -> tuple[int, dict[str, int], list[str]]:
-    """The first of the top rows that names the required columns; ValidationError listing what is missing."""
+def find_header(rows: list[tuple[int, list]], columns, *, filename: str = "",
+                scan: int = 10) -> tuple[int, dict[str, int], list[str]]:
+    """The first of the top rows that names the required columns; ValidationError listing what is missing,
+    or naming the column letters when two columns carry the same header."""
     wanted = {}
     for col in columns:
         names = {norm_header(col.header), _base(norm_header(col.header))}
         names |= {norm_header(a) for a in col.aliases}
         wanted[col.header] = names
+    file = f"文件“{filename}”" if filename else "文件"
     best = None
     for idx, (line_no, cells) in enumerate(rows[:scan]):
-        found, ignored = {}, []
+        found, ignored, twice = {}, [], []
         for i, cell in enumerate(cells):
             n = norm_header(cell)
             if not n:
                 continue
-            match = next((h for h, names in wanted.items() if h not in found and (n in names or _base(n) in names)), None)
-            if match:
-                found[match] = i
-            else:
+            match = next((h for h, names in wanted.items() if n in names or _base(n) in names), None)
+            if match is None:
                 ignored.append(str(cell).strip())
+            elif match in found:
+                twice.append((match, found[match], i))
+            else:
+                found[match] = i
         if best is None or len(found) > len(best[1]):
             best = (idx, found, ignored, line_no, cells)
         if all(c.header in found for c in columns if c.required):
+            if twice:
+                raise ValidationError(
+                    f"{file}第{line_no}行表头有重复的列：" + "；".join(
+                        f"第{get_column_letter(a + 1)}列和第{get_column_letter(b + 1)}列都是“{h}”" for h, a, b in twice),
+                    details=["请删除或改名其中一列，只保留要导入的那一列"])
             return idx, found, ignored
     missing = [c.header for c in columns if c.required and (best is None or c.header not in best[1])]
     seen = "、".join(str(c).strip() for c in (best[4] if best else []) if c not in (None, "")) or "（空）"
     raise ValidationError(
-        "缺少必需的列：" + "".join(f"「{m}」" for m in missing),
+        f"{file}缺少必需的列：" + "".join(f"「{m}」" for m in missing),
         details=[f"第{best[3] if best else 1}行的表头为：{seen[:200]}",
                  "请使用「下载模板」中的表头；如表头显示为乱码，请将文件另存为 UTF-8 或 GBK 编码的 CSV，或直接上传 .xlsx"])
 
@@ -171,6 +279,24 @@ def cell_value(value: Any) -> Any:
     return str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell for a CSV export: one that a spreadsheet would run as a formula gets a leading '."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+
+def csv_bytes(df) -> bytes:
+    """A DataFrame as UTF-8 CSV with BOM, every text cell neutralised (headers too)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([neutralise(str(c)) for c in df.columns])
+    for row in df.itertuples(index=False):
+        writer.writerow(["" if (v := cell_value(x)) is None else neutralise(v) for x in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
 def workbook_bytes(sheets: list[tuple[str, list[list[Any]], int | None]]) -> bytes:
     """Sheets of (title, rows, header_row_index or None) → .xlsx bytes; strings are never formulas."""
     wb = Workbook()
@@ -185,8 +311,9 @@ def workbook_bytes(sheets: list[tuple[str, list[list[Any]], int | None]]) -> byt
                 if value is None:
                     continue
                 cell = ws.cell(row=r, column=c, value=value)
-                if isinstance(value, str) and value.startswith("="):
-                    cell.data_type = "s"  # text that looks like a formula stays text
+                if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                    cell.data_type = "s"  # text that looks like a formula stays text …
+                    cell.quotePrefix = True  # … also when someone edits the cell in Excel/WPS
                 if isinstance(value, (dt.date, dt.datetime)):
                     cell.number_format = "yyyy-mm-dd" if not isinstance(value, dt.datetime) or \
                         value.time() == dt.time() else "yyyy-mm-dd hh:mm"

@@ -51,6 +51,7 @@ class LedgerKind:
     examples: tuple[tuple, ...] = ()
     order: Callable[[dict], Any] | None = None  # process rows in this order (e.g. ladder order)
     key_help: str = ""
+    key_args: tuple[str, ...] = ()  # planner keywords of the key (a stored row matching them all is corrected)
 
     @property
     def headers(self) -> list[str]:
@@ -133,7 +134,7 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
          Column("评定日期", "valid_from", "date", True, DATE_HELP, "2024-01-05", aliases=("日期",))),
         lambda a: (_c(a["community"]), _s(a["star"]), _s(a["valid_from"])),
         lambda ctx, a: plan_star(ctx, **a), _stars_current,
-        key_help="社区＋星级＋评定日期",
+        key_help="社区＋星级＋评定日期", key_args=("community", "star", "valid_from"),
         examples=(("中兴", "支部过硬星", "已达标", 92.5, "2024-01-05"), ("西华", "平安法治星", "创建中", 68, "2024-01-05")),
     ),
     LedgerKind(
@@ -144,7 +145,7 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
          Column("备注", "note", "text", False, "依据或说明，可留空", "市创文指挥部命名")),
         lambda a: (_c(a["community"]), _s(a["valid_from"])),
         lambda ctx, a: plan_model_status(ctx, **a), _model_current,
-        key_help="社区＋生效日期",
+        key_help="社区＋生效日期", key_args=("community", "valid_from"),
         examples=(("中兴", "已命名示范社区", "2023-09-23", "市创文指挥部命名"),),
     ),
     LedgerKind(
@@ -157,7 +158,7 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
                 "仅“已拆除”填写；留空则按该户房屋面积", "", aliases=("拆除面积",))),
         lambda a: (_s(a["code"]), _s(a["status"])),
         lambda ctx, a: plan_household_step(ctx, **a), _households_current,
-        key_help="户编号＋状态",
+        key_help="户编号＋状态", key_args=("code", "status"),
         examples=(("WH-077", "已签约", "2023-11-10", None), ("WH-077", "已交钥匙", "2023-11-12", None),
                   ("WH-077", "已拆除", "2023-11-15", 135.5)),
         order=lambda a: (str(a.get("code")), HOUSEHOLD_LADDER.index(a["status"])
@@ -170,7 +171,7 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
          Column("入住人数", "occupied", "int", True, "当日在住老人数，0 到床位数之间的整数", 48, aliases=("入住",))),
         lambda a: (_s(a["facility"]), _s(a["day"])),
         lambda ctx, a: plan_occupancy(ctx, **a), _occupancy_current,
-        key_help="机构＋日期",
+        key_help="机构＋日期", key_args=("facility", "day"),
         examples=(("光武街道综合养老服务中心", "2024-01-05", 48), ("光武街道综合养老服务中心", "2024-01-06", 47)),
     ),
     LedgerKind(
@@ -187,7 +188,7 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
         _fact_key,
         lambda ctx, a: plan_fact(ctx, **a), _facts_current,
         notes=("数值中的“余”“多”“超过”“约”等限定词会原样保留，如 6100余平方米。",),
-        key_help="对象＋指标（代码或名称）＋日期",
+        key_help="对象＋指标（代码或名称）＋日期", key_args=("subject", "indicator", "valid_from"),
         examples=(("中兴", "中兴社区", "常住人口", None, "1.2万", "人", "2024-01-05", "中兴社区2024年1月人口台账", None),),
     ),
 ]}

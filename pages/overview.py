@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import bridge, map_view, summary, widgets
+from ui import bridge, briefing_downloads, map_view, summary, widgets
 
 bridge.ensure_entrypoint()
 
@@ -12,6 +12,7 @@ as_of = bridge.as_of()
 
 st.title("光武街道基层治理看板" if community is None else f"光武街道 · {community}社区")
 widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+briefing_downloads.section(community=community, as_of=as_of)
 
 with widgets.guard("街道概况"):
     figures = bridge.subdistrict_overview(as_of=as_of)

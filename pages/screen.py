@@ -7,9 +7,10 @@ import html
 import streamlit as st
 
 from lib.fmt import cn_date
-from ui import bridge, screen_views, summary, widgets
+from ui import bridge, briefing_downloads, screen_views, summary, widgets
 
 bridge.ensure_entrypoint()
+bridge.rerun_on_new_data()
 
 VIEW_NAMES = list(screen_views.VIEWS)
 community = bridge.selected_community()
@@ -52,4 +53,5 @@ with controls, st.popover("", icon=":material/tune:", help="轮播控制"):
     st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
                        file_name=f"光武街道简报-{dt.date.today():%Y%m%d}.png", mime="image/png",
                        key="screen.export", icon=":material/download:")
+    briefing_downloads.buttons(community=community, as_of=as_of, key="screen")
 carousel()

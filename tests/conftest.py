@@ -16,6 +16,8 @@ import pytest
 _APP_DB_DIR = Path(tempfile.mkdtemp(prefix="guangwu-test-"))
 APP_DB_URL = f"sqlite:///{_APP_DB_DIR / 'app.db'}"
 os.environ["DATABASE_URL"] = APP_DB_URL
+# The ledger upload deadline (4 s) would refuse imports on a busy test machine; its own tests set it to 0.
+os.environ.setdefault("UPLOAD_READ_SECONDS", "300")
 
 from db_helpers import BACKENDS, fresh_engine  # noqa: E402
 

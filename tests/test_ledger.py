@@ -219,7 +219,9 @@ def test_staff_round_trip_of_own_community(quiet_world):
     assert set(current["社区"]) == {"中兴"} and len(current) == 5
     current.loc[0, "得分"] = 99.0
     preview = read(world, ledger.template_xlsx("五星评定", rows=current), "改.xlsx", "五星评定", actor=world.staff)
-    assert (preview.inserts, preview.unchanged) == (1, 4)
+    assert (preview.inserts, preview.corrections, preview.unchanged) == (0, 1, 4)
+    frame = preview.frame()
+    assert frame.loc[0, "处理"] == "更正" and " → 99" in frame.loc[0, "得分"] and preview.changed_cells() == [(0, "得分")]
 
 
 def test_unknown_kind():

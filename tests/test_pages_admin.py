@@ -171,7 +171,7 @@ def test_one_bad_row_blocks_the_whole_file(env):
     at.file_uploader[0].set_value(("有误.csv", csv, "text/csv")).run()
     assert not at.exception
     assert any("1 处问题" in e and "不会导入" in e for e in texts(at.error))
-    assert any("第3行「入住人数」" in c for c in texts(at.caption))
+    assert any("第3行「入住人数」" in c for c in at.table[0].value["问题"])  # every problem in full
     preview = at.dataframe[-1].value
     assert preview["处理"].tolist()[1] == "有误" and "abc" in preview["问题"].iloc[1]
     assert at.button(key="ledgers.commit").disabled

@@ -11,11 +11,13 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
+from lib import data_version
 from lib.config import settings
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
 
 F = TypeVar("F", bound=Callable[..., Any])
-TTL_SECONDS = 60
+# Entries are keyed on lib.data_version (a write on any replica changes it), so they may live long.
+TTL_SECONDS = 6 * 3600
 
 # Stable, namespaced widget keys. `community` and `as_of` double as URL query parameter names.
 KEYS = {
@@ -30,8 +32,12 @@ KEYS = {
 
 
 def cached(fn: F) -> F:
-    """Cache a lib query per argument set; writes call `clear_caches()`."""
-    return st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(fn)  # type: ignore[return-value]
+    """Cache a lib query per argument set and data version; a new version empties the other caches too."""
+    store = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(data_version.keyed(fn))
+    return data_version.versioned(store)  # type: ignore[return-value]
+
+
+data_version.on_change(st.cache_data.clear)
 
 
 def clear_caches() -> None:
@@ -73,7 +79,7 @@ METRICS = map_data.METRICS
 
 
 # ---- shared state ----
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+@cached
 def _community_names() -> tuple[str, ...]:
     return tuple(communities.community_names())
 
@@ -158,6 +164,38 @@ def is_admin() -> bool:
     return actor is not None and actor.is_admin
 
 
+# ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
+from lib import ledger as _ledger  # noqa: E402
+from lib.errors import DashboardError  # noqa: E402,F401 - pages catch it from here
+from lib.ledger_kinds import KINDS as _LEDGER_KINDS  # noqa: E402
+from lib.models import Role as _Role  # noqa: E402
+
+LEDGER_KIND_NAMES = _ledger.KIND_NAMES
+ledger_template = _ledger.template_xlsx
+ledger_current = _ledger.current_ledger
+
+
+def ledger_columns_text(kind: str) -> str:
+    """「社区、星级、…、得分（选填）。同一社区＋星级＋评定日期视为同一条记录。」"""
+    spec = _LEDGER_KINDS[kind]
+    cols = "、".join(c.header + ("" if c.required else "（选填）") for c in spec.columns)
+    return f"「{kind}」的列：{cols}。同一{spec.key_help}视为同一条记录。"
+
+
+def ledger_scope(actor) -> str | None:
+    """Staff see and import their own community only; administrators follow the shared community filter."""
+    return actor.community if actor.role == _Role.STAFF else selected_community()
+
+
+def ledger_preview(data: bytes, filename: str, kind: str):
+    """The dry run of an upload for the signed-in user (raises DashboardError, always Chinese)."""
+    return _ledger.read_ledger(data, filename, kind, actor=current_actor())
+
+
+def ledger_commit(preview):
+    return _ledger.commit_ledger(current_actor(), preview)
+
+
 # ---- geometry import (h5): pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
 import logging  # noqa: E402
 
@@ -214,6 +252,37 @@ from lib.writes import (  # noqa: E402
 
 def max_upload_mb() -> int:
     return settings().max_upload_mb
+
+
+# ---- h6: freshness across replicas ----
+@st.fragment(run_every=2)
+def rerun_on_new_data() -> None:
+    """For pages nobody touches (the wall): a full rerun when the data version changes, so a write on any
+    replica shows within about 2 s. Draws nothing; costs one in-memory comparison per tick."""
+    version = data_version.current()
+    seen = st.session_state.setdefault("data_version.seen", version)
+    if version != seen:
+        st.session_state["data_version.seen"] = version
+        st.rerun(scope="app")
+
+
+# ---- briefing pack (汇报材料, issue #14) ----
+def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing)."""
+    from ui.briefing_pack import pack_files
+
+    return pack_files(community=community, as_of=as_of)
+
+
+briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+
+
+def briefing_file_name(community: str | None, as_of: dt.date | None, ext: str) -> str:
+    """光武街道-中兴社区-简报-2026-12-05.pdf: the scope, and the as-of date (else today in China)."""
+    from lib.briefing.names import file_name
+    from lib.clock import today
+
+    return file_name(community, as_of or today(), ext)
 
 
 # ---- tablets (h9): 「我的核查」 ----

@@ -29,6 +29,24 @@ _BASE_CSS = """
     min-width: calc(33% - 1rem) !important; }
   [data-testid="stMetricValue"] { font-size: 1.6rem; }
 }
+/* Printing any page (also the big screen): light, no sidebar or controls, A4 landscape. */
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stElementToolbar"], [data-testid="stPopover"], .stDownloadButton, .stButton, .stLinkButton,
+  #MainMenu, footer { display: none !important; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stBottom"] {
+    background: #FFFFFF !important; color: #111827 !important; color-scheme: light !important; }
+  .stApp *:not(svg *):not(canvas) { color: #111827 !important; border-color: #D1D5DB !important;
+    text-shadow: none !important; }
+  .stApp [data-testid="stMetric"], .stApp [data-testid="stVerticalBlockBorderWrapper"],
+  .stApp .gw-figure, .stApp [data-testid="stAlert"] > div, .stApp [data-baseweb="select"] > div,
+  .stApp [data-baseweb="input"], .stApp input { background: #FFFFFF !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; height: auto !important; }
+  .block-container { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stElementContainer"], [data-testid="stMetric"] { break-inside: avoid; }
+}
 </style>
 """
 

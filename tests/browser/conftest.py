@@ -83,7 +83,7 @@ def seeded_db(chromium_path, tmp_path_factory) -> str:
 
 @contextlib.contextmanager
 def _serve(db_url: str, log_dir: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port (own process group, stopped afterwards); yields the base URL."""
+    """`streamlit run serve.py` on a free port (own process group, stopped afterwards); yields the base URL."""
     # No file watcher: other edits in the working tree must not show Streamlit's "File change" prompt.
     srv = streamlit_server.start(db_url, log_dir / "streamlit.log",
                                  extra_args=["--server.fileWatcherType", "none"])

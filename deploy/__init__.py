@@ -1,0 +1,1 @@
+"""Deployment: nginx in front of N Streamlit replicas on one database (see README, 部署)."""

@@ -1,0 +1,128 @@
+"""A Streamlit client at the protocol level: what the browser sends and receives over `/_stcore/stream`.
+
+`Session(base_url)` loads `/` (as a browser does, so nginx's `gw_route` cookie pins it to a replica), opens
+the websocket and speaks BackMsg/ForwardMsg protobuf (from the streamlit package). `rerun()` sends one
+`rerun_script` (page, query string, widget states) and reads until the run's `script_finished`, returning
+how long that took, what arrived, and any exception element the script drew. Used by the tests (two
+replicas, a killed replica) and by bench/capacity.py's Locust user (under gevent, websocket-client is
+cooperative).
+"""
+from __future__ import annotations
+
+import time
+import urllib.request
+from dataclasses import dataclass, field
+
+import websocket
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+RERUN_AGAIN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+
+
+class ProtocolError(RuntimeError):
+    """The server closed the socket, timed out, or the run did not finish cleanly."""
+
+
+@dataclass
+class Run:
+    seconds: float
+    messages: int
+    bytes: int
+    exceptions: list[str]
+    blob: bytes = field(repr=False)  # every ForwardMsg of the run, concatenated (for text searches)
+
+    def contains(self, text: str) -> bool:
+        return text.encode() in self.blob
+
+
+class Session:
+    """One simulated browser tab."""
+
+    def __init__(self, base_url: str, *, timeout: float = 30) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.cookie = ""
+        with urllib.request.urlopen(f"{self.base_url}/", timeout=timeout) as resp:
+            resp.read()
+            cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
+            self.cookie = "; ".join(cookies)
+        ws_url = "ws" + self.base_url[4:] + "/_stcore/stream"
+        headers = [f"Cookie: {self.cookie}"] if self.cookie else []
+        self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
+        self.widget_ids: dict[str, str] = {}  # label -> widget id, as last drawn
+        self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
+        self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (st.fragment(run_every=…))
+        self.session_id = ""
+
+    def close(self) -> None:
+        try:
+            self.ws.close()
+        except Exception:  # noqa: BLE001 - closing a dead socket
+            pass
+
+    def _widgets(self, msg: ForwardMsg) -> None:
+        if msg.WhichOneof("type") == "auto_rerun":
+            self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
+        if msg.WhichOneof("type") == "new_session":
+            self.session_id = msg.new_session.initialize.session_id or self.session_id
+        if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
+            return
+        el = msg.delta.new_element
+        kind = el.WhichOneof("type")
+        if kind in {"selectbox", "date_input", "button", "radio", "multiselect", "text_input", "text_area"}:
+            widget = getattr(el, kind)
+            self.widget_ids[widget.label] = widget.id
+            if kind == "selectbox":
+                self.options[widget.label] = list(widget.options)
+
+    def rerun(self, *, page: str = "", query: str = "", strings: dict[str, str] | None = None,
+              fragment: str = "", click: str = "") -> Run:
+        """One rerun: `page` is the page's url path (""/overview/stars…), `query` the URL query string,
+        `strings` maps widget labels (as drawn in the previous run) to string values, `click` is the label
+        of a button (or form submit button) pressed in this run; `fragment` runs one
+        fragment as the browser's run_every timer does (a full rerun it asks for is read to its end too)."""
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string = query
+        state.page_name = page
+        if fragment:
+            state.fragment_id = fragment
+            state.is_auto_rerun = True
+        for label, value in (strings or {}).items():
+            ws = WidgetState(id=self.widget_ids[label], string_value=value)
+            state.widget_states.widgets.append(ws)
+        if click:
+            state.widget_states.widgets.append(WidgetState(id=self.widget_ids[click], trigger_value=True))
+        started = time.perf_counter()
+        try:
+            self.ws.send_binary(msg.SerializeToString())
+        except Exception as exc:  # noqa: BLE001
+            raise ProtocolError(f"send failed: {exc.__class__.__name__}: {exc}") from exc
+        chunks: list[bytes] = []
+        exceptions: list[str] = []
+        while True:
+            try:
+                data = self.ws.recv()
+            except Exception as exc:  # noqa: BLE001 - timeout, reset, closed
+                raise ProtocolError(f"no script_finished: {exc.__class__.__name__}: {exc}") from exc
+            if not isinstance(data, bytes) or not data:
+                raise ProtocolError("socket closed")
+            chunks.append(data)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            self._widgets(fwd)
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
+                    and fwd.delta.new_element.WhichOneof("type") == "exception":
+                exc_el = fwd.delta.new_element.exception
+                exceptions.append(f"{exc_el.type}: {exc_el.message}")
+            if kind == "script_finished":
+                if fwd.script_finished == RERUN_AGAIN:
+                    continue
+                if fwd.script_finished not in FINISHED:
+                    raise ProtocolError(f"script finished with status {fwd.script_finished}")
+                blob = b"".join(chunks)
+                return Run(time.perf_counter() - started, len(chunks), len(blob), exceptions, blob)

@@ -1,0 +1,71 @@
+"""The briefing pack's input: a small, explicit set of figures, panels and alerts.
+
+Everything the PDF and the xlsx print comes from a `Pack`; `collect.collect_pack` fills it from the
+data layer (swapping that adapter for another figure source touches nothing else).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+SUBDISTRICT = "光武街道"
+KIND_LABELS = {"article": "报道", "official": "报道", "staff": "录入", "survey": "录入", "demo": "示例"}
+NOT_SET = "未设置"
+
+
+def kind_label(kind: str | None) -> str:
+    """报道 / 录入 / 示例 for a source kind of the data layer."""
+    return KIND_LABELS.get(kind or "", "示例")
+
+
+@dataclass(frozen=True)
+class PackFigure:
+    """One figure as printed: its label, formatted value, source and date."""
+
+    panel: str
+    label: str
+    value_text: str
+    source_kind: str  # 报道 / 录入 / 示例
+    citation: str  # the article's words, the author who entered it, or how the demo value was made
+    date: dt.date | None
+    value: float | None = None  # for the change since the last briefing
+    unit: str = ""
+    delta_text: str = ""
+    alert: bool = False
+
+
+@dataclass(frozen=True)
+class PackPanel:
+    key: str  # stars / model / relocation / care
+    title: str
+    figures: list[PackFigure]
+    alerts: list[str] = field(default_factory=list)
+    note: str = ""  # e.g. what the chart shows, or why it shows the whole subdistrict
+    chart_data: pd.DataFrame | None = None  # the frame the panel's chart is drawn from
+    chart_args: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pack:
+    community: str | None
+    as_of: dt.date | None  # the date asked for (None = latest)
+    data_as_of: dt.date | None  # the newest data on or before it
+    last_briefing: dt.date | None
+    overview: list[PackFigure]
+    panels: list[PackPanel]
+    alerts: list[str]  # every alert of the scope (the cover's 预警 list)
+    source_titles: list[str]
+    layers: dict[str, list[dict]] = field(default_factory=dict)  # the saved map layers (feature records)
+    community_status: dict[str, str] = field(default_factory=dict)  # community → 示范社区 status (map fill)
+    open_checks: list[tuple[float, float]] = field(default_factory=list)  # (lon, lat) of open site checks
+
+    @property
+    def scope_label(self) -> str:
+        return f"{self.community}社区" if self.community else "全街道"
+
+    @property
+    def figures(self) -> list[PackFigure]:
+        """Every figure printed in the pack, in print order (the sources page and the xlsx)."""
+        return [*self.overview, *(f for p in self.panels for f in p.figures)]

@@ -1,0 +1,70 @@
+"""The pack as a PDF: A4 landscape, light theme, Noto Sans CJK embedded; typeset by Typst (see README).
+
+Pages: cover (scope, 数据截至, 上次汇报日期, key figures, 预警) · map with legend · 五星 · 示范 · 征迁 · 养老
+(chart, key figures, deltas, alerts) · sources (every figure with its source kind, citation or author, date).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import typst
+
+from lib import clock
+from lib.briefing.fonts import FAMILY, font_dir
+from lib.briefing.mapsvg import render_map
+from lib.briefing.model import NOT_SET, Pack, PackFigure
+from lib.fmt import cn_date, cn_datetime
+
+TEMPLATE = Path(__file__).with_name("pack.typ").read_bytes()
+DISCLAIMER = "地图为示意图，非测绘成果；标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"
+COVER_ALERTS = 12  # more would push the cover onto a second page: the rest are in the xlsx
+PANEL_PAGES = 4
+PAGES = 1 + 1 + PANEL_PAGES + 1  # cover, map, one per panel, sources (one page at the seeded data's size)
+
+
+def _figure(f: PackFigure) -> dict:
+    out = asdict(f)
+    out["date"] = cn_date(f.date) if f.date else ""
+    return out
+
+
+def _data(pack: Pack, charts: dict[str, str]) -> dict:
+    scope = pack.scope_label
+    stamp = cn_date(pack.data_as_of) if pack.data_as_of else "暂无数据"
+    return {
+        "font": FAMILY,
+        "title": f"光武街道基层治理汇报材料 · {scope}",
+        "scope": scope,
+        "data_as_of": stamp,
+        "last_briefing": cn_date(pack.last_briefing) if pack.last_briefing else NOT_SET,
+        "generated": cn_datetime(clock.now_local()),
+        "footer": f"光武街道 · {scope} · 简报 · 数据截至 {stamp}",
+        "overview_title": "街道概况" if pack.community is None else f"{scope}概况（报道数字）",
+        "overview_empty": f"报道未公布{scope}的具体数字。",
+        "overview": [_figure(f) for f in pack.overview],
+        "headlines": [{**_figure(p.figures[0]), "label": f"{p.title.split(' ')[0]}·{p.figures[0].label}"}
+                      for p in pack.panels if p.figures],
+        "alerts": pack.alerts[:COVER_ALERTS] + ([f"另有 {len(pack.alerts) - COVER_ALERTS} 条预警，见 Excel「预警」表"]
+                                                 if len(pack.alerts) > COVER_ALERTS else []),
+        "alerts_note": "空床低于预警值、整改逾期、现场核查未办结",
+        "map_note": "示意图，非测绘成果",
+        "panels": [{"title": p.title, "note": p.note, "alerts": p.alerts,
+                    "figures": [_figure(f) for f in p.figures],
+                    "chart": f"chart_{p.key}" if p.key in charts else ""} for p in pack.panels],
+        "figures": [_figure(f) for f in pack.figures],
+        "source_titles": pack.source_titles,
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def render_pdf(pack: Pack, *, charts: dict[str, str], map_svg: str | None = None) -> bytes:
+    """PDF bytes. `charts`: panel key → SVG of its chart (see lib.briefing.charts)."""
+    svg = map_svg or render_map(pack.layers, status=pack.community_status, selected=pack.community,
+                                checks=pack.open_checks)
+    inputs = {"pack": json.dumps(_data(pack, charts), ensure_ascii=False, default=str), "map": svg,
+              **{f"chart_{k}": v for k, v in charts.items()}}
+    return typst.compile(TEMPLATE, font_paths=[font_dir()], ignore_system_fonts=True, sys_inputs=inputs,
+                         timestamp=int(clock.now_utc().replace(tzinfo=dt.UTC).timestamp()))

@@ -1,0 +1,47 @@
+"""The pack's figures as an xlsx: every figure printed, with its source kind, citation or author, and date."""
+from __future__ import annotations
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from lib.briefing.model import NOT_SET, Pack
+from lib.fmt import cn_date
+
+HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或录入人", "日期", "较上次汇报", "预警"]
+WIDTHS = [8, 30, 26, 10, 70, 16, 36, 6]
+
+
+def render_xlsx(pack: Pack) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "简报数字"
+    ws.append([f"光武街道基层治理汇报材料 · {pack.scope_label}"])
+    ws.append([f"数据截至 {cn_date(pack.data_as_of) if pack.data_as_of else '暂无数据'}",
+               f"上次汇报日期 {cn_date(pack.last_briefing) if pack.last_briefing else NOT_SET}"])
+    ws.append(HEADER)
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F3F4F6")
+    for f in pack.figures:
+        # Text cells (data_type "s"): a value starting with "=" stays text, never a formula.
+        ws.append([f.panel, f.label, f.value_text, f.source_kind, f.citation, f.date, f.delta_text,
+                   "是" if f.alert else ""])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+        ws.cell(ws.max_row, 6).number_format = "yyyy-mm-dd"
+    for i, width in enumerate(WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + i)].width = width
+    for row in ws.iter_rows(min_row=4):
+        row[4].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A4"
+    alerts = wb.create_sheet("预警")
+    alerts.append(["预警"])
+    for a in pack.alerts or ["无预警"]:
+        alerts.append([a])
+    alerts.column_dimensions["A"].width = 90
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

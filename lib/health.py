@@ -1,0 +1,72 @@
+"""Readiness: can this process read the database, within a timeout?
+
+`/readyz` (mounted by serve.py) answers 200 {"status": "ready", ...} when a read of `community` returns
+in time, 503 otherwise — nginx and systemd/monitoring take the replica out of rotation on non-200.
+Liveness stays Streamlit's own `/_stcore/health` (the process answers at all).
+
+The check runs in its own daemon thread: a database that accepts connections and never answers cannot
+hold the probe past the timeout, and while one check is still stuck no second one piles up behind it.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+
+from lib.config import settings
+from lib.db import get_engine
+
+_inflight = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    detail: str
+    ms: float
+
+    def as_json(self) -> dict:
+        return {"status": "ready" if self.ready else "not ready", "database": self.detail, "ms": round(self.ms, 1)}
+
+
+def _read(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execute(text("SELECT id FROM community LIMIT 1")).all()
+
+
+def check(engine: Engine | None = None, timeout: float | None = None) -> Readiness:
+    """Read one row through the app's engine; not ready on any error or after `timeout` seconds."""
+    timeout = settings().readiness_timeout_seconds if timeout is None else timeout
+    started = time.monotonic()
+    if not _inflight.acquire(blocking=False):
+        return Readiness(False, "上一次检查仍未返回", 0.0)
+    outcome: list[str] = []
+
+    def run() -> None:
+        try:
+            _read(engine or get_engine())
+            outcome.append("ok")
+        except Exception as exc:  # noqa: BLE001 - any failure to read means not ready
+            outcome.append(f"无法读取：{exc.__class__.__name__}")
+        finally:
+            _inflight.release()
+
+    worker = threading.Thread(target=run, name="readiness-check", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    ms = (time.monotonic() - started) * 1000
+    if not outcome:
+        return Readiness(False, f"超时（{timeout:g} 秒内无响应）", ms)
+    return Readiness(outcome[0] == "ok", outcome[0], ms)
+
+
+async def readyz(_request):
+    """Starlette handler for GET /readyz."""
+    from anyio import to_thread
+    from starlette.responses import JSONResponse
+
+    result = await to_thread.run_sync(check)
+    return JSONResponse(result.as_json(), status_code=200 if result.ready else 503,
+                        headers={"Cache-Control": "no-store"})

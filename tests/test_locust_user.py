@@ -1,0 +1,60 @@
+"""The protocol-level client and the Locust user (bench/locust_streamlit.py) against a test server:
+a scripted session opens, loads, changes the community, switches pages, and every rerun finishes."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from devtools import streamlit_server as ss
+from devtools.st_client import Session
+
+PAGES = "overview,stars,relocation,checks"
+
+
+@pytest.fixture(scope="module")
+def server(app_db, tmp_path_factory):
+    srv = ss.start(app_db, tmp_path_factory.mktemp("locust") / "streamlit.log")
+    try:
+        srv.wait_healthy()
+        warm = Session(srv.url)  # a fresh process's first session runs once in legacy page mode
+        warm.rerun()
+        warm.rerun(query="community=中兴", strings={"社区": "中兴"})
+        warm.close()
+        yield srv
+    finally:
+        srv.stop()
+
+
+def test_client_selection_and_pages_take_effect(server):
+    s = Session(server.url)
+    try:
+        first = s.rerun()
+        assert first.exceptions == [] and "社区" in s.options and "西华" in s.options["社区"]
+        assert not first.contains("西华社区")
+        picked = s.rerun(query="community=西华", strings={"社区": "西华"})
+        assert picked.contains("西华社区") and picked.exceptions == []
+        stars = s.rerun(page="stars", query="community=西华", strings={"社区": "西华"})
+        assert stars.exceptions == [] and stars.contains("五星")
+    finally:
+        s.close()
+
+
+def test_locust_user_completes_a_scripted_session(server, tmp_path):
+    samples = tmp_path / "samples.json"
+    env = {**os.environ, "CAPACITY_PAGES": PAGES, "CAPACITY_WAIT": "0.1,0.3", "CAPACITY_SAMPLES": str(samples)}
+    done = subprocess.run([sys.executable, "-m", "locust", "-f", "bench/locust_streamlit.py", "--headless",
+                           "-u", "2", "-r", "2", "-t", "10s", "--host", server.url, "--only-summary",
+                           "--stop-timeout", "5"], cwd=ss.REPO, env=env, capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    rows = json.loads(samples.read_text())
+    kinds = [(r[1], r[2].split(" ")[0]) for r in rows]
+    assert [r for r in rows if r[4]] == [], "no rerun failed"
+    assert kinds.count(("load", "load")) == 2
+    assert kinds.count(("rerun", "select")) >= 2
+    assert kinds.count(("rerun", "page")) >= 1
+    assert all(0 < r[3] < 60 for r in rows)

@@ -1,0 +1,35 @@
+"""The nginx configuration is written once (deploy/nginx_conf.py); the checked-in production site is its output."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from deploy import nginx_conf
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_checked_in_site_is_generated():
+    assert (REPO / "deploy" / "nginx" / "guangwu.conf").read_text() == nginx_conf.production_site()
+
+
+def test_site_rules():
+    text = nginx_conf.site([("127.0.0.1", 8501), ("127.0.0.1", 8502)], listen="8080", down=[8502])
+    assert "hash $gw_route consistent;" in text and "ip_hash" not in text
+    assert "proxy_set_header Upgrade $http_upgrade;" in text
+    assert "server 127.0.0.1:8502 max_fails=1 fail_timeout=10s down;" in text
+    assert "server 127.0.0.1:8501 max_fails=1 fail_timeout=10s;" in text
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(), reason="nginx 未安装")
+def test_nginx_accepts_the_local_config(tmp_path):
+    (tmp_path / "tmp").mkdir()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx_conf.main_conf(nginx_conf.site([("127.0.0.1", 1)], listen="127.0.0.1:1"),
+                                         prefix=str(tmp_path)))
+    done = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-c", str(conf)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
