@@ -39,7 +39,7 @@ def page_url(path: str) -> str:
 def problems(page) -> list[str]:
     """Texts of exceptions, error alerts and Streamlit's "Page not found" dialog on the page."""
     found = [t.strip()[:300] for t in page.locator(ERROR_SELECTORS).all_inner_texts()]
-    found += [t.strip()[:200] for t in page.locator('[role="dialog"]').all_inner_texts() if "not found" in t]
+    found += [t.strip()[:200] for t in page.locator('[role="dialog"]').all_inner_texts() if "not found" in t or "页面不存在" in t]  # ui/layout.py shows it in Chinese
     return found
 
 
