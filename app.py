@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import bridge, chrome
+from ui import bridge, chrome, page_guard
 
 bridge.ensure_entrypoint(in_app=True)
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
@@ -23,35 +23,46 @@ PAGES = [
     st.Page("pages/checks.py", title="现场核查", icon=":material/fact_check:", url_path="checks"),
     st.Page("pages/sources.py", title="数据来源", icon=":material/menu_book:", url_path="sources"),
 ]
-# Pages that write appear only for users allowed to use them; lib re-checks every write anyway.
+# Pages that write are listed only for users allowed to use them (elsewhere they stay registered but hidden, so
+# their URL gets a Chinese sign-in prompt instead of Streamlit's English "page not found"); lib re-checks writes.
 ACCOUNT = st.Page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
+CAN_EDIT, IS_ADMIN = bridge.can_edit(), bridge.is_admin()
 STAFF_PAGES = [
     st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
     st.Page("pages/my_checks.py", title="我的核查", icon=":material/assignment_ind:", url_path="my_checks"),
     st.Page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
     st.Page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
-]
+] if CAN_EDIT else []
 ADMIN_PAGES = [
     st.Page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
     st.Page("pages/users.py", title="用户管理", icon=":material/manage_accounts:", url_path="users"),
     st.Page("pages/geo_import.py", title="地图数据导入", icon=":material/upload_file:", url_path="geo_import"),
-]
+] if IS_ADMIN else []
+NOT_PERMITTED = page_guard.hidden_pages(exclude=[*STAFF_PAGES, *ADMIN_PAGES])
 
 SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)
 
-chrome.apply_theme(screen=bridge.screen_mode())
-if chrome.database_ready():
-    chrome.sidebar_filters()
-    if bridge.screen_mode():  # ?screen=1: the wall display only, no sidebar or menus
-        st.navigation([SCREEN], position="hidden").run()
-    else:
-        sections = {"看板": PAGES, "账号": [ACCOUNT]}
-        if bridge.app_settings().require_login_to_view and bridge.current_actor() is None:
-            sections = {"账号": [ACCOUNT]}  # an administrator has turned on sign-in for viewing
-        elif bridge.can_edit():
-            sections["工作台"] = STAFF_PAGES
-        if bridge.is_admin():
-            sections["管理"] = ADMIN_PAGES
-        st.navigation(sections, position="sidebar", expanded=True).run()  # no English 「View N more」
-else:  # no navigation at all would make Streamlit list the raw pages/ file names in the sidebar
-    st.navigation(PAGES, position="hidden")
+SCREEN_MODE = bridge.screen_mode()
+chrome.apply_theme(screen=SCREEN_MODE)
+with page_guard.page_run(screen=SCREEN_MODE):  # any stray exception: a Chinese message, never a traceback
+    if chrome.database_ready(screen=SCREEN_MODE):
+        may_view = bridge.view_allowed()  # REQUIRE_LOGIN_TO_VIEW, on every route (big screen included)
+        if may_view:
+            chrome.sidebar_filters()
+        if SCREEN_MODE:  # ?screen=1: the wall display only, no sidebar or menus
+            page = st.navigation([SCREEN], position="hidden")
+        else:
+            sections = {"看板": PAGES, "账号": [ACCOUNT, *NOT_PERMITTED]}
+            if STAFF_PAGES:
+                sections["工作台"] = STAFF_PAGES
+            if ADMIN_PAGES:
+                sections["管理"] = ADMIN_PAGES
+            page = st.navigation(sections, position="sidebar" if may_view else "hidden",
+                                 expanded=True)  # every page listed: no English 「View N more」
+        if page is ACCOUNT or (may_view and page not in NOT_PERMITTED):
+            page.run()
+        else:
+            page_guard.login_gate(screen=SCREEN_MODE, page=None if page is SCREEN else page.title,
+                                  signed_in=bridge.current_actor() is not None)
+    else:  # no navigation at all would make Streamlit list the raw pages/ file names in the sidebar
+        st.navigation(PAGES, position="hidden")

@@ -7,7 +7,7 @@
 `actor` is an `Actor`, a username string, or None (the system, e.g. the CLI). `before`/`after` are
 dicts of the changed fields (dates and decimals are stored as text so the JSON column accepts them);
 passwords and photo bytes are never stored. Actions used: insert, update, import, login,
-login_failed, create_user, update_user, set_password, deactivate.
+login_failed, login_locked, create_user, update_user, set_password, deactivate.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import math
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from lib.models import AuditLog, Community
@@ -24,7 +24,7 @@ from lib.queries.common import frame
 
 SYSTEM_USER = "system"
 ACTION_LABELS = {
-    "insert": "新增", "update": "修改", "import": "台账导入", "login": "登录", "login_failed": "登录失败",
+    "insert": "新增", "update": "修改", "import": "台账导入", "login": "登录", "login_failed": "登录失败", "login_locked": "登录锁定",
     "create_user": "创建用户", "update_user": "修改用户", "set_password": "修改密码", "deactivate": "停用用户",
 }
 TABLE_LABELS = {
@@ -67,6 +67,20 @@ def record(session: Session, actor: Any, action: str, table: str, key: str | Non
                    after=None if after is None else _jsonable(after))
     session.add(row)
     return row
+
+
+def failed_logins(session: Session, *, since: dt.datetime, username: str | None = None,
+                  client: str | None = None) -> int:
+    """Failed sign-ins since `since` for the user name `username` (only those after its last successful
+    sign-in) or from the client address `client`; the lockout in lib.auth counts these."""
+    stmt = select(func.count()).select_from(AuditLog).where(AuditLog.action == "login_failed", AuditLog.at >= since)
+    if username is not None:
+        last_ok = (select(func.max(AuditLog.at)).where(AuditLog.action == "login", AuditLog.record_key == username,
+                                                       AuditLog.at >= since).scalar_subquery())
+        stmt = stmt.where(AuditLog.record_key == username, AuditLog.at > func.coalesce(last_ok, since))
+    if client is not None:
+        stmt = stmt.where(AuditLog.after["client"].as_string() == client)
+    return int(session.scalar(stmt) or 0)
 
 
 def _day_start(value: dt.date | dt.datetime) -> dt.datetime:

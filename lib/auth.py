@@ -6,20 +6,27 @@ everything, manages users and imports geometry. Passwords are bcrypt hashes in `
     Actor(username, display_name, role, community)                 # who is writing; frozen
     require(actor, action, *, community=None)                      # raises PermissionDenied
         action: "view" | "edit" | "manage_users" | "import_geometry"
-    authenticate(username, password, *, engine=None) -> Actor | None
-    create_user(username, password, *, role, display_name=None, community=None, by=None,
+    authenticate(username, password, *, client=None, engine=None) -> Actor | None   # raises when locked out
+    create_user(username, password, *, role, display_name=None, community=None, by,
                 engine=None, rounds=12) -> Actor
-    set_password(username, password, *, by=None, engine=None, rounds=12)
+    set_password(username, password, *, by, engine=None, rounds=12)
     update_user(username, *, by, role=None, community=None, display_name=None, active=None, engine=None)
     deactivate(username, *, by, engine=None)
     list_users(*, engine=None) -> DataFrame
     verify_actor(session, actor) -> User                           # used inside every write
 
-`by` is the administrator making the change (None only for the command line, lib.users). Every
-user change and every login attempt leaves an audit row; hashes never leave this module.
+`by` is the administrator making the change, or `SYSTEM` — the trusted command line (only lib.users passes
+it). `by=None` (nobody signed in) is always refused. Every user change and every login attempt leaves an
+audit row; hashes never leave this module.
+
+Brute force: after LOGIN_MAX_FAILURES failed attempts on one user name (since its last successful sign-in),
+or LOGIN_MAX_FAILURES_PER_CLIENT from one client address, within LOGIN_LOCKOUT_MINUTES, sign-in is refused
+for that period without checking the password — the same for names that do not exist, so the lock reveals
+nothing. Failures are counted from the audit rows (lib.audit.failed_logins); a refusal is audited too.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -28,7 +35,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from lib import audit
+from lib import audit, clock
 from lib.config import settings
 from lib.db import get_engine, session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
@@ -40,6 +47,20 @@ MIN_PASSWORD = 8
 ROLES = [r.value for r in Role]
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,64}$")
 _DUMMY_HASH: dict[int, bytes] = {}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class _CommandLine:
+    """The trusted command line (python -m lib.users). Compared by identity: it cannot be forged from data."""
+
+    username = "system"
+    display_name = "命令行"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _CommandLine()
 
 
 @dataclass(frozen=True)
@@ -105,6 +126,15 @@ def _validate_password(password: str) -> None:
         raise ValidationError("「密码」：过长（最多72字节，约24个汉字或72个字母）")
     if password.strip() != password:
         raise ValidationError("「密码」：首尾不能有空格")
+    if _CONTROL.search(password):
+        raise ValidationError("「密码」：不能包含空字符或其他控制字符")
+
+
+def _display_name(value: str) -> str:
+    value = value.strip()
+    if _CONTROL.search(value):
+        raise ValidationError("「显示名称」：不能包含空字符或其他控制字符")
+    return value[:64]
 
 
 def _actor(user: User, community: str | None) -> Actor:
@@ -128,9 +158,15 @@ def _community_id(session: Session, role: str, community: str | None) -> int | N
     return cid
 
 
-def _check_admin(by: Actor | None) -> None:
-    if by is not None:
-        require(by, "manage_users")
+def _check_admin(by: Actor | _CommandLine | None) -> None:
+    if by is not SYSTEM:
+        require(by, "manage_users")  # None: PermissionDenied
+
+
+def _verify(session: Session, by: Actor | _CommandLine | None) -> None:
+    """Re-read the acting account (a deactivated or demoted administrator's old session cannot manage users)."""
+    if by is not SYSTEM:
+        verify_actor(session, by)
 
 
 def _user(session: Session, username: str) -> User:
@@ -146,9 +182,9 @@ def _public(user: User, community: str | None) -> dict:
 
 
 def create_user(username: str, password: str, *, role: str, display_name: str | None = None,
-                community: str | None = None, by: Actor | None = None, engine: Engine | None = None,
+                community: str | None = None, by: Actor | _CommandLine | None, engine: Engine | None = None,
                 rounds: int = DEFAULT_ROUNDS) -> Actor:
-    """Create an account (by an administrator `by`, or by the CLI when None). Returns its Actor."""
+    """Create an account (by an administrator `by`, or by the command line: `by=SYSTEM`). Returns its Actor."""
     _check_admin(by)
     username = (username or "").strip()
     if not _USERNAME.match(username):
@@ -156,8 +192,9 @@ def create_user(username: str, password: str, *, role: str, display_name: str | 
     if role not in ROLES:
         raise ValidationError(f"「角色」：“{role}”无效，应为{'、'.join(ROLES)}之一")
     _validate_password(password)
-    display_name = (display_name or username).strip()[:64]
+    display_name = _display_name(display_name or username)
     with session_scope(engine) as s:
+        _verify(s, by)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise ValidationError(f"「用户名」：“{username}”已存在")
         cid = _community_id(s, role, community)
@@ -170,21 +207,46 @@ def create_user(username: str, password: str, *, role: str, display_name: str | 
         return _actor(user, name)
 
 
-def authenticate(username: str, password: str, *, engine: Engine | None = None) -> Actor | None:
-    """The Actor for a correct username/password of an active account, else None (one bcrypt check either way)."""
+def authenticate(username: str, password: str, *, client: str | None = None,
+                 engine: Engine | None = None) -> Actor | None:
+    """The Actor for a correct username/password of an active account, else None (one bcrypt check either way).
+
+    Raises PermissionDenied (Chinese, the same for every name) while the name or `client` is locked out."""
     username = (username or "").strip()
+    key = _CONTROL.sub("?", username)[:120] or "(空)"  # a name with control characters matches no account
+    client = _CONTROL.sub("?", (client or "").strip())[:64] or None
     with session_scope(engine or get_engine()) as s:
-        user = s.scalar(select(User).where(User.username == username)) if username else None
+        locked = _lockout(s, key, client)
+        if locked:
+            audit.record(s, key[:64], "login_locked", "app_user", key, None, None,
+                         {"reason": locked, "client": client})
+    if locked:  # the refusal's audit row is committed; the password is not even checked
+        raise PermissionDenied(f"登录失败次数过多，已暂时锁定，请 {settings().login_lockout_minutes} 分钟后再试。"
+                               "如忘记密码，请联系街道管理员重设。")
+    with session_scope(engine or get_engine()) as s:
+        user = s.scalar(select(User).where(User.username == username)) if username and key == username else None
         hashed = user.password_hash if user is not None else _dummy_hash(s)
         ok = _check(password or "", hashed) and user is not None and user.active
         if not ok:
             reason = "no_user" if user is None else ("inactive" if not user.active else "bad_password")
-            audit.record(s, username[:64] or "(空)", "login_failed", "app_user", username[:120] or None,
-                         None, None, {"reason": reason})
+            audit.record(s, key[:64], "login_failed", "app_user", key, None, None,
+                         {"reason": reason, **({"client": client} if client else {})})
             return None
         name = _community_name(s, user.community_id)
-        audit.record(s, user.username, "login", "app_user", user.username, user.community_id, None, None)
+        audit.record(s, user.username, "login", "app_user", user.username, user.community_id, None,
+                     {"client": client} if client else None)
         return _actor(user, name)
+
+
+def _lockout(session: Session, key: str, client: str | None) -> str | None:
+    """'account' or 'client' when that one has too many recent failures, else None."""
+    cfg = settings()
+    since = clock.now_utc() - dt.timedelta(minutes=cfg.login_lockout_minutes)
+    if audit.failed_logins(session, since=since, username=key) >= cfg.login_max_failures:
+        return "account"
+    if client and audit.failed_logins(session, since=since, client=client) >= cfg.login_max_failures_per_client:
+        return "client"
+    return None
 
 
 def _dummy_hash(session: Session) -> str:
@@ -197,39 +259,41 @@ def _dummy_hash(session: Session) -> str:
     return _DUMMY_HASH[rounds].decode("ascii")
 
 
-def set_password(username: str, password: str, *, by: Actor | None = None, engine: Engine | None = None,
+def set_password(username: str, password: str, *, by: Actor | _CommandLine | None, engine: Engine | None = None,
                  rounds: int = DEFAULT_ROUNDS) -> None:
-    """Set a new password. `by` must be an administrator or the user themself (None: CLI)."""
-    if by is not None and by.username != username:
+    """Set a new password. `by` must be an administrator, the user themself, or SYSTEM (the command line)."""
+    if by is not SYSTEM and (by is None or by.username != username):
         require(by, "manage_users")
     _validate_password(password)
     with session_scope(engine) as s:
+        _verify(s, by)
         user = _user(s, username)
         user.password_hash = _hash(password, rounds)
         audit.record(s, by, "set_password", "app_user", username, user.community_id, None,
                      {"password_changed": True})
 
 
-def update_user(username: str, *, by: Actor | None, role: str | None = None, community: str | None = None,
+def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | None = None, community: str | None = None,
                 display_name: str | None = None, active: bool | None = None,
                 engine: Engine | None = None) -> Actor:
     """Change role / community / display name / active flag; None = keep. A non-staff role clears the community."""
     _check_admin(by)
     with session_scope(engine) as s:
+        _verify(s, by)
         user = _user(s, username)
         before = _public(user, _community_name(s, user.community_id))
         new_role = role or user.role
         if new_role not in ROLES:
             raise ValidationError(f"「角色」：“{new_role}”无效，应为{'、'.join(ROLES)}之一")
         wanted = (community or before["community"]) if new_role == Role.STAFF else community
-        if by is not None and by.username == username and (new_role != Role.ADMIN or active is False):
+        if by is not SYSTEM and by.username == username and (new_role != Role.ADMIN or active is False):
             raise ValidationError("不能降低或停用自己的管理员账号，请由其他管理员操作")
         user.community_id = _community_id(s, new_role, wanted)
         user.role = new_role
         if display_name is not None:
             if not display_name.strip():
                 raise ValidationError("「显示名称」：不能为空")
-            user.display_name = display_name.strip()[:64]
+            user.display_name = _display_name(display_name)
         if active is not None:
             user.active = bool(active)
         after = _public(user, _community_name(s, user.community_id))
@@ -238,7 +302,7 @@ def update_user(username: str, *, by: Actor | None, role: str | None = None, com
         return _actor(user, after["community"])
 
 
-def deactivate(username: str, *, by: Actor | None, engine: Engine | None = None) -> None:
+def deactivate(username: str, *, by: Actor | _CommandLine | None, engine: Engine | None = None) -> None:
     """Block further sign-ins (rows the user wrote keep their name)."""
     update_user(username, by=by, active=False, engine=engine)
 

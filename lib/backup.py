@@ -100,18 +100,23 @@ def _stamp() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _backup_sqlite(engine: Engine, target: Path) -> dict:
-    source = make_url(str(engine.url)).database
-    if not source or source == ":memory:" or not Path(source).is_file():
-        raise BackupError(f"SQLite 数据库文件不存在：{source}")
+def copy_sqlite(source: Path | str, target: Path | str) -> None:
+    """SQLite's online backup API: a consistent copy of `source` while others read and write it."""
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    dst = sqlite3.connect(target)
+    dst = sqlite3.connect(target, timeout=30)
     try:
         with dst:
             src.backup(dst)
     finally:
         src.close()
         dst.close()
+
+
+def _backup_sqlite(engine: Engine, target: Path) -> dict:
+    source = make_url(str(engine.url)).database
+    if not source or source == ":memory:" or not Path(source).is_file():
+        raise BackupError(f"SQLite 数据库文件不存在：{source}")
+    copy_sqlite(source, target)
     return fingerprint_file(target)
 
 

@@ -34,6 +34,19 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # Database faults: give up connecting after this many seconds (a server that accepts and never answers).
+    db_connect_timeout_seconds: int = 5
+    # PostgreSQL: cancel any statement running longer than this (0 = no limit) — page reads; inside a write
+    # transaction (lib.db.session_scope) the longer write limit applies, as a write may queue behind another's lock.
+    db_statement_timeout_seconds: int = 8
+    db_write_timeout_seconds: int = 30
+    # SQLite: wait this long for another writer's lock; both: wait this long for a free pooled connection.
+    db_lock_wait_seconds: int = 5
+    # Sign-in: after this many failed attempts within the lockout period, the account name (and, with the
+    # larger number, the client address) is locked for the period.
+    login_max_failures: int = 5
+    login_max_failures_per_client: int = 20
+    login_lockout_minutes: int = 15
     # Backups (`python -m lib.backup`): where they go and how many of the newest are kept.
     backup_dir: str = str(DATA_DIR / "backups")
     backup_keep: int = 14

@@ -1,30 +1,41 @@
-"""The one owner of the engine and sessions.
+"""The one owner of the engine and sessions, and the one place database errors become Chinese messages.
 
-`get_engine()` returns one engine per URL; `session_scope()` is the only way code writes:
-it commits on success and rolls back everything on any error (all-or-nothing).
+`get_engine()` returns one engine per URL, with connect, statement and lock-wait timeouts from lib.config;
+`session_scope()` is the only way code writes: it commits on success and rolls back everything on any error
+(all-or-nothing). `database_error()` maps a SQLAlchemy/driver exception to a `lib.errors` error with a Chinese
+message; every engine raises those instead of driver errors (a `handle_error` hook), for reads and writes alike.
+IntegrityError is left as it is for the write layer (lib/writes turns a lost race into "already saved").
 """
 from __future__ import annotations
 
 import contextlib
+import re
+import time
+import weakref
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from lib.config import ROOT, settings
-from lib.errors import DatabaseUnavailable
+from lib.errors import DashboardError, DatabaseUnavailable, ValidationError
 
 MIGRATIONS_DIR = ROOT / "migrations"
+# After a failed connect, further connects to that database fail at once for this long, so a page with
+# many queries waits for one connect timeout, not one per query. Shorter than the 5 s recovery promise.
+FAIL_FAST_SECONDS = 2.0
+_down_until: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect → (until, message)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute(f"PRAGMA busy_timeout={int(settings().db_lock_wait_seconds * 1000)}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     # Read through a memory map (shared by all connections via the OS page cache) rather than each
@@ -33,21 +44,43 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-@lru_cache(maxsize=8)
+def _postgres_args(url) -> dict:
+    """psycopg connect arguments: give up connecting, and cancel long statements, after the configured time."""
+    s = settings()
+    args: dict = {"connect_timeout": max(2, s.db_connect_timeout_seconds)}  # libpq's minimum is 2 s
+    if s.db_statement_timeout_seconds > 0:
+        opts = f"-c statement_timeout={s.db_statement_timeout_seconds * 1000}"
+        args["options"] = " ".join(filter(None, [url.query.get("options"), opts]))
+    return args
+
+
 def get_engine(url: str | None = None) -> Engine:
-    url = url or settings().database_url
+    """The engine for `url` (default: DATABASE_URL as configured now), one per URL."""
+    return _engine(url or settings().database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             try:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailable(f"数据库文件目录无法创建：{parsed.database}（{exc.strerror}）") from exc
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": settings().db_lock_wait_seconds})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        # Streamlit runs each session's script in its own thread: room for 30 at once before anyone waits.
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                               pool_timeout=settings().db_lock_wait_seconds, connect_args=_postgres_args(parsed))
+    event.listen(engine, "handle_error", _on_error, retval=True)
+    event.listen(engine, "do_connect", _fail_fast)
+    event.listen(engine, "before_cursor_execute", _refuse_nul)
     return engine
+
+
+get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=8)
@@ -60,21 +93,145 @@ def describe(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
 
 
+# ---- database errors → lib.errors (the one mapping) ----
+UNSAVED = "本次操作未写入任何数据。"
+
+
+def _driver_error(exc: BaseException) -> tuple[BaseException, str, str, str]:
+    """(driver exception, SQLSTATE or '', SQLite error name or '', lower-case text)."""
+    orig = getattr(exc, "orig", None) or exc
+    return orig, getattr(orig, "sqlstate", None) or "", getattr(orig, "sqlite_errorname", None) or "", str(orig).lower()
+
+
+def database_error(exc: BaseException, engine: Engine | None = None) -> DashboardError | None:
+    """The Chinese `lib.errors` error for a database exception, or None when `exc` is not a database error."""
+    if isinstance(exc, DashboardError):
+        return exc
+    if not isinstance(exc, SQLAlchemyError) and not _is_driver_error(exc):
+        return None
+    where = describe(engine) if engine is not None else "当前数据库"
+    s = settings()
+    if isinstance(exc, PoolTimeout):
+        return DatabaseUnavailable(f"数据库繁忙：{s.db_lock_wait_seconds} 秒内没有空闲连接，请稍后重试。{UNSAVED}")
+    orig, state, name, msg = _driver_error(exc)
+    if name.startswith("SQLITE_READONLY") or state == "25006" or "read-only" in msg or "readonly" in msg:
+        return DatabaseUnavailable(f"数据库当前为只读（{where}），不能保存。{UNSAVED}"
+                                   "请管理员检查数据库文件的写权限或数据库的只读设置。")
+    if state in ("57014", "55P03"):
+        return DatabaseUnavailable(f"数据库响应超时（超过设定的等待时间），操作已取消。{UNSAVED}请稍后重试。")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        return DatabaseUnavailable(f"数据库正忙（其他人正在写入，等待 {s.db_lock_wait_seconds} 秒仍未完成）。{UNSAVED}"
+                                   "请稍后重试。")
+    if name == "SQLITE_FULL" or state == "53100":
+        return DatabaseUnavailable(f"数据库所在磁盘已满，未能保存。{UNSAVED}请联系管理员清理磁盘空间。")
+    if isinstance(exc, IntegrityError) or state.startswith("23") or name.startswith("SQLITE_CONSTRAINT"):
+        return ValidationError(f"与已有记录冲突（重复提交，或引用的记录不存在），未保存。{UNSAVED}")
+    if isinstance(exc, DataError) or state.startswith("22"):
+        if "nul" in msg or "0x00" in msg:
+            return ValidationError(f"输入的文字中含有空字符（NUL），未保存。{UNSAVED}请删除该字符后重试。")
+        if state == "22001":
+            return ValidationError(f"输入的文字过长，超出数据库允许的长度，未保存。{UNSAVED}")
+        if state == "22003":
+            return ValidationError(f"输入的数值超出数据库允许的范围，未保存。{UNSAVED}")
+        return ValidationError(f"输入的数据格式不被数据库接受，未保存。{UNSAVED}")
+    if "timeout expired" in msg or "timed out" in msg:
+        return DatabaseUnavailable(f"数据库连接超时（{s.db_connect_timeout_seconds} 秒内无响应）：{where}。"
+                                   "请稍后刷新页面，或请管理员检查数据库服务。")
+    if name == "SQLITE_CANTOPEN":
+        return DatabaseUnavailable(f"数据库文件无法打开：{where}。请管理员检查文件路径与权限。")
+    if state.startswith(("57P", "08")) or "connection" in msg or "server closed" in msg:
+        return DatabaseUnavailable(f"数据库无法连接：{where}（{orig.__class__.__name__}）。"
+                                   "请稍后刷新页面，或请管理员检查数据库服务。")
+    return DatabaseUnavailable(f"数据库操作失败：{where}（{orig.__class__.__name__}）。{UNSAVED}请稍后重试或联系管理员。")
+
+
+def _is_driver_error(exc: BaseException) -> bool:
+    import sqlite3
+
+    if isinstance(exc, sqlite3.Error):
+        return True
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a requirement
+        return False
+    return isinstance(exc, psycopg.Error)
+
+
+def _on_error(ctx) -> BaseException | None:
+    """SQLAlchemy's handle_error hook: raise the Chinese error instead of the driver's (not for pre-ping)."""
+    if ctx.is_pre_ping or isinstance(ctx.original_exception, (DashboardError, IntegrityError)):
+        return None
+    error = ctx.sqlalchemy_exception or ctx.original_exception
+    if isinstance(error, IntegrityError):
+        return None
+    mapped = database_error(error, ctx.engine)
+    if isinstance(mapped, DatabaseUnavailable) and ctx.connection is None:  # a failed connect
+        _down_until[ctx.dialect] = (time.monotonic() + FAIL_FAST_SECONDS, mapped.message)
+    return mapped
+
+
+def _fail_fast(dialect, _conn_rec, _cargs, _cparams) -> None:
+    """do_connect hook: within FAIL_FAST_SECONDS of a failed connect, fail again at once with its message."""
+    until, message = _down_until.get(dialect, (0.0, ""))
+    if time.monotonic() < until:
+        raise DatabaseUnavailable(message)
+    _down_until.pop(dialect, None)
+
+
+def _refuse_nul(conn, cursor, statement, parameters, context, executemany) -> None:
+    """Text with a NUL character is refused on both backends (PostgreSQL cannot store it; SQLite would)."""
+    for key, value in _values(parameters):
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationError(f"输入的文字中含有空字符（NUL），未保存。{UNSAVED}请删除该字符后重试。",
+                                  details=[f"字段：{_bind_name(context, key)}"])
+
+
+def _bind_name(context, key) -> str:
+    """The column behind a bound value: positional drivers (SQLite) give an index, the statement knows its name."""
+    names = getattr(getattr(context, "compiled", None), "positiontup", None)
+    if isinstance(key, int) and names:
+        key = names[key % len(names)]
+    return re.sub(r"_\d+$", "", str(key))
+
+
+def _values(parameters) -> Iterator[tuple[object, object]]:
+    """(name or position, value) of every bound value, whatever shape the driver's parameters have."""
+    if isinstance(parameters, dict):
+        yield from parameters.items()
+    elif isinstance(parameters, (list, tuple)):
+        for i, item in enumerate(parameters):
+            if isinstance(item, (dict, list, tuple)):
+                yield from _values(item)
+            else:
+                yield i, item
+
+
 @contextlib.contextmanager
 def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     engine = engine or get_engine()
     session = _sessionmaker(engine)()
     try:
+        _write_timeout(session, engine)
         yield session
         session.commit()
-    except OperationalError as exc:
+    except IntegrityError:
         session.rollback()
-        raise DatabaseUnavailable(f"数据库无法访问：{describe(engine)}（{exc.orig.__class__.__name__}）") from exc
+        raise
+    except SQLAlchemyError as exc:  # what the hook did not map (e.g. the pool's timeout)
+        session.rollback()
+        raise database_error(exc, engine) from exc
     except BaseException:
         session.rollback()
         raise
     finally:
         session.close()
+
+
+def _write_timeout(session: Session, engine: Engine) -> None:
+    """PostgreSQL: a write transaction may wait behind another writer, so it gets the longer write limit."""
+    s = settings()
+    if engine.dialect.name == "postgresql" and s.db_write_timeout_seconds != s.db_statement_timeout_seconds:
+        session.execute(text(f"SET LOCAL statement_timeout = {max(0, s.db_write_timeout_seconds) * 1000}"))
 
 
 def check_database(engine: Engine | None = None) -> None:
@@ -84,7 +241,9 @@ def check_database(engine: Engine | None = None) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             tables = set(inspect(conn).get_table_names())
-    except SQLAlchemyError as exc:
+    except DatabaseUnavailable:
+        raise
+    except (SQLAlchemyError, DashboardError) as exc:
         raise DatabaseUnavailable(
             f"数据库无法连接：{describe(engine)}。请检查 DATABASE_URL 与数据库服务。"
         ) from exc
@@ -93,7 +252,7 @@ def check_database(engine: Engine | None = None) -> None:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision."""
+    """Bring the schema to the newest Alembic revision (no statement timeout: a migration may be long)."""
     from alembic import command
     from alembic.config import Config
 
@@ -101,7 +260,9 @@ def migrate(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SET LOCAL statement_timeout = 0"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-    except OperationalError as exc:
-        raise DatabaseUnavailable(f"数据库无法连接：{describe(engine)}（{exc.orig.__class__.__name__}）") from exc
+    except SQLAlchemyError as exc:
+        raise database_error(exc, engine) from exc

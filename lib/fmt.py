@@ -50,12 +50,6 @@ def cn_date(value: dt.date | dt.datetime | None, *, precision: str = "day") -> s
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def cn_datetime(value: dt.datetime | None) -> str:
-    if value is None:
-        return "—"
-    return f"{cn_date(value)} {value:%H:%M}"
-
-
 def percent(part: float | None, whole: float | None, *, digits: int = 0) -> str:
     if part is None or not whole:
         return "—"

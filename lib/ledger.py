@@ -32,7 +32,7 @@ from lib import audit
 from lib.auth import Actor
 from lib.config import settings
 from lib.db import session_scope
-from lib.errors import DashboardError, PermissionDenied, ValidationError
+from lib.errors import DashboardError, DatabaseUnavailable, PermissionDenied, ValidationError
 from lib.ledger_io import INSTRUCTIONS_SHEET, Deadline, csv_bytes, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind, fact_value_text
 from lib.writes.base import (
@@ -207,6 +207,8 @@ def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, so
             row.changes = _corrected(spec, outcome) if outcome.inserted else {}
             result = ctx.apply(outcome, source_title=source_title)
             row.action = (ACTION_CORRECT if row.changes else ACTION_INSERT) if result.inserted else ACTION_SAME
+        except DatabaseUnavailable:  # the database, not the row: one message for the whole file (lib.db)
+            raise
         except DashboardError as exc:
             row.problems.append(_row_message(row.line, exc))
             row.action = ACTION_ERROR

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-from lib.backup import fingerprint, libpq, pg_tool
+from lib.backup import copy_sqlite, fingerprint, libpq, pg_tool
 from lib.db import describe, get_engine
 from lib.errors import BackupError, DashboardError
 
@@ -34,14 +33,7 @@ def _restore_sqlite(source: Path, engine: Engine) -> None:
     if not target or target == ":memory:":
         raise BackupError("恢复目标必须是 SQLite 数据库文件")
     engine.dispose()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target, timeout=30)
-    try:
-        with dst:
-            src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
+    copy_sqlite(source, target)
 
 
 def _restore_postgres(source: Path, engine: Engine, *, force: bool) -> None:

@@ -6,7 +6,8 @@
     python -m lib.users list
 
 Without --password-stdin the password is asked twice with getpass (not echoed). Every change is
-written to the audit log as user "system". --database-url overrides DATABASE_URL.
+written to the audit log as user "system" (lib.auth.SYSTEM: the only caller that may skip the
+administrator check). --database-url overrides DATABASE_URL.
 """
 from __future__ import annotations
 
@@ -65,12 +66,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         password = _read_password(args)
         if args.command == "set-password":
-            auth.set_password(args.username, password, engine=engine)
+            auth.set_password(args.username, password, by=auth.SYSTEM, engine=engine)
             print(f"已重设用户“{args.username}”的密码（{describe(engine)}）")
             return 0
         role = Role.ADMIN.value if args.command == "create-admin" else args.role
         actor = auth.create_user(args.username, password, role=role, display_name=args.display_name,
-                                 community=getattr(args, "community", None), engine=engine)
+                                 community=getattr(args, "community", None), by=auth.SYSTEM,
+                                 engine=engine)
         print(f"已创建{actor.role}“{actor.username}”（{actor.display_name}）于 {describe(engine)}")
         return 0
     except DashboardError as exc:

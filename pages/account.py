@@ -12,7 +12,8 @@ forms.touch_css()
 actor = bridge.current_actor()
 with widgets.guard("账号"):
     if actor is None:
-        st.caption("查看看板无需登录；录入数据、登记现场核查需要登录。")
+        st.caption("查看看板需要登录。" if bridge.app_settings().require_login_to_view
+                   else "查看看板无需登录；录入数据、登记现场核查需要登录。")
         auth_view.sign_in_form()
         auth_view.sso_panel()
     else:

@@ -5,8 +5,6 @@ import datetime as dt
 
 import streamlit as st
 
-from lib.audit import SYSTEM_USER, audit_log
-from lib.auth import list_users
 from ui import audit_view, bridge, export, widgets
 
 bridge.ensure_entrypoint()
@@ -25,7 +23,7 @@ st.caption("每一次写入（录入、台账导入、地图导入、用户管�
 
 today = audit_view.beijing_today()
 with widgets.guard("审计筛选"):
-    users = sorted(set(list_users()["username"]) | {SYSTEM_USER})
+    users = bridge.audit_usernames()
     c1, c2, c3, c4 = st.columns([2, 2, 2, 3])
     user = c1.selectbox("用户", users, index=None, key=KEY["user"], placeholder="全部用户")
     community = c2.selectbox("社区", bridge.community_options(), index=None, key=KEY["community"],
@@ -39,7 +37,7 @@ with widgets.guard("审计日志"):
     picked = list(dates) if isinstance(dates, (list, tuple)) else [dates]
     start, end = (picked + [None, None])[:2]
     lo, hi = audit_view.utc_bounds(start, end)
-    raw = audit_log(user=user, community=community, table=table, start=lo, end=hi, limit=LIMIT + 1)
+    raw = bridge.audit_log(user=user, community=community, table=table, start=lo, end=hi, limit=LIMIT + 1)
     if len(raw) > LIMIT:
         st.caption(f"记录较多，只显示最新的 {LIMIT} 条；请缩小日期范围或增加筛选条件。")
         raw = raw.head(LIMIT)

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date, cn_number, percent
+from ui.bridge import cn_date, cn_number, percent
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()
@@ -19,11 +19,11 @@ DEFAULT_WINDOW = "近1年"
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
-stamp = bridge.data_as_of(as_of=as_of)
+stamp = bridge.header()
 
 st.title("养老服务")
-widgets.as_of_stamp(stamp, chosen=as_of)
-st.caption(f"当前范围：{community + '社区' if community else '全街道'}")
+widgets.as_of_stamp(stamp)
+st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道'}")
 
 facilities = pd.DataFrame()
 with widgets.guard("养老设施"):
@@ -32,8 +32,8 @@ with widgets.guard("养老设施"):
         widgets.no_data("养老服务设施")
     elif facilities.empty:
         where = "、".join(sorted(set(bridge.care_facilities()["community"].dropna())))
-        widgets.no_data(f"{community}社区的养老服务设施")
-        st.caption(f"报道提到的养老服务设施均位于{where}社区；选择“全街道”或{where}社区可查看。")
+        widgets.no_data(f"{bridge.full_name(community)}的养老服务设施")
+        st.caption(f"报道提到的养老服务设施均位于{bridge.full_name(where)}；选择“全街道”或{bridge.full_name(where)}可查看。")
 
 
 def _centre(fac) -> None:
@@ -54,26 +54,23 @@ def _centre(fac) -> None:
     if occ.occupied is None:
         widgets.no_data("所选日期的入住人数")
         return
-    week = bridge.current_occupancy(facility=fac.key, as_of=occ.day - dt.timedelta(days=7))
-    delta, since = None, ""
-    if week.occupied is not None:
-        diff = occ.occupied - week.occupied
-        delta = f"{diff:+d}人" if diff else "持平"
-        since = f"入住增减：较{cn_date(week.day)}（7天前{'，示例数据' if week.is_demo else ''}）。"
     residents = figs[(figs["indicator"] == "care_residents") & (figs["valid_from"] == occ.day)]
     quote = residents["quote"].iloc[0] if not residents.empty and not occ.is_demo else None
+    now = occ.figure(f"入住（{cn_date(occ.day)}）", quote=quote)
+    target = occ.day - dt.timedelta(days=7)
+    week = bridge.current_occupancy(facility=fac.key, as_of=target)
+    delta = bridge.compare(now, week.figure("") if week.occupied is not None else None, target, unit="人")
+    since = f"入住增减：{delta.sentence}"
     with cols[2]:
-        widgets.fact_metric({"label": f"入住（{cn_date(occ.day)}）", "display": f"{occ.occupied}/{occ.beds}",
-                             "source_kind": occ.source_kind, "source_title": occ.source_title,
-                             "is_demo": occ.is_demo, "quote": quote}, delta=delta,
-                            delta_color="off" if delta == "持平" else "normal",
-                            delta_arrow="off" if delta == "持平" else "auto")
+        widgets.figure_metric(now, header=stamp.latest, display=f"{occ.occupied}/{occ.beds}",
+                              delta=delta.text, flat=delta.flat)
     rate = percent(occ.occupied, occ.beds)
-    if occ.free is not None and occ.free < warn:
-        st.error(f"入住率 {rate}：空床仅 {occ.free} 张，少于预警值 {warn} 张。", icon=":material/warning:")
+    warning = occ.figure("", free_beds_warning=warn).warning  # decided in lib (Occupancy.figure)
+    if warning:
+        st.error(f"入住率 {rate}：{warning}。", icon=":material/warning:")
     else:
         st.success(f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", icon=":material/check_circle:")
-    st.caption(f"来源：{widgets.kind_label(occ.source_kind)}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
+    st.caption(f"来源：{widgets.md_escape(widgets.viewer(now).badge())}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
                + (f"。原文：“{quote}”" if quote else "") + f"。{since}")
     head, pick = st.columns([3, 2], vertical_alignment="bottom")
     head.markdown("**每日入住趋势**")
@@ -85,6 +82,10 @@ def _centre(fac) -> None:
     if series.empty:
         return
     charts.show(charts.occupancy(series, beds=beds, threshold=int(series["threshold"].iloc[-1])), height=360)
+    if start is not None and len(series) < days // 2:  # a sparse window: say what it holds and where the rest is
+        prior = bridge.current_occupancy(facility=fac.key, as_of=start - dt.timedelta(days=1))
+        st.caption(f"{window}（{cn_date(start)}起）仅有 {len(series)} 天的数据。"
+                   + (f"此前最近的数据为{cn_date(prior.day)}，选择「全部」查看。" if prior.day else ""))
     low = series[series["low_free"]]
     st.caption(f"灰色虚线：床位 {beds} 张；红色虚线：预警线 {beds - warn} 人（空床少于 {warn} 张即预警）；"
                f"红点：空床少于 {warn} 张的日子（共 {len(low)} 天）。入住人数从不超过床位数。")
@@ -98,9 +99,10 @@ def _centre(fac) -> None:
 def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
     """Every facility with beds in one table (fewest free beds first), for a district with many."""
     reported = beds[beds["reported"]]
+    kinds = set(reported["source_kind"].dropna())
     demo = bool(reported["is_demo"].any())
-    src = {"source_kind": "demo" if demo else "article", "is_demo": demo,
-           "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "新闻报道"}
+    src = {"source_kind": kinds.pop() if len(kinds) == 1 else "mixed", "is_demo": demo,
+           "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "各设施上报"}
     cols = st.columns(4)
     figures = [("有床位的设施", f"{len(beds)}家"), ("床位合计", f"{cn_number(int(beds['beds'].sum()))}张"),
                ("入住合计", f"{cn_number(int(reported['occupied'].sum()))}人"),
@@ -113,8 +115,7 @@ def _bed_overview(beds: pd.DataFrame, warn: int) -> None:
         "空床": beds["free"], "入住率": beds["rate"] * 100,
         "日期": [cn_date(d) if d is not None and d == d else "暂无" for d in beds["day"]],
         "预警": beds["low_free"].map({True: "空床不足", False: ""}),
-        "来源": ["示例数据" if r.is_demo else widgets.kind_label(r.source_kind) if r.reported else "暂无"
-                 for r in beds.itertuples()]})
+        "来源": [widgets.kind_label(r.source_kind) if r.reported else "暂无" for r in beds.itertuples()]})
     st.dataframe(table, hide_index=True, width="stretch", height=charts.table_height(len(table)),
                  column_config={"入住率": st.column_config.ProgressColumn("入住率", format="%.0f%%",
                                                                          min_value=0, max_value=100)})
@@ -140,7 +141,7 @@ if len(bedded) > 1:  # many facilities: one summary table, then the details of t
 for fac in facilities.itertuples():
     with widgets.guard(fac.name), st.container(border=True):
         st.subheader(fac.name)
-        st.caption(f"{fac.kind} · 位于{fac.community}社区 · 来源：{widgets.kind_label(fac.source_kind)}")
+        st.caption(f"{fac.kind} · 位于{bridge.full_name(fac.community)} · 来源：{widgets.kind_label(fac.source_kind)}")
         if fac.beds is not None and fac.beds == fac.beds:  # NaN-safe
             _centre(fac)
         else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date
+from ui.bridge import cn_date
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()
@@ -18,8 +18,8 @@ names = bridge.community_options()
 stamp = bridge.data_as_of(as_of=as_of)
 
 st.title("示范社区")
-widgets.as_of_stamp(stamp, chosen=as_of)
-st.caption(f"当前范围：{community + '社区' if community else '全街道（11个社区）'}")
+widgets.as_of_stamp(bridge.header())
+st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}")
 
 status = named = pd.DataFrame(columns=["community", "status", "valid_from"])
 with widgets.guard("命名情况"):
@@ -45,10 +45,10 @@ with widgets.guard("命名情况"):
         if community:
             mine = status[status["community"] == community]
             if mine.empty:
-                widgets.no_data(f"{community}社区的示范社区状态")
+                widgets.no_data(f"{bridge.full_name(community)}的示范社区状态")
             else:
                 r = mine.iloc[0]
-                widgets.fact_metric({**r.to_dict(), "label": f"{community}社区", "display": r["status"],
+                widgets.fact_metric({**r.to_dict(), "label": f"{bridge.full_name(community)}", "display": r["status"],
                                      "quote": r["note"]},
                                     delta=f"自{cn_date(r['valid_from'])}起", delta_color="off", delta_arrow="off")
     if not named.empty:
@@ -69,7 +69,7 @@ with widgets.guard("各社区状态"):
             "起始日期": status["valid_from"].map(cn_date), "说明": status["note"],
             "来源": status["is_demo"].map({True: "示例数据", False: "新闻报道"})})
         styled = charts.styled_table(table, colors=charts.MODEL_STATUS_COLORS, status_cols=["状态"],
-                                     highlight=("社区", f"{community}社区") if community else None)
+                                     highlight=("社区", f"{bridge.full_name(community)}") if community else None)
         st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(table)))
         st.caption("“创建中”“先行先试”的起始日期报道未载明，按2023年1月1日记；“未命名”指报道未提及该社区的创建情况。")
 
@@ -86,7 +86,7 @@ with widgets.guard("状态变化"):
                                            marks=marks, highlight=community), height=440)
         if community:
             mine = spans[spans["community"] == community]
-            st.markdown(f"**{community}社区的状态记录**")
+            st.markdown(f"**{bridge.full_name(community)}的状态记录**")
             until = [("今" if o and not as_of else cn_date(e)) for o, e in zip(mine["open"], mine["end"], strict=True)]
             st.dataframe(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until,
                                        "状态": mine["status"], "说明": mine["note"]}), hide_index=True, width="stretch")
@@ -111,14 +111,14 @@ with widgets.guard("改造项目"):
     st.subheader("环境改造项目")
     projects = bridge.improvement_projects(community=community)
     if projects.empty:
-        widgets.no_data(f"{community}社区的改造项目" if community else "改造项目")
+        widgets.no_data(f"{bridge.full_name(community)}的改造项目" if community else "改造项目")
         if community:
             st.caption("报道列出的改造项目：" + "、".join(bridge.improvement_projects()["subject"]) + "（见全街道视图）。")
     else:
         st.dataframe(pd.DataFrame({
             "项目": projects["subject"], "内容（据报道）": projects["text"],
-            "报道所述社区": projects["stated_community"].map(lambda v: f"{v}社区" if v else "报道未载明"),
-            "示意图上所在社区": projects["map_community"].map(lambda v: f"{v}社区" if v else "—"),
+            "报道所述社区": projects["stated_community"].map(lambda v: f"{bridge.full_name(v)}" if v else "报道未载明"),
+            "示意图上所在社区": projects["map_community"].map(lambda v: f"{bridge.full_name(v)}" if v else "—"),
             "经度": projects["lon"], "纬度": projects["lat"]}),
             hide_index=True, width="stretch",
             column_config={"经度": st.column_config.NumberColumn(format="%.4f"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date
+from ui.bridge import cn_date
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()
@@ -15,8 +15,8 @@ NOTE_KINDS = {"概况": "概况", "红色物业小区": "“红色物业”小�
 community = bridge.selected_community()
 as_of = bridge.as_of()
 
-st.title(f"社区档案 · {community}社区" if community else "社区档案 · 光武街道")
-widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
+st.title(f"社区档案 · {bridge.full_name(community)}" if community else "社区档案 · 光武街道")
+widgets.as_of_stamp(bridge.header())
 
 
 def metric_grid(df: pd.DataFrame, *, per_row: int = 4, label_col: str = "label") -> None:
@@ -46,7 +46,7 @@ def subdistrict() -> None:
                 continue
             metric_grid(figs, per_row=min(len(figs), 3))
             for r in bridge.notes_q(subject=subject).itertuples():
-                st.caption(f"{r.text}（原文：“{r.quote}”）")
+                st.caption(f"{widgets.md_escape(r.text)}（原文：“{widgets.md_escape(r.quote)}”）")
     with widgets.guard("各社区一览"):
         st.subheader("11个社区一览")
         summary = bridge.community_summary(as_of=as_of)
@@ -83,14 +83,12 @@ def one_community(name: str) -> None:
                                      "quote": ms["note"]}, delta=f"自{cn_date(ms['valid_from'])}起",
                                     delta_color="off", delta_arrow="off")
         with cols[1]:
-            if profile.stars is None:
+            stars = bridge.summary_panel(bridge.Scope.of(name, as_of)).stars
+            if stars is None:
                 widgets.no_data("五星评定")
             else:
-                widgets.fact_metric({"label": "五星支部已达标", "display": f"{profile.stars}/5颗",
-                                     "is_demo": profile.stars_demo,
-                                     "source_kind": "demo" if profile.stars_demo else "article",
-                                     "source_title": "示例数据（固定随机种子生成，非官方数字）"})
-        if profile.stars_demo:
+                widgets.figure_metric(stars, header=bridge.header().latest, label="五星支部已达标")
+        if stars is not None and stars.is_demo:
             widgets.demo_note("五星达标星数")
     with widgets.guard("公开数字"):
         figs = profile.facts[~profile.facts["is_demo"]]
@@ -104,21 +102,21 @@ def one_community(name: str) -> None:
                 metric_grid(own)
                 st.caption("来源：新闻报道（悬停数字可见原文）。")
             for subject, g in figs[figs["subject"] != profile.full_name].groupby("subject", sort=False):
-                st.markdown(f"**{subject}**")
+                st.markdown(f"**{widgets.md_escape(subject)}**")
                 metric_grid(g)
     with widgets.guard("荣誉与概况"):
         notes = profile.notes
         honours = notes[notes["kind"] == "荣誉"]
         if not honours.empty:
             st.subheader("荣誉")
-            st.markdown("　".join(f":red-badge[{t}]" for t in honours["text"]))
+            st.markdown("　".join(f":red-badge[{widgets.md_escape(t)}]" for t in honours["text"]))
             for q in honours["quote"].drop_duplicates():
-                st.caption(f"来源：新闻报道。原文：“{q}”")
+                st.caption(f"来源：新闻报道。原文：“{widgets.md_escape(q)}”")
         for kind, title in NOTE_KINDS.items():
             part = notes[notes["kind"] == kind]
             if not part.empty:
-                st.markdown(f"**{title}**：" + "；".join(part["text"]))
-                st.caption(f"原文：“{part['quote'].iloc[0]}”")
+                st.markdown(f"**{title}**：" + "；".join(widgets.md_escape(t) for t in part["text"]))
+                st.caption(f"原文：“{widgets.md_escape(part['quote'].iloc[0])}”")
     with widgets.guard("辖区设施"):
         fac = bridge.care_facilities(community=name)
         if not fac.empty:

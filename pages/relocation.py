@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date, cn_number, format_value
+from ui.bridge import cn_date, cn_number
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()
@@ -21,14 +21,13 @@ as_of = bridge.as_of()
 stamp = bridge.data_as_of(as_of=as_of)
 
 st.title("文化路北延提升改造征迁")
-widgets.as_of_stamp(stamp, chosen=as_of)
+widgets.as_of_stamp(bridge.header())
 
 
-def _card(fig, label: str, *, display: str | None = None, delta: str | None = None, flat: bool = False) -> None:
-    """A KPI card for a `Figure` (value + provenance); `display` overrides the figure's own text."""
-    widgets.fact_metric({"label": label, "display": display or fig.display, "source_kind": fig.source_kind,
-                         "source_title": fig.source_title, "is_demo": fig.is_demo, "quote": fig.quote},
-                        delta=delta, delta_color="off" if flat else "normal", delta_arrow="off" if flat else "auto")
+def _card(fig, label: str, *, display: str | None = None, delta=None) -> None:
+    """A KPI card for a Figure; `delta` (lib.figures.Delta) only when the comparison date has data."""
+    widgets.figure_metric(fig, header=stamp, label=label, display=display,
+                          delta=delta.text if delta and delta.has_data else None, flat=bool(delta and delta.flat))
 
 
 # Households are recorded per community (demo); a community without any gets the project-wide view.
@@ -36,7 +35,7 @@ scope = None
 with widgets.guard("范围"):
     if community:
         if not sum(bridge.household_counts(community=community, as_of=as_of).values()):
-            widgets.no_data(f"{community}社区的文化路北延征迁")
+            widgets.no_data(f"{bridge.full_name(community)}的文化路北延征迁")
             st.caption("示例逐户数据中没有登记在该社区的涉迁户；以下为项目整体情况。")
         else:
             scope = community
@@ -53,27 +52,25 @@ with widgets.guard("征迁概况"):
                                                    key="relocation.compare", max_value=stamp)
         base_day = as_of or stamp
         compare = compare or (base_day - dt.timedelta(days=7) if base_day else None)
-        delta, flat, since = None, False, ""
+        delta = None
         if compare and base_day and compare < base_day:
             before = bridge.relocation_headline(community=scope, as_of=compare)
-            diff = int(headline.signed.value or 0) - int(before.signed.value or 0)
-            since = f"签约增减：较{cn_date(compare)}{'（对比值为示例数据）' if before.signed.is_demo else ''}。"
-            delta, flat = (f"{diff:+d}户", False) if diff else ("持平", True)
+            delta = bridge.compare(headline.signed, before.signed if before.total.value else None, compare, unit="户")
         cols = st.columns([1, 1.1, 1, 1.4])
         with cols[0]:
             _card(headline.total, "涉迁户")
         with cols[1]:
-            _card(headline.signed, "已签订协议", delta=delta, flat=flat)
+            _card(headline.signed, "已签订协议", delta=delta)
         with cols[2]:
             _card(headline.signed, "尚在签订中", display=f"{headline.pending}户")
         with cols[3]:
-            area = headline.demolished_m2
-            _card(area, "累计完成拆迁")
+            _card(headline.demolished_m2, "累计完成拆迁")
+        since = f"签约增减：{delta.sentence}" if delta else ""
         if headline.signed.is_demo or headline.total.is_demo:
             widgets.demo_note("所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）")
             st.caption(since)
         else:
-            st.caption(f"来源：新闻报道（悬停数字可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{since}")
+            st.caption(f"来源见各数字下方标注（悬停可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{since}")
         day = headline.official[headline.official["indicator"].isin(DAY_FIGS)] if scope is None else pd.DataFrame()
         if not day.empty:
             st.markdown("**2023年11月22日 集中拆除**")
@@ -106,7 +103,7 @@ with widgets.guard("进度曲线"):
         widgets.no_data("所选日期的逐日进度")
     else:
         total = float(headline.total.value)
-        label = f"涉迁户 {int(total)} 户（{'示例' if headline.total.is_demo else '报道'}）"
+        label = f"涉迁户 {int(total)} 户（{headline.total.tag}）"
         charts.show(charts.burnup(burn, series=SERIES, total=total, total_label=label), height=380)
         last = burn.iloc[-1]
         widgets.demo_note(f"逐日进度（{cn_date(last['date'])}：已签约{last['已签约']}户、已交钥匙{last['已交钥匙']}户、"
@@ -125,7 +122,7 @@ with widgets.guard("逐户状态"):
         if total > len(hh):  # district size: the table lists the first rows, the counts above cover all
             st.caption(f"共 {total:,} 户，表中列出按编号排序的前 {len(hh):,} 户；在侧栏选择社区可缩小范围。")
         table = pd.DataFrame({
-            "编号": hh["code"], "所在社区（示意）": hh["community"].map(lambda v: f"{v}社区" if v else "—"),
+            "编号": hh["code"], "所在社区（示意）": hh["community"].map(lambda v: f"{bridge.full_name(v)}" if v else "—"),
             "状态": hh["status"], "状态日期": hh["since"].map(cn_date), "建筑面积（平方米）": hh["floor_area_m2"],
             "拆除面积（平方米）": hh["demolished_area_m2"]})
         st.dataframe(charts.styled_table(table, colors=LADDER_COLORS, status_cols=["状态"]), hide_index=True,

@@ -1,12 +1,10 @@
 """大屏模式 (?screen=1): title bar, briefing layout, and a carousel through the panels."""
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import streamlit as st
 
-from lib.fmt import cn_date
 from ui import bridge, briefing_downloads, screen_views, summary, widgets
 
 bridge.ensure_entrypoint()
@@ -21,11 +19,12 @@ rotate = bridge.screen_rotate_seconds()
 @st.fragment(run_every=15)
 def title_bar() -> None:
     """Title and clock on one line (the clock refreshes every 15 s)."""
-    now = dt.datetime.now()
-    stamp = bridge.data_as_of(as_of=as_of)
-    title = "光武街道基层治理" + (f" · {community}社区" if community else "")
+    now = bridge.now_local()
+    scope = bridge.Scope.of(community, as_of)
+    title = "光武街道基层治理" + (f" · {scope.label}" if community else "")
     st.html(f"<div class='gw-head'><div class='gw-title'>{html.escape(title)}</div>"
-            f"<div class='gw-stamp'>{cn_date(now)} {now:%H:%M} &nbsp;·&nbsp; 数据截至 {cn_date(stamp)}</div></div>")
+            f"<div class='gw-stamp'>{now.year}年{now.month}月{now.day}日 {now:%H:%M} &nbsp;·&nbsp; "
+            f"{html.escape(bridge.header(scope).text)}</div></div>")
 
 
 @st.fragment(run_every=rotate)
@@ -51,7 +50,7 @@ with controls, st.popover("", icon=":material/tune:", help="轮播控制"):
     st.toggle("暂停轮播", key="screen.pause")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")
     st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
-                       file_name=f"光武街道简报-{dt.date.today():%Y%m%d}.png", mime="image/png",
+                       file_name=bridge.briefing_file_name(bridge.Scope.of(community, as_of)), mime="image/png",
                        key="screen.export", icon=":material/download:")
     briefing_downloads.buttons(community=community, as_of=as_of, key="screen")
 carousel()

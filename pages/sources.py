@@ -8,18 +8,18 @@ from ui import bridge, widgets
 bridge.ensure_entrypoint()
 
 st.title("数据来源与说明")
-widgets.as_of_stamp(bridge.data_as_of(as_of=bridge.as_of()), chosen=bridge.as_of())
+widgets.as_of_stamp(bridge.header())
 
 with widgets.guard("来源清单"):
     src = bridge.sources_q()
     for r in src.itertuples():
         with st.container(border=True):
             badge = widgets.DEMO_BADGE if r.kind == "demo" else f":blue-badge[{widgets.kind_label(r.kind)}]"
-            st.markdown(f"{badge} **{r.title}**")
+            st.markdown(f"{badge} **{widgets.md_escape(r.title)}**")
             if r.publisher:
-                st.caption(r.publisher)
+                st.caption(widgets.md_escape(r.publisher))
             if r.note:
-                st.write(r.note)
+                st.text(r.note)
             if r.figures:
                 st.caption(f"据此记录的数字：{r.figures} 项")
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.fmt import cn_date, cn_number
+from ui.bridge import cn_date, cn_number
 from ui import bridge, charts, widgets
 
 bridge.ensure_entrypoint()
 
 STARS = ["支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星"]
-DEMO_SRC = {"is_demo": True, "source_kind": "demo", "source_title": "示例数据（固定随机种子生成，非官方数字）"}
 RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_property_investment_yuan"]
 
 community = bridge.selected_community()
@@ -18,15 +17,16 @@ as_of = bridge.as_of()
 names = bridge.community_options()
 
 st.title("五星支部")
-widgets.as_of_stamp(bridge.data_as_of(as_of=as_of), chosen=as_of)
-st.caption(f"当前范围：{community + '社区' if community else '全街道（11个社区）'}。"
+widgets.as_of_stamp(bridge.header())
+st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}。"
            "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
 
 
-def _demo_card(label: str, display: str, delta: tuple[str, str] | None = None) -> None:
+def _card(label: str, display: str, delta: tuple[str, str] | None = None) -> None:
+    """A card derived from the stars figure: its source tag (示例, 录入 after a staff import, 含示例 when mixed)."""
     text, colour = delta or (None, "normal")
-    widgets.fact_metric({"label": label, "display": display, **DEMO_SRC}, delta=text, delta_color=colour,
-                        delta_arrow="off" if colour == "off" else "auto")
+    widgets.figure_metric(stars_fig, header=bridge.header().latest, label=label, display=display, delta=text,
+                          flat=colour == "off")
 
 
 def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
@@ -41,6 +41,7 @@ def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
 counts = progress = pd.DataFrame()
 with widgets.guard("星级概况"):
     counts = bridge.star_counts(as_of=as_of)
+    stars_fig = bridge.summary_panel(bridge.Scope.of(community, as_of)).stars
     progress = bridge.star_progress(community=community, as_of=as_of)
     if counts.empty:
         widgets.no_data("所选日期的五星支部评定")
@@ -50,25 +51,26 @@ with widgets.guard("星级概况"):
             row = counts[counts["community"] == community]
             with cols[0]:
                 if row.empty:
-                    widgets.no_data(f"{community}社区的星级评定")
+                    widgets.no_data(f"{bridge.full_name(community)}的星级评定")
                 else:
-                    _demo_card(f"{community}社区已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
+                    _card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
             rank = counts["stars"].rank(ascending=False, method="min")
             with cols[1]:
                 if not row.empty:
-                    _demo_card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个")
+                    _card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个")
             with cols[2]:
                 if not row.empty:
-                    _demo_card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")
+                    _card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")
         else:
             with cols[0]:
-                _demo_card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗",
+                _card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗",
                            _delta(progress, "颗"))
             with cols[1]:
-                _demo_card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个")
+                _card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个")
             with cols[2]:
-                _demo_card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
-        widgets.demo_note("各社区五星评定状态、得分与达标星数")
+                _card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
+        if stars_fig is not None and stars_fig.is_demo:
+            widgets.demo_note("各社区五星评定状态、得分与达标星数")
         if len(progress) >= 2:
             st.caption(f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。")
 
@@ -80,7 +82,7 @@ with widgets.guard("星级矩阵"):
     else:
         charts.show(charts.star_matrix(matrix, stars=STARS, communities=names, highlight=community), height=460)
         st.caption(f"{widgets.DEMO_BADGE} 格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）。"
-                   + (f" 白框为所选的{community}社区。" if community else ""))
+                   + (f" 白框为所选的{bridge.full_name(community)}。" if community else ""))
         # Drawn only when asked for: the same cells as the chart above, as a sortable table.
         if st.toggle("表格视图（可排序）", key="stars.table"):
             table = matrix.assign(cell=[f"{s} {v:.0f}" if pd.notna(v) else f"{s}"
@@ -88,10 +90,10 @@ with widgets.guard("星级矩阵"):
             assessed = set(table["community"])
             wide = table.pivot(index="community", columns="star", values="cell").reindex(
                 index=[n for n in names if n in assessed], columns=STARS)
-            wide.index = [f"{n}社区" for n in wide.index]
+            wide.index = [f"{bridge.full_name(n)}" for n in wide.index]
             wide.index.name = "社区"
             styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
-                                         highlight=("社区", f"{community}社区") if community else None)
+                                         highlight=("社区", f"{bridge.full_name(community)}") if community else None)
             st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(wide)))
 
 left, right = st.columns(2)
@@ -104,7 +106,7 @@ with left, widgets.guard("达标星数"):
     else:
         widgets.no_data("达标星数")
 with right, widgets.guard("创建进度"):
-    st.subheader(f"{community + '社区' if community else '全街道'}创建进度")
+    st.subheader(f"{bridge.full_name(community) if community else '全街道'}创建进度")
     if progress.empty:
         widgets.no_data("创建进度")
     else:
@@ -133,7 +135,7 @@ with widgets.guard("党组织网络"):
         widgets.no_data("所选日期的党组织网络数字（报道数字截至2023年11月22日）")
     else:
         if community:
-            st.caption(f"报道只公布了全街道的数字，未按社区分列；{community}社区的数字：暂无公开数据。")
+            st.caption(f"报道只公布了全街道的数字，未按社区分列；{bridge.full_name(community)}的数字：暂无公开数据。")
         for col, r in zip(st.columns(len(network)), network.to_dict("records"), strict=True):
             with col:
                 widgets.fact_metric({**r, "label": r["kind"], "display": f"{r['count']}{r['unit']}"})
@@ -142,7 +144,7 @@ with widgets.guard("党组织网络"):
 with widgets.guard("红色物业"):
     st.subheader("“红色物业”（中兴社区）")
     if community not in (None, "中兴"):
-        widgets.no_data(f"{community}社区的“红色物业”")
+        widgets.no_data(f"{bridge.full_name(community)}的“红色物业”")
         st.caption("报道只介绍了中兴社区的“红色物业”做法。")
     else:
         red = bridge.facts_q(subject="中兴社区", indicators=RED_INDICATORS, as_of=as_of)

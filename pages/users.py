@@ -1,12 +1,12 @@
-"""用户管理 (administrators): list, create, change role/community, reset password, deactivate — all via lib.auth."""
+"""用户管理 (administrators): list, create, change role/community, reset password, deactivate — through ui.bridge
+(lib.auth re-checks that the signed-in account is an administrator on every call)."""
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from lib.auth import MIN_PASSWORD, ROLES, create_user, deactivate, list_users, set_password, update_user
-from lib.models import Role
 from ui import audit_view, bridge, flash, widgets
+from ui.bridge import MIN_PASSWORD, ROLES, STAFF_ROLE
 
 bridge.ensure_entrypoint()
 
@@ -17,12 +17,8 @@ ROLE_HELP = "领导：只能查看；社区工作人员：录入、导入本社�
 COMMUNITY_HELP = "仅「社区工作人员」需要选择；其他角色不绑定社区"
 
 
-def _by():
-    return bridge.current_actor()
-
-
 def _community_for(role: str, community: str | None) -> str | None:
-    return community if role == Role.STAFF else None
+    return community if role == STAFF_ROLE else None
 
 
 def _passwords_match(first: str, second: str) -> bool:
@@ -37,9 +33,9 @@ def _create() -> None:
     if not _passwords_match(s[NEW["password"]], s[NEW["password2"]]):
         return
     role = s[NEW["role"]]
-    ok = flash.run(NS, lambda: create_user(s[NEW["username"]], s[NEW["password"]], role=role,
-                                           display_name=s[NEW["display"]] or None,
-                                           community=_community_for(role, s[NEW["community"]]), by=_by()),
+    ok = flash.run(NS, lambda: bridge.create_user(s[NEW["username"]], s[NEW["password"]], role=role,
+                                                  display_name=s[NEW["display"]] or None,
+                                                  community=_community_for(role, s[NEW["community"]])),
                    lambda a: f"已创建用户“{a.username}”（{a.display_name}，{a.role}"
                              f"{'·' + a.community if a.community else ''}），请将初始密码当面告知本人。",
                    failed="创建用户失败")
@@ -52,9 +48,9 @@ def _create() -> None:
 def _update(username: str, prefix: str) -> None:
     s = st.session_state
     role = s[f"{prefix}.role"]
-    flash.run(NS, lambda: update_user(username, by=_by(), role=role,
-                                      community=_community_for(role, s[f"{prefix}.community"]),
-                                      display_name=s[f"{prefix}.display"]),
+    flash.run(NS, lambda: bridge.update_user(username, role=role,
+                                             community=_community_for(role, s[f"{prefix}.community"]),
+                                             display_name=s[f"{prefix}.display"]),
               lambda a: f"已更新用户“{a.username}”：{a.display_name}，{a.role}{'·' + a.community if a.community else ''}。"
                         "对方需重新登录后生效。",
               failed="修改用户失败")
@@ -64,18 +60,18 @@ def _reset(username: str, prefix: str) -> None:
     s = st.session_state
     if not _passwords_match(s[f"{prefix}.password"], s[f"{prefix}.password2"]):
         return
-    if flash.run(NS, lambda: set_password(username, s[f"{prefix}.password"], by=_by()),
+    if flash.run(NS, lambda: bridge.set_password(username, s[f"{prefix}.password"]),
                  lambda _: f"已重置用户“{username}”的密码。", failed="重置密码失败"):
         s[f"{prefix}.password"] = s[f"{prefix}.password2"] = ""
 
 
 def _deactivate(username: str) -> None:
-    flash.run(NS, lambda: deactivate(username, by=_by()),
+    flash.run(NS, lambda: bridge.deactivate_user(username),
               lambda _: f"已停用用户“{username}”：不能再登录，其已录入的数据保留署名。", failed="停用失败")
 
 
 def _reactivate(username: str) -> None:
-    flash.run(NS, lambda: update_user(username, by=_by(), active=True),
+    flash.run(NS, lambda: bridge.update_user(username, active=True),
               lambda _: f"已重新启用用户“{username}”。", failed="启用失败")
 
 
@@ -96,7 +92,7 @@ communities = bridge.community_options()
 
 users = pd.DataFrame()
 with widgets.guard("用户列表"):
-    users = list_users()
+    users = bridge.list_users()
     users["community"] = users["community"].astype(object).where(users["community"].notna(), None)
     st.subheader(f"全部用户（{len(users)}）")
     st.dataframe(users_table(users), hide_index=True, width="stretch")
@@ -106,7 +102,7 @@ with st.form("users.new.form"):
     c1, c2 = st.columns(2)
     c1.text_input("用户名", key=NEW["username"], help="2–64个字符：字母、数字、汉字或 _ . @ -，创建后不能修改")
     c2.text_input("显示名称", key=NEW["display"], placeholder="如 中兴社区录入员；留空则同用户名")
-    c1.selectbox("角色", ROLES, index=ROLES.index(Role.STAFF), key=NEW["role"], help=ROLE_HELP)
+    c1.selectbox("角色", ROLES, index=ROLES.index(STAFF_ROLE), key=NEW["role"], help=ROLE_HELP)
     c2.selectbox("所属社区", communities, index=None, key=NEW["community"], placeholder="（社区工作人员必选）",
                  help=COMMUNITY_HELP)
     c1.text_input("初始密码", type="password", key=NEW["password"], help=f"至少 {MIN_PASSWORD} 个字符，由管理员设定")

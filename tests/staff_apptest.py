@@ -72,8 +72,10 @@ def texts(elements) -> list[str]:
 
 
 def pages(at: AppTest) -> set[str]:
-    """url_paths the navigation offers this session (AppTest keeps st.navigation's registry)."""
-    return {info.get("url_pathname") for info in at._registered_pages.values()}
+    """url_paths the navigation offers this session (AppTest keeps st.navigation's registry); work pages the
+    session may not use stay registered, hidden, as a sign-in gate (ui/page_guard.py), and are left out."""
+    hidden = set(at.session_state["page_guard.hidden"]) if "page_guard.hidden" in at.session_state else set()
+    return {info.get("url_pathname") for info in at._registered_pages.values()} - hidden
 
 
 def clean(at: AppTest) -> AppTest:

@@ -44,7 +44,8 @@ class World:
 
 def _populate(engine) -> None:
     seed(engine)
-    admin = auth.create_user("admin", PASSWORD, role="街道管理员", display_name="街道管理员", engine=engine, rounds=ROUNDS)
+    admin = auth.create_user("admin", PASSWORD, role="街道管理员", display_name="街道管理员", by=auth.SYSTEM,
+                             engine=engine, rounds=ROUNDS)
     auth.create_user("zx", PASSWORD, role="社区工作人员", display_name="中兴录入员", community="中兴", by=admin,
                      engine=engine, rounds=ROUNDS)
     auth.create_user("hs", PASSWORD, role="社区工作人员", display_name="华盛录入员", community="华盛", by=admin,

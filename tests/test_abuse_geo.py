@@ -332,7 +332,7 @@ def admin_app(app_db, tmp_path_factory):
     db.get_engine.cache_clear()
     st.cache_data.clear()
     admin = auth.create_user("geo_abuse_admin", "correct-horse-42", role="街道管理员", display_name="测试管理员",
-                             rounds=4)
+                             by=auth.SYSTEM, rounds=4)
     yield admin, db.get_engine(f"sqlite:///{target}")
     patch.undo()
     config.settings.cache_clear()

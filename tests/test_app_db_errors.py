@@ -41,3 +41,4 @@ def test_seed_command_fails_with_chinese_message(capsys):
     assert seed_main(["--database-url", BAD_URLS[0]]) == 2
     err = capsys.readouterr().err
     assert err.startswith("种子数据载入失败：数据库无法连接")
+

@@ -182,8 +182,8 @@ def test_bridge_pack_and_names(app_db):
     pdf, xlsx = bridge.briefing_pack("中兴", None)
     assert pdf.startswith(b"%PDF") and len(PdfReader(io.BytesIO(pdf)).pages) == PAGES
     assert xlsx.startswith(b"PK")
-    assert bridge.briefing_file_name("中兴", None, "pdf") == f"光武街道-中兴社区-简报-{today():%Y-%m-%d}.pdf"
-    assert bridge.briefing_file_name(None, dt.date(2023, 9, 22), "xlsx") == "光武街道-全街道-简报-2023-09-22.xlsx"
+    assert bridge.briefing_file_name(bridge.Scope.of("中兴", None), "pdf") == f"光武街道-中兴社区-简报-{today():%Y-%m-%d}.pdf"
+    assert bridge.briefing_file_name(bridge.Scope.of(None, dt.date(2023, 9, 22)), "xlsx") == "光武街道-全街道-简报-2023-09-22.xlsx"
 
 
 def test_map_names_every_layer_without_collisions():

@@ -7,7 +7,8 @@ import pytest
 from PIL import Image
 
 from geo.layers import feature_records
-from ui.briefing_png import Figure, font_has_cjk, render_briefing
+from lib.figures import Figure
+from ui.briefing_png import font_has_cjk, render_briefing
 
 LAYERS = {k: feature_records(k) for k in ("communities", "roads", "railway", "rivers", "projects")}
 
@@ -16,7 +17,7 @@ LAYERS = {k: feature_records(k) for k in ("communities", "roads", "railway", "ri
 def test_render_size_and_colours(size):
     colors = {r["name"]: "#ff0000" if r["name"] == "榆树庄" else "#0000ff" for r in LAYERS["communities"]}
     png = render_briefing(title="光武街道基层治理简报", stamp="数据截至 2023年11月22日",
-                          figures=[Figure("征迁签约", "62/78户", "报道")], layers=LAYERS, colors=colors,
+                          figures=[Figure("征迁签约", "62/78户", "article")], layers=LAYERS, colors=colors,
                           selected="中兴", size=size)
     img = Image.open(io.BytesIO(png)).convert("RGB")
     assert img.size == size

@@ -105,7 +105,7 @@ def test_page_many_facilities_table_and_picker(app_two_homes):
     assert list(table["空床"]) == [0, 2] and list(table["预警"]) == ["空床不足", "空床不足"]
     assert list(table["来源"]) == ["示例数据", "新闻报道"]
     m = metrics(at)
-    assert m["有床位的设施 · 示例"] == "2家" and m["床位合计 · 示例"] == "60张" and m["入住合计 · 示例"] == "58人"
+    assert m["有床位的设施 · 含示例"] == "2家" and m["床位合计 · 含示例"] == "60张" and m["入住合计 · 含示例"] == "58人"
     picker = at.selectbox(key="care.facility")
     assert picker.value == "care_centre"  # the article's facility first
     assert m["入住（2023年11月22日）"] == "48/50"

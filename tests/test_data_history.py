@@ -34,7 +34,9 @@ def test_model_status_as_of(seeded, as_of, named):
 
 def test_before_any_data_nothing_is_shown(seeded):
     assert model_status(as_of=D(2022, 12, 31), engine=seeded).empty
-    assert fq.facts(as_of=D(2022, 12, 31), engine=seeded).empty
+    early = fq.facts(as_of=D(2022, 12, 31), engine=seeded)  # README: only the subdistrict's standing profile,
+    assert set(early["subject"]) == {"光武街道"} and early["reported_later"].all()  # flagged as reported later
+    assert "model_communities_named" not in set(early["indicator"]) and len(early) == 10
     assert data_as_of(as_of=D(2022, 12, 31), engine=seeded) is None
 
 
@@ -71,7 +73,7 @@ def test_demo_households_agree_with_article_totals(seeded):
 
 def test_headline_before_article_date_is_demo(seeded):
     h = headline(as_of=D(2023, 11, 15), engine=seeded)
-    assert h.signed.is_demo and h.signed.source_kind == "demo"
+    assert h.signed.is_demo and h.signed.kind == "demo" and h.signed.tag == "示例"
     assert h.total.value == 78
 
 

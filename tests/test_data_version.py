@@ -12,7 +12,8 @@ def test_version_changes_with_each_write(empty_engine):
     seed(empty_engine)
     v0 = data_version.read(empty_engine)
     assert data_version.read(empty_engine) == v0
-    admin = auth.create_user("dvadmin", "Data-Version-1", role="街道管理员", engine=empty_engine, rounds=4)
+    admin = auth.create_user("dvadmin", "Data-Version-1", role="街道管理员", by=auth.SYSTEM, engine=empty_engine,
+                             rounds=4)
     v1 = data_version.read(empty_engine)  # the account's audit row is a data change (audit page)
     record_star_assessment(admin, community="中兴", star="支部过硬星", status="已达标", engine=empty_engine)
     v2 = data_version.read(empty_engine)
@@ -52,7 +53,7 @@ def test_current_follows_writes_and_survives_a_missing_database(tmp_path, monkey
     monkeypatch.setattr(data_version, "_listeners", [lambda: seen.append(1)])
     first = data_version.current()
     assert first == data_version.read(engine)
-    admin = auth.create_user("dv2", "Data-Version-2", role="街道管理员", engine=engine, rounds=4)
+    admin = auth.create_user("dv2", "Data-Version-2", role="街道管理员", by=auth.SYSTEM, engine=engine, rounds=4)
     record_star_assessment(admin, community="西华", star="支部过硬星", status="已达标", engine=engine)
     time.sleep(data_version.POLL_SECONDS + 0.05)
     assert data_version.current() == data_version.read(engine) != first

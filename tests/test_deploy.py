@@ -67,7 +67,7 @@ def _check(engine, token: str) -> None:
     """A site check written as an administrator (the account is made once per database)."""
     try:
         admin = auth.create_user("deployadmin", "Deploy-Test-1", role="街道管理员", display_name="部署测试",
-                                 engine=engine, rounds=4)
+                                 by=auth.SYSTEM, engine=engine, rounds=4)
     except Exception:  # noqa: BLE001 - made by an earlier test in this module
         admin = auth.Actor(username="deployadmin", display_name="部署测试", role="街道管理员")
     file_site_check(admin, community="中兴", category="其他", finding=f"部署测试 {token}", lon=112.53, lat=33.0,
@@ -112,7 +112,8 @@ def _two_seconds_after(written_at: float) -> None:
 def _file_through_ui(session: Session, engine, token: str) -> None:
     """Sign in as a 中兴 staff member and submit 现场核查登记 on `session`'s replica, as a tablet does."""
     try:
-        auth.create_user("zxdeploy", "Deploy-Staff-1", role="社区工作人员", community="中兴", engine=engine, rounds=4)
+        auth.create_user("zxdeploy", "Deploy-Staff-1", role="社区工作人员", community="中兴", by=auth.SYSTEM,
+                         engine=engine, rounds=4)
     except Exception:  # noqa: BLE001 - made by an earlier run in this module
         pass
     session.rerun(page="account")

@@ -56,7 +56,7 @@ def assert_clean(at: AppTest, page: str) -> None:
     assert not errors, f"{page}: {errors}"
     placeholders = [i for i in texts(at.info) if "暂时无法显示" in i]
     assert not placeholders, f"{page}: a panel failed: {placeholders}"
-    assert any("数据截至" in c for c in texts(at.caption)), f"{page}: no 「数据截至」 stamp"
+    assert any(c.startswith(":material/schedule: 最新数据") for c in texts(at.caption)), f"{page}: no 「最新数据」 stamp"
 
 
 def check_stars(at: AppTest, community: str | None) -> None:
@@ -117,7 +117,8 @@ def check_eldercare(at: AppTest, community: str | None) -> None:
     assert m["床位"] == "50张" and m["占地面积"] == "3300余平方米"
     assert m["入住（2023年11月22日）"] == "48/50"  # the article's figure, not demo-labelled
     assert next(x.proto.delta for x in at.metric if x.label.startswith("入住")) == "+1人"  # demo 47 a week before
-    assert any("入住增减：较2023年11月15日（7天前，示例数据）" in c for c in texts(at.caption))
+    assert any("入住增减：2023年11月22日 48/50床，较2023年11月15日 47/50床（对比值为示例数据）：+1人。" in c
+               for c in texts(at.caption))
     assert texts(at.error) == ["入住率 96%：空床仅 2 张，少于预警值 3 张。"]
     assert at.number_input(key="care.threshold").value == 3
     assert "床位数：暂无公开数据（报道未公布该设施的床位数）。" in texts(at.info)  # 日间照料中心
@@ -240,8 +241,12 @@ def test_relocation_comparison_date(app_db):
     at.date_input(key="relocation.compare").set_value(dt.date(2023, 11, 5)).run()
     assert_clean(at, "relocation")
     delta = next(m.proto.delta for m in at.metric if m.label == "已签订协议")
-    assert delta == "+62户"  # demo: nobody had signed on 11-05
-    assert any("签约增减：较2023年11月5日（对比值为示例数据）。" in c for c in texts(at.caption))
+    assert delta == "+62户"  # demo: nobody had signed on 11-05; both dates and values named
+    assert any("签约增减：2023年11月22日 62户，较2023年11月5日 0户（对比值为示例数据）：+62户。" in c for c in texts(at.caption))
+    at.date_input(key="relocation.compare").set_value(dt.date(2023, 11, 15)).run()
+    delta = next(m.proto.delta for m in at.metric if m.label == "已签订协议")
+    assert delta == "持平"  # both dates named, the comparison value flagged as demo
+    assert any("2023年11月22日 62户，较2023年11月15日 62户（对比值为示例数据）：持平。" in c for c in texts(at.caption))
 
 
 def test_star_table_view_on_request(app_db):

@@ -51,9 +51,10 @@ from lib.queries.relocation import household_status
 def test_anonymous_sees_no_workbench(engine):
     at = sign_in(None)
     assert not pages(at) & STAFF_PAGES and "account" in pages(at)
-    for page in ("entry", "check_form"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(f"pages/{page}.py")
+    for page in ("entry", "check_form"):  # by URL: a Chinese sign-in prompt instead of the form
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.exception and any("需要登录（仅限社区工作人员和街道管理员使用）" in t for t in texts(at.info))
+        assert at.text_input(key="account.username") and not at.get("file_uploader")
 
 
 def test_wrong_password_and_sign_in_out(engine):

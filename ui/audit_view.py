@@ -6,9 +6,10 @@ import json
 
 import pandas as pd
 
+from lib import clock
 from lib.audit import TABLE_LABELS
 
-BEIJING = dt.timedelta(hours=8)  # audit times are stored in UTC; China has one time zone and no DST
+BEIJING = clock.CHINA.utcoffset(None)  # derived from the one clock (lib.clock), for pages that shift stored UTC
 TABLES = {**TABLE_LABELS, "map_layer_version": "地图图层"}
 # Field names in before/after, as people call them.
 FIELDS = {
@@ -25,8 +26,7 @@ COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label
            "record_key": "记录", "community": "社区", "before": "修改前", "after": "修改后"}
 
 
-def beijing_today() -> dt.date:
-    return (dt.datetime.now(dt.UTC) + BEIJING).date()
+beijing_today = clock.today  # the one clock
 
 
 def utc_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
@@ -70,7 +70,8 @@ def audit_table(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
     """The log with Chinese columns, Beijing times and one-line before/after texts; `names` maps internal keys
     (facility keys, indicator codes, 「subdistrict」) to what people call them."""
     out = df.copy()
-    out["at"] = pd.to_datetime(out["at"]).map(lambda t: "" if pd.isna(t) else f"{t + BEIJING:%Y-%m-%d %H:%M:%S}")
+    out["at"] = pd.to_datetime(out["at"]).map(
+        lambda t: "" if pd.isna(t) else f"{clock.to_local(t.to_pydatetime()):%Y-%m-%d %H:%M:%S}")
     out["table_label"] = out["table_name"].map(lambda t: TABLES.get(t, t))
     out["community"] = out["community"].fillna("")
     out["record_key"] = out["record_key"].map(lambda k: record_text(None if pd.isna(k) else k, names))

@@ -2,7 +2,8 @@
 
 Sign-in runs in the submit button's callback, before the script reruns, so app.py's navigation
 already shows the 工作台 pages on that very run. A wrong username or password gets one message
-(「用户名或密码错误」) whichever was wrong; lib.auth audits every attempt.
+(「用户名或密码错误」) whichever was wrong; too many failures lock the name / client for a while (the same
+message whether or not the name exists); lib.auth audits every attempt. Everything goes through ui.bridge.
 """
 from __future__ import annotations
 
@@ -10,9 +11,6 @@ import logging
 
 import streamlit as st
 
-from lib.auth import authenticate
-from lib.errors import DashboardError
-from lib.sso import actor_for_identity
 from ui import bridge
 
 log = logging.getLogger("guangwu.ui")
@@ -25,7 +23,6 @@ KEYS = {
     "sign_out": "account.sign_out",
     "sso": "account.sso",
 }
-WRONG = "用户名或密码错误"
 
 
 def _sign_in() -> None:
@@ -36,15 +33,13 @@ def _sign_in() -> None:
         st.session_state[KEYS["error"]] = "请输入用户名和密码"
         return
     try:
-        actor = authenticate(username, password)
-    except DashboardError as exc:
-        st.session_state[KEYS["error"]] = exc.message
-        return
-    if actor is None:
-        st.session_state[KEYS["error"]] = WRONG
-        return
+        problem = bridge.password_sign_in(username, password)
+    except Exception:  # a callback's exception would show Streamlit's English error page
+        log.exception("sign-in failed")
+        problem = "登录暂时无法完成（系统内部错误），请稍后重试。"
     st.session_state[KEYS["password"]] = ""  # do not keep the password in the session
-    bridge.sign_in(actor)
+    if problem:
+        st.session_state[KEYS["error"]] = problem
 
 
 def _sign_out() -> None:
@@ -88,7 +83,7 @@ def account_card(actor) -> None:
 def sso_configured() -> bool:
     try:
         return "auth" in st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file at all
+    except Exception:  # no secrets file at all
         return False
 
 
@@ -102,8 +97,8 @@ def sso_panel() -> None:
         return
     identities = [st.user.get("email"), st.user.get("preferred_username")]
     try:
-        actor = actor_for_identity(identities)
-    except DashboardError as exc:
+        actor = bridge.sso_actor(identities)
+    except bridge.DashboardError as exc:
         st.error(exc.message, icon=":material/error:")
         return
     if actor is None:

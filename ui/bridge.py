@@ -11,9 +11,15 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from lib import data_version
+from lib import audit, auth, clock, data_version, panels, sso
 from lib.config import settings
+from lib.errors import DashboardError, PermissionDenied
+from lib.fmt import cn_date, cn_number, format_value, percent  # noqa: F401 - re-exported: pages format through here
+from lib.figures import Figure, from_row
+from lib.figures import compare as figures_compare
+from lib.panels import Header, SummaryPanel
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
+from lib.scope import Scope, full_name, short_name  # noqa: F401 - full_name: pages name communities through here
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Entries are keyed on lib.data_version (a write on any replica changes it), so they may live long.
@@ -78,6 +84,67 @@ community_metric = cached(map_data.community_metric)
 METRICS = map_data.METRICS
 
 
+# ---- scope and panels (figures with provenance and dates, decided in lib.panels) ----
+def scope() -> Scope:
+    """The viewer's selection: community (or 全街道) and as-of date."""
+    return Scope.of(selected_community(), as_of())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _header(s: Scope) -> Header:
+    return panels.header(s)
+
+
+def header(s: Scope | None = None) -> Header:
+    """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
+    return _header(s or scope())
+
+
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
+def _summary(s: Scope, warning: int, signed_in: bool) -> SummaryPanel:
+    return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
+
+
+def summary_panel(s: Scope | None = None) -> SummaryPanel:
+    """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
+    return _summary(s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
+
+
+def figure(row, *, as_of: dt.date | None = None) -> Figure:
+    """A query row as a Figure (provenance, date), for the pages' cards."""
+    return from_row(row, as_of=as_of)
+
+
+compare = figures_compare  # a Figure against the one that held on a date (names both dates)
+
+
+def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:
+    """光武街道-中兴社区-简报-2026-12-05.png/.pdf/.xlsx: the scope and the date shown (today by default)."""
+    s = s or scope()
+    return f"{s.file_stem('简报', s.as_of or clock.today())}.{ext}"
+
+
+def now_local() -> dt.datetime:
+    """The one clock, in China time (lib.clock)."""
+    return clock.now_local()
+
+
+site_check_table = cached(panels.site_check_table)
+check_points = cached(panels.check_points)
+
+
+# ---- audit log (administrators; the page checks the role, lib the data) ----
+AUDIT_SYSTEM_USER = audit.SYSTEM_USER
+
+
+def audit_log(**filters):
+    return audit.audit_log(**filters)
+
+
+def audit_usernames() -> list[str]:
+    return sorted(set(auth.list_users()["username"]) | {audit.SYSTEM_USER})
+
+
 # ---- shared state ----
 @cached
 def _community_names() -> tuple[str, ...]:
@@ -89,14 +156,19 @@ def community_options() -> list[str]:
     return list(_community_names())
 
 
+def known_community(value: object) -> str | None:
+    """The one membership check: 「中兴」/「中兴社区」 → 「中兴」 when it is a known community, else None."""
+    short = short_name(value)
+    return short if short in community_options() else None
+
+
 def selected_community() -> str | None:
-    value = st.session_state.get(KEYS["community"])
-    return value if value in community_options() else None
+    return known_community(st.session_state.get(KEYS["community"]))
 
 
 def set_community(name: str | None) -> None:
     """Change the shared selection (call from callbacks, before the sidebar widget is drawn)."""
-    st.session_state[KEYS["community"]] = name if name in community_options() else None
+    st.session_state[KEYS["community"]] = known_community(name)
 
 
 def as_of() -> dt.date | None:
@@ -162,6 +234,75 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- h4: access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
+ROLES = list(auth.ROLES)
+STAFF_ROLE = auth.Role.STAFF.value
+MIN_PASSWORD = auth.MIN_PASSWORD
+
+
+def view_allowed() -> bool:
+    """May this session see the dashboards? (REQUIRE_LOGIN_TO_VIEW; app.py asks on every route, big screen
+    included.) Hook for signed 大屏链接 (display links): grant viewing here when the session holds a valid one."""
+    try:
+        auth.require(current_actor(), "view")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def client_address() -> str | None:
+    """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
+    be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip[:64]
+    headers = st.context.headers
+
+    def header(name: str) -> str:
+        value = headers.get(name)
+        return value if isinstance(value, str) else ""
+
+    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
+    return (header("X-Real-IP") or forwarded).strip()[:64] or None
+
+
+def password_sign_in(username: str, password: str) -> str | None:
+    """Check the password (lib.auth, with the lockout) and sign in. None on success, else the Chinese message."""
+    try:
+        actor = auth.authenticate(username, password, client=client_address())
+    except DashboardError as exc:
+        return exc.message
+    if actor is None:
+        return "用户名或密码错误"
+    sign_in(actor)
+    return None
+
+
+def sso_actor(identities: list[str | None]):
+    """The local account for a single-sign-on identity (lib.sso), or None; raises DashboardError."""
+    return sso.actor_for_identity(identities)
+
+
+# User management: lib.auth checks `by` (the signed-in administrator) on every call.
+def create_user(username: str, password: str, **kw):
+    return auth.create_user(username, password, by=current_actor(), **kw)
+
+
+def update_user(username: str, **kw):
+    return auth.update_user(username, by=current_actor(), **kw)
+
+
+def set_password(username: str, password: str) -> None:
+    auth.set_password(username, password, by=current_actor())
+
+
+def deactivate_user(username: str) -> None:
+    auth.deactivate(username, by=current_actor())
+
+
+list_users = auth.list_users
 
 
 # ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
@@ -288,14 +429,14 @@ def briefing_file_name(community: str | None, as_of: dt.date | None, ext: str) -
 # ---- tablets (h9): 「我的核查」 ----
 from lib.clock import to_local as _to_local  # noqa: E402
 from lib.clock import today as _today  # noqa: E402
-from lib.fmt import cn_datetime  # noqa: E402
+from lib.fmt import cn_date as _cn_date  # noqa: E402
 
 
 def my_open_checks(username: str):
     """The signed-in 网格员's own open checks, overdue first (lib.queries.checks.my_open_checks), uncached:
     a check filed or closed a moment ago must show at once. `created` is the China-time text."""
     df = checks.my_open_checks(username, today=_today())
-    return df.assign(created=[cn_datetime(_to_local(t)) for t in df["created_at"]])
+    return df.assign(created=[f"{_cn_date(t)} {t:%H:%M}" for t in (_to_local(t) for t in df["created_at"])])
 
 
 check_thumbnail = cached(checks.photo_thumbnail)

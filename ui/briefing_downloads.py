@@ -15,10 +15,10 @@ def buttons(*, community: str | None, as_of: dt.date | None, key: str, width: st
     """Two buttons; the pack is built only when one is pressed (then cached per scope for a minute)."""
     scope = f"{community}社区" if community else "全街道"
     st.download_button(f"汇报材料 PDF（{scope}）", data=lambda: bridge.briefing_pack(community, as_of)[0],
-                       file_name=bridge.briefing_file_name(community, as_of, "pdf"), mime=PDF_MIME,
+                       file_name=bridge.briefing_file_name(bridge.Scope.of(community, as_of), "pdf"), mime=PDF_MIME,
                        key=f"{key}.pack_pdf", icon=":material/picture_as_pdf:", width=width)
     st.download_button(f"汇报数字 Excel（{scope}）", data=lambda: bridge.briefing_pack(community, as_of)[1],
-                       file_name=bridge.briefing_file_name(community, as_of, "xlsx"), mime=XLSX_MIME,
+                       file_name=bridge.briefing_file_name(bridge.Scope.of(community, as_of), "xlsx"), mime=XLSX_MIME,
                        key=f"{key}.pack_xlsx", icon=":material/table_view:", width=width)
 
 

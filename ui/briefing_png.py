@@ -5,13 +5,16 @@ without the browser. Does not import streamlit (testable from a script).
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+from PIL.PngImagePlugin import PngInfo
 from shapely.geometry import shape
+
+from lib.figures import Figure
 
 FONT_CANDIDATES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
@@ -25,11 +28,10 @@ ACCENT, SELECTED = (232, 70, 58), (255, 214, 10)
 NO_DATA = (91, 98, 112)
 
 
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    value: str
-    note: str = ""  # e.g. 「示例数据」 or the source
+def figure_lines(figures: list[Figure], header: dt.date | None) -> list[tuple[str, str, str, tuple[int, int, int]]]:
+    """(label, value, tag, tag colour) per figure: the tag carries source, who/when for 录入, and the
+    figure's own date when it differs from the header's (the picture is read without hover)."""
+    return [(fig.label, fig.display, fig.badge(header), fig.rgb) for fig in figures]
 
 
 def _font(size: int) -> ImageFont.ImageFont:
@@ -71,9 +73,10 @@ def _lines(geom) -> list:
 
 
 def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: dict[str, list[dict]],
-                    colors: dict[str, str], selected: str | None = None, legend: list[tuple[str, str]] = (),
-                    size: tuple[int, int] = (1920, 1080)) -> bytes:
-    """PNG bytes. `layers` are feature records {name, geometry, properties}; `colors` community → hex."""
+                    colors: dict[str, str], header: dt.date | None = None, selected: str | None = None,
+                    legend: list[tuple[str, str]] = (), size: tuple[int, int] = (1920, 1080)) -> bytes:
+    """PNG bytes. `layers` are feature records {name, geometry, properties}; `colors` community → hex.
+    The figure lines are also stored as the PNG text chunk 「figures」 (label｜value｜tag per line)."""
     width, height = size
     img = Image.new("RGB", size, BG)
     draw = ImageDraw.Draw(img)
@@ -111,17 +114,22 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
         draw.rectangle([x, height - 62 * unit, x + 20 * unit, height - 42 * unit], fill=_hex(color))
         draw.text((x + 28 * unit, height - 64 * unit), label, font=small, fill=MUTED)
         x += (40 + 22 * len(label)) * unit
-    draw.text((40 * unit, height - 34 * unit), "示意图，非测绘成果；标注「示例」的数字为示例数据，不作正式引用。",
-              font=small, fill=MUTED)
+    draw.text((40 * unit, height - 34 * unit), "示意图，非测绘成果；「报道」出自新闻报道，「录入」为工作人员录入（附录入人与时间），"
+              "「示例」为示例数据，不作正式引用。", font=small, fill=MUTED)
 
     col_x, y = width * 0.66, 130 * unit
-    row_h = min(112 * unit, (height - 220 * unit) / max(1, len(figures)))
-    for fig in figures:
-        draw.text((col_x, y), fig.label, font=small, fill=MUTED)
-        draw.text((col_x, y + 24 * unit), fig.value, font=mid, fill=FG)
-        if fig.note:
-            draw.text((width - 40 * unit, y + 34 * unit), fig.note, font=small, fill=ACCENT, anchor="ra")
+    lines = figure_lines(figures, header)
+    row_h = min(112 * unit, (height - 220 * unit) / max(1, len(lines)))
+    for label, value, tag, rgb in lines:
+        draw.text((col_x, y), label, font=small, fill=MUTED)
+        draw.text((col_x, y + 24 * unit), value, font=mid, fill=FG)
+        box = draw.textbbox((width - 40 * unit, y + 34 * unit), tag, font=small, anchor="ra")
+        draw.rounded_rectangle([box[0] - 8 * unit, box[1] - 4 * unit, box[2] + 8 * unit, box[3] + 4 * unit],
+                               radius=int(6 * unit), fill=rgb)
+        draw.text((width - 40 * unit, y + 34 * unit), tag, font=small, fill=BG, anchor="ra")
         y += row_h
+    meta = PngInfo()
+    meta.add_text("figures", "\n".join("｜".join(line[:3]) for line in lines))
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
+    img.save(buf, format="PNG", optimize=True, pnginfo=meta)
     return buf.getvalue()

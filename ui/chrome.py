@@ -105,7 +105,12 @@ def apply_theme(*, screen: bool) -> None:
         st.html(layout.script(), unsafe_allow_javascript=True)
 
 
-@st.cache_data(ttl=30, show_spinner=False)
+# The health check runs at most every HEALTH_TTL seconds (shared by all sessions): short, so pages recover
+# within a few seconds of the database coming back; a hung database costs one connect timeout per period.
+HEALTH_TTL = 2
+
+
+@st.cache_data(ttl=HEALTH_TTL, show_spinner=False)
 def _db_problem() -> str | None:
     try:
         check_database()
@@ -114,9 +119,17 @@ def _db_problem() -> str | None:
     return None
 
 
-def database_ready() -> bool:
+def database_ready(*, screen: bool = False) -> bool:
     problem = _db_problem()
+    if problem and screen:  # a wall shows a quiet placeholder and retries by itself
+        from ui.page_guard import quiet_placeholder
+
+        quiet_placeholder()
+        return False
     if problem:
+        from ui.page_guard import retry_later
+
+        retry_later()  # the page comes back by itself within seconds of the database
         st.error(f"看板暂时无法读取数据：{problem}", icon=":material/database:")
         st.caption("请管理员检查数据库连接（DATABASE_URL）后刷新页面。")
         return False
@@ -130,8 +143,8 @@ def _clear_community() -> None:
 def sidebar_filters() -> None:
     """The one community selection and the as-of date, mirrored in the URL (?community=…&as_of=…)."""
     options = bridge.community_options()
-    if st.session_state.get(KEYS["community"]) not in (None, *options):
-        st.session_state[KEYS["community"]] = None
+    if st.session_state.get(KEYS["community"]) is not None:  # ?community=中兴社区 → 中兴; unknown → 全街道
+        st.session_state[KEYS["community"]] = bridge.known_community(st.session_state[KEYS["community"]])
     with st.sidebar:
         st.selectbox("社区", options, index=None, key=KEYS["community"], bind="query-params",
                      placeholder="全街道（未选择社区）")

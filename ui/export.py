@@ -6,11 +6,10 @@ off for the whole app (`client.disableDataExport` in .streamlit/config.toml); of
 """
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import streamlit as st
 
+from lib import clock
 from lib.ledger import export_csv, export_xlsx
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +18,7 @@ CSV_MIME = "text/csv"
 
 def dated_name(stem: str, *, suffix: str = ".xlsx") -> str:
     """「五星评定_中兴_20240105.xlsx」: a file name that says what and when."""
-    return f"{stem}_{dt.date.today():%Y%m%d}{suffix}"
+    return f"{stem}_{clock.today():%Y%m%d}{suffix}"
 
 
 def download_xlsx(df: pd.DataFrame, *, label: str, file_name: str, key: str, title: str | None = None,

@@ -14,7 +14,6 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from lib.privacy import mask_phone_numbers
 from ui import bridge, layout
 from ui.bridge import KEYS
 
@@ -44,10 +43,7 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
     points = None
     if checks:
-        df = bridge.site_checks(community=None, as_of=as_of, open_only=True)
-        points = [{"lon": r.lon, "lat": r.lat, "name": f"{r.category}（{r.status}）",
-                   "tip": f"{r.community} · {mask_phone_numbers(r.finding) if masked else r.finding}"}
-                  for r in df.itertuples()]
+        points = bridge.check_points(as_of, signed_in=not masked)
     deck = build_deck(layers=layers, community_values=values["value"].to_dict(),
                       metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
                       tile_url=basemap_url(), extra_points=points,

@@ -12,8 +12,8 @@ import html
 import altair as alt
 import streamlit as st
 
-from lib.fmt import cn_date
 from ui import bridge, charts, map_view, summary, widgets
+from ui.bridge import cn_date
 
 # Chart text follows the window like the rest of the screen: 20 px on 1920×1080, 40 px on 3840×2160.
 _TEXT = alt.ExprRef(expr="max(12, min(windowSize()[0] / 96, windowSize()[1] / 54))")
@@ -29,39 +29,48 @@ def _chart(chart: alt.Chart) -> None:
                                            .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 
-def _figures_strip(figures) -> None:
-    """The subdistrict's reported figures in one row, each sized to its text (no truncation)."""
+def tag_html(fig, header) -> str:
+    """The coloured source tag as HTML (the wall cannot hover): 报道 / 录入 · who · when / 示例, plus the
+    figure's own date when it differs from the header's."""
+    text = fig.badge(header)
+    r, g, b = fig.rgb
+    return (f"<span class='gw-tag gw-tag-{fig.kind}' style='background:rgb({r},{g},{b});color:#111318;"
+            f"border-radius:0.3em;padding:0 0.35em;font-size:0.8em'>{html.escape(text)}</span>")
+
+
+def _figures_strip(figures, header) -> None:
+    """The subdistrict's figures in one row, each sized to its text (no truncation), each with its tag."""
     cells = []
-    for _, row in figures.iterrows():
-        source = html.escape(widgets.source_text(row["source_kind"], None, row["quote"]).replace("  \n", " "))
-        demo = "<span class='gw-demo'> 示例</span>" if row.get("is_demo") else ""
-        cells.append(f"<div class='gw-figure' title='{source}'><div class='l'>{html.escape(row['label'])}{demo}"
-                     f"</div><div class='v'>{html.escape(str(row['display']))}</div></div>")
+    for fig in figures:
+        source = html.escape(fig.provenance().replace("  \n", " "))
+        cells.append(f"<div class='gw-figure' title='{source}'><div class='l'>{html.escape(fig.label)} "
+                     f"{tag_html(fig, header)}</div><div class='v'>{html.escape(fig.display)}</div></div>")
     st.html(f"<div class='gw-figures'>{''.join(cells)}</div>")
 
 
 def briefing(*, community: str | None, as_of: dt.date | None) -> None:
+    panel = bridge.summary_panel(bridge.Scope.of(community, as_of))
     left, centre, right = st.columns([1, 2.4, 1], gap="medium")
     with left:
         with widgets.guard("五星支部"):
-            summary.stars_metric(community=community, as_of=as_of)
+            summary.stars_metric(panel)
         with widgets.guard("示范社区"):
-            summary.model_metric(community=community, as_of=as_of)
+            summary.model_metric(panel)
     with centre, widgets.guard("地图"), st.container(key="screen-map"):
         map_view.render(key_prefix="screen", height=560, controls=False, checks=False, metric="model")
     with right:
         with widgets.guard("征迁"):
-            summary.relocation_metric(community=community, as_of=as_of)
+            summary.relocation_metric(panel)
         with widgets.guard("养老"):
-            summary.care_metric(community=community, as_of=as_of)
+            summary.care_metric(panel)
     with widgets.guard("街道概况"):
-        figures = bridge.subdistrict_overview(as_of=as_of)
-        if not figures.empty:
-            _figures_strip(figures)
+        if panel.overview:
+            _figures_strip(panel.overview, panel.header.latest)
 
 
 def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("五星支部创建 · 各社区达标星数 · 示例数据")
+    fig = bridge.summary_panel(bridge.Scope.of(None, as_of)).stars
+    st.subheader("五星支部创建 · 各社区达标星数" + (f" · {fig.tag}" if fig else ""))
     counts = bridge.star_counts(as_of=as_of)
     counts["selected"] = counts["community"] == community
     chart = alt.Chart(counts).mark_bar().encode(
@@ -69,7 +78,8 @@ def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
                                                              scale=alt.Scale(domain=[0, 5])),
         color=charts.when_selected(alt.ColorValue, "#f2dd4e", "#3aa77e"))
     _chart(chart)
-    widgets.demo_note("星级评定")
+    if fig is not None and fig.is_demo:
+        widgets.demo_note("星级评定")
 
 
 def model_view(*, community: str | None, as_of: dt.date | None) -> None:
@@ -80,11 +90,14 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
         for pair in (["已命名示范社区", "先行先试"], ["创建中", "未命名"]):
             for col, s in zip(st.columns(2), pair, strict=True):
                 names = status[status["status"] == s]["community"].tolist()
-                col.metric(s, f"{len(names)}个", help="来源：新闻报道", border=True)
-                col.markdown("、".join(names) or "—")
+                part = status[status["status"] == s]
+                kinds = {bridge.figure({"source_kind": k}).tag for k in part["source_kind"]} or {"报道"}
+                col.metric(f"{s} · {'、'.join(sorted(kinds))}", f"{len(names)}个", border=True)
+                col.markdown("、".join(widgets.md_escape(n) for n in names) or "—")
         named = status[status["status"] == "已命名示范社区"]
         if not named.empty:
-            st.markdown(f"**{cn_date(named['valid_from'].min())}，中兴、大官庄、西华、工业路被命名为示范社区**")
+            first = named[named["valid_from"] == named["valid_from"].min()]
+            st.markdown(f"**{cn_date(first['valid_from'].iloc[0])}，{'、'.join(first['community'])}被命名为示范社区**")
     with map_col, st.container(key="screen-model-map"):
         map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
 
@@ -93,7 +106,7 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("文化路北延提升改造 · 征迁进度")
     left, right = st.columns([1, 3.2], gap="large")
     with left:
-        summary.relocation_metric(community=community, as_of=as_of)
+        summary.relocation_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
     burn = bridge.relocation_burnup(community=community, as_of=as_of)
     if burn.empty:
         return
@@ -114,7 +127,7 @@ def care_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("综合养老服务中心 · 床位入住")
     left, right = st.columns([1, 3.2], gap="large")
     with left:
-        summary.care_metric(community=community, as_of=as_of)
+        summary.care_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
     series = bridge.occupancy_series(facility="care_centre", as_of=as_of)
     if series.empty:
         return

@@ -4,14 +4,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 
 import pandas as pd
 import streamlit as st
 
 from lib.errors import DashboardError
-from lib.fmt import cn_date
+from lib.figures import Figure, from_row
 from lib.models import SOURCE_KIND_LABELS, SourceKind
+from lib.panels import Header
 
 log = logging.getLogger("guangwu.ui")
 
@@ -40,35 +42,54 @@ def kind_label(kind: str | None) -> str:
         return kind or "未知来源"
 
 
-def source_text(kind: str | None, title: str | None = None, quote: str | None = None,
-                recorded_by: str | None = None) -> str:
-    parts = [f"来源：{kind_label(kind)}"]
-    if title and kind != SourceKind.DEMO:
-        parts.append(f"《{title[:40]}…》" if len(title) > 40 else f"《{title}》")
-    if quote:
-        parts.append(f"原文：“{quote}”")
-    if recorded_by and kind == SourceKind.STAFF:
-        parts.append(f"录入：{recorded_by}")
-    return "  \n".join(parts)
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
 
 
-def fact_metric(row: pd.Series | dict, *, label: str | None = None, delta: str | None = None,
-                delta_color: str = "normal", delta_arrow: str = "auto") -> None:
-    """A KPI card whose hover text says where the figure came from; demo figures carry a badge."""
-    r = dict(row)
-    title = label or r["label"]
-    if r.get("is_demo"):
-        title = f"{title} · 示例"
-    st.metric(title, r["display"], delta=delta, delta_color=delta_color, delta_arrow=delta_arrow,
-              help=source_text(r.get("source_kind"), r.get("source_title"), r.get("quote"), r.get("recorded_by")),
-              border=True)
+def md_escape(text: object) -> str:
+    """Stored text (typed by staff) shown literally inside Markdown: every Markdown character escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def as_of_stamp(date: dt.date | None, *, chosen: dt.date | None = None) -> None:
-    text = f"数据截至 {cn_date(date)}" if date else "数据截至：暂无数据"
-    if chosen:
-        text += f"（按 {cn_date(chosen)} 回看）"
-    st.caption(f":material/schedule: {text}")
+def viewer(fig: Figure) -> Figure:
+    """The figure as this viewer may see it (staff names for signed-in users only: lib decides)."""
+    from ui import bridge
+
+    return fig.for_viewer(bridge.current_actor() is not None)
+
+
+def tag_badge(fig: Figure, header: dt.date | None = None) -> str:
+    """The coloured source tag (报道 / 录入 · who · when / 示例), plus the figure's own date when it differs
+    from the header's: the tag carries the meaning without hover (a wall)."""
+    text = viewer(fig).badge(header)
+    return f":{fig.color}-badge[{md_escape(text)}]"
+
+
+def figure_metric(fig: Figure, *, header: dt.date | None = None, label: str | None = None,
+                  display: str | None = None, delta: str | None = None, flat: bool = False) -> None:
+    """A KPI card for a Figure: 「 · 示例」 / 「 · 录入」 in the label, its source on hover, and below it the
+    coloured tag with its own date when that differs from the header's."""
+    from ui import bridge
+
+    fig = viewer(fig)
+    header = header if header is not None else bridge.header().latest  # the page's 「最新数据」 date
+    title = md_escape(label or fig.label)
+    if fig.kind != SourceKind.ARTICLE.value:
+        title = f"{title} · {fig.tag}"
+    st.metric(title, display or fig.display, delta=delta, delta_color="off" if flat else "normal",
+              delta_arrow="off" if flat else "auto", help=md_escape(fig.provenance()), border=True)
+    st.caption(tag_badge(fig, header))
+
+
+def fact_metric(row: pd.Series | dict, *, label: str | None = None, header: dt.date | None = None,
+                as_of: dt.date | None = None, delta: str | None = None, delta_color: str = "normal",
+                delta_arrow: str = "auto") -> None:
+    """A KPI card for a query row (facts() and the like): see `figure_metric`."""
+    figure_metric(from_row(row, as_of=as_of), header=header, label=label, delta=delta,
+                  flat=delta_color == "off" or delta_arrow == "off")
+
+
+def as_of_stamp(header: Header) -> None:
+    st.caption(f":material/schedule: {header.text}")
 
 
 def demo_note(what: str) -> None:

@@ -120,25 +120,27 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
     prefix = "全街道·" if note else ""
     figures = []
     for label, f in (("涉迁户", h.total), ("已签约", h.signed), ("累计拆除面积", h.demolished_m2)):
-        figures.append(PackFigure("征迁", prefix + label, f.display, kind_label(f.source_kind),
-                                  _citation(f.source_kind, f.quote, f.source_title), f.valid_from,
+        figures.append(PackFigure("征迁", prefix + label, f.display, kind_label(f.kind),
+                                  _citation(f.kind, f.citation, f.source_title, f.author), f.holds_from,
                                   f.value, "平方米" if label == "累计拆除面积" else "户"))
     if h.total.value and h.signed.value is not None:
         figures.insert(0, PackFigure("征迁", prefix + "签约进度", f"{h.signed.value:.0f}/{h.total.value:.0f}户（"
-                                     f"{percent(h.signed.value, h.total.value)}）", kind_label(h.signed.source_kind),
-                                     _citation(h.signed.source_kind, h.signed.quote, h.signed.source_title),
-                                     h.signed.valid_from))
+                                     f"{percent(h.signed.value, h.total.value)}）", kind_label(h.signed.kind),
+                                     _citation(h.signed.kind, h.signed.citation, h.signed.source_title,
+                                               h.signed.author),
+                                     h.signed.holds_from))
     if h.total.value is not None and h.signed.value is not None:
         left = int(h.total.value - h.signed.value)
         demo = h.total.is_demo or h.signed.is_demo
-        figures.append(PackFigure("征迁", prefix + "未签约", f"{left}户", "示例" if demo else "报道",
-                                  DEMO_CITATION if demo else "涉迁户减已签约（报道数字）",
-                                  h.signed.valid_from, left, "户"))
+        kind = h.signed.kind if h.signed.kind == h.total.kind else ("demo" if demo else h.signed.kind)
+        figures.append(PackFigure("征迁", prefix + "未签约", f"{left}户", kind_label(kind),
+                                  DEMO_CITATION if demo else f"涉迁户减已签约（{kind_label(kind)}数字）",
+                                  h.signed.holds_from, left, "户"))
     burn = relocation.burnup(community=community, as_of=as_of, engine=engine)
     total = float(h.total.value or 0)
     return PackPanel("relocation", "文化路北延提升改造 · 征迁", figures, note=note, chart_data=burn,
                      chart_args={"total": total,
-                                 "total_label": f"涉迁户 {int(total)} 户（{kind_label(h.total.source_kind)}）"})
+                                 "total_label": f"涉迁户 {int(total)} 户（{kind_label(h.total.kind)}）"})
 
 
 def _care(community: str | None, as_of, engine) -> PackPanel:

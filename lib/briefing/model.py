@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lib.figures import MIXED, TAGS
+
 SUBDISTRICT = "光武街道"
-KIND_LABELS = {"article": "报道", "official": "报道", "staff": "录入", "survey": "录入", "demo": "示例"}
 NOT_SET = "未设置"
 
 
 def kind_label(kind: str | None) -> str:
-    """报道 / 录入 / 示例 for a source kind of the data layer."""
-    return KIND_LABELS.get(kind or "", "示例")
+    """The tag of a source kind (报道 / 录入 / 示例 …): the one table in lib.figures."""
+    return TAGS.get(kind or "", TAGS[MIXED])[0]
 
 
 @dataclass(frozen=True)

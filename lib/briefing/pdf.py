@@ -16,7 +16,7 @@ from lib import clock
 from lib.briefing.fonts import FAMILY, font_dir
 from lib.briefing.mapsvg import render_map
 from lib.briefing.model import NOT_SET, Pack, PackFigure
-from lib.fmt import cn_date, cn_datetime
+from lib.fmt import cn_date
 
 TEMPLATE = Path(__file__).with_name("pack.typ").read_bytes()
 DISCLAIMER = "地图为示意图，非测绘成果；标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"
@@ -40,7 +40,7 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
         "scope": scope,
         "data_as_of": stamp,
         "last_briefing": cn_date(pack.last_briefing) if pack.last_briefing else NOT_SET,
-        "generated": cn_datetime(clock.now_local()),
+        "generated": (lambda t: f"{cn_date(t)} {t:%H:%M}")(clock.now_local()),
         "footer": f"光武街道 · {scope} · 简报 · 数据截至 {stamp}",
         "overview_title": "街道概况" if pack.community is None else f"{scope}概况（报道数字）",
         "overview_empty": f"报道未公布{scope}的具体数字。",

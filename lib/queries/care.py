@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from lib.models import CareFacility, CareOccupancy, Community, Source
-from lib.queries.common import as_of_date, fix_bools, frame, latest_rows, source_columns
+from lib.figures import Figure
+from lib.models import CareFacility, CareOccupancy, Community, Source, SourceKind
+from lib.queries.common import fix_bools, frame, latest_rows, source_columns
+from lib.scope import holds_on, newest_first
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Occupancy:
     source_kind: str | None
     source_title: str | None
     is_demo: bool
+    author: str | None = None  # the staff source's display name (entered figures only)
+    recorded_at: dt.datetime | None = None
 
     @property
     def free(self) -> int | None:
@@ -28,6 +32,16 @@ class Occupancy:
     @property
     def rate(self) -> float | None:
         return None if not self.beds or self.occupied is None else self.occupied / self.beds
+
+    def figure(self, label: str, *, quote: str | None = None, free_beds_warning: int | None = None) -> Figure:
+        """「48/50床」 with its provenance; a warning when free beds are fewer than `free_beds_warning`."""
+        warning = None
+        if free_beds_warning is not None and self.free is not None and self.free < free_beds_warning:
+            warning = f"空床仅 {self.free} 张，少于预警值 {free_beds_warning} 张"
+        return Figure(label, f"{self.occupied}/{self.beds}床", self.source_kind or "demo", self.day,
+                      value=self.occupied, unit="人", citation=quote, source_title=self.source_title,
+                      author=self.author if self.source_kind == SourceKind.STAFF.value else None,
+                      recorded_at=self.recorded_at, warning=warning)
 
 
 def facilities(*, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
@@ -47,14 +61,13 @@ def occupancy_overview(*, as_of: dt.date | None = None, community: str | None = 
     record of that day), residents capped at capacity, free beds and rate; fewest free beds first.
     `low_free`: reported, with fewer free beds than `free_beds_warning` (as `occupancy_watch`).
     Facilities with beds but no report yet are listed with empty figures. Aggregated in the database."""
-    when = as_of_date(as_of)
     last_day = (select(func.max(CareOccupancy.day))  # one index seek per facility, not a scan of every day
-                .where(CareOccupancy.facility_id == CareFacility.id, CareOccupancy.day <= when)
+                .where(CareOccupancy.facility_id == CareFacility.id, holds_on(CareOccupancy.day, as_of))
                 .correlate(CareFacility).scalar_subquery())
     last = (select(CareFacility.id.label("facility_id"), last_day.label("day"))
             .where(CareFacility.beds.is_not(None)).subquery())
     rank = func.row_number().over(partition_by=CareOccupancy.facility_id,
-                                  order_by=[CareOccupancy.recorded_at.desc(), CareOccupancy.id.desc()]).label("rnk")
+                                  order_by=newest_first(CareOccupancy, "day")).label("rnk")
     newest = (select(CareOccupancy.facility_id, CareOccupancy.day, CareOccupancy.occupied,
                      CareOccupancy.source_id, rank)
               .join(last, (last.c.facility_id == CareOccupancy.facility_id) & (last.c.day == CareOccupancy.day))
@@ -102,14 +115,14 @@ def occupancy_series(*, facility: str, start: dt.date | None = None, as_of: dt.d
 
 
 def current_occupancy(*, facility: str, as_of: dt.date | None = None, engine: Engine | None = None) -> Occupancy:
-    when = as_of_date(as_of)
     last_day = (select(func.max(CareOccupancy.day)).join(CareFacility, CareFacility.id == CareOccupancy.facility_id)
-                .where(CareFacility.key == facility, CareOccupancy.day <= when)).scalar_subquery()
-    stmt = (select(CareFacility.name, CareFacility.beds, CareOccupancy.occupied, CareOccupancy.day, *source_columns())
+                .where(CareFacility.key == facility, holds_on(CareOccupancy.day, as_of))).scalar_subquery()
+    stmt = (select(CareFacility.name, CareFacility.beds, CareOccupancy.occupied, CareOccupancy.day, *source_columns(),
+                   CareOccupancy.recorded_by, CareOccupancy.recorded_at)
             .join(CareOccupancy, CareOccupancy.facility_id == CareFacility.id)
             .join(Source, Source.id == CareOccupancy.source_id)
             .where(CareFacility.key == facility, CareOccupancy.day == last_day)
-            .order_by(CareOccupancy.recorded_at.desc(), CareOccupancy.id.desc()).limit(1))
+            .order_by(*newest_first(CareOccupancy, "day")).limit(1))
     df = frame(stmt, engine)
     if df.empty:
         fac = frame(select(CareFacility.name, CareFacility.beds).where(CareFacility.key == facility), engine)
@@ -119,7 +132,10 @@ def current_occupancy(*, facility: str, as_of: dt.date | None = None, engine: En
     r = df.iloc[0]
     beds = int(r["beds"]) if pd.notna(r["beds"]) else None
     occupied = int(r["occupied"]) if beds is None else min(int(r["occupied"]), beds)
-    return Occupancy(r["name"], beds, occupied, r["day"], r["source_kind"], r["source_title"], bool(r["is_demo"]))
+    stamp = r["recorded_at"]
+    return Occupancy(r["name"], beds, occupied, r["day"], r["source_kind"], r["source_title"], bool(r["is_demo"]),
+                     r["source_publisher"] or r["recorded_by"], stamp.to_pydatetime() if hasattr(stamp, "to_pydatetime")
+                     else stamp)
 
 
 def occupancy_watch(*, facility: str, free_beds_warning: int, start: dt.date | None = None,

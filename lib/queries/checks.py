@@ -8,7 +8,8 @@ from sqlalchemy import Engine, case, func, select
 
 from lib.db import get_engine
 from lib.models import CheckStatus, Community, Photo, SiteCheck, Source
-from lib.queries.common import as_of_date, fix_bools, frame, source_columns
+from lib.queries.common import fix_bools, frame, source_columns
+from lib.scope import day_end
 
 
 def _first_photo():
@@ -24,8 +25,7 @@ def site_checks(*, community: str | None = None, open_only: bool = False, as_of:
             .join(Source, Source.id == SiteCheck.source_id)
             .order_by(SiteCheck.created_at.desc(), SiteCheck.id.desc()))
     if as_of:
-        stmt = stmt.where(SiteCheck.created_at < dt.datetime.combine(as_of_date(as_of) + dt.timedelta(days=1),
-                                                                     dt.time()))
+        stmt = stmt.where(SiteCheck.created_at < day_end(as_of))
     if community:
         stmt = stmt.where(Community.name == community)
     if open_only:

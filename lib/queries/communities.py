@@ -8,7 +8,8 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
 from lib.models import CareOccupancy, Community, Fact, HouseholdEvent, ModelCommunityStatus, StarAssessment
-from lib.queries.common import as_of_date, frame
+from lib.queries.common import frame
+from lib.scope import holds_on
 from lib.queries.facts import facts, notes
 from lib.queries.model_communities import model_status
 from lib.queries.stars import star_counts
@@ -71,14 +72,9 @@ def community_profile(name: str, *, as_of: dt.date | None = None, engine: Engine
 
 def data_as_of(*, as_of: dt.date | None = None, engine: Engine | None = None) -> dt.date | None:
     """The newest date any figure refers to, up to `as_of` (for the 「数据截至」 stamp)."""
-    limit = as_of_date(as_of)
-    parts = [
-        select(func.max(Fact.valid_from).label("d")).where(Fact.valid_from <= limit),
-        select(func.max(StarAssessment.valid_from).label("d")).where(StarAssessment.valid_from <= limit),
-        select(func.max(ModelCommunityStatus.valid_from).label("d")).where(ModelCommunityStatus.valid_from <= limit),
-        select(func.max(HouseholdEvent.valid_from).label("d")).where(HouseholdEvent.valid_from <= limit),
-        select(func.max(CareOccupancy.day).label("d")).where(CareOccupancy.day <= limit),
-    ]
+    parts = [select(func.max(col).label("d")).where(holds_on(col, as_of)) for col in (
+        Fact.valid_from, StarAssessment.valid_from, ModelCommunityStatus.valid_from, HouseholdEvent.valid_from,
+        CareOccupancy.day)]
     u = union_all(*parts).subquery()
     df = frame(select(func.max(u.c.d)), engine)
     value = df.iloc[0, 0] if not df.empty else None

@@ -4,37 +4,46 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
+from lib.figures import is_standing
 from lib.fmt import format_value
-from lib.models import Community, Fact, Source, TextNote
+from lib.models import Community, Fact, Source, SourceKind, TextNote
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 
+STANDING_KINDS = [SourceKind.ARTICLE.value, SourceKind.OFFICIAL.value]
 FACT_COLUMNS = ["subject", "indicator", "label", "value", "unit", "qualifier", "valid_from", "display",
-                "source_kind", "source_title", "is_demo", "quote", "recorded_by", "recorded_at"]
+                "source_kind", "source_title", "source_publisher", "is_demo", "quote", "recorded_by", "recorded_at",
+                "reported_later"]
 
 
 def facts(*, scope: str | None = None, subject: str | None = None, community: str | None = None,
           indicators: list[str] | None = None, as_of: dt.date | None = None,
           engine: Engine | None = None) -> pd.DataFrame:
-    """Figures as they stood on `as_of`, one row per (subject, indicator), with provenance."""
-    ids = latest_rows(Fact, [Fact.subject, Fact.indicator], as_of)
-    stmt = (
-        select(Fact.subject, Fact.indicator, Fact.label, Fact.value, Fact.unit, Fact.qualifier, Fact.valid_from,
-               *source_columns(), Fact.quote, Fact.recorded_by, Fact.recorded_at, Fact.id)
-        .join(Source, Source.id == Fact.source_id)
-        .where(Fact.id.in_(ids))
-        .order_by(Fact.id)
-    )
-    if scope:
-        stmt = stmt.where(Fact.scope == scope)
-    if subject:
-        stmt = stmt.where(Fact.subject == subject)
-    if community:
-        stmt = stmt.join(Community, Community.id == Fact.community_id).where(Community.name == community)
-    if indicators:
-        stmt = stmt.where(Fact.indicator.in_(indicators))
-    df = frame(stmt, engine)
+    """Figures as they stood on `as_of`, one row per (subject, indicator), with provenance.
+
+    Before its first date, a standing published figure (lib.figures.is_standing: the subdistrict's
+    profile) is shown as reported, flagged `reported_later`; all others hold from their date only.
+    """
+    base = (select(Fact.subject, Fact.indicator, Fact.label, Fact.value, Fact.unit, Fact.qualifier, Fact.valid_from,
+                   *source_columns(), Fact.quote, Fact.recorded_by, Fact.recorded_at, Fact.id)
+            .join(Source, Source.id == Fact.source_id))
+    stmt = base.where(Fact.id.in_(latest_rows(Fact, [Fact.subject, Fact.indicator], as_of))).order_by(Fact.id)
+    later = None
+    if as_of is not None:  # the first published record of each key that starts after as_of
+        first = func.row_number().over(partition_by=[Fact.subject, Fact.indicator],
+                                       order_by=[Fact.valid_from, Fact.recorded_at, Fact.id]).label("rnk")
+        ranked = select(Fact.id.label("rid"), first).where(Fact.valid_from > as_of).subquery()
+        later = base.where(Fact.id.in_(select(ranked.c.rid).where(ranked.c.rnk == 1)),
+                           Source.kind.in_(STANDING_KINDS)).order_by(Fact.id)
+    df = frame(_narrow(stmt, scope, subject, community, indicators), engine).assign(reported_later=False)
+    if later is not None:
+        extra = frame(_narrow(later, scope, subject, community, indicators), engine)
+        held = set(zip(df["subject"], df["indicator"], strict=True))
+        keep = [(s, i) not in held and is_standing(s, i) for s, i in zip(extra["subject"], extra["indicator"],
+                                                                               strict=True)]
+        if any(keep):
+            df = pd.concat([df, extra[keep].assign(reported_later=True)]).sort_values("id", kind="stable").reset_index(drop=True)
     df["display"] = [format_value(v, u, q) for v, u, q in zip(df["value"], df["unit"], df["qualifier"], strict=True)]
     df = fix_bools(df, "is_demo")
     if indicators:
@@ -43,10 +52,16 @@ def facts(*, scope: str | None = None, subject: str | None = None, community: st
     return df[FACT_COLUMNS]
 
 
-def fact_value(indicator: str, *, subject: str, as_of: dt.date | None = None,
-               engine: Engine | None = None) -> float | None:
-    df = facts(subject=subject, indicators=[indicator], as_of=as_of, engine=engine)
-    return None if df.empty else float(df["value"].iloc[0])
+def _narrow(stmt, scope, subject, community, indicators):
+    if scope:
+        stmt = stmt.where(Fact.scope == scope)
+    if subject:
+        stmt = stmt.where(Fact.subject == subject)
+    if community:
+        stmt = stmt.join(Community, Community.id == Fact.community_id).where(Community.name == community)
+    if indicators:
+        stmt = stmt.where(Fact.indicator.in_(indicators))
+    return stmt
 
 
 def notes(*, subject: str | None = None, kind: str | None = None, community: str | None = None,

@@ -18,7 +18,8 @@ def model_status(*, community: str | None = None, as_of: dt.date | None = None,
     ids = latest_rows(ModelCommunityStatus, [ModelCommunityStatus.community_id], as_of)
     stmt = (
         select(Community.name.label("community"), Community.side, ModelCommunityStatus.status,
-               ModelCommunityStatus.valid_from, ModelCommunityStatus.note, *source_columns())
+               ModelCommunityStatus.valid_from, ModelCommunityStatus.note, *source_columns(),
+               ModelCommunityStatus.recorded_at)
         .join(Community, Community.id == ModelCommunityStatus.community_id)
         .join(Source, Source.id == ModelCommunityStatus.source_id)
         .where(ModelCommunityStatus.id.in_(ids))
@@ -33,7 +34,7 @@ def model_history(*, community: str | None = None, engine: Engine | None = None)
     stmt = (
         select(Community.name.label("community"), ModelCommunityStatus.status, ModelCommunityStatus.valid_from,
                ModelCommunityStatus.note, ModelCommunityStatus.recorded_by, ModelCommunityStatus.recorded_at,
-               *source_columns())
+               *source_columns(), ModelCommunityStatus.id.label("record_id"))
         .join(Community, Community.id == ModelCommunityStatus.community_id)
         .join(Source, Source.id == ModelCommunityStatus.source_id)
         .order_by(ModelCommunityStatus.valid_from, Community.sort_order, ModelCommunityStatus.id)
@@ -57,8 +58,8 @@ def model_timeline(*, community: str | None = None, as_of: dt.date | None = None
     if hist.empty:
         return pd.DataFrame(columns=cols)
     order = {n: i for i, n in enumerate(hist["community"].drop_duplicates())}  # the query's sort order
-    # Several records on one day: the newest wins (history is append-only).
-    hist = hist.sort_values(["community", "valid_from", "recorded_at"]).drop_duplicates(
+    # Several records on one day: lib.scope's rule (newest recorded_at, then greatest id) picks the one that holds.
+    hist = hist.sort_values(["community", "valid_from", "recorded_at", "record_id"]).drop_duplicates(
         ["community", "valid_from"], keep="last")
     horizon = as_of or max([*hist["valid_from"], *([until] if until else [])])
     rows = []

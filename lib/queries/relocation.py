@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
 
+from lib.figures import MIXED, Figure, from_row
 from lib.fmt import format_value
 from lib.models import (
     HOUSEHOLD_LADDER,
@@ -19,25 +20,12 @@ from lib.models import (
     Source,
 )
 from lib.db import get_engine
-from lib.queries.common import FAR_FUTURE, as_of_date, fix_bools, frame, holding_id, source_columns
+from lib.queries.common import fix_bools, frame, holding_id, source_columns
+from lib.scope import holds_on, newest_first
 from lib.queries.facts import facts
 
 PROJECT_KEY = "wenhua_north"
 PROJECT_SUBJECT = "文化路北延"
-_RANK = {s: i for i, s in enumerate(HOUSEHOLD_LADDER)}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number with its provenance, ready for a KPI card."""
-
-    value: float | None
-    display: str
-    source_kind: str
-    source_title: str
-    is_demo: bool
-    quote: str | None = None
-    valid_from: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -72,8 +60,8 @@ def _with_steps(stmt, as_of: dt.date | None, engine: Engine, *, paged: bool = Fa
     if paged or engine.dialect.name != "postgresql":
         return stmt.join(HouseholdEvent, HouseholdEvent.id == _holding(as_of))
     e = HouseholdEvent
-    latest = (select(e.id).where(e.valid_from <= as_of_date(as_of)).ext(distinct_on(e.household_id))
-              .order_by(e.household_id, e.valid_from.desc(), e.recorded_at.desc(), e.id.desc()).subquery())
+    latest = (select(e.id).where(holds_on(e.valid_from, as_of)).ext(distinct_on(e.household_id))
+              .order_by(e.household_id, *newest_first(e)).subquery())
     return stmt.join(e, e.household_id == Household.id).join(latest, latest.c.id == e.id)
 
 
@@ -119,33 +107,49 @@ def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
     return counts
 
 
-def _figure_from_fact(row: pd.Series) -> Figure:
-    return Figure(float(row["value"]), row["display"], row["source_kind"], row["source_title"], bool(row["is_demo"]),
-                  row["quote"], row["valid_from"])
+def step_provenance(*, community: str | None = None, as_of: dt.date | None = None,
+                    engine: Engine | None = None) -> dict:
+    """Where the household steps holding on `as_of` come from: kind (one kind, or MIXED), the newest
+    step's date, and the newest entering staff member and time (None when no step was entered)."""
+    engine = engine or get_engine()
+    stmt = _with_steps(select(func.min(Source.kind).label("lo"), func.max(Source.kind).label("hi"),
+                              func.max(HouseholdEvent.valid_from).label("day"),
+                              func.max(case((Source.kind == "staff", Source.publisher), else_=None)).label("author"),
+                              func.max(case((Source.kind == "staff", HouseholdEvent.recorded_at), else_=None))
+                              .label("recorded_at")).select_from(Household), as_of, engine)
+    stmt = stmt.join(Source, Source.id == HouseholdEvent.source_id)
+    if community:
+        stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
+    r = frame(stmt, engine).iloc[0]
+    kind = None if r["lo"] is None else (r["lo"] if r["lo"] == r["hi"] else MIXED)
+    return {"kind": kind, "day": r["day"], "author": r["author"], "recorded_at": r["recorded_at"]}
 
 
 def headline(*, community: str | None = None, as_of: dt.date | None = None,
              engine: Engine | None = None) -> RelocationHeadline:
-    """Official figures where the article gives them on or before `as_of`; demo counts otherwise."""
+    """Published (or entered) project figures where they hold on `as_of`, for the whole project;
+    counts of the household steps otherwise (demo, or 录入 / mixed once staff record steps)."""
     official = facts(subject=PROJECT_SUBJECT, as_of=as_of, engine=engine)
     by_key = {r["indicator"]: r for _, r in official.iterrows()}
     counts = status_counts(community=community, as_of=as_of, engine=engine)
-    signed_demo = counts["已签约"] + counts["已交钥匙"] + counts["已拆除"]
-    total_demo = sum(counts.values())
-    area_demo = demolished_area(community=community, as_of=as_of, engine=engine)
-    demo_title = "示例数据（逐户状态）"
-    if community is None and "relocation_households" in by_key:
-        total = _figure_from_fact(by_key["relocation_households"])
-    else:
-        total = Figure(total_demo, f"{total_demo}户", "demo", demo_title, True)
-    if community is None and "relocation_signed" in by_key:
-        signed = _figure_from_fact(by_key["relocation_signed"])
-    else:
-        signed = Figure(signed_demo, f"{signed_demo}户", "demo", demo_title, True)
-    if community is None and "relocation_demolished_m2" in by_key:
-        area = _figure_from_fact(by_key["relocation_demolished_m2"])
-    else:
-        area = Figure(area_demo, format_value(round(area_demo), "平方米"), "demo", demo_title, True)
+    signed_n = counts["已签约"] + counts["已交钥匙"] + counts["已拆除"]
+    total_n = sum(counts.values())
+    area_n = demolished_area(community=community, as_of=as_of, engine=engine)
+    prov = step_provenance(community=community, as_of=as_of, engine=engine)
+    # Counts of states are a measurement of the day they are taken on: they hold from as_of (or the newest step).
+    day = as_of or (prov["day"] if isinstance(prov["day"], dt.date) or prov["day"] is None
+                    else dt.date.fromisoformat(str(prov["day"])[:10]))
+    base = {"source_kind": prov["kind"] or "demo", "source_title": "逐户状态记录", "valid_from": day,
+            "source_publisher": prov["author"], "recorded_at": prov["recorded_at"]}
+
+    def pick(key: str, label: str, value: float, display: str) -> Figure:
+        if community is None and key in by_key:
+            return from_row(by_key[key], label=label, as_of=as_of)
+        return from_row({**base, "value": value}, label=label, display=display)
+
+    total = pick("relocation_households", "涉迁户", total_n, f"{total_n}户")
+    signed = pick("relocation_signed", "已签订协议", signed_n, f"{signed_n}户")
+    area = pick("relocation_demolished_m2", "累计完成拆迁", area_n, format_value(round(area_n), "平方米"))
     pending = int(total.value - signed.value) if total.value is not None and signed.value is not None else None
     return RelocationHeadline(total, signed, area, pending, official)
 
@@ -153,7 +157,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
 def demolished_area(*, community: str | None = None, as_of: dt.date | None = None,
                     engine: Engine | None = None) -> float:
     stmt = (select(func.coalesce(func.sum(HouseholdEvent.demolished_area_m2), 0.0))
-            .where(HouseholdEvent.status == "已拆除", HouseholdEvent.valid_from <= as_of_date(as_of)))
+            .where(HouseholdEvent.status == "已拆除", holds_on(HouseholdEvent.valid_from, as_of)))
     if community:
         stmt = (stmt.join(Household, Household.id == HouseholdEvent.household_id)
                 .join(Community, Community.id == Household.community_id).where(Community.name == community))
@@ -182,7 +186,7 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
                             func.sum(HouseholdEvent.demolished_area_m2).label("area"),
                             func.max(case((Source.kind == "demo", 1), else_=0)).label("demo"))
                      .join(Source, Source.id == HouseholdEvent.source_id)
-                     .where(HouseholdEvent.valid_from <= as_of_date(as_of))
+                     .where(holds_on(HouseholdEvent.valid_from, as_of))
                      .group_by(HouseholdEvent.household_id))
     if community:
         per_household = (per_household.join(Household, Household.id == HouseholdEvent.household_id)
@@ -239,12 +243,6 @@ def milestones(*, as_of: dt.date | None = None, engine: Engine | None = None) ->
     stmt = (select(ProjectMilestone.happened_on, ProjectMilestone.date_precision, ProjectMilestone.title,
                    ProjectMilestone.detail, ProjectMilestone.quote, *source_columns())
             .join(Source, Source.id == ProjectMilestone.source_id)
-            .where(ProjectMilestone.happened_on <= (as_of or FAR_FUTURE))
+            .where(holds_on(ProjectMilestone.happened_on, as_of))
             .order_by(ProjectMilestone.happened_on, ProjectMilestone.id))
     return fix_bools(frame(stmt, engine), "is_demo")
-
-
-def next_status(current: str) -> str | None:
-    """The only status a household may step to from `current` (the ladder is climbed in order)."""
-    i = _RANK[current]
-    return HOUSEHOLD_LADDER[i + 1] if i + 1 < len(HOUSEHOLD_LADDER) else None

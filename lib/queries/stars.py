@@ -6,8 +6,10 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 
+from lib.figures import MIXED
 from lib.models import Community, PartyOrgCount, RedPropertyProject, Source, Star, StarAssessment, StarStatus
-from lib.queries.common import as_of_date, fix_bools, frame, latest_rows, source_columns
+from lib.queries.common import fix_bools, frame, latest_rows, source_columns
+from lib.scope import holds_on, newest_first
 
 STARS = [s.value for s in Star]
 
@@ -38,7 +40,11 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
     stmt = (
         select(Community.name.label("community"), done.label("stars"),
                func.avg(StarAssessment.score).label("avg_score"),
-               func.max(case((Source.kind == "demo", 1), else_=0)).label("is_demo"))
+               func.max(case((Source.kind == "demo", 1), else_=0)).label("is_demo"),
+               func.count().label("n"), func.min(Source.kind).label("kind_min"),
+               func.max(Source.kind).label("kind_max"), func.max(StarAssessment.valid_from).label("valid_from"),
+               func.max(case((Source.kind == "staff", Source.publisher), else_=None)).label("author"),
+               func.max(case((Source.kind == "staff", StarAssessment.recorded_at), else_=None)).label("recorded_at"))
         .join(StarAssessment, StarAssessment.community_id == Community.id)
         .join(Source, Source.id == StarAssessment.source_id)
         .where(StarAssessment.id.in_(ids))
@@ -49,7 +55,14 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
         stmt = stmt.where(Community.name == community)
     df = fix_bools(frame(stmt, engine), "is_demo")
     df["stars"] = df["stars"].astype(int)
-    return df
+    # One kind when every assessment counted has it (录入 after a staff import of all five), else mixed.
+    df["source_kind"] = [lo if lo == hi else MIXED for lo, hi in zip(df["kind_min"], df["kind_max"], strict=True)]
+    df["valid_from"] = [_day(v) for v in df["valid_from"]]
+    return df.drop(columns=["kind_min", "kind_max"])
+
+
+def _day(v) -> dt.date | None:
+    return v if isinstance(v, dt.date) or v is None else dt.date.fromisoformat(str(v)[:10])
 
 
 def star_progress(*, community: str | None = None, as_of: dt.date | None = None,
@@ -63,18 +76,18 @@ def star_progress(*, community: str | None = None, as_of: dt.date | None = None,
     columns = ["date", *[s.value for s in StarStatus], "is_demo"]
     dates_stmt = select(StarAssessment.valid_from).distinct().order_by(StarAssessment.valid_from)
     if as_of:
-        dates_stmt = dates_stmt.where(StarAssessment.valid_from <= as_of)
+        dates_stmt = dates_stmt.where(holds_on(StarAssessment.valid_from, as_of))
     dates = frame(dates_stmt, engine)["valid_from"].tolist()
     if not dates:
         return pd.DataFrame(columns=columns)
     newest = func.row_number().over(partition_by=[StarAssessment.community_id, StarAssessment.star,
                                                   StarAssessment.valid_from],
-                                    order_by=[StarAssessment.recorded_at.desc(), StarAssessment.id.desc()])
+                                    order_by=newest_first(StarAssessment))
     ranked = (select(StarAssessment.community_id, StarAssessment.star, StarAssessment.valid_from,
                      StarAssessment.status, case((Source.kind == "demo", 1), else_=0).label("demo"),
                      newest.label("rnk"))
               .join(Source, Source.id == StarAssessment.source_id)
-              .where(StarAssessment.valid_from <= as_of_date(as_of)))
+              .where(holds_on(StarAssessment.valid_from, as_of)))
     if community:
         ranked = ranked.join(Community, Community.id == StarAssessment.community_id).where(Community.name == community)
     ranked = ranked.subquery()
@@ -118,5 +131,5 @@ def red_property_projects(*, community: str | None = None, as_of: dt.date | None
     if community:
         stmt = stmt.where(Community.name == community)
     if as_of:
-        stmt = stmt.where(RedPropertyProject.completed_on <= as_of)
+        stmt = stmt.where(holds_on(RedPropertyProject.completed_on, as_of))
     return fix_bools(frame(stmt, engine), "is_demo")

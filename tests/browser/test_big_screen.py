@@ -36,7 +36,7 @@ def test_big_screen_fits_without_chrome(page_at, size):
 
     # steady state (a rerun can re-insert the theme CSS for a moment)
     wait_until(page, lambda: not shown(), timeout=5, message=f"大屏模式下仍可见 / still visible: {shown()}")
-    for text in ("光武街道基层治理", "数据截至"):
+    for text in ("光武街道基层治理", "最新数据"):
         assert _visible_in_viewport(page, text), f"大屏上看不到「{text}」/ not visible in the viewport"
     assert _current(page), "大屏缺少轮播说明「当前：…」"
     assert page.locator('[data-testid="stDeckGlJsonChart"] canvas').count() == 1, "总览应显示地图"

@@ -1,0 +1,191 @@
+"""`Figure`: one number as a leader must defend it — value and Chinese text, where it comes from
+(报道 with the article's words, 录入 with who entered it and when, 示例, 官方 …), the date it holds
+from, when it was recorded, and any warning. Comparisons (`compare`) name both dates and say when
+the comparison date has no data. Pages only draw what these objects say.
+
+What holds before the article (README, data model): the article's "截至目前" figures are dated
+2023-11-22 (the latest date it mentions). The subdistrict's own profile (area, populations, units,
+markets, enterprises …: `is_standing`) describes how the subdistrict is, not an event of that day, so
+on an earlier date it is still shown, marked 「报道于2023年11月22日」 (`reported_later`). Everything
+else (community and facility figures, the 2023-09-23 naming, relocation progress, residents on a day)
+holds from its own date only; before it: no data.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from lib import clock
+from lib.fmt import cn_date
+from lib.models import SourceKind
+
+MIXED = "mixed"  # a count over records of several kinds (e.g. 录入 for one community, 示例 for the rest)
+
+# Tag text and colour per source kind: the tag alone carries the meaning (a wall has no hover).
+TAGS: dict[str, tuple[str, str]] = {
+    SourceKind.ARTICLE.value: ("报道", "blue"),
+    SourceKind.OFFICIAL.value: ("官方", "violet"),
+    SourceKind.STAFF.value: ("录入", "green"),
+    SourceKind.DEMO.value: ("示例", "orange"),
+    SourceKind.SURVEY.value: ("测绘", "gray"),
+    MIXED: ("含示例", "orange"),
+}
+# The same colours as RGB, for the PNG briefing and the big screen's HTML.
+TAG_RGB = {"blue": (96, 165, 250), "violet": (167, 139, 250), "green": (52, 211, 153), "orange": (251, 146, 60),
+           "gray": (148, 163, 184)}
+KIND_NAMES = {SourceKind.ARTICLE.value: "新闻报道", SourceKind.OFFICIAL.value: "官方文件",
+              SourceKind.DEMO.value: "示例数据", SourceKind.STAFF.value: "工作人员录入",
+              SourceKind.SURVEY.value: "测绘/导入数据", MIXED: "多种来源（含示例数据）"}
+ANONYMOUS_AUTHOR = "工作人员"
+# The subdistrict's standing profile (see the module docstring); the naming count is a dated event.
+STANDING_SUBJECTS = {"光武街道"}
+DATED_EVENTS = {"model_communities_named"}
+
+
+def is_standing(subject: str | None, indicator: str | None) -> bool:
+    return subject in STANDING_SUBJECTS and indicator not in DATED_EVENTS
+
+
+def _blank(v) -> bool:
+    return v is None or (not isinstance(v, str | dt.date) and bool(pd.isna(v)))
+
+
+def _date(v) -> dt.date | None:
+    if _blank(v):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+def _stamp(v) -> dt.datetime | None:
+    if _blank(v):
+        return None
+    if isinstance(v, str):
+        return dt.datetime.fromisoformat(v)
+    return v.to_pydatetime() if hasattr(v, "to_pydatetime") else v
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    display: str
+    kind: str  # a SourceKind value, or MIXED
+    holds_from: dt.date | None = None
+    value: float | None = None
+    unit: str = ""
+    citation: str | None = None  # the article's words
+    source_title: str | None = None
+    author: str | None = None  # who entered it (display name), staff figures only
+    recorded_at: dt.datetime | None = None  # naive UTC
+    warning: str | None = None
+    reported_later: bool = False  # shown on a date before the (article) date it was reported
+
+    # ---- provenance ----
+    @property
+    def is_demo(self) -> bool:
+        return self.kind in (SourceKind.DEMO.value, MIXED)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == SourceKind.STAFF.value
+
+    @property
+    def tag(self) -> str:
+        return TAGS.get(self.kind, ("未知", "gray"))[0]
+
+    @property
+    def color(self) -> str:
+        return TAGS.get(self.kind, ("未知", "gray"))[1]
+
+    @property
+    def rgb(self) -> tuple[int, int, int]:
+        return TAG_RGB[self.color]
+
+    def badge(self, header: dt.date | None = None) -> str:
+        """The tag as read on a card, the wall and the PNG: 「报道」, 「示例 · 2023年6月30日」,
+        「录入 · 中兴录入员 · 2026年12月5日录入」, 「报道于2023年11月22日」 — the figure's own
+        date is added when it differs from `header` (the page's 「最新数据」 date)."""
+        if self.reported_later:  # 「报道于…」 names the source itself (kept short: it sits under a card)
+            return f"{self.tag}于{cn_date(self.holds_from)}"
+        parts = [self.tag]
+        if self.is_staff:
+            parts.append(self.author or ANONYMOUS_AUTHOR)
+            if self.recorded_at:
+                parts.append(f"{cn_date(clock.to_local(self.recorded_at))}录入")
+        if header is not None and self.date_note(header):
+            parts.append(("数字日期" if self.is_staff else "") + cn_date(self.holds_from))
+        return " · ".join(parts)
+
+    def date_note(self, header: dt.date | None) -> str | None:
+        """「2023年11月22日」 when the figure's own date differs from the header's date, else None."""
+        if self.holds_from is None or self.holds_from == header:
+            return None
+        return cn_date(self.holds_from)
+
+    def provenance(self) -> str:
+        """Hover / caption text: source, title, quote, author."""
+        parts = [f"来源：{KIND_NAMES.get(self.kind, self.kind)}"]
+        if self.source_title and self.kind not in (SourceKind.DEMO.value, MIXED):
+            t = self.source_title
+            parts.append(f"《{t[:40]}…》" if len(t) > 40 else f"《{t}》")
+        if self.citation:
+            parts.append(f"原文：“{self.citation}”")
+        if self.is_staff:
+            when = f"，{clock.to_local(self.recorded_at):%Y-%m-%d %H:%M}" if self.recorded_at else ""
+            parts.append(f"录入：{self.author or ANONYMOUS_AUTHOR}{when}")
+        if self.holds_from:
+            parts.append(("报道日期：" if self.reported_later else "数字日期：") + cn_date(self.holds_from))
+        return "  \n".join(parts)
+
+    def for_viewer(self, signed_in: bool) -> Figure:
+        """Staff names are shown to signed-in users only; anonymous viewers see 「工作人员」."""
+        return self if signed_in or not self.author else replace(self, author=ANONYMOUS_AUTHOR)
+
+
+def from_row(row, *, label: str | None = None, display: str | None = None, as_of: dt.date | None = None) -> Figure:
+    """A Figure from a query row carrying source_kind/source_title/source_publisher, quote, valid_from,
+    recorded_at (facts(), party_network() …). `as_of` before the row's date marks it `reported_later`."""
+    r = dict(row)
+    kind = r.get("source_kind") or (SourceKind.DEMO.value if r.get("is_demo") else SourceKind.ARTICLE.value)
+    holds = _date(r.get("valid_from", r.get("day")))
+    value = r.get("value")
+    return Figure(
+        label=label or r.get("label", ""), display=display or r.get("display", ""), kind=kind, holds_from=holds,
+        value=None if _blank(value) else float(value), unit=r.get("unit") or "",
+        citation=None if _blank(r.get("quote")) else r.get("quote"), source_title=r.get("source_title"),
+        author=(r.get("source_publisher") or r.get("recorded_by")) if kind == SourceKind.STAFF.value else None,
+        recorded_at=_stamp(r.get("recorded_at")),
+        reported_later=bool(r.get("reported_later")) or bool(as_of and holds and holds > as_of))
+
+
+@dataclass(frozen=True)
+class Delta:
+    """A comparison of a figure with the one that held on `on`."""
+
+    on: dt.date
+    text: str | None  # 「+3户」 / 「持平」 / None when there is no data on `on`
+    sentence: str  # always names both dates
+    has_data: bool
+
+    @property
+    def flat(self) -> bool:
+        return self.text == "持平"
+
+
+def compare(now: Figure, before: Figure | None, on: dt.date, *, unit: str = "") -> Delta:
+    """`now` against `before` (the figure that held on `on`). There is data on `on` only when the figure
+    that held then is dated that day; otherwise the sentence says so and there is no delta."""
+    here = cn_date(now.holds_from)
+    if before is None or before.value is None or before.holds_from != on:
+        last = (f"；此前最近的数字为{cn_date(before.holds_from)}的{before.display}"
+                if before is not None and before.value is not None else "")
+        return Delta(on, None, f"{here} {now.display}；对比日{cn_date(on)}无数据{last}，不作比较。", False)
+    diff = (now.value or 0) - before.value
+    text = "持平" if diff == 0 else f"{diff:+g}{unit}"
+    demo = "（对比值为示例数据）" if before.is_demo else ""
+    return Delta(on, text, f"{here} {now.display}，较{cn_date(on)} {before.display}{demo}：{text}。", True)

@@ -1,0 +1,165 @@
+"""Typed panels built from Figures: what the overview cards, the big screen and the PNG briefing show
+for a Scope. Provenance, dates, warnings and the no-data wording are decided here; pages only draw.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+
+from sqlalchemy import Engine
+
+from lib.figures import MIXED, Figure, from_row
+from lib.fmt import cn_date, percent
+from lib.models import ModelStatus, SourceKind
+from lib.queries import care, communities, model_communities, relocation, stars
+from lib.scope import Scope
+
+NAMED = ModelStatus.NAMED.value
+
+
+@dataclass(frozen=True)
+class Header:
+    """The page / wall stamp: the newest figure's date, and that each figure carries its own."""
+
+    latest: dt.date | None
+    chosen: dt.date | None = None
+
+    @property
+    def text(self) -> str:
+        text = f"最新数据 {cn_date(self.latest)}；各数字日期见标注" if self.latest else "最新数据：暂无数据"
+        return text + (f"（按 {cn_date(self.chosen)} 回看）" if self.chosen else "")
+
+
+def header(scope: Scope, *, engine: Engine | None = None) -> Header:
+    return Header(communities.data_as_of(as_of=scope.as_of, engine=engine), scope.as_of)
+
+
+@dataclass(frozen=True)
+class SummaryPanel:
+    scope: Scope
+    header: Header
+    stars: Figure | None  # 已达标星数 / 可达星数
+    model: Figure  # named count (全街道) or the community's status
+    model_named: list[str]
+    relocation: Figure | None  # 已签约/涉迁户
+    relocation_area: Figure | None
+    relocation_note: str | None  # why there is no relocation figure
+    care: Figure | None  # 入住/床位
+    care_note: str | None
+    care_detail: str = ""  # 入住率 …，空床 … 张
+    overview: list[Figure] = field(default_factory=list)  # the subdistrict's standing figures
+
+    def figures(self) -> list[Figure]:
+        """The briefing's figures in order: the four panels, then the first four of the subdistrict's profile."""
+        out = [f for f in (self.relocation, self.relocation_area, self.care, self.model, self.stars) if f]
+        return out + self.overview[:4]
+
+
+def _stars(scope: Scope, engine) -> Figure | None:
+    counts = stars.star_counts(community=scope.community, as_of=scope.as_of, engine=engine)
+    if counts.empty:
+        return None
+    kinds = set(counts["source_kind"])
+    kind = kinds.pop() if len(kinds) == 1 else MIXED
+    staff = counts[counts["author"].notna()]
+    return Figure("五星达标", f"{int(counts['stars'].sum())}/{5 * len(counts)}颗", kind,
+                  max(counts["valid_from"]), value=float(counts["stars"].sum()), unit="颗",
+                  source_title=None if kind != SourceKind.STAFF.value else "工作人员录入",
+                  author=staff["author"].iloc[0] if len(staff) else None,
+                  recorded_at=from_row({"recorded_at": max(staff["recorded_at"])}).recorded_at if len(staff) else None)
+
+
+def _model(scope: Scope, engine) -> tuple[Figure, list[str]]:
+    status = model_communities.model_status(community=scope.community, as_of=scope.as_of, engine=engine)
+    named = status[status["status"] == NAMED]
+    if scope.community:
+        if status.empty:
+            return Figure("示范社区", "暂无数据", SourceKind.ARTICLE.value), []
+        r = status.iloc[0]
+        return from_row({**r.to_dict(), "quote": r["note"]}, label="示范社区", display=r["status"]), list(named["community"])
+    if named.empty:
+        return Figure("命名示范社区", "0个", SourceKind.ARTICLE.value, scope.as_of), []
+    kinds = set(named["source_kind"])
+    first = named.sort_values("valid_from").iloc[0]
+    fig = from_row({**first.to_dict(), "quote": None}, label="命名示范社区", display=f"{len(named)}个")
+    return replace(fig, kind=kinds.pop() if len(kinds) == 1 else MIXED, holds_from=max(named["valid_from"]),
+                   value=float(len(named))), list(named["community"])
+
+
+def _relocation(scope: Scope, engine) -> tuple[Figure | None, Figure | None, str | None]:
+    h = relocation.headline(community=scope.community, as_of=scope.as_of, engine=engine)
+    if not h.total.value:
+        if scope.community is None and scope.as_of:
+            return None, None, f"截至{cn_date(scope.as_of)}尚无征迁记录（工程建设指挥部于2023年11月成立）"
+        return None, None, f"{scope.label}没有文化路北延涉迁户记录"
+    signed = replace(h.signed, label="文化路北延 已签约/涉迁户",
+                     display=f"{h.signed.value:.0f}/{h.total.value:.0f}户")
+    return signed, h.demolished_m2, None
+
+
+def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None, str]:
+    fac = care.facilities(community=scope.community, engine=engine)
+    with_beds = fac[fac["beds"].notna()]
+    if with_beds.empty:
+        return None, f"{scope.label}没有登记床位的养老机构", ""
+    occ = care.current_occupancy(facility=with_beds["key"].iloc[0], as_of=scope.as_of, engine=engine)
+    if occ.occupied is None:
+        return None, "所选日期之前暂无入住数据", ""
+    fig = occ.figure("综合养老服务中心 入住/床位", free_beds_warning=warning)
+    return fig, None, f"入住率 {percent(occ.occupied, occ.beds)}，空床 {occ.free} 张"
+
+
+def summary_panel(scope: Scope, *, free_beds_warning: int, signed_in: bool = False,
+                  engine: Engine | None = None) -> SummaryPanel:
+    """The four panels' key figures and (全街道) the subdistrict's figures, for `scope`."""
+    model, named = _model(scope, engine)
+    signed, area, rnote = _relocation(scope, engine)
+    occ, cnote, detail = _care(scope, engine, free_beds_warning)
+    overview = []
+    if scope.community is None:
+        overview = [from_row(r, as_of=scope.as_of) for r in
+                    communities.subdistrict_overview(as_of=scope.as_of, engine=engine).to_dict("records")]
+    figs = {"stars": _stars(scope, engine), "model": model, "relocation": signed, "relocation_area": area,
+            "care": occ}
+    figs = {k: (f.for_viewer(signed_in) if f else f) for k, f in figs.items()}
+    return SummaryPanel(scope, header(scope, engine=engine), model_named=named, relocation_note=rnote,
+                        care_note=cnote, care_detail=detail, overview=[f.for_viewer(signed_in) for f in overview],
+                        **figs)
+
+
+CHECK_COLUMNS = {"community": "社区", "category": "类别", "finding": "问题", "status": "状态", "due": "整改期限",
+                 "created": "登记日期", "author": "登记人", "tag": "来源"}
+
+
+def site_check_table(scope: Scope, *, open_only: bool, signed_in: bool, engine: Engine | None = None):
+    """The checks list as shown: phone-number-like runs masked and staff names hidden (「工作人员」) for
+    viewers who are not signed in; each row tagged 录入 / 示例 with its China-time date. Returns
+    (table with Chinese columns, raw frame for counts)."""
+    from lib import clock
+    from lib.privacy import mask_phone_numbers
+    from lib.queries.checks import site_checks
+
+    df = site_checks(community=scope.community, open_only=open_only, as_of=scope.as_of, engine=engine)
+    if df.empty:
+        return df, df
+    finding = df["finding"] if signed_in else df["finding"].map(mask_phone_numbers)
+    staff = df["source_kind"] == SourceKind.STAFF.value
+    author = df["source_publisher"].where(staff, None).fillna(df["created_by"]) if signed_in else \
+        staff.map({True: "工作人员", False: "示例"})
+    view = df.assign(
+        finding=finding, author=author, due=df["due_on"].map(cn_date),
+        created=[cn_date(clock.to_local(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t))
+                 for t in df["created_at"]],
+        tag=df["source_kind"].map(lambda k: Figure("", "", k).tag))
+    return view[list(CHECK_COLUMNS)].rename(columns=CHECK_COLUMNS), df
+
+
+def check_points(as_of: dt.date | None, *, signed_in: bool, engine: Engine | None = None) -> list[dict]:
+    """Open site checks as map points; the finding in the tooltip is masked for viewers not signed in."""
+    from lib.privacy import mask_phone_numbers
+    from lib.queries.checks import site_checks
+
+    df = site_checks(community=None, as_of=as_of, open_only=True, engine=engine)
+    return [{"lon": r.lon, "lat": r.lat, "name": f"{r.category}（{r.status}）",
+             "tip": f"{r.community} · {r.finding if signed_in else mask_phone_numbers(r.finding)}"}
+            for r in df.itertuples()]

@@ -1,0 +1,70 @@
+"""lib.scope (names, labels, file names) and lib.figures (tags, dates, comparisons), without a database."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lib.errors import NotFound
+from lib.figures import Figure, compare, from_row
+from lib.scope import Scope, full_name, short_name
+
+D = dt.date
+
+
+@pytest.mark.parametrize(("raw", "short"), [("中兴", "中兴"), ("中兴社区", "中兴"), (" 中兴社区 ", "中兴"), ("", None),
+                                            (None, None), ("全街道", None), ("光武街道", None)])
+def test_names_are_normalised_once(raw, short):
+    assert short_name(raw) == short
+    assert Scope.of(raw).community == short
+
+
+def test_scope_validates_labels_and_names_files():
+    known = ["中兴", "华盛"]
+    assert Scope.of("华盛社区", known=known) == Scope("华盛")
+    with pytest.raises(NotFound, match="未找到社区「西湖社区」"):
+        Scope.of("西湖社区", known=known)
+    assert (Scope().label, Scope("中兴").label, full_name("中兴")) == ("全街道", "中兴社区", "中兴社区")
+    assert Scope("中兴").title == "光武街道 · 中兴社区"
+    assert Scope("中兴").file_stem("简报", D(2026, 12, 5)) == "光武街道-中兴社区-简报-2026-12-05"
+    assert Scope().file_stem("简报", D(2026, 12, 5)) == "光武街道-全街道-简报-2026-12-05"
+
+
+def _fig(kind, value, day, **kw):
+    return from_row({"label": "已签约", "display": f"{value}户", "value": value, "source_kind": kind,
+                     "valid_from": day, **kw})
+
+
+def test_tags_say_source_who_when_and_own_date():
+    article = _fig("article", 62, D(2023, 11, 22), quote="已签订协议62户")
+    staff = _fig("staff", 65, D(2026, 12, 5), source_publisher="中兴录入员",
+                 recorded_at=dt.datetime(2026, 12, 4, 17, 30))  # 01:30 on 12-05 China time
+    demo = _fig("demo", 60, D(2023, 11, 15))
+    assert (article.tag, staff.tag, demo.tag) == ("报道", "录入", "示例")
+    assert len({article.color, staff.color, demo.color}) == 3  # told apart at a glance
+    assert article.badge(D(2023, 11, 22)) == "报道"
+    assert article.badge(D(2026, 12, 5)) == "报道 · 2023年11月22日"  # its own date, not the header's
+    assert staff.badge(D(2026, 12, 5)) == "录入 · 中兴录入员 · 2026年12月5日录入"
+    assert staff.for_viewer(False).badge(D(2026, 12, 5)) == "录入 · 工作人员 · 2026年12月5日录入"
+    assert "原文：“已签订协议62户”" in article.provenance()
+    later = _fig("article", 8.15, D(2023, 11, 22), reported_later=True)
+    assert later.badge(D(2023, 9, 23)) == "报道于2023年11月22日"
+
+
+def test_comparisons_name_both_dates_and_say_when_there_is_no_data():
+    now = _fig("staff", 65, D(2026, 12, 5))
+    same_day = compare(now, _fig("demo", 62, D(2026, 11, 28)), D(2026, 11, 28), unit="户")
+    assert (same_day.text, same_day.has_data) == ("+3户", True)
+    assert same_day.sentence == "2026年12月5日 65户，较2026年11月28日 62户（对比值为示例数据）：+3户。"
+    stale = compare(now, _fig("article", 65, D(2023, 11, 22)), D(2026, 11, 28), unit="户")
+    assert stale.text is None and not stale.has_data  # never 「持平」 against a day without data
+    assert stale.sentence == ("2026年12月5日 65户；对比日2026年11月28日无数据；此前最近的数字为2023年11月22日的65户，"
+                              "不作比较。")
+    assert compare(now, None, D(2026, 11, 28)).sentence.endswith("对比日2026年11月28日无数据，不作比较。")
+    flat = compare(now, _fig("staff", 65, D(2026, 11, 28)), D(2026, 11, 28), unit="户")
+    assert flat.flat and flat.sentence.endswith("：持平。")
+
+
+def test_mixed_kinds_are_not_called_one_kind():
+    assert Figure("五星达标", "30/55颗", "mixed").tag == "含示例"
+    assert Figure("五星达标", "30/55颗", "mixed").is_demo
