@@ -418,14 +418,6 @@ def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes,
 briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
 
 
-def briefing_file_name(community: str | None, as_of: dt.date | None, ext: str) -> str:
-    """光武街道-中兴社区-简报-2026-12-05.pdf: the scope, and the as-of date (else today in China)."""
-    from lib.briefing.names import file_name
-    from lib.clock import today
-
-    return file_name(community, as_of or today(), ext)
-
-
 # ---- tablets (h9): 「我的核查」 ----
 from lib.clock import to_local as _to_local  # noqa: E402
 from lib.clock import today as _today  # noqa: E402
