@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import bridge, chrome, page_guard
+from ui import bridge, chrome, page_guard, session_view
 
 bridge.ensure_entrypoint(in_app=True)
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
@@ -26,6 +26,7 @@ PAGES = [
 # Pages that write are listed only for users allowed to use them (elsewhere they stay registered but hidden, so
 # their URL gets a Chinese sign-in prompt instead of Streamlit's English "page not found"); lib re-checks writes.
 ACCOUNT = st.Page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
+bridge.resolve_sign_in()  # who is signed in: the session cookie, checked by lib.sessions on every run
 CAN_EDIT, IS_ADMIN = bridge.can_edit(), bridge.is_admin()
 STAFF_PAGES = [
     st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
@@ -47,22 +48,29 @@ chrome.apply_theme(screen=SCREEN_MODE)
 with page_guard.page_run(screen=SCREEN_MODE):  # any stray exception: a Chinese message, never a traceback
     if chrome.database_ready(screen=SCREEN_MODE):
         may_view = bridge.view_allowed()  # REQUIRE_LOGIN_TO_VIEW, on every route (big screen included)
-        if may_view:
-            chrome.sidebar_filters()
-        if SCREEN_MODE:  # ?screen=1: the wall display only, no sidebar or menus
-            page = st.navigation([SCREEN], position="hidden")
+        if bridge.wall_cookie() is not None:  # opened with a 大屏链接: the big screen and nothing else
+            if bridge.wall_name():  # any other address typed on the wall shows the big screen too
+                st.navigation(session_view.wall_pages(SCREEN, [*PAGES, ACCOUNT, *STAFF_PAGES, *ADMIN_PAGES,
+                                                               *NOT_PERMITTED]), position="hidden").run()
+            else:
+                session_view.wall_refused()
         else:
-            sections = {"看板": PAGES, "账号": [ACCOUNT, *NOT_PERMITTED]}
-            if STAFF_PAGES:
-                sections["工作台"] = STAFF_PAGES
-            if ADMIN_PAGES:
-                sections["管理"] = ADMIN_PAGES
-            page = st.navigation(sections, position="sidebar" if may_view else "hidden",
-                                 expanded=True)  # every page listed: no English 「View N more」
-        if page is ACCOUNT or (may_view and page not in NOT_PERMITTED):
-            page.run()
-        else:
-            page_guard.login_gate(screen=SCREEN_MODE, page=None if page is SCREEN else page.title,
-                                  signed_in=bridge.current_actor() is not None)
+            if may_view:
+                chrome.sidebar_filters()
+            if SCREEN_MODE:  # ?screen=1: the wall display only, no sidebar or menus
+                page = st.navigation([SCREEN], position="hidden")
+            else:
+                sections = {"看板": PAGES, "账号": [ACCOUNT, *NOT_PERMITTED]}
+                if STAFF_PAGES:
+                    sections["工作台"] = STAFF_PAGES
+                if ADMIN_PAGES:
+                    sections["管理"] = ADMIN_PAGES
+                page = st.navigation(sections, position="sidebar" if may_view else "hidden",
+                                     expanded=True)  # every page listed: no English 「View N more」
+            if page is ACCOUNT or (may_view and page not in NOT_PERMITTED):
+                page.run()
+            else:
+                page_guard.login_gate(screen=SCREEN_MODE, page=None if page is SCREEN else page.title,
+                                      signed_in=bridge.current_actor() is not None)
     else:  # no navigation at all would make Streamlit list the raw pages/ file names in the sidebar
         st.navigation(PAGES, position="hidden")

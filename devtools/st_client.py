@@ -10,6 +10,8 @@ cooperative).
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 
@@ -41,14 +43,15 @@ class Run:
 class Session:
     """One simulated browser tab."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30, cookie: str = "") -> None:
+        """`cookie`: extra cookies the browser already holds, e.g. the session cookie from sign_in()."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.cookie = ""
         with urllib.request.urlopen(f"{self.base_url}/", timeout=timeout) as resp:
             resp.read()
             cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
-            self.cookie = "; ".join(cookies)
+            self.cookie = "; ".join([*cookies, *([cookie] if cookie else [])])
         ws_url = "ws" + self.base_url[4:] + "/_stcore/stream"
         headers = [f"Cookie: {self.cookie}"] if self.cookie else []
         self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
@@ -126,3 +129,24 @@ class Session:
                     raise ProtocolError(f"script finished with status {fwd.script_finished}")
                 blob = b"".join(chunks)
                 return Run(time.perf_counter() - started, len(chunks), len(blob), exceptions, blob)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # keep the 303 (and its Set-Cookie) as the answer
+        return None
+
+
+def sign_in(base_url: str, username: str, password: str, *, timeout: float = 30) -> str:
+    """Submit the sign-in form as a browser does (POST /session/login); the session cookie "name=value"."""
+    base_url = base_url.rstrip("/")
+    data = urllib.parse.urlencode({"username": username, "password": password, "next": "/account"}).encode()
+    request = urllib.request.Request(f"{base_url}/session/login", data=data, headers={"Origin": base_url})
+    try:
+        urllib.request.build_opener(_NoRedirect).open(request, timeout=timeout)
+    except urllib.error.HTTPError as answer:  # the 303 arrives as an "error" without the redirect handler
+        cookies = [c.split(";", 1)[0] for c in answer.headers.get_all("Set-Cookie") or []]
+        found = [c for c in cookies if c.startswith("gw_session=")]
+        if answer.code == 303 and found:
+            return found[0]
+        raise ProtocolError(f"sign-in refused: {answer.code} {answer.headers.get('Location')}") from None
+    raise ProtocolError("sign-in answered without a redirect")

@@ -7,7 +7,8 @@
 `actor` is an `Actor`, a username string, or None (the system, e.g. the CLI). `before`/`after` are
 dicts of the changed fields (dates and decimals are stored as text so the JSON column accepts them);
 passwords and photo bytes are never stored. Actions used: insert, update, import, login,
-login_failed, login_locked, create_user, update_user, set_password, deactivate.
+login_failed, login_locked, create_user, update_user, set_password, deactivate, logout, logout_all,
+end_sessions, create_display_link, display_link_use, display_link_refused, revoke_display_link.
 """
 from __future__ import annotations
 
@@ -26,11 +27,14 @@ SYSTEM_USER = "system"
 ACTION_LABELS = {
     "insert": "新增", "update": "修改", "import": "台账导入", "login": "登录", "login_failed": "登录失败", "login_locked": "登录锁定",
     "create_user": "创建用户", "update_user": "修改用户", "set_password": "修改密码", "deactivate": "停用用户",
+    "logout": "退出登录", "logout_all": "在所有设备上退出", "end_sessions": "结束登录会话",
+    "create_display_link": "创建大屏链接", "display_link_use": "使用大屏链接", "display_link_refused": "大屏链接被拒",
+    "revoke_display_link": "撤销大屏链接",
 }
 TABLE_LABELS = {
     "star_assessment": "五星评定", "model_status": "示范社区状态", "household_event": "征迁户状态",
     "care_occupancy": "每日入住", "fact": "指标数据", "site_check": "现场核查", "site_check_update": "核查进展",
-    "app_user": "用户", "ledger": "台账",
+    "app_user": "用户", "ledger": "台账", "user_session": "登录会话", "display_link": "大屏链接",
 }
 
 

@@ -271,6 +271,7 @@ def set_password(username: str, password: str, *, by: Actor | _CommandLine | Non
         user.password_hash = _hash(password, rounds)
         audit.record(s, by, "set_password", "app_user", username, user.community_id, None,
                      {"password_changed": True})
+        _end_sessions(s, user, "password", by)
 
 
 def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | None = None, community: str | None = None,
@@ -299,7 +300,17 @@ def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | N
         after = _public(user, _community_name(s, user.community_id))
         action = "deactivate" if before["active"] and not after["active"] else "update_user"
         audit.record(s, by, action, "app_user", username, user.community_id, before, after)
+        if action == "deactivate":
+            _end_sessions(s, user, "deactivated", by)
         return _actor(user, after["community"])
+
+
+def _end_sessions(s: Session, user: User, reason: str, by: Actor | None) -> None:
+    """A password change or deactivation signs the account out of every browser (same transaction)."""
+    from lib.sessions import end_user_sessions  # lib.sessions builds on this module
+
+    s.flush()
+    end_user_sessions(s, user.id, reason, by=by)
 
 
 def deactivate(username: str, *, by: Actor | _CommandLine | None, engine: Engine | None = None) -> None:

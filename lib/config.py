@@ -34,6 +34,14 @@ class Settings:
     screen_refresh_seconds: int = 300
     # Uploads (photos, ledgers, geometry).
     max_upload_mb: int = 10
+    # Sign-in (lib.sessions): a session ends after this many idle minutes, and in any case this many hours
+    # after sign-in. The cookie-signing key: empty = generated on first start and kept in the database
+    # (table app_secret), so every server sharing the database signs alike.
+    session_idle_minutes: int = 480
+    session_max_hours: int = 168
+    session_secret: str = ""
+    # Wall-screen display links (大屏链接): default validity offered when an administrator creates one.
+    display_link_days: int = 365
     # Database faults: give up connecting after this many seconds (a server that accepts and never answers).
     db_connect_timeout_seconds: int = 5
     # PostgreSQL: cancel any statement running longer than this (0 = no limit) — page reads; inside a write

@@ -397,3 +397,43 @@ class Photo(Base):
     mime: Mapped[str] = mapped_column(String(32))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+# ---- sign-in sessions and wall-screen links (lib.sessions, lib.display_links) ----
+class UserSession(Base):
+    """A signed-in browser. Its cookie carries a random token; only the token's SHA-256 is stored."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)  # absolute lifetime
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    end_reason: Mapped[str | None] = mapped_column(String(16))  # sign_out / sign_out_all / password / deactivated
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+
+
+class DisplayLink(Base):
+    """A named, read-only link that opens the big screen on a wall without a password."""
+
+    __tablename__ = "display_link"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class AppSecret(Base):
+    """Secrets generated on first start (the cookie-signing key) when none is configured."""
+
+    __tablename__ = "app_secret"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

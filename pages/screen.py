@@ -29,6 +29,8 @@ def title_bar() -> None:
 
 @st.fragment(run_every=rotate)
 def carousel() -> None:
+    if bridge.wall_revoked():  # its 大屏链接 was revoked or has expired: app.py says so instead of the screen
+        st.rerun(scope="app")
     paused = st.session_state.get("screen.pause", False) or bridge.screen_paused()
     index = st.session_state.get("screen.index", 0)
     chosen = st.session_state.get("screen.view")

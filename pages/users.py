@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import audit_view, bridge, flash, widgets
+from ui import audit_view, bridge, display_link_view, flash, widgets
 from ui.bridge import MIN_PASSWORD, ROLES, STAFF_ROLE
 
 bridge.ensure_entrypoint()
@@ -108,6 +108,8 @@ with st.form("users.new.form"):
     c1.text_input("初始密码", type="password", key=NEW["password"], help=f"至少 {MIN_PASSWORD} 个字符，由管理员设定")
     c2.text_input("再次输入初始密码", type="password", key=NEW["password2"])
     st.form_submit_button("创建用户", type="primary", on_click=_create, key=NEW["submit"], icon=":material/person_add:")
+
+display_link_view.section()
 
 st.subheader("修改已有用户")
 if users.empty:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from sqlalchemy import func, select
 from staff_fixtures import PASSWORD, _staff_templates  # noqa: F401 - PASSWORD and the fixture are re-exported
 from streamlit.testing.v1 import AppTest
 
-from lib import db
+from lib import db, sessions
 from lib.config import settings
 from lib.db import session_scope
 from lib.writes import local_today
@@ -83,14 +84,43 @@ def clean(at: AppTest) -> AppTest:
     return at
 
 
+def session_cookie(username: str) -> str:
+    """What /session/login would put in the browser's cookie for `username` (lib.sessions)."""
+    value, _ = sessions.sign_in(username, PASSWORD)
+    return value
+
+
+def form_sign_in(at: AppTest, username: str, password: str = PASSWORD, next_path: str = "/account") -> AppTest:
+    """What a browser does with the sign-in form: POST it to the real /session/login route, then load the page it
+    redirects to with the cookie it set (AppTest: the cookie value goes to session_state, the redirect's query to
+    query_params), and run."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from ui import session_routes
+
+    with TestClient(Starlette(routes=session_routes.ROUTES), follow_redirects=False) as client:
+        answer = client.post("/session/login", data={"username": username, "password": password, "next": next_path},
+                             headers={"origin": "http://testserver"})
+    cookie = answer.cookies.get(sessions.COOKIE)
+    if cookie:
+        at.session_state["auth.token"] = cookie
+    for key, value in urllib.parse.parse_qsl(urllib.parse.urlsplit(answer.headers["location"]).query):
+        at.query_params[key] = value
+    return at.run()
+
+
+def has_sign_in_form(at: AppTest) -> bool:
+    return any('action="/session/login"' in e.proto.body for e in at.get("html"))
+
+
 def sign_in(username: str | None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    """An AppTest signed in as `username` (None: anonymous). AppTest cannot send cookies, so the session's
+    cookie value goes where ui.bridge.resolve_sign_in looks for it in tests; the app validates it as a cookie."""
+    at = AppTest.from_file(APP, default_timeout=60)
     if username:
-        at.switch_page("pages/account.py").run()
-        at.text_input(key="account.username").input(username)
-        at.text_input(key="account.password").input(PASSWORD)
-        at.button(key="account.submit").click().run()
-        clean(at)
+        at.session_state["auth.token"] = session_cookie(username)
+    at.run()
     if page:
         at.switch_page(f"pages/{page}.py").run()
     return clean(at)

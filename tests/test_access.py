@@ -10,7 +10,7 @@ import pytest
 import streamlit as st
 from abuse_helpers import assert_unchanged, row_counts
 from sqlalchemy.exc import OperationalError
-from staff_apptest import engine  # noqa: F401 - the app on a private copy of the staff database
+from staff_apptest import engine, form_sign_in, has_sign_in_form  # noqa: F401 - the app on a private copy of the staff database
 from staff_fixtures import PASSWORD, ROUNDS, _staff_templates, quiet_world, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
@@ -56,13 +56,11 @@ def _gate(at: AppTest, prompt: str = "查看看板需要登录") -> None:
     assert not at.exception, _texts(at.exception)
     assert not _shows_data(at), "an anonymous visitor sees no figures, tables, charts or map"
     assert any(prompt in t for t in _texts(at.info)), _texts(at.info)
-    assert at.text_input(key="account.username") is not None
+    assert has_sign_in_form(at)
 
 
 def _sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
-    at.text_input(key="account.username").input(username)
-    at.text_input(key="account.password").input(password)
-    return at.button(key="account.submit").click().run()
+    return form_sign_in(at, username, password)
 
 
 # ---- REQUIRE_LOGIN_TO_VIEW on every route ----
@@ -107,7 +105,7 @@ def test_work_pages_by_url_get_a_chinese_prompt(engine, settings_env):  # noqa: 
         _gate(at, "需要登录（仅限")
     _sign_in(at, "boss")  # a leader, on the last page (地图数据导入): a refusal in Chinese, no form
     assert not at.exception
-    assert _texts(at.warning) == ["「地图数据导入」仅限街道管理员使用，当前账号无权访问。"]
+    assert _texts(at.warning) == ["无权限：「地图数据导入」仅限街道管理员使用，当前账号无权访问。"]
 
 
 # ---- the page-run wrapper ----
@@ -202,7 +200,7 @@ def test_lockout_in_the_sign_in_form(engine, settings_env):  # noqa: F811
         assert _texts(at.error) == ["用户名或密码错误"]
     _sign_in(at, "zx")
     assert not at.exception and _texts(at.error)[0].startswith(LOCKED)
-    assert at.text_input(key="account.username") is not None, "still signed out"
+    assert has_sign_in_form(at), "still signed out"
 
 
 # ---- user management: None is never the command line ----

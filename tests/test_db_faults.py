@@ -16,6 +16,7 @@ from abuse_helpers import assert_unchanged, row_counts
 from fault_helpers import Cluster, hung_server, pg_bin
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
+from staff_apptest import form_sign_in
 from staff_fixtures import PASSWORD, _staff_templates, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
@@ -204,9 +205,7 @@ def test_read_only_sqlite_in_the_app(world, app_url):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception and not at.error and at.metric, "a read-only database still shows the dashboards"
     at.switch_page("pages/account.py").run()
-    at.text_input(key="account.username").input("zx")
-    at.text_input(key="account.password").input(PASSWORD)
-    at.button(key="account.submit").click().run()
+    form_sign_in(at, "zx")
     assert not at.exception
     assert any(t.startswith("数据库当前为只读") for t in _texts(at.error)), _texts(at.error)
 

@@ -18,6 +18,7 @@ import pytest
 from db_helpers import fresh_engine
 
 from deploy.local import REPO, State, _alive, kill
+from devtools import st_client
 from devtools.st_client import ProtocolError, Session
 from devtools.streamlit_server import free_port
 from lib import auth
@@ -116,13 +117,16 @@ def _file_through_ui(session: Session, engine, token: str) -> None:
                          engine=engine, rounds=4)
     except Exception:  # noqa: BLE001 - made by an earlier run in this module
         pass
-    session.rerun(page="account")
-    assert session.rerun(page="account", strings={"用户名": "zxdeploy", "密码": "Deploy-Staff-1"},
-                         click="登录").contains("已登录")
-    session.rerun(page="check_form")
-    saved = session.rerun(page="check_form", strings={"类别": "其他", "问题描述": f"部署测试 {token}"},
-                          click="提交核查记录")
-    assert saved.exceptions == [] and saved.contains("已保存")
+    # The sign-in form POSTs to the replica; the page then reloads (a new tab session) with the cookie.
+    tablet = Session(session.base_url, cookie=st_client.sign_in(session.base_url, "zxdeploy", "Deploy-Staff-1"))
+    try:
+        assert tablet.rerun(page="account").contains("已登录")
+        tablet.rerun(page="check_form")
+        saved = tablet.rerun(page="check_form", strings={"类别": "其他", "问题描述": f"部署测试 {token}"},
+                             click="提交核查记录")
+        assert saved.exceptions == [] and saved.contains("已保存")
+    finally:
+        tablet.close()
 
 
 def test_write_through_one_replica_shows_on_the_other_within_2s(deployment):

@@ -1,9 +1,9 @@
 """Sign-in form, the signed-in account card, and (only when configured) single sign-on via st.login.
 
-Sign-in runs in the submit button's callback, before the script reruns, so app.py's navigation
-already shows the 工作台 pages on that very run. A wrong username or password gets one message
-(「用户名或密码错误」) whichever was wrong; too many failures lock the name / client for a while (the same
-message whether or not the name exists); lib.auth audits every attempt. Everything goes through ui.bridge.
+Local accounts sign in through ui.session_view's HTML form, POSTed to /session/login (a session cookie that
+survives reloads). A wrong username or password gets one message (「用户名或密码错误」) whichever was wrong;
+too many failures lock the name / client for a while; lib.auth audits every attempt. Everything goes through
+ui.bridge.
 """
 from __future__ import annotations
 
@@ -11,53 +11,24 @@ import logging
 
 import streamlit as st
 
-from ui import bridge
+from ui import bridge, session_view
 
 log = logging.getLogger("guangwu.ui")
 
 KEYS = {
-    "username": "account.username",
-    "password": "account.password",
-    "submit": "account.submit",
-    "error": "account.error",
     "sign_out": "account.sign_out",
     "sso": "account.sso",
 }
 
 
-def _sign_in() -> None:
-    username = st.session_state.get(KEYS["username"], "")
-    password = st.session_state.get(KEYS["password"], "")
-    st.session_state.pop(KEYS["error"], None)
-    if not (username or "").strip() or not password:
-        st.session_state[KEYS["error"]] = "请输入用户名和密码"
-        return
-    try:
-        problem = bridge.password_sign_in(username, password)
-    except Exception:  # a callback's exception would show Streamlit's English error page
-        log.exception("sign-in failed")
-        problem = "登录暂时无法完成（系统内部错误），请稍后重试。"
-    st.session_state[KEYS["password"]] = ""  # do not keep the password in the session
-    if problem:
-        st.session_state[KEYS["error"]] = problem
-
-
-def _sign_out() -> None:
+def _sso_sign_out() -> None:
     bridge.sign_out()
-    st.session_state.pop(KEYS["error"], None)
-    if sso_configured() and st.user.is_logged_in:
-        st.logout()  # otherwise the provider's session would sign the person straight back in
+    st.logout()  # otherwise the provider's session would sign the person straight back in
 
 
 def sign_in_form() -> None:
-    with st.form("account.signin", clear_on_submit=False, enter_to_submit=True):
-        st.text_input("用户名", key=KEYS["username"], max_chars=64)
-        st.text_input("密码", key=KEYS["password"], type="password", max_chars=72)
-        st.form_submit_button("登录", key=KEYS["submit"], type="primary", on_click=_sign_in, width="stretch",
-                              icon=":material/login:")
-    error = st.session_state.get(KEYS["error"])
-    if error:
-        st.error(error, icon=":material/error:")
+    """The sign-in form (ui.session_view: a cookie session that survives reloads), leading to ?next= or this page."""
+    session_view.signin_form(str(st.query_params.get("next", "")) or None)
     st.caption("账号由街道管理员在「用户管理」中创建，系统没有默认账号和默认密码。首次部署时，在服务器上运行 "
                "`python -m lib.users create-admin --username <用户名>` 创建第一个街道管理员账号。"
                "忘记密码请联系街道管理员重设。")
@@ -76,7 +47,11 @@ def account_card(actor) -> None:
         l2.page_link("pages/entry.py", label="数据录入", icon=":material/edit_note:", width="stretch")
     else:
         st.caption("领导账号可查看全部看板，不能修改数据。")
-    st.button("退出登录", key=KEYS["sign_out"], on_click=_sign_out, icon=":material/logout:", width="stretch")
+    if sso_configured() and st.user.is_logged_in:
+        st.button("退出统一身份认证", key=KEYS["sign_out"], on_click=_sso_sign_out, icon=":material/logout:",
+                  width="stretch")
+    else:
+        session_view.sign_out_buttons()
 
 
 # ---- optional single sign-on (only when .streamlit/secrets.toml has an [auth] section) ----

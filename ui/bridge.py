@@ -34,6 +34,8 @@ KEYS = {
     "map": "map.deck",
     "compare": "kpi.compare_date",
     "actor": "auth.actor",
+    "token": "auth.token",
+    "signin_state": "auth.state",
 }
 
 
@@ -177,7 +179,8 @@ def as_of() -> dt.date | None:
 
 
 def screen_mode() -> bool:
-    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"}
+    """The wall display: ?screen=1, or a browser opened with a 大屏链接 (which shows nothing else)."""
+    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"} or wall_cookie() is not None
 
 
 def app_settings():
@@ -214,11 +217,12 @@ def ensure_entrypoint(*, in_app: bool = False) -> None:
 
 # ---- signed-in user (the data layer re-checks permissions on every write) ----
 def current_actor():
-    """The signed-in `lib.auth.Actor`, or None for an anonymous viewer."""
+    """The signed-in `lib.auth.Actor` of this run (see resolve_sign_in), or None for an anonymous viewer."""
     return st.session_state.get(KEYS["actor"])
 
 
 def sign_in(actor) -> None:
+    """Single sign-on only (ui.auth_view.sso_panel); local accounts sign in through a session cookie."""
     st.session_state[KEYS["actor"]] = actor
 
 
@@ -234,6 +238,89 @@ def can_edit() -> bool:
 def is_admin() -> bool:
     actor = current_actor()
     return actor is not None and actor.is_admin
+
+
+# ---- sign-in (h7): sessions and wall-screen links (lib.sessions, lib.display_links, ui/session_routes.py) ----
+def _cookie(name: str) -> str | None:
+    try:
+        value = st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 - no browser context (bare script run)
+        return None
+    return value if isinstance(value, str) and value else None  # (AppTest's client is a mock)
+
+
+def resolve_sign_in() -> None:
+    """Once per run (app.py): who is signed in, decided by lib.sessions from the session cookie.
+
+    Without a cookie the session keeps the actor single sign-on put there (sign_in), if any. AppTest cannot
+    send cookies; tests put a session's cookie value in st.session_state[KEYS["token"]].
+    """
+    from lib.sessions import COOKIE, resolve
+
+    value = _cookie(COOKIE) or st.session_state.get(KEYS["token"])
+    try:
+        resolved = resolve(value)
+        actor, state = resolved.actor, resolved.state
+    except Exception:  # noqa: BLE001 - runs before the page-run wrapper: never a traceback; app.py reports the database
+        logging.getLogger("guangwu.ui").exception("sign-in check failed")
+        actor, state = None, "unavailable"
+    if state != "none":  # a browser with a session cookie: exactly what lib.sessions says, on every run
+        st.session_state[KEYS["actor"]] = actor
+    st.session_state[KEYS["signin_state"]] = state
+
+
+def my_sessions():
+    """The signed-in user's open sessions (lib.sessions.open_sessions), this browser first."""
+    from lib.sessions import COOKIE, open_sessions
+
+    return open_sessions(_cookie(COOKIE) or st.session_state.get(KEYS["token"]))
+
+
+def sign_in_state() -> str:
+    """none / ok / expired / ended / unavailable (lib.sessions.Resolved.state) for this run."""
+    return st.session_state.get(KEYS["signin_state"], "none")
+
+
+def wall_cookie() -> str | None:
+    from lib.display_links import COOKIE
+
+    return _cookie(COOKIE)
+
+
+def wall_name() -> str | None:
+    """The name of the 大屏链接 this browser was opened with, while it is valid; None otherwise."""
+    from lib.display_links import check
+    from lib.errors import DashboardError
+
+    try:
+        return check(wall_cookie())
+    except DashboardError:
+        return None
+
+
+def create_display_link(name: str, days: int) -> str:
+    """A new 大屏链接 by the signed-in administrator: its full path (shown once)."""
+    from lib.display_links import create
+
+    return create(name, days=days, by=current_actor())
+
+
+def revoke_display_link(link_id: int) -> bool:
+    from lib.display_links import revoke
+
+    return revoke(link_id, by=current_actor())
+
+
+def display_links_table():
+    """lib.display_links.list_links(): id, name, state, created/expires/last used (naive UTC), creator."""
+    from lib.display_links import list_links
+
+    return list_links()
+
+
+def wall_revoked() -> bool:
+    """This browser was opened with a 大屏链接 that is no longer valid (checked on each carousel turn)."""
+    return wall_cookie() is not None and wall_name() is None
 
 
 # ---- h4: access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
@@ -266,18 +353,6 @@ def client_address() -> str | None:
 
     forwarded = header("X-Forwarded-For").split(",")[-1].strip()
     return (header("X-Real-IP") or forwarded).strip()[:64] or None
-
-
-def password_sign_in(username: str, password: str) -> str | None:
-    """Check the password (lib.auth, with the lockout) and sign in. None on success, else the Chinese message."""
-    try:
-        actor = auth.authenticate(username, password, client=client_address())
-    except DashboardError as exc:
-        return exc.message
-    if actor is None:
-        return "用户名或密码错误"
-    sign_in(actor)
-    return None
 
 
 def sso_actor(identities: list[str | None]):

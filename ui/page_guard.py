@@ -77,7 +77,7 @@ def login_gate(*, screen: bool, page: str | None = None, signed_in: bool = False
     """The sign-in form (or, when signed in, a Chinese refusal) instead of a page this session may not see."""
     who = next((w for _p, title, w in WORK_PAGES.values() if title == page), None)
     if signed_in and who:
-        st.warning(f"「{page}」仅限{who}使用，当前账号无权访问。", icon=":material/lock:")
+        st.warning(f"无权限：「{page}」仅限{who}使用，当前账号无权访问。", icon=":material/lock:")
         return
     st.title("光武街道基层治理看板")
     if who:

@@ -1,0 +1,126 @@
+"""大屏链接: named, read-only links that open the big screen on a wall without a password.
+
+An administrator creates a link (name, validity in days); its URL (PATH_PREFIX + signed token) is
+shown once and only the token's hash is stored. Opening it sets a signed, HttpOnly cookie (COOKIE)
+that shows the big screen and nothing else, also when REQUIRE_LOGIN_TO_VIEW is on, until the link
+expires or is revoked. Creation, each opening and revocation leave audit rows.
+
+    create(name, *, days, by, engine=None) -> str             # the link's path, e.g. /display/<token>
+    open_link(value, *, engine=None) -> str | None             # the link's name when valid (audited use)
+    check(value, *, engine=None) -> str | None                 # every run of the wall: still valid?
+    revoke(link_id, *, by, engine=None) -> bool
+    list_links(*, engine=None) -> DataFrame
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from lib import audit, clock
+from lib.auth import Actor, require
+from lib.db import session_scope
+from lib.errors import NotFound, ValidationError
+from lib.models import DisplayLink
+from lib.queries.common import frame
+from lib.signing import new_token, token_hash
+
+COOKIE = "gw_display"
+PURPOSE = "display"
+PATH_PREFIX = "/display/"
+MAX_DAYS = 3650
+TOUCH_SECONDS = 60
+STATE_LABELS = {"active": "有效", "expired": "已过期", "revoked": "已撤销"}
+
+
+def _who(link: DisplayLink) -> str:
+    return f"大屏链接·{link.name}"[:64]
+
+
+def create(name: str, *, days: int, by: Actor | None, engine: Engine | None = None) -> str:
+    """A new link valid for `days` days; returns its path (shown once: only the hash is kept)."""
+    require(by, "manage_users")
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 64:
+        raise ValidationError("「名称」：请填写1–64个字符，如“三楼会议室大屏”")
+    if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ValidationError(f"「有效天数」：应为1–{MAX_DAYS}之间的整数")
+    value, hashed = new_token(PURPOSE, engine)
+    now = clock.now_utc()
+    with session_scope(engine) as s:
+        link = DisplayLink(name=name, token_hash=hashed, created_at=now, created_by=by.username,
+                           expires_at=now + dt.timedelta(days=days))
+        s.add(link)
+        s.flush()
+        audit.record(s, by, "create_display_link", "display_link", f"{link.id}·{name}", None, None,
+                     {"name": name, "expires_at": link.expires_at})
+    return PATH_PREFIX + value
+
+
+def _state(link: DisplayLink, now: dt.datetime) -> str:
+    if link.revoked_at is not None:
+        return "revoked"
+    return "expired" if now >= link.expires_at else "active"
+
+
+def open_link(value: str | None, *, engine: Engine | None = None) -> str | None:
+    """A wall opens the link: its name when valid (use recorded and audited), else None (refusal audited)."""
+    hashed = token_hash(value, PURPOSE, engine)
+    if hashed is None:
+        return None
+    now = clock.now_utc()
+    with session_scope(engine) as s:
+        link = s.scalar(select(DisplayLink).where(DisplayLink.token_hash == hashed))
+        if link is None:
+            return None
+        state = _state(link, now)
+        if state != "active":
+            audit.record(s, _who(link), "display_link_refused", "display_link", f"{link.id}·{link.name}", None,
+                         None, {"state": STATE_LABELS[state]})
+            return None
+        link.last_used_at = now
+        audit.record(s, _who(link), "display_link_use", "display_link", f"{link.id}·{link.name}", None, None, None)
+        return link.name
+
+
+def check(value: str | None, *, engine: Engine | None = None) -> str | None:
+    """On every run of a wall: the link's name while it is valid, else None (last use kept fresh)."""
+    hashed = token_hash(value, PURPOSE, engine)
+    if hashed is None:
+        return None
+    now = clock.now_utc()
+    with session_scope(engine) as s:
+        link = s.scalar(select(DisplayLink).where(DisplayLink.token_hash == hashed))
+        if link is None or _state(link, now) != "active":
+            return None
+        if link.last_used_at is None or (now - link.last_used_at).total_seconds() >= TOUCH_SECONDS:
+            link.last_used_at = now
+        return link.name
+
+
+def revoke(link_id: int, *, by: Actor | None, engine: Engine | None = None) -> bool:
+    """Stop a link at once (audited). False when it was already revoked."""
+    require(by, "manage_users")
+    with session_scope(engine) as s:
+        link = s.get(DisplayLink, link_id, with_for_update=True)
+        if link is None:
+            raise NotFound(f"未找到编号为 {link_id} 的大屏链接")
+        if link.revoked_at is not None:
+            return False
+        link.revoked_at, link.revoked_by = clock.now_utc(), by.username
+        audit.record(s, by, "revoke_display_link", "display_link", f"{link.id}·{link.name}", None,
+                     {"state": "有效"}, {"state": "已撤销"})
+        return True
+
+
+def list_links(*, engine: Engine | None = None) -> pd.DataFrame:
+    """id, name, created_at, created_by, expires_at, revoked_at, revoked_by, last_used_at, state (Chinese);
+    newest first."""
+    df = frame(select(DisplayLink.id, DisplayLink.name, DisplayLink.created_at, DisplayLink.created_by,
+                      DisplayLink.expires_at, DisplayLink.revoked_at, DisplayLink.revoked_by,
+                      DisplayLink.last_used_at).order_by(DisplayLink.id.desc()), engine)
+    now = clock.now_utc()
+    df["state"] = [STATE_LABELS["revoked"] if pd.notna(r) else STATE_LABELS["expired"] if e <= now
+                   else STATE_LABELS["active"] for r, e in zip(df["revoked_at"], df["expires_at"], strict=True)]
+    return df
