@@ -290,11 +290,13 @@ PICK_CHOSEN = [239, 68, 68, 255]
 def _pick_layer(points: list[dict]) -> pdk.Layer:
     rows = [{"name": p.get("name", "候选位置"), "tip": p.get("tip", ""), "lon": dd.round_deg(p["lon"]),
              "lat": dd.round_deg(p["lat"]), "position": [dd.round_deg(p["lon"]), dd.round_deg(p["lat"])],
-             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 11 if p.get("chosen") else 7}
-            for p in points]
+             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 16 if p.get("chosen") else 12}
+            for p in sorted(points, key=lambda p: bool(p.get("chosen")))]  # the chosen point drawn last, on top
+    # Finger-sized dots (24 px; the chosen one 32 px). No auto-highlight: on a touch screen the last tapped
+    # point stays "hovered", and the highlight tinted the red chosen point purple.
     return pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position", get_fill_color="color",
                      get_line_color=COLORS["label_halo"], get_radius="radius", radius_units=_S("pixels"),
-                     stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True)
+                     stroked=True, line_width_min_pixels=2, pickable=True, auto_highlight=False)
 
 
 FEATURE_LABEL_PX = 13  # the names of roads, rivers, places (community names: 13 px too)

@@ -536,3 +536,28 @@ def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes,
 
 
 briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+
+
+# ---- tablets (h9): 「我的核查」 ----
+from lib.clock import to_local as _to_local  # noqa: E402
+from lib.clock import today as _today  # noqa: E402
+from lib.fmt import cn_date as _cn_date  # noqa: E402
+
+
+def my_open_checks(username: str):
+    """The signed-in 网格员's own open checks, overdue first (lib.queries.checks.my_open_checks), uncached:
+    a check filed or closed a moment ago must show at once. `created` is the China-time text."""
+    df = checks.my_open_checks(username, today=_today())
+    return df.assign(created=[f"{_cn_date(t)} {t:%H:%M}" for t in (_to_local(t) for t in df["created_at"])])
+
+
+check_thumbnail = cached(checks.photo_thumbnail)
+
+
+def audit_names() -> dict[str, str]:
+    """Internal keys in audit records -> names: facility keys, indicator codes, the subdistrict."""
+    names = {"subdistrict": "全街道"}
+    names.update(dict(zip(care_facilities()["key"], care_facilities()["name"], strict=True)))
+    figures = facts_q()
+    names.update(dict(zip(figures["indicator"], figures["label"], strict=True)))
+    return names
