@@ -154,13 +154,13 @@ def test_wall_on_the_other_replica_reruns_within_2s_of_a_write(deployment):
     state, engine = deployment
     wall = Session(f"http://127.0.0.1:{state.replica(1).port}")
     try:
-        assert wall.rerun(query="screen=1").contains("数据截至")
+        assert wall.rerun(query="screen=1").contains("最新数据")
         (tick,) = [f for f, every in wall.auto_reruns.items() if every == 2]
         quiet = wall.rerun(query="screen=1", fragment=tick)
-        assert not quiet.contains("数据截至"), "no new data: the tick draws nothing"
+        assert not quiet.contains("最新数据"), "no new data: the tick draws nothing"
         _check(engine, uuid.uuid4().hex[:10])
         _two_seconds_after(time.monotonic())
-        assert wall.rerun(query="screen=1", fragment=tick).contains("数据截至"), "the wall did not rerun"
+        assert wall.rerun(query="screen=1", fragment=tick).contains("最新数据"), "the wall did not rerun"
     finally:
         wall.close()
 
