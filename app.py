@@ -30,6 +30,7 @@ bridge.resolve_sign_in()  # who is signed in: the session cookie, checked by lib
 CAN_EDIT, IS_ADMIN = bridge.can_edit(), bridge.is_admin()
 STAFF_PAGES = [
     st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
+    st.Page("pages/my_checks.py", title="我的核查", icon=":material/assignment_ind:", url_path="my_checks"),
     st.Page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
     st.Page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
 ] if CAN_EDIT else []
@@ -64,9 +65,12 @@ with page_guard.page_run(screen=SCREEN_MODE):  # any stray exception: a Chinese 
                     sections["工作台"] = STAFF_PAGES
                 if ADMIN_PAGES:
                     sections["管理"] = ADMIN_PAGES
-                page = st.navigation(sections, position="sidebar" if may_view else "hidden")
+                page = st.navigation(sections, position="sidebar" if may_view else "hidden",
+                                     expanded=True)  # every page listed: no English 「View N more」
             if page is ACCOUNT or (may_view and page not in NOT_PERMITTED):
                 page.run()
             else:
                 page_guard.login_gate(screen=SCREEN_MODE, page=None if page is SCREEN else page.title,
                                       signed_in=bridge.current_actor() is not None)
+    else:  # no navigation at all would make Streamlit list the raw pages/ file names in the sidebar
+        st.navigation(PAGES, position="hidden")

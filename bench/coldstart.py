@@ -21,7 +21,7 @@ async def measure(browser, workdir: Path, log=print) -> tuple[dict, ss.Server, t
         server.wait_healthy()
         t_health = time.monotonic()
         ctx, page = await bw.new_page(browser, f"{server.url}/", frames=True)
-        await bw.wait_idle(page, texts=["数据截至"], canvas=True, timeout_ms=120_000)
+        await bw.wait_idle(page, texts=["最新数据"], canvas=True, timeout_ms=120_000)
         t_drawn = time.monotonic()
         errors = await bw.errors(page)
     except BaseException:

@@ -19,17 +19,17 @@ SCREEN = (1920, 1080)
 async def _open(browser, url, i, errors):
     if i == 0:
         ctx, page = await bw.new_page(browser, f"{url}/?screen=1&rotate=5", width=SCREEN[0], height=SCREEN[1])
-        await bw.wait_idle(page, texts=["数据截至"], timeout_ms=120_000)
+        await bw.wait_idle(page, texts=["最新数据"], timeout_ms=120_000)
         return ctx, page, "screen"
     key = "overview" if i % 2 else "stars"
     # Always enter through "/": a first request straight to /stars can run the page without app.py.
     ctx, page = await bw.new_page(browser, f"{url}/", width=TABLET[0], height=TABLET[1])
     page.on("pageerror", lambda e: errors.append(f"session {i}: {e}"[:200]))
-    await bw.wait_idle(page, texts=["数据截至"], canvas=True, timeout_ms=120_000)
+    await bw.wait_idle(page, texts=["最新数据"], canvas=True, timeout_ms=120_000)
     await bw.ensure_sidebar(page)
     if key == "stars":
         await page.locator('[data-testid="stSidebarNav"] a', has_text="五星支部").first.click(timeout=90_000)
-        await bw.wait_idle(page, texts=["五星支部", "数据截至"], timeout_ms=120_000)
+        await bw.wait_idle(page, texts=["五星支部", "最新数据"], timeout_ms=120_000)
     return ctx, page, key
 
 

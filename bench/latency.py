@@ -122,7 +122,7 @@ async def _map_loop(page, n, expect, current, targets, floor: Floor, *, click_ti
 
 async def _goto(page, key) -> None:
     await page.locator('[data-testid="stSidebarNav"] a', has_text=NAV[key]).first.click()
-    await bw.wait_idle(page, texts=[NAV[key], "数据截至"], canvas=key == "checks")
+    await bw.wait_idle(page, texts=[NAV[key], "最新数据"], canvas=key == "checks")
 
 
 async def measure(browser, app_url: str, floor_url: str, db_url: str, n: int, *, checks_map: bool = True,
@@ -145,7 +145,7 @@ async def measure(browser, app_url: str, floor_url: str, db_url: str, n: int, *,
     try:
         await bw.wait_idle(fpage, texts=["全街道"])
         floor = Floor(fpage)
-        await bw.wait_idle(page, texts=["数据截至"], canvas=True)
+        await bw.wait_idle(page, texts=["最新数据"], canvas=True)
         t = time.monotonic()
         samples, current = await _select_loop(page, n, EXPECT["overview"], None, floor, canvas=True)
         record("overview · selectbox", samples, await bw.errors(page), t)

@@ -19,7 +19,7 @@ async def measure(ctx, page, *, reruns: int = 2) -> dict:
     """On a page that has just drawn the overview (`bw.new_page(frames=True)`); closes its context."""
     log = page.frames_log
     try:
-        await bw.wait_idle(page, texts=["数据截至"], canvas=True)
+        await bw.wait_idle(page, texts=["最新数据"], canvas=True)
         first = log.decks()
         out = {"first_load": {"map_frame_bytes": first[-1][0] if first else None,
                               "map_json_bytes": len(first[-1][1].encode()) if first else None,

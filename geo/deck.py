@@ -14,14 +14,15 @@ import pydeck as pdk
 import shapely
 
 from geo import deck_data as dd
-from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
+from geo.deck_labels import feature_labels
+from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, MARKET_NOTE, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
                             class_breaks, color_for, hex_to_rgba, legend_items)
 from geo.layers import buffer_metric
 
 __all__ = ["build_deck", "fit_view", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
 
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
-             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels",
+             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels", "feature-labels",
              *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")),
              "pick")
 TOOLTIP = {
@@ -171,6 +172,12 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                                                      "rivers", "roads", "railway", "projects", "pois", "labels"}
     outline_geoms = [g for _, g, _ in items.get("outline", [])] or [g for _, g, _ in items.get("communities", [])]
     bounds = shapely.unary_union(outline_geoms).bounds if outline_geoms else (112.494, 32.988, 112.534, 33.018)
+    if focus:
+        lon, lat, zoom = fit_view(focus, 640, height, min_zoom=13.0)
+    elif width:
+        lon, lat, zoom = fit_view(bounds, width, height)
+    else:
+        lon, lat, zoom = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, ZOOM
     out: list[pdk.Layer] = []
     if tile_url:
         out += _tile_layers(tile_url, (bounds[0] - 0.02, bounds[1] - 0.02, bounds[2] + 0.02, bounds[3] + 0.02),
@@ -206,7 +213,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                  "polygon": dd.polygon_parts(buffer_metric((c["lon"], c["lat"]), c["radius_m"]))[0]} for c in circles]
         out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 2, pickable=False))
     if "pois" in show and items.get("pois"):
-        rows = [{"name": n, "tip": _tip(p.get("category") or "设施")(p), "position": dd.point_xy(g),
+        rows = [{"name": n, "tip": (f"专业批发市场 · {MARKET_NOTE}" if p.get("category") == "专业批发市场"
+                                    else _tip(p.get("category") or "设施")(p)), "position": dd.point_xy(g),
                  "color": POI_COLORS.get(p.get("category"), POI_DEFAULT)}
                 for n, g, p in items["pois"] if dd.point_xy(g)]
         out.append(pdk.Layer("ScatterplotLayer", data=rows, id="pois", get_position="position", get_fill_color="color",
@@ -235,14 +243,21 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                              get_background_color=COLORS["label_halo"], background_padding=[4, 2],
                              get_text_anchor=_S("middle"),
                              get_alignment_baseline=_S("center"), billboard=True, pickable=False))
+    if "labels" in show:
+        taken = [(n, dd.point_xy(g)) for n, g, _ in items.get("communities", []) if dd.point_xy(g)]
+        shown = {k: v for k, v in items.items() if k in show}
+        rows = feature_labels(shown, zoom=zoom, size=FEATURE_LABEL_PX, taken=taken if comm_rows else ())
+        if rows:
+            out.append(pdk.Layer("TextLayer", data=rows, id="feature-labels", get_position="position",
+                                 get_text="name", get_size=FEATURE_LABEL_PX, size_units=_S("pixels"),
+                                 get_color=COLORS["label"],
+                                 character_set=_S(label_characters([r["name"] for r in rows])),
+                                 font_family=_S(FONT_FAMILY), background=True,
+                                 get_background_color=COLORS["label_halo"], background_padding=[3, 1],
+                                 get_pixel_offset="offset", get_text_anchor="anchor",
+                                 get_alignment_baseline=_S("center"), billboard=True, pickable=False))
     if pick_points:
         out.append(_pick_layer(pick_points))
-    if focus:
-        lon, lat, zoom = fit_view(focus, 640, height, min_zoom=13.0)
-    elif width:
-        lon, lat, zoom = fit_view(bounds, width, height)
-    else:
-        lon, lat, zoom = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, ZOOM
     view = pdk.ViewState(longitude=round(lon, 5), latitude=round(lat, 5), zoom=zoom, pitch=0, bearing=0,
                          min_zoom=11, max_zoom=18)
     # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
@@ -275,13 +290,16 @@ PICK_CHOSEN = [239, 68, 68, 255]
 def _pick_layer(points: list[dict]) -> pdk.Layer:
     rows = [{"name": p.get("name", "候选位置"), "tip": p.get("tip", ""), "lon": dd.round_deg(p["lon"]),
              "lat": dd.round_deg(p["lat"]), "position": [dd.round_deg(p["lon"]), dd.round_deg(p["lat"])],
-             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 11 if p.get("chosen") else 7}
-            for p in points]
+             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 16 if p.get("chosen") else 12}
+            for p in sorted(points, key=lambda p: bool(p.get("chosen")))]  # the chosen point drawn last, on top
+    # Finger-sized dots (24 px; the chosen one 32 px). No auto-highlight: on a touch screen the last tapped
+    # point stays "hovered", and the highlight tinted the red chosen point purple.
     return pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position", get_fill_color="color",
                      get_line_color=COLORS["label_halo"], get_radius="radius", radius_units=_S("pixels"),
-                     stroked=True, line_width_min_pixels=1, pickable=True, auto_highlight=True)
+                     stroked=True, line_width_min_pixels=2, pickable=True, auto_highlight=False)
 
 
+FEATURE_LABEL_PX = 13  # the names of roads, rivers, places (community names: 13 px too)
 FIT_FILL = 0.9  # the fitted bounds take at most this share of the box in each direction (a small margin)
 
 

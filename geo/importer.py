@@ -25,6 +25,7 @@ from geo.crs import parse_crs, to_wgs84
 from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
 from geo.validate import is_finite
 from lib.errors import CrsMismatch, GeometryError
+from lib.scope import short_name
 
 GEOMETRY_KIND = {
     "outline": "polygon", "communities": "polygon", "reservoirs": "polygon", "context": "polygon",
@@ -191,7 +192,7 @@ def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
         _fail(f"文件「{filename}」中有要素名称无效：{_listing(bad)}", bad)
     if layer != "communities":
         return names
-    normalised = [n[:-2] if n.endswith("社区") and len(n) > 2 else n for n in names]
+    normalised = [short_name(n) or n for n in names]
     unknown = [f"{_feature_label(i, n)}" for i, n in enumerate(normalised, start=1) if n not in plan.COMMUNITIES]
     if unknown:
         _fail(f"文件「{filename}」含未知社区名称：{_listing(unknown)}（应为光武街道11个社区之一，如「中兴」或「中兴社区」）", unknown)

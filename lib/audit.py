@@ -35,6 +35,7 @@ TABLE_LABELS = {
     "star_assessment": "五星评定", "model_status": "示范社区状态", "household_event": "征迁户状态",
     "care_occupancy": "每日入住", "fact": "指标数据", "site_check": "现场核查", "site_check_update": "核查进展",
     "app_user": "用户", "ledger": "台账", "user_session": "登录会话", "display_link": "大屏链接",
+    "app_setting": "上次汇报日期",
 }
 
 

@@ -41,6 +41,7 @@ from lib.db import get_engine, session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
 from lib.models import Community, Role, User
 from lib.queries.common import frame
+from lib.scope import short_name
 
 DEFAULT_ROUNDS = 12
 MIN_PASSWORD = 8
@@ -152,7 +153,7 @@ def _community_id(session: Session, role: str, community: str | None) -> int | N
         return None
     if not community:
         raise ValidationError("「所属社区」：社区工作人员必须选择所属社区")
-    cid = session.scalar(select(Community.id).where(Community.name == community.removesuffix("社区")))
+    cid = session.scalar(select(Community.id).where(Community.name == short_name(community)))
     if cid is None:
         raise ValidationError(f"「所属社区」：未知社区“{community}”")
     return cid

@@ -29,6 +29,8 @@ class Settings:
     require_login_to_view: bool = False
     # Elder care: warn when free beds fall below this number.
     care_free_beds_warning: int = 3
+    # 预警: a regularly reported figure (每日入住, 五星评定, 征迁进度) older than this many days is flagged.
+    stale_days: int = 30
     # Big screen: seconds per carousel view, and data refresh interval.
     screen_rotate_seconds: int = 30
     screen_refresh_seconds: int = 300

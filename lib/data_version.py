@@ -95,10 +95,17 @@ def keyed(fn: Callable) -> Callable:
     return with_version
 
 
+def token() -> str | None:
+    """The current version as one short string: a cache key hashes it in one step, where a tuple of
+    a few dozen ints costs the cache a hashing call per int on every cached read."""
+    version = current()
+    return None if version is None else ",".join(map(str, version))
+
+
 def versioned(store: Callable) -> Callable:
     """Call `store` (a cache over `keyed(fn)`) with the current data version first."""
     def call(*args, **kwargs):
-        return store(current(), *args, **kwargs)
+        return store(token(), *args, **kwargs)
     call.__doc__ = store.__doc__
     call.clear = getattr(store, "clear", None)
     return call

@@ -19,6 +19,7 @@ from lib.queries.care import occupancy_series
 from lib.queries.facts import facts
 from lib.queries.model_communities import model_status
 from lib.queries.relocation import household_status
+from lib.scope import short_name
 from lib.queries.stars import star_matrix
 from lib.writes.base import Outcome, WriteContext
 from lib.writes.community import MODEL_STATUSES, STAR_STATUSES, STARS, plan_fact, plan_model_status, plan_star
@@ -63,7 +64,7 @@ def _s(value: Any) -> str:
 
 
 def _c(value: Any) -> str:
-    return _s(value).removesuffix("社区")
+    return short_name(value) or _s(value)
 
 
 def _fact_key(a: dict) -> tuple:

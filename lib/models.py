@@ -437,3 +437,14 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AppSetting(Base):
+    """A value staff set once and change rarely (「上次汇报日期」): one row per key, changed in place; every
+    change leaves an AuditLog row with the value before and after (lib.briefing_date)."""
+
+    __tablename__ = "app_setting"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by: Mapped[str | None] = mapped_column(String(64))

@@ -44,7 +44,7 @@ with widgets.guard("审计日志"):
     if raw.empty:
         st.info("没有符合条件的记录。", icon=":material/search_off:")
         st.stop()
-    view = audit_view.audit_table(raw)
+    view = audit_view.audit_table(raw, bridge.audit_names())
     st.caption(f"共 {len(view)} 条记录（最新在前）。选中一行可查看修改前后的完整内容。")
     event = st.dataframe(view, hide_index=True, width="stretch", key=KEY["grid"], on_select="rerun",
                          selection_mode="single-row",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import bridge, flash, forms, pick_map, widgets
+from ui import bridge, flash, forms, layout, pick_map, widgets
 from ui.bridge import cn_date
 
 bridge.ensure_entrypoint()
@@ -104,6 +104,7 @@ with widgets.guard("现场核查登记"):
 
     st.subheader("② 核查内容")
     source = st.radio("照片来源", PHOTO_SOURCES, key=f"{NS}.photo_source", horizontal=True,
+                      index=1 if layout.is_tablet() else 0,  # tablets: the camera first
                       help="相机需要浏览器的摄像头权限；也可以在相册中选择已拍的照片")
     limit = bridge.max_upload_mb()
     with st.form(f"{NS}.form", clear_on_submit=False, enter_to_submit=False):

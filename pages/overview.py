@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import bridge, briefing_downloads, map_view, summary, widgets
+from ui import alerts_view, bridge, briefing_downloads, kpi_grid, map_view, summary, widgets
 
 bridge.ensure_entrypoint()
 
@@ -14,19 +14,18 @@ st.title("光武街道基层治理看板" if community is None else bridge.scope
 widgets.as_of_stamp(bridge.header())
 briefing_downloads.section(community=community, as_of=as_of)
 
+with widgets.guard("预警"):
+    alerts_view.strip(community=community, as_of=as_of)
+
 with widgets.guard("街道概况"):
     panel = bridge.summary_panel()
     if not panel.overview:
         widgets.no_data("街道概况")
     else:
-        rows = [panel.overview[i:i + 5] for i in range(0, len(panel.overview), 5)]  # row-major: wraps well
-        for chunk in rows:
-            for col, fig in zip(st.columns(5), chunk, strict=False):
-                with col:
-                    widgets.figure_metric(fig, header=panel.header.latest)
-        st.caption("每个数字下方标注来源（报道 / 录入 / 示例）与日期，悬停查看原文。" + (
-            "所选日期早于报道：街道概况为报道所述的情况（标注「报道于…」）。"
-            if any(f.reported_later for f in panel.overview) else ""))
+        kpi_grid.grid([kpi_grid.card(fig, header=panel.header.latest) for fig in panel.overview], columns=5,
+                      note="每个数字下方标注来源（报道 / 录入 / 示例）与日期，悬停查看原文。" + (
+                          "所选日期早于报道：街道概况为报道所述的情况（标注「报道于…」）。"
+                          if any(f.reported_later for f in panel.overview) else ""))
 
 map_col, card_col = st.columns([3, 2], gap="medium")
 with map_col, widgets.guard("地图"):

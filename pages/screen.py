@@ -5,7 +5,7 @@ import html
 
 import streamlit as st
 
-from ui import bridge, briefing_downloads, screen_views, summary, widgets
+from ui import alerts_view, bridge, briefing_downloads, screen_views, summary, wall_css, widgets
 
 bridge.ensure_entrypoint()
 bridge.rerun_on_new_data()
@@ -14,6 +14,9 @@ VIEW_NAMES = list(screen_views.VIEWS)
 community = bridge.selected_community()
 as_of = bridge.as_of()
 rotate = bridge.screen_rotate_seconds()
+# `?pause=1` starts the toggle switched on, so the caption and the toggle always agree.
+st.session_state.setdefault("screen.pause", bridge.screen_paused())
+wall_css.apply()
 
 
 @st.fragment(run_every=15)
@@ -31,7 +34,7 @@ def title_bar() -> None:
 def carousel() -> None:
     if bridge.wall_revoked():  # its 大屏链接 was revoked or has expired: app.py says so instead of the screen
         st.rerun(scope="app")
-    paused = st.session_state.get("screen.pause", False) or bridge.screen_paused()
+    paused = bool(st.session_state.get("screen.pause"))
     index = st.session_state.get("screen.index", 0)
     chosen = st.session_state.get("screen.view")
     if chosen in VIEW_NAMES and chosen != VIEW_NAMES[index % len(VIEW_NAMES)]:
@@ -48,11 +51,16 @@ def carousel() -> None:
 head, controls = st.columns([20, 1], vertical_alignment="center")
 with head:
     title_bar()
-with controls, st.popover("", icon=":material/tune:", help="轮播控制"):
+with controls, st.popover("", icon=":material/tune:"):  # no hover-only help on a wall
     st.toggle("暂停轮播", key="screen.pause")
+    alerts_view.briefing_date_form(key="screen")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")
     st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
                        file_name=bridge.briefing_file_name(bridge.Scope.of(community, as_of)), mime="image/png",
                        key="screen.export", icon=":material/download:")
     briefing_downloads.buttons(community=community, as_of=as_of, key="screen")
+with widgets.guard("预警"):
+    alerts_view.strip(community=community, as_of=as_of, wall=True)
+with widgets.guard("较上次汇报"):
+    alerts_view.changes(community=community, as_of=as_of)
 carousel()

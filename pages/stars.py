@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number
-from ui import bridge, charts, widgets
+from ui import bridge, charts, kpi_grid, widgets
 
 bridge.ensure_entrypoint()
 
@@ -22,11 +22,11 @@ st.caption(f"当前范围：{bridge.full_name(community) if community else '全�
            "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
 
 
-def _card(label: str, display: str, delta: tuple[str, str] | None = None) -> None:
+def _card(label: str, display: str, delta: tuple[str, str] | None = None) -> kpi_grid.Card:
     """A card derived from the stars figure: its source tag (示例, 录入 after a staff import, 含示例 when mixed)."""
     text, colour = delta or (None, "normal")
-    widgets.figure_metric(stars_fig, header=bridge.header().latest, label=label, display=display, delta=text,
-                          flat=colour == "off")
+    return kpi_grid.card(stars_fig, header=bridge.header().latest, label=label, display=display, delta=text,
+                         flat=colour == "off")
 
 
 def _delta(progress: pd.DataFrame, unit: str) -> tuple[str, str] | None:
@@ -46,29 +46,22 @@ with widgets.guard("星级概况"):
     if counts.empty:
         widgets.no_data("所选日期的五星支部评定")
     else:
-        cols = st.columns(3)
         if community:
             row = counts[counts["community"] == community]
-            with cols[0]:
-                if row.empty:
-                    widgets.no_data(f"{bridge.full_name(community)}的星级评定")
-                else:
-                    _card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗", _delta(progress, "颗"))
-            rank = counts["stars"].rank(ascending=False, method="min")
-            with cols[1]:
-                if not row.empty:
-                    _card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个")
-            with cols[2]:
-                if not row.empty:
-                    _card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")
+            if row.empty:
+                widgets.no_data(f"{bridge.full_name(community)}的星级评定")
+            else:
+                rank = counts["stars"].rank(ascending=False, method="min")
+                kpi_grid.grid([
+                    _card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗",
+                          _delta(progress, "颗")),
+                    _card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个"),
+                    _card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分")], columns=3)
         else:
-            with cols[0]:
-                _card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗",
-                           _delta(progress, "颗"))
-            with cols[1]:
-                _card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个")
-            with cols[2]:
-                _card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")
+            kpi_grid.grid([
+                _card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗", _delta(progress, "颗")),
+                _card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个"),
+                _card("五星平均得分", f"{counts['avg_score'].mean():.1f}分")], columns=3)
         if stars_fig is not None and stars_fig.is_demo:
             widgets.demo_note("各社区五星评定状态、得分与达标星数")
         if len(progress) >= 2:
@@ -120,13 +113,8 @@ with widgets.guard("星级举措"):
     if measures.empty:
         widgets.no_data("星级举措")
     else:
-        for col, star in zip(st.columns(len(STARS)), STARS, strict=True):
-            rows = measures[measures["subject"] == star]
-            with col, st.container(border=True):
-                st.markdown(f"**{star}**")
-                st.markdown("\n".join(f"- {t}" for t in rows["text"]) or "暂无公开数据")
-                if not rows.empty:
-                    st.caption(f"原文：“{rows['quote'].iloc[0]}”")
+        kpi_grid.boxes([(star, list(rows["text"]), f"原文：“{rows['quote'].iloc[0]}”" if not rows.empty else "")
+                        for star in STARS for rows in [measures[measures["subject"] == star]]])
 
 with widgets.guard("党组织网络"):
     st.subheader("党组织网络（全街道）")
@@ -136,9 +124,9 @@ with widgets.guard("党组织网络"):
     else:
         if community:
             st.caption(f"报道只公布了全街道的数字，未按社区分列；{bridge.full_name(community)}的数字：暂无公开数据。")
-        for col, r in zip(st.columns(len(network)), network.to_dict("records"), strict=True):
-            with col:
-                widgets.fact_metric({**r, "label": r["kind"], "display": f"{r['count']}{r['unit']}"})
+        kpi_grid.grid([kpi_grid.card(bridge.figure({**r, "label": r["kind"], "display": f"{r['count']}{r['unit']}"}),
+                                     header=bridge.header().latest) for r in network.to_dict("records")],
+                      columns=len(network))
         st.caption("来源：新闻报道（悬停数字可见原文）。")
 
 with widgets.guard("红色物业"):
@@ -151,9 +139,8 @@ with widgets.guard("红色物业"):
         if red.empty:
             widgets.no_data("所选日期的“红色物业”数字")
         else:
-            for col, r in zip(st.columns(len(red)), red.to_dict("records"), strict=True):
-                with col:
-                    widgets.fact_metric(r)
+            kpi_grid.grid([kpi_grid.card(bridge.figure(r), header=bridge.header().latest)
+                           for r in red.to_dict("records")], columns=len(red))
         compounds = bridge.notes_q(subject="中兴", kind="红色物业小区")
         if not compounds.empty:
             st.markdown("“红色物业”小区：" + "、".join(compounds["text"]) + "（每周召开一次联席会议）")

@@ -158,7 +158,7 @@ def test_good_gbk_csv_is_previewed_then_imported_and_audited(env):
     assert set(log["用户"]) == {"pa_zx"}
     summary = log[log["数据表"] == "台账"].iloc[0]
     assert summary["操作"] == "台账导入" and "入住台账.csv" in summary["记录"]
-    assert "rows：2" in summary["修改后"] and "inserted：2" in summary["修改后"]
+    assert "行数：2" in summary["修改后"] and "新增：2" in summary["修改后"]  # field names in Chinese
     assert (log["数据表"] == "每日入住").sum() == 2
     audit.selectbox(key="audit.user").set_value("pa_admin").run()
     assert set(audit.dataframe[0].value["用户"]) == {"pa_admin"}

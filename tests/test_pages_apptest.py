@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import kpi_cards
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["stars", "model_communities", "relocation", "eldercare", "profiles"]
 COMMUNITIES = ["大官庄", "中兴", "工业路", "西华", "刘庄", "白庄", "小铁路", "麒麟", "榆树庄", "光彩", "华盛"]
@@ -40,13 +42,14 @@ def texts(elements) -> list[str]:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return kpi_cards.cards(at)
 
 
 def page_text(at: AppTest) -> str:
     parts = [*texts(at.markdown), *texts(at.caption), *texts(at.info), *texts(at.success), *texts(at.error),
              *texts(at.title), *texts(at.subheader)]
     parts += [f"{m.label} {m.value} {m.proto.delta}" for m in at.metric]
+    parts.append(kpi_cards.grid_text(at))
     return "\n".join(parts)
 
 

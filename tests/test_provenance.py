@@ -14,6 +14,7 @@ import os
 import pytest
 import streamlit as st
 from PIL import Image
+import kpi_cards
 from staff_apptest import APP
 from staff_fixtures import _staff_templates, world  # noqa: F401 - fixtures
 from streamlit.testing.v1 import AppTest
@@ -88,11 +89,11 @@ def _run(community=None, as_of=None, page=None, screen=False) -> AppTest:
 
 
 def _cards(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return kpi_cards.cards(at)
 
 
 def _captions(at: AppTest) -> str:
-    return "\n".join(str(c.value) for c in at.caption)
+    return "\n".join([*(str(c.value) for c in at.caption), kpi_cards.grid_text(at)])
 
 
 def _html(at: AppTest) -> str:

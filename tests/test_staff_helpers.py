@@ -71,7 +71,10 @@ def test_deck_pick_layer_on_top_and_focused():
     assert spec["layers"][-1]["id"] == "pick" and layers["pick"]["pickable"] is True
     rows = layers["pick"]["data"]
     assert len(rows) == len(pts) and {"lon", "lat", "position"} <= set(rows[0])
-    assert sum(r["radius"] == 11 for r in rows) == 1  # the chosen point is drawn larger
+    chosen = [r for r in rows if r["color"] == [239, 68, 68, 255]]  # red, as the caption says (红色大点)
+    assert len(chosen) == 1 and rows[-1] is not None and rows[-1]["color"] == [239, 68, 68, 255]  # drawn on top
+    assert chosen[0]["radius"] > max(r["radius"] for r in rows[:-1]) >= 12  # larger; finger-sized dots
+    assert layers["pick"].get("autoHighlight") is not True  # a highlight tinted the red point purple
     view = spec["initialViewState"]
     assert 14 <= view["zoom"] <= 17 and geom.bounds[0] < view["longitude"] < geom.bounds[2]
     assert feature_geometry(records, "不存在") is None

@@ -9,6 +9,8 @@ import re
 from staff_apptest import _staff_templates, engine  # noqa: F401 - fixtures
 from streamlit.testing.v1 import AppTest
 
+import kpi_cards
+
 from lib.auth import Actor
 from lib.writes import record_fact
 from staff_apptest import APP, TODAY
@@ -55,6 +57,7 @@ def test_stored_text_is_shown_as_text(engine):  # noqa: F811
         seen += len(hits)
         bad = [t for t in hits if _live_markup(t)]
         assert not bad, (page, community, bad)
+        seen += sum("attacker" in c["label"] + c["hover"] for c in kpi_cards.grid_cards(at))  # HTML cards
         html = [str(getattr(h, "proto", h)) for h in at.get("html")]
         assert not any("<img src=//attacker" in h for h in html), page
     assert seen >= 5  # the stored text is on the pages (escaped), not silently dropped

@@ -11,6 +11,17 @@ from lib.audit import TABLE_LABELS
 
 BEIJING = clock.CHINA.utcoffset(None)  # derived from the one clock (lib.clock), for pages that shift stored UTC
 TABLES = {**TABLE_LABELS, "map_layer_version": "地图图层"}
+# Field names in before/after, as people call them.
+FIELDS = {
+    "community": "社区", "star": "星", "status": "状态", "score": "得分", "valid_from": "生效日期", "note": "备注",
+    "day": "日期", "occupied": "入住人数", "beds": "床位", "facility": "机构", "category": "类别", "finding": "问题",
+    "lon": "经度", "lat": "纬度", "due_on": "整改期限", "check_id": "核查编号", "photo": "照片", "code": "户编号",
+    "subject": "对象", "indicator": "指标", "label": "名称", "value": "数值", "unit": "单位", "qualifier": "限定",
+    "source": "来源", "id": "编号", "username": "用户名", "display_name": "姓名", "role": "角色", "active": "启用",
+    "mime": "类型", "bytes": "字节", "kind": "类别", "rows": "行数", "file": "文件", "layer": "图层",
+    "version": "版本", "features": "要素数", "inserted": "新增", "unchanged": "未变", "updated": "更正",
+    "recorded_by": "录入人", "created_by": "登记人",
+}
 COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label": "操作", "table_label": "数据表",
            "record_key": "记录", "community": "社区", "before": "修改前", "after": "修改后"}
 
@@ -36,23 +47,34 @@ def _value(v) -> str:
     return str(v)
 
 
-def change_text(d) -> str:
-    """{"status": "已达标", "score": 95} -> 「status：已达标；score：95」; empty -> ""."""
+def change_text(d, names: dict[str, str] | None = None) -> str:
+    """{"status": "已达标", "score": 95} -> 「状态：已达标；得分：95」; internal keys among the values (a facility's
+    key, an indicator code) are shown by their names; empty -> ""."""
     if d is None or (isinstance(d, float) and pd.isna(d)):
         return ""
     if not isinstance(d, dict):
         return _value(d)
-    return "；".join(f"{k}：{_value(v)}" for k, v in d.items())
+    names = names or {}
+    return "；".join(f"{FIELDS.get(k, k)}：{names.get(_value(v), _value(v))}" for k, v in d.items())
 
 
-def audit_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The log with Chinese columns, Beijing times and one-line before/after texts."""
+def record_text(key: str | None, names: dict[str, str] | None = None) -> str:
+    """「care_centre/2026-12-05」 -> 「光武街道综合养老服务中心 · 2026-12-05」: each part by its name when known."""
+    if not key:
+        return ""
+    names = names or {}
+    return " · ".join(names.get(part, part) for part in str(key).split("/"))
+
+
+def audit_table(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """The log with Chinese columns, Beijing times and one-line before/after texts; `names` maps internal keys
+    (facility keys, indicator codes, 「subdistrict」) to what people call them."""
     out = df.copy()
     out["at"] = pd.to_datetime(out["at"]).map(
         lambda t: "" if pd.isna(t) else f"{clock.to_local(t.to_pydatetime()):%Y-%m-%d %H:%M:%S}")
     out["table_label"] = out["table_name"].map(lambda t: TABLES.get(t, t))
     out["community"] = out["community"].fillna("")
-    out["record_key"] = out["record_key"].fillna("")
-    out["before"] = out["before"].map(change_text)
-    out["after"] = out["after"].map(change_text)
+    out["record_key"] = out["record_key"].map(lambda k: record_text(None if pd.isna(k) else k, names))
+    out["before"] = out["before"].map(lambda d: change_text(d, names))
+    out["after"] = out["after"].map(lambda d: change_text(d, names))
     return out[list(COLUMNS)].rename(columns=COLUMNS)

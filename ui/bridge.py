@@ -153,9 +153,19 @@ def _community_names() -> tuple[str, ...]:
     return tuple(communities.community_names())
 
 
+_names_memo: dict[str | None, tuple[str, ...]] = {}
+
+
 def community_options() -> list[str]:
-    """Community names in display order (read on every run by several widgets: a cached tuple, not a frame)."""
-    return list(_community_names())
+    """Community names in display order. Read about ten times a run (every membership check): kept per data
+    version in this process, so only the first read of a version goes through the cache's hashing and copying."""
+    version = data_version.token()
+    names = _names_memo.get(version)
+    if names is None:
+        names = _community_names()
+        _names_memo.clear()
+        _names_memo[version] = names
+    return list(names)
 
 
 def known_community(value: object) -> str | None:
@@ -468,6 +478,41 @@ def max_upload_mb() -> int:
     return settings().max_upload_mb
 
 
+# ---- alerts and the last briefing date (h10) ----
+from lib import alerts as _alerts  # noqa: E402
+from lib import briefing_date as _briefing  # noqa: E402
+
+
+@cached
+def alerts(*, community: str | None, as_of: dt.date | None) -> list:
+    return _alerts.alerts(community=community, as_of=as_of)
+
+
+@cached
+def last_briefing_date() -> dt.date | None:
+    return _briefing.last_briefing_date()
+
+
+@cached
+def key_figure_changes(*, community: str | None, as_of: dt.date | None, on: dt.date | None) -> list:
+    return _briefing.key_figure_changes(community=community, as_of=as_of, on=on)
+
+
+def can_set_briefing_date() -> bool:
+    actor = current_actor()
+    return actor is not None and actor.role in _briefing.ALLOWED
+
+
+def set_last_briefing_date(day) -> tuple[str | None, str | None]:
+    """(message, error): the lib checks the permission and audits the change."""
+    try:
+        return _briefing.set_last_briefing_date(current_actor(), day).message, None
+    except DashboardError as exc:
+        return None, exc.message
+    finally:
+        clear_caches()
+
+
 # ---- h6: freshness across replicas ----
 @st.fragment(run_every=2)
 def rerun_on_new_data() -> None:
@@ -489,3 +534,28 @@ def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes,
 
 
 briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+
+
+# ---- tablets (h9): 「我的核查」 ----
+from lib.clock import to_local as _to_local  # noqa: E402
+from lib.clock import today as _today  # noqa: E402
+from lib.fmt import cn_date as _cn_date  # noqa: E402
+
+
+def my_open_checks(username: str):
+    """The signed-in 网格员's own open checks, overdue first (lib.queries.checks.my_open_checks), uncached:
+    a check filed or closed a moment ago must show at once. `created` is the China-time text."""
+    df = checks.my_open_checks(username, today=_today())
+    return df.assign(created=[f"{_cn_date(t)} {t:%H:%M}" for t in (_to_local(t) for t in df["created_at"])])
+
+
+check_thumbnail = cached(checks.photo_thumbnail)
+
+
+def audit_names() -> dict[str, str]:
+    """Internal keys in audit records -> names: facility keys, indicator codes, the subdistrict."""
+    names = {"subdistrict": "全街道"}
+    names.update(dict(zip(care_facilities()["key"], care_facilities()["name"], strict=True)))
+    figures = facts_q()
+    names.update(dict(zip(figures["indicator"], figures["label"], strict=True)))
+    return names

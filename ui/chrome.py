@@ -5,7 +5,7 @@ import streamlit as st
 
 from lib.db import check_database
 from lib.errors import DashboardError
-from ui import bridge
+from ui import bridge, layout
 from ui.bridge import KEYS
 
 _BASE_CSS = """
@@ -100,7 +100,9 @@ html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 
 
 def apply_theme(*, screen: bool) -> None:
-    st.html(_BASE_CSS + (_SCREEN_CSS if screen else ""))
+    st.html(_BASE_CSS + (_SCREEN_CSS if screen else layout.CSS))
+    if not screen:
+        st.html(layout.script(), unsafe_allow_javascript=True)
 
 
 # The health check runs at most every HEALTH_TTL seconds (shared by all sessions): short, so pages recover

@@ -14,7 +14,7 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from ui import bridge
+from ui import bridge, layout, map_legend
 from ui.bridge import KEYS
 
 TOGGLABLE = ["communities", "roads", "railway", "rivers", "reservoirs", "pois", "projects", "context", "labels"]
@@ -48,7 +48,8 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
                       metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
                       tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
-                      value_format=VALUE_FORMATS[metric], height=height)
+                      value_format=VALUE_FORMATS[metric], height=height,
+                      width=layout.MAP_FIT_WIDTH_PX)  # whole subdistrict in the narrowest map box
     return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
 
@@ -88,5 +89,6 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     legend(metric, as_of=as_of)
+    map_legend.symbols(checks=checks, circles=bool(circles))
     st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"
                "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")

@@ -56,6 +56,7 @@ def retry_later() -> None:
 # Work pages by URL path → (title, who may use them): registered hidden for everyone else (see hidden_pages).
 WORK_PAGES = {
     "check_form": ("pages/check_form.py", "现场核查登记", "社区工作人员和街道管理员"),
+    "my_checks": ("pages/my_checks.py", "我的核查", "社区工作人员和街道管理员"),
     "entry": ("pages/entry.py", "数据录入", "社区工作人员和街道管理员"),
     "ledgers": ("pages/ledgers.py", "台账导入导出", "社区工作人员和街道管理员"),
     "audit": ("pages/audit.py", "审计日志", "街道管理员"),

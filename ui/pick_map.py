@@ -2,7 +2,8 @@
 
 The map shows the community with a grid of candidate points (~60 m apart, laid out in metres by
 geo.pick); tapping one sets the location through the chart's `on_select` callback. Touch-friendly:
-the points are ~40 px apart at the fitted zoom, and the chosen one is drawn larger in red.
+the points are ~40 px apart at the fitted zoom, 24 px dots (the chosen one 32 px, red), no hover
+tooltip or highlight (both stick after a tap on a touch screen).
 """
 from __future__ import annotations
 
@@ -36,8 +37,10 @@ def _deck(name: str, chosen: tuple[float, float] | None, height: int):
               for lon, lat in grid]
     if chosen is not None and not any(p["chosen"] for p in points):
         points.append({"lon": chosen[0], "lat": chosen[1], "name": "已选位置", "tip": "", "chosen": True})
-    return SerializedDeck(build_deck(layers=bridge.map_layers(), selected=name, visible=MAP_LAYERS,
-                                     tile_url=basemap_url(), pick_points=points, focus=bounds, height=height))
+    deck = build_deck(layers=bridge.map_layers(), selected=name, visible=MAP_LAYERS,
+                      tile_url=basemap_url(), pick_points=points, focus=bounds, height=height)
+    deck._tooltip = False  # a tooltip stays up after a tap on a touch screen; the chosen point is named below
+    return SerializedDeck(deck)
 
 
 def _on_pick(ns: str, community: str) -> None:

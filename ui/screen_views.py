@@ -15,17 +15,18 @@ import streamlit as st
 from ui import bridge, charts, map_view, summary, widgets
 from ui.bridge import cn_date
 
-# Chart text follows the window like the rest of the screen: 20 px on 1920×1080, 40 px on 3840×2160.
-_TEXT = alt.ExprRef(expr="max(12, min(windowSize()[0] / 96, windowSize()[1] / 54))")
+# Chart text follows the window: never below 2.2 % of the screen height (24 px at 1080, 49 px at 2160; issue #14).
+_TEXT = alt.ExprRef(expr="max(windowSize()[1] * 0.0225, min(windowSize()[0] / 80, windowSize()[1] / 45))")
 _LABEL = {"labelFontSize": _TEXT, "titleFontSize": _TEXT, "labelColor": "#e5e7eb", "titleColor": "#e5e7eb"}
 AXIS = {**_LABEL, "labelLimit": 0}
-_SYMBOL = alt.ExprRef(expr="pow(max(12, min(windowSize()[0] / 96, windowSize()[1] / 54)), 2)")
+_SYMBOL = alt.ExprRef(expr="pow(max(windowSize()[1] * 0.0225, min(windowSize()[0] / 80, windowSize()[1] / 45)), 2)")
 
 
 def _chart(chart: alt.Chart) -> None:
     """A chart filling the `screen-chart` container (60 % of the screen height)."""
     with st.container(key="screen-chart"):
-        st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS).configure_legend(**_LABEL, symbolSize=_SYMBOL)
+        st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS)
+                                           .configure_legend(**_LABEL, symbolSize=_SYMBOL, labelLimit=0)
                                            .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 

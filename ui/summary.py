@@ -6,54 +6,55 @@ import datetime as dt
 import streamlit as st
 
 from lib.panels import SummaryPanel
-from ui import bridge, widgets
+from ui import bridge, kpi_grid, widgets
+
+
+def relocation_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.relocation is None:
+        return kpi_grid.plain("文化路北延征迁", "无记录", p.relocation_note)
+    area = p.relocation_area
+    notes = (f"累计拆迁 {area.display}（{widgets.viewer(area).badge(p.header.latest)}）",) if area is not None else ()
+    return kpi_grid.card(p.relocation, header=p.header.latest, label="征迁签约", notes=notes)
+
+
+def care_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.care is None:
+        return kpi_grid.plain("养老床位", "暂无数据", p.care_note)
+    return kpi_grid.card(p.care, header=p.header.latest, label="养老中心床位",
+                         notes=(p.care_detail + (f"。{p.care.warning}" if p.care.warning else ""),))
+
+
+def stars_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.stars is None:
+        return kpi_grid.plain("五星支部", "暂无数据")
+    return kpi_grid.card(p.stars, header=p.header.latest)
+
+
+def model_card(p: SummaryPanel) -> kpi_grid.Card:
+    named = ("已命名：" + "、".join(p.model_named),) if p.model_named else ()
+    return kpi_grid.card(p.model, header=p.header.latest, notes=named)
 
 
 def relocation_metric(p: SummaryPanel) -> None:
-    if p.relocation is None:
-        st.metric("文化路北延征迁", "无记录", border=True)
-        st.caption(p.relocation_note)
-        return
-    widgets.figure_metric(p.relocation, header=p.header.latest, label="征迁签约")
-    if p.relocation_area is not None:
-        area = p.relocation_area
-        st.caption(f"累计拆迁 {area.display} " + widgets.tag_badge(area, p.header.latest))
+    kpi_grid.metric(relocation_card(p))
 
 
 def care_metric(p: SummaryPanel) -> None:
-    if p.care is None:
-        st.metric("养老床位", "暂无数据", border=True)
-        st.caption(p.care_note)
-        return
-    widgets.figure_metric(p.care, header=p.header.latest, label="养老中心床位")
-    st.caption(p.care_detail + (f"。{p.care.warning}" if p.care.warning else ""))
+    kpi_grid.metric(care_card(p))
 
 
 def stars_metric(p: SummaryPanel) -> None:
-    if p.stars is None:
-        st.metric("五星支部", "暂无数据", border=True)
-        return
-    widgets.figure_metric(p.stars, header=p.header.latest)
+    kpi_grid.metric(stars_card(p))
 
 
 def model_metric(p: SummaryPanel) -> None:
-    widgets.figure_metric(p.model, header=p.header.latest)
-    if p.model_named:
-        st.caption("已命名：" + "、".join(p.model_named))
+    kpi_grid.metric(model_card(p))
 
 
 def panel_summaries(p: SummaryPanel) -> None:
-    """The four panels' key figures in a 2 × 2 grid."""
-    top = st.columns(2)
-    with top[0], widgets.guard("五星支部"):
-        stars_metric(p)
-    with top[1], widgets.guard("示范社区"):
-        model_metric(p)
-    bottom = st.columns(2)
-    with bottom[0], widgets.guard("征迁"):
-        relocation_metric(p)
-    with bottom[1], widgets.guard("养老"):
-        care_metric(p)
+    """The four panels' key figures in a 2 × 2 grid, drawn as one element."""
+    with widgets.guard("四个板块"):
+        kpi_grid.grid([stars_card(p), model_card(p), relocation_card(p), care_card(p)], columns=2)
 
 
 def community_card(name: str, *, as_of: dt.date | None) -> None:
@@ -66,12 +67,9 @@ def community_card(name: str, *, as_of: dt.date | None) -> None:
         if published.empty:
             st.info(f"{p.full_name}暂无公开数据（报道仅列出社区名称）。", icon=":material/info:")
         else:
-            for row in published.head(8).to_dict("records"):
-                fig = bridge.figure(row, as_of=as_of)
-                st.markdown(f"**{widgets.md_escape(fig.label)}**：{widgets.md_escape(fig.display)} "
-                            + widgets.tag_badge(fig, panel.header.latest), help=fig.provenance())
-            if len(published) > 8:
-                st.caption(f"另有 {len(published) - 8} 项，见「社区档案」页。")
+            cards = [kpi_grid.card(bridge.figure(row, as_of=as_of), header=panel.header.latest)
+                     for row in published.head(8).to_dict("records")]
+            kpi_grid.lines(cards, more=f"另有 {len(published) - 8} 项，见「社区档案」页。" if len(published) > 8 else "")
         honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
         if not honours.empty:
             st.markdown("**荣誉**：" + "、".join(widgets.md_escape(t) for t in honours["text"]))

@@ -4,18 +4,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, case, func, select
 
-from lib.models import CheckStatus, Community, SiteCheck, Source
+from lib.db import get_engine
+from lib.models import CheckStatus, Community, Photo, SiteCheck, Source
 from lib.queries.common import fix_bools, frame, source_columns
 from lib.scope import day_end
+
+
+def _first_photo():
+    return select(func.min(Photo.id)).where(Photo.check_id == SiteCheck.id).correlate(SiteCheck).scalar_subquery()
 
 
 def site_checks(*, community: str | None = None, open_only: bool = False, as_of: dt.date | None = None,
                 engine: Engine | None = None) -> pd.DataFrame:
     stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
                    SiteCheck.status, SiteCheck.lon, SiteCheck.lat, SiteCheck.due_on, SiteCheck.created_at,
-                   SiteCheck.created_by, *source_columns())
+                   SiteCheck.created_by, _first_photo().label("photo_id"), *source_columns())
             .join(Community, Community.id == SiteCheck.community_id)
             .join(Source, Source.id == SiteCheck.source_id)
             .order_by(SiteCheck.created_at.desc(), SiteCheck.id.desc()))
@@ -26,3 +31,47 @@ def site_checks(*, community: str | None = None, open_only: bool = False, as_of:
     if open_only:
         stmt = stmt.where(SiteCheck.status != CheckStatus.CLOSED.value)
     return fix_bools(frame(stmt, engine), "is_demo")
+
+
+def my_open_checks(username: str, *, today: dt.date, engine: Engine | None = None) -> pd.DataFrame:
+    """「我的核查」: the checks `username` filed that are not closed, overdue first (oldest deadline first),
+    then those with a deadline (soonest first), then the rest (newest first). `overdue` and `photo_id`
+    (the first photo, or None) are columns."""
+    photo = _first_photo()
+    overdue = case((SiteCheck.due_on < today, 0), (SiteCheck.due_on.is_not(None), 1), else_=2)
+    stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
+                   SiteCheck.status, SiteCheck.due_on, SiteCheck.created_at, photo.label("photo_id"))
+            .join(Community, Community.id == SiteCheck.community_id)
+            .where(SiteCheck.created_by == username, SiteCheck.status != CheckStatus.CLOSED.value)
+            .order_by(overdue, SiteCheck.due_on, SiteCheck.created_at.desc(), SiteCheck.id.desc()))
+    df = frame(stmt, engine)
+    df["overdue"] = df["due_on"].map(lambda d: d is not None and not pd.isna(d) and d < today).astype(bool)
+    df["photo_id"] = df["photo_id"].astype("object").where(df["photo_id"].notna(), None)
+    return df
+
+
+def photo_bytes(photo_id: int, *, engine: Engine | None = None) -> tuple[str, bytes] | None:
+    """(mime, bytes) of a stored check photo, or None."""
+    with (engine or get_engine()).connect() as conn:
+        row = conn.execute(select(Photo.mime, Photo.data).where(Photo.id == photo_id)).first()
+    return (row.mime, bytes(row.data)) if row else None
+
+
+def photo_thumbnail(photo_id: int, *, px: int = 160, engine: Engine | None = None) -> str | None:
+    """A stored photo as a small JPEG data URL (longest side `px`) for lists, or None if it is gone/unreadable."""
+    import base64
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    found = photo_bytes(photo_id, engine=engine)
+    if found is None:
+        return None
+    try:
+        with Image.open(io.BytesIO(found[1])) as img:
+            img.thumbnail((px, px))
+            buf = io.BytesIO()
+            img.convert("RGB").save(buf, "JPEG", quality=75)
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(buf.getvalue()).decode("ascii")

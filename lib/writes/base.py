@@ -29,6 +29,7 @@ from lib.db import session_scope
 from lib.errors import DatabaseUnavailable, ValidationError
 from lib.models import Community, Role, Source, SourceKind, WriteSubmission
 from lib.numparse import ParsedNumber, parse_number
+from lib.scope import short_name
 
 STAFF_SOURCE_TITLE = "工作人员录入"
 PREVIEW_USER = "（预览）"
@@ -122,7 +123,9 @@ class WriteContext:
 
     def community(self, name: Any, fieldname: str = "社区") -> Community:
         text_ = as_text(name, fieldname, max_len=40)
-        short = text_.removesuffix("社区") or text_
+        short = short_name(text_)
+        if short is None:
+            raise ValidationError(f"「{fieldname}」：“{text_}”不是社区，请填写光武街道11个社区之一")
         if short not in self._communities:
             c = self.s.scalar(select(Community).where(Community.name == short))
             if c is None:

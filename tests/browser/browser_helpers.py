@@ -39,7 +39,7 @@ def page_url(path: str) -> str:
 def problems(page) -> list[str]:
     """Texts of exceptions, error alerts and Streamlit's "Page not found" dialog on the page."""
     found = [t.strip()[:300] for t in page.locator(ERROR_SELECTORS).all_inner_texts()]
-    found += [t.strip()[:200] for t in page.locator('[role="dialog"]').all_inner_texts() if "not found" in t]
+    found += [t.strip()[:200] for t in page.locator('[role="dialog"]').all_inner_texts() if "not found" in t or "页面不存在" in t]  # ui/layout.py shows it in Chinese
     return found
 
 
@@ -121,3 +121,12 @@ def lonlat_to_pixel(lon: float, lat: float, *, centre_lon: float, centre_lat: fl
     x, y = merc(lon, lat)
     cx, cy = merc(centre_lon, centre_lat)
     return box["x"] + box["width"] / 2 + (x - cx), box["y"] + box["height"] / 2 - (y - cy)
+
+
+def open_sidebar(page) -> None:
+    """Open the sidebar if it is collapsed (under ui.layout.SIDEBAR_COLLAPSE_PX it starts collapsed)."""
+    expand = page.locator('[data-testid="stExpandSidebarButton"]')
+    if expand.count() and expand.first.is_visible():
+        expand.first.click()
+        page.locator('[data-testid="stSidebarNav"]').first.wait_for(state="visible")
+        page.wait_for_timeout(400)  # the slide-in transition

@@ -17,11 +17,13 @@ OBSTACLE_POINTS = ("pois",)
 
 @pytest.fixture(scope="module")
 def view_state():
-    """The deck's initial view (centre from the outline bounds, geo.deck.ZOOM), as the app builds it."""
+    """The deck's initial view (the outline fitted into ui.layout.MAP_FIT_WIDTH_PX), as the app builds it."""
     from geo.deck import build_deck
     from geo.layers import feature_records
+    from ui.layout import MAP_FIT_WIDTH_PX
 
-    view = build_deck(layers={n: feature_records(n) for n in ("outline", "communities")}).initial_view_state
+    view = build_deck(layers={n: feature_records(n) for n in ("outline", "communities")},
+                      width=MAP_FIT_WIDTH_PX).initial_view_state
     return {"centre_lon": view.longitude, "centre_lat": view.latitude, "zoom": view.zoom}
 
 

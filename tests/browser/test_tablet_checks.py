@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from browser_helpers import lonlat_to_pixel, pixel_stats, problems, wait_until
+from browser_helpers import lonlat_to_pixel, open_sidebar, pixel_stats, problems, wait_until
 from PIL import Image
 
 from devtools.streamlit_server import server_env
@@ -123,6 +123,7 @@ def _assert_touch_sized(page) -> None:
 
 
 def _sidebar_link(page, title: str):
+    open_sidebar(page)  # collapsed at 1024 px (ui/layout.py)
     return page.locator('[data-testid="stSidebarNav"] a').filter(has_text=title).first
 
 

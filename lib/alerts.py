@@ -1,0 +1,143 @@
+"""预警: what a leader must act on, for one scope (a community or 全街道) on one date.
+
+    alerts(*, community=None, as_of=None, engine=None) -> list[Alert]     # most urgent first; [] = 「无预警」
+
+Four kinds, each naming its community and the date it rests on:
+- 整改逾期: site checks not 已办结 whose deadline (due_on) is before the reference date, per community
+  (dated by the earliest missed deadline);
+- 空床不足: a facility's latest reported free beds below CARE_FREE_BEDS_WARNING (dated by that report);
+- 核查未办结: open site checks per community (dated by the oldest open one);
+- 数据未更新: a regularly reported stream (每日入住 per facility, 五星评定 and 征迁进度 per community) whose
+  newest record is more than STALE_DAYS days before the reference date (dated by that record).
+
+The reference date is `as_of`, or today when looking at the latest state. Checks count as they were
+registered by then; their status is the stored (current) one.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+
+from lib import clock
+from lib.config import settings
+from lib.db import get_engine
+from lib.fmt import cn_date
+from lib.models import (CareFacility, CareOccupancy, CheckStatus, Community, Household, HouseholdEvent, SiteCheck,
+                        StarAssessment)
+from lib.queries.care import occupancy_overview
+
+NO_ALERTS = "无预警"
+SUBDISTRICT = "全街道"
+# Most urgent first; the label is what the strip shows before the text.
+KINDS = {"overdue": "整改逾期", "free_beds": "空床不足", "open_checks": "核查未办结", "stale": "数据未更新"}
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # a KINDS key
+    community: str  # short name (中兴) or 全街道
+    on: dt.date  # the date the alert rests on
+    text: str  # Chinese, naming the date; without the community
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind]
+
+    @property
+    def line(self) -> str:
+        """The whole alert as one line: 「中兴 · 整改逾期：2项整改已过期限，最早期限2023年10月22日」."""
+        return f"{self.community} · {self.label}：{self.text}"
+
+
+def reference_date(as_of: dt.date | None) -> dt.date:
+    return as_of or clock.today()
+
+
+def alerts(*, community: str | None = None, as_of: dt.date | None = None,
+           engine: Engine | None = None) -> list[Alert]:
+    engine = engine or get_engine()
+    ref = reference_date(as_of)
+    found = [*_overdue(community, ref, engine), *_free_beds(community, as_of, engine),
+             *_open_checks(community, ref, engine), *_stale(community, ref, engine)]
+    order = list(KINDS)
+    return sorted(found, key=lambda a: (order.index(a.kind), a.on, a.community))
+
+
+def _rows(stmt, engine: Engine) -> list:
+    with engine.connect() as conn:
+        return list(conn.execute(stmt))
+
+
+def _day(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):  # SQLite aggregates of dates come back as text
+        return dt.date.fromisoformat(value[:10])
+    return value
+
+
+def _open_checks_stmt(community: str | None, ref: dt.date):
+    registered_by = dt.datetime.combine(ref + dt.timedelta(days=1), dt.time())
+    conds = [SiteCheck.status != CheckStatus.CLOSED.value, SiteCheck.created_at < registered_by]
+    if community:
+        conds.append(Community.name == community)
+    return conds
+
+
+def _overdue(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
+    stmt = (select(Community.name, func.count(), func.min(SiteCheck.due_on))
+            .join(Community, Community.id == SiteCheck.community_id)
+            .where(*_open_checks_stmt(community, ref), SiteCheck.due_on.is_not(None), SiteCheck.due_on < ref)
+            .group_by(Community.name))
+    return [Alert("overdue", name, _day(first), f"{n}项整改已过期限，最早期限{cn_date(_day(first))}")
+            for name, n, first in _rows(stmt, engine)]
+
+
+def _open_checks(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
+    stmt = (select(Community.name, func.count(), func.min(SiteCheck.created_at))
+            .join(Community, Community.id == SiteCheck.community_id)
+            .where(*_open_checks_stmt(community, ref))
+            .group_by(Community.name))
+    return [Alert("open_checks", name, _day(first), f"{n}项现场核查未办结，最早{cn_date(_day(first))}登记")
+            for name, n, first in _rows(stmt, engine)]
+
+
+def _free_beds(community: str | None, as_of: dt.date | None, engine: Engine) -> list[Alert]:
+    warning = settings().care_free_beds_warning
+    df = occupancy_overview(as_of=as_of, community=community, free_beds_warning=warning, engine=engine)
+    return [Alert("free_beds", r.community or SUBDISTRICT, _day(r.day),
+                  f"{r.name}{cn_date(_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张")
+            for r in df[df["low_free"]].itertuples()]
+
+
+def _stale(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
+    days = settings().stale_days
+    cutoff = ref - dt.timedelta(days=days)
+    found: list[Alert] = []
+    care = (select(CareFacility.name, Community.name, func.max(CareOccupancy.day))
+            .join(CareOccupancy, CareOccupancy.facility_id == CareFacility.id)
+            .outerjoin(Community, Community.id == CareFacility.community_id)
+            .where(CareOccupancy.day <= ref)
+            .group_by(CareFacility.name, Community.name))
+    stars = (select(Community.name, func.max(StarAssessment.valid_from))
+             .join(StarAssessment, StarAssessment.community_id == Community.id)
+             .where(StarAssessment.valid_from <= ref).group_by(Community.name))
+    moves = (select(Community.name, func.max(HouseholdEvent.valid_from))
+             .join(Household, Household.community_id == Community.id)
+             .join(HouseholdEvent, HouseholdEvent.household_id == Household.id)
+             .where(HouseholdEvent.valid_from <= ref).group_by(Community.name))
+    if community:
+        care = care.where(Community.name == community)
+        stars = stars.where(Community.name == community)
+        moves = moves.where(Community.name == community)
+    for facility, name, last in _rows(care, engine):
+        if _day(last) < cutoff:
+            found.append(Alert("stale", name or SUBDISTRICT, _day(last),
+                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(_day(last))}"))
+    for what, stmt in (("五星评定", stars), ("征迁进度", moves)):
+        for name, last in _rows(stmt, engine):
+            if _day(last) < cutoff:
+                found.append(Alert("stale", name, _day(last), f"{what}超过{days}天未更新，最近一次{cn_date(_day(last))}"))
+    return found

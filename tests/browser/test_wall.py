@@ -1,0 +1,122 @@
+"""The briefing wall from 4 m (issue #14): at 1920×1080 and 3840×2160, on every carousel view, no text is
+smaller than 2.2 % of the screen height, no text is cut (「…」, clipped) or broken per character (「西/华」),
+the map canvas at 4K has as many pixels as its box, and the 预警 strip is written on the screen."""
+from __future__ import annotations
+
+import pytest
+from browser_helpers import problems, wait_until
+
+pytestmark = pytest.mark.browser
+
+CAPTION = '[data-testid="stCaptionContainer"]'
+MIN_SHARE = 0.022
+
+# Every visible text on the page (HTML text nodes and the charts' SVG text), with its rendered size and
+# whether it is cut or broken. A short label (≤ 6 characters) spread over more than one line is broken.
+_MEASURE = """() => {
+  const vh = innerHeight, vw = innerWidth, out = [];
+  const main = document.querySelector('[data-testid="stMain"]');
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const text = n.textContent.trim();
+    const el = n.parentElement;
+    if (!text || !el) continue;
+    const cs = getComputedStyle(el);
+    if (cs.visibility === 'hidden' || cs.display === 'none') continue;
+    if (el.closest('[data-testid="stPopover"] [role="dialog"]')) continue;
+    if (el.closest('[data-testid="stIconMaterial"]') || cs.fontFamily.includes('Material')) continue;  // icon ligatures
+    const range = document.createRange(); range.selectNodeContents(n);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+    if (!rects.length) continue;
+    const box = range.getBoundingClientRect();
+    if (box.bottom <= 0 || box.top >= vh || box.right <= 0 || box.left >= vw) continue;
+    const lines = new Set(rects.map(r => Math.round(r.top))).size;
+    let size = parseFloat(cs.fontSize);
+    if (el instanceof SVGElement) {  // Vega text: the drawn size includes the SVG's scaling
+      size = size * (el.getScreenCTM()?.a || 1);
+    }
+    const clipped = el.scrollWidth > el.clientWidth + 1 && cs.overflow !== 'visible' && !(el instanceof SVGElement);
+    out.push({text: text.slice(0, 40), size, lines, cut: text.includes('…') || clipped, tag: el.tagName});
+  }
+  return out;
+}"""
+
+_CANVAS = """() => [...document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas')].map(c => {
+  const r = c.getBoundingClientRect();
+  return {w: c.width, h: c.height, boxW: r.width * devicePixelRatio, boxH: r.height * devicePixelRatio};
+})"""
+
+
+def _current(page) -> str | None:
+    caption = page.locator(CAPTION, has_text="当前：")
+    return caption.first.inner_text().split("·")[0].strip() if caption.count() else None
+
+
+def _faults(texts: list[dict], height: int) -> dict[str, list]:
+    floor = MIN_SHARE * height - 0.5
+    return {
+        "small": [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < floor],
+        "cut": [t["text"] for t in texts if t["cut"]],
+        "broken": [t["text"] for t in texts if t["lines"] > 1 and len(t["text"]) <= 6],
+    }
+
+
+@pytest.mark.xfail(reason="未完成：合并 h1 后大屏的来源标签「报道」为 19 px（< 2.2% 屏高），弹出菜单图标文字 22.7 px；"
+                   "修正这些样式后去掉此标记 / open: h1's source tags are 19 px on the wall at 1080", strict=False)
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_wall_view_is_legible_from_4m(page_at, size):
+    width, height = size
+    opened = page_at("/?screen=1&rotate=10", width=width, height=height)  # time to settle and measure each view
+    page = opened.page
+    first = wait_until(page, lambda: _current(page), timeout=20, message="缺少轮播说明「当前：…」")
+    total = int(first.rsplit("/", 1)[1].rstrip("）)"))
+    seen: dict[str, dict] = {}
+
+    def sample():
+        current = _current(page)
+        if current and current not in seen:
+            opened.wait_ready()
+            texts = page.evaluate(_MEASURE)
+            if _current(page) == current:
+                seen[current] = {"faults": _faults(texts, height), "n": len(texts)}
+                if width <= 1920:  # a 4K screenshot takes longer than a carousel turn on this machine
+                    opened.screenshot(f"wall-{len(seen)}")
+        return len(seen) >= total
+
+    wait_until(page, sample, timeout=180, interval=0.3,
+               message=f"轮播一圈未完成 / the carousel did not show all {total} views: {sorted(seen)}")
+    for view, got in seen.items():
+        assert got["n"] > 10, f"{view}: 几乎没有文字 / almost no text measured"
+        f = got["faults"]
+        assert not f["small"], f"{view}: 小于屏高 2.2% 的文字 / text below 2.2% of {height}px: {f['small'][:12]}"
+        assert not f["cut"], f"{view}: 被截断的文字 / cut text: {f['cut'][:12]}"
+        assert not f["broken"], f"{view}: 逐字断行 / broken per character: {f['broken'][:12]}"
+    assert not problems(page), problems(page)
+
+
+@pytest.mark.xfail(strict=True, reason="未完成：4K 下地图仍按 1080p 绘制后放大 2 倍（ui/chrome.py 的 transform）；"
+                   "Streamlit 的 DeckGL 组件不转发 useDevicePixels，CSS zoom 试验未能同时保持视野与像素 / "
+                   "not done: the 4K map is still drawn at 1080p and scaled")
+def test_map_canvas_has_the_pixels_of_its_box_at_4k(page_at):
+    opened = page_at("/?screen=1&pause=1", width=3840, height=2160)
+    canvases = opened.page.evaluate(_CANVAS)
+    assert canvases, "大屏总览应有地图"
+    for c in canvases:
+        assert abs(c["w"] - c["boxW"]) <= 2 and abs(c["h"] - c["boxH"]) <= 2, \
+            f"地图画布像素与显示框不符（被拉伸）/ canvas {c['w']}×{c['h']} in a {c['boxW']:.0f}×{c['boxH']:.0f} box"
+
+
+def test_alerts_strip_and_briefing_changes_are_written_on_the_wall(page_at):
+    opened = page_at("/?screen=1&pause=1", width=1920, height=1080)
+    page = opened.page
+    strip = page.locator(".gw-alerts").first
+    assert strip.is_visible() and "预警" in strip.inner_text()
+    # the seed's open checks are long past their deadlines today: named with community and date
+    assert "整改逾期" in strip.inner_text() and "年" in strip.inner_text()
+    assert "上次汇报日期未设置" in page.locator(".gw-changes").first.inner_text()
+    # ?pause=1 and the toggle agree
+    assert "已暂停" in page.locator(CAPTION, has_text="当前：").first.inner_text()
+    page.locator('[data-testid="stPopover"] button').first.click()
+    toggle = page.get_by_role("switch", name="暂停轮播")
+    wait_until(page, lambda: toggle.count() > 0, timeout=10, message="找不到「暂停轮播」开关")
+    assert toggle.is_checked(), "网址带 pause=1 时「暂停轮播」开关应为开"

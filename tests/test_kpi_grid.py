@@ -1,0 +1,57 @@
+"""KPI cards drawn as one element (issue #15, interaction latency): escaped text, tags with dates, and
+an element count that stays low on the overview and 五星支部 pages (the browser draws each element)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+import kpi_cards
+from ui import kpi_grid
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+EVIL = "![](//attacker.invalid/a)<img src=//attacker.invalid>**粗**"
+
+
+def _elements(node) -> int:
+    kids = getattr(node, "children", None)
+    if not isinstance(kids, dict):
+        return 0
+    return sum(1 + _elements(k) for k in kids.values())
+
+
+def test_card_text_is_escaped_and_keeps_its_tag():
+    c = kpi_grid.Card(f"志愿者{EVIL}", "300<b>余</b>名", tag="录入 · 工作人员 · 2026年12月5日", color="green",
+                      hover=f"来源{EVIL}", delta="-1人", notes=(f"说明{EVIL}",))
+    body = kpi_grid.card_html(c)
+    assert "<img" not in body and "<b>余" not in body and "&lt;img src=//attacker.invalid&gt;" in body
+    assert 'data-tag="录入 · 工作人员 · 2026年12月5日"' in body and 'class="d down"' in body
+
+
+def _run(community: str | None, page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["community"] = community
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_overview_draws_its_cards_as_one_element(app_db):
+    at = _run(None)
+    grids = [h for h in at.get("html") if "gw-kpis" in str(h.proto.body)]
+    assert len(grids) == 2  # the subdistrict's figures; the four panels
+    cards = kpi_cards.grid_cards(at)
+    assert kpi_cards.cards(at)["常住人口"] == "8.15万人" and len(cards) >= 13 and not at.metric
+    body = str(grids[0].proto.body)
+    assert body.count('class="gw-kpi"') == body.count("data-tag=") >= 9  # every figure carries its tag
+    assert all(c["hover"] for c in cards if c["label"] != "文化路北延征迁")  # the source on hover
+    assert _elements(at.main) <= 20, _elements(at.main)  # was 62 with a metric and a caption per card
+
+
+def test_stars_draws_few_elements(app_db):
+    at = _run("中兴", "stars")
+    assert kpi_cards.cards(at)["中兴社区已达标星数 · 示例"].endswith("/5颗")
+    assert "示例 · " in kpi_cards.grid_text(at) or "示例" in kpi_cards.grid_text(at)
+    assert _elements(at.main) <= 35, _elements(at.main)  # was 92 with columns of metrics and measure boxes

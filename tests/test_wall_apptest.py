@@ -1,0 +1,54 @@
+"""The wall and the overview through AppTest: the 预警 strip, ?pause=1 and the 暂停轮播 toggle, and the
+「上次汇报日期」 form (a 领导 sets it; a 社区工作人员 cannot; the wall then names both dates)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from staff_apptest import clean, engine, sign_in  # noqa: F401
+from staff_fixtures import _staff_templates  # noqa: F401
+
+from lib.briefing_date import last_briefing_date
+
+
+def html_text(at) -> str:
+    return "\n".join(e.proto.body for e in at.get("html"))
+
+
+def wall(at, **params):
+    at.query_params["screen"] = "1"
+    for k, v in params.items():
+        at.query_params[k] = v
+    return clean(at.run())
+
+
+def test_overview_shows_the_alerts_strip(engine):
+    at = sign_in(None, "overview")
+    body = html_text(at)
+    assert "gw-alerts" in body and "预警" in body
+    assert "现场核查未办结" in body  # the seed has open checks
+
+
+def test_pause_in_the_url_turns_the_toggle_on(engine):
+    at = wall(sign_in(None), pause="1")
+    assert at.toggle(key="screen.pause").value is True
+    assert any("已暂停" in str(c.value) for c in at.caption)
+    at.toggle(key="screen.pause").set_value(False).run()
+    assert not any("已暂停" in str(c.value) for c in at.caption)
+
+
+def test_leader_sets_the_last_briefing_date_on_the_wall(engine):
+    at = wall(sign_in("boss"), pause="1")
+    assert "上次汇报日期未设置" in html_text(at)
+    at.date_input(key="screen.briefing_day").set_value(dt.date(2023, 11, 15))
+    at.button(key="FormSubmitter:screen.briefing_form-保存上次汇报日期").click().run()
+    clean(at)
+    assert last_briefing_date(engine=engine) == dt.date(2023, 11, 15)
+    assert any("已保存" in str(s.value) for s in at.success)
+    body = html_text(at)
+    assert "较上次汇报（2023年11月15日）" in body and "较2023年11月15日" in body
+
+
+def test_staff_cannot_set_it(engine):
+    at = wall(sign_in("zx"), pause="1")
+    assert not [d for d in at.date_input if d.key == "screen.briefing_day"]
+    assert any("登录领导或街道管理员账号后可设置" in str(c.value) for c in at.caption)

@@ -1,0 +1,66 @@
+"""The 预警 strip (wall and overview), the last-briefing changes strip (wall), and the 「上次汇报日期」 form.
+
+Everything is written on the screen (no hover-only help); user and data text is escaped, never Markdown.
+Sizes on the wall come from ui/wall_css.py (vh units).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import streamlit as st
+
+from lib.alerts import NO_ALERTS
+from lib.fmt import cn_date
+from ui import bridge
+
+WALL_ALERTS = 2  # the wall shows this many, then 「另有 N 条」
+
+
+def strip(*, community: str | None, as_of: dt.date | None, wall: bool = False) -> None:
+    found = bridge.alerts(community=community, as_of=as_of)
+    if not found:
+        st.html(f"<div class='gw-alerts gw-alerts-none'><span class='gw-alerts-h'>预警</span>"
+                f"<span class='gw-alert'>{NO_ALERTS}</span></div>")
+        return
+    shown = found[:WALL_ALERTS] if wall else found
+    items = "".join(f"<li class='gw-alert gw-alert-{a.kind}'><b>{html.escape(a.community)} · {html.escape(a.label)}"
+                    f"</b>：{html.escape(a.text)}</li>" for a in shown)
+    more = f"<li class='gw-alert gw-alert-more'>另有 {len(found) - len(shown)} 条</li>" if len(found) > len(shown) else ""
+    st.html(f"<div class='gw-alerts'><span class='gw-alerts-h'>预警 {len(found)} 条</span>"
+            f"<ul>{items}{more}</ul></div>")
+
+
+def changes(*, community: str | None, as_of: dt.date | None) -> None:
+    """The wall's key figures with their change since 「上次汇报日期」 (or a line saying it is not set)."""
+    on = bridge.last_briefing_date()
+    figs = bridge.key_figure_changes(community=community, as_of=as_of, on=on)
+    head = f"较上次汇报（{cn_date(on)}）" if on else "上次汇报日期未设置"
+    cells = "".join(
+        f"<div class='gw-change'><div class='l'>{html.escape(k.label)} {html.escape(k.display)}</div>"
+        f"<div class='d'>{html.escape(k.change.sentence if k.change else '（' + cn_date(k.day) + '）')}</div></div>"
+        for k in figs)
+    st.html(f"<div class='gw-changes'><span class='gw-changes-h'>{head}</span>{cells}</div>")
+
+
+def _save_briefing_date(key: str) -> None:
+    message, error = bridge.set_last_briefing_date(st.session_state.get(f"{key}.briefing_day"))
+    st.session_state[f"{key}.briefing_result"] = (message, error)
+
+
+def briefing_date_form(*, key: str) -> None:
+    """For a signed-in 领导 or 街道管理员: set 「上次汇报日期」 (the lib checks the permission again)."""
+    current = bridge.last_briefing_date()
+    st.caption(f"上次汇报日期：{cn_date(current) if current else '未设置'}")
+    if not bridge.can_set_briefing_date():
+        st.caption("登录领导或街道管理员账号后可设置")
+        return
+    with st.form(key=f"{key}.briefing_form", border=False):
+        st.date_input("上次汇报日期", value=current or bridge.local_today(), key=f"{key}.briefing_day",
+                      format="YYYY-MM-DD")
+        st.form_submit_button("保存上次汇报日期", on_click=_save_briefing_date, args=(key,))
+    message, error = st.session_state.pop(f"{key}.briefing_result", (None, None))
+    if error:
+        st.error(error)
+    elif message:
+        st.success(message)

@@ -1,0 +1,130 @@
+"""A grid of KPI cards drawn as ONE element (st.html), instead of a column, a metric and captions per card.
+
+A selection change redraws the whole grid in one go: ten cards cost the browser one element, not thirty.
+Every text in a card is escaped (stored text is never HTML); each card carries its source tag with its
+date, and its provenance on hover. `data-*` attributes name each card's parts for tests and tools.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from lib.figures import TAG_RGB, Figure
+from lib.models import SourceKind
+from ui import widgets
+
+
+@dataclass(frozen=True)
+class Card:
+    label: str
+    value: str
+    tag: str = ""  # 「报道」 / 「录入 · 工作人员 · 2026年12月5日」 / 「示例 · …」
+    color: str = "gray"
+    hover: str = ""  # the source, shown on hover
+    delta: str = ""
+    flat: bool = False  # a delta without direction (「持平」)
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def card(fig: Figure, *, header: dt.date | None, label: str | None = None, display: str | None = None,
+         delta: str | None = None, flat: bool = False, notes: tuple[str, ...] = ()) -> Card:
+    """A card for a Figure, labelled like widgets.figure_metric (「 · 示例」 / 「 · 录入」 unless reported)."""
+    fig = widgets.viewer(fig)
+    title = label or fig.label
+    if fig.kind != SourceKind.ARTICLE.value:
+        title = f"{title} · {fig.tag}"
+    return Card(title, display or fig.display, fig.badge(header), fig.color, fig.provenance(), delta or "", flat,
+                tuple(notes))
+
+
+def plain(label: str, value: str, *notes: str) -> Card:
+    """A card without a figure behind it (「无记录」, 「暂无数据」): its note says why."""
+    return Card(label, value, notes=tuple(n for n in notes if n))
+
+
+_CSS = """<style>
+.gw-kpis{display:grid;gap:.5rem;margin:0 0 .25rem 0}
+.gw-kpi{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.5rem .75rem;min-width:0}
+.gw-kpi .l{font-size:.85rem;opacity:.8;overflow-wrap:anywhere}
+.gw-kpi .v{font-size:1.6rem;line-height:1.3;font-weight:600;overflow-wrap:anywhere}
+.gw-kpi .d{font-size:.85rem}
+.gw-kpi .d.up{color:#09ab3b}.gw-kpi .d.down{color:#ff2b2b}.gw-kpi .d.flat{opacity:.7}
+.gw-kpi .t{display:inline-block;font-size:.75rem;border-radius:.25rem;padding:0 .35rem;margin-top:.2rem}
+.gw-line{line-height:1.9}.gw-line .t{margin:0}
+.gw-kpi ul{margin:.25rem 0 0 1rem;padding:0;font-size:.9rem}
+.gw-kpi .n,.gw-kpis-note{font-size:.8rem;opacity:.7;margin-top:.15rem}
+@media (max-width:640px){.gw-kpis{grid-template-columns:repeat(2,minmax(0,1fr))!important}}
+</style>"""
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _delta_html(c: Card) -> str:
+    if not c.delta:
+        return ""
+    cls = "flat" if c.flat else ("down" if c.delta.lstrip().startswith(("-", "−")) else "up")
+    arrow = "" if c.flat else ("▼ " if cls == "down" else "▲ ")
+    return f'<div class="d {cls}" data-delta="{_e(c.delta)}">{arrow}{_e(c.delta)}</div>'
+
+
+def _tag_html(c: Card) -> str:
+    if not c.tag:
+        return ""
+    r, g, b = TAG_RGB.get(c.color, TAG_RGB["gray"])
+    return (f'<span class="t" data-tag="{_e(c.tag)}" style="background:rgba({r},{g},{b},.18);'
+            f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(c.tag)}</span>')
+
+
+def card_html(c: Card) -> str:
+    notes = "".join(f'<div class="n">{_e(n)}</div>' for n in c.notes)
+    return (f'<div class="gw-kpi" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
+            f'<div class="l">{_e(c.label)}</div><div class="v">{_e(c.value)}</div>'
+            f'{_delta_html(c)}{_tag_html(c)}{notes}</div>')
+
+
+def grid(cards: list[Card], *, columns: int = 5, note: str = "") -> None:
+    """The cards, `columns` to a row (two on a phone), with an optional note under them: one element."""
+    if not cards:
+        return
+    body = "".join(card_html(c) for c in cards)
+    foot = f'<div class="gw-kpis-note">{_e(note)}</div>' if note else ""
+    st.html(f'{_CSS}<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">'
+            f'{body}</div>{foot}')
+
+
+def metric(c: Card) -> None:
+    """The same card as a st.metric with captions (where a page keeps one metric per column)."""
+    st.metric(widgets.md_escape(c.label), c.value, delta=c.delta or None, delta_color="off" if c.flat else "normal",
+              delta_arrow="off" if c.flat else "auto", help=widgets.md_escape(c.hover) or None, border=True)
+    if c.tag:
+        st.caption(f":{c.color}-badge[{widgets.md_escape(c.tag)}]")
+    for n in c.notes:
+        st.caption(n)
+
+
+def lines(cards: list[Card], *, more: str = "") -> None:
+    """Cards as compact 「label：value [tag]」 lines (a community's facts), one element."""
+    if not cards:
+        return
+    body = "".join(
+        f'<div class="gw-line" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
+        f'<b>{_e(c.label)}</b>：{_e(c.value)} {_tag_html(c)}</div>' for c in cards)
+    foot = f'<div class="gw-kpis-note">{_e(more)}</div>' if more else ""
+    st.html(f'{_CSS}<div class="gw-kpi gw-lines">{body}</div>{foot}')
+
+
+def boxes(items: list[tuple[str, list[str], str]], *, empty: str = "暂无公开数据") -> None:
+    """Bordered boxes side by side (title, bullet lines, a small note), one element: e.g. each star's measures."""
+    if not items:
+        return
+    body = "".join(
+        f'<div class="gw-kpi" data-label="{_e(title)}"><b>{_e(title)}</b>'
+        + (f'<ul>{"".join(f"<li>{_e(t)}</li>" for t in texts)}</ul>' if texts else f"<div>{_e(empty)}</div>")
+        + (f'<div class="n">{_e(note)}</div>' if note else "") + "</div>" for title, texts, note in items)
+    st.html(f'{_CSS}<div class="gw-kpis" style="grid-template-columns:repeat({len(items)},minmax(0,1fr))">'
+            f'{body}</div>')

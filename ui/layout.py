@@ -1,0 +1,192 @@
+"""Tablet and desk layout: touch sizes, no per-character wrapping, reflow, and Chinese for Streamlit's own words.
+
+Injected once per run by ui.chrome.apply_theme (staff and viewer pages; the wall screen adds its own CSS).
+Streamlit has settings for some of this (.streamlit/config.toml: toolbarMode="minimal" removes the ⋮ menu's
+Print / Record a screencast / Made with Streamlit; showSidebarNavigation=false hides the raw pages/ file
+names; st.navigation(expanded=True) removes 「View N more」). What it has no setting for is done here:
+  - CSS: every touch target ≥ 44 px, labels and figures never broken between characters, cards reflow;
+  - one small script (st.html with JavaScript, the supported way to run code in the page): starts the
+    sidebar collapsed on screens narrower than SIDEBAR_COLLAPSE_PX (Streamlit's "auto" only does so
+    under 768 px), and shows Streamlit's own fixed English words (uploader, camera, 「Page not found」
+    dialog, date placeholder) in Chinese. README lists what remains English.
+"""
+from __future__ import annotations
+
+import json
+
+SIDEBAR_COLLAPSE_PX = 1100
+MIN_TOUCH_PX = 44
+# The narrowest box a page map gets: under SIDEBAR_COLLAPSE_PX a map's column takes the whole row (CSS below);
+# above it, a 3:2 map column beside a 300-px sidebar at 1100 px is ~450 px. The server cannot know the pixel
+# width, so maps fit the whole subdistrict into this width: it is whole at every window size.
+MAP_FIT_WIDTH_PX = 440
+
+# Streamlit's built-in English (exact text of an element) → what a user sees instead.
+TRANSLATIONS = {
+    "Upload": "选择文件",
+    "Upload directories": "选择文件夹",
+    "Add files": "添加文件",
+    "Drag and drop file here": "拖放文件到此处",
+    "Drag and drop a file here": "拖放文件到此处",
+    "Drag and drop files here": "拖放文件到此处",
+    "Browse files": "选择文件",
+    "Take Photo": "拍照",
+    "Clear photo": "重拍",
+    "Switch camera": "切换摄像头",
+    "Page not found": "页面不存在",
+    "Stop": "停止",
+    "Running...": "正在运行…",
+    "Skip to main content": "跳到正文",
+    "Deploy": "部署",
+    "View less": "收起",
+    "Download as CSV": "下载 CSV", "Search": "搜索", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
+    "Show/hide columns": "显示/隐藏列", "Clear": "清除", "Close": "关闭", "Cancel": "取消", "Submit": "提交",
+    "No results": "无结果", "No options to select": "没有可选项", "Choose an option": "请选择",
+    # the date field's empty segments
+    "yyyy": "年", "mm": "月", "dd": "日",
+}
+# Patterns (JavaScript regular expressions) for texts with a number or a path in them.
+PATTERNS = [
+    [r"^(\d+(?:\.\d+)?)\s*([KMG]B) per file(.*)$", "单个文件不超过 $1$2$3"],
+    [r"^View (\d+) more$", "另有 $1 项"],
+    [r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
+     r"Running the app's main page\.$", "没有「$1」这个页面（或您没有访问权限），已打开首页。"],
+    [r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
+     "您要打开的页面不存在，已打开首页。"],
+]
+PLACEHOLDERS = {"YYYY-MM-DD": "年-月-日", "yyyy-mm-dd": "年-月-日", "yyyy/mm/dd": "年/月/日"}
+
+CSS = f"""
+<style>
+/* ---- touch targets (≥ {MIN_TOUCH_PX} px) ---- */
+[data-testid="stSidebarNavLink"] {{ min-height: {MIN_TOUCH_PX}px; align-items: center; }}
+[data-testid="stSidebarNavLink"] span {{ word-break: keep-all; }}
+[data-testid="stSidebarCollapseButton"] button, [data-testid="stExpandSidebarButton"],
+[data-testid="stMainMenuButton"], [data-testid="stBaseButton-header"],
+[data-testid="stElementToolbar"] button, [data-testid="stSidebarNavViewButton"] {{
+  min-width: {MIN_TOUCH_PX}px !important; min-height: {MIN_TOUCH_PX}px !important; }}
+/* Small icons keep their look; their hit area grows to 44 px with padding and a matching negative margin. */
+[data-testid="stTooltipHoverTarget"] button, [data-testid="stTooltipIcon"] button,
+button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
+  padding: 14px !important; margin: -14px !important; min-width: {MIN_TOUCH_PX}px; min-height: {MIN_TOUCH_PX}px;
+  box-sizing: border-box; }}
+[data-testid="stDateInputCalendarButton"] {{ margin: 0 -8px 0 0 !important; padding: 10px !important; }}
+[data-testid="stCheckbox"] label, [data-testid="stToggle"] label, [data-baseweb="checkbox"] {{
+  min-height: {MIN_TOUCH_PX}px; align-items: center; }}
+[data-testid="stPills"] button, [data-testid="stButtonGroup"] button {{ min-height: {MIN_TOUCH_PX}px; }}
+[data-testid="stNumberInputStepDown"], [data-testid="stNumberInputStepUp"], [data-testid="stTextInput"] button {{
+  min-width: {MIN_TOUCH_PX}px; min-height: {MIN_TOUCH_PX}px; }}
+/* Heading anchor links (16 px, useless on a tablet) are not drawn. */
+[data-testid="stHeaderActionElements"] {{ display: none !important; }}
+/* ---- words are never broken between characters; figures are never cut ---- */
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div, [data-testid="stMarkdownContainer"] strong,
+[data-testid="stCaptionContainer"] strong, [data-testid="stPills"] button p, [data-testid="stTab"] p,
+.stButton button p, .stLinkButton a p, [data-testid="stPageLink"] p, [data-testid="stWidgetLabel"] p {{
+  word-break: keep-all !important; overflow-wrap: normal !important; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] > div {{ white-space: nowrap !important;
+  overflow: visible !important; text-overflow: clip !important; }}
+/* A row of cards wraps to fewer columns instead of squeezing them: a card is never narrower than 12 rem. */
+[data-testid="stHorizontalBlock"]:has(> [data-testid="stColumn"] [data-testid="stMetric"]) {{
+  flex-wrap: wrap !important; }}
+[data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:has([data-testid="stMetric"]) {{
+  min-width: min(100%, 12rem) !important; }}
+/* Chips (图层) wrap onto more lines instead of being cut after the first few. */
+[data-testid="stButtonGroup"], [data-testid="stButtonGroup"] > div {{ flex-wrap: wrap !important;
+  overflow: visible !important; }}
+[role="dialog"] button[aria-label="Close"] {{ min-width: {MIN_TOUCH_PX}px; min-height: {MIN_TOUCH_PX}px; }}
+/* Alerts and toasts (success messages) are shown whole. */
+[data-testid="stAlertContainer"] p, [data-testid="stToast"] p {{ white-space: normal !important;
+  overflow: visible !important; text-overflow: clip !important; overflow-wrap: anywhere; }}
+/* Desk (1366×768 and smaller): the shared filters (社区, 回看日期, 大屏模式) come first in the sidebar, above the
+   page list, so they are always in view; the page list follows and scrolls. */
+[data-testid="stSidebarContent"] {{ display: flex; flex-direction: column; }}
+[data-testid="stSidebarHeader"] {{ order: 0; }}
+[data-testid="stSidebarUserContent"] {{ order: 1; padding-top: 0 !important; padding-bottom: 0.5rem !important; }}
+[data-testid="stSidebarNav"] {{ order: 2; }}
+/* The script's own element takes no room. */
+[data-testid="stElementContainer"]:has(#gw-layout-script) {{ display: none; }}
+@media (max-width: {SIDEBAR_COLLAPSE_PX}px) {{
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:has([data-testid="stDeckGlJsonChart"]) {{
+    min-width: 100% !important; }}
+  [data-testid="stMetricValue"] {{ font-size: 1.6rem; }}
+  .block-container {{ padding-left: 1.2rem !important; padding-right: 1.2rem !important; }}
+}}
+</style>
+"""
+
+_SCRIPT = """
+<span id="gw-layout-script"></span>
+<script>
+(() => {
+  const w = window;
+  if (w.__gwLayout) return;
+  w.__gwLayout = true;
+  const [TEXT, PATTERNS, PLACEHOLDERS, COLLAPSE_PX] = __ARGS__;
+  const rules = PATTERNS.map(([re, to]) => [new RegExp(re), to]);
+  const translate = (node) => {
+    const t = node.nodeValue.trim();
+    if (!t || !/[A-Za-z]/.test(t)) return;
+    let out = TEXT[t];
+    if (out === undefined) for (const [re, to] of rules) if (re.test(t)) { out = t.replace(re, to); break; }
+    if (out !== undefined && out !== node.nodeValue) node.nodeValue = out;
+  };
+  const sweep = (root) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) translate(walker.currentNode);
+    for (const el of root.querySelectorAll ? root.querySelectorAll('input[placeholder]') : []) {
+      const p = PLACEHOLDERS[el.placeholder];
+      if (p) el.placeholder = p;
+    }
+  };
+  let queued = false;
+  new MutationObserver(() => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => { queued = false; sweep(document.body); });
+  }).observe(document.body, {subtree: true, childList: true, characterData: true,
+                             attributes: true, attributeFilter: ['placeholder']});
+  sweep(document.body);
+  // Enter in a date field applies the typed date: Streamlit applies it when focus moves on to another control
+  // (not on a bare blur), so Enter moves focus to the next control, as Tab past the calendar button would.
+  document.addEventListener('keydown', (e) => {
+    const box = e.key === 'Enter' && e.target.closest && e.target.closest('[data-testid="stDateInput"]');
+    if (!box || e.target.closest('[data-testid="stDateInputCalendarButton"]')) return;
+    const next = [...document.querySelectorAll('a[href], button, input, textarea, [tabindex="0"]')]
+      .find(el => !box.contains(el) && el.offsetParent !== null
+                  && (box.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING));
+    if (next) { e.preventDefault(); next.focus(); }
+  }, true);
+  // Narrow screens (portrait tablets): start with the sidebar closed, once per tab, so a person who opens it
+  // keeps it open.
+  if (w.innerWidth < COLLAPSE_PX && !sessionStorage.getItem('gw-sidebar-auto')) {
+    sessionStorage.setItem('gw-sidebar-auto', '1');
+    let tries = 0;
+    const close = () => {
+      const sb = document.querySelector('[data-testid="stSidebar"]');
+      const btn = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+      if (sb && btn && sb.getAttribute('aria-expanded') !== 'false') { btn.click(); return; }
+      if (!sb || sb.getAttribute('aria-expanded') !== 'false') if (++tries < 50) setTimeout(close, 100);
+    };
+    close();
+  }
+})();
+</script>
+"""
+
+
+def script() -> str:
+    """The page script with its tables filled in (JSON, so no text is interpreted as code)."""
+    args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX], ensure_ascii=False)
+    return _SCRIPT.replace("__ARGS__", args.replace("</", "<\\/"))
+
+
+_TABLET_UA = ("iPad", "Android", "Mobile", "Tablet", "Silk", "Kindle")
+
+
+def is_tablet() -> bool:
+    """A touch tablet or phone, by its User-Agent (iPadOS in desktop mode reports a Mac: it gets the desk
+    default). Used only to choose defaults, e.g. the camera as the photo source."""
+    import streamlit as st
+
+    agent = (st.context.headers or {}).get("User-Agent", "")
+    return any(mark in agent for mark in _TABLET_UA)

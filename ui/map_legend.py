@@ -1,0 +1,31 @@
+"""The legend of every symbol on the map (geo.deck_style.SYMBOLS), written under the map on every page and the
+wall: lines, the dashed railway, areas, dots and the red check rings, each with its name."""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from geo.deck_style import CHECK_SYMBOL, CIRCLE_SYMBOL, SYMBOLS
+
+
+def _swatch(shape: str, rgba) -> str:
+    """A small inline-block span drawn with CSS (st.html keeps spans and their styles)."""
+    r, g, b, a = rgba
+    c = f"rgba({r},{g},{b},{max(a, 160) / 255:.2f})"
+    base = "display:inline-block;vertical-align:middle;margin:0 0.25em 0 0.6em;"
+    style = {
+        "line": f"width:1.4em;height:0;border-top:0.2em solid {c};",
+        "dashed": f"width:1.4em;height:0;border-top:0.2em dashed {c};background:#404048;",
+        "area": f"width:1.1em;height:0.7em;border-radius:2px;background:{c};",
+        "dot": f"width:0.6em;height:0.6em;border-radius:50%;background:{c};border:1px solid #0f172a;",
+        "ring": f"width:0.6em;height:0.6em;border-radius:50%;border:0.15em solid {c};",
+    }[shape]
+    return f"<span style='{base}{style}'></span>"
+
+
+def symbols(*, checks: bool = False, circles: bool = False) -> None:
+    items = [*SYMBOLS, *([CHECK_SYMBOL] if checks else []), *([CIRCLE_SYMBOL] if circles else [])]
+    cells = "".join(f"<span style='white-space:nowrap'>{_swatch(shape, rgba)}{html.escape(label)}</span> "
+                    for label, shape, rgba in items)
+    st.html(f"<div style='font-size:0.9rem'>图例：{cells}</div>")

@@ -1,0 +1,65 @@
+"""The big screen's own CSS (loaded after ui/chrome.py's screen theme): legible from 4 m at any size.
+
+Rules, in vh so 1920×1080 and 3840×2160 look the same:
+- no text below 2.2 % of the screen height (24 px at 1080, 48 px at 2160); headline figures far larger;
+- no hover-only help (the tooltip icons are hidden: what a viewer needs is written on the screen);
+- nothing cut or wrapped mid-word: labels keep whole words on one line, Chinese names never break per character;
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+MIN_TEXT = "2.2vh"  # the smallest text anywhere on the wall
+
+WALL_CSS = f"""
+<style>
+/* Smallest text: captions, metric labels, figure labels, stamps, badges. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div, [data-testid="stMetricDelta"] div,
+.gw-figure .l, .gw-demo, .gw-stamp, [data-testid="stMarkdownContainer"] p, [data-testid="stAlert"] p,
+.stPills button, [data-testid="stWidgetLabel"] p {{
+  font-size: max({MIN_TEXT}, 1em) !important; }}
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ font-size: {MIN_TEXT} !important; }}
+.gw-figure .l, .gw-demo {{ font-size: {MIN_TEXT} !important; }}
+.gw-stamp {{ font-size: 2.6vh !important; }}
+/* Headline figures: far larger than the labels. */
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{ font-size: 5.6vh !important; line-height: 1.1; }}
+.gw-figure .v {{ font-size: 3.6vh !important; }}
+.gw-title {{ font-size: 4.2vh !important; }}
+/* Never cut 「已命名示范社…」 nor wrap 「西/华」: whole words, no ellipsis. */
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, .gw-figure .l, .gw-title {{
+  white-space: nowrap !important; overflow: visible !important; text-overflow: clip !important;
+  word-break: keep-all !important; }}
+.gw-figure {{ flex: 1 1 auto !important; min-width: max-content !important; padding: 0.2rem 0.4rem !important; }}
+.gw-figures {{ gap: 0.3rem !important; }}
+.gw-figures {{ flex-wrap: wrap; row-gap: 0.6vh; }}
+/* No hover-only help on a wall. */
+[data-testid="stTooltipIcon"] {{ display: none !important; }}
+/* 预警 and 较上次汇报: one line each when it fits, wrapping between items (never inside one). */
+.gw-alerts, .gw-changes {{ display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.2vh 1.0vw;
+  font-size: {MIN_TEXT}; line-height: 1.3; }}
+.gw-alerts ul {{ display: contents; }}
+.gw-alert, .gw-change {{ list-style: none; white-space: nowrap; word-break: keep-all; }}
+.gw-alerts-h, .gw-changes-h {{ font-weight: 700; white-space: nowrap; }}
+.gw-alerts-h {{ color: #f87171; }}
+.gw-alerts-none .gw-alerts-h {{ color: #34d399; }}
+.gw-alert-overdue b, .gw-alert-free_beds b {{ color: #fca5a5; }}
+.gw-change {{ display: flex; gap: 0.3vw; }}
+.gw-change .d {{ opacity: 0.9; }}
+/* Room for the 预警 and 较上次汇报 lines: the map and the charts give up 8 % of the height. */
+.st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
+.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
+.st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
+.st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
+.st-key-screen-chart {{ height: 50vh !important; }}
+/* The map legend (inline 0.9rem) and the 示例 badges; the legend lines sit close together. */
+.st-key-screen-map div[style*="font-size:0.9rem"] {{ line-height: 1.25; }}
+[data-testid="stMain"] div[style*="font-size:0.9rem"], [data-testid="stMain"] div[style*="font-size:0.9rem"] *,
+[data-testid="stMarkdownContainer"] span, .stMarkdownBadge,
+.gw-alerts *, .gw-changes * {{ font-size: {MIN_TEXT} !important; }}
+</style>
+"""
+
+
+def apply() -> None:
+    st.html(WALL_CSS)
