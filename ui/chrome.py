@@ -67,7 +67,7 @@ html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 [data-testid="stHeading"] h3 { font-size: 1.5rem !important; }
 /* Sized from the viewport (pages/screen.py, ui/screen_views.py put these keyed containers). */
 .st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
-.st-key-screen-map [data-testid="stDeckGlJsonChart"] { height: 64vh !important; }
+.st-key-screen-map [data-testid="stDeckGlJsonChart"] { height: 43vh !important; }
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] { height: 62vh !important; }
 /* Large screens at device scale 1 (e.g. 3840×2160): the map keeps its zoom, so draw it at the 1080p size and

@@ -58,7 +58,7 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
         with widgets.guard("示范社区"):
             summary.model_metric(panel)
     with centre, widgets.guard("地图"), st.container(key="screen-map"):
-        map_view.render(key_prefix="screen", height=560, controls=False, checks=False, metric="model")
+        map_view.render(key_prefix="screen", height=460, controls=False, checks=False, metric="model")
     with right:
         with widgets.guard("征迁"):
             summary.relocation_metric(panel)

@@ -48,7 +48,7 @@ WALL_CSS = f"""
 .gw-change .d {{ opacity: 0.9; }}
 /* Room for the 预警 and 较上次汇报 lines: the map and the charts give up 8 % of the height. */
 .st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
-.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
+.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 43vh !important; }}
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
 .st-key-screen-chart {{ height: 50vh !important; }}
