@@ -13,6 +13,15 @@ from db_helpers import fresh_engine
 from lib import health
 
 
+def _run(coro):
+    """Run a coroutine on a loop of its own in a worker thread: an earlier test (Playwright, AppTest) may have left
+    an event loop running in this thread, where asyncio.run() refuses to start."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 def test_ready_on_a_seeded_database(app_db):
     from lib import db
     result = health.check(db.get_engine(app_db), timeout=5)
@@ -72,10 +81,10 @@ def test_readyz_handler_status_codes(app_db, tmp_path, monkeypatch):
     """The Starlette handler serve.py mounts (the served route itself is hit in tests/test_deploy.py)."""
     from lib import db
     monkeypatch.setattr(health, "get_engine", lambda: db.get_engine(app_db))
-    ok = asyncio.run(health.readyz(None))
+    ok = _run(health.readyz(None))
     assert ok.status_code == 200 and json.loads(ok.body)["database"] == "ok"
     empty = fresh_engine("sqlite", tmp_path)
     monkeypatch.setattr(health, "get_engine", lambda: empty)
-    down = asyncio.run(health.readyz(None))
+    down = _run(health.readyz(None))
     assert down.status_code == 503 and json.loads(down.body)["status"] == "not ready"
     assert down.headers["cache-control"] == "no-store"
