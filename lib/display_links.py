@@ -64,14 +64,17 @@ def _state(link: DisplayLink, now: dt.datetime) -> str:
     return "expired" if now >= link.expires_at else "active"
 
 
+def _link(s, value: str | None, engine: Engine | None) -> DisplayLink | None:
+    """The stored link a token names, or None (bad signature, unknown token)."""
+    hashed = token_hash(value, PURPOSE, engine)
+    return None if hashed is None else s.scalar(select(DisplayLink).where(DisplayLink.token_hash == hashed))
+
+
 def open_link(value: str | None, *, engine: Engine | None = None) -> str | None:
     """A wall opens the link: its name when valid (use recorded and audited), else None (refusal audited)."""
-    hashed = token_hash(value, PURPOSE, engine)
-    if hashed is None:
-        return None
     now = clock.now_utc()
     with session_scope(engine) as s:
-        link = s.scalar(select(DisplayLink).where(DisplayLink.token_hash == hashed))
+        link = _link(s, value, engine)
         if link is None:
             return None
         state = _state(link, now)
@@ -86,12 +89,9 @@ def open_link(value: str | None, *, engine: Engine | None = None) -> str | None:
 
 def check(value: str | None, *, engine: Engine | None = None) -> str | None:
     """On every run of a wall: the link's name while it is valid, else None (last use kept fresh)."""
-    hashed = token_hash(value, PURPOSE, engine)
-    if hashed is None:
-        return None
     now = clock.now_utc()
     with session_scope(engine) as s:
-        link = s.scalar(select(DisplayLink).where(DisplayLink.token_hash == hashed))
+        link = _link(s, value, engine)
         if link is None or _state(link, now) != "active":
             return None
         if link.last_used_at is None or (now - link.last_used_at).total_seconds() >= TOUCH_SECONDS:
