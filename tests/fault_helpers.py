@@ -86,3 +86,18 @@ class Cluster:
         with contextlib.suppress(Exception):
             self.stop()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def reset_caches() -> None:
+    """Settings, engines and Streamlit's data cache forgotten (after a test changed DATABASE_URL or settings)."""
+    import streamlit as st
+
+    from lib import config, db
+
+    config.settings.cache_clear()
+    db.get_engine.cache_clear()
+    st.cache_data.clear()
+
+
+def texts(elements) -> list[str]:
+    return [str(e.value) for e in elements]

@@ -7,14 +7,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-import streamlit as st
+from fault_helpers import reset_caches as _reset, texts as _texts
 from abuse_helpers import assert_unchanged, row_counts
 from sqlalchemy.exc import OperationalError
 from staff_apptest import engine, form_sign_in, has_sign_in_form  # noqa: F401 - the app on a private copy of the staff database
 from staff_fixtures import PASSWORD, ROUNDS, _staff_templates, quiet_world, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, clock, config, db
+from lib import auth, clock
 from lib.audit import audit_log
 from lib.auth import Actor
 from lib.errors import PermissionDenied
@@ -35,16 +35,6 @@ def settings_env(monkeypatch):
     yield put
     monkeypatch.undo()
     _reset()
-
-
-def _reset() -> None:
-    config.settings.cache_clear()
-    db.get_engine.cache_clear()
-    st.cache_data.clear()
-
-
-def _texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def _shows_data(at: AppTest) -> bool:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from fault_helpers import reset_caches as _reset, texts as _texts
 import streamlit as st
 from abuse_helpers import assert_unchanged, row_counts
 from fault_helpers import Cluster, hung_server, pg_bin
@@ -51,16 +52,6 @@ def app_url(monkeypatch):
 def _dashboard(at) -> bool:
     """The overview drew its figures: st.metric cards or the one-element KPI grid (ui/kpi_grid.py)."""
     return bool(at.metric or grid_cards(at))
-
-
-def _reset() -> None:
-    config.settings.cache_clear()
-    db.get_engine.cache_clear()
-    st.cache_data.clear()
-
-
-def _texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 # ---- a server that accepts the connection and never answers ----
