@@ -62,7 +62,7 @@ class Settings:
     backup_keep: int = 14
     # /readyz: seconds a database read may take before the replica reports not ready.
     readiness_timeout_seconds: int = 2
-    # ---- ledger uploads (h3): an .xlsx is a zip of XML, inspected before any XML is parsed ----
+    # ---- ledger uploads: an .xlsx is a zip of XML, inspected before any XML is parsed ----
     # Refused when the parts inflate to more than this in total (a 1500-row ledger, what the deadline below
     # lets one file hold, is about 0.3 MB; openpyxl parses a sheet without a <dimension> twice before any
     # row, so this bounds that uninterruptible time) …

@@ -1,4 +1,4 @@
-"""Abuse suite, accounts and the database guard (h4): hostile or careless input to user management, sign-in and
+"""Abuse suite, accounts and the database guard: hostile or careless input to user management, sign-in and
 the data layer's NUL guard. Each case asserts a Chinese message naming the field, and that every table's row
 count is unchanged (sign-in attempts add exactly their one audit row)."""
 from __future__ import annotations

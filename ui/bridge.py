@@ -250,7 +250,7 @@ def is_admin() -> bool:
     return actor is not None and actor.is_admin
 
 
-# ---- sign-in (h7): sessions and wall-screen links (lib.sessions, lib.display_links, ui/session_routes.py) ----
+# ---- sign-in: sessions and wall-screen links (lib.sessions, lib.display_links, ui/session_routes.py) ----
 def _cookie(name: str) -> str | None:
     try:
         value = st.context.cookies.get(name)
@@ -333,7 +333,7 @@ def wall_revoked() -> bool:
     return wall_cookie() is not None and wall_name() is None
 
 
-# ---- h4: access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
+# ---- access, sign-in and user management (pages/account.py, pages/users.py, ui/auth_view.py) ----
 ROLES = list(auth.ROLES)
 STAFF_ROLE = auth.Role.STAFF.value
 MIN_PASSWORD = auth.MIN_PASSWORD
@@ -390,7 +390,7 @@ def deactivate_user(username: str) -> None:
 list_users = auth.list_users
 
 
-# ---- ledgers (h3): the 台账导入导出 page's one door to lib.ledger ----
+# ---- ledgers: the 台账导入导出 page's one door to lib.ledger ----
 from lib import ledger as _ledger  # noqa: E402
 from lib.ledger_kinds import KINDS as _LEDGER_KINDS  # noqa: E402
 from lib.models import Role as _Role  # noqa: E402
@@ -421,7 +421,7 @@ def ledger_commit(preview):
     return _ledger.commit_ledger(current_actor(), preview)
 
 
-# ---- geometry import (h5): pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
+# ---- geometry import: pages/geo_import.py reaches geo.importer and lib.geometry_store only here ----
 import logging  # noqa: E402
 
 from geo.importer import read_geometry_file  # noqa: E402
@@ -457,7 +457,7 @@ def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
         clear_caches()
 
 
-# ---- writes: staff forms (h2) ----
+# ---- writes: staff forms ----
 # The forms' pages reach lib only through here. Writes re-check permissions and validate in lib; the
 # form callbacks (ui/forms.py) clear the caches after each one and show the outcome with ui/flash.py.
 from lib import form_options  # noqa: E402
@@ -478,7 +478,7 @@ def max_upload_mb() -> int:
     return settings().max_upload_mb
 
 
-# ---- alerts and the last briefing date (h10) ----
+# ---- alerts and the last briefing date ----
 from lib import alerts as _alerts  # noqa: E402
 from lib import briefing_date as _briefing  # noqa: E402
 
@@ -513,7 +513,7 @@ def set_last_briefing_date(day) -> tuple[str | None, str | None]:
         clear_caches()
 
 
-# ---- h6: freshness across replicas ----
+# ---- freshness across replicas ----
 @st.fragment(run_every=2)
 def rerun_on_new_data() -> None:
     """For pages nobody touches (the wall): a full rerun when the data version changes, so a write on any
@@ -536,7 +536,7 @@ def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes,
 briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
 
 
-# ---- tablets (h9): 「我的核查」 ----
+# ---- tablets: 「我的核查」 ----
 from lib.clock import to_local as _to_local  # noqa: E402
 from lib.clock import today as _today  # noqa: E402
 from lib.fmt import cn_date as _cn_date  # noqa: E402

@@ -62,7 +62,7 @@ def _faults(texts: list[dict], height: int) -> dict[str, list]:
 
 
 @pytest.mark.xfail(reason="未完成：合并 h1 后大屏的来源标签「报道」为 19 px（< 2.2% 屏高），弹出菜单图标文字 22.7 px；"
-                   "修正这些样式后去掉此标记 / open: h1's source tags are 19 px on the wall at 1080", strict=False)
+                   "修正这些样式后去掉此标记 / open: source tags are 19 px on the wall at 1080", strict=False)
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_wall_view_is_legible_from_4m(page_at, size):
     width, height = size
