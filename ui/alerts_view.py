@@ -15,6 +15,7 @@ from lib.fmt import cn_date
 from ui import bridge
 
 WALL_ALERTS = 2  # the wall shows this many, then 「另有 N 条」
+PAGE_ALERTS = 5  # a page shows this many (most urgent first); the rest fold under 「另有 N 条」 so the figures stay in view
 
 
 def strip(*, community: str | None, as_of: dt.date | None, wall: bool = False) -> None:
@@ -23,10 +24,21 @@ def strip(*, community: str | None, as_of: dt.date | None, wall: bool = False) -
         st.html(f"<div class='gw-alerts gw-alerts-none'><span class='gw-alerts-h'>预警</span>"
                 f"<span class='gw-alert'>{NO_ALERTS}</span></div>")
         return
-    shown = found[:WALL_ALERTS] if wall else found
-    items = "".join(f"<li class='gw-alert gw-alert-{a.kind}'><b>{html.escape(a.community)} · {html.escape(a.label)}"
-                    f"</b>：{html.escape(a.text)}</li>" for a in shown)
-    more = f"<li class='gw-alert gw-alert-more'>另有 {len(found) - len(shown)} 条</li>" if len(found) > len(shown) else ""
+    shown = found[:WALL_ALERTS if wall else PAGE_ALERTS]
+
+    def item(a) -> str:
+        return (f"<li class='gw-alert gw-alert-{a.kind}'><b>{html.escape(a.community)} · {html.escape(a.label)}"
+                f"</b>：{html.escape(a.text)}</li>")
+
+    items = "".join(item(a) for a in shown)
+    rest = found[len(shown):]
+    if not rest:
+        more = ""
+    elif wall:  # nobody can click a wall
+        more = f"<li class='gw-alert gw-alert-more'>另有 {len(rest)} 条</li>"
+    else:
+        more = (f"<li class='gw-alert gw-alert-more'><details><summary>另有 {len(rest)} 条（点击展开）</summary>"
+                f"<ul>{''.join(item(a) for a in rest)}</ul></details></li>")
     st.html(f"<div class='gw-alerts'><span class='gw-alerts-h'>预警 {len(found)} 条</span>"
             f"<ul>{items}{more}</ul></div>")
 
