@@ -14,7 +14,7 @@ import pydeck as pdk
 import shapely
 
 from geo import deck_data as dd
-from geo.deck_labels import feature_labels
+from geo.deck_labels import community_labels, feature_labels
 from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, MARKET_NOTE, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
                             class_breaks, color_for, hex_to_rgba, legend_items)
 from geo.layers import buffer_metric
@@ -154,7 +154,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15,
                preview: dict | None = None,
                pick_points: list[dict] | None = None, focus: Sequence[float] | None = None,
-               width: int | None = None) -> pdk.Deck:
+               width: int | None = None, label_px: float | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
@@ -166,7 +166,11 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     focus: (minx, miny, maxx, maxy) to centre and zoom the view on (e.g. one community).
     width: the map box's width in CSS pixels, when the caller knows it: the whole subdistrict is then fitted
         to `width`×`height` (nothing cropped). Without it the view keeps the fixed zoom ZOOM.
+    label_px: the size of the names on the map in CSS pixels (FEATURE_LABEL_PX on the desk pages; the wall
+        passes its own, which its CSS zoom scales with the screen height). Names never overlap at any size:
+        community names move aside, feature names that find no free place are left to the tooltip.
     """
+    label_px = label_px or FEATURE_LABEL_PX
     items = {key: dd.normalise(val) for key, val in (layers or {}).items()}
     show = set(visible) if visible is not None else {"context", "communities", "outline", "reservoirs",
                                                      "rivers", "roads", "railway", "projects", "pois", "labels"}
@@ -234,28 +238,16 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     if sel:
         rows = [{"name": r["name"], "tip": r["tip"], "path": r["polygon"][0] + r["polygon"][0][:1]} for r in sel]
         out.append(_path_layer("selected", rows, COLORS["selected"], 5, pickable=False))
+    placed_names: list[dict] = []
     if "labels" in show and comm_rows:
-        labels = [{"name": n, "position": dd.point_xy(g)} for n, g, _ in items.get("communities", [])]
-        out.append(pdk.Layer("TextLayer", data=labels, id="labels", get_position="position", get_text="name",
-                             get_size=13, size_units=_S("pixels"), get_color=COLORS["label"],
-                             character_set=_S(label_characters([r["name"] for r in labels])),
-                             font_family=_S(FONT_FAMILY), background=True,
-                             get_background_color=COLORS["label_halo"], background_padding=[4, 2],
-                             get_text_anchor=_S("middle"),
-                             get_alignment_baseline=_S("center"), billboard=True, pickable=False))
+        points = [(n, dd.point_xy(g)) for n, g, _ in items.get("communities", []) if dd.point_xy(g)]
+        placed_names = community_labels(points, zoom=zoom, size=label_px)
+        out.append(_text_layer("labels", placed_names, label_px, padding=[4, 2]))
     if "labels" in show:
-        taken = [(n, dd.point_xy(g)) for n, g, _ in items.get("communities", []) if dd.point_xy(g)]
         shown = {k: v for k, v in items.items() if k in show}
-        rows = feature_labels(shown, zoom=zoom, size=FEATURE_LABEL_PX, taken=taken if comm_rows else ())
+        rows = feature_labels(shown, zoom=zoom, size=label_px, taken_rows=placed_names)
         if rows:
-            out.append(pdk.Layer("TextLayer", data=rows, id="feature-labels", get_position="position",
-                                 get_text="name", get_size=FEATURE_LABEL_PX, size_units=_S("pixels"),
-                                 get_color=COLORS["label"],
-                                 character_set=_S(label_characters([r["name"] for r in rows])),
-                                 font_family=_S(FONT_FAMILY), background=True,
-                                 get_background_color=COLORS["label_halo"], background_padding=[3, 1],
-                                 get_pixel_offset="offset", get_text_anchor="anchor",
-                                 get_alignment_baseline=_S("center"), billboard=True, pickable=False))
+            out.append(_text_layer("feature-labels", rows, label_px, padding=[3, 1]))
     if pick_points:
         out.append(_pick_layer(pick_points))
     view = pdk.ViewState(longitude=round(lon, 5), latitude=round(lat, 5), zoom=zoom, pitch=0, bearing=0,
@@ -268,6 +260,17 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     view_spec = pdk.View(type="MapView", controller={"doubleClickZoom": False})
     return pdk.Deck(layers=out, initial_view_state=view, views=[view_spec], map_provider=None, tooltip=TOOLTIP,
                     height=height)
+
+
+def _text_layer(layer_id: str, rows: list[dict], size: float, *, padding: list[int]) -> pdk.Layer:
+    """Names on the map: rows {name, position, offset (px), anchor} with a dark halo box."""
+    return pdk.Layer("TextLayer", data=rows, id=layer_id, get_position="position", get_text="name",
+                     get_size=size, size_units=_S("pixels"), get_color=COLORS["label"],
+                     character_set=_S(label_characters([r["name"] for r in rows])),
+                     font_family=_S(FONT_FAMILY), background=True,
+                     get_background_color=COLORS["label_halo"], background_padding=padding,
+                     get_pixel_offset="offset", get_text_anchor="anchor",
+                     get_alignment_baseline=_S("center"), billboard=True, pickable=False)
 
 
 class SerializedDeck(pdk.Deck):

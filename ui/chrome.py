@@ -70,18 +70,6 @@ html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 .st-key-screen-map [data-testid="stDeckGlJsonChart"] { height: 43vh !important; }
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] { height: 62vh !important; }
-/* Large screens at device scale 1 (e.g. 3840×2160): the map keeps its zoom, so draw it at the 1080p size and
-   scale it up (mouse picking still works through the transform). */
-@media (min-width: 2400px) and (min-height: 1350px) {
-  .st-key-screen-map [data-testid="stDeckGlJsonChart"] > div,
-  .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] > div
-  { width: 75% !important; height: 75% !important; transform: scale(1.3333); transform-origin: 0 0; }
-}
-@media (min-width: 2880px) and (min-height: 1620px) {
-  .st-key-screen-map [data-testid="stDeckGlJsonChart"] > div,
-  .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] > div
-  { width: 50% !important; height: 50% !important; transform: scale(2); }
-}
 .st-key-screen-map [data-testid="stCaptionContainer"],
 .st-key-screen-model-map [data-testid="stCaptionContainer"] { display: none; }
 .st-key-screen-chart { height: 60vh !important; flex: 0 0 auto !important; }

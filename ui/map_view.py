@@ -38,7 +38,8 @@ def _on_map_select(map_key: str) -> None:
 
 @st.cache_data(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
 def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
-          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True):
+          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True,
+          label_px: float | None = None, fit_width: int = layout.MAP_FIT_WIDTH_PX):
     layers = bridge.map_layers()
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
     points = None
@@ -49,7 +50,8 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
                       tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
                       value_format=VALUE_FORMATS[metric], height=height,
-                      width=layout.MAP_FIT_WIDTH_PX)  # whole subdistrict in the narrowest map box
+                      width=fit_width,  # whole subdistrict in the narrowest map box
+                      label_px=label_px)
     return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
 
@@ -68,7 +70,10 @@ def legend(metric: str, *, as_of: dt.date | None) -> None:
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
-           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None) -> None:
+           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None,
+           label_px: float | None = None, fit_width: int = layout.MAP_FIT_WIDTH_PX) -> None:
+    """label_px, fit_width: the names' size and the narrowest box width the map is fitted to, in CSS px
+    (the wall passes its own; desk pages keep geo.deck's size and layout.MAP_FIT_WIDTH_PX)."""
     as_of = bridge.as_of()
     metric_key, layers_key = f"{key_prefix}.{KEYS['metric']}", f"{key_prefix}.{KEYS['layers']}"
     if controls:
@@ -85,7 +90,8 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
     map_key = f"{key_prefix}.{KEYS['map']}"
     deck = _deck(metric, bridge.selected_community(), visible, as_of, checks, tuple(circles or ()), height,
-                 masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
+                 masked=bridge.current_actor() is None,  # phone numbers in findings: signed-in users only
+                 label_px=label_px, fit_width=fit_width)
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     legend(metric, as_of=as_of)

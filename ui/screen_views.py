@@ -12,7 +12,7 @@ import html
 import altair as alt
 import streamlit as st
 
-from ui import bridge, charts, map_view, summary, widgets
+from ui import bridge, charts, map_view, summary, wall_css, widgets
 from ui.bridge import cn_date
 
 # Chart text follows the window: never below 2.2 % of the screen height (24 px at 1080, 49 px at 2160; issue #14).
@@ -58,7 +58,8 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
         with widgets.guard("示范社区"):
             summary.model_metric(panel)
     with centre, widgets.guard("地图"), st.container(key="screen-map"):
-        map_view.render(key_prefix="screen", height=460, controls=False, checks=False, metric="model")
+        map_view.render(key_prefix="screen", height=460, controls=False, checks=False, metric="model",
+                        label_px=wall_css.MAP_LABEL_PX, fit_width=wall_css.MAP_FIT_WIDTH_PX)
     with right:
         with widgets.guard("征迁"):
             summary.relocation_metric(panel)
@@ -100,7 +101,8 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
             first = named[named["valid_from"] == named["valid_from"].min()]
             st.markdown(f"**{cn_date(first['valid_from'].iloc[0])}，{'、'.join(first['community'])}被命名为示范社区**")
     with map_col, st.container(key="screen-model-map"):
-        map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
+        map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model",
+                        label_px=wall_css.MAP_LABEL_PX, fit_width=wall_css.MAP_FIT_WIDTH_PX)
 
 
 def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:

@@ -4,12 +4,25 @@ Rules, in vh so 1920×1080 and 3840×2160 look the same:
 - no text below 2.2 % of the screen height (24 px at 1080, 48 px at 2160); headline figures far larger;
 - no hover-only help (the tooltip icons are hidden: what a viewer needs is written on the screen);
 - nothing cut or wrapped mid-word: labels keep whole words on one line, Chinese names never break per character;
+- the maps are drawn at the screen's own resolution: deck.gl lays them out at the 1080-line reference size
+  (REFERENCE_HEIGHT_PX) and a CSS zoom of screen height / 1080 enlarges them, so the view, the names
+  (MAP_LABEL_PX, passed to the map by ui/screen_views.py) and the lines grow with the screen, and the canvas
+  takes its pixels from the zoomed box (luma.gl's device-pixel-content-box): 1968×929 at 3840×2160, not a
+  984×464 drawing stretched by a transform.
 """
 from __future__ import annotations
 
 import streamlit as st
 
-MIN_TEXT = "2.2vh"  # the smallest text anywhere on the wall
+MIN_SHARE = 0.022  # the smallest text anywhere on the wall, as a share of the screen height
+MIN_TEXT = f"{MIN_SHARE * 100:g}vh"
+REFERENCE_HEIGHT_PX = 1080  # the maps are laid out for this screen height and zoomed to the real one
+MAP_LABEL_PX = 24  # names on the wall maps at the reference height: ≥ 2.2 % of it (23.8 px)
+# The wall maps' boxes at the reference height are ≥ 880 px wide on 16:10 and wider screens (984 at 16:9):
+# the subdistrict is fitted to 800 px (desk maps: 440): the height binds, it is ~470 px wide, a fifth larger.
+MAP_FIT_WIDTH_PX = 800
+MAPS = (".st-key-screen-map [data-testid=\"stDeckGlJsonChart\"] > div, "
+        ".st-key-screen-model-map [data-testid=\"stDeckGlJsonChart\"] > div")
 
 WALL_CSS = f"""
 <style>
@@ -52,6 +65,14 @@ WALL_CSS = f"""
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
 .st-key-screen-chart {{ height: 50vh !important; }}
+/* The maps' drawing follows the screen height (see the module docstring). Browsers without typed calc() in
+   zoom get the nearest common height's factor. */
+{MAPS} {{ width: 100% !important; height: 100% !important; transform: none !important; }}
+@media (min-height: 1300px) {{ {MAPS} {{ zoom: 1.3333; }} }}
+@media (min-height: 1800px) {{ {MAPS} {{ zoom: 2; }} }}
+@supports (zoom: calc(100vh / 1px)) {{ {MAPS} {{ zoom: calc(100vh / {REFERENCE_HEIGHT_PX}px); }} }}
+/* Source tags (「报道」, 「录入 · …」, 「示例」) are text a viewer reads: the floor, not 0.8 of a label. */
+.gw-tag {{ font-size: {MIN_TEXT} !important; white-space: nowrap; }}
 /* The map legend (inline 0.9rem) and the 示例 badges; the legend lines sit close together. */
 .st-key-screen-map div[style*="font-size:0.9rem"] {{ line-height: 1.25; }}
 [data-testid="stMain"] div[style*="font-size:0.9rem"], [data-testid="stMain"] div[style*="font-size:0.9rem"] *,

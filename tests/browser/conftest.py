@@ -123,6 +123,18 @@ def browser(chromium_path):
             b.close()
 
 
+@pytest.fixture(scope="session")
+def hidpi_browser(browser):
+    """A second Chromium on a 200 % display (--force-device-scale-factor=2): unlike a context's emulated
+    device_scale_factor, it also reports device pixels to ResizeObserver, as a real 4K panel at 200 % does."""
+    b = browser.browser_type.launch(executable_path=str(CHROMIUM),
+                                    args=[*CHROMIUM_ARGS, "--force-device-scale-factor=2"])
+    try:
+        yield b
+    finally:
+        b.close()
+
+
 @dataclass
 class Opened:
     """A page opened by `page_at`, with every request URL and page error it produced."""
@@ -213,9 +225,9 @@ def wait_for_streamlit(opened: Opened, *, timeout: float = PAGE_READY_SECONDS, s
         page.wait_for_timeout(150)  # lets Playwright deliver websocket events, unlike time.sleep
 
 
-def _opener(browser, base: str, contexts: list) -> Callable[..., Opened]:
+def _opener(browser, base: str, contexts: list, *, scale: float = 1) -> Callable[..., Opened]:
     def open_page(path: str, *, width: int, height: int, touch: bool = False, wait: bool = True) -> Opened:
-        ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
+        ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=scale,
                                   has_touch=touch, is_mobile=False, locale="zh-CN", timezone_id="Asia/Shanghai")
         contexts.append(ctx)
         page = ctx.new_page()
@@ -250,6 +262,14 @@ def page_at(browser, app_url, request) -> Iterator[Callable[..., Opened]]:
     """page_at(path, *, width, height, touch=False) -> Opened, after Streamlit has finished running."""
     contexts: list = []
     yield _opener(browser, app_url, contexts)
+    _close(contexts, request)
+
+
+@pytest.fixture
+def hidpi_page_at(hidpi_browser, app_url, request) -> Iterator[Callable[..., Opened]]:
+    """Like page_at, on a 200 % display (devicePixelRatio 2)."""
+    contexts: list = []
+    yield _opener(hidpi_browser, app_url, contexts, scale=2)
     _close(contexts, request)
 
 
