@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from staff_apptest import clean, engine, sign_in  # noqa: F401
 from staff_fixtures import _staff_templates  # noqa: F401
 
+from geo.deck import FEATURE_LABEL_PX
 from lib.briefing_date import last_briefing_date
+from ui.wall_css import MAP_LABEL_PX, MIN_SHARE, REFERENCE_HEIGHT_PX
 
 
 def html_text(at) -> str:
@@ -26,6 +29,19 @@ def test_overview_shows_the_alerts_strip(engine):
     body = html_text(at)
     assert "gw-alerts" in body and "预警" in body
     assert "现场核查未办结" in body  # the seed has open checks
+
+
+def _label_sizes(at) -> set:
+    spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    return {lay["getSize"] for lay in spec["layers"] if lay["@@type"] == "TextLayer"}
+
+
+def test_wall_map_names_are_sized_for_the_wall_and_desk_maps_keep_theirs(engine):
+    """The wall passes MAP_LABEL_PX (≥ 2.2 % of the 1080-line reference; its CSS zoom scales it with the
+    screen, tests/browser/test_wall.py); the overview page keeps the desk size."""
+    assert _label_sizes(wall(sign_in(None), pause="1")) == {MAP_LABEL_PX}
+    assert MAP_LABEL_PX >= MIN_SHARE * REFERENCE_HEIGHT_PX
+    assert _label_sizes(sign_in(None, "overview")) == {FEATURE_LABEL_PX}
 
 
 def test_pause_in_the_url_turns_the_toggle_on(engine):

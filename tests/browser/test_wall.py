@@ -113,8 +113,21 @@ def test_every_wall_view_is_legible_from_4m(page_at, size, community):
     assert not problems(page), problems(page)
 
 
+def _drawn_canvases(page) -> list[dict]:
+    """The maps' canvases once deck.gl has sized them (a new canvas is 300×150 until its first frame)."""
+    seen: list = []
+
+    def sized():
+        seen[:] = page.evaluate(_CANVAS)
+        return seen if seen and all((c["w"], c["h"]) != (300, 150) for c in seen) else None
+
+    try:
+        return wait_until(page, sized, timeout=30, message="大屏总览应有地图 / no drawn map canvas")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {seen}") from None
+
+
 def _assert_native(canvases: list[dict], height: int) -> None:
-    assert canvases, "大屏总览应有地图"
     for c in canvases:
         assert abs(c["w"] - c["boxW"]) <= 2 and abs(c["h"] - c["boxH"]) <= 2, \
             f"地图画布像素与显示框不符（被拉伸）/ canvas {c['w']}×{c['h']} in a {c['boxW']:.0f}×{c['boxH']:.0f} box"
@@ -127,14 +140,14 @@ def _assert_native(canvases: list[dict], height: int) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_map_canvas_has_the_pixels_of_its_box(page_at, size):
     opened = page_at("/?screen=1&pause=1", width=size[0], height=size[1])
-    _assert_native(opened.page.evaluate(_CANVAS), size[1])
+    _assert_native(_drawn_canvases(opened.page), size[1])
 
 
 def test_map_canvas_has_the_pixels_of_its_box_on_a_200_percent_panel(hidpi_page_at):
     """1920×1080 CSS pixels on a 3840×2160 panel at 200 %: the canvas has the panel's pixels."""
     opened = hidpi_page_at("/?screen=1&pause=1", width=1920, height=1080)
     assert opened.page.evaluate("devicePixelRatio") == 2
-    canvases = opened.page.evaluate(_CANVAS)
+    canvases = _drawn_canvases(opened.page)
     _assert_native(canvases, 1080)
     assert canvases[0]["w"] >= 1900, canvases
 
