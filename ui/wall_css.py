@@ -46,6 +46,9 @@ WALL_CSS = f"""
 .gw-figure {{ flex: 1 1 auto !important; min-width: max-content !important; padding: 0.2rem 0.4rem !important; }}
 .gw-figures {{ gap: 0.3rem !important; }}
 .gw-figures {{ flex-wrap: wrap; row-gap: 0.6vh; }}
+/* Text never splits a name (「已命名：大官庄、中兴、工业路、西/华」): lines break after 「、」, punctuation or
+   spaces; only a run too long for its column breaks inside. */
+[data-testid="stMain"] p, [data-testid="stMain"] li {{ word-break: keep-all; overflow-wrap: break-word; }}
 /* No hover-only help on a wall. */
 [data-testid="stTooltipIcon"] {{ display: none !important; }}
 /* 预警 and 较上次汇报: one line each when it fits, wrapping between items (never inside one). */

@@ -10,16 +10,19 @@ import json
 import pytest
 from browser_helpers import problems, screenshot_dir, wait_until
 
+from geo import deck_data as dd
+from geo.layers import load_all
 from ui.wall_css import MAP_LABEL_PX, MIN_SHARE, REFERENCE_HEIGHT_PX
 
 pytestmark = pytest.mark.browser
 
 CAPTION = '[data-testid="stCaptionContainer"]'
+COMMUNITIES = sorted({n for n, _, _ in dd.normalise(load_all()["communities"])}, key=len, reverse=True)
 SIZES = [(1920, 1080), (3840, 2160)]
 
 # Every visible text on the page (HTML text nodes and the charts' SVG text), with its rendered size and
 # whether it is cut or broken. A short label (≤ 6 characters) spread over more than one line is broken.
-_MEASURE = """() => {
+_MEASURE = """(names) => {
   const vh = innerHeight, vw = innerWidth, out = [];
   const main = document.querySelector('[data-testid="stMain"]');
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
@@ -44,7 +47,16 @@ _MEASURE = """() => {
       size = size * (el.getScreenCTM()?.a || 1);
     }
     const clipped = el.scrollWidth > el.clientWidth + 1 && cs.overflow !== 'visible' && !(el instanceof SVGElement);
-    out.push({text: text.slice(0, 40), size, lines, cut: text.includes('…') || clipped, tag: el.tagName});
+    // a community name inside a longer text (「已命名：大官庄、中兴、工业路、西华」) must not be split over lines
+    const split = [];
+    for (const name of names) {
+      for (let i = n.textContent.indexOf(name); i >= 0; i = n.textContent.indexOf(name, i + 1)) {
+        const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + name.length);
+        const tops = new Set([...r.getClientRects()].filter(q => q.width > 0).map(q => Math.round(q.top)));
+        if (tops.size > 1) split.push(name);
+      }
+    }
+    out.push({text: text.slice(0, 40), size, lines, cut: text.includes('…') || clipped, tag: el.tagName, split});
   }
   return out;
 }"""
@@ -70,7 +82,8 @@ def _faults(texts: list[dict], height: int) -> dict[str, list]:
     return {
         "small": [(t["text"], round(t["size"], 1)) for t in texts if t["size"] < floor],
         "cut": [t["text"] for t in texts if t["cut"]],
-        "broken": [t["text"] for t in texts if t["lines"] > 1 and len(t["text"]) <= 6],
+        "broken": [t["text"] for t in texts if t["lines"] > 1 and len(t["text"]) <= 6]
+                  + [f"{name} in {t['text']}" for t in texts for name in t["split"]],
     }
 
 
@@ -89,7 +102,7 @@ def test_every_wall_view_is_legible_from_4m(page_at, size, community):
         current = _current(page)
         if current and current not in seen:
             opened.wait_ready()
-            texts = page.evaluate(_MEASURE)
+            texts = page.evaluate(_MEASURE, COMMUNITIES)
             help_icons = page.evaluate(_HELP_ICONS)
             if _current(page) == current:
                 smallest = min(texts, key=lambda t: t["size"]) if texts else {"size": 0, "text": ""}
