@@ -54,7 +54,38 @@ PATTERNS = [
     [r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
      "您要打开的页面不存在，已打开首页。"],
 ]
-PLACEHOLDERS = {"YYYY-MM-DD": "年-月-日", "yyyy-mm-dd": "年-月-日", "yyyy/mm/dd": "年/月/日"}
+PLACEHOLDERS = {"YYYY-MM-DD": "年-月-日", "yyyy-mm-dd": "年-月-日", "yyyy/mm/dd": "年/月/日",
+                "Choose an option": "请选择", "Choose options": "请选择"}
+# What a screen reader reads (aria-label, aria-valuetext, title, alt; placeholders above): exact texts, then
+# patterns. The charts' own descriptions are turned off in ui/charts.py (Vega-Lite `aria: false`).
+LABELS = {
+    "Sidebar": "侧栏", "App pages": "页面列表", "Open": "展开", "Expand sidebar": "展开侧栏",
+    "Collapse sidebar": "收起侧栏", "Close sidebar": "收起侧栏", "Open sidebar": "展开侧栏",
+    "Choose date": "选择日期", "Choose date range": "选择日期范围", "Clear all": "全部清除", "Clear": "清除",
+    "Link to heading": "标题链接", "Show data": "查看数据", "Download as PNG": "下载 PNG 图片",
+    "Copy Vega-Lite spec": "复制图表定义", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
+    "Show/hide columns": "显示/隐藏列", "Search": "搜索", "Download as CSV": "下载 CSV", "Vega visualization": "图表",
+    "visualization": "图表", "Decrement": "减少", "Increment": "增加", "file upload": "选择文件",
+    "Show password": "显示密码", "Hide password": "隐藏密码", "Show password text": "显示密码",
+    "Hide password text": "隐藏密码", "Empty": "空", "Close": "关闭", "Remove": "移除", "Delete": "删除",
+    "Previous month": "上个月", "Next month": "下个月", "Select a date": "选择日期", "Calendar": "日历",
+    "Select all": "全选", "Loading": "加载中", "Main menu": "主菜单", "Stop": "停止", "Toolbar": "工具栏",
+    "Deploy": "部署", "Running...": "正在运行…", "Data grid": "数据表", "Map": "地图",
+}
+LABEL_PATTERNS = [
+    [r"^Help for (.+)$", "$1 说明"],
+    [r"^(year|month|day), (.+)$", "$2 $1"],
+    [r"^(.+) (start|end) date$", "$1 $2 date"],
+    [r"^[a-z0-9_]+ icon$", "图标"],
+    [r"^([a-z]+ )?mark container$", "图形组"],
+    [r"^[a-z]+ mark$", "图形"],
+    [r"^(\d+) – [A-Z][a-z]+$", "$1月"],
+    [r"^Remove (.+)$", "移除 $1"],
+    [r"^Delete (.+)$", "删除 $1"],
+    [r"^Choose (.+)$", "选择 $1"],
+]
+# Words the patterns above leave in place, replaced after them.
+LABEL_WORDS = {"year": "年", "month": "月", "day": "日", "start date": "开始日期", "end date": "结束日期"}
 
 CSS = f"""
 <style>
@@ -121,8 +152,26 @@ _SCRIPT = """
   const w = window;
   if (w.__gwLayout) return;
   w.__gwLayout = true;
-  const [TEXT, PATTERNS, PLACEHOLDERS, COLLAPSE_PX] = __ARGS__;
+  const [TEXT, PATTERNS, PLACEHOLDERS, COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS] = __ARGS__;
   const rules = PATTERNS.map(([re, to]) => [new RegExp(re), to]);
+  const labelRules = LABEL_PATTERNS.map(([re, to]) => [new RegExp(re), to]);
+  const ATTRS = ['aria-label', 'aria-valuetext', 'title', 'alt', 'aria-roledescription'];
+  const label = (v) => {
+    let out = LABELS[v];
+    if (out === undefined) for (const [re, to] of labelRules) if (re.test(v)) {
+      out = v.replace(re, to).replace(/(start|end) date|year|month|day/g, (w) => LABEL_WORDS[w]);
+      break;
+    }
+    return out;
+  };
+  const relabel = (el) => {
+    for (const a of ATTRS) {
+      const v = el.getAttribute(a);
+      if (!v || !/[A-Za-z]/.test(v)) continue;
+      const out = label(v);
+      if (out !== undefined && out !== v) el.setAttribute(a, out);
+    }
+  };
   const translate = (node) => {
     const t = node.nodeValue.trim();
     if (!t || !/[A-Za-z]/.test(t)) return;
@@ -137,6 +186,8 @@ _SCRIPT = """
       const p = PLACEHOLDERS[el.placeholder];
       if (p) el.placeholder = p;
     }
+    for (const el of root.querySelectorAll('[aria-label], [aria-valuetext], [title], [alt], [aria-roledescription]'))
+      relabel(el);
   };
   let queued = false;
   new MutationObserver(() => {
@@ -144,7 +195,7 @@ _SCRIPT = """
     queued = true;
     requestAnimationFrame(() => { queued = false; sweep(document.body); });
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
-                             attributes: true, attributeFilter: ['placeholder']});
+                             attributes: true, attributeFilter: ['placeholder', ...ATTRS]});
   sweep(document.body);
   // Enter in a date field applies the typed date: Streamlit applies it when focus moves on to another control
   // (not on a bare blur), so Enter moves focus to the next control, as Tab past the calendar button would.
@@ -176,7 +227,8 @@ _SCRIPT = """
 
 def script() -> str:
     """The page script with its tables filled in (JSON, so no text is interpreted as code)."""
-    args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX], ensure_ascii=False)
+    args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS],
+                      ensure_ascii=False)
     return _SCRIPT.replace("__ARGS__", args.replace("</", "<\\/"))
 
 
