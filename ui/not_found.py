@@ -22,7 +22,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from lib import display_links
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
-PAGE_PATHS = frozenset(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_"))
+# The default pages live at "/" (Streamlit gives their own url_path its 「Page not found」): sent there.
+ALIASES = {"overview": "", "screen": "screen=1"}
+PAGE_PATHS = frozenset(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_")) - set(ALIASES)
 # Paths served by a route: Streamlit's (_stcore/, media/, component/, static/, app/static/) and serve.py's
 # (/readyz, /session/…, /display/…).
 ROUTE_PREFIXES = ("_stcore/", "media/", "component/", "static/", "app/static/", "session/", "display/")
@@ -53,16 +55,21 @@ a.secondary {{ background: transparent; border: 1px solid #6b7280; }}
 """
 
 
-def is_known(path: str, base: str = "") -> bool:
-    """Whether `path` (the request's URL path) is a page of the app or a route: anything else is unknown."""
-    rel = path.strip("/")
-    base = base.strip("/")
+def _relative(path: str, base: str) -> str | None:
+    """`path` without the app's base path and slashes; None when it lies outside the base path."""
+    rel, base = path.strip("/"), base.strip("/")
     if base:
         if rel != base and not rel.startswith(base + "/"):
-            return True  # outside the app's base path: not ours to answer
+            return None
         rel = rel[len(base):].strip("/")
+    return rel
+
+
+def is_known(path: str, base: str = "") -> bool:
+    """Whether `path` (the request's URL path) is a page of the app or a route: anything else is unknown."""
+    rel = _relative(path, base)
     if not rel:
-        return True
+        return True  # "/" or outside the base path (not ours to answer)
     return rel in PAGE_PATHS or rel in ROOT_FILES or rel in ROUTES or (rel + "/").startswith(ROUTE_PREFIXES)
 
 
@@ -94,9 +101,14 @@ class NotFoundMiddleware:
             await self.app(scope, receive, send)
             return
         query = scope.get("query_string", b"").decode("latin-1")
+        root = "/" + base.strip("/") + "/" if base.strip("/") else "/"
+        alias = ALIASES.get(_relative(scope.get("path", "/"), base))
+        if alias is not None:
+            joined = "&".join(q for q in (alias, query) if q)
+            await RedirectResponse(root + (f"?{joined}" if joined else ""), status_code=303)(scope, receive, send)
+            return
         cookies = cookie_parser(dict(scope.get("headers") or []).get(b"cookie", b"").decode("latin-1"))
         if display_links.COOKIE in cookies:
-            root = "/" + base.strip("/") + "/" if base.strip("/") else "/"
             response = RedirectResponse(root + (f"?{query}" if query else ""), status_code=303)
         else:
             response = HTMLResponse(page(query, base), status_code=404, headers={"Cache-Control": "no-cache"})
