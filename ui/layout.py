@@ -116,21 +116,32 @@ _SCRIPT = """
     if (out === undefined) for (const [re, to] of rules) if (re.test(t)) { out = t.replace(re, to); break; }
     if (out !== undefined && out !== node.nodeValue) node.nodeValue = out;
   };
+  const placeholder = (el) => { const p = PLACEHOLDERS[el.placeholder]; if (p) el.placeholder = p; };
+  const SELECTOR = '[aria-label], [aria-valuetext], [title], [alt], [aria-roledescription]';
   const sweep = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) translate(walker.currentNode);
-    for (const el of root.querySelectorAll ? root.querySelectorAll('input[placeholder]') : []) {
-      const p = PLACEHOLDERS[el.placeholder];
-      if (p) el.placeholder = p;
-    }
-    for (const el of root.querySelectorAll('[aria-label], [aria-valuetext], [title], [alt], [aria-roledescription]'))
-      relabel(el);
+    if (root.matches && root.matches(SELECTOR)) relabel(root);
+    if (root.matches && root.matches('input[placeholder]')) placeholder(root);
+    for (const el of root.querySelectorAll('input[placeholder]')) placeholder(el);
+    for (const el of root.querySelectorAll(SELECTOR)) relabel(el);
   };
-  let queued = false;
-  new MutationObserver(() => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => { queued = false; sweep(document.body); });
+  // In the page's <head> (ui/page_shell.py) the body does not exist yet: start once it does.
+  const start = () => {
+  // Each change is translated in the observer's callback: before the browser paints it and before any other
+  // script (or a test) reads the page. Only what changed is looked at.
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes') {
+        if (r.attributeName === 'placeholder') placeholder(r.target); else relabel(r.target);
+      } else if (r.type === 'characterData') {
+        translate(r.target);
+      } else {
+        for (const n of r.addedNodes) {
+          if (n.nodeType === Node.TEXT_NODE) translate(n); else if (n.nodeType === Node.ELEMENT_NODE) sweep(n);
+        }
+      }
+    }
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
                              attributes: true, attributeFilter: ['placeholder', ...ATTRS]});
   sweep(document.body);
@@ -153,17 +164,20 @@ _SCRIPT = """
       const sb = document.querySelector('[data-testid="stSidebar"]');
       const btn = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
       if (sb && btn && sb.getAttribute('aria-expanded') !== 'false') { btn.click(); return; }
-      if (!sb || sb.getAttribute('aria-expanded') !== 'false') if (++tries < 50) setTimeout(close, 100);
+      if (!sb || sb.getAttribute('aria-expanded') !== 'false') if (++tries < 200) setTimeout(close, 100);
     };
     close();
   }
+  };
+  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
 })();
 </script>
 """
 
 
 def script() -> str:
-    """The page script with its tables filled in (JSON, so no text is interpreted as code)."""
+    """The page script with its tables filled in (JSON, so no text is interpreted as code). Served in the
+    <head> of every page (ui/page_shell.py) and, for `streamlit run app.py` without serve.py, by each run."""
     args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS],
                       ensure_ascii=False)
     return _SCRIPT.replace("__ARGS__", args.replace("</", "<\\/"))

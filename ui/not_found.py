@@ -73,6 +73,12 @@ def is_known(path: str, base: str = "") -> bool:
     return rel in PAGE_PATHS or rel in ROOT_FILES or rel in ROUTES or (rel + "/").startswith(ROUTE_PREFIXES)
 
 
+def is_page(path: str, base: str = "") -> bool:
+    """Whether `path` is "/" or one of the app's pages (what Streamlit answers with its index.html)."""
+    rel = _relative(path, base)
+    return rel is not None and (rel == "" or rel in PAGE_PATHS)
+
+
 def page(query: str = "", base: str = "") -> str:
     """The 「页面不存在」 page; its home link keeps the query string (escaped)."""
     root = "/" + base.strip("/") + "/" if base.strip("/") else "/"
@@ -80,7 +86,8 @@ def page(query: str = "", base: str = "") -> str:
     return PAGE.format(home=html.escape(home, quote=True), account=html.escape(root + "account", quote=True))
 
 
-def _base() -> str:
+def base_path() -> str:
+    """Streamlit's server.baseUrlPath (empty unless the app is served under a prefix)."""
     from streamlit import config
 
     return config.get_option("server.baseUrlPath") or ""
@@ -96,7 +103,7 @@ class NotFoundMiddleware:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        base = _base()
+        base = base_path()
         if is_known(scope.get("path", "/"), base):
             await self.app(scope, receive, send)
             return
