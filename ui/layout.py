@@ -5,10 +5,11 @@ Streamlit has settings for some of this (.streamlit/config.toml: toolbarMode="mi
 Print / Record a screencast / Made with Streamlit; showSidebarNavigation=false hides the raw pages/ file
 names; st.navigation(expanded=True) removes 「View N more」). What it has no setting for is done here:
   - CSS: every touch target ≥ 44 px, labels and figures never broken between characters, cards reflow;
-  - one small script (st.html with JavaScript, the supported way to run code in the page): starts the
-    sidebar collapsed on screens narrower than SIDEBAR_COLLAPSE_PX (Streamlit's "auto" only does so
-    under 768 px), and shows Streamlit's own fixed English words (uploader, camera, 「Page not found」
-    dialog, date placeholder) in Chinese. README lists what remains English.
+  - one small script, in every page's <head> (ui/page_shell.py, via serve.py) and again by st.html with
+    JavaScript on each run (a no-op when already there; it is what `streamlit run app.py` gets): starts the
+    sidebar collapsed on screens narrower than SIDEBAR_COLLAPSE_PX (Streamlit's "auto" only does so under
+    768 px), and shows Streamlit's own fixed English words (ui/chrome_words.py: uploader, camera, toolbars,
+    date placeholders, and the labels a screen reader reads) in Chinese. README lists what remains English.
 """
 from __future__ import annotations
 
