@@ -45,7 +45,7 @@ PLACEHOLDERS = {"YYYY-MM-DD": "年-月-日", "yyyy-mm-dd": "年-月-日", "yyyy/
 LABELS = {
     "Sidebar": "侧栏", "App pages": "页面列表", "Open": "展开", "Expand sidebar": "展开侧栏",
     "Collapse sidebar": "收起侧栏", "Close sidebar": "收起侧栏", "Open sidebar": "展开侧栏",
-    "Choose date": "选择日期", "Choose date range": "选择日期范围", "Clear all": "全部清除", "Clear": "清除",
+    "Clear selection": "清除选择", "Choose date": "选择日期", "Choose date range": "选择日期范围", "Clear all": "全部清除", "Clear": "清除",
     "Link to heading": "标题链接", "Show data": "查看数据", "Download as PNG": "下载 PNG 图片",
     "Copy Vega-Lite spec": "复制图表定义", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
     "Show/hide columns": "显示/隐藏列", "Search": "搜索", "Download as CSV": "下载 CSV", "Vega visualization": "图表",

@@ -32,7 +32,8 @@ VISIBLE_TEXT = """() => {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const n = walker.currentNode, el = n.parentElement;
-    if (!el || el.closest('script, style, [data-testid="stIconMaterial"]') || !n.nodeValue.trim() || !shown(el)) continue;
+    if (!el || el.closest('script, style, [data-testid="stIconMaterial"]')) continue;
+    if (!n.nodeValue.trim() || !shown(el)) continue;
     if (getComputedStyle(el).fontFamily.includes('Material')) continue;  // icon ligatures
     out.push(n.nodeValue.trim());
   }
