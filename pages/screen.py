@@ -17,6 +17,9 @@ VIEW_NAMES = bridge.wall_views(screen_views.VIEWS, community=community, as_of=as
 rotate = bridge.screen_rotate_seconds()
 # `?pause=1` starts the toggle switched on, so the caption and the toggle always agree.
 st.session_state.setdefault("screen.pause", bridge.screen_paused())
+# `?view=征迁` shows that view, as picking it in 「跳转到」 does (a view the scope has not: ignored).
+if (start := bridge.screen_view(VIEW_NAMES)) is not None:
+    st.session_state.setdefault("screen.view", start)
 wall_css.apply()
 
 

@@ -33,9 +33,9 @@ def html_text(at) -> str:
 def wall(at, view: str, **params):
     at.query_params["screen"] = "1"
     at.query_params["pause"] = "1"
+    at.query_params["view"] = view
     for k, v in params.items():
         at.query_params[k] = v
-    at.session_state["screen.view"] = view
     return clean(at.run())
 
 
@@ -80,7 +80,9 @@ def test_relocation_is_left_out_for_a_community_without_households(engine):
     at = wall(sign_in(None), "征迁", community="中兴")
     caption = current(at)
     assert caption.startswith("当前：总览（1/4）")  # four views rotate, not five
+    assert "<div class='gw-figures'>" not in html_text(at)  # the subdistrict's figure strip is not passed off as 中兴's
     assert "文化路北延提升改造 · 征迁进度" not in "\n".join(str(s.value) for s in at.subheader)
+    assert "<div class='gw-figures'>" in html_text(wall(sign_in(None), "总览"))  # 全街道: the strip is there
     # 华盛 has the households: the view is there
     assert "当前：征迁" in current(wall(sign_in(None), "征迁", community="华盛"))
 

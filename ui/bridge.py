@@ -209,6 +209,12 @@ def screen_paused() -> bool:
     return str(st.query_params.get("pause", "")) in {"1", "true", "yes"}
 
 
+def screen_view(names) -> str | None:
+    """`?view=征迁`: the carousel view to start on, when it is one of `names`."""
+    wanted = str(st.query_params.get("view", ""))
+    return wanted if wanted in names else None
+
+
 def ensure_entrypoint(*, in_app: bool = False) -> None:
     """Run every page through app.py.
 
