@@ -21,7 +21,8 @@ _CSS = """<style>
 .gw-reloc .row { display: flex; flex-wrap: wrap; gap: 0.3vh 1.2vw; white-space: nowrap; }
 .gw-reloc .row span { white-space: nowrap; word-break: keep-all; }
 .gw-reloc b { font-size: 3.2vh; }
-.st-key-screen-reloc-trend, .st-key-screen-reloc-daily { height: 44vh !important; flex: 0 0 auto !important; }
+.gw-reloc .gw-tag { font-size: 2.3vh !important; }
+.st-key-screen-reloc-trend, .st-key-screen-reloc-daily { height: 54vh !important; flex: 0 0 auto !important; }
 </style>"""
 
 
@@ -49,7 +50,7 @@ def trend_chart(burn: pd.DataFrame) -> alt.LayerChart:
     """Signed / keys / demolished, cumulative, against the total (dashed); colours as on the 征迁 page."""
     long = burn.melt(id_vars=["date"], value_vars=list(SERIES), var_name="状态", value_name="户数")
     lines = alt.Chart(long).mark_line(strokeWidth=4).encode(
-        x=alt.X("date:T", title="日期", axis=alt.Axis(format="%m月%d日")),
+        x=alt.X("date:T", title="日期", axis=alt.Axis(format="%-m月%-d日")),
         y=alt.Y("户数:Q", title="户数", axis=alt.Axis(tickMinStep=1, format="d")),
         color=alt.Color("状态:N", scale=alt.Scale(domain=list(SERIES), range=[charts.HOUSEHOLD_COLORS[s] for s in SERIES]),
                         legend=alt.Legend(orient="top", title=None)))
@@ -61,8 +62,10 @@ def target_chart(daily: pd.DataFrame) -> alt.LayerChart:
     """New signings per day (bars, the 已签约 colour) and the day's target (white ticks)."""
     data = daily.assign(日=[f"{d.month}/{d.day}" for d in daily["date"]])
     x = alt.X("日:N", sort=None, title="日期", axis=alt.Axis(labelAngle=0))
+    top = int(max(data["实际签约"].max(), data["目标"].max(skipna=True) if data["目标"].notna().any() else 0)) + 1
     bars = alt.Chart(data).mark_bar(color=charts.HOUSEHOLD_COLORS["已签约"]).encode(
-        x=x, y=alt.Y("实际签约:Q", title="每日签约户数", axis=alt.Axis(tickMinStep=1, format="d")))
+        x=x, y=alt.Y("实际签约:Q", title="每日签约户数", scale=alt.Scale(domain=[0, top]),
+                     axis=alt.Axis(tickMinStep=1, format="d")))
     target = alt.Chart(data[data["目标"].notna()]).mark_tick(color="#ffffff", thickness=5, size=40).encode(
         x=x, y=alt.Y("目标:Q"))
     return bars + target
@@ -95,6 +98,6 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
         goal = "—" if pd.isna(last["目标"]) else f"{int(last['目标'])}户"
         demo = (bool(burn["is_demo"].iloc[0]), deadline.is_demo)
         tag = wall_chart.tag_html(_demo("demo" if all(demo) else "mixed" if any(demo) else "staff"))
-        st.html(f"<div class='gw-reloc gw-daily'>{cn_date(last['date'])} 签约 <b>{int(last['实际签约'])}</b>户 · "
-                f"目标 <b>{goal}</b>（白线：剩余户数÷剩余天数）{tag}</div>")
+        st.html(f"<div class='gw-reloc gw-daily'><div>{cn_date(last['date'])} 签约 <b>{int(last['实际签约'])}</b>户 · "
+                f"目标 <b>{goal}</b> {tag}</div><div>白线为每日目标：剩余户数 ÷ 剩余天数</div></div>")
         wall_chart.chart(target_chart(daily), key="screen-reloc-daily")

@@ -17,16 +17,17 @@ STARS = ("支部过硬星", "平安法治星", "共建共享星", "工业兴业�
 # Dark text where the status colour is light; the colours themselves are ui/charts.py's (the 五星 page's).
 _INK = {"创建中": "#111318"}
 _CSS = """<style>
-.gw-stars { border-collapse: separate; border-spacing: 0.35vh 0.35vh; width: 100%; font-size: 2.4vh;
+.gw-stars { border-collapse: separate; border-spacing: 0.4vh 0.4vh; width: 100%; font-size: 2.9vh;
   line-height: 1.2; }
-.gw-stars th, .gw-stars td { padding: 0.45vh 0.5vw; white-space: nowrap; word-break: keep-all; text-align: center; }
+.gw-stars th, .gw-stars td { padding: 0.6vh 0.5vw; white-space: nowrap; word-break: keep-all; text-align: center; }
 .gw-stars th { font-weight: 700; color: #e5e7eb; }
 .gw-stars td.c { text-align: left; font-weight: 700; color: #e5e7eb; }
 .gw-stars td.s { border-radius: 0.4vh; font-weight: 700; }
 .gw-stars tr.sel td.c { color: #f2dd4e; }
 .gw-stars tr.sel td.s { outline: 0.35vh solid #ffffff; }
+.gw-stars .gw-tag, .gw-stars-note .gw-tag { font-size: 2.3vh !important; }
 .gw-stars-note { font-size: 2.3vh; color: #e5e7eb; margin-top: 0.6vh; }
-.st-key-screen-stars-progress { height: 46vh !important; flex: 0 0 auto !important; }
+.st-key-screen-stars-progress { height: 56vh !important; flex: 0 0 auto !important; }
 </style>"""
 
 
@@ -60,9 +61,12 @@ def matrix_html(matrix: pd.DataFrame, *, selected: str | None) -> str:
 
 def progress_chart(progress: pd.DataFrame) -> alt.Chart:
     """Stars reached (已达标) per assessment date: whole stars on an integer axis."""
-    data = pd.DataFrame({"日期": [cn_date(d) for d in progress["date"]], "已达标星数": progress["已达标"].astype(int)})
+    # Two-line date labels (「2023年」 over 「3月31日」): four whole dates fit under four bars.
+    data = pd.DataFrame({"日期": [f"{d.year}年|{d.month}月{d.day}日" for d in progress["date"]],
+                         "已达标星数": progress["已达标"].astype(int)})
     bars = alt.Chart(data).mark_bar(color=charts.STAR_STATUS_COLORS["已达标"]).encode(
-        x=alt.X("日期:N", sort=None, title="评定日期", axis=alt.Axis(labelAngle=0)),
+        x=alt.X("日期:N", sort=None, title="评定日期",
+                axis=alt.Axis(labelAngle=0, labelExpr="split(datum.label, '|')", labelLineHeight=wall_chart.TEXT)),
         y=alt.Y("已达标星数:Q", title="已达标星数", axis=alt.Axis(tickMinStep=1, format="d")))
     text = bars.mark_text(dy=-12, color="#e5e7eb", fontSize=wall_chart.TEXT).encode(text=alt.Text("已达标星数:Q",
                                                                                                  format="d"))
