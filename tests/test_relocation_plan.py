@@ -63,7 +63,8 @@ def test_bad_deadlines_write_nothing_and_name_the_field(world, value, words):
 def test_both_staff_set_dates_take_the_one_code_path(world, monkeypatch):
     calls = []
     real = date_settings.write
-    monkeypatch.setattr(date_settings, "write", lambda setting, *a, **k: calls.append(setting.key) or real(setting, *a, **k))
+    monkeypatch.setattr(date_settings, "write",
+                        lambda setting, *a, **k: calls.append(setting.key) or real(setting, *a, **k))
     briefing_date.set_last_briefing_date(world.leader, D(2023, 11, 15), engine=world.engine, today=world.today)
     relocation_plan.set_deadline(world.admin, D(2023, 11, 30), engine=world.engine)
     assert calls == ["last_briefing_date", "relocation_deadline"]

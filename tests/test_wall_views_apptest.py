@@ -117,5 +117,6 @@ def test_signed_is_one_colour_on_the_wall_and_on_the_relocation_page(engine):
         validate=False)
     for status in ("已签约", "已交钥匙", "已拆除"):
         assert _colour_of(wall_spec, status) == _colour_of(page_spec, status) == charts.HOUSEHOLD_COLORS[status]
-    daily = wall_relocation.target_chart(relocation_plan.daily_target(burn, total=78, deadline_day=dt.date(2023, 11, 30)))
+    plan = relocation_plan.daily_target(burn, total=78, deadline_day=dt.date(2023, 11, 30))
+    daily = wall_relocation.target_chart(plan)
     assert daily.to_dict(validate=False)["layer"][0]["mark"]["color"] == charts.HOUSEHOLD_COLORS["已签约"]

@@ -52,7 +52,8 @@ def trend_chart(burn: pd.DataFrame) -> alt.LayerChart:
     lines = alt.Chart(long).mark_line(strokeWidth=4).encode(
         x=alt.X("date:T", title="日期", axis=alt.Axis(format="%-m月%-d日")),
         y=alt.Y("户数:Q", title="户数", axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("状态:N", scale=alt.Scale(domain=list(SERIES), range=[charts.HOUSEHOLD_COLORS[s] for s in SERIES]),
+        color=alt.Color("状态:N", scale=alt.Scale(domain=list(SERIES),
+                                                  range=[charts.HOUSEHOLD_COLORS[s] for s in SERIES]),
                         legend=alt.Legend(orient="top", title=None)))
     total = alt.Chart(burn).mark_rule(strokeDash=[8, 6], color="#e5e7eb").encode(y=alt.Y("总户数:Q"))
     return lines + total
