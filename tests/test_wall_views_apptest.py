@@ -120,3 +120,22 @@ def test_signed_is_one_colour_on_the_wall_and_on_the_relocation_page(engine):
     plan = relocation_plan.daily_target(burn, total=78, deadline_day=dt.date(2023, 11, 30))
     daily = wall_relocation.target_chart(plan)
     assert daily.to_dict(validate=False)["layer"][0]["mark"]["color"] == charts.HOUSEHOLD_COLORS["已签约"]
+
+
+def test_a_star_row_entered_by_staff_says_who_and_when_names_for_signed_in_viewers_only(engine, frozen):
+    from lib.writes import record_star_assessment
+
+    zx = Actor("zx", "中兴录入员", "社区工作人员", "中兴")
+    record_star_assessment(zx, community="中兴", star="幸福和谐星", status="已达标", score=92,
+                           valid_from=dt.date(2026, 12, 1),
+                           engine=engine, today=dt.date(2026, 12, 5))
+
+    def row(at) -> str:
+        return re.search(r"<td class='c'>中兴</td>(.*?)</tr>", html_text(at)).group(1)
+
+    anonymous = wall(sign_in(None), "五星支部")
+    assert "已达标*</td><td>" in row(anonymous)  # 幸福和谐星: 已达标, entered by staff
+    assert "含示例" in row(anonymous)  # four demo cells and one entered
+    assert "* 工作人员录入：中兴 幸福和谐星 · 录入 · 工作人员 · 2026年12月5日录入" in html_text(anonymous)  # no name
+    admin = wall(sign_in("admin"), "五星支部")
+    assert "* 工作人员录入：中兴 幸福和谐星 · 录入 · 中兴录入员 · 2026年12月5日录入" in html_text(admin)

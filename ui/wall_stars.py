@@ -31,32 +31,46 @@ _CSS = """<style>
 </style>"""
 
 
+def _figure(row, kind: str | None = None):
+    """A matrix row (one cell, or the newest of a community's cells) as a Figure this viewer may see."""
+    return widgets.viewer(bridge.figure({**row, "source_kind": kind or row["source_kind"]}))
+
+
 def _row_figure(rows: pd.DataFrame):
-    """The source of one community's five cells as a Figure (示例 / 录入 · who · when / 含示例)."""
+    """The source of one community's five cells (示例 / 录入 · who · when / 含示例)."""
     kinds = set(rows["source_kind"])
     kind = kinds.pop() if len(kinds) == 1 else "mixed"
-    newest = rows.sort_values("valid_from").iloc[-1]
-    return bridge.figure({"source_kind": kind, "valid_from": newest["valid_from"],
-                          "source_publisher": newest.get("source_publisher"), "recorded_by": newest.get("recorded_by")})
+    return _figure(rows.sort_values(["valid_from", "recorded_at"]).iloc[-1].to_dict(), kind)
 
 
 def matrix_html(matrix: pd.DataFrame, *, selected: str | None) -> str:
     """Rows: communities (their order); columns: the five stars; each cell its status word on the status colour;
-    last column: the row's source tag (the wall cannot hover)."""
+    last column: the row's source tag (the wall cannot hover). In a row of several sources the cells staff
+    entered carry 「*」, and a line under the table names them with who entered each and when."""
     head = "".join(f"<th>{html.escape(s)}</th>" for s in STARS)
-    body = []
+    body, entered = [], []
     for community, rows in matrix.groupby("community", sort=False):
-        by_star = dict(zip(rows["star"], rows["status"], strict=True))
+        by_star = {r["star"]: r for r in rows.to_dict("records")}
+        mixed = rows["source_kind"].nunique() > 1
         cells = []
         for star in STARS:
-            status = by_star.get(star)
+            r = by_star.get(star)
+            status = r["status"] if r else None
+            mark = ""
+            if r and mixed and r["source_kind"] == "staff":
+                mark = "*"
+                entered.append(f"{community} {star} · {_figure(r).badge()}")
             colour = charts.STAR_STATUS_COLORS.get(status, charts.MUTED)
             cells.append(f"<td class='s' style='background:{colour};color:{_INK.get(status, '#ffffff')}'>"
-                         f"{html.escape(status or '—')}</td>")
+                         f"{html.escape(status or '—')}{mark}</td>")
         tag = wall_chart.tag_html(_row_figure(rows))
         cls = " class='sel'" if community == selected else ""
         body.append(f"<tr{cls}><td class='c'>{html.escape(community)}</td>{''.join(cells)}<td>{tag}</td></tr>")
-    return f"{_CSS}<table class='gw-stars'><tr><th>社区</th>{head}<th>来源</th></tr>{''.join(body)}</table>"
+    table = f"{_CSS}<table class='gw-stars'><tr><th>社区</th>{head}<th>来源</th></tr>{''.join(body)}</table>"
+    if entered:
+        more = f" 等{len(entered)}格" if len(entered) > 3 else ""
+        table += f"<div class='gw-stars-note'>* 工作人员录入：{html.escape('；'.join(entered[:3]))}{more}</div>"
+    return table
 
 
 def progress_chart(progress: pd.DataFrame) -> alt.Chart:
