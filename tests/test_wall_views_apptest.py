@@ -139,3 +139,11 @@ def test_a_star_row_entered_by_staff_says_who_and_when_names_for_signed_in_viewe
     assert "* 工作人员录入：中兴 幸福和谐星 · 录入 · 工作人员 · 2026年12月5日录入" in html_text(anonymous)  # no name
     admin = wall(sign_in("admin"), "五星支部")
     assert "* 工作人员录入：中兴 幸福和谐星 · 录入 · 中兴录入员 · 2026年12月5日录入" in html_text(admin)
+
+
+def test_relocation_before_any_household_step_says_no_data_not_zero(engine, frozen):
+    at = wall(sign_in(None), "征迁", as_of="2023-10-01")
+    body = html_text(at)
+    assert "gw-groups" not in body.replace(".gw-groups", "")  # no 「未签约 0户」 before there were households
+    assert any("所选日期的逐日进度：暂无公开数据" in str(i.value) for i in at.info)
+    assert "距截止 60 天" in body  # 2023-10-01 → the 示例 deadline 2023-11-30

@@ -77,16 +77,17 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader(f"文化路北延提升改造 · 征迁进度 · {scope.label}")
     st.html(_CSS)
     left, middle, right = st.columns([1.05, 1.6, 1.35], gap="medium")
+    burn = bridge.relocation_burnup(community=community, as_of=as_of)
     with left:
         summary.relocation_metric(bridge.summary_panel(scope))
         with widgets.guard("截止日期"):
             st.html(countdown_html(bridge.relocation_deadline(), as_of or bridge.local_today()))
-        with widgets.guard("专班分组"):
-            groups = bridge.unsigned_by_group(community=community, as_of=as_of)
-            if not groups.empty:
-                st.html(groups_html(groups))
-    burn = bridge.relocation_burnup(community=community, as_of=as_of)
+        if sum(bridge.household_counts(community=community, as_of=as_of).values()):  # none yet: no 「0户」
+            with widgets.guard("专班分组"):
+                st.html(groups_html(bridge.unsigned_by_group(community=community, as_of=as_of)))
     if burn.empty:
+        with middle:
+            widgets.no_data("所选日期的逐日进度")
         return
     with middle:
         tag = wall_chart.tag_html(_demo("demo" if bool(burn["is_demo"].iloc[0]) else "staff"))
