@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number
-from ui import bridge, charts, widgets
+from ui import bridge, chart_cache, charts, widgets
 
 bridge.ensure_entrypoint()
 
@@ -104,7 +104,7 @@ with widgets.guard("进度曲线"):
     else:
         total = float(headline.total.value)
         label = f"涉迁户 {int(total)} 户（{headline.total.tag}）"
-        charts.show(charts.burnup(burn, series=SERIES, total=total, total_label=label), height=380)
+        chart_cache.draw(charts.burnup, burn, series=SERIES, total=total, total_label=label, height=380)
         last = burn.iloc[-1]
         widgets.demo_note(f"逐日进度（{cn_date(last['date'])}：已签约{last['已签约']}户、已交钥匙{last['已交钥匙']}户、"
                           f"已拆除{last['已拆除']}户、拆除面积{cn_number(last['拆除面积'])}平方米）")

@@ -46,10 +46,17 @@ def cached(fn: F) -> F:
 
 
 data_version.on_change(st.cache_data.clear)
+data_version.on_change(st.cache_resource.clear)  # kept immutable results (the map) are keyed on the version too
 
 
 def clear_caches() -> None:
     st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def data_token() -> str | None:
+    """The data version as one string, for caches of immutable results keyed on it (ui/map_view.py)."""
+    return data_version.source_token()
 
 
 # ---- cached queries (pages call only these) ----
