@@ -29,13 +29,23 @@ _specs: OrderedDict[tuple, tuple[Any, dict]] = OrderedDict()
 _lock = threading.Lock()
 
 
+def _values(h, values) -> None:
+    h.update("\x1f".join(map(repr, values)).encode())
+    h.update(b"\x1e")
+
+
 def _digest(value: Any, h) -> None:
+    """Feed `value` to the hash `h`. Frames by the repr of every value (deterministic, and ~10x faster than
+    pandas' hash_pandas_object on Arrow-backed string columns; pickles differ between equal frames)."""
     if isinstance(value, pd.DataFrame):
         h.update(repr((value.shape, list(value.columns), [str(t) for t in value.dtypes])).encode())
-        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        for i in range(value.shape[1]):
+            _values(h, value.iloc[:, i].tolist())
+        _values(h, value.index.tolist())
     elif isinstance(value, pd.Series):
         h.update(repr((value.name, str(value.dtype))).encode())
-        h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        _values(h, value.tolist())
+        _values(h, value.index.tolist())
     elif isinstance(value, dict):
         h.update(b"{")
         for k in sorted(value, key=repr):
