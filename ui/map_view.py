@@ -56,6 +56,12 @@ def _deck(version: str | None, metric: str, selected: str | None, visible: tuple
 
 
 def legend(metric: str, *, as_of: dt.date | None) -> None:
+    st.html(_legend_html(bridge.data_token(), metric, as_of))
+
+
+@st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
+def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str:  # noqa: ARG001 - key only
+    """The legend's HTML, kept per data version (a string: no frame copied out of a cache per rerun)."""
     values = bridge.community_metric(metric, as_of=as_of)
     if metric == "model":
         breaks = class_breaks(range(len(MODEL_RANKS)), len(DEFAULT_SCALE))
@@ -66,7 +72,7 @@ def legend(metric: str, *, as_of: dt.date | None) -> None:
                      f"border-radius:2px;margin:0 0.25em 0 0.6em;vertical-align:middle'></span>{label}"
                      for label, c in items)
     demo = "（示例数据）" if values["is_demo"].any() else ""
-    st.html(f"<div style='font-size:0.9rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>")
+    return f"<div style='font-size:0.9rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
