@@ -176,7 +176,8 @@ def rows(r: dict) -> list[dict]:
     out = []
     for key, fn, figure in [("latency", _latency, "1 interaction latency p95"), ("payload_browser", _payload, "2 map payload"),
                             ("server", _server, "3 server time per page (AppTest)"),
-                            ("rerun_cpu", _rerun_cpu, "3a server CPU per selection change"), ("scale", _scale, "4 scale"),
+                            ("rerun_cpu", _rerun_cpu, "3a server CPU per selection change"),
+                            ("scale", _scale, "4 scale"),
                             ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
                             ("capacity", _capacity, "7 capacity (protocol level)"),
                             ("briefing", _briefing, "8 briefing pack"),

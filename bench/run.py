@@ -1,6 +1,7 @@
 """Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
 
-1 interaction latency vs the framework floor · 2 map payload · 3 server time per page (3a: server CPU per selection change) ·
+1 interaction latency vs the framework floor · 2 map payload · 3 server time per page
+(3a: server CPU per selection change) ·
 4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start ·
 7 capacity at the protocol level (Locust; bench/capacity.py) · 8 briefing pack ·
 9 upload budget (hostile and heavy ledger files, each read in a child process).

@@ -92,8 +92,8 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
         visible = TOGGLABLE
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
     map_key = f"{key_prefix}.{KEYS['map']}"
-    deck = _deck(bridge.data_token(), metric, bridge.selected_community(), visible, as_of, checks, tuple(circles or ()), height,
-                 masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
+    deck = _deck(bridge.data_token(), metric, bridge.selected_community(), visible, as_of, checks,
+                 tuple(circles or ()), height, masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     legend(metric, as_of=as_of)
