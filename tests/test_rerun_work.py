@@ -147,3 +147,24 @@ def test_kept_map_is_handed_out_without_a_copy(app_db, monkeypatch):
     at.run()
     at.run()
     assert len(seen) == 2 and seen[0] is seen[1]  # st.cache_data would unpickle a new copy per rerun
+
+
+def test_kept_panels_are_handed_out_without_a_copy(app_db, monkeypatch):
+    from ui import bridge
+
+    at = _run("中兴")
+    seen = {"header": [], "summary": []}
+    for name, attr in (("header", "_header"), ("summary", "_summary")):
+        kept = getattr(bridge, attr)
+
+        def spy(*args, _kept=kept, _name=name, **kw):
+            out = _kept(*args, **kw)
+            seen[_name].append(out)
+            return out
+
+        monkeypatch.setattr(bridge, attr, spy)
+    at.run()
+    at.run()
+    for name, objs in seen.items():
+        assert len(objs) >= 2, name
+        assert all(o is objs[0] for o in objs), name  # frozen panels: the kept object, not an unpickled copy
