@@ -46,10 +46,17 @@ def cached(fn: F) -> F:
 
 
 data_version.on_change(st.cache_data.clear)
+data_version.on_change(st.cache_resource.clear)  # kept immutable results (the map) are keyed on the version too
 
 
 def clear_caches() -> None:
     st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def data_token() -> str | None:
+    """The data version as one string, for caches of immutable results keyed on it (ui/map_view.py)."""
+    return data_version.source_token()
 
 
 # ---- cached queries (pages call only these) ----
@@ -92,24 +99,26 @@ def scope() -> Scope:
     return Scope.of(selected_community(), as_of())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _header(s: Scope) -> Header:
+# Header and SummaryPanel are frozen dataclasses read several times a run: kept as shared resources keyed on
+# the data version, so a read hands out the kept object instead of unpickling a copy (st.cache_data).
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _header(version: str | None, s: Scope) -> Header:  # noqa: ARG001 - version: key only
     return panels.header(s)
 
 
 def header(s: Scope | None = None) -> Header:
     """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
-    return _header(s or scope())
+    return _header(data_token(), s or scope())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _summary(s: Scope, warning: int, signed_in: bool) -> SummaryPanel:
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _summary(version: str | None, s: Scope, warning: int, signed_in: bool) -> SummaryPanel:  # noqa: ARG001
     return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
 
 
 def summary_panel(s: Scope | None = None) -> SummaryPanel:
     """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
-    return _summary(s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
+    return _summary(data_token(), s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
 
 
 def figure(row, *, as_of: dt.date | None = None) -> Figure:
