@@ -526,14 +526,19 @@ def rerun_on_new_data() -> None:
 
 
 # ---- briefing pack (汇报材料, issue #14) ----
-def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
-    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing)."""
+def _briefing_pack(community: str | None, as_of: dt.date | None, last: dt.date | None) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing), compared with `last`."""
     from ui.briefing_pack import pack_files
 
-    return pack_files(community=community, as_of=as_of)
+    return pack_files(community=community, as_of=as_of, last_briefing=last)
 
 
-briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+_briefing_pack_cached = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+
+
+def briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
+    """The pack compared with the stored 「上次汇报日期」 (part of the cache key: a new date, a new pack)."""
+    return _briefing_pack_cached(community, as_of, last_briefing_date())
 
 
 # ---- tablets: 「我的核查」 ----
