@@ -27,7 +27,6 @@ def _chart(chart: alt.Chart) -> None:
     with st.container(key="screen-chart"):
         st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS)
                                            .configure_legend(**_LABEL, symbolSize=_SYMBOL, labelLimit=0)
-                                           .configure_text(fontSize=_TEXT)  # e.g. a zero bar's 「0」
                                            .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 
@@ -74,7 +73,12 @@ def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
     fig = bridge.summary_panel(bridge.Scope.of(None, as_of)).stars
     st.subheader("五星支部创建 · 各社区达标星数" + (f" · {fig.tag}" if fig else ""))
     counts = bridge.star_counts(as_of=as_of)
-    _chart(charts.column_bars(counts, value="stars", title="已达标星数", highlight=community, domain_max=5))
+    counts["selected"] = counts["community"] == community
+    chart = alt.Chart(counts).mark_bar().encode(
+        x=alt.X("community:N", sort=None, title="社区", axis=alt.Axis(labelAngle=0)), y=alt.Y("stars:Q", title="已达标星数",
+                                                             scale=alt.Scale(domain=[0, 5])),
+        color=charts.when_selected(alt.ColorValue, "#f2dd4e", "#3aa77e"))
+    _chart(chart)
     if fig is not None and fig.is_demo:
         widgets.demo_note("星级评定")
 
