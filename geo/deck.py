@@ -17,12 +17,12 @@ from geo import deck_data as dd
 from geo.deck_labels import feature_labels
 from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, MARKET_NOTE, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
                             class_breaks, color_for, hex_to_rgba, legend_items)
-from geo.layers import buffer_metric
+from geo.service_area import service_circle
 
 __all__ = ["build_deck", "fit_view", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
 
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
-             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels", "feature-labels",
+             "railway-dash", "projects", "cluster", "pilot", "circles", "pois", "checks", "selected", "labels", "feature-labels",
              *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")),
              "pick")
 TOOLTIP = {
@@ -97,6 +97,18 @@ def _polygon_layer(layer_id, rows, fill, line, line_width, pickable=True, filled
                      filled=filled, stroked=True, pickable=pickable, auto_highlight=pickable)
 
 
+def _highlight_layers(communities, highlights: Sequence[dict]) -> list[pdk.Layer]:
+    """Thick outlines (and a light wash) around the named communities, one layer per highlight."""
+    out = []
+    for h in highlights:
+        names = set(h["names"])
+        rows = [{"name": n, "tip": h["label"], "polygon": rings}
+                for n, g, _ in communities if n in names for rings in dd.polygon_parts(g.simplify(dd.SIMPLIFY_DEG))]
+        r, g, b = h["color"][:3]
+        out.append(_polygon_layer(h["id"], rows, [r, g, b, 70], [r, g, b, 255], 5, pickable=False))
+    return out
+
+
 def _tile_layers(tile_url: str, bounds, zoom: int) -> list[pdk.Layer]:
     """Self-hosted XYZ tiles as fixed BitmapLayers covering `bounds` at one zoom level."""
     def tile_xy(lon, lat):
@@ -154,11 +166,13 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15,
                preview: dict | None = None,
                pick_points: list[dict] | None = None, focus: Sequence[float] | None = None,
-               width: int | None = None) -> pdk.Deck:
+               width: int | None = None, highlights: Sequence[dict] | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
-    circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas.
+    circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas (geo.service_area, EPSG:4547).
+    highlights: [{"id", "names", "color", "label"}]: those communities' polygons outlined in `color` (the
+        示范 view's L-shaped cluster and the pilot), one layer per entry, above the community fill.
     preview: {"current": features, "new": features} (GeoDataFrame or feature dicts): an import preview,
     the current version in grey and the new one highlighted, above the other layers.
     pick_points: [{"lon", "lat", "name"?, "tip"?, "chosen"?}] drawn on top as the pickable "pick" layer
@@ -208,10 +222,13 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
         out.append(_path_layer("railway-dash", dashes, COLORS["railway_dash"], 2.5, pickable=False))
     if "projects" in show and items.get("projects"):
         out.append(_path_layer("projects", _line_rows(items["projects"], _tip("重点项目")), COLORS["project"], 4))
+    if highlights:
+        out += _highlight_layers(items.get("communities", []), highlights)
     if circles:
-        rows = [{"name": c.get("name", "服务圈"), "tip": f"半径 {c['radius_m']:.0f} 米（直线距离）",
-                 "polygon": dd.polygon_parts(buffer_metric((c["lon"], c["lat"]), c["radius_m"]))[0]} for c in circles]
-        out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 2, pickable=False))
+        rows = [{"name": c.get("name", "服务圈"), "tip": f"半径 {c['radius_m']:.0f} 米（直线距离，示意）",
+                 "radius_m": c["radius_m"],
+                 "polygon": dd.polygon_parts(service_circle(c["lon"], c["lat"], c["radius_m"]))[0]} for c in circles]
+        out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 3, pickable=False))
     if "pois" in show and items.get("pois"):
         rows = [{"name": n, "tip": (f"专业批发市场 · {MARKET_NOTE}" if p.get("category") == "专业批发市场"
                                     else _tip(p.get("category") or "设施")(p)), "position": dd.point_xy(g),

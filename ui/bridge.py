@@ -85,6 +85,14 @@ map_layers = cached(map_data.map_layers)
 community_metric = cached(map_data.community_metric)
 METRICS = map_data.METRICS
 
+# ---- the wall's 养老 and 示范 views (lib.wall_content, issue #14) ----
+from lib import wall_content as _wall_content  # noqa: E402
+
+wall_care_circle = cached(_wall_content.care_circle)
+wall_model_map = cached(_wall_content.model_map)
+wall_has_care = cached(_wall_content.has_care)
+wall_has_model = cached(_wall_content.has_model)
+
 
 # ---- scope and panels (figures with provenance and dates, decided in lib.panels) ----
 def scope() -> Scope:

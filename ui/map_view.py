@@ -38,7 +38,8 @@ def _on_map_select(map_key: str) -> None:
 
 @st.cache_data(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
 def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
-          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True):
+          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True,
+          highlights: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = ()):
     layers = bridge.map_layers()
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
     points = None
@@ -49,6 +50,7 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
                       tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
                       value_format=VALUE_FORMATS[metric], height=height,
+                      highlights=[{"id": h[0], "names": h[1], "color": list(h[2]), "label": h[3]} for h in highlights],
                       width=layout.MAP_FIT_WIDTH_PX)  # whole subdistrict in the narrowest map box
     return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
@@ -68,7 +70,10 @@ def legend(metric: str, *, as_of: dt.date | None) -> None:
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
-           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None) -> None:
+           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None,
+           highlights: list[tuple[str, tuple[str, ...], tuple[int, ...], str]] | None = None) -> None:
+    """The map. `circles`: (lon, lat, radius_m, name) rings; `highlights`: (layer id, community names, RGBA,
+    legend label) outlines — both named in the legend under the map."""
     as_of = bridge.as_of()
     metric_key, layers_key = f"{key_prefix}.{KEYS['metric']}", f"{key_prefix}.{KEYS['layers']}"
     if controls:
@@ -85,10 +90,12 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
     map_key = f"{key_prefix}.{KEYS['map']}"
     deck = _deck(metric, bridge.selected_community(), visible, as_of, checks, tuple(circles or ()), height,
-                 masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
+                 masked=bridge.current_actor() is None,  # phone numbers in findings: signed-in users only
+                 highlights=tuple(highlights or ()))
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     legend(metric, as_of=as_of)
-    map_legend.symbols(checks=checks, circles=bool(circles))
+    map_legend.symbols(checks=checks, circles=bool(circles),
+                       outlines=[(h[3], tuple(h[2])) for h in highlights or ()])
     st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"
                "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")

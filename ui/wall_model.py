@@ -1,0 +1,78 @@
+"""The wall's 示范 view: the communities by status, the L-shaped 大官庄—中兴—工业路—西华 cluster and the
+榆树庄 pilot outlined on the map (each named in the legend as 报道), and the naming date with its quote (issue #14).
+
+Facts come from lib.wall_content (the article's words), the map from ui/map_view.py (extra layers, no fork).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import streamlit as st
+
+from geo.deck_style import HIGHLIGHT_COLORS
+from ui import bridge, map_view, widgets
+from ui.bridge import cn_date
+
+ARTICLE = {"source_kind": "article"}
+STATUSES = (["已命名示范社区", "先行先试"], ["创建中", "未命名"])
+CLUSTER_LABEL = "L形连片打造（报道）"
+
+
+def pilot_label(names: list[str]) -> str:
+    return f"铁路以西先行先试区 · {'、'.join(names)}（报道）"
+
+
+def highlights(m) -> list[tuple[str, tuple[str, ...], tuple[int, ...], str]]:
+    """The map's outlined groups: (layer id, communities, RGBA, legend label)."""
+    out = []
+    if m.cluster:
+        out.append(("cluster", tuple(m.cluster), tuple(HIGHLIGHT_COLORS["cluster"]), CLUSTER_LABEL))
+    if m.pilot:
+        out.append(("pilot", tuple(m.pilot), tuple(HIGHLIGHT_COLORS["pilot"]), pilot_label(m.pilot)))
+    return out
+
+
+def _tag() -> str:
+    from ui import screen_views  # the wall's tag; imported here: it imports this module
+
+    return screen_views.tag_html(bridge.figure(ARTICLE), None)
+
+
+def _statuses(status) -> None:
+    for pair in STATUSES:
+        for col, s in zip(st.columns(2), pair, strict=True):
+            part = status[status["status"] == s]
+            kinds = {bridge.figure({"source_kind": k}).tag for k in part["source_kind"]} or {"报道"}
+            col.metric(f"{s} · {'、'.join(sorted(kinds))}", f"{len(part)}个", border=True)
+            col.text("、".join(part["community"]) or "—")
+
+
+def _groups_html(m) -> str:
+    tag, rows = _tag(), []
+    if m.named_on:
+        rows.append(f"<div class='gw-named'><b>{cn_date(m.named_on)}</b>，{html.escape('、'.join(m.named))}"
+                    f"被命名为示范社区 {tag}</div>"
+                    + (f"<div class='gw-quote'>原文：“{html.escape(m.named_quote)}”</div>" if m.named_quote else ""))
+    for label, names, quote in ((CLUSTER_LABEL, m.cluster, m.cluster_quote),
+                                (pilot_label(m.pilot), m.pilot, m.pilot_quote)):
+        if names:
+            rows.append(f"<div class='gw-group'><b>{html.escape(label)}</b>：{html.escape('—'.join(names))}</div>"
+                        + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))
+    return f"<div class='gw-model-groups'>{''.join(rows)}</div>"
+
+
+def model_view(*, community: str | None, as_of: dt.date | None) -> None:
+    st.subheader("示范社区创建 · L形连片与先行先试")
+    if community and not bridge.wall_has_model(community=community, as_of=as_of):
+        st.caption(f"报道未提及{community}社区的示范社区创建情况；以下为全街道。")
+    status = bridge.model_status(as_of=as_of)
+    m = bridge.wall_model_map(as_of=as_of)
+    map_col, figures_col = st.columns([1.35, 1], gap="large")
+    with figures_col:
+        with widgets.guard("示范社区状态"):
+            _statuses(status)
+        st.html(_groups_html(m))
+    with map_col, st.container(key="screen-model-map"):
+        map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model",
+                        highlights=highlights(m))
