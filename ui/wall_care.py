@@ -11,7 +11,6 @@ import html
 import altair as alt
 import streamlit as st
 
-from geo.deck_style import COLORS
 from geo.service_area import LEGEND, WALK_RADIUS_M
 from ui import bridge, map_view, summary, widgets
 
@@ -31,6 +30,9 @@ def _services_html(circle) -> str:
     rest = (f"<div class='gw-service-rest'>“{circle.services_word}”中另{circle.unnamed}项报道未列明，不作列举。</div>"
             if circle.unnamed else "")
     quote = f"<div class='gw-quote'>原文：“{html.escape(circle.services_quote)}”</div>" if circle.services_quote else ""
+    if circle.station_quote:  # the ring on the map rests on these words; its centre is a schematic point
+        quote += (f"<div class='gw-quote'>{html.escape(circle.centre)}（示意位置）：“{html.escape(circle.station_quote)}”"
+                  f"，地图上为{html.escape(LEGEND)}</div>")
     return (f"<div class='gw-services'><div class='gw-services-title'>“{circle.services_word}”上门服务（据报道）</div>"
             f"<ul style='margin:0.2em 0;padding-left:1.2em'>{items}</ul>{rest}{quote}</div>")
 
@@ -55,17 +57,14 @@ def care_view(*, community: str | None, as_of: dt.date | None) -> None:
         where = f"{circle.community}社区" if circle.community else "街道"
         st.caption(f"{community}社区没有养老服务设施；以下为全街道的{circle.centre}（位于{where}）。")
         community = None
-    left, centre, right = st.columns([1, 1.45, 1.6], gap="medium")
+    left, centre, right = st.columns([1, 1.8, 1.2], gap="medium")
     with left:
         summary.care_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
         st.html(_services_html(circle))
     with centre, st.container(key="screen-model-map"):  # the wall's tall-map frame (ui/wall_css.py)
+        # The ring and its assumption are named in the map's legend (geo.service_area.LEGEND).
         rings = [(circle.lon, circle.lat, WALK_RADIUS_M, LEGEND)] if circle.lon is not None else []
         map_view.render(key_prefix="screen.care", height=420, controls=False, checks=False, metric="care",
                         circles=rings)
-        if rings:
-            r, g, b, _ = COLORS["circle_line"]
-            st.html(f"<div class='gw-circle-note'><span style='color:rgb({r},{g},{b})'>◯</span> {html.escape(LEGEND)}"
-                    f"；圆心为{html.escape(circle.centre)}（示意位置）。依据报道：“{html.escape(circle.station_quote or '')}”</div>")
     with right:
         _trend(as_of)
