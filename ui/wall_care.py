@@ -31,8 +31,7 @@ def _services_html(circle) -> str:
             if circle.unnamed else "")
     quote = f"<div class='gw-quote'>原文：“{html.escape(circle.services_quote)}”</div>" if circle.services_quote else ""
     if circle.station_quote:  # the ring on the map rests on these words; its centre is a schematic point
-        quote += (f"<div class='gw-quote'>{html.escape(circle.centre)}（示意位置）：“{html.escape(circle.station_quote)}”"
-                  f"，地图上为{html.escape(LEGEND)}</div>")
+        quote += f"<div class='gw-quote'>地图圆心（示意位置）：“{html.escape(circle.station_quote)}”</div>"
     return (f"<div class='gw-services'><div class='gw-services-title'>“{circle.services_word}”上门服务（据报道）</div>"
             f"<ul style='margin:0.2em 0;padding-left:1.2em'>{items}</ul>{rest}{quote}</div>")
 
@@ -61,7 +60,7 @@ def care_view(*, community: str | None, as_of: dt.date | None) -> None:
     with left:
         summary.care_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
         st.html(_services_html(circle))
-    with centre, st.container(key="screen-model-map"):  # the wall's tall-map frame (ui/wall_css.py)
+    with centre, st.container(key="screen-map"):  # the wall's map frame, 43 % of the height (ui/wall_css.py)
         # The ring and its assumption are named in the map's legend (geo.service_area.LEGEND).
         rings = [(circle.lon, circle.lat, WALK_RADIUS_M, LEGEND)] if circle.lon is not None else []
         map_view.render(key_prefix="screen.care", height=420, controls=False, checks=False, metric="care",

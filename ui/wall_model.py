@@ -73,6 +73,6 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
         with widgets.guard("示范社区状态"):
             _statuses(status)
         st.html(_groups_html(m))
-    with map_col, st.container(key="screen-model-map"):
+    with map_col, st.container(key="screen-map"):  # 43 % of the height: room for the legend's two outlines
         map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model",
                         highlights=highlights(m))
