@@ -97,7 +97,7 @@ def test_model_view_before_the_naming_date(app_db):
                                         ("示范社区", "报道未提及白庄社区的示范社区创建情况")])
 def test_views_for_a_community_with_nothing_say_so(app_db, view, note):
     at = wall_view(view, community="白庄")
-    assert any(note in str(c.value) for c in at.caption)
+    assert any(note in str(c.value) for c in [*at.caption, *at.subheader])
 
 
 def test_has_care_and_model(seeded):

@@ -63,9 +63,10 @@ def _groups_html(m) -> str:
 
 
 def model_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("示范社区创建 · L形连片与先行先试")
-    if community and not bridge.wall_has_model(community=community, as_of=as_of):
-        st.caption(f"报道未提及{community}社区的示范社区创建情况；以下为全街道。")
+    none = community and not bridge.wall_has_model(community=community, as_of=as_of)
+    # Said in the heading (not a line of its own): the view must still fit the screen.
+    st.subheader("示范社区创建 · L形连片与先行先试"
+                 + (f"（报道未提及{community}社区的示范社区创建情况；以下为全街道）" if none else ""))
     status = bridge.model_status(as_of=as_of)
     m = bridge.wall_model_map(as_of=as_of)
     map_col, figures_col = st.columns([1.35, 1], gap="large")
