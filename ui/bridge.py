@@ -217,6 +217,12 @@ def screen_paused() -> bool:
     return str(st.query_params.get("pause", "")) in {"1", "true", "yes"}
 
 
+def screen_view(names) -> str | None:
+    """`?view=征迁`: the carousel view to start on, when it is one of `names`."""
+    wanted = str(st.query_params.get("view", ""))
+    return wanted if wanted in names else None
+
+
 def ensure_entrypoint(*, in_app: bool = False) -> None:
     """Run every page through app.py.
 
@@ -572,3 +578,49 @@ def audit_names() -> dict[str, str]:
     figures = facts_q()
     names.update(dict(zip(figures["indicator"], figures["label"], strict=True)))
     return names
+
+
+# ---- the wall's views and 征迁 against its deadline (issue #14) ----
+from lib import relocation_plan as _plan  # noqa: E402
+from lib import wall_views as _wall_views  # noqa: E402
+
+unsigned_by_group = cached(_plan.unsigned_by_group)
+daily_target = _plan.daily_target
+countdown = _plan.countdown
+DEADLINE_FIELD = _plan.DEADLINE.field
+
+
+@cached
+def _wall_views_for(names: tuple[str, ...], community: str | None, as_of: dt.date | None) -> list[str]:
+    return _wall_views.shown(names, community=community, as_of=as_of)
+
+
+def wall_views(names, *, community: str | None, as_of: dt.date | None) -> list[str]:
+    """The big-screen views to rotate for the scope: `names` without those with nothing for it (lib.wall_views)."""
+    return _wall_views_for(tuple(names), community, as_of)
+
+
+@cached
+def _deadline():
+    return _plan.deadline()
+
+
+def relocation_deadline():
+    """「征迁截止日期」: entered (录入 · who · when; names for signed-in viewers only) or the 示例 date."""
+    d = _deadline()
+    return _plan.Deadline(d.day, d.figure.for_viewer(current_actor() is not None))
+
+
+def can_set_deadline() -> bool:
+    actor = current_actor()
+    return actor is not None and _plan.date_settings.may_set(_plan.DEADLINE, actor.role)
+
+
+def set_relocation_deadline(day) -> tuple[str | None, str | None]:
+    """(message, error): the lib checks the permission and audits the change."""
+    try:
+        return _plan.set_deadline(current_actor(), day).message, None
+    except DashboardError as exc:
+        return None, exc.message
+    finally:
+        clear_caches()

@@ -12,20 +12,14 @@ import altair as alt
 import streamlit as st
 
 from geo.service_area import LEGEND, WALK_RADIUS_M
-from ui import bridge, map_view, summary, widgets
+from ui import bridge, map_view, summary, wall_chart, widgets
 
 ARTICLE = {"source_kind": "article"}
 
 
-def _frame():
-    from ui import screen_views  # the wall's chart frame and tag; imported here: it imports this module
-
-    return screen_views
-
-
 def _services_html(circle) -> str:
     """The named 「六助」 services, each with its 报道 tag, the quote, and what the article leaves unnamed."""
-    tag = _frame().tag_html(bridge.figure(ARTICLE), None)
+    tag = wall_chart.tag_html(bridge.figure(ARTICLE), None)
     items = "".join(f"<li class='gw-service'>{html.escape(s)} {tag}</li>" for s in circle.services)
     rest = (f"<div class='gw-service-rest'>“{circle.services_word}”中另{circle.unnamed}项报道未列明，不作列举。</div>"
             if circle.unnamed else "")
@@ -45,7 +39,7 @@ def _trend(as_of: dt.date | None) -> None:
         x=alt.X("day:T", title="日期", axis=alt.Axis(format="%m月%d日")),
         y=alt.Y("occupied:Q", title="入住人数", scale=alt.Scale(domain=[0, int(recent["beds"].max())])))
     beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y=alt.Y("beds:Q"))
-    _frame()._chart(line + beds)
+    wall_chart.chart(line + beds)
     widgets.demo_note("每日入住（最后一天为报道数字）")
 
 

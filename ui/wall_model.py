@@ -11,7 +11,7 @@ import html
 import streamlit as st
 
 from geo.deck_style import HIGHLIGHT_COLORS
-from ui import bridge, map_view, widgets
+from ui import bridge, map_view, wall_chart, widgets
 from ui.bridge import cn_date
 
 ARTICLE = {"source_kind": "article"}
@@ -34,9 +34,7 @@ def highlights(m) -> list[tuple[str, tuple[str, ...], tuple[int, ...], str]]:
 
 
 def _tag() -> str:
-    from ui import screen_views  # the wall's tag; imported here: it imports this module
-
-    return screen_views.tag_html(bridge.figure(ARTICLE), None)
+    return wall_chart.tag_html(bridge.figure(ARTICLE), None)
 
 
 def _statuses(status) -> None:
