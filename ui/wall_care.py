@@ -15,6 +15,12 @@ from geo.service_area import LEGEND, WALK_RADIUS_M
 from ui import bridge, map_view, summary, wall_chart, widgets
 
 ARTICLE = {"source_kind": "article"}
+# Text from 4 m: nothing below 2.2 % of the screen height (ui/wall_css.py), the tags included.
+CSS = """<style>
+.gw-services { font-size: 2.4vh; line-height: 1.3; color: #e5e7eb; }
+.gw-services li { white-space: nowrap; font-size: 2.4vh !important; }
+.gw-services .gw-tag { font-size: 2.3vh !important; }
+</style>"""
 
 
 def _services_html(circle) -> str:
@@ -26,7 +32,7 @@ def _services_html(circle) -> str:
     quote = f"<div class='gw-quote'>原文：“{html.escape(circle.services_quote)}”</div>" if circle.services_quote else ""
     if circle.station_quote:  # the ring on the map rests on these words; its centre is a schematic point
         quote += f"<div class='gw-quote'>地图圆心（示意位置）：“{html.escape(circle.station_quote)}”</div>"
-    return (f"<div class='gw-services'><div class='gw-services-title'>“{circle.services_word}”上门服务（据报道）</div>"
+    return (f"{CSS}<div class='gw-services'><div class='gw-services-title'>“{circle.services_word}”上门服务（据报道）</div>"
             f"<ul style='margin:0.2em 0;padding-left:1.2em'>{items}</ul>{rest}{quote}</div>")
 
 

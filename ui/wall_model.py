@@ -15,8 +15,20 @@ from ui import bridge, map_view, wall_chart, widgets
 from ui.bridge import cn_date
 
 ARTICLE = {"source_kind": "article"}
-STATUSES = (["已命名示范社区", "先行先试"], ["创建中", "未命名"])
+STATUSES = ("已命名示范社区", "先行先试", "创建中", "未命名")
 CLUSTER_LABEL = "L形连片打造（报道）"
+# Text from 4 m: nothing below 2.2 % of the screen height (ui/wall_css.py), the tags included.
+CSS = """<style>
+.gw-model-groups, .gw-model-status { font-size: 2.4vh; line-height: 1.3; color: #e5e7eb; }
+.gw-model-status { border-collapse: collapse; width: 100%; margin-bottom: 0.6vh; }
+.gw-model-status td { padding: 0.3vh 0.6vw 0.3vh 0; vertical-align: baseline; border-bottom: 1px solid #374151; }
+.gw-model-status td.s { white-space: nowrap; }
+.gw-model-status td.n { font-size: 3.6vh; font-weight: 700; white-space: nowrap; }
+.gw-model-status .nm { white-space: nowrap; }
+.gw-model-status .gw-tag { font-size: 2.3vh !important; }
+.gw-model-groups .gw-tag { font-size: 2.3vh !important; }
+.gw-model-groups b { white-space: nowrap; }
+</style>"""
 
 
 def pilot_label(names: list[str]) -> str:
@@ -37,13 +49,17 @@ def _tag() -> str:
     return wall_chart.tag_html(bridge.figure(ARTICLE), None)
 
 
-def _statuses(status) -> None:
-    for pair in STATUSES:
-        for col, s in zip(st.columns(2), pair, strict=True):
-            part = status[status["status"] == s]
-            kinds = {bridge.figure({"source_kind": k}).tag for k in part["source_kind"]} or {"报道"}
-            col.metric(f"{s} · {'、'.join(sorted(kinds))}", f"{len(part)}个", border=True)
-            col.text("、".join(part["community"]) or "—")
+def _statuses_html(status) -> str:
+    """One row per status: its source tag, the count (large) and the communities (never split inside a name)."""
+    rows = []
+    for s in STATUSES:
+        part = status[status["status"] == s]
+        kinds = sorted(set(part["source_kind"])) or ["article"]
+        tags = "".join(wall_chart.tag_html(bridge.figure({"source_kind": k}), None) for k in kinds)
+        names = "、".join(f"<span class='nm'>{html.escape(n)}</span>" for n in part["community"]) or "—"
+        rows.append(f"<tr><td class='s'>{html.escape(s)} {tags}</td><td class='n'>{len(part)}个</td>"
+                    f"<td>{names}</td></tr>")
+    return f"{CSS}<table class='gw-model-status'>{''.join(rows)}</table>"
 
 
 def _groups_html(m) -> str:
@@ -57,7 +73,7 @@ def _groups_html(m) -> str:
         if names:
             rows.append(f"<div class='gw-group'><b>{html.escape(label)}</b>：{html.escape('—'.join(names))}</div>"
                         + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))
-    return f"<div class='gw-model-groups'>{''.join(rows)}</div>"
+    return f"{CSS}<div class='gw-model-groups'>{''.join(rows)}</div>"
 
 
 def model_view(*, community: str | None, as_of: dt.date | None) -> None:
@@ -70,7 +86,7 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
     map_col, figures_col = st.columns([1.35, 1], gap="large")
     with figures_col:
         with widgets.guard("示范社区状态"):
-            _statuses(status)
+            st.html(_statuses_html(status))
         st.html(_groups_html(m))
     with map_col, st.container(key="screen-map"):  # 43 % of the height: room for the legend's two outlines
         map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model",
