@@ -3,6 +3,7 @@ with 0 stars has a drawn 「0」 label and a drawn baseline tick in the bar char
 from __future__ import annotations
 
 import pytest
+from browser_helpers import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +31,10 @@ def test_zero_star_communities_show_a_visible_zero(page_at, seeded_db):
     zero = int((star_counts(engine=db.get_engine(seeded_db))["stars"] == 0).sum())
     assert zero > 0, "the seed has communities with no star yet"
     opened = page_at("/stars", width=1920, height=1080)
-    found = opened.page.evaluate(_ZERO_MARKS)
-    assert found is not None, "the 已达标星数 chart is on the page"
+    page = opened.page
+    page.get_by_text("各社区已达标星数", exact=True).first.scroll_into_view_if_needed()  # charts draw when seen
+    found = wait_until(page, lambda: page.evaluate(_ZERO_MARKS), timeout=20,
+                       message="the 已达标星数 chart is drawn on the page")
     assert found["zeros"] == zero, found
     assert found["ticks"] == zero, found
     assert all(px >= 12 for px in found["fontPx"]), found
