@@ -15,7 +15,7 @@ HTTP_HINT = "仅在 HTTPS 下可用本机定位"
 
 _HTML = f"""
 <div class="gw-loc">
-  <button type="button" class="gw-loc-btn" hidden>📍 {BUTTON}</button>
+  <button type="button" class="gw-loc-btn" hidden>{BUTTON}</button>
   <span class="gw-loc-note" hidden></span>
 </div>
 """

@@ -104,7 +104,7 @@ def test_picker_targets_names_colour_and_no_tooltip(page_at, staff_account):  # 
 
 def _use_device(page, *, lon: float, lat: float) -> None:
     page.context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 15})
-    button = page.get_by_text("使用本机定位")
+    button = page.get_by_role("button", name="使用本机定位")
     button.wait_for(state="visible")
     button.tap()
 
