@@ -135,3 +135,15 @@ def test_device_location_outside_is_refused(page_at, staff_account):  # noqa: F8
                message="街道范围外的本机定位未被拒绝")
     text = page.locator(MAIN).inner_text()
     assert "不在光武街道范围内" in text and "（本机定位）" not in text
+
+
+def test_device_location_on_plain_http_shows_the_hint(page_at, staff_account):  # noqa: F811
+    """A page that is not a secure context (plain HTTP; simulated, 127.0.0.1 is secure) gets no button, a hint."""
+    def insecure(opened) -> None:
+        opened.page.context.add_init_script("Object.defineProperty(window, 'isSecureContext', {value: false})")
+
+    opened, _ = _open_picker(page_at, base_hook=insecure)
+    page = opened.page
+    hint = page.get_by_text("仅在 HTTPS 下可用本机定位")
+    hint.wait_for(state="visible", timeout=20000)
+    assert page.get_by_role("button", name="使用本机定位").count() == 0
