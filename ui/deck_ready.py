@@ -72,6 +72,10 @@ if (!window.__gwTapTiming) {
   }, true);
 }
 export default function (component) {
+  // nothing to see: take no room in the page's layout (no gap under the map)
+  const root = component.parentElement, host = root && (root.host || root);
+  const box = host && host.closest ? host.closest('[data-testid="stElementContainer"]') : null;
+  if (box) box.style.display = 'none';
   const version = String((component.data && component.data.version) || '');
   let tries = 0;
   const find = () => {
