@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import bridge, chrome, page_guard, session_view
+from ui import bridge, chrome, nav, page_guard, session_view
 
 bridge.ensure_entrypoint(in_app=True)
 ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
@@ -13,35 +13,36 @@ ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
 st.set_page_config(page_title="光武街道基层治理看板", page_icon=str(ICON), layout="wide",
                    initial_sidebar_state="collapsed" if bridge.screen_mode() else "auto")
 
+# nav.page: each st.Page is built once per process (path checks, icon validation), copied per run.
 PAGES = [
-    st.Page("pages/overview.py", title="概览与地图", icon=":material/map:", url_path="overview", default=True),
-    st.Page("pages/stars.py", title="五星支部", icon=":material/star:", url_path="stars"),
-    st.Page("pages/model_communities.py", title="示范社区", icon=":material/verified:", url_path="model_communities"),
-    st.Page("pages/relocation.py", title="文化路北延征迁", icon=":material/road:", url_path="relocation"),
-    st.Page("pages/eldercare.py", title="养老服务", icon=":material/elderly:", url_path="eldercare"),
-    st.Page("pages/profiles.py", title="社区档案", icon=":material/badge:", url_path="profiles"),
-    st.Page("pages/checks.py", title="现场核查", icon=":material/fact_check:", url_path="checks"),
-    st.Page("pages/sources.py", title="数据来源", icon=":material/menu_book:", url_path="sources"),
+    nav.page("pages/overview.py", title="概览与地图", icon=":material/map:", url_path="overview", default=True),
+    nav.page("pages/stars.py", title="五星支部", icon=":material/star:", url_path="stars"),
+    nav.page("pages/model_communities.py", title="示范社区", icon=":material/verified:", url_path="model_communities"),
+    nav.page("pages/relocation.py", title="文化路北延征迁", icon=":material/road:", url_path="relocation"),
+    nav.page("pages/eldercare.py", title="养老服务", icon=":material/elderly:", url_path="eldercare"),
+    nav.page("pages/profiles.py", title="社区档案", icon=":material/badge:", url_path="profiles"),
+    nav.page("pages/checks.py", title="现场核查", icon=":material/fact_check:", url_path="checks"),
+    nav.page("pages/sources.py", title="数据来源", icon=":material/menu_book:", url_path="sources"),
 ]
 # Pages that write are listed only for users allowed to use them (elsewhere they stay registered but hidden, so
 # their URL gets a Chinese sign-in prompt instead of Streamlit's English "page not found"); lib re-checks writes.
-ACCOUNT = st.Page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
+ACCOUNT = nav.page("pages/account.py", title="登录 / 账号", icon=":material/login:", url_path="account")
 bridge.resolve_sign_in()  # who is signed in: the session cookie, checked by lib.sessions on every run
 CAN_EDIT, IS_ADMIN = bridge.can_edit(), bridge.is_admin()
 STAFF_PAGES = [
-    st.Page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
-    st.Page("pages/my_checks.py", title="我的核查", icon=":material/assignment_ind:", url_path="my_checks"),
-    st.Page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
-    st.Page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
+    nav.page("pages/check_form.py", title="现场核查登记", icon=":material/add_location_alt:", url_path="check_form"),
+    nav.page("pages/my_checks.py", title="我的核查", icon=":material/assignment_ind:", url_path="my_checks"),
+    nav.page("pages/entry.py", title="数据录入", icon=":material/edit_note:", url_path="entry"),
+    nav.page("pages/ledgers.py", title="台账导入导出", icon=":material/table_view:", url_path="ledgers"),
 ] if CAN_EDIT else []
 ADMIN_PAGES = [
-    st.Page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
-    st.Page("pages/users.py", title="用户管理", icon=":material/manage_accounts:", url_path="users"),
-    st.Page("pages/geo_import.py", title="地图数据导入", icon=":material/upload_file:", url_path="geo_import"),
+    nav.page("pages/audit.py", title="审计日志", icon=":material/history:", url_path="audit"),
+    nav.page("pages/users.py", title="用户管理", icon=":material/manage_accounts:", url_path="users"),
+    nav.page("pages/geo_import.py", title="地图数据导入", icon=":material/upload_file:", url_path="geo_import"),
 ] if IS_ADMIN else []
 NOT_PERMITTED = page_guard.hidden_pages(exclude=[*STAFF_PAGES, *ADMIN_PAGES])
 
-SCREEN = st.Page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)
+SCREEN = nav.page("pages/screen.py", title="大屏模式", icon=":material/tv:", url_path="screen", default=True)
 
 SCREEN_MODE = bridge.screen_mode()
 chrome.apply_theme(screen=SCREEN_MODE)

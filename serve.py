@@ -3,14 +3,17 @@
 Run with `streamlit run serve.py` (what `make run`, deploy/ and the test server do: Streamlit finds `app`
 and serves it through uvicorn, honouring --server.port/--server.address) or `uvicorn serve:app`.
 Routes: /readyz (database readable within READINESS_TIMEOUT_SECONDS, else 503); liveness is
-Streamlit's /_stcore/health; sign-in / sign-out and wall-screen links (ui/session_routes.py).
+Streamlit's /_stcore/health; sign-in / sign-out and wall-screen links (ui/session_routes.py). An unknown
+address gets a Chinese 「页面不存在」 page (ui/not_found.py), never Streamlit's English dialog; pages start from
+a Chinese index.html (ui/page_shell.py: lang, title, the translation script in <head>).
 """
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
 from lib.health import readyz
-from ui import session_routes
+from ui import not_found, page_shell, session_routes
 
 # app.py drives st.navigation, but a `pages/` folder beside it makes Streamlit run a fresh process's first
 # session in legacy multipage mode (its widget ids then change on the next run, losing that session's first
@@ -20,4 +23,5 @@ PagesManager.uses_pages_directory = False
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
 
-app = st.App("app.py", routes=[*OPS_ROUTES, *session_routes.ROUTES])
+app = st.App("app.py", routes=[*OPS_ROUTES, *session_routes.ROUTES],
+             middleware=[Middleware(not_found.NotFoundMiddleware), Middleware(page_shell.PageShellMiddleware)])

@@ -158,10 +158,26 @@ def _briefing(r: dict) -> dict:
     return row(r)
 
 
+def _rerun_cpu(r: dict) -> dict:
+    c = r.get("rerun_cpu") or {}
+    pages = c.get("dashboard") or {}
+    floor = ((c.get("floor") or {}).get("home") or {}).get("ms_per_rerun")
+    if not pages or not floor:
+        return {"figure": "3a server CPU per selection change", "measured": "not run", "target": "—", "met": "—"}
+    worst = max(pages.items(), key=lambda kv: kv[1]["ms_per_rerun"])
+    ratio = worst[1]["ms_per_rerun"] / floor
+    measured = (f"worst {worst[1]['ms_per_rerun']:.1f} ms ({worst[0]}) = {ratio:.1f}× the floor's {floor:.1f} ms; "
+                f"{len(pages)} pages, {c['n']} reruns each (process CPU time)")
+    return {"figure": "3a server CPU per selection change", "measured": measured,
+            "target": "≤ 2× floor (for ≥ 50 % of its capacity)", "met": _met(ratio <= 2)}
+
+
 def rows(r: dict) -> list[dict]:
     out = []
     for key, fn, figure in [("latency", _latency, "1 interaction latency p95"), ("payload_browser", _payload, "2 map payload"),
-                            ("server", _server, "3 server time per page (AppTest)"), ("scale", _scale, "4 scale"),
+                            ("server", _server, "3 server time per page (AppTest)"),
+                            ("rerun_cpu", _rerun_cpu, "3a server CPU per selection change"),
+                            ("scale", _scale, "4 scale"),
                             ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
                             ("capacity", _capacity, "7 capacity (protocol level)"),
                             ("briefing", _briefing, "8 briefing pack"),
@@ -221,6 +237,10 @@ def render(table: list[dict], r: dict) -> str:
         for k, (b, s) in sorted(rt["queries"].items(), key=lambda kv: -kv[1][0]):
             flag = "  (over 2× and 50 ms)" if b > 2 * s and b > QUERY_NOISE_S else ""
             lines.append(f"    query {k:<30} {b * 1000:8.1f} ms vs {s * 1000:6.1f} ms ({b / max(s, 1e-9):5.1f}×){flag}")
+    if isinstance(r.get("rerun_cpu"), dict) and "dashboard" in r["rerun_cpu"]:
+        from bench.rerun_cpu import report as rerun_report
+
+        lines += [f"  {line}" for line in rerun_report(r["rerun_cpu"])]
     lines += uploads_details(r)
     c = r.get("concurrency")
     if c and c.get("errors"):

@@ -1,6 +1,7 @@
 """Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
 
-1 interaction latency vs the framework floor · 2 map payload · 3 server time per page ·
+1 interaction latency vs the framework floor · 2 map payload · 3 server time per page
+(3a: server CPU per selection change) ·
 4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start ·
 7 capacity at the protocol level (Locust; bench/capacity.py) · 8 briefing pack ·
 9 upload budget (hostile and heavy ledger files, each read in a child process).
@@ -27,11 +28,13 @@ PG_DATABASE = "guangwu_bench"
 ALL_PAGES = "overview,stars,model,relocation,eldercare,profiles,checks,sources"
 MODES = {
     "full": {"n": 30, "sessions": 25, "seconds": 60, "repeat": 5, "scale": sd.FULL, "checks_map": True,
-             "scale_pages": ALL_PAGES, "scale_repeat": 3, "click_timeout_ms": 8000},
+             "scale_pages": ALL_PAGES, "scale_repeat": 3, "click_timeout_ms": 8000, "rerun_n": 30,
+             "rerun_pages": "overview,stars,model_communities,relocation,eldercare,profiles,checks"},
     # CI: every part runs (so none can rot), at the smallest size that still exercises it; under 2 minutes.
     # (a swallowed map click is given up sooner; the overview is timed by part 3 already).
     "quick": {"n": 3, "sessions": 2, "seconds": 5, "repeat": 1, "scale": sd.QUICK, "checks_map": False,
-              "scale_pages": "relocation,eldercare", "scale_repeat": 1, "click_timeout_ms": 4000},
+              "scale_pages": "relocation,eldercare", "scale_repeat": 1, "click_timeout_ms": 4000, "rerun_n": 5,
+              "rerun_pages": "overview,stars"},
 }
 
 
@@ -163,6 +166,11 @@ def main(argv: list[str] | None = None) -> int:
             ss.seed(seed_db)
             log("3. server time per page (AppTest)")
             results["server"] = apptime(seed_db, "--deck", "--queries", "--repeat", str(cfg["repeat"]))
+            from bench import rerun_cpu
+
+            log("3a. server CPU per selection change (real server, protocol level)")
+            results["rerun_cpu"] = guarded_sync(lambda: rerun_cpu.measure(
+                seed_db, work, pages=cfg["rerun_pages"].split(","), n=cfg["rerun_n"], port=0))
             from bench import briefing
 
             log("8. briefing pack (PDF + xlsx)")

@@ -5,78 +5,36 @@ sentence every wall figure uses to say how it changed since then.
     set_last_briefing_date(actor, day, *, engine=None, today=None) -> BriefingDateResult
     change_since(now, before, *, now_day, on, unit="", before_day=None) -> Change
 
-The value lives in `app_setting` (one row, changed in place); every change leaves an audit row with the
-date before and after, in the same transaction. Setting the date it already holds writes nothing.
-Concurrent setters serialise on the row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the writer turn).
+Stored, permission-checked and audited by lib.date_settings (the one path for staff-set dates).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine
 
-from lib import audit, clock
-from lib.auth import Actor, verify_actor
-from lib.db import session_scope
-from lib.errors import PermissionDenied
+from lib import date_settings
+from lib.auth import Actor
+from lib.date_settings import DateSettingResult as BriefingDateResult  # noqa: F401 - the name callers know
 from lib.fmt import cn_date
-from lib.models import AppSetting, Role
-from lib.writes.base import _insert, _take_turn, as_date
+from lib.models import Role
 
 KEY = "last_briefing_date"
 FIELD = "上次汇报日期"
 ALLOWED = (Role.LEADER, Role.ADMIN)
-
-
-@dataclass(frozen=True)
-class BriefingDateResult:
-    changed: bool
-    day: dt.date
-    message: str
-
-
-def _parse(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+SETTING = date_settings.DateSetting(KEY, FIELD, ALLOWED, "领导或街道管理员")
 
 
 def last_briefing_date(*, engine: Engine | None = None) -> dt.date | None:
-    with session_scope(engine) as s:
-        return _parse(s.scalar(select(AppSetting.value).where(AppSetting.key == KEY)))
-
-
-def _lock_row(s: Session) -> AppSetting:
-    """The setting's row, created if missing (no check-then-insert) and held until the transaction ends."""
-    if s.get_bind().dialect.name == "sqlite":
-        _take_turn(s)
-    s.execute(_insert(s)(AppSetting).values(key=KEY, value=None, updated_at=clock.now_utc())
-              .on_conflict_do_nothing(index_elements=["key"]))
-    return s.scalars(select(AppSetting).where(AppSetting.key == KEY).with_for_update()
-                     .execution_options(populate_existing=True)).one()
+    entry = date_settings.read(SETTING, engine=engine)
+    return entry.day if entry else None
 
 
 def set_last_briefing_date(actor: Actor | None, day, *, engine: Engine | None = None,
                            today: dt.date | None = None) -> BriefingDateResult:
     """Set 「上次汇报日期」 (a date, or text such as 2023-11-15 / 2023年11月15日; not in the future)."""
-    when = as_date(day, FIELD, today=today or clock.today())
-    with session_scope(engine) as s:
-        user = verify_actor(s, actor)
-        if user.role not in ALLOWED:
-            raise PermissionDenied(f"只有领导或街道管理员可以设置「{FIELD}」（当前账号：{actor.display_name}，{user.role}）")
-        row = _lock_row(s)
-        before = _parse(row.value)
-        if before == when:
-            return BriefingDateResult(False, when, f"「{FIELD}」已是{cn_date(when)}，未改动")
-        row.value = when.isoformat()
-        row.updated_at = clock.now_utc()
-        row.updated_by = actor.username
-        audit.record(s, actor, "update", "app_setting", KEY, None,
-                     {FIELD: before.isoformat() if before else None}, {FIELD: when.isoformat()})
-    return BriefingDateResult(True, when, f"已保存：「{FIELD}」为{cn_date(when)}")
+    return date_settings.write(SETTING, actor, day, engine=engine, today=today)
 
 
 @dataclass(frozen=True)

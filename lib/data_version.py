@@ -102,6 +102,13 @@ def token() -> str | None:
     return None if version is None else ",".join(map(str, version))
 
 
+def source_token() -> str | None:
+    """The version qualified by the database it was read from: a key for caches that outlive a switch of
+    database in one process (tests, bench) and are not emptied by `st.cache_data.clear()`."""
+    version = token()
+    return None if version is None else f"{_state['url']}|{version}"
+
+
 def versioned(store: Callable) -> Callable:
     """Call `store` (a cache over `keyed(fn)`) with the current data version first."""
     def call(*args, **kwargs):

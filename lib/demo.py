@@ -103,6 +103,11 @@ def households(*, total: int = 78, signed: int = 62, seed: int = SEED) -> list[H
     return rows
 
 
+def team(code: str) -> int:
+    """The 专班 group (1–3) of a demo household: round-robin by code (the article gives no split)."""
+    return (int(code.rsplit("-", 1)[-1]) - 1) % 3 + 1
+
+
 def occupancy(*, beds: int = 50, start: dt.date = dt.date(2023, 1, 1), end: dt.date = AS_OF,
               seed: int = SEED) -> list[tuple[dt.date, int]]:
     """Daily residents from `start` to the day before `end` (the article gives `end`: 48)."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from lib import clock
+from lib import clock, privacy
 from lib.fmt import cn_date
 from lib.models import SourceKind
 
@@ -38,7 +38,7 @@ TAG_RGB = {"blue": (96, 165, 250), "violet": (167, 139, 250), "green": (52, 211,
 KIND_NAMES = {SourceKind.ARTICLE.value: "新闻报道", SourceKind.OFFICIAL.value: "官方文件",
               SourceKind.DEMO.value: "示例数据", SourceKind.STAFF.value: "工作人员录入",
               SourceKind.SURVEY.value: "测绘/导入数据", MIXED: "多种来源（含示例数据）"}
-ANONYMOUS_AUTHOR = "工作人员"
+ANONYMOUS_AUTHOR = privacy.ANONYMOUS_AUTHOR
 # The subdistrict's standing profile (see the module docstring); the naming count is a dated event.
 STANDING_SUBJECTS = {"光武街道"}
 DATED_EVENTS = {"model_communities_named"}
@@ -144,7 +144,8 @@ class Figure:
 
     def for_viewer(self, signed_in: bool) -> Figure:
         """Staff names are shown to signed-in users only; anonymous viewers see 「工作人员」."""
-        return self if signed_in or not self.author else replace(self, author=ANONYMOUS_AUTHOR)
+        return self if signed_in or not self.author else replace(self, author=privacy.shown_author(self.author,
+                                                                                                     signed_in=False))
 
 
 def from_row(row, *, label: str | None = None, display: str | None = None, as_of: dt.date | None = None) -> Figure:

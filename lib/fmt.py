@@ -1,4 +1,4 @@
-"""Chinese display formatting: 万/亿 for large numbers, dates as 2023年9月23日."""
+"""Chinese display formatting: 万/亿 for large numbers, dates as 2023年9月23日, times as 2023年9月23日 14:05."""
 from __future__ import annotations
 
 import datetime as dt
@@ -48,6 +48,13 @@ def cn_date(value: dt.date | dt.datetime | None, *, precision: str = "day") -> s
     if precision == "month":
         return f"{value.year}年{value.month}月"
     return f"{value.year}年{value.month}月{value.day}日"
+
+
+def cn_datetime(value: dt.datetime | None) -> str:
+    """A moment as shown everywhere (China time already applied by the caller): 2023年9月23日 14:05."""
+    if value is None:
+        return "—"
+    return f"{cn_date(value)} {value:%H:%M}"
 
 
 def percent(part: float | None, whole: float | None, *, digits: int = 0) -> str:

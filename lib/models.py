@@ -20,6 +20,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -194,6 +195,10 @@ class Household(Base):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id"))
     floor_area_m2: Mapped[float | None] = mapped_column(Float)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
+    # 「专班分为三个组」: the group (1–3) working this household. The article gives no split, so until staff
+    # record it the seed assigns one deterministically, from the demo source (team_source_id says which).
+    team: Mapped[int | None] = mapped_column(SmallInteger)
+    team_source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     # The household list pages by code, for the whole district or one community (household_status).
     __table_args__ = (UniqueConstraint("project_id", "code"), Index("ix_household_code", "code"),
                       Index("ix_household_community_code", "community_id", "code"))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from sqlalchemy import Engine
 
 from lib.figures import MIXED, Figure, from_row
-from lib.fmt import cn_date, percent
+from lib.fmt import cn_date, cn_datetime, percent
 from lib.models import ModelStatus, SourceKind
 from lib.queries import care, communities, model_communities, relocation, stars
 from lib.scope import Scope
@@ -128,15 +128,15 @@ def summary_panel(scope: Scope, *, free_beds_warning: int, signed_in: bool = Fal
 
 
 CHECK_COLUMNS = {"community": "社区", "category": "类别", "finding": "问题", "status": "状态", "due": "整改期限",
-                 "created": "登记日期", "author": "登记人", "tag": "来源"}
+                 "created": "登记时间", "author": "登记人", "tag": "来源"}
 
 
 def site_check_table(scope: Scope, *, open_only: bool, signed_in: bool, engine: Engine | None = None):
     """The checks list as shown: phone-number-like runs masked and staff names hidden (「工作人员」) for
-    viewers who are not signed in; each row tagged 录入 / 示例 with its China-time date. Returns
+    viewers who are not signed in; each row tagged 录入 / 示例 with its China-time date and time (登记时间). Returns
     (table with Chinese columns, raw frame for counts)."""
     from lib import clock
-    from lib.privacy import mask_phone_numbers
+    from lib.privacy import ANONYMOUS_AUTHOR, mask_phone_numbers
     from lib.queries.checks import site_checks
 
     df = site_checks(community=scope.community, open_only=open_only, as_of=scope.as_of, engine=engine)
@@ -144,11 +144,11 @@ def site_check_table(scope: Scope, *, open_only: bool, signed_in: bool, engine: 
         return df, df
     finding = df["finding"] if signed_in else df["finding"].map(mask_phone_numbers)
     staff = df["source_kind"] == SourceKind.STAFF.value
-    author = df["source_publisher"].where(staff, None).fillna(df["created_by"]) if signed_in else \
-        staff.map({True: "工作人员", False: "示例"})
+    named = df["source_publisher"].where(staff, None).fillna(df["created_by"])
+    author = named if signed_in else staff.map({True: ANONYMOUS_AUTHOR, False: "示例"})  # lib.privacy decides
     view = df.assign(
         finding=finding, author=author, due=df["due_on"].map(cn_date),
-        created=[cn_date(clock.to_local(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t))
+        created=[cn_datetime(clock.to_local(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t))
                  for t in df["created_at"]],
         tag=df["source_kind"].map(lambda k: Figure("", "", k).tag))
     return view[list(CHECK_COLUMNS)].rename(columns=CHECK_COLUMNS), df

@@ -20,6 +20,8 @@ import datetime as dt
 import re
 
 MIN_DIGITS = 7
+# Who entered something, as viewers who are not signed in see it: staff names are for signed-in users only.
+ANONYMOUS_AUTHOR = "工作人员"
 MASK = "*"
 _SEP = r"(?:\s?[-.－—·]\s?|\s)"  # one separator between digit groups: - . － — · or a space
 _PREFIX = r"(?:(?:\+|＋|00)?86" + _SEP + r"?|[(（]\+?86[)）]\s?)"
@@ -76,3 +78,8 @@ def mask_phone_numbers(text: str | None) -> str | None:
         out += [text[last:match.start()], "".join(MASK if m != a else o for o, a, m in zip(original, match.group(0), masked))]
         last = match.end()
     return "".join(out) + text[last:]
+
+
+def shown_author(name: str | None, *, signed_in: bool) -> str | None:
+    """A staff member's name as this viewer may see it: the name when signed in, else 「工作人员」."""
+    return name if signed_in or not name else ANONYMOUS_AUTHOR

@@ -210,13 +210,19 @@ class Loader:
         if not self.exists(select(Household.id).where(Household.project_id == project_id)):
             for r in demo.households():
                 h = Household(project_id=project_id, code=r.code, floor_area_m2=r.floor_area_m2, source_id=demo_src,
-                              community_id=self.communities.get(host) if host else None)
+                              community_id=self.communities.get(host) if host else None, team=demo.team(r.code),
+                              team_source_id=demo_src)
                 self.add(h)
                 self.s.flush()
                 for status, when in r.steps:
                     area = r.floor_area_m2 if status == "已拆除" else None
                     self.add(HouseholdEvent(household_id=h.id, status=status, valid_from=when, demolished_area_m2=area,
                                             source_id=demo_src, recorded_by="seed"))
+        # Databases seeded before household.team (migration 0006): their demo households get the demo groups too.
+        for h in self.s.scalars(select(Household).where(Household.project_id == project_id, Household.team.is_(None),
+                                                        Household.team_source_id.is_(None),
+                                                        Household.source_id == demo_src)).all():
+            h.team, h.team_source_id = demo.team(h.code), demo_src
         centre = facilities["care_centre"]
         if not self.exists(select(CareOccupancy.id).where(CareOccupancy.facility_id == centre)):
             for day, occupied in demo.occupancy():

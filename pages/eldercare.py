@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number, percent
-from ui import bridge, charts, widgets
+from ui import bridge, chart_cache, charts, widgets
 
 bridge.ensure_entrypoint()
 
@@ -81,7 +81,7 @@ def _centre(fac) -> None:
     series = bridge.occupancy_watch(facility=fac.key, free_beds_warning=warn, start=start, as_of=as_of)
     if series.empty:
         return
-    charts.show(charts.occupancy(series, beds=beds, threshold=int(series["threshold"].iloc[-1])), height=360)
+    chart_cache.draw(charts.occupancy, series, beds=beds, threshold=int(series["threshold"].iloc[-1]), height=360)
     if start is not None and len(series) < days // 2:  # a sparse window: say what it holds and where the rest is
         prior = bridge.current_occupancy(facility=fac.key, as_of=start - dt.timedelta(days=1))
         st.caption(f"{window}（{cn_date(start)}起）仅有 {len(series)} 天的数据。"

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date
-from ui import bridge, charts, widgets
+from ui import bridge, chart_cache, charts, widgets
 
 bridge.ensure_entrypoint()
 
@@ -82,8 +82,8 @@ with widgets.guard("状态变化"):
         firsts = named.groupby("valid_from").size()
         marks = pd.DataFrame({"date": firsts.index, "label": [f"{cn_date(d)} 命名{n}个示范社区"
                                                                 for d, n in firsts.items()]})
-        charts.show(charts.status_timeline(spans, colors=charts.MODEL_STATUS_COLORS, communities=names,
-                                           marks=marks, highlight=community), height=440)
+        chart_cache.draw(charts.status_timeline, spans, colors=charts.MODEL_STATUS_COLORS, communities=names,
+                         marks=marks, highlight=community, height=440)
         if community:
             mine = spans[spans["community"] == community]
             st.markdown(f"**{bridge.full_name(community)}的状态记录**")

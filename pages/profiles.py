@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date
-from ui import bridge, charts, widgets
+from ui import bridge, charts, kpi_grid, widgets
 
 bridge.ensure_entrypoint()
 
@@ -21,11 +21,9 @@ widgets.as_of_stamp(bridge.header())
 
 def metric_grid(df: pd.DataFrame, *, per_row: int = 4, label_col: str = "label") -> None:
     """Fact rows as KPI cards, `per_row` to a row; each card's hover shows its source quote."""
-    rows = df.to_dict("records")
-    for start in range(0, len(rows), per_row):
-        for col, r in zip(st.columns(per_row), rows[start:start + per_row], strict=False):
-            with col:
-                widgets.fact_metric(r, label=r[label_col])
+    latest = bridge.header().latest
+    kpi_grid.grid([kpi_grid.card(bridge.figure(r), header=latest, label=r[label_col]) for r in df.to_dict("records")],
+                  columns=per_row)  # one element for all the cards
 
 
 def subdistrict() -> None:
@@ -73,21 +71,21 @@ def one_community(name: str) -> None:
         return
     st.caption(f"{profile.full_name} · {profile.side}")
     with widgets.guard("状态"):
-        cols = st.columns(2)
-        with cols[0]:
-            ms = profile.model_status
-            if ms is None:
-                widgets.no_data("示范社区状态")
-            else:
-                widgets.fact_metric({**ms.to_dict(), "label": "示范社区状态", "display": ms["status"],
-                                     "quote": ms["note"]}, delta=f"自{cn_date(ms['valid_from'])}起",
-                                    delta_color="off", delta_arrow="off")
-        with cols[1]:
-            stars = bridge.summary_panel(bridge.Scope.of(name, as_of)).stars
-            if stars is None:
-                widgets.no_data("五星评定")
-            else:
-                widgets.figure_metric(stars, header=bridge.header().latest, label="五星支部已达标")
+        latest = bridge.header().latest
+        ms = profile.model_status
+        stars = bridge.summary_panel(bridge.Scope.of(name, as_of)).stars
+        cards = []
+        if ms is None:
+            widgets.no_data("示范社区状态")
+        else:
+            cards.append(kpi_grid.card(bridge.figure({**ms.to_dict(), "label": "示范社区状态", "display": ms["status"],
+                                                      "quote": ms["note"]}),
+                                       header=latest, delta=f"自{cn_date(ms['valid_from'])}起", flat=True))
+        if stars is None:
+            widgets.no_data("五星评定")
+        else:
+            cards.append(kpi_grid.card(stars, header=latest, label="五星支部已达标"))
+        kpi_grid.grid(cards, columns=2)  # one element for both cards
         if stars is not None and stars.is_demo:
             widgets.demo_note("五星达标星数")
     with widgets.guard("公开数字"):

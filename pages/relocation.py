@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number
-from ui import bridge, charts, widgets
+from ui import bridge, chart_cache, charts, kpi_grid, widgets
 
 bridge.ensure_entrypoint()
 
@@ -24,10 +24,10 @@ st.title("文化路北延提升改造征迁")
 widgets.as_of_stamp(bridge.header())
 
 
-def _card(fig, label: str, *, display: str | None = None, delta=None) -> None:
+def _card(fig, label: str, *, display: str | None = None, delta=None) -> kpi_grid.Card:
     """A KPI card for a Figure; `delta` (lib.figures.Delta) only when the comparison date has data."""
-    widgets.figure_metric(fig, header=stamp, label=label, display=display,
-                          delta=delta.text if delta and delta.has_data else None, flat=bool(delta and delta.flat))
+    return kpi_grid.card(fig, header=stamp, label=label, display=display,
+                         delta=delta.text if delta and delta.has_data else None, flat=bool(delta and delta.flat))
 
 
 # Households are recorded per community (demo); a community without any gets the project-wide view.
@@ -56,15 +56,9 @@ with widgets.guard("征迁概况"):
         if compare and base_day and compare < base_day:
             before = bridge.relocation_headline(community=scope, as_of=compare)
             delta = bridge.compare(headline.signed, before.signed if before.total.value else None, compare, unit="户")
-        cols = st.columns([1, 1.1, 1, 1.4])
-        with cols[0]:
-            _card(headline.total, "涉迁户")
-        with cols[1]:
-            _card(headline.signed, "已签订协议", delta=delta)
-        with cols[2]:
-            _card(headline.signed, "尚在签订中", display=f"{headline.pending}户")
-        with cols[3]:
-            _card(headline.demolished_m2, "累计完成拆迁")
+        kpi_grid.grid([_card(headline.total, "涉迁户"), _card(headline.signed, "已签订协议", delta=delta),
+                       _card(headline.signed, "尚在签订中", display=f"{headline.pending}户"),
+                       _card(headline.demolished_m2, "累计完成拆迁")], columns=4)  # one element
         since = f"签约增减：{delta.sentence}" if delta else ""
         if headline.signed.is_demo or headline.total.is_demo:
             widgets.demo_note("所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）")
@@ -74,9 +68,8 @@ with widgets.guard("征迁概况"):
         day = headline.official[headline.official["indicator"].isin(DAY_FIGS)] if scope is None else pd.DataFrame()
         if not day.empty:
             st.markdown("**2023年11月22日 集中拆除**")
-            for col, r in zip(st.columns(len(day)), day.to_dict("records"), strict=True):
-                with col:
-                    widgets.fact_metric(r, label=r["label"].replace("11月22日", ""))
+            kpi_grid.grid([kpi_grid.card(bridge.figure(r), header=stamp, label=r["label"].replace("11月22日", ""))
+                           for r in day.to_dict("records")], columns=len(day))
         if not headline.official.empty:
             with st.expander("报道中的全部征迁数字（附原文）"):
                 off = headline.official
@@ -104,7 +97,7 @@ with widgets.guard("进度曲线"):
     else:
         total = float(headline.total.value)
         label = f"涉迁户 {int(total)} 户（{headline.total.tag}）"
-        charts.show(charts.burnup(burn, series=SERIES, total=total, total_label=label), height=380)
+        chart_cache.draw(charts.burnup, burn, series=SERIES, total=total, total_label=label, height=380)
         last = burn.iloc[-1]
         widgets.demo_note(f"逐日进度（{cn_date(last['date'])}：已签约{last['已签约']}户、已交钥匙{last['已交钥匙']}户、"
                           f"已拆除{last['已拆除']}户、拆除面积{cn_number(last['拆除面积'])}平方米）")

@@ -10,12 +10,16 @@ from ui import alerts_view, bridge, briefing_downloads, screen_views, summary, w
 bridge.ensure_entrypoint()
 bridge.rerun_on_new_data()
 
-VIEW_NAMES = list(screen_views.VIEWS)
 community = bridge.selected_community()
 as_of = bridge.as_of()
+# Views with nothing for this community (征迁 where no household is) are left out (lib.wall_views).
+VIEW_NAMES = bridge.wall_views(screen_views.VIEWS, community=community, as_of=as_of)
 rotate = bridge.screen_rotate_seconds()
 # `?pause=1` starts the toggle switched on, so the caption and the toggle always agree.
 st.session_state.setdefault("screen.pause", bridge.screen_paused())
+# `?view=征迁` shows that view, as picking it in 「跳转到」 does (a view the scope has not: ignored).
+if (start := bridge.screen_view(VIEW_NAMES)) is not None:
+    st.session_state.setdefault("screen.view", start)
 wall_css.apply()
 
 
@@ -54,6 +58,7 @@ with head:
 with controls, st.popover("", icon=":material/tune:"):  # no hover-only help on a wall
     st.toggle("暂停轮播", key="screen.pause")
     alerts_view.briefing_date_form(key="screen")
+    alerts_view.deadline_form(key="screen")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")
     st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
                        file_name=bridge.briefing_file_name(bridge.Scope.of(community, as_of)), mime="image/png",

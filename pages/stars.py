@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number
-from ui import bridge, charts, kpi_grid, widgets
+from ui import bridge, chart_cache, charts, kpi_grid, widgets
 
 bridge.ensure_entrypoint()
 
@@ -73,7 +73,7 @@ with widgets.guard("星级矩阵"):
     if matrix.empty:
         widgets.no_data("所选日期的星级评定")
     else:
-        charts.show(charts.star_matrix(matrix, stars=STARS, communities=names, highlight=community), height=460)
+        chart_cache.draw(charts.star_matrix, matrix, stars=STARS, communities=names, highlight=community, height=460)
         st.caption(f"{widgets.DEMO_BADGE} 格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）。"
                    + (f" 白框为所选的{bridge.full_name(community)}。" if community else ""))
         # Drawn only when asked for: the same cells as the chart above, as a sortable table.
@@ -93,8 +93,8 @@ left, right = st.columns(2)
 with left, widgets.guard("达标星数"):
     st.subheader("各社区已达标星数")
     if not counts.empty:
-        charts.show(charts.community_bars(counts, value="stars", title="已达标星数（颗）", communities=names,
-                                          highlight=community, domain_max=5), height=380)
+        chart_cache.draw(charts.community_bars, counts, value="stars", title="已达标星数（颗）", communities=names,
+                         highlight=community, domain_max=5, height=380)
         widgets.demo_note("达标星数")
     else:
         widgets.no_data("达标星数")
@@ -103,8 +103,8 @@ with right, widgets.guard("创建进度"):
     if progress.empty:
         widgets.no_data("创建进度")
     else:
-        charts.show(charts.stacked_by_date(progress, columns=["已达标", "创建中", "未启动"],
-                                           colors=charts.STAR_STATUS_COLORS, y_title="社区×星级 项数"), height=380)
+        chart_cache.draw(charts.stacked_by_date, progress, columns=["已达标", "创建中", "未启动"],
+                         colors=charts.STAR_STATUS_COLORS, y_title="社区×星级 项数", height=380)
         widgets.demo_note("各评定日期的状态分布")
 
 with widgets.guard("星级举措"):

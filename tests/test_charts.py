@@ -18,8 +18,9 @@ CHART_PAGES = {"stars": 3, "model_communities": 1, "relocation": 1, "eldercare":
 
 @pytest.fixture
 def validating(monkeypatch):
-    from ui import charts
+    from ui import chart_cache, charts
 
+    chart_cache.clear()  # specs kept from an earlier test would be drawn without being built (and validated)
     sent: list[dict] = []
 
     def validated(chart):

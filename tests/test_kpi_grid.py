@@ -55,3 +55,12 @@ def test_stars_draws_few_elements(app_db):
     assert kpi_cards.cards(at)["中兴社区已达标星数 · 示例"].endswith("/5颗")
     assert "示例 · " in kpi_cards.grid_text(at) or "示例" in kpi_cards.grid_text(at)
     assert _elements(at.main) <= 35, _elements(at.main)  # was 92 with columns of metrics and measure boxes
+
+
+def test_profiles_and_relocation_draw_their_cards_as_grids(app_db):
+    at = _run("中兴", "profiles")
+    assert not at.metric and kpi_cards.cards(at)["党员"] == "298名"
+    assert _elements(at.main) <= 30, _elements(at.main)  # was 118: a column, a metric and a caption per card
+    at = _run(None, "relocation")
+    assert not at.metric and kpi_cards.cards(at)["涉迁户"].endswith("户")
+    assert _elements(at.main) <= 50, _elements(at.main)  # was 70

@@ -7,8 +7,9 @@ import staff_apptest
 from staff_apptest import engine  # noqa: F401 - fixture
 from staff_fixtures import _staff_templates, world  # noqa: F401
 
-from lib import auth, writes
-from lib.fmt import cn_date
+from lib import auth, clock, writes
+from lib.fmt import cn_date, cn_datetime
+from lib.queries import checks as checks_q
 from lib.queries.checks import my_open_checks, photo_bytes
 
 PNG = staff_apptest.png()
@@ -66,6 +67,11 @@ def test_my_checks_page(engine):  # noqa: F811 - staff_apptest's per-test app da
     assert "my_checks" not in staff_apptest.pages(staff_apptest.sign_in(None))
 
 
+def test_cn_datetime_is_the_one_chinese_time():
+    assert cn_datetime(dt.datetime(2023, 9, 3, 8, 5)) == "2023年9月3日 08:05"
+    assert cn_datetime(None) == "—"
+
+
 def test_check_list_columns_photo_and_masked_recorder(engine):  # noqa: F811
     """现场核查 list: photo thumbnail, 状态, 整改期限; 登记人 masked for anonymous viewers only."""
     zx = auth.authenticate("zx", staff_apptest.PASSWORD, engine=engine)
@@ -74,10 +80,13 @@ def test_check_list_columns_photo_and_masked_recorder(engine):  # noqa: F811
                            photo_mime="image/png", engine=engine, today=staff_apptest.TODAY)
     signed = staff_apptest.sign_in("zx", "checks")
     table = signed.dataframe[0].value
-    assert list(table.columns) == ["照片", "社区", "类别", "问题", "状态", "整改期限", "登记日期", "登记人", "来源"]
+    assert list(table.columns) == ["照片", "社区", "类别", "问题", "状态", "整改期限", "登记时间", "登记人", "来源"]
     mine = table[table["问题"] == "灭火器过期"].iloc[0]
     assert mine["照片"].startswith("data:image/jpeg;base64,") and mine["登记人"] != "工作人员"
     assert mine["整改期限"] == cn_date(staff_apptest.TODAY)
+    filed = checks_q.site_checks(community="中兴", open_only=True, engine=engine)
+    created = filed[filed["finding"] == "灭火器过期"].iloc[0]["created_at"]
+    assert mine["登记时间"] == cn_datetime(clock.to_local(created.to_pydatetime()))  # 2026年12月5日 14:05
     anon = staff_apptest.sign_in(None, "checks").dataframe[0].value
     assert anon[anon["问题"] == "灭火器过期"].iloc[0]["登记人"] == "工作人员"  # masked (lib.panels)
 

@@ -131,7 +131,7 @@ def check_eldercare(at: AppTest, community: str | None) -> None:
 
 
 def check_profiles(at: AppTest, community: str | None) -> None:
-    m = [(x.label, x.value) for x in at.metric]
+    m = [(c["label"], c["value"]) for c in kpi_cards.grid_cards(at)]  # KPI grids, one element each
     if community is None:
         for shown in ["47万平方米", "34万平方米", "4000间", "30亿元", "1.2亿元", "7万平方米", "110家", "13家",
                       "2000余人", "3亿元", "800余万元", "1.2万平方米", "140个", "1000余人", "8.5平方公里"]:
@@ -211,7 +211,7 @@ def test_selection_carries_across_pages(app_db):
     goto(at, "stars")
     assert "中兴社区已达标星数 · 示例" in metrics(at)
     goto(at, "profiles")
-    assert ("党员", "298名") in [(m.label, m.value) for m in at.metric]
+    assert metrics(at)["党员"] == "298名"
     goto(at, "eldercare")
     assert metrics(at)["入住（2023年11月22日）"] == "48/50"
     at.session_state["community"] = "刘庄"
@@ -243,11 +243,11 @@ def test_relocation_comparison_date(app_db):
     at = goto(start(), "relocation")
     at.date_input(key="relocation.compare").set_value(dt.date(2023, 11, 5)).run()
     assert_clean(at, "relocation")
-    delta = next(m.proto.delta for m in at.metric if m.label == "已签订协议")
+    delta = next(c.get("delta") for c in kpi_cards.grid_cards(at) if c["label"] == "已签订协议")
     assert delta == "+62户"  # demo: nobody had signed on 11-05; both dates and values named
     assert any("签约增减：2023年11月22日 62户，较2023年11月5日 0户（对比值为示例数据）：+62户。" in c for c in texts(at.caption))
     at.date_input(key="relocation.compare").set_value(dt.date(2023, 11, 15)).run()
-    delta = next(m.proto.delta for m in at.metric if m.label == "已签订协议")
+    delta = next(c.get("delta") for c in kpi_cards.grid_cards(at) if c["label"] == "已签订协议")
     assert delta == "持平"  # both dates named, the comparison value flagged as demo
     assert any("2023年11月22日 62户，较2023年11月15日 62户（对比值为示例数据）：持平。" in c for c in texts(at.caption))
 

@@ -55,24 +55,38 @@ def changes(*, community: str | None, as_of: dt.date | None) -> None:
     st.html(f"<div class='gw-changes'><span class='gw-changes-h'>{head}</span>{cells}</div>")
 
 
-def _save_briefing_date(key: str) -> None:
-    message, error = bridge.set_last_briefing_date(st.session_state.get(f"{key}.briefing_day"))
-    st.session_state[f"{key}.briefing_result"] = (message, error)
+def _save(key: str, part: str, setter) -> None:
+    st.session_state[f"{key}.{part}_result"] = setter(st.session_state.get(f"{key}.{part}_day"))
+
+
+def _date_form(*, key: str, part: str, field: str, current: dt.date | None, shown: str, allowed: bool, hint: str,
+               setter) -> None:
+    """One staff-set date (lib.date_settings): its value, and for the allowed roles a form to change it."""
+    st.caption(f"{field}：{shown}")
+    if not allowed:
+        st.caption(hint)
+        return
+    with st.form(key=f"{key}.{part}_form", border=False):
+        st.date_input(field, value=current or bridge.local_today(), key=f"{key}.{part}_day", format="YYYY-MM-DD")
+        st.form_submit_button(f"保存{field}", on_click=_save, args=(key, part, setter))
+    message, error = st.session_state.pop(f"{key}.{part}_result", (None, None))
+    if error:
+        st.error(error)
+    elif message:
+        st.success(message)
 
 
 def briefing_date_form(*, key: str) -> None:
     """For a signed-in 领导 or 街道管理员: set 「上次汇报日期」 (the lib checks the permission again)."""
     current = bridge.last_briefing_date()
-    st.caption(f"上次汇报日期：{cn_date(current) if current else '未设置'}")
-    if not bridge.can_set_briefing_date():
-        st.caption("登录领导或街道管理员账号后可设置")
-        return
-    with st.form(key=f"{key}.briefing_form", border=False):
-        st.date_input("上次汇报日期", value=current or bridge.local_today(), key=f"{key}.briefing_day",
-                      format="YYYY-MM-DD")
-        st.form_submit_button("保存上次汇报日期", on_click=_save_briefing_date, args=(key,))
-    message, error = st.session_state.pop(f"{key}.briefing_result", (None, None))
-    if error:
-        st.error(error)
-    elif message:
-        st.success(message)
+    _date_form(key=key, part="briefing", field="上次汇报日期", current=current,
+               shown=cn_date(current) if current else "未设置", allowed=bridge.can_set_briefing_date(),
+               hint="登录领导或街道管理员账号后可设置", setter=bridge.set_last_briefing_date)
+
+
+def deadline_form(*, key: str) -> None:
+    """For a signed-in 街道管理员: set 「征迁截止日期」 (示例 until entered; the lib checks the permission)."""
+    d = bridge.relocation_deadline()
+    _date_form(key=key, part="deadline", field=bridge.DEADLINE_FIELD, current=None if d.is_demo else d.day,
+               shown=f"{cn_date(d.day)}（{d.figure.badge()}）", allowed=bridge.can_set_deadline(),
+               hint="登录街道管理员账号后可设置征迁截止日期", setter=bridge.set_relocation_deadline)

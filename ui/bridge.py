@@ -46,10 +46,17 @@ def cached(fn: F) -> F:
 
 
 data_version.on_change(st.cache_data.clear)
+data_version.on_change(st.cache_resource.clear)  # kept immutable results (the map) are keyed on the version too
 
 
 def clear_caches() -> None:
     st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def data_token() -> str | None:
+    """The data version as one string, for caches of immutable results keyed on it (ui/map_view.py)."""
+    return data_version.source_token()
 
 
 # ---- cached queries (pages call only these) ----
@@ -92,24 +99,26 @@ def scope() -> Scope:
     return Scope.of(selected_community(), as_of())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _header(s: Scope) -> Header:
+# Header and SummaryPanel are frozen dataclasses read several times a run: kept as shared resources keyed on
+# the data version, so a read hands out the kept object instead of unpickling a copy (st.cache_data).
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _header(version: str | None, s: Scope) -> Header:  # noqa: ARG001 - version: key only
     return panels.header(s)
 
 
 def header(s: Scope | None = None) -> Header:
     """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
-    return _header(s or scope())
+    return _header(data_token(), s or scope())
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False)
-def _summary(s: Scope, warning: int, signed_in: bool) -> SummaryPanel:
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _summary(version: str | None, s: Scope, warning: int, signed_in: bool) -> SummaryPanel:  # noqa: ARG001
     return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
 
 
 def summary_panel(s: Scope | None = None) -> SummaryPanel:
     """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
-    return _summary(s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
+    return _summary(data_token(), s or scope(), int(settings().care_free_beds_warning), current_actor() is not None)
 
 
 def figure(row, *, as_of: dt.date | None = None) -> Figure:
@@ -207,6 +216,12 @@ def screen_rotate_seconds() -> int:
 
 def screen_paused() -> bool:
     return str(st.query_params.get("pause", "")) in {"1", "true", "yes"}
+
+
+def screen_view(names) -> str | None:
+    """`?view=征迁`: the carousel view to start on, when it is one of `names`."""
+    wanted = str(st.query_params.get("view", ""))
+    return wanted if wanted in names else None
 
 
 def ensure_entrypoint(*, in_app: bool = False) -> None:
@@ -539,17 +554,32 @@ briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the 
 # ---- tablets: 「我的核查」 ----
 from lib.clock import to_local as _to_local  # noqa: E402
 from lib.clock import today as _today  # noqa: E402
-from lib.fmt import cn_date as _cn_date  # noqa: E402
+from lib.fmt import cn_datetime as _cn_datetime  # noqa: E402
 
 
 def my_open_checks(username: str):
     """The signed-in 网格员's own open checks, overdue first (lib.queries.checks.my_open_checks), uncached:
     a check filed or closed a moment ago must show at once. `created` is the China-time text."""
     df = checks.my_open_checks(username, today=_today())
-    return df.assign(created=[f"{_cn_date(t)} {t:%H:%M}" for t in (_to_local(t) for t in df["created_at"])])
+    return df.assign(created=[_cn_datetime(t) for t in (_to_local(t) for t in df["created_at"])])
 
+
+from urllib.parse import quote as _quote  # noqa: E402
 
 check_thumbnail = cached(checks.photo_thumbnail)
+# A list cell without a photo: a grey 「无照片」 tile (an empty image cell would read "None").
+NO_PHOTO = "data:image/svg+xml;charset=utf-8," + _quote(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96"><rect width="96" height="96" rx="10" '
+    'fill="#3a3f4b"/><text x="48" y="58" font-size="26" text-anchor="middle" fill="#c9ccd3">无照片</text></svg>')
+
+
+def check_thumbnails(photo_ids) -> list[str]:
+    """The list's photo column: each check's first photo as a small data URL, or NO_PHOTO."""
+    out = []
+    for p in photo_ids:
+        shot = check_thumbnail(int(p)) if p is not None and p == p else None
+        out.append(shot or NO_PHOTO)
+    return out
 
 
 def audit_names() -> dict[str, str]:
@@ -559,3 +589,49 @@ def audit_names() -> dict[str, str]:
     figures = facts_q()
     names.update(dict(zip(figures["indicator"], figures["label"], strict=True)))
     return names
+
+
+# ---- the wall's views and 征迁 against its deadline (issue #14) ----
+from lib import relocation_plan as _plan  # noqa: E402
+from lib import wall_views as _wall_views  # noqa: E402
+
+unsigned_by_group = cached(_plan.unsigned_by_group)
+daily_target = _plan.daily_target
+countdown = _plan.countdown
+DEADLINE_FIELD = _plan.DEADLINE.field
+
+
+@cached
+def _wall_views_for(names: tuple[str, ...], community: str | None, as_of: dt.date | None) -> list[str]:
+    return _wall_views.shown(names, community=community, as_of=as_of)
+
+
+def wall_views(names, *, community: str | None, as_of: dt.date | None) -> list[str]:
+    """The big-screen views to rotate for the scope: `names` without those with nothing for it (lib.wall_views)."""
+    return _wall_views_for(tuple(names), community, as_of)
+
+
+@cached
+def _deadline():
+    return _plan.deadline()
+
+
+def relocation_deadline():
+    """「征迁截止日期」: entered (录入 · who · when; names for signed-in viewers only) or the 示例 date."""
+    d = _deadline()
+    return _plan.Deadline(d.day, d.figure.for_viewer(current_actor() is not None))
+
+
+def can_set_deadline() -> bool:
+    actor = current_actor()
+    return actor is not None and _plan.date_settings.may_set(_plan.DEADLINE, actor.role)
+
+
+def set_relocation_deadline(day) -> tuple[str | None, str | None]:
+    """(message, error): the lib checks the permission and audits the change."""
+    try:
+        return _plan.set_deadline(current_actor(), day).message, None
+    except DashboardError as exc:
+        return None, exc.message
+    finally:
+        clear_caches()

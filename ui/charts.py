@@ -29,8 +29,9 @@ def _scale(colors: dict[str, str]) -> alt.Scale:
 def style(chart: alt.TopLevelMixin, *, height: int = 320) -> alt.TopLevelMixin:
     """Readable fonts on a dark, transparent background."""
     # One configure() call: each chained configure_*() deep-copies the whole chart.
+    # aria=False: no English descriptions Vega writes for screen readers ("X-axis titled … for a linear scale").
     return chart.properties(height=height).configure(
-        background="transparent", font=FONT,
+        background="transparent", font=FONT, aria=False,
         axis=alt.AxisConfig(labelFontSize=14, titleFontSize=15, labelLimit=220, gridOpacity=0.25),
         legend=alt.LegendConfig(labelFontSize=14, titleFontSize=14, orient="bottom", symbolSize=160),
         text=alt.MarkConfig(fontSize=14), view=alt.ViewConfig(strokeWidth=0))

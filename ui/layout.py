@@ -5,14 +5,18 @@ Streamlit has settings for some of this (.streamlit/config.toml: toolbarMode="mi
 Print / Record a screencast / Made with Streamlit; showSidebarNavigation=false hides the raw pages/ file
 names; st.navigation(expanded=True) removes 「View N more」). What it has no setting for is done here:
   - CSS: every touch target ≥ 44 px, labels and figures never broken between characters, cards reflow;
-  - one small script (st.html with JavaScript, the supported way to run code in the page): starts the
-    sidebar collapsed on screens narrower than SIDEBAR_COLLAPSE_PX (Streamlit's "auto" only does so
-    under 768 px), and shows Streamlit's own fixed English words (uploader, camera, 「Page not found」
-    dialog, date placeholder) in Chinese. README lists what remains English.
+  - one small script, in every page's <head> (ui/page_shell.py, via serve.py) and again by st.html with
+    JavaScript on each run (a no-op when already there; it is what `streamlit run app.py` gets): starts the
+    sidebar collapsed on screens narrower than SIDEBAR_COLLAPSE_PX (Streamlit's "auto" only does so under
+    768 px), and shows Streamlit's own fixed English words (ui/chrome_words.py: uploader, camera, toolbars,
+    date placeholders, and the labels a screen reader reads) in Chinese. README lists what remains English.
 """
 from __future__ import annotations
 
 import json
+
+from ui.chrome_words import (LABEL_PATTERNS, LABEL_WORDS, LABELS, PATTERNS, PLACEHOLDERS,
+                              TRANSLATIONS)
 
 SIDEBAR_COLLAPSE_PX = 1100
 MIN_TOUCH_PX = 44
@@ -20,41 +24,6 @@ MIN_TOUCH_PX = 44
 # above it, a 3:2 map column beside a 300-px sidebar at 1100 px is ~450 px. The server cannot know the pixel
 # width, so maps fit the whole subdistrict into this width: it is whole at every window size.
 MAP_FIT_WIDTH_PX = 440
-
-# Streamlit's built-in English (exact text of an element) → what a user sees instead.
-TRANSLATIONS = {
-    "Upload": "选择文件",
-    "Upload directories": "选择文件夹",
-    "Add files": "添加文件",
-    "Drag and drop file here": "拖放文件到此处",
-    "Drag and drop a file here": "拖放文件到此处",
-    "Drag and drop files here": "拖放文件到此处",
-    "Browse files": "选择文件",
-    "Take Photo": "拍照",
-    "Clear photo": "重拍",
-    "Switch camera": "切换摄像头",
-    "Page not found": "页面不存在",
-    "Stop": "停止",
-    "Running...": "正在运行…",
-    "Skip to main content": "跳到正文",
-    "Deploy": "部署",
-    "View less": "收起",
-    "Download as CSV": "下载 CSV", "Search": "搜索", "Fullscreen": "全屏", "Close fullscreen": "退出全屏",
-    "Show/hide columns": "显示/隐藏列", "Clear": "清除", "Close": "关闭", "Cancel": "取消", "Submit": "提交",
-    "No results": "无结果", "No options to select": "没有可选项", "Choose an option": "请选择",
-    # the date field's empty segments
-    "yyyy": "年", "mm": "月", "dd": "日",
-}
-# Patterns (JavaScript regular expressions) for texts with a number or a path in them.
-PATTERNS = [
-    [r"^(\d+(?:\.\d+)?)\s*([KMG]B) per file(.*)$", "单个文件不超过 $1$2$3"],
-    [r"^View (\d+) more$", "另有 $1 项"],
-    [r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
-     r"Running the app's main page\.$", "没有「$1」这个页面（或您没有访问权限），已打开首页。"],
-    [r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
-     "您要打开的页面不存在，已打开首页。"],
-]
-PLACEHOLDERS = {"YYYY-MM-DD": "年-月-日", "yyyy-mm-dd": "年-月-日", "yyyy/mm/dd": "年/月/日"}
 
 CSS = f"""
 <style>
@@ -121,8 +90,26 @@ _SCRIPT = """
   const w = window;
   if (w.__gwLayout) return;
   w.__gwLayout = true;
-  const [TEXT, PATTERNS, PLACEHOLDERS, COLLAPSE_PX] = __ARGS__;
+  const [TEXT, PATTERNS, PLACEHOLDERS, COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS] = __ARGS__;
   const rules = PATTERNS.map(([re, to]) => [new RegExp(re), to]);
+  const labelRules = LABEL_PATTERNS.map(([re, to]) => [new RegExp(re), to]);
+  const ATTRS = ['aria-label', 'aria-valuetext', 'title', 'alt', 'aria-roledescription'];
+  const label = (v) => {
+    let out = LABELS[v];
+    if (out === undefined) for (const [re, to] of labelRules) if (re.test(v)) {
+      out = v.replace(re, to).replace(/(start|end) date|year|month|day/g, (w) => LABEL_WORDS[w]);
+      break;
+    }
+    return out;
+  };
+  const relabel = (el) => {
+    for (const a of ATTRS) {
+      const v = el.getAttribute(a);
+      if (!v || !/[A-Za-z]/.test(v)) continue;
+      const out = label(v);
+      if (out !== undefined && out !== v) el.setAttribute(a, out);
+    }
+  };
   const translate = (node) => {
     const t = node.nodeValue.trim();
     if (!t || !/[A-Za-z]/.test(t)) return;
@@ -130,21 +117,34 @@ _SCRIPT = """
     if (out === undefined) for (const [re, to] of rules) if (re.test(t)) { out = t.replace(re, to); break; }
     if (out !== undefined && out !== node.nodeValue) node.nodeValue = out;
   };
+  const placeholder = (el) => { const p = PLACEHOLDERS[el.placeholder]; if (p) el.placeholder = p; };
+  const SELECTOR = '[aria-label], [aria-valuetext], [title], [alt], [aria-roledescription]';
   const sweep = (root) => {
     const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) translate(walker.currentNode);
-    for (const el of root.querySelectorAll ? root.querySelectorAll('input[placeholder]') : []) {
-      const p = PLACEHOLDERS[el.placeholder];
-      if (p) el.placeholder = p;
-    }
+    if (root.matches && root.matches(SELECTOR)) relabel(root);
+    if (root.matches && root.matches('input[placeholder]')) placeholder(root);
+    for (const el of root.querySelectorAll('input[placeholder]')) placeholder(el);
+    for (const el of root.querySelectorAll(SELECTOR)) relabel(el);
   };
-  let queued = false;
-  new MutationObserver(() => {
-    if (queued) return;
-    queued = true;
-    requestAnimationFrame(() => { queued = false; sweep(document.body); });
+  // In the page's <head> (ui/page_shell.py) the body does not exist yet: start once it does.
+  const start = () => {
+  // Each change is translated in the observer's callback: before the browser paints it and before any other
+  // script (or a test) reads the page. Only what changed is looked at.
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes') {
+        if (r.attributeName === 'placeholder') placeholder(r.target); else relabel(r.target);
+      } else if (r.type === 'characterData') {
+        translate(r.target);
+      } else {
+        for (const n of r.addedNodes) {
+          if (n.nodeType === Node.TEXT_NODE) translate(n); else if (n.nodeType === Node.ELEMENT_NODE) sweep(n);
+        }
+      }
+    }
   }).observe(document.body, {subtree: true, childList: true, characterData: true,
-                             attributes: true, attributeFilter: ['placeholder']});
+                             attributes: true, attributeFilter: ['placeholder', ...ATTRS]});
   sweep(document.body);
   // Enter in a date field applies the typed date: Streamlit applies it when focus moves on to another control
   // (not on a bare blur), so Enter moves focus to the next control, as Tab past the calendar button would.
@@ -165,18 +165,22 @@ _SCRIPT = """
       const sb = document.querySelector('[data-testid="stSidebar"]');
       const btn = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
       if (sb && btn && sb.getAttribute('aria-expanded') !== 'false') { btn.click(); return; }
-      if (!sb || sb.getAttribute('aria-expanded') !== 'false') if (++tries < 50) setTimeout(close, 100);
+      if (!sb || sb.getAttribute('aria-expanded') !== 'false') if (++tries < 200) setTimeout(close, 100);
     };
     close();
   }
+  };
+  if (document.body) start(); else document.addEventListener('DOMContentLoaded', start);
 })();
 </script>
 """
 
 
 def script() -> str:
-    """The page script with its tables filled in (JSON, so no text is interpreted as code)."""
-    args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX], ensure_ascii=False)
+    """The page script with its tables filled in (JSON, so no text is interpreted as code). Served in the
+    <head> of every page (ui/page_shell.py) and, for `streamlit run app.py` without serve.py, by each run."""
+    args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS],
+                      ensure_ascii=False)
     return _SCRIPT.replace("__ARGS__", args.replace("</", "<\\/"))
 
 

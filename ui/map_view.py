@@ -36,8 +36,10 @@ def _on_map_select(map_key: str) -> None:
         bridge.set_community(clicked[0])
 
 
-@st.cache_data(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
-def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
+# cache_resource, keyed on the data version: the kept deck (immutable: its JSON text) is handed out as is,
+# where st.cache_data would unpickle a copy of it on every rerun.
+@st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
+def _deck(version: str | None, metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
           checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True):
     layers = bridge.map_layers()
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
@@ -54,6 +56,12 @@ def _deck(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt
 
 
 def legend(metric: str, *, as_of: dt.date | None) -> None:
+    st.html(_legend_html(bridge.data_token(), metric, as_of))
+
+
+@st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
+def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str:  # noqa: ARG001 - key only
+    """The legend's HTML, kept per data version (a string: no frame copied out of a cache per rerun)."""
     values = bridge.community_metric(metric, as_of=as_of)
     if metric == "model":
         breaks = class_breaks(range(len(MODEL_RANKS)), len(DEFAULT_SCALE))
@@ -64,7 +72,7 @@ def legend(metric: str, *, as_of: dt.date | None) -> None:
                      f"border-radius:2px;margin:0 0.25em 0 0.6em;vertical-align:middle'></span>{label}"
                      for label, c in items)
     demo = "（示例数据）" if values["is_demo"].any() else ""
-    st.html(f"<div style='font-size:0.9rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>")
+    return f"<div style='font-size:0.9rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
@@ -88,8 +96,8 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     # on the map and then dropped in the sidebar stayed selected in the chart, the next tap on it toggled
     # that off — an ignored click — and Streamlit kept every other object faded.)
     map_key = f"{key_prefix}.{KEYS['map']}.{selected or ''}"
-    deck = _deck(metric, selected, visible, as_of, checks, tuple(circles or ()), height,
-                 masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
+    deck = _deck(bridge.data_token(), metric, selected, visible, as_of, checks,
+                 tuple(circles or ()), height, masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     deck_ready.warm_picking(str(hash(deck.spec)), key=f"{key_prefix}.map_ready")

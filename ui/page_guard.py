@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib.db import database_error
 from lib.errors import DatabaseUnavailable
-from ui import auth_view
+from ui import auth_view, nav
 
 log = logging.getLogger("guangwu.ui")
 RETRY_KEY = "page_guard.retry"
@@ -70,7 +70,7 @@ def hidden_pages(*, exclude: list) -> list:
     shown = {p.url_path for p in exclude}
     hidden = [url for url in WORK_PAGES if url not in shown]
     st.session_state[HIDDEN_KEY] = hidden  # which registered pages are only a gate (tests read it)
-    return [st.Page(WORK_PAGES[url][0], title=WORK_PAGES[url][1], url_path=url, visibility="hidden") for url in hidden]
+    return [nav.page(WORK_PAGES[url][0], title=WORK_PAGES[url][1], url_path=url, visibility="hidden") for url in hidden]
 
 
 def login_gate(*, screen: bool, page: str | None = None, signed_in: bool = False) -> None:

@@ -12,31 +12,13 @@ import html
 import altair as alt
 import streamlit as st
 
-from ui import bridge, charts, map_view, summary, widgets
+from ui import bridge, map_view, summary, wall_chart, widgets
 from ui.bridge import cn_date
+from ui.wall_relocation import relocation_view
+from ui.wall_stars import stars_view
 
-# Chart text follows the window: never below 2.2 % of the screen height (24 px at 1080, 49 px at 2160; issue #14).
-_TEXT = alt.ExprRef(expr="max(windowSize()[1] * 0.0225, min(windowSize()[0] / 80, windowSize()[1] / 45))")
-_LABEL = {"labelFontSize": _TEXT, "titleFontSize": _TEXT, "labelColor": "#e5e7eb", "titleColor": "#e5e7eb"}
-AXIS = {**_LABEL, "labelLimit": 0}
-_SYMBOL = alt.ExprRef(expr="pow(max(windowSize()[1] * 0.0225, min(windowSize()[0] / 80, windowSize()[1] / 45)), 2)")
-
-
-def _chart(chart: alt.Chart) -> None:
-    """A chart filling the `screen-chart` container (60 % of the screen height)."""
-    with st.container(key="screen-chart"):
-        st.altair_chart(charts.unvalidated(chart.configure_axis(**AXIS)
-                                           .configure_legend(**_LABEL, symbolSize=_SYMBOL, labelLimit=0)
-                                           .configure_view(strokeWidth=0)), width="stretch", height="stretch")
-
-
-def tag_html(fig, header) -> str:
-    """The coloured source tag as HTML (the wall cannot hover): 报道 / 录入 · who · when / 示例, plus the
-    figure's own date when it differs from the header's."""
-    text = fig.badge(header)
-    r, g, b = fig.rgb
-    return (f"<span class='gw-tag gw-tag-{fig.kind}' style='background:rgb({r},{g},{b});color:#111318;"
-            f"border-radius:0.3em;padding:0 0.35em;font-size:0.8em'>{html.escape(text)}</span>")
+_chart = wall_chart.chart
+tag_html = wall_chart.tag_html
 
 
 def _figures_strip(figures, header) -> None:
@@ -69,20 +51,6 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
             _figures_strip(panel.overview, panel.header.latest)
 
 
-def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
-    fig = bridge.summary_panel(bridge.Scope.of(None, as_of)).stars
-    st.subheader("五星支部创建 · 各社区达标星数" + (f" · {fig.tag}" if fig else ""))
-    counts = bridge.star_counts(as_of=as_of)
-    counts["selected"] = counts["community"] == community
-    chart = alt.Chart(counts).mark_bar().encode(
-        x=alt.X("community:N", sort=None, title="社区", axis=alt.Axis(labelAngle=0)), y=alt.Y("stars:Q", title="已达标星数",
-                                                             scale=alt.Scale(domain=[0, 5])),
-        color=charts.when_selected(alt.ColorValue, "#f2dd4e", "#3aa77e"))
-    _chart(chart)
-    if fig is not None and fig.is_demo:
-        widgets.demo_note("星级评定")
-
-
 def model_view(*, community: str | None, as_of: dt.date | None) -> None:
     st.subheader("示范社区创建")
     status = bridge.model_status(as_of=as_of)
@@ -101,27 +69,6 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
             st.markdown(f"**{cn_date(first['valid_from'].iloc[0])}，{'、'.join(first['community'])}被命名为示范社区**")
     with map_col, st.container(key="screen-model-map"):
         map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
-
-
-def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("文化路北延提升改造 · 征迁进度")
-    left, right = st.columns([1, 3.2], gap="large")
-    with left:
-        summary.relocation_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
-    burn = bridge.relocation_burnup(community=community, as_of=as_of)
-    if burn.empty:
-        return
-    with right:
-        long = burn.melt(id_vars=["date"], value_vars=["已签约", "已交钥匙", "已拆除"], var_name="状态",
-                         value_name="户数")
-        chart = alt.Chart(long).mark_line(strokeWidth=4).encode(
-            x=alt.X("date:T", title="日期", axis=alt.Axis(format="%m月%d日")), y=alt.Y("户数:Q", title="户数"),
-            color=alt.Color("状态:N", scale=alt.Scale(range=["#f2dd4e", "#3aa77e", "#E8463A"]),
-                            legend=alt.Legend(orient="top")))
-        total = alt.Chart(burn).mark_rule(strokeDash=[8, 6], color="#e5e7eb").encode(y=alt.Y("总户数:Q"))
-        _chart(chart + total)
-    with left:
-        widgets.demo_note("逐日进度")
 
 
 def care_view(*, community: str | None, as_of: dt.date | None) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import clock
-from ui import bridge, widgets
+from ui import bridge, nav, widgets
 
 MESSAGE_PARAMS = ("signin", "user", "signout")
 _CSS = """<style>
@@ -121,7 +121,7 @@ def _path(page) -> str:
 
 def wall_pages(screen, others: list) -> list:
     """The big screen, also under every other page's address (hidden), for a browser opened with a 大屏链接."""
-    return [screen, *(st.Page(screen._page, title=screen.title, url_path=_path(p), visibility="hidden")
+    return [screen, *(nav.page(screen._page, title=screen.title, url_path=_path(p), visibility="hidden")
                       for p in others)]
 
 

@@ -20,7 +20,8 @@ def star_matrix(*, community: str | None = None, as_of: dt.date | None = None,
     ids = latest_rows(StarAssessment, [StarAssessment.community_id, StarAssessment.star], as_of)
     stmt = (
         select(Community.name.label("community"), Community.sort_order, StarAssessment.star, StarAssessment.status,
-               StarAssessment.score, StarAssessment.valid_from, *source_columns(), StarAssessment.recorded_by)
+               StarAssessment.score, StarAssessment.valid_from, *source_columns(), StarAssessment.recorded_by,
+               StarAssessment.recorded_at)
         .join(Community, Community.id == StarAssessment.community_id)
         .join(Source, Source.id == StarAssessment.source_id)
         .where(StarAssessment.id.in_(ids))

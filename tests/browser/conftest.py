@@ -214,9 +214,12 @@ def wait_for_streamlit(opened: Opened, *, timeout: float = PAGE_READY_SECONDS, s
 
 
 def _opener(browser, base: str, contexts: list) -> Callable[..., Opened]:
-    def open_page(path: str, *, width: int, height: int, touch: bool = False, wait: bool = True) -> Opened:
+    def open_page(path: str, *, width: int, height: int, touch: bool = False, wait: bool = True,
+                  user_agent: str | None = None) -> Opened:
+        """`user_agent`: a tablet's (the context is then a mobile one too), for defaults chosen by device."""
+        extra = {"user_agent": user_agent, "is_mobile": True} if user_agent else {"is_mobile": False}
         ctx = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1,
-                                  has_touch=touch, is_mobile=False, locale="zh-CN", timezone_id="Asia/Shanghai")
+                                  has_touch=touch, locale="zh-CN", timezone_id="Asia/Shanghai", **extra)
         contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(PAGE_READY_SECONDS * 1000)
@@ -247,7 +250,8 @@ def app_url(server, browser) -> str:
 
 @pytest.fixture
 def page_at(browser, app_url, request) -> Iterator[Callable[..., Opened]]:
-    """page_at(path, *, width, height, touch=False) -> Opened, after Streamlit has finished running."""
+    """page_at(path, *, width, height, touch=False, user_agent=None) -> Opened, after Streamlit has finished
+    running."""
     contexts: list = []
     yield _opener(browser, app_url, contexts)
     _close(contexts, request)

@@ -66,8 +66,9 @@ def _map_drawn(canvas) -> dict | None:
 
 
 def _selection_shown(page) -> bool:
-    """The chart's own "Clear selection" button: deck.gl registered a picked object."""
-    return page.locator(f'{CHART} button[aria-label="Clear selection"]').count() > 0
+    """The chart's own "Clear selection" button (labelled 「清除选择」 by ui/chrome_words.py): deck.gl
+    registered a picked object."""
+    return page.locator(f'{CHART} button[aria-label="清除选择"], {CHART} button[aria-label="Clear selection"]').count() > 0
 
 
 def _click_community(page, lonlat, view_state) -> None:

@@ -4,7 +4,7 @@ the map canvas at 4K has as many pixels as its box, and the 预警 strip is writ
 from __future__ import annotations
 
 import pytest
-from browser_helpers import problems, wait_until
+from browser_helpers import problems, scroll_metrics, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -120,3 +120,30 @@ def test_alerts_strip_and_briefing_changes_are_written_on_the_wall(page_at):
     toggle = page.get_by_role("switch", name="暂停轮播")
     wait_until(page, lambda: toggle.count() > 0, timeout=10, message="找不到「暂停轮播」开关")
     assert toggle.is_checked(), "网址带 pause=1 时「暂停轮播」开关应为开"
+
+
+@pytest.mark.parametrize("view", ["五星支部", "征迁"])
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_stars_and_relocation_views_are_legible_and_fit(page_at, size, view):
+    """The 五星 matrix and the 征迁 view (countdown, 专班 groups, daily target) from 4 m: no text below 2.2 % of
+    the screen height, nothing cut or broken per character, and the view fits the screen without scrolling."""
+    width, height = size
+    opened = page_at(f"/?screen=1&pause=1&view={view}", width=width, height=height)
+    page = opened.page
+    wait_until(page, lambda: (_current(page) or "").startswith(f"当前：{view}"), timeout=20,
+               message=f"大屏未显示「{view}」/ the wall did not open on {view}: {_current(page)}")
+    opened.wait_ready()
+    # the control menu's icon (「tune icon」, 22.7 px) belongs to every view: test_every_wall_view_is_legible_from_4m
+    texts = [t for t in page.evaluate(_MEASURE) if t["text"] != "tune icon"]
+    assert len(texts) > 20, "几乎没有文字 / almost no text measured"
+    f = _faults(texts, height)
+    assert not f["small"], f"{view}: 小于屏高 2.2% 的文字 / text below 2.2% of {height}px: {f['small'][:12]}"
+    assert not f["cut"], f"{view}: 被截断的文字 / cut text: {f['cut'][:12]}"
+    assert not f["broken"], f"{view}: 逐字断行 / broken per character: {f['broken'][:12]}"
+    m = scroll_metrics(page)
+    assert m["mainScrollHeight"] <= m["mainClientHeight"] + 2, f"{view}: 需要滚动才能看全 / scrolls: {m}"
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert ("距截止" in body or "已过截止" in body) if view == "征迁" else "支部过硬星" in body
+    if width <= 1920:
+        opened.screenshot(f"wall-view-{view}")
+    assert not problems(page), problems(page)

@@ -1,0 +1,55 @@
+"""ui/page_shell.py: a page's address gets Streamlit's index.html in Chinese (lang, title, the script in <head>)."""
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from ui import page_shell
+
+
+def _call(path: str, method: str = "GET") -> dict:
+    out: dict = {"status": None, "body": b"", "passed": False}
+
+    async def inner(scope, receive, send):
+        out["passed"] = True
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            out["status"] = message["status"]
+        elif message["type"] == "http.response.body":
+            out["body"] += message.get("body", b"")
+
+    scope = {"type": "http", "method": method, "path": path, "query_string": b"", "headers": [], "root_path": ""}
+    asyncio.run(page_shell.PageShellMiddleware(inner)(scope, receive, send))
+    return out
+
+
+def test_index_is_chinese_with_the_script_in_head():
+    text = page_shell.index_html()
+    head = text[:text.index("</head>")]
+    assert re.search(r"<html[^>]*>", text).group() == '<html lang="zh-CN">'
+    assert "<title>光武街道基层治理看板</title>" in head and "Streamlit</title>" not in text
+    assert "__gwLayout" in head and "跳到正文" in head and "展开侧栏" in head  # the translation tables
+    assert 'id="gw-layout-script"' not in head
+    assert 'src="./static/js/' in text or "./static/" in text  # Streamlit's own bundle is still loaded
+
+
+@pytest.mark.parametrize("path", ["/", "/checks", "/account", "/check_form"])
+def test_pages_get_the_chinese_index(path):
+    got = _call(path)
+    assert not got["passed"] and got["status"] == 200 and 'lang="zh-CN"' in got["body"].decode()
+
+
+@pytest.mark.parametrize("path", ["/checks/", "/static/js/index.js", "/_stcore/health", "/favicon.png", "/foo",
+                                  "/readyz"])
+def test_everything_else_passes(path):
+    assert _call(path)["passed"]
+
+
+def test_posts_pass():
+    assert _call("/checks", method="POST")["passed"]

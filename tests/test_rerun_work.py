@@ -1,0 +1,170 @@
+"""What a rerun does not redo (issue #15, server work per selection change): pages registered once per
+process, chart specs kept per input, the map's geometry layers unchanged by a selection, and the kept map
+handed out without a copy. No timings here (those are `python -m bench.rerun_cpu` and `make bench`)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.test_pages_apptest import assert_clean
+from ui import chart_cache
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _run(community: str | None = None, page: str | None = None, at: AppTest | None = None) -> AppTest:
+    at = at or AppTest.from_file(APP, default_timeout=60)
+    at.session_state["community"] = community
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py").run()
+        assert_clean(at, page)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_pages_are_built_once_and_navigation_still_works(app_db, monkeypatch):
+    at = _run(None, "stars")
+    built: list[str] = []
+    init = st.Page.__init__
+
+    def counting(self, page, **kw):
+        built.append(str(page))
+        init(self, page, **kw)
+
+    counting.__wrapped__ = init.__wrapped__  # Streamlit builds its own main page through it
+    monkeypatch.setattr(st.Page, "__init__", counting)
+    at.run()
+    at.switch_page("pages/relocation.py").run()
+    assert_clean(at, "relocation")
+    assert built == []  # was 8–17 st.Page objects per run
+    assert any("文化路北延" in str(t.value) for els in (at.title, at.header, at.subheader) for t in els)
+    at.switch_page("pages/overview.py").run()
+    assert at.get("deck_gl_json_chart")
+
+
+def test_same_scope_reuses_the_kept_chart_specs(app_db, monkeypatch):
+    chart_cache.clear()
+    at = _run("中兴", "stars")
+    first = [c.proto.SerializeToString() for c in at.get("vega_lite_chart")]
+    assert len(first) == 3
+    builds: list[str] = []
+    build = chart_cache.build
+
+    def counting(chart, *, height):
+        builds.append(type(chart).__name__)
+        return build(chart, height=height)
+
+    monkeypatch.setattr(chart_cache, "build", counting)
+    kept = dict(chart_cache._specs)
+    at.run()
+    assert builds == []  # no Altair chart built or converted on a rerun with the same scope
+    assert all(chart_cache._specs[k] is v for k, v in kept.items())  # the same objects, not copies
+    assert [c.proto.SerializeToString() for c in at.get("vega_lite_chart")] == first  # the same elements
+    at.session_state["community"] = "西华"
+    at.run()
+    assert 1 <= len(builds) <= 3  # a new selection: new data, so new specs …
+    assert [c.proto.SerializeToString() for c in at.get("vega_lite_chart")] != first
+    at.session_state["community"] = "中兴"
+    at.run()
+    assert len(builds) <= 3  # … and back to the first one: all kept
+    assert [c.proto.SerializeToString() for c in at.get("vega_lite_chart")] == first
+
+
+def _charts_script():
+    import pandas as pd
+
+    from ui import chart_cache, charts
+
+    burn = pd.DataFrame({"date": pd.to_datetime(["2023-09-01", "2023-10-01"]), "已签约": [3, 9],
+                         "已交钥匙": [1, 4], "已拆除": [0, 2]})
+    bars = pd.DataFrame({"community": ["中兴", "西华"], "stars": [3, 5]})
+    for builder, args, kw in [(charts.burnup, (burn,), {"series": ["已签约", "已交钥匙", "已拆除"], "total": 20,
+                                                          "total_label": "涉迁户 20 户"}),
+                              (charts.community_bars, (bars,), {"value": "stars", "title": "星数",
+                                                                "communities": ["中兴", "西华"], "highlight": "西华"})]:
+        charts.show(builder(*args, **kw), height=300)
+        chart_cache.draw(builder, *args, height=300, **kw)
+
+
+def test_kept_spec_draws_the_same_element_as_the_altair_path():
+    """A chart from the kept spec is the element st.altair_chart / charts.show would send."""
+    at = AppTest.from_function(_charts_script, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    els = at.get("vega_lite_chart")
+    assert len(els) == 4
+    for shown, drawn in (els[0:2], els[2:4]):
+        assert json.loads(shown.proto.spec) == json.loads(drawn.proto.spec)
+        assert shown.proto.data.data == drawn.proto.data.data
+        assert [(d.name, d.data.data) for d in shown.proto.datasets] == \
+            [(d.name, d.data.data) for d in drawn.proto.datasets]
+
+
+def test_chart_key_follows_the_data_not_the_frame_object():
+    import pandas as pd
+
+    from ui import charts
+
+    a = pd.DataFrame({"community": ["中兴", "西华"], "stars": [3, 5]})
+    key = chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 300)
+    assert key == chart_cache.key_of(charts.community_bars, (a.copy(),), {"value": "stars"}, 300)
+    assert key != chart_cache.key_of(charts.community_bars, (a.assign(stars=[3, 4]),), {"value": "stars"}, 300)
+    assert key != chart_cache.key_of(charts.community_bars, (a.assign(stars=[3.0, 5.0]),), {"value": "stars"}, 300)
+    assert key != chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 301)
+
+
+@pytest.mark.parametrize("other", ["中兴", "西华"])
+def test_selection_leaves_the_map_geometry_layers_byte_identical(app_db, other):
+    def layers(community):
+        at = _run(community)
+        spec = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+        return {lyr["id"]: json.dumps(lyr, ensure_ascii=False, sort_keys=True) for lyr in spec["layers"]}
+
+    whole, one = layers(None), layers(other)
+    assert "selected" in one and "selected" not in whole  # the highlight is its own small layer …
+    shared = {k: v for k, v in whole.items()}
+    assert {k: one[k] for k in shared} == shared  # … every other layer is the same text, byte for byte
+    assert len(one["selected"]) < min(len(v) for k, v in shared.items() if k in {"communities", "roads"}) * 2
+
+
+def test_kept_map_is_handed_out_without_a_copy(app_db, monkeypatch):
+    from ui import map_view
+
+    at = _run(None)
+    seen = []
+    deck = map_view._deck
+
+    def spy(*args, **kw):
+        out = deck(*args, **kw)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(map_view, "_deck", spy)
+    at.run()
+    at.run()
+    assert len(seen) == 2 and seen[0] is seen[1]  # st.cache_data would unpickle a new copy per rerun
+
+
+def test_kept_panels_are_handed_out_without_a_copy(app_db, monkeypatch):
+    from ui import bridge
+
+    at = _run("中兴")
+    seen = {"header": [], "summary": []}
+    for name, attr in (("header", "_header"), ("summary", "_summary")):
+        kept = getattr(bridge, attr)
+
+        def spy(*args, _kept=kept, _name=name, **kw):
+            out = _kept(*args, **kw)
+            seen[_name].append(out)
+            return out
+
+        monkeypatch.setattr(bridge, attr, spy)
+    at.run()
+    at.run()
+    for name, objs in seen.items():
+        assert len(objs) >= 2, name
+        assert all(o is objs[0] for o in objs), name  # frozen panels: the kept object, not an unpickled copy

@@ -1,0 +1,120 @@
+"""Every page chart drawn through one helper that keeps the finished Vega-Lite spec per input.
+
+Building an Altair chart (its layers deep-copy each other) and turning it into a spec (`to_dict`) was most of
+a chart page's server time, on every rerun, although the same inputs give the same spec. `draw(builder, …)`
+keys the finished spec (and its data as an Arrow table) on the builder and a digest of its arguments (frames
+by their content), keeps it in this process, and hands it to `st.vega_lite_chart`: a rerun with the same
+inputs builds nothing, and sends the same element (the browser keeps the drawn chart). A chart whose data
+is one top-level frame is sent as a fixed spec beside its data (see `charts.show`), so a new selection
+changes its data only. Styling (`charts.style`: fonts, sizes, transparent background) is applied before
+the spec is kept, as `charts.show` does.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from ui import charts
+
+MAX_ENTRIES = 256
+_specs: OrderedDict[tuple, tuple[Any, dict]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _values(h, values) -> None:
+    h.update("\x1f".join(map(repr, values)).encode())
+    h.update(b"\x1e")
+
+
+def _digest(value: Any, h) -> None:
+    """Feed `value` to the hash `h`. Frames by the repr of every value (deterministic, and ~10x faster than
+    pandas' hash_pandas_object on Arrow-backed string columns; pickles differ between equal frames)."""
+    if isinstance(value, pd.DataFrame):
+        h.update(repr((value.shape, list(value.columns), [str(t) for t in value.dtypes])).encode())
+        for i in range(value.shape[1]):
+            _values(h, value.iloc[:, i].tolist())
+        _values(h, value.index.tolist())
+    elif isinstance(value, pd.Series):
+        h.update(repr((value.name, str(value.dtype))).encode())
+        _values(h, value.tolist())
+        _values(h, value.index.tolist())
+    elif isinstance(value, dict):
+        h.update(b"{")
+        for k in sorted(value, key=repr):
+            h.update(repr(k).encode())
+            _digest(value[k], h)
+        h.update(b"}")
+    elif isinstance(value, (list, tuple)):
+        h.update(b"[")
+        for v in value:
+            _digest(v, h)
+        h.update(b"]")
+    else:
+        h.update(repr(value).encode())
+
+
+def key_of(builder: Callable, args: tuple, kwargs: dict, height: int) -> tuple:
+    """The cache key: the builder, the height and a digest of every argument (frames by content)."""
+    h = hashlib.blake2b(digest_size=20)
+    _digest(list(args), h)
+    _digest(kwargs, h)
+    return (builder.__module__, builder.__qualname__, height, h.hexdigest())
+
+
+def _arrow(df: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as an (immutable) Arrow table, converted once; as Streamlit converts it (index as metadata)."""
+    try:
+        return pa.Table.from_pandas(df)
+    except (pa.ArrowException, TypeError, ValueError):  # mixed-type columns: let Streamlit convert it
+        return df
+
+
+def build(chart: alt.TopLevelMixin, *, height: int) -> tuple[Any, dict]:
+    """(data, spec) for `st.vega_lite_chart(data, spec)`: a one-frame chart as a fixed spec beside its
+    data; any other chart as Streamlit's own conversion of it (its datasets as Arrow bytes in the spec)."""
+    styled = charts.style(chart, height=height)
+    data = styled.data
+    subcharts = getattr(styled, "layer", None) or []
+    if isinstance(data, pd.DataFrame) and all(c.data is alt.Undefined for c in subcharts):
+        spec = styled.copy(deep=False)
+        spec.data = alt.Undefined
+        return _arrow(data), charts.bare_spec(spec.to_dict(validate=False))
+    from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec  # what st.altair_chart does
+
+    return None, _convert_altair_to_vega_lite_spec(charts.unvalidated(styled))
+
+
+def spec_for(builder: Callable, *args, height: int = 320, **kwargs) -> tuple[Any, dict]:
+    """The kept (data, spec) for `builder(*args, **kwargs)` at `height`, built on first use."""
+    key = key_of(builder, args, kwargs, height)
+    with _lock:
+        hit = _specs.get(key)
+        if hit is not None:
+            _specs.move_to_end(key)
+            return hit
+    made = build(builder(*args, **kwargs), height=height)
+    with _lock:
+        _specs[key] = made
+        while len(_specs) > MAX_ENTRIES:
+            _specs.popitem(last=False)
+    return made
+
+
+def draw(builder: Callable, *args, height: int = 320, **kwargs) -> None:
+    """Draw `builder(*args, **kwargs)` (a ui.charts builder) at `height`, from the kept spec when the inputs
+    are unchanged. Pages call this instead of `charts.show(builder(...))`."""
+    data, spec = spec_for(builder, *args, height=height, **kwargs)
+    st.vega_lite_chart(data, spec, width="stretch")  # Streamlit copies the spec before changing it
+
+
+def clear() -> None:
+    with _lock:
+        _specs.clear()

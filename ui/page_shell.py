@@ -1,0 +1,52 @@
+"""The HTML page Streamlit's frontend starts from, in Chinese before the app has drawn anything.
+
+Streamlit serves the same index.html for every page: <html lang="en">, the title 「Streamlit」, and nothing of
+ours until the first run of app.py has sent ui/layout.py's script — until then the browser tab, the
+「Skip to main content」 link and the date fields' placeholders are English, and a screen reader reads the
+page with an English voice. This ASGI middleware (mounted by serve.py through st.App's `middleware=`)
+answers a page's address with that same file, changed in three places: lang="zh-CN", the dashboard's
+title, and ui/layout.py's script in <head>, so Streamlit's words are replaced as they are first drawn.
+Everything else (scripts, styles, the WebSocket, routes, unknown paths) passes through.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from starlette.responses import HTMLResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ui import layout, not_found
+
+TITLE = "光武街道基层治理看板"
+
+
+@functools.cache
+def index_html() -> str:
+    """Streamlit's index.html with lang, title and the page script (read once per process)."""
+    from streamlit import file_util
+
+    text = (Path(file_util.get_static_dir()) / "index.html").read_text(encoding="utf-8")
+    script = layout.script()
+    script = script[script.index("<script>"):]  # the marker <span> belongs in the app's body, not in <head>
+    text = re.sub(r"<html[^>]*>", '<html lang="zh-CN">', text, count=1)
+    text = re.sub(r"<title>.*?</title>", f"<title>{TITLE}</title>", text, count=1, flags=re.S)
+    return text.replace("</head>", script + "\n</head>", 1)
+
+
+class PageShellMiddleware:
+    """GET/HEAD of "/" or a page (ui.not_found.is_page): the Chinese index.html; anything else passes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "/")
+        if (scope["type"] == "http" and scope.get("method") in ("GET", "HEAD")
+                and (path == "/" or not path.endswith("/"))  # "/checks/": Streamlit's redirect to "/checks"
+                and not_found.is_page(path, not_found.base_path())):
+            response = HTMLResponse(index_html(), headers={"Cache-Control": "no-cache"})
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
