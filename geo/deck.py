@@ -24,7 +24,7 @@ __all__ = ["build_deck", "fit_view", "legend_items", "spec_size_bytes", "LAYER_I
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
              "railway-dash", "projects", "cluster", "pilot", "circles", "pois", "checks", "selected", "labels", "feature-labels",
              *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")),
-             "pick")
+             "pick", "pick-dots")
 TOOLTIP = {
     "html": "<b>{name}</b><br/>{tip}",
     "style": {"backgroundColor": "#111827", "color": "#f3f4f6", "fontSize": "12px",
@@ -187,7 +187,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     outline_geoms = [g for _, g, _ in items.get("outline", [])] or [g for _, g, _ in items.get("communities", [])]
     bounds = shapely.unary_union(outline_geoms).bounds if outline_geoms else (112.494, 32.988, 112.534, 33.018)
     if focus:
-        lon, lat, zoom = fit_view(focus, 640, height, min_zoom=13.0)
+        lon, lat, zoom = fit_view(focus, FOCUS_WIDTH_PX, height, min_zoom=FOCUS_MIN_ZOOM)
     elif width:
         lon, lat, zoom = fit_view(bounds, width, height)
     else:
@@ -274,7 +274,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                                  get_pixel_offset="offset", get_text_anchor="anchor",
                                  get_alignment_baseline=_S("center"), billboard=True, pickable=False))
     if pick_points:
-        out.append(_pick_layer(pick_points))
+        out += _pick_layers(pick_points)
     view = pdk.ViewState(longitude=round(lon, 5), latitude=round(lat, 5), zoom=zoom, pitch=0, bearing=0,
                          min_zoom=11, max_zoom=18)
     # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
@@ -300,20 +300,32 @@ class SerializedDeck(pdk.Deck):
         return self.spec
 
 
-PICK_COLOR = [56, 189, 248, 200]
-PICK_CHOSEN = [239, 68, 68, 255]
+PICK_COLOR = [56, 189, 248, 230]  # 「蓝点」
+PICK_CHOSEN = [239, 68, 68, 255]  # 「红色大点」 (the caption names both colours)
+PICK_TARGET_PX = 48  # diameter of a candidate's tap target (≥ 44 px, a finger); geo.pick spaces them this far
+PICK_DOT_PX, PICK_CHOSEN_PX = 16, 28  # diameters of the drawn dots
+PICK_HIT_FILL = [255, 255, 255, 1]  # the tap target itself: practically invisible, still picked
+FOCUS_WIDTH_PX, FOCUS_MIN_ZOOM = 640, 13.0  # `focus` is fitted into this width (the picker's grid spacing uses it)
 
 
-def _pick_layer(points: list[dict]) -> pdk.Layer:
+def _pick_layers(points: list[dict]) -> list[pdk.Layer]:
+    """The candidate points: pickable tap targets PICK_TARGET_PX wide ("pick", whose rows come back in the
+    selection) and, above them, the visible dots ("pick-dots": blue, the chosen one larger and red, drawn last)."""
     rows = [{"name": p.get("name", "候选位置"), "tip": p.get("tip", ""), "lon": dd.round_deg(p["lon"]),
              "lat": dd.round_deg(p["lat"]), "position": [dd.round_deg(p["lon"]), dd.round_deg(p["lat"])],
-             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 16 if p.get("chosen") else 12}
+             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR,
+             "radius": (PICK_CHOSEN_PX if p.get("chosen") else PICK_DOT_PX) / 2}
             for p in sorted(points, key=lambda p: bool(p.get("chosen")))]  # the chosen point drawn last, on top
-    # Finger-sized dots (24 px; the chosen one 32 px). No auto-highlight: on a touch screen the last tapped
-    # point stays "hovered", and the highlight tinted the red chosen point purple.
-    return pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position", get_fill_color="color",
-                     get_line_color=COLORS["label_halo"], get_radius="radius", radius_units=_S("pixels"),
-                     stroked=True, line_width_min_pixels=2, pickable=True, auto_highlight=False)
+    # No auto-highlight: on a touch screen the last tapped point stays "hovered" and a highlight recolours it.
+    targets = pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position",
+                        get_fill_color=PICK_HIT_FILL, get_radius=PICK_TARGET_PX / 2, radius_units=_S("pixels"),
+                        stroked=False, pickable=True, auto_highlight=False)
+    dots = pdk.Layer("ScatterplotLayer", data=[{"position": r["position"], "color": r["color"], "radius": r["radius"]}
+                                               for r in rows], id="pick-dots",
+                     get_position="position", get_fill_color="color", get_line_color=COLORS["label_halo"],
+                     get_radius="radius", radius_units=_S("pixels"), stroked=True, line_width_min_pixels=2,
+                     pickable=False)
+    return [targets, dots]
 
 
 FEATURE_LABEL_PX = 13  # the names of roads, rivers, places (community names: 13 px too)

@@ -14,7 +14,7 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from ui import bridge, layout, map_legend
+from ui import bridge, deck_ready, layout, map_legend
 from ui.bridge import KEYS
 
 TOGGLABLE = ["communities", "roads", "railway", "rivers", "reservoirs", "pois", "projects", "context", "labels"]
@@ -96,12 +96,17 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
         metric = metric or "stars"
         visible = TOGGLABLE
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
-    map_key = f"{key_prefix}.{KEYS['map']}"
-    deck = _deck(bridge.data_token(), metric, bridge.selected_community(), visible, as_of, checks,
+    selected = bridge.selected_community()
+    # One key per selection: the chart keeps no stale selection of its own. (With one key, a community picked
+    # on the map and then dropped in the sidebar stayed selected in the chart, the next tap on it toggled
+    # that off — an ignored click — and Streamlit kept every other object faded.)
+    map_key = f"{key_prefix}.{KEYS['map']}.{selected or ''}"
+    deck = _deck(bridge.data_token(), metric, selected, visible, as_of, checks,
                  tuple(circles or ()), height, masked=bridge.current_actor() is None,  # phone numbers: signed-in only
                  highlights=tuple(highlights or ()))
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
+    deck_ready.warm_picking(str(hash(deck.spec)), key=f"{key_prefix}.map_ready")
     legend(metric, as_of=as_of)
     map_legend.symbols(checks=checks, circles=bool(circles),
                        outlines=[(h[3], tuple(h[2])) for h in highlights or ()])
