@@ -22,7 +22,7 @@ SIZES = [(1920, 1080), (3840, 2160)]
 
 # Every visible text on the page (HTML text nodes and the charts' SVG text), with its rendered size and
 # whether it is cut or broken. A short label (≤ 6 characters) spread over more than one line is broken.
-_MEASURE = """(names) => {
+_MEASURE = """(names = []) => {
   const vh = innerHeight, vw = innerWidth, out = [];
   const main = document.querySelector('[data-testid="stMain"]');
   const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
@@ -219,7 +219,7 @@ def test_care_and_model_views_are_legible_and_fit(page_at, size, view):
     wait_until(page, lambda: (_current(page) or "").startswith(f"当前：{view}"), timeout=20,
                message=f"大屏未显示「{view}」/ the wall did not open on {view}: {_current(page)}")
     opened.wait_ready()
-    texts = [t for t in page.evaluate(_MEASURE) if t["text"] != "tune icon"]  # the menu icon: see above
+    texts = [t for t in page.evaluate(_MEASURE, COMMUNITIES) if t["text"] != "tune icon"]  # the menu icon: see above
     assert len(texts) > 20, "几乎没有文字 / almost no text measured"
     f = _faults(texts, height)
     assert not f["small"], f"{view}: 小于屏高 2.2% 的文字 / text below 2.2% of {height}px: {f['small'][:12]}"
