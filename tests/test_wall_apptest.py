@@ -68,3 +68,21 @@ def test_staff_cannot_set_it(engine):
     at = wall(sign_in("zx"), pause="1")
     assert not [d for d in at.date_input if d.key == "screen.briefing_day"]
     assert any("登录领导或街道管理员账号后可设置" in str(c.value) for c in at.caption)
+
+
+def _chart_specs(at) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def test_every_wall_view_has_no_hover_help_and_no_english_chart_descriptions(engine):
+    """Nobody can hover on a wall: no card carries a help tooltip; and Vega's English screen-reader
+    descriptions ("X-axis titled …") are off on the wall's charts as on the pages' (config.aria false)."""
+    charts = 0
+    for view in ("总览", "五星支部", "示范社区", "征迁", "养老"):
+        at = wall(sign_in(None), pause="1", view=view)
+        helped = [m.label for m in at.metric if m.proto.help]
+        assert not helped, f"{view}: 大屏上的卡片带有悬停说明 / hover help on the wall: {helped}"
+        for spec in _chart_specs(at):
+            charts += 1
+            assert spec.get("config", {}).get("aria") is False, f"{view}: 图表仍有英文无障碍描述 / chart aria on"
+    assert charts >= 3, charts  # 五星, 征迁 and 养老 draw charts

@@ -14,7 +14,7 @@ import streamlit as st
 
 from lib.figures import TAG_RGB, Figure
 from lib.models import SourceKind
-from ui import widgets
+from ui import bridge, widgets
 
 
 @dataclass(frozen=True)
@@ -98,9 +98,11 @@ def grid(cards: list[Card], *, columns: int = 5, note: str = "") -> None:
 
 
 def metric(c: Card) -> None:
-    """The same card as a st.metric with captions (where a page keeps one metric per column)."""
+    """The same card as a st.metric with captions (where a page keeps one metric per column); the source on
+    hover except on the wall, where nobody can hover (the tag under the card says it)."""
+    hover = None if bridge.screen_mode() else widgets.md_escape(c.hover) or None
     st.metric(widgets.md_escape(c.label), c.value, delta=c.delta or None, delta_color="off" if c.flat else "normal",
-              delta_arrow="off" if c.flat else "auto", help=widgets.md_escape(c.hover) or None, border=True)
+              delta_arrow="off" if c.flat else "auto", help=hover, border=True)
     if c.tag:
         st.caption(f":{c.color}-badge[{widgets.md_escape(c.tag)}]")
     for n in c.notes:

@@ -21,7 +21,8 @@ def chart(spec: alt.TopLevelMixin, *, key: str = "screen-chart") -> None:
     with st.container(key=key):
         st.altair_chart(charts.unvalidated(spec.configure_axis(**AXIS)
                                            .configure_legend(**LABEL, symbolSize=SYMBOL, labelLimit=0)
-                                           .configure_view(strokeWidth=0)), width="stretch", height="stretch")
+                                           .configure_view(strokeWidth=0)
+                                           .configure(aria=False)), width="stretch", height="stretch")
 
 
 def tag_html(fig, header=None) -> str:

@@ -66,8 +66,9 @@ def tag_badge(fig: Figure, header: dt.date | None = None) -> str:
 
 def figure_metric(fig: Figure, *, header: dt.date | None = None, label: str | None = None,
                   display: str | None = None, delta: str | None = None, flat: bool = False) -> None:
-    """A KPI card for a Figure: 「 · 示例」 / 「 · 录入」 in the label, its source on hover, and below it the
-    coloured tag with its own date when that differs from the header's."""
+    """A KPI card for a Figure: 「 · 示例」 / 「 · 录入」 in the label, its source on hover (not on the wall,
+    where nobody can hover: the tag below says it), and below it the coloured tag with its own date when that
+    differs from the header's."""
     from ui import bridge
 
     fig = viewer(fig)
@@ -76,7 +77,8 @@ def figure_metric(fig: Figure, *, header: dt.date | None = None, label: str | No
     if fig.kind != SourceKind.ARTICLE.value:
         title = f"{title} · {fig.tag}"
     st.metric(title, display or fig.display, delta=delta, delta_color="off" if flat else "normal",
-              delta_arrow="off" if flat else "auto", help=md_escape(fig.provenance()), border=True)
+              delta_arrow="off" if flat else "auto", border=True,
+              help=None if bridge.screen_mode() else md_escape(fig.provenance()))
     st.caption(tag_badge(fig, header))
 
 
