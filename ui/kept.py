@@ -61,6 +61,7 @@ def kept(fn: Callable, *, ttl: float, max_entries: int = 2048) -> Callable:
     def call(*args, **kwargs):
         return hand_out(store(data_version.source_token(), *args, **kwargs))
 
-    call.__doc__, call.__name__, call.__qualname__, call.__module__ = fn.__doc__, fn.__name__, fn.__qualname__, fn.__module__
+    call.__doc__, call.__name__, call.__qualname__ = fn.__doc__, fn.__name__, fn.__qualname__
+    call.__module__ = fn.__module__
     call.clear = store.clear  # type: ignore[attr-defined]
     return call
