@@ -78,10 +78,8 @@ def test_a_new_data_version_reads_afresh(monkeypatch):
     assert calls == ["db|1", "db|2"]
 
 
-def test_bridge_queries_are_kept_and_a_write_shows_at_once(app_db):
-    """The dashboard's queries through the bridge: one object kept, edits stay local, a write reads afresh."""
-    from lib import db, seed
-    from lib.writes import record_occupancy  # noqa: F401 - the write path the forms use
+def test_bridge_queries_are_kept_and_a_reader_edit_stays_local(app_db):
+    """The dashboard's queries through the bridge: one result kept, a reader's edits stay local."""
     from ui import bridge
 
     bridge.clear_caches()
@@ -98,5 +96,36 @@ def test_bridge_queries_are_kept_and_a_write_shows_at_once(app_db):
     pd.testing.assert_frame_equal(bridge.star_matrix(), again)
     assert bridge.list_communities() is not bridge.list_communities()  # a fresh view each read …
     pd.testing.assert_frame_equal(bridge.list_communities(), bridge.list_communities())  # … of one result
-    del db, seed
-    st.cache_resource.clear()
+
+
+def test_a_write_in_the_database_shows_on_the_next_read(app_db, tmp_path, monkeypatch):
+    """No cache clearing: the write changes the data version, and the kept result is read afresh."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from lib import config, data_version, db
+    from tests.test_care_overview import add_home
+    from ui import bridge
+
+    target = tmp_path / "kept.db"
+    src, dst = sqlite3.connect(make_url(app_db).database), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    monkeypatch.setattr(data_version, "POLL_SECONDS", 0.0)
+    config.settings.cache_clear()
+    db.get_engine.cache_clear()
+    try:
+        before = bridge.care_facilities()
+        assert "测试养老院" not in set(before["name"])
+        assert bridge.care_facilities() is not before and len(bridge.care_facilities()) == len(before)
+        add_home(db.get_engine(f"sqlite:///{target}"))
+        after = bridge.care_facilities()
+        assert "测试养老院" in set(after["name"]) and len(after) == len(before) + 1
+    finally:
+        monkeypatch.undo()
+        config.settings.cache_clear()
+        db.get_engine.cache_clear()
+        bridge.clear_caches()
