@@ -17,14 +17,14 @@ from geo import deck_data as dd
 from geo.deck_labels import feature_labels
 from geo.deck_style import (COLORS, DEFAULT_SCALE, FONT_FAMILY, MARKET_NOTE, NO_DATA_LABEL, POI_COLORS, POI_DEFAULT,
                             class_breaks, color_for, hex_to_rgba, legend_items)
-from geo.layers import buffer_metric
+from geo.service_area import service_circle
 
 __all__ = ["build_deck", "fit_view", "legend_items", "spec_size_bytes", "LAYER_IDS", "label_characters"]
 
 LAYER_IDS = ("tiles", "context", "communities", "outline", "reservoirs", "rivers", "roads", "railway",
-             "railway-dash", "projects", "circles", "pois", "checks", "selected", "labels", "feature-labels",
+             "railway-dash", "projects", "cluster", "pilot", "circles", "pois", "checks", "selected", "labels", "feature-labels",
              *(f"preview-{k}-{g}" for k in ("current", "new") for g in ("areas", "lines", "points")),
-             "pick")
+             "pick", "pick-dots")
 TOOLTIP = {
     "html": "<b>{name}</b><br/>{tip}",
     "style": {"backgroundColor": "#111827", "color": "#f3f4f6", "fontSize": "12px",
@@ -97,6 +97,18 @@ def _polygon_layer(layer_id, rows, fill, line, line_width, pickable=True, filled
                      filled=filled, stroked=True, pickable=pickable, auto_highlight=pickable)
 
 
+def _highlight_layers(communities, highlights: Sequence[dict]) -> list[pdk.Layer]:
+    """Thick outlines (and a light wash) around the named communities, one layer per highlight."""
+    out = []
+    for h in highlights:
+        names = set(h["names"])
+        rows = [{"name": n, "tip": h["label"], "polygon": rings}
+                for n, g, _ in communities if n in names for rings in dd.polygon_parts(g.simplify(dd.SIMPLIFY_DEG))]
+        r, g, b = h["color"][:3]
+        out.append(_polygon_layer(h["id"], rows, [r, g, b, 70], [r, g, b, 255], 5, pickable=False))
+    return out
+
+
 def _tile_layers(tile_url: str, bounds, zoom: int) -> list[pdk.Layer]:
     """Self-hosted XYZ tiles as fixed BitmapLayers covering `bounds` at one zoom level."""
     def tile_xy(lon, lat):
@@ -154,11 +166,13 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                value_format: str = "{:.1f}", height: int = 560, tile_zoom: int = 15,
                preview: dict | None = None,
                pick_points: list[dict] | None = None, focus: Sequence[float] | None = None,
-               width: int | None = None) -> pdk.Deck:
+               width: int | None = None, highlights: Sequence[dict] | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
-    circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas.
+    circles: [{"lon", "lat", "radius_m", "name"}], e.g. 15-minute service areas (geo.service_area, EPSG:4547).
+    highlights: [{"id", "names", "color", "label"}]: those communities' polygons outlined in `color` (the
+        示范 view's L-shaped cluster and the pilot), one layer per entry, above the community fill.
     preview: {"current": features, "new": features} (GeoDataFrame or feature dicts): an import preview,
     the current version in grey and the new one highlighted, above the other layers.
     pick_points: [{"lon", "lat", "name"?, "tip"?, "chosen"?}] drawn on top as the pickable "pick" layer
@@ -173,7 +187,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     outline_geoms = [g for _, g, _ in items.get("outline", [])] or [g for _, g, _ in items.get("communities", [])]
     bounds = shapely.unary_union(outline_geoms).bounds if outline_geoms else (112.494, 32.988, 112.534, 33.018)
     if focus:
-        lon, lat, zoom = fit_view(focus, 640, height, min_zoom=13.0)
+        lon, lat, zoom = fit_view(focus, FOCUS_WIDTH_PX, height, min_zoom=FOCUS_MIN_ZOOM)
     elif width:
         lon, lat, zoom = fit_view(bounds, width, height)
     else:
@@ -208,10 +222,13 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
         out.append(_path_layer("railway-dash", dashes, COLORS["railway_dash"], 2.5, pickable=False))
     if "projects" in show and items.get("projects"):
         out.append(_path_layer("projects", _line_rows(items["projects"], _tip("重点项目")), COLORS["project"], 4))
+    if highlights:
+        out += _highlight_layers(items.get("communities", []), highlights)
     if circles:
-        rows = [{"name": c.get("name", "服务圈"), "tip": f"半径 {c['radius_m']:.0f} 米（直线距离）",
-                 "polygon": dd.polygon_parts(buffer_metric((c["lon"], c["lat"]), c["radius_m"]))[0]} for c in circles]
-        out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 2, pickable=False))
+        rows = [{"name": c.get("name", "服务圈"), "tip": f"半径 {c['radius_m']:.0f} 米（直线距离，示意）",
+                 "radius_m": c["radius_m"],
+                 "polygon": dd.polygon_parts(service_circle(c["lon"], c["lat"], c["radius_m"]))[0]} for c in circles]
+        out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 3, pickable=False))
     if "pois" in show and items.get("pois"):
         rows = [{"name": n, "tip": (f"专业批发市场 · {MARKET_NOTE}" if p.get("category") == "专业批发市场"
                                     else _tip(p.get("category") or "设施")(p)), "position": dd.point_xy(g),
@@ -257,7 +274,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                                  get_pixel_offset="offset", get_text_anchor="anchor",
                                  get_alignment_baseline=_S("center"), billboard=True, pickable=False))
     if pick_points:
-        out.append(_pick_layer(pick_points))
+        out += _pick_layers(pick_points)
     view = pdk.ViewState(longitude=round(lon, 5), latitude=round(lat, 5), zoom=zoom, pitch=0, bearing=0,
                          min_zoom=11, max_zoom=18)
     # map_provider=None and pydeck's default map_style sentinel ("__MAP_STYLE__"): Streamlit reads the
@@ -283,20 +300,32 @@ class SerializedDeck(pdk.Deck):
         return self.spec
 
 
-PICK_COLOR = [56, 189, 248, 200]
-PICK_CHOSEN = [239, 68, 68, 255]
+PICK_COLOR = [56, 189, 248, 230]  # 「蓝点」
+PICK_CHOSEN = [239, 68, 68, 255]  # 「红色大点」 (the caption names both colours)
+PICK_TARGET_PX = 48  # diameter of a candidate's tap target (≥ 44 px, a finger); geo.pick spaces them this far
+PICK_DOT_PX, PICK_CHOSEN_PX = 16, 28  # diameters of the drawn dots
+PICK_HIT_FILL = [255, 255, 255, 1]  # the tap target itself: practically invisible, still picked
+FOCUS_WIDTH_PX, FOCUS_MIN_ZOOM = 640, 13.0  # `focus` is fitted into this width (the picker's grid spacing uses it)
 
 
-def _pick_layer(points: list[dict]) -> pdk.Layer:
+def _pick_layers(points: list[dict]) -> list[pdk.Layer]:
+    """The candidate points: pickable tap targets PICK_TARGET_PX wide ("pick", whose rows come back in the
+    selection) and, above them, the visible dots ("pick-dots": blue, the chosen one larger and red, drawn last)."""
     rows = [{"name": p.get("name", "候选位置"), "tip": p.get("tip", ""), "lon": dd.round_deg(p["lon"]),
              "lat": dd.round_deg(p["lat"]), "position": [dd.round_deg(p["lon"]), dd.round_deg(p["lat"])],
-             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR, "radius": 16 if p.get("chosen") else 12}
+             "color": PICK_CHOSEN if p.get("chosen") else PICK_COLOR,
+             "radius": (PICK_CHOSEN_PX if p.get("chosen") else PICK_DOT_PX) / 2}
             for p in sorted(points, key=lambda p: bool(p.get("chosen")))]  # the chosen point drawn last, on top
-    # Finger-sized dots (24 px; the chosen one 32 px). No auto-highlight: on a touch screen the last tapped
-    # point stays "hovered", and the highlight tinted the red chosen point purple.
-    return pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position", get_fill_color="color",
-                     get_line_color=COLORS["label_halo"], get_radius="radius", radius_units=_S("pixels"),
-                     stroked=True, line_width_min_pixels=2, pickable=True, auto_highlight=False)
+    # No auto-highlight: on a touch screen the last tapped point stays "hovered" and a highlight recolours it.
+    targets = pdk.Layer("ScatterplotLayer", data=rows, id="pick", get_position="position",
+                        get_fill_color=PICK_HIT_FILL, get_radius=PICK_TARGET_PX / 2, radius_units=_S("pixels"),
+                        stroked=False, pickable=True, auto_highlight=False)
+    dots = pdk.Layer("ScatterplotLayer", data=[{"position": r["position"], "color": r["color"], "radius": r["radius"]}
+                                               for r in rows], id="pick-dots",
+                     get_position="position", get_fill_color="color", get_line_color=COLORS["label_halo"],
+                     get_radius="radius", radius_units=_S("pixels"), stroked=True, line_width_min_pixels=2,
+                     pickable=False)
+    return [targets, dots]
 
 
 FEATURE_LABEL_PX = 13  # the names of roads, rivers, places (community names: 13 px too)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
+from geo.service_area import LEGEND as WALK_LEGEND
+
 # low -> high; readable on a dark background (dark blue -> yellow)
 DEFAULT_SCALE: tuple[str, ...] = ("#2c4f7c", "#2a7f8e", "#3aa77e", "#97cc5c", "#f2dd4e")
 NO_DATA_COLOR = "#5b6270"
@@ -117,4 +119,6 @@ SYMBOLS: tuple[tuple[str, str, RGBA], ...] = (
       for cat, rgba in POI_COLORS.items()),
 )
 CHECK_SYMBOL = ("现场核查点（红圈）", "ring", COLORS["check"])
-CIRCLE_SYMBOL = ("15分钟服务圈", "area", COLORS["circle_line"])
+CIRCLE_SYMBOL = (WALK_LEGEND, "area", COLORS["circle_line"])
+# The 示范 view's highlighted communities (outlined polygons): the L-shaped cluster and the railway-west pilot.
+HIGHLIGHT_COLORS = {"cluster": [249, 115, 22, 255], "pilot": [168, 85, 247, 255]}

@@ -3,6 +3,9 @@
     pick_grid(polygon, spacing_m=60) -> [(lon, lat)]   # a square grid inside the polygon
     centre(polygon) -> (lon, lat)                      # a point guaranteed inside (the default location)
     feature_geometry(features, name) -> shapely geometry | None
+    touch_spacing_m(bounds, height, min_spacing_m) -> metres   # neighbours ≥ one tap target apart on screen
+    area_geometry(features) -> shapely geometry | None          # the union of map-layer records (the outline)
+    device_point(lon, lat, area) -> (lon, lat)                  # a device's WGS-84 fix, checked to lie in `area`
 
 The grid is laid out in metres (geo.layers.METRIC_CRS), centred on the polygon so its points sit
 evenly inside, and thinned (wider spacing) when a large area would give more than `max_points`.
@@ -17,6 +20,8 @@ from pyproj import Transformer
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
+from geo.deck import FOCUS_MIN_ZOOM, FOCUS_WIDTH_PX, PICK_TARGET_PX, fit_view
+from geo.deck_labels import metres_per_pixel
 from geo.layers import METRIC_CRS, geom_to_metric
 from lib.errors import GeometryError
 
@@ -38,6 +43,39 @@ def feature_geometry(features: list[dict], name: str) -> BaseGeometry | None:
             geom = feat["geometry"]
             return shape(geom) if isinstance(geom, dict) else geom
     return None
+
+
+def touch_spacing_m(bounds, height: int, min_spacing_m: float, *, target_px: float = PICK_TARGET_PX) -> float:
+    """Grid spacing (metres) for a picker map focused on `bounds` (`build_deck(focus=…)`, `height` px): at
+    least `min_spacing_m`, and wide enough that neighbouring points are `target_px` apart on screen, so each
+    point's tap target (geo.deck.PICK_TARGET_PX) is a finger wide and no two overlap."""
+    _, lat, zoom = fit_view(bounds, FOCUS_WIDTH_PX, height, min_zoom=FOCUS_MIN_ZOOM)
+    return max(float(min_spacing_m), target_px * metres_per_pixel(lat, zoom))
+
+
+def area_geometry(features: list[dict]) -> BaseGeometry | None:
+    """The union of the geometries of map-layer records (e.g. the subdistrict outline), or None."""
+    geoms = [shape(f["geometry"]) if isinstance(f.get("geometry"), dict) else f.get("geometry")
+             for f in features or []]
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    return shapely.unary_union(geoms) if geoms else None
+
+
+def device_point(lon, lat, area, *, field: str = "本机定位", place: str = "光武街道") -> tuple[float, float]:
+    """A device's position (WGS-84 degrees, as the browser's Geolocation API reports it and as a site check
+    stores it), rounded, after checking it is a real coordinate inside `area`; GeometryError (Chinese, naming
+    `field`) otherwise."""
+    try:
+        x, y = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise GeometryError(f"「{field}」：浏览器返回的位置无效，请在地图上选点") from None
+    if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
+        raise GeometryError(f"「{field}」：浏览器返回的位置无效，请在地图上选点")
+    geom = _geometry(area)
+    if not geom.covers(shapely.Point(x, y)):
+        raise GeometryError(f"「{field}」：本机位置（东经 {x:.5f}°，北纬 {y:.5f}°）不在{place}范围内，"
+                            "未采用；请在地图上选点")
+    return round(x, NDIGITS), round(y, NDIGITS)
 
 
 def centre(polygon) -> tuple[float, float]:

@@ -40,6 +40,7 @@ class Alert:
     community: str  # short name (中兴) or 全街道
     on: dt.date  # the date the alert rests on
     text: str  # Chinese, naming the date; without the community
+    topic: str = "checks"  # the panel it belongs to: checks / care / stars / relocation
 
     @property
     def label(self) -> str:
@@ -108,7 +109,7 @@ def _free_beds(community: str | None, as_of: dt.date | None, engine: Engine) -> 
     warning = settings().care_free_beds_warning
     df = occupancy_overview(as_of=as_of, community=community, free_beds_warning=warning, engine=engine)
     return [Alert("free_beds", r.community or SUBDISTRICT, _day(r.day),
-                  f"{r.name}{cn_date(_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张")
+                  f"{r.name}{cn_date(_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张", "care")
             for r in df[df["low_free"]].itertuples()]
 
 
@@ -135,9 +136,10 @@ def _stale(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
     for facility, name, last in _rows(care, engine):
         if _day(last) < cutoff:
             found.append(Alert("stale", name or SUBDISTRICT, _day(last),
-                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(_day(last))}"))
-    for what, stmt in (("五星评定", stars), ("征迁进度", moves)):
+                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(_day(last))}", "care"))
+    for what, topic, stmt in (("五星评定", "stars", stars), ("征迁进度", "relocation", moves)):
         for name, last in _rows(stmt, engine):
             if _day(last) < cutoff:
-                found.append(Alert("stale", name, _day(last), f"{what}超过{days}天未更新，最近一次{cn_date(_day(last))}"))
+                found.append(Alert("stale", name, _day(last), f"{what}超过{days}天未更新，最近一次{cn_date(_day(last))}",
+                                   topic))
     return found

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from geo.layers import EAST_EDGE_NOTE
+from lib.briefing.pdf import COVER_ALERTS
 from lib.briefing import PAGES, Pack, PackFigure, PackPanel, collect_pack, file_name, render_pdf, render_xlsx
 from lib.config import Settings
 from lib.fmt import cn_date
@@ -62,7 +63,7 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
             assert flat(f.value_text) in page and flat(f.label) in page, f"{title} page lacks {f.label}"
     # the charts are drawn (their axis titles are text in the PDF)
     assert "户数（累计）" in pages[4] and "入住人数" in pages[5] and "大官庄" in pages[3]
-    for alert in pack.alerts:
+    for alert in pack.alerts[:COVER_ALERTS]:  # the rest: 「另有 N 条预警，见 Excel「预警」表」
         assert flat(alert) in cover
     # the xlsx: the same figures, sources and dates, in the same order
     ws = openpyxl.load_workbook(io.BytesIO(xlsx))["简报数字"]
@@ -107,7 +108,7 @@ def test_deltas_name_both_dates(seeded):
     assert then.day == LAST, "the seed has an occupancy record on the comparison day"
     diff = now.occupied - then.occupied
     expected = "持平" if diff == 0 else f"{diff:+d}人"
-    assert occupied.delta_text == f"较{cn_date(LAST)} {expected}"
+    assert occupied.delta_text == f"较{cn_date(LAST)} {expected}（{cn_date(now.day)}）"
     # the overview's article figures did not exist yet on that date: said so, not a made-up change
     assert next(f for f in pack.overview if f.label == "户籍人口").delta_text == f"{cn_date(LAST)}无数据"
     cover = pdf_pages(render_pdf(pack, charts={}))[0]
@@ -116,11 +117,16 @@ def test_deltas_name_both_dates(seeded):
 
 def test_alerts_come_and_go(seeded, monkeypatch):
     occ = care.current_occupancy(facility="care_centre", engine=seeded)
-    monkeypatch.setattr("lib.briefing.collect.settings", lambda: Settings(care_free_beds_warning=occ.free + 1))
+
+    def warn_below(n):  # the pack's figure flag and lib.alerts read the same setting
+        for where in ("lib.briefing.collect.settings", "lib.alerts.settings"):
+            monkeypatch.setattr(where, lambda: Settings(care_free_beds_warning=n, stale_days=100000))
+    warn_below(occ.free + 1)
     pack = collect_pack(community="中兴", engine=seeded)
-    assert [a for a in pack.alerts if "空床仅" in a], pack.alerts
+    assert [a for a in pack.alerts if "空床不足" in a], pack.alerts
     assert next(f for f in pack.figures if f.label == "空床").alert
-    monkeypatch.setattr("lib.briefing.collect.settings", lambda: Settings(care_free_beds_warning=occ.free))
+    assert pack.panels[3].alerts == [a for a in pack.alerts if "空床不足" in a], "on the care page too"
+    warn_below(occ.free)
     pack = collect_pack(community="中兴", engine=seeded)
     assert pack.alerts == []
     cover = pdf_pages(render_pdf(pack, charts={}))[0]
@@ -242,6 +248,7 @@ def test_many_alerts_keep_the_cover_on_one_page(app_db):
     many = replace(pack, alerts=[f"测试社区{i}：现场核查未办结 1 项" for i in range(40)])
     pages = pdf_pages(render_pdf(many, charts={}))
     assert len(pages) == PAGES
-    assert "另有28条预警，见Excel「预警」表" in pages[0] and "测试社区11：" in pages[0]
+    assert f"另有{40 - COVER_ALERTS}条预警，见Excel「预警」表" in pages[0]
+    assert f"测试社区{COVER_ALERTS - 1}：" in pages[0] and f"测试社区{COVER_ALERTS}：" not in pages[0]
     ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(many)))["预警"]
     assert ws.max_row == 41

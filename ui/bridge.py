@@ -93,6 +93,14 @@ map_layers = cached(map_data.map_layers)
 community_metric = cached(map_data.community_metric)
 METRICS = map_data.METRICS
 
+# ---- the wall's 养老 and 示范 views (lib.wall_content, issue #14) ----
+from lib import wall_content as _wall_content  # noqa: E402
+
+wall_care_circle = cached(_wall_content.care_circle)
+wall_model_map = cached(_wall_content.model_map)
+wall_has_care = cached(_wall_content.has_care)
+wall_has_model = cached(_wall_content.has_model)
+
 
 # ---- scope and panels (figures with provenance and dates, decided in lib.panels) ----
 def scope() -> Scope:
@@ -542,14 +550,19 @@ def rerun_on_new_data() -> None:
 
 
 # ---- briefing pack (汇报材料, issue #14) ----
-def _briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
-    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing)."""
+def _briefing_pack(community: str | None, as_of: dt.date | None, last: dt.date | None) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing), compared with `last`."""
     from ui.briefing_pack import pack_files
 
-    return pack_files(community=community, as_of=as_of)
+    return pack_files(community=community, as_of=as_of, last_briefing=last)
 
 
-briefing_pack = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+_briefing_pack_cached = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
+
+
+def briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
+    """The pack compared with the stored 「上次汇报日期」 (part of the cache key: a new date, a new pack)."""
+    return _briefing_pack_cached(community, as_of, last_briefing_date())
 
 
 # ---- tablets: 「我的核查」 ----

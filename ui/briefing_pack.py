@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 
 from lib.briefing import Pack, PackPanel, collect_pack, render_pdf, render_xlsx
 from lib.briefing.charts import to_svg
+from lib.briefing.collect import STORED
 from ui import charts
 
 RELOCATION_SERIES = ["已签约", "已交钥匙", "已拆除"]
@@ -53,8 +54,8 @@ def chart_svgs(pack: Pack) -> dict[str, str]:
     return {key: to_svg(spec, height=_height(key, pack)) for key, spec in chart_specs(pack).items()}
 
 
-def pack_files(*, community: str | None, as_of: dt.date | None, last_briefing: dt.date | None = None,
+def pack_files(*, community: str | None, as_of: dt.date | None, last_briefing: dt.date | None | object = STORED,
                engine: Engine | None = None) -> tuple[bytes, bytes]:
-    """(PDF, xlsx) of the scope."""
+    """(PDF, xlsx) of the scope, compared with `last_briefing` (default: the stored 「上次汇报日期」)."""
     pack = collect_pack(community=community, as_of=as_of, last_briefing=last_briefing, engine=engine)
     return render_pdf(pack, charts=chart_svgs(pack)), render_xlsx(pack)

@@ -114,16 +114,48 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
     return alt.layer(cells, text, outline, data=data)
 
 
+ZERO_COLOR = "#E5E7EB"  # light on the dark theme and the wall; a 0 must read as 0, not as a missing bar
+
+
+def zero_visible(bars: alt.Chart, *, value: str, horizontal: bool = True) -> alt.LayerChart:
+    """`bars` with a visible zero: where `value` is 0, a thick rule across the bar's band at the baseline
+    and the text 「0」 beside it (a zero-length bar draws nothing). The data moves to the layer, so
+    `show` can still send the spec bare."""
+    data, base = bars.data, bars.copy(deep=False)
+    base.data = alt.Undefined
+    zero = f"datum['{value}'] === 0"
+    tick = base.mark_tick(thickness=4, color=ZERO_COLOR).encode(
+        color=alt.ColorValue(ZERO_COLOR)).transform_filter(zero)
+    place = {"align": "left", "dx": 6, "baseline": "middle"} if horizontal else \
+        {"align": "center", "dy": -8, "baseline": "bottom"}
+    text = base.mark_text(fontWeight="bold", **place).encode(
+        text=alt.TextValue("0"), color=alt.ColorValue(ZERO_COLOR)).transform_filter(zero)
+    return alt.layer(base, tick, text, data=data)
+
+
 def community_bars(df: pd.DataFrame, *, value: str, title: str, communities: Sequence[str],
-                   highlight: str | None = None, domain_max: float | None = None) -> alt.Chart:
-    """Horizontal bars per community, the selected one in the accent colour."""
+                   highlight: str | None = None, domain_max: float | None = None) -> alt.LayerChart:
+    """Horizontal bars per community, the selected one in the accent colour; a zero shows as 「0」."""
     data = _in_order(df, communities).assign(selected=df["community"] == highlight)
     scale = alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined
-    return alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(
+    bars = alt.Chart(data).mark_bar(cornerRadiusEnd=3).encode(
         y=_by_order(),
         x=alt.X(f"{value}:Q", title=title, scale=scale, axis=alt.Axis(tickMinStep=1)),
         color=when_selected(alt.ColorValue, WARN_COLOR, OK_COLOR),
         tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip(f"{value}:Q", title=title)])
+    return zero_visible(bars, value=value)
+
+
+def column_bars(df: pd.DataFrame, *, value: str, title: str, highlight: str | None = None,
+                domain_max: float | None = None, on: str = "#f2dd4e", off: str = "#3aa77e") -> alt.LayerChart:
+    """Vertical bars per community in the frame's order (the wall's 五星 view), a zero shown as 「0」."""
+    data = df.assign(selected=df["community"] == highlight)
+    scale = alt.Scale(domain=[0, domain_max]) if domain_max else alt.Undefined
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("community:N", sort=None, title="社区", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y(f"{value}:Q", title=title, scale=scale),
+        color=when_selected(alt.ColorValue, on, off))
+    return zero_visible(bars, value=value, horizontal=False)
 
 
 def stacked_by_date(df: pd.DataFrame, *, columns: Sequence[str], colors: dict[str, str], y_title: str,

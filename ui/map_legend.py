@@ -20,12 +20,15 @@ def _swatch(shape: str, rgba) -> str:
         "area": f"width:1.1em;height:0.7em;border-radius:2px;background:{c};",
         "dot": f"width:0.6em;height:0.6em;border-radius:50%;background:{c};border:1px solid #0f172a;",
         "ring": f"width:0.6em;height:0.6em;border-radius:50%;border:0.15em solid {c};",
+        "outline": f"width:1.1em;height:0.7em;border-radius:2px;border:0.18em solid {c};",
     }[shape]
     return f"<span style='{base}{style}'></span>"
 
 
-def symbols(*, checks: bool = False, circles: bool = False) -> None:
-    items = [*SYMBOLS, *([CHECK_SYMBOL] if checks else []), *([CIRCLE_SYMBOL] if circles else [])]
+def symbols(*, checks: bool = False, circles: bool = False, outlines=()) -> None:
+    """`outlines`: (label, RGBA) of highlighted communities (the 示范 view's L-shaped cluster and pilot)."""
+    items = [*SYMBOLS, *([CHECK_SYMBOL] if checks else []), *([CIRCLE_SYMBOL] if circles else []),
+             *((label, "outline", rgba) for label, rgba in outlines)]
     cells = "".join(f"<span style='white-space:nowrap'>{_swatch(shape, rgba)}{html.escape(label)}</span> "
                     for label, shape, rgba in items)
     st.html(f"<div style='font-size:0.9rem'>图例：{cells}</div>")

@@ -14,7 +14,7 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from ui import bridge, layout, map_legend
+from ui import bridge, deck_ready, layout, map_legend
 from ui.bridge import KEYS
 
 TOGGLABLE = ["communities", "roads", "railway", "rivers", "reservoirs", "pois", "projects", "context", "labels"]
@@ -40,7 +40,8 @@ def _on_map_select(map_key: str) -> None:
 # where st.cache_data would unpickle a copy of it on every rerun.
 @st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
 def _deck(version: str | None, metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
-          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True):
+          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True,
+          highlights: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = ()):
     layers = bridge.map_layers()
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
     points = None
@@ -51,6 +52,7 @@ def _deck(version: str | None, metric: str, selected: str | None, visible: tuple
                       tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
                       value_format=VALUE_FORMATS[metric], height=height,
+                      highlights=[{"id": h[0], "names": h[1], "color": list(h[2]), "label": h[3]} for h in highlights],
                       width=layout.MAP_FIT_WIDTH_PX)  # whole subdistrict in the narrowest map box
     return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
@@ -76,7 +78,10 @@ def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
-           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None) -> None:
+           circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None,
+           highlights: list[tuple[str, tuple[str, ...], tuple[int, ...], str]] | None = None) -> None:
+    """The map. `circles`: (lon, lat, radius_m, name) rings; `highlights`: (layer id, community names, RGBA,
+    legend label) outlines — both named in the legend under the map."""
     as_of = bridge.as_of()
     metric_key, layers_key = f"{key_prefix}.{KEYS['metric']}", f"{key_prefix}.{KEYS['layers']}"
     if controls:
@@ -91,12 +96,19 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
         metric = metric or "stars"
         visible = TOGGLABLE
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
-    map_key = f"{key_prefix}.{KEYS['map']}"
-    deck = _deck(bridge.data_token(), metric, bridge.selected_community(), visible, as_of, checks,
-                 tuple(circles or ()), height, masked=bridge.current_actor() is None)  # phone numbers in findings: signed-in users only
+    selected = bridge.selected_community()
+    # One key per selection: the chart keeps no stale selection of its own. (With one key, a community picked
+    # on the map and then dropped in the sidebar stayed selected in the chart, the next tap on it toggled
+    # that off — an ignored click — and Streamlit kept every other object faded.)
+    map_key = f"{key_prefix}.{KEYS['map']}.{selected or ''}"
+    deck = _deck(bridge.data_token(), metric, selected, visible, as_of, checks,
+                 tuple(circles or ()), height, masked=bridge.current_actor() is None,  # phone numbers: signed-in only
+                 highlights=tuple(highlights or ()))
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
+    deck_ready.warm_picking(str(hash(deck.spec)), key=f"{key_prefix}.map_ready")
     legend(metric, as_of=as_of)
-    map_legend.symbols(checks=checks, circles=bool(circles))
+    map_legend.symbols(checks=checks, circles=bool(circles),
+                       outlines=[(h[3], tuple(h[2])) for h in highlights or ()])
     st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"
                "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 
-import altair as alt
 import streamlit as st
 
 from ui import bridge, map_view, summary, wall_chart, widgets
-from ui.bridge import cn_date
+from ui.wall_care import care_view
+from ui.wall_model import model_view
 from ui.wall_relocation import relocation_view
 from ui.wall_stars import stars_view
 
@@ -49,45 +49,6 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
     with widgets.guard("街道概况"):
         if panel.overview:
             _figures_strip(panel.overview, panel.header.latest)
-
-
-def model_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("示范社区创建")
-    status = bridge.model_status(as_of=as_of)
-    map_col, figures_col = st.columns([1.35, 1], gap="large")
-    with figures_col:
-        for pair in (["已命名示范社区", "先行先试"], ["创建中", "未命名"]):
-            for col, s in zip(st.columns(2), pair, strict=True):
-                names = status[status["status"] == s]["community"].tolist()
-                part = status[status["status"] == s]
-                kinds = {bridge.figure({"source_kind": k}).tag for k in part["source_kind"]} or {"报道"}
-                col.metric(f"{s} · {'、'.join(sorted(kinds))}", f"{len(names)}个", border=True)
-                col.markdown("、".join(widgets.md_escape(n) for n in names) or "—")
-        named = status[status["status"] == "已命名示范社区"]
-        if not named.empty:
-            first = named[named["valid_from"] == named["valid_from"].min()]
-            st.markdown(f"**{cn_date(first['valid_from'].iloc[0])}，{'、'.join(first['community'])}被命名为示范社区**")
-    with map_col, st.container(key="screen-model-map"):
-        map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model")
-
-
-def care_view(*, community: str | None, as_of: dt.date | None) -> None:
-    st.subheader("综合养老服务中心 · 床位入住")
-    left, right = st.columns([1, 3.2], gap="large")
-    with left:
-        summary.care_metric(bridge.summary_panel(bridge.Scope.of(community, as_of)))
-    series = bridge.occupancy_series(facility="care_centre", as_of=as_of)
-    if series.empty:
-        return
-    with right:
-        recent = series.tail(90)
-        line = alt.Chart(recent).mark_area(line={"color": "#f2dd4e"}, color="#f2dd4e33").encode(
-            x=alt.X("day:T", title="日期", axis=alt.Axis(format="%m月%d日")),
-            y=alt.Y("occupied:Q", title="入住人数", scale=alt.Scale(domain=[0, int(recent["beds"].max())])))
-        beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y=alt.Y("beds:Q"))
-        _chart(line + beds)
-    with left:
-        widgets.demo_note("每日入住（最后一天为报道数字）")
 
 
 VIEWS = {

@@ -6,11 +6,14 @@ last-briefing date, the same figures are collected on that date and every figure
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from lib import clock
+from lib import alerts as alerts_mod
+from lib import briefing_date
+from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
 from lib.figures import MIXED, Figure, compare
@@ -20,6 +23,7 @@ from lib.queries import care, checks, communities, map_data, model_communities, 
 DEMO_CITATION = "示例数据（固定随机种子生成，非官方数字）"
 OVERVIEW_MAX = 10
 CARE_WINDOW_DAYS = 90
+STORED = object()  # collect_pack's default: the stored 「上次汇报日期」 (lib.briefing_date)
 
 
 def _citation(kind: str | None, quote: str | None = None, title: str | None = None,
@@ -153,10 +157,10 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
         note = f"{community}社区没有登记床位的养老机构，本页为全街道的养老服务中心。"
         fac = care.facilities(engine=engine)
         fac = fac[fac["beds"].notna()]
-    figures, alerts = [], []
+    figures = []
     series = pd.DataFrame()
     if not fac.empty:
-        key, name = fac["key"].iloc[0], fac["name"].iloc[0]
+        key = fac["key"].iloc[0]
         occ = care.current_occupancy(facility=key, as_of=as_of, engine=engine)
         kind, cite = kind_label(occ.source_kind), _citation(occ.source_kind, None, occ.source_title)
         if occ.occupied is not None:
@@ -168,9 +172,6 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
                            alert=occ.free < warn),
                 PackFigure("养老", "入住率", percent(occ.occupied, occ.beds), kind, cite, occ.day),
             ]
-            if occ.free < warn:
-                alerts.append(f"{cn_date(occ.day)} {name}（{fac['community'].iloc[0]}社区）空床仅 {occ.free} 张，"
-                              f"少于预警值 {warn} 张")
             start = occ.day - dt.timedelta(days=CARE_WINDOW_DAYS - 1)
             series = care.occupancy_watch(facility=key, free_beds_warning=warn, start=start, as_of=as_of,
                                           engine=engine)
@@ -179,26 +180,14 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
         args = {}
     facility = f"{fac['name'].iloc[0]}（{fac['community'].iloc[0]}社区）：" if not fac.empty else ""
     note = facility + (note or f"最近 {CARE_WINDOW_DAYS} 天每日入住；红色虚线为预警线（空床少于 {warn} 张），红点为预警日。")
-    return PackPanel("care", "养老服务 · 床位入住", figures, alerts=alerts, note=note, chart_data=series,
+    return PackPanel("care", "养老服务 · 床位入住", figures, note=note, chart_data=series,
                      chart_args=args)
-
-
-def _check_alerts(open_: pd.DataFrame, as_of) -> list[str]:
-    """Open site checks per community, and 整改 items past their deadline."""
-    day = as_of or clock.today()
-    out = []
-    for name, rows in open_.groupby("community", sort=False):
-        due = pd.to_datetime(rows["due_on"]).dt.date
-        late = rows[due.notna() & (due < day)]
-        out.append(f"{name}社区：现场核查未办结 {len(rows)} 项（截至{cn_date(day)}）")
-        for _, r in late.iterrows():
-            out.append(f"{name}社区：整改逾期「{r['finding']}」，期限 {cn_date(_day(pd.Timestamp(r['due_on']).date()))}")
-    return out
 
 
 def _with_deltas(figures: list[PackFigure], before: list[PackFigure], last: dt.date) -> list[PackFigure]:
     """Each figure with its change since `last` under lib.figures.compare's rule (there is data on `last`
-    only when the figure that held then is dated that day): 「较…… +3人」 or 「……无数据」."""
+    only when the figure that held then is dated that day), naming both dates: 「较2023年11月15日 +3人
+    （2023年11月22日）」, or 「2023年11月15日无数据」."""
     previous = {(f.panel, f.label): f for f in before}
     out = []
     for f in figures:
@@ -206,7 +195,8 @@ def _with_deltas(figures: list[PackFigure], before: list[PackFigure], last: dt.d
         text = ""
         if f.value is not None:
             delta = compare(_figure(f), _figure(p) if p else None, last, unit=f.unit)
-            text = f"较{cn_date(last)} {delta.text}" if delta.has_data else f"{cn_date(last)}无数据"
+            now = f"（{cn_date(f.date)}）" if f.date else ""
+            text = f"较{cn_date(last)} {delta.text}{now}" if delta.has_data else f"{cn_date(last)}无数据"
         out.append(PackFigure(**{**f.__dict__, "delta_text": text}))
     return out
 
@@ -221,23 +211,33 @@ def _figures_only(community, as_of, engine) -> list[PackFigure]:
     return [*_overview(community, as_of, engine), *(f for p in panels for f in p.figures)]
 
 
-def collect_pack(*, community: str | None, as_of: dt.date | None = None, last_briefing: dt.date | None = None,
-                 engine: Engine | None = None) -> Pack:
-    """The pack of `community` (None = 全街道) on `as_of` (None = latest)."""
+def _alerts(community, as_of, engine) -> list[Alert]:
+    """lib.alerts' alerts of the scope (整改逾期, 空床不足, 核查未办结, 数据未更新), most urgent first."""
+    return alerts_mod.alerts(community=community, as_of=as_of, engine=engine)
+
+
+def collect_pack(*, community: str | None, as_of: dt.date | None = None,
+                 last_briefing: dt.date | None | object = STORED, engine: Engine | None = None) -> Pack:
+    """The pack of `community` (None = 全街道) on `as_of` (None = latest), compared with the stored
+    「上次汇报日期」 (or the date given; None = no comparison)."""
+    if last_briefing is STORED:
+        last_briefing = briefing_date.last_briefing_date(engine=engine)
     overview = _overview(community, as_of, engine)
+    found = _alerts(community, as_of, engine)
     panels = [fn(community, as_of, engine) for fn in (_stars, _model, _relocation, _care)]
+    panels = [replace(p, alerts=[a.line for a in found if a.topic == p.key]) for p in panels]
     if last_briefing is not None:
         before = _figures_only(community, last_briefing, engine)
         overview = _with_deltas(overview, before, last_briefing)
         panels = [PackPanel(**{**p.__dict__, "figures": _with_deltas(p.figures, before, last_briefing)})
                   for p in panels]
     open_checks = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)
-    alerts = [a for p in panels for a in p.alerts] + _check_alerts(open_checks, as_of)
     status = model_communities.model_status(as_of=as_of, engine=engine)
     titles = sorted({t for t in communities.subdistrict_overview(as_of=as_of, engine=engine)["source_title"]
                      if isinstance(t, str)})
     return Pack(community=community, as_of=as_of, data_as_of=communities.data_as_of(as_of=as_of, engine=engine),
-                last_briefing=last_briefing, overview=overview, panels=panels, alerts=alerts,
+                last_briefing=last_briefing, overview=overview, panels=panels, alerts=[a.line for a in found],
+                alert_rows=[(a.label, a.community, a.on, a.line) for a in found],
                 source_titles=titles, layers=map_data.map_layers(engine=engine),
                 community_status=dict(zip(status["community"], status["status"], strict=True)),
                 open_checks=[(float(x), float(y)) for x, y in zip(open_checks["lon"], open_checks["lat"], strict=True)

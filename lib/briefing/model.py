@@ -62,6 +62,7 @@ class Pack:
     layers: dict[str, list[dict]] = field(default_factory=dict)  # the saved map layers (feature records)
     community_status: dict[str, str] = field(default_factory=dict)  # community → 示范社区 status (map fill)
     open_checks: list[tuple[float, float]] = field(default_factory=list)  # (lon, lat) of open site checks
+    alert_rows: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # (kind, community, date, line)
 
     @property
     def scope_label(self) -> str:

@@ -20,7 +20,8 @@ from lib.fmt import cn_date
 
 TEMPLATE = Path(__file__).with_name("pack.typ").read_bytes()
 DISCLAIMER = "地图为示意图，非测绘成果；标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"
-COVER_ALERTS = 12  # more would push the cover onto a second page: the rest are in the xlsx
+COVER_ALERTS = 8  # more would push the cover onto a second page (lines name community, kind and date): the rest are in the xlsx
+PANEL_ALERTS = 6  # the same on a panel page (beside its key figures)
 PANEL_PAGES = 4
 PAGES = 1 + 1 + PANEL_PAGES + 1  # cover, map, one per panel, sources (one page at the seeded data's size)
 
@@ -29,6 +30,11 @@ def _figure(f: PackFigure) -> dict:
     out = asdict(f)
     out["date"] = ("报道于" if f.reported_later else "") + cn_date(f.date) if f.date else ""
     return out
+
+
+def _first(alerts: list[str], n: int) -> list[str]:
+    """The first `n` alerts (most urgent first), and a line saying where the rest are."""
+    return alerts[:n] + ([f"另有 {len(alerts) - n} 条预警，见 Excel「预警」表"] if len(alerts) > n else [])
 
 
 def _data(pack: Pack, charts: dict[str, str]) -> dict:
@@ -47,11 +53,13 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
         "overview": [_figure(f) for f in pack.overview],
         "headlines": [{**_figure(p.figures[0]), "label": f"{p.title.split(' ')[0]}·{p.figures[0].label}"}
                       for p in pack.panels if p.figures],
-        "alerts": pack.alerts[:COVER_ALERTS] + ([f"另有 {len(pack.alerts) - COVER_ALERTS} 条预警，见 Excel「预警」表"]
-                                                 if len(pack.alerts) > COVER_ALERTS else []),
-        "alerts_note": "空床低于预警值、整改逾期、现场核查未办结",
+        "alerts": _first(pack.alerts, COVER_ALERTS),
+        "alerts_note": "整改逾期、空床不足、现场核查未办结、数据超过规定天数未更新",
+        "since": (f"上次汇报日期 {cn_date(pack.last_briefing)} · 较上次汇报（{cn_date(pack.last_briefing)}）的变化写在"
+                  "各数字下，括号内为该数字的日期；该日无记录的写「无数据」") if pack.last_briefing
+        else f"上次汇报日期{NOT_SET}，不显示变化",
         "map_note": "示意图，非测绘成果",
-        "panels": [{"title": p.title, "note": p.note, "alerts": p.alerts,
+        "panels": [{"title": p.title, "note": p.note, "alerts": _first(p.alerts, PANEL_ALERTS),
                     "figures": [_figure(f) for f in p.figures],
                     "chart": f"chart_{p.key}" if p.key in charts else ""} for p in pack.panels],
         "figures": [_figure(f) for f in pack.figures],

@@ -11,6 +11,8 @@ from lib.fmt import cn_date
 
 HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或录入人", "日期", "较上次汇报", "预警"]
 WIDTHS = [8, 30, 26, 10, 70, 16, 36, 6]
+ALERT_HEADER = ["类型", "社区", "日期", "预警"]  # one row per lib.alerts alert, the line as on the wall
+ALERT_WIDTHS = [12, 10, 14, 90]
 
 
 def render_xlsx(pack: Pack) -> bytes:
@@ -38,10 +40,14 @@ def render_xlsx(pack: Pack) -> bytes:
         row[4].alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A4"
     alerts = wb.create_sheet("预警")
-    alerts.append(["预警"])
+    alerts.append(ALERT_HEADER)
+    rows = {r[3]: r for r in pack.alert_rows}
     for a in pack.alerts or ["无预警"]:
-        alerts.append([a])
-    alerts.column_dimensions["A"].width = 90
+        kind, community, on, line = rows.get(a, ("", "", None, a))
+        alerts.append([kind, community, on, line])
+        alerts.cell(alerts.max_row, 3).number_format = "yyyy-mm-dd"
+    for col, width in zip("ABCD", ALERT_WIDTHS, strict=True):
+        alerts.column_dimensions[col].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

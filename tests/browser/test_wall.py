@@ -147,3 +147,29 @@ def test_stars_and_relocation_views_are_legible_and_fit(page_at, size, view):
     if width <= 1920:
         opened.screenshot(f"wall-view-{view}")
     assert not problems(page), problems(page)
+
+
+@pytest.mark.parametrize("view", ["养老", "示范社区"])
+@pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_care_and_model_views_are_legible_and_fit(page_at, size, view):
+    """The 养老 view (15-minute circle, 六助) and the 示范 view (L-shaped cluster, pilot, naming date) from 4 m: no
+    text below 2.2 % of the screen height, nothing cut or broken per character, no scrolling."""
+    width, height = size
+    opened = page_at(f"/?screen=1&pause=1&view={view}", width=width, height=height)
+    page = opened.page
+    wait_until(page, lambda: (_current(page) or "").startswith(f"当前：{view}"), timeout=20,
+               message=f"大屏未显示「{view}」/ the wall did not open on {view}: {_current(page)}")
+    opened.wait_ready()
+    texts = [t for t in page.evaluate(_MEASURE) if t["text"] != "tune icon"]  # the menu icon: see above
+    assert len(texts) > 20, "几乎没有文字 / almost no text measured"
+    f = _faults(texts, height)
+    assert not f["small"], f"{view}: 小于屏高 2.2% 的文字 / text below 2.2% of {height}px: {f['small'][:12]}"
+    assert not f["cut"], f"{view}: 被截断的文字 / cut text: {f['cut'][:12]}"
+    assert not f["broken"], f"{view}: 逐字断行 / broken per character: {f['broken'][:12]}"
+    m = scroll_metrics(page)
+    assert m["mainScrollHeight"] <= m["mainClientHeight"] + 2, f"{view}: 需要滚动才能看全 / scrolls: {m}"
+    body = page.locator('[data-testid="stMain"]').inner_text()
+    assert ("15分钟步行圈" in body and "理发" in body) if view == "养老" else "L形连片打造（报道）" in body
+    if width <= 1920:
+        opened.screenshot(f"wall-view-{view}")
+    assert not problems(page), problems(page)
