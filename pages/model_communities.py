@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date
-from ui import bridge, chart_cache, charts, widgets
+from ui import bridge, chart_cache, charts, styled_tables, widgets
 
 bridge.ensure_entrypoint()
 
@@ -68,8 +68,8 @@ with widgets.guard("各社区状态"):
             "状态": status["status"],
             "起始日期": status["valid_from"].map(cn_date), "说明": status["note"],
             "来源": status["is_demo"].map({True: "示例数据", False: "新闻报道"})})
-        styled = charts.styled_table(table, colors=charts.MODEL_STATUS_COLORS, status_cols=["状态"],
-                                     highlight=("社区", f"{bridge.full_name(community)}") if community else None)
+        styled = styled_tables.styled_table(table, colors=charts.MODEL_STATUS_COLORS, status_cols=["状态"],
+                                            highlight=("社区", f"{bridge.full_name(community)}") if community else None)
         st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(table)))
         st.caption("“创建中”“先行先试”的起始日期报道未载明，按2023年1月1日记；“未命名”指报道未提及该社区的创建情况。")
 

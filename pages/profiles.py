@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date
-from ui import bridge, charts, kpi_grid, widgets
+from ui import bridge, charts, kpi_grid, styled_tables, widgets
 
 bridge.ensure_entrypoint()
 
@@ -55,7 +55,7 @@ def subdistrict() -> None:
             "已达标星数（示例）": [f"{int(n)}颗" if pd.notna(n) else "暂无" for n in summary["stars"]],
             "报道公布的数字": [f"{n}项" if n else "暂无公开数据" for n in summary["published_figures"]],
             "荣誉": summary["honours"].replace("", "—"), "设施与场所": summary["places"].replace("", "—")})
-        st.dataframe(charts.styled_table(table, colors=charts.MODEL_STATUS_COLORS, status_cols=["示范社区状态"]),
+        st.dataframe(styled_tables.styled_table(table, colors=charts.MODEL_STATUS_COLORS, status_cols=["示范社区状态"]),
                      hide_index=True, width="stretch", height=charts.table_height(len(table)),
                      column_config={"荣誉": st.column_config.TextColumn(width="large"),
                                     "设施与场所": st.column_config.TextColumn(width="large")})

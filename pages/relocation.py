@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number
-from ui import bridge, chart_cache, charts, kpi_grid, widgets
+from ui import bridge, chart_cache, charts, kpi_grid, styled_tables, widgets
 
 bridge.ensure_entrypoint()
 
@@ -118,7 +118,7 @@ with widgets.guard("逐户状态"):
             "编号": hh["code"], "所在社区（示意）": hh["community"].map(lambda v: f"{bridge.full_name(v)}" if v else "—"),
             "状态": hh["status"], "状态日期": hh["since"].map(cn_date), "建筑面积（平方米）": hh["floor_area_m2"],
             "拆除面积（平方米）": hh["demolished_area_m2"]})
-        st.dataframe(charts.styled_table(table, colors=LADDER_COLORS, status_cols=["状态"]), hide_index=True,
+        st.dataframe(styled_tables.styled_table(table, colors=LADDER_COLORS, status_cols=["状态"]), hide_index=True,
                      width="stretch", height=charts.table_height(len(table), max_rows=10),
                      column_config={"建筑面积（平方米）": st.column_config.NumberColumn(format="%.1f"),
                                     "拆除面积（平方米）": st.column_config.NumberColumn(format="%.1f")})

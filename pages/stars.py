@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.bridge import cn_date, cn_number
-from ui import bridge, chart_cache, charts, kpi_grid, widgets
+from ui import bridge, chart_cache, charts, kpi_grid, styled_tables, widgets
 
 bridge.ensure_entrypoint()
 
@@ -85,8 +85,8 @@ with widgets.guard("星级矩阵"):
                 index=[n for n in names if n in assessed], columns=STARS)
             wide.index = [f"{bridge.full_name(n)}" for n in wide.index]
             wide.index.name = "社区"
-            styled = charts.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
-                                         highlight=("社区", f"{bridge.full_name(community)}") if community else None)
+            styled = styled_tables.styled_table(wide.reset_index(), colors=charts.STAR_STATUS_COLORS,
+                                                status_cols=STARS, highlight=("社区", f"{bridge.full_name(community)}") if community else None)
             st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(wide)))
 
 left, right = st.columns(2)

@@ -20,6 +20,7 @@ from lib.figures import compare as figures_compare
 from lib.panels import Header, SummaryPanel
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
 from lib.scope import Scope, full_name, short_name  # noqa: F401 - full_name: pages name communities through here
+from ui.kept import kept
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Entries are keyed on lib.data_version (a write on any replica changes it), so they may live long.
@@ -40,9 +41,9 @@ KEYS = {
 
 
 def cached(fn: F) -> F:
-    """Cache a lib query per argument set and data version; a new version empties the other caches too."""
-    store = st.cache_data(ttl=TTL_SECONDS, show_spinner=False)(data_version.keyed(fn))
-    return data_version.versioned(store)  # type: ignore[return-value]
+    """Keep a lib query's results per argument set and data version, shared by all sessions (ui/kept.py: a read
+    hands out a view that cannot change the kept result); a new version empties the other caches too."""
+    return kept(fn, ttl=TTL_SECONDS)  # type: ignore[return-value]
 
 
 data_version.on_change(st.cache_data.clear)

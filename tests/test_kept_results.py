@@ -1,0 +1,131 @@
+"""Query results kept per data version and shared by all sessions (ui/kept.py, issue #15): a reader's edits
+never reach the kept result, a write still shows at once, and pages show the same values as before."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pandas as pd
+import pytest
+import streamlit as st
+
+from ui import kept
+
+
+def _frame():
+    return pd.DataFrame({"community": ["中兴", "西华"], "stars": [3, 5]})
+
+
+def test_edits_to_a_handed_out_frame_leave_the_kept_one_as_it_was():
+    calls = []
+
+    def q(n):
+        calls.append(n)
+        return _frame()
+
+    read = kept.kept(q, ttl=60)
+    read.clear()
+    a = read(1)
+    a["stars"] = [0, 0]
+    a["extra"] = 1
+    a.loc[0, "community"] = "改"
+    a.sort_values("stars", ascending=False, inplace=True)
+    b = read(1)
+    assert calls == [1]  # kept: not queried again
+    pd.testing.assert_frame_equal(b, _frame())
+    arr = b["stars"].to_numpy()
+    assert not arr.flags.writeable
+    with pytest.raises(ValueError):
+        arr[0] = 99  # a write through numpy fails loudly rather than changing the shared frame
+    assert read(1)["stars"].tolist() == [3, 5]
+
+
+def test_containers_are_handed_out_as_new_containers_and_frozen_values_as_is():
+    @dataclasses.dataclass(frozen=True)
+    class Fig:
+        value: int
+
+    fig = Fig(3)
+    value = {"rows": [_frame(), fig], "day": dt.date(2026, 12, 5), "pair": ("中兴", 3)}
+    read = kept.kept(lambda: value, ttl=60)
+    read.clear()
+    out = read()
+    out["rows"].append("x")
+    out["rows"][0]["stars"] = [9, 9]
+    out["new"] = 1
+    again = read()
+    assert set(again) == {"rows", "day", "pair"} and len(again["rows"]) == 2
+    assert again["rows"][0]["stars"].tolist() == [3, 5]
+    assert again["rows"][1] is fig and again["day"] == dt.date(2026, 12, 5)
+
+
+def test_a_new_data_version_reads_afresh(monkeypatch):
+    from lib import data_version
+
+    token = {"v": "db|1"}
+    monkeypatch.setattr(data_version, "source_token", lambda: token["v"])
+    calls = []
+
+    def q():
+        calls.append(token["v"])
+        return _frame().assign(stars=[len(calls), 0])
+
+    read = kept.kept(q, ttl=60)
+    read.clear()
+    assert read()["stars"].iloc[0] == 1 and read()["stars"].iloc[0] == 1
+    token["v"] = "db|2"  # a write anywhere changes the version
+    assert read()["stars"].iloc[0] == 2
+    assert calls == ["db|1", "db|2"]
+
+
+def test_bridge_queries_are_kept_and_a_reader_edit_stays_local(app_db):
+    """The dashboard's queries through the bridge: one result kept, a reader's edits stay local."""
+    from ui import bridge
+
+    bridge.clear_caches()
+    first = bridge.star_matrix()
+    n = len(first)
+    first.sort_values(first.columns[0], ascending=False, inplace=True)
+    first["bogus"] = 1
+    again = bridge.star_matrix()
+    assert len(again) == n > 0 and "bogus" not in again.columns
+    for col in again.columns:  # numbers come out read-only; text columns (pandas str) come out as copies
+        arr = again[col].to_numpy()
+        if arr.flags.writeable:
+            arr[:] = None
+    pd.testing.assert_frame_equal(bridge.star_matrix(), again)
+    assert bridge.list_communities() is not bridge.list_communities()  # a fresh view each read …
+    pd.testing.assert_frame_equal(bridge.list_communities(), bridge.list_communities())  # … of one result
+
+
+def test_a_write_in_the_database_shows_on_the_next_read(app_db, tmp_path, monkeypatch):
+    """No cache clearing: the write changes the data version, and the kept result is read afresh."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    from lib import config, data_version, db
+    from tests.test_care_overview import add_home
+    from ui import bridge
+
+    target = tmp_path / "kept.db"
+    src, dst = sqlite3.connect(make_url(app_db).database), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    monkeypatch.setattr(data_version, "POLL_SECONDS", 0.0)
+    config.settings.cache_clear()
+    db.get_engine.cache_clear()
+    try:
+        before = bridge.care_facilities()
+        assert "测试养老院" not in set(before["name"])
+        assert bridge.care_facilities() is not before and len(bridge.care_facilities()) == len(before)
+        add_home(db.get_engine(f"sqlite:///{target}"))
+        after = bridge.care_facilities()
+        assert "测试养老院" in set(after["name"]) and len(after) == len(before) + 1
+    finally:
+        monkeypatch.undo()
+        config.settings.cache_clear()
+        db.get_engine.cache_clear()
+        bridge.clear_caches()

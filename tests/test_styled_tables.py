@@ -1,0 +1,76 @@
+"""Styled tables kept with their rendered styles (ui/styled_tables.py, issue #15): the element is the one a
+fresh Styler gives, a repeat renders nothing, and new content (or a new highlight) renders afresh."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from streamlit.testing.v1 import AppTest
+
+from tests.test_pages_apptest import assert_clean
+from ui import charts, styled_tables
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def _tables():
+    import pandas as pd
+    import streamlit as st
+
+    from ui import charts, styled_tables
+
+    df = pd.DataFrame({"社区": ["中兴社区", "西华社区"], "状态": ["已命名示范社区", "未命名"]})
+    kw = {"colors": charts.MODEL_STATUS_COLORS, "status_cols": ["状态"], "highlight": ("社区", "西华社区")}
+    for make in (charts.styled_table, styled_tables.styled_table, styled_tables.styled_table):
+        st.dataframe(make(df, **kw), hide_index=True)
+
+
+def _styles(el):
+    s = el.proto.arrow_data.styler
+    return s.uuid, s.styles, s.display_values, el.proto.arrow_data.data
+
+
+def test_kept_table_is_the_element_a_fresh_styler_gives():
+    styled_tables.clear()
+    at = AppTest.from_function(_tables, default_timeout=60).run()
+    assert not at.exception, [e.value for e in at.exception]
+    fresh, kept, again = (el for el in at.dataframe)
+    assert "background-color" in fresh.proto.arrow_data.styler.styles
+    for el in (kept, again):  # the same CSS rules and display values (the CSS id differs: fixed per content)
+        uuid, styles, values, data = _styles(el)
+        assert styles.replace(uuid, "X") == fresh.proto.arrow_data.styler.styles.replace(
+            fresh.proto.arrow_data.styler.uuid, "X")
+        assert data == fresh.proto.arrow_data.data and values
+    assert _styles(kept) == _styles(again)
+
+
+def test_repeat_renders_nothing_and_new_content_renders_afresh(monkeypatch):
+    styled_tables.clear()
+    df = pd.DataFrame({"社区": ["中兴社区", "西华社区"], "状态": ["已命名示范社区", "未命名"]})
+    calls = []
+    real = styled_tables._marshall
+    monkeypatch.setattr(styled_tables, "_marshall", lambda *a: (calls.append(1), real(*a)))
+    kw = {"colors": charts.MODEL_STATUS_COLORS, "status_cols": ["状态"]}
+    a = styled_tables.styled_table(df, **kw)
+    assert styled_tables.styled_table(df.copy(), **kw) is a and len(calls) == 1
+    b = styled_tables.styled_table(df, highlight=("社区", "中兴社区"), **kw)
+    c = styled_tables.styled_table(df.assign(状态=["未命名", "未命名"]), **kw)
+    assert len({id(a), id(b), id(c)}) == 3 and len(calls) == 3
+    big = pd.concat([df] * (charts.STYLED_MAX_ROWS // 2 + 1), ignore_index=True)
+    assert isinstance(styled_tables.styled_table(big, **kw), pd.DataFrame)  # long: plain, as charts.styled_table
+
+
+def test_model_communities_page_table_keeps_its_highlight(app_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["community"] = "中兴"
+    at.run()
+    at.switch_page("pages/model_communities.py").run()
+    assert_clean(at, "model_communities")
+    first = [_styles(el) for el in at.dataframe if el.proto.arrow_data.styler.styles]
+    assert first and "rgba(232,70,58,0.28)" in first[0][1]
+    at.run()
+    assert [_styles(el) for el in at.dataframe if el.proto.arrow_data.styler.styles] == first
+    at.session_state["community"] = "西华"
+    at.run()
+    now = [_styles(el) for el in at.dataframe if el.proto.arrow_data.styler.styles]
+    assert now != first and "rgba(232,70,58,0.28)" in now[0][1]
