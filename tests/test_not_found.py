@@ -79,7 +79,7 @@ def test_a_wall_screen_goes_to_the_big_screen():
 def test_every_page_of_app_py_is_known():
     """The middleware knows app.py's pages by their file names: each url_path must be its file's name."""
     text = (REPO / "app.py").read_text(encoding="utf-8")
-    pages = re.findall(r'st\.Page\("pages/(\w+)\.py".*?url_path="(\w+)"', text)
+    pages = re.findall(r'(?:st\.Page|nav\.page)\("pages/(\w+)\.py".*?url_path="(\w+)"', text)
     assert len(pages) >= 16
     for stem, url_path in pages:
         assert stem == url_path
