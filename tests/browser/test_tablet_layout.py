@@ -53,7 +53,7 @@ _PROBE = """([labels, minTouch]) => {
   for (const el of document.querySelectorAll(labels)) {
     if (!shown(el) || icon(el)) continue;
     const text = [...el.childNodes].length && el.querySelector('[data-testid="stIconMaterial"]')
-      ? el.innerText.replace(/^[a-z_]+\s*/, '').trim() : el.innerText.trim();
+      ? el.innerText.replace(/^[a-z_]+\\s*/, '').trim() : el.innerText.trim();
     // a short label (≤ 12 characters, no space) on more than one line is broken inside a word
     if (text && text.length <= 12 && !/\\s/.test(text) && lineCount(el) > 1) out.broken.push(text);
     if (el.scrollWidth > el.clientWidth + 1) out.cut.push(`${text} ${el.scrollWidth}>${el.clientWidth}`);
