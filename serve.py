@@ -17,7 +17,7 @@ from ui import not_found, page_shell, session_routes
 
 # app.py drives st.navigation, but a `pages/` folder beside it makes Streamlit run a fresh process's first
 # session in legacy multipage mode (its widget ids then change on the next run, losing that session's first
-# widget change). Decide navigation mode before any session starts (ui/bridge.ensure_entrypoint covers
+# widget change). Decide navigation mode before any session starts (ui/bridge/state.ensure_entrypoint covers
 # `streamlit run app.py` and AppTest).
 PagesManager.uses_pages_directory = False
 

@@ -200,5 +200,5 @@ def test_east_edge_note_tells_where_the_edge_comes_from():
     gap = max(tianditu.distance(geom_to_metric(p)) for p in east)
     assert "高德" in EAST_EDGE_NOTE and f"最多相差约 {round(gap)} 米" in EAST_EDGE_NOTE
     root = Path(__file__).resolve().parent.parent
-    for path in [root / "README.md", *root.glob("ui/*.py"), *root.glob("pages/*.py")]:
+    for path in [root / "README.md", *root.glob("ui/**/*.py"), *root.glob("pages/*.py")]:
         assert "东界（人民路）取自天地图" not in path.read_text(encoding="utf-8"), path

@@ -158,7 +158,8 @@ def test_wall_shows_the_screen_only_and_stops_when_revoked(engine, monkeypatch):
     from ui import bridge
 
     value = display_links.create("大厅", days=1, by=ADMIN).removeprefix(display_links.PATH_PREFIX)
-    monkeypatch.setattr(bridge, "wall_cookie", lambda: value)  # AppTest cannot send the cookie
+    for where in (bridge, bridge.wall_links):  # AppTest cannot send the cookie: app.py and the bridge's callers
+        monkeypatch.setattr(where, "wall_cookie", lambda: value)
     at = run("")
     assert {i["script_path"].rsplit("/", 1)[-1] for i in at._registered_pages.values()} == {"screen.py"}  # only
     assert at.get("deck_gl_json_chart") and not texts(at.error)

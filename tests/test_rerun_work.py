@@ -150,19 +150,19 @@ def test_kept_map_is_handed_out_without_a_copy(app_db, monkeypatch):
 
 
 def test_kept_panels_are_handed_out_without_a_copy(app_db, monkeypatch):
-    from ui import bridge
+    from ui.bridge import scope_panels
 
     at = _run("中兴")
     seen = {"header": [], "summary": []}
     for name, attr in (("header", "_header"), ("summary", "_summary")):
-        kept = getattr(bridge, attr)
+        kept = getattr(scope_panels, attr)
 
         def spy(*args, _kept=kept, _name=name, **kw):
             out = _kept(*args, **kw)
             seen[_name].append(out)
             return out
 
-        monkeypatch.setattr(bridge, attr, spy)
+        monkeypatch.setattr(scope_panels, attr, spy)
     at.run()
     at.run()
     for name, objs in seen.items():

@@ -2,7 +2,7 @@
 
 Streamlit talks to the browser over a WebSocket and cannot set cookies, so sign-in is a plain HTML
 form POSTed here (the password never travels through the app's session state). Each run of the app
-reads the cookie with st.context.cookies (ui/bridge.py) and lib.sessions decides whether it is valid.
+reads the cookie with st.context.cookies (ui/bridge/user.py) and lib.sessions decides whether it is valid.
 
     POST /session/login        username, password, next -> cookie, 303 to next (staff: own community selected)
     POST /session/logout       ends this browser's session

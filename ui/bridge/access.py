@@ -1,0 +1,64 @@
+"""Access, single sign-on and user management (pages/account.py, pages/users.py, ui/auth_view.py).
+
+lib.auth checks `by` (the signed-in administrator) on every user-management call."""
+from __future__ import annotations
+
+import streamlit as st
+
+from lib import auth, sso
+from lib.errors import PermissionDenied
+from ui.bridge import user
+
+ROLES = list(auth.ROLES)
+STAFF_ROLE = auth.Role.STAFF.value
+MIN_PASSWORD = auth.MIN_PASSWORD
+
+
+def view_allowed() -> bool:
+    """May this session see the dashboards? (REQUIRE_LOGIN_TO_VIEW; app.py asks on every route, big screen
+    included.) Hook for signed 大屏链接 (display links): grant viewing here when the session holds a valid one."""
+    try:
+        auth.require(user.current_actor(), "view")
+    except PermissionDenied:
+        return False
+    return True
+
+
+def client_address() -> str | None:
+    """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
+    be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
+    ip = st.context.ip_address
+    if isinstance(ip, str) and ip:
+        return ip[:64]
+    headers = st.context.headers
+
+    def header(name: str) -> str:
+        value = headers.get(name)
+        return value if isinstance(value, str) else ""
+
+    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
+    return (header("X-Real-IP") or forwarded).strip()[:64] or None
+
+
+def sso_actor(identities: list[str | None]):
+    """The local account for a single-sign-on identity (lib.sso), or None; raises DashboardError."""
+    return sso.actor_for_identity(identities)
+
+
+def create_user(username: str, password: str, **kw):
+    return auth.create_user(username, password, by=user.current_actor(), **kw)
+
+
+def update_user(username: str, **kw):
+    return auth.update_user(username, by=user.current_actor(), **kw)
+
+
+def set_password(username: str, password: str) -> None:
+    auth.set_password(username, password, by=user.current_actor())
+
+
+def deactivate_user(username: str) -> None:
+    auth.deactivate(username, by=user.current_actor())
+
+
+list_users = auth.list_users

@@ -1,0 +1,63 @@
+"""The viewer's Scope and the panels' figures with provenance and dates (decided in lib.panels)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from lib import clock, panels
+from lib.config import settings
+from lib.figures import Figure, from_row
+from lib.figures import compare as figures_compare
+from lib.panels import Header, SummaryPanel
+from lib.scope import Scope
+from ui.bridge import state, user
+from ui.bridge import _cache
+from ui.bridge._cache import TTL_SECONDS
+
+
+def scope() -> Scope:
+    """The viewer's selection: community (or 全街道) and as-of date."""
+    return Scope.of(state.selected_community(), state.as_of())
+
+
+# Header and SummaryPanel are frozen dataclasses read several times a run: kept as shared resources keyed on
+# the data version, so a read hands out the kept object instead of unpickling a copy (st.cache_data).
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _header(version: str | None, s: Scope) -> Header:  # noqa: ARG001 - version: key only
+    return panels.header(s)
+
+
+def header(s: Scope | None = None) -> Header:
+    """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
+    return _header(_cache.data_token(), s or scope())
+
+
+@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
+def _summary(version: str | None, s: Scope, warning: int, signed_in: bool) -> SummaryPanel:  # noqa: ARG001
+    return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
+
+
+def summary_panel(s: Scope | None = None) -> SummaryPanel:
+    """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
+    signed_in = user.current_actor() is not None
+    return _summary(_cache.data_token(), s or scope(), int(settings().care_free_beds_warning), signed_in)
+
+
+def figure(row, *, as_of: dt.date | None = None) -> Figure:
+    """A query row as a Figure (provenance, date), for the pages' cards."""
+    return from_row(row, as_of=as_of)
+
+
+compare = figures_compare  # a Figure against the one that held on a date (names both dates)
+
+
+def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:
+    """光武街道-中兴社区-简报-2026-12-05.png/.pdf/.xlsx: the scope and the date shown (today by default)."""
+    s = s or scope()
+    return f"{s.file_stem('简报', s.as_of or clock.today())}.{ext}"
+
+
+def now_local() -> dt.datetime:
+    """The one clock, in China time (lib.clock)."""
+    return clock.now_local()

@@ -1,0 +1,46 @@
+"""Wall-screen links (大屏链接, lib.display_links): the browser's link, and their management by administrators."""
+from __future__ import annotations
+
+from ui.bridge import user
+
+
+def wall_cookie() -> str | None:
+    from lib.display_links import COOKIE
+
+    return user.cookie(COOKIE)
+
+
+def wall_name() -> str | None:
+    """The name of the 大屏链接 this browser was opened with, while it is valid; None otherwise."""
+    from lib.display_links import check
+    from lib.errors import DashboardError
+
+    try:
+        return check(wall_cookie())
+    except DashboardError:
+        return None
+
+
+def create_display_link(name: str, days: int) -> str:
+    """A new 大屏链接 by the signed-in administrator: its full path (shown once)."""
+    from lib.display_links import create
+
+    return create(name, days=days, by=user.current_actor())
+
+
+def revoke_display_link(link_id: int) -> bool:
+    from lib.display_links import revoke
+
+    return revoke(link_id, by=user.current_actor())
+
+
+def display_links_table():
+    """lib.display_links.list_links(): id, name, state, created/expires/last used (naive UTC), creator."""
+    from lib.display_links import list_links
+
+    return list_links()
+
+
+def wall_revoked() -> bool:
+    """This browser was opened with a 大屏链接 that is no longer valid (checked on each carousel turn)."""
+    return wall_cookie() is not None and wall_name() is None
