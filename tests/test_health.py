@@ -8,18 +8,10 @@ import threading
 import time
 
 import pytest
+from async_helpers import run as _run
 from db_helpers import fresh_engine
 
 from lib import health
-
-
-def _run(coro):
-    """Run a coroutine on a loop of its own in a worker thread: an earlier test (Playwright, AppTest) may have left
-    an event loop running in this thread, where asyncio.run() refuses to start."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 def test_ready_on_a_seeded_database(app_db):

@@ -1,11 +1,11 @@
 """ui/not_found.py: unknown addresses get the Chinese 「页面不存在」 page; pages, files and routes pass through."""
 from __future__ import annotations
 
-import asyncio
 import re
 from pathlib import Path
 
 import pytest
+from async_helpers import run
 
 from ui import not_found
 
@@ -32,7 +32,7 @@ def _call(path: str, *, method: str = "GET", query: str = "", cookie: str = "") 
     headers = [(b"cookie", cookie.encode())] if cookie else []
     scope = {"type": "http", "method": method, "path": path, "query_string": query.encode(), "headers": headers,
              "root_path": ""}
-    asyncio.run(not_found.NotFoundMiddleware(inner)(scope, receive, send))
+    run(not_found.NotFoundMiddleware(inner)(scope, receive, send))
     return out
 
 

@@ -1,10 +1,10 @@
 """ui/page_shell.py: a page's address gets Streamlit's index.html in Chinese (lang, title, the script in <head>)."""
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
+from async_helpers import run
 
 from ui import page_shell
 
@@ -25,7 +25,7 @@ def _call(path: str, method: str = "GET") -> dict:
             out["body"] += message.get("body", b"")
 
     scope = {"type": "http", "method": method, "path": path, "query_string": b"", "headers": [], "root_path": ""}
-    asyncio.run(page_shell.PageShellMiddleware(inner)(scope, receive, send))
+    run(page_shell.PageShellMiddleware(inner)(scope, receive, send))
     return out
 
 

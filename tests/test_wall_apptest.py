@@ -85,4 +85,6 @@ def test_every_wall_view_has_no_hover_help_and_no_english_chart_descriptions(eng
         for spec in _chart_specs(at):
             charts += 1
             assert spec.get("config", {}).get("aria") is False, f"{view}: 图表仍有英文无障碍描述 / chart aria on"
+            # and the wall's own sizes stay in the config (text from the window: the 2.2 % floor)
+            assert "windowSize" in json.dumps(spec["config"].get("axis", {})), f"{view}: 坐标轴字号丢失 / axis sizes lost"
     assert charts >= 3, charts  # 五星, 征迁 and 养老 draw charts

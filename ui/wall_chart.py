@@ -19,10 +19,10 @@ SYMBOL = alt.ExprRef(expr="pow(max(windowSize()[1] * 0.0225, min(windowSize()[0]
 def chart(spec: alt.TopLevelMixin, *, key: str = "screen-chart") -> None:
     """A chart filling the keyed container (`screen-chart`: a share of the screen height, ui/wall_css.py)."""
     with st.container(key=key):
-        st.altair_chart(charts.unvalidated(spec.configure_axis(**AXIS)
+        # configure() replaces the whole config, so it comes first; aria off: no English chart descriptions
+        st.altair_chart(charts.unvalidated(spec.configure(aria=False).configure_axis(**AXIS)
                                            .configure_legend(**LABEL, symbolSize=SYMBOL, labelLimit=0)
-                                           .configure_view(strokeWidth=0)
-                                           .configure(aria=False)), width="stretch", height="stretch")
+                                           .configure_view(strokeWidth=0)), width="stretch", height="stretch")
 
 
 def tag_html(fig, header=None) -> str:

@@ -185,7 +185,10 @@ def test_file_a_site_check_on_a_tablet(page_at, staff_account, seeded_db, tmp_pa
     _assert_touch_sized(page)
     _choose(page, "类别", "消防安全")
     page.get_by_label("问题描述").fill(FINDING)
-    _tap(page, page.get_by_text("整改中", exact=True))
+    # the 状态 radio's option (the text 整改中 may also stand elsewhere on the page, e.g. in the map's legend)
+    status = page.locator('[data-testid="stForm"] [role="radiogroup"] label').filter(has_text="整改中").first
+    _tap(page, status)
+    wait_until(page, lambda: status.locator("input").is_checked(), timeout=10, message="「整改中」未选中")
     photo = tmp_path / "tablet.png"
     photo.write_bytes(_png())
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(photo))
