@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from async_helpers import run
+from async_helpers import call_middleware
 
 from ui import not_found
 
@@ -13,27 +13,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _call(path: str, *, method: str = "GET", query: str = "", cookie: str = "") -> dict:
-    """Run the middleware on one request; returns status, headers and body (or "passed" when it let it through)."""
-    out: dict = {"status": None, "headers": {}, "body": b"", "passed": False}
-
-    async def inner(scope, receive, send):
-        out["passed"] = True
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            out["status"] = message["status"]
-            out["headers"] = {k.decode(): v.decode() for k, v in message["headers"]}
-        elif message["type"] == "http.response.body":
-            out["body"] += message.get("body", b"")
-
-    headers = [(b"cookie", cookie.encode())] if cookie else []
-    scope = {"type": "http", "method": method, "path": path, "query_string": query.encode(), "headers": headers,
-             "root_path": ""}
-    run(not_found.NotFoundMiddleware(inner)(scope, receive, send))
-    return out
+    return call_middleware(not_found.NotFoundMiddleware, path, method=method, query=query, cookie=cookie)
 
 
 @pytest.mark.parametrize("path", ["/", "/checks", "/checks/", "/check_form", "/account", "/favicon.png",

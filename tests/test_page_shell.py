@@ -4,29 +4,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from async_helpers import run
+from async_helpers import call_middleware
 
 from ui import page_shell
 
 
 def _call(path: str, method: str = "GET") -> dict:
-    out: dict = {"status": None, "body": b"", "passed": False}
-
-    async def inner(scope, receive, send):
-        out["passed"] = True
-
-    async def receive():
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message):
-        if message["type"] == "http.response.start":
-            out["status"] = message["status"]
-        elif message["type"] == "http.response.body":
-            out["body"] += message.get("body", b"")
-
-    scope = {"type": "http", "method": method, "path": path, "query_string": b"", "headers": [], "root_path": ""}
-    run(page_shell.PageShellMiddleware(inner)(scope, receive, send))
-    return out
+    return call_middleware(page_shell.PageShellMiddleware, path, method=method)
 
 
 def test_index_is_chinese_with_the_script_in_head():
