@@ -117,6 +117,26 @@ def test_chart_key_follows_the_data_not_the_frame_object():
     assert key != chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 301)
 
 
+def test_chart_key_with_a_scope_key_skips_the_frames_but_follows_the_data_version(monkeypatch):
+    import pandas as pd
+
+    from ui import charts
+
+    a = pd.DataFrame({"community": ["中兴", "西华"], "stars": [3, 5]})
+    read = []
+    monkeypatch.setattr(chart_cache, "_values", lambda h, values: read.append(list(values)))
+    monkeypatch.setattr(chart_cache.data_version, "source_token", lambda: "db|1,2")
+    key = chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 300, ("中兴", None))
+    assert read == []  # no value of the frame was read
+    assert key == chart_cache.key_of(charts.community_bars, (a.assign(stars=[1, 1]),), {"value": "stars"}, 300,
+                                     ("中兴", None))
+    assert key != chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 300, ("西华", None))
+    assert key != chart_cache.key_of(charts.community_bars, (a,), {"value": "avg"}, 300, ("中兴", None))
+    assert key != chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 300)  # no key: by content
+    monkeypatch.setattr(chart_cache.data_version, "source_token", lambda: "db|1,3")  # a write anywhere
+    assert key != chart_cache.key_of(charts.community_bars, (a,), {"value": "stars"}, 300, ("中兴", None))
+
+
 @pytest.mark.parametrize("other", ["中兴", "西华"])
 def test_selection_leaves_the_map_geometry_layers_byte_identical(app_db, other):
     def layers(community):

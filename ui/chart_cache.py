@@ -22,6 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import streamlit as st
 
+from lib import data_version
 from ui import charts
 
 MAX_ENTRIES = 256
@@ -34,10 +35,13 @@ def _values(h, values) -> None:
     h.update(b"\x1e")
 
 
-def _digest(value: Any, h) -> None:
+def _digest(value: Any, h, *, frames: bool = True) -> None:
     """Feed `value` to the hash `h`. Frames by the repr of every value (deterministic, and ~10x faster than
-    pandas' hash_pandas_object on Arrow-backed string columns; pickles differ between equal frames)."""
-    if isinstance(value, pd.DataFrame):
+    pandas' hash_pandas_object on Arrow-backed string columns; pickles differ between equal frames); with
+    `frames=False` a frame or series adds only its shape (the caller's `key` stands for its content)."""
+    if not frames and isinstance(value, (pd.DataFrame, pd.Series)):
+        h.update(repr(("frame", value.shape)).encode())
+    elif isinstance(value, pd.DataFrame):
         h.update(repr((value.shape, list(value.columns), [str(t) for t in value.dtypes])).encode())
         for i in range(value.shape[1]):
             _values(h, value.iloc[:, i].tolist())
@@ -50,23 +54,29 @@ def _digest(value: Any, h) -> None:
         h.update(b"{")
         for k in sorted(value, key=repr):
             h.update(repr(k).encode())
-            _digest(value[k], h)
+            _digest(value[k], h, frames=frames)
         h.update(b"}")
     elif isinstance(value, (list, tuple)):
         h.update(b"[")
         for v in value:
-            _digest(v, h)
+            _digest(v, h, frames=frames)
         h.update(b"]")
     else:
         h.update(repr(value).encode())
 
 
-def key_of(builder: Callable, args: tuple, kwargs: dict, height: int) -> tuple:
-    """The cache key: the builder, the height and a digest of every argument (frames by content)."""
+def key_of(builder: Callable, args: tuple, kwargs: dict, height: int, key: tuple | None = None) -> tuple:
+    """The cache key: the builder, the height and a digest of every argument (frames by content). With `key`
+    (what the frames were read for, e.g. the scope), frames are not read: the key and the data version
+    (lib.data_version, qualified by its database) stand for their content, and the other arguments are
+    digested as usual. Reading a frame's every value was a tenth of the 五星 page's rerun."""
     h = hashlib.blake2b(digest_size=20)
-    _digest(list(args), h)
-    _digest(kwargs, h)
-    return (builder.__module__, builder.__qualname__, height, h.hexdigest())
+    frames = key is None
+    _digest(list(args), h, frames=frames)
+    _digest(kwargs, h, frames=frames)
+    if key is not None:
+        _digest([key, data_version.source_token()], h)
+    return (builder.__module__, builder.__qualname__, height, frames, h.hexdigest())
 
 
 def _arrow(df: pd.DataFrame) -> pa.Table | pd.DataFrame:
@@ -92,9 +102,9 @@ def build(chart: alt.TopLevelMixin, *, height: int) -> tuple[Any, dict]:
     return None, _convert_altair_to_vega_lite_spec(charts.unvalidated(styled))
 
 
-def spec_for(builder: Callable, *args, height: int = 320, **kwargs) -> tuple[Any, dict]:
-    """The kept (data, spec) for `builder(*args, **kwargs)` at `height`, built on first use."""
-    key = key_of(builder, args, kwargs, height)
+def spec_for(builder: Callable, *args, height: int = 320, key: tuple | None = None, **kwargs) -> tuple[Any, dict]:
+    """The kept (data, spec) for `builder(*args, **kwargs)` at `height`, built on first use (`key`: see key_of)."""
+    key = key_of(builder, args, kwargs, height, key)
     with _lock:
         hit = _specs.get(key)
         if hit is not None:
@@ -108,10 +118,11 @@ def spec_for(builder: Callable, *args, height: int = 320, **kwargs) -> tuple[Any
     return made
 
 
-def draw(builder: Callable, *args, height: int = 320, **kwargs) -> None:
+def draw(builder: Callable, *args, height: int = 320, key: tuple | None = None, **kwargs) -> None:
     """Draw `builder(*args, **kwargs)` (a ui.charts builder) at `height`, from the kept spec when the inputs
-    are unchanged. Pages call this instead of `charts.show(builder(...))`."""
-    data, spec = spec_for(builder, *args, height=height, **kwargs)
+    are unchanged. Pages call this instead of `charts.show(builder(...))`. Pass `key` (e.g. `(community,
+    as_of)`) only when it and the data version decide every frame argument: the frames are then not read."""
+    data, spec = spec_for(builder, *args, height=height, key=key, **kwargs)
     st.vega_lite_chart(data, spec, width="stretch")  # Streamlit copies the spec before changing it
 
 
