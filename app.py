@@ -1,16 +1,12 @@
 """Entry point: page setup, the shared filters, and navigation. No queries or business rules here."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from ui import bridge, chrome, nav, page_guard, session_view
 
 bridge.ensure_entrypoint(in_app=True)
-ICON = Path(__file__).parent / "ui" / "assets" / "icon.png"
-# A local icon: a :material/…: page icon makes the browser fetch the favicon from an outside host.
-st.set_page_config(page_title="光武街道基层治理看板", page_icon=str(ICON), layout="wide",
+st.set_page_config(page_title="光武街道基层治理看板", page_icon=chrome.page_icon(), layout="wide",
                    initial_sidebar_state="collapsed" if bridge.screen_mode() else "auto")
 
 # nav.page: each st.Page is built once per process (path checks, icon validation), copied per run.

@@ -68,3 +68,18 @@ def test_locust_user_completes_a_scripted_session(server, tmp_path):
     assert kinds.count(("rerun", "select")) >= 2
     assert kinds.count(("rerun", "page")) >= 1
     assert all(0 < r[3] < 60 for r in rows)
+
+
+def test_served_runs_leave_the_page_script_and_icon_to_the_page_shell(server):
+    """Under serve.py the translation script is in every page's <head> (ui/page_shell.py): a rerun does not
+    send it again, and the favicon is an inline data URL (no file read and image conversion per run)."""
+    s = Session(server.url)
+    try:
+        s.rerun()
+        again = s.rerun(strings={"社区": "中兴"})
+        assert again.exceptions == [] and again.contains("中兴社区")
+        assert not again.contains("__gwLayout") and not again.contains("<span id=\"gw-layout-script\">")
+        assert again.contains("data:image/png;base64,")  # page_config_changed carries the icon inline
+        assert again.contains("min-height: 44px")  # the touch-size CSS is still sent with each run
+    finally:
+        s.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from async_helpers import call_middleware
@@ -37,3 +38,16 @@ def test_everything_else_passes(path):
 
 def test_posts_pass():
     assert _call("/checks", method="POST")["passed"]
+
+
+@pytest.mark.parametrize("mounted", [False, True])
+def test_a_run_sends_the_page_script_only_without_the_page_shell(app_db, monkeypatch, mounted):
+    """`streamlit run app.py` (no serve.py middleware) gets the script with each run; served pages have it in
+    <head> already, and a run does not send its 7 kB again."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setattr(page_shell, "_mounted", mounted)
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60).run()
+    bodies = [el.proto.body for el in at.get("html")]
+    assert not at.exception and any("min-height: 44px" in b for b in bodies)  # the touch-size CSS either way
+    assert any("__gwLayout" in b for b in bodies) is (not mounted)

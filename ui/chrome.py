@@ -1,11 +1,15 @@
 """App chrome: theme CSS, the database check, and the shared sidebar filters."""
 from __future__ import annotations
 
+import base64
+import functools
+from pathlib import Path
+
 import streamlit as st
 
 from lib.db import check_database
 from lib.errors import DashboardError
-from ui import bridge, layout
+from ui import bridge, layout, page_shell
 from ui.bridge import KEYS
 
 _BASE_CSS = """
@@ -89,8 +93,16 @@ html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 
 def apply_theme(*, screen: bool) -> None:
     st.html(_BASE_CSS + (_SCREEN_CSS if screen else layout.CSS))
-    if not screen:
+    if not screen and not page_shell.in_head():  # served by serve.py: the script is in every page's <head>
         st.html(layout.script(), unsafe_allow_javascript=True)
+
+
+@functools.cache
+def page_icon() -> str:
+    """The local icon as an inline data URL, read once per process: a file path made Streamlit read and
+    re-encode the image on every run, and a :material/…: icon makes the browser fetch it from outside."""
+    data = (Path(__file__).parent / "assets" / "icon.png").read_bytes()
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
 # The health check runs at most every HEALTH_TTL seconds (shared by all sessions): short, so pages recover

@@ -13,6 +13,7 @@ names; st.navigation(expanded=True) removes 「View N more」). What it has no s
 """
 from __future__ import annotations
 
+import functools
 import json
 
 from ui.chrome_words import (LABEL_PATTERNS, LABEL_WORDS, LABELS, PATTERNS, PLACEHOLDERS,
@@ -176,6 +177,7 @@ _SCRIPT = """
 """
 
 
+@functools.cache
 def script() -> str:
     """The page script with its tables filled in (JSON, so no text is interpreted as code). Served in the
     <head> of every page (ui/page_shell.py) and, for `streamlit run app.py` without serve.py, by each run."""

@@ -20,6 +20,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ui import layout, not_found
 
 TITLE = "光武街道基层治理看板"
+_mounted = False  # set when serve.py mounts the middleware (its app is built before any session runs)
+
+
+def in_head() -> bool:
+    """True when pages are served through this middleware: the page script is already in <head>, so a run
+    need not send it (`streamlit run app.py` and AppTest have no middleware and send it with each run)."""
+    return _mounted
 
 
 @functools.cache
@@ -39,7 +46,9 @@ class PageShellMiddleware:
     """GET/HEAD of "/" or a page (ui.not_found.is_page): the Chinese index.html; anything else passes."""
 
     def __init__(self, app: ASGIApp) -> None:
+        global _mounted
         self.app = app
+        _mounted = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "/")
