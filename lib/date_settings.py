@@ -23,7 +23,7 @@ from lib.db import session_scope
 from lib.errors import PermissionDenied
 from lib.fmt import cn_date
 from lib.models import AppSetting, Role
-from lib.writes.base import _insert, _take_turn, as_date
+from lib.writes.base import as_date, dialect_insert, take_writer_turn
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ def may_set(setting: DateSetting, role: str | None) -> bool:
 def _lock_row(s: Session, key: str) -> AppSetting:
     """The setting's row, created if missing (no check-then-insert) and held until the transaction ends."""
     if s.get_bind().dialect.name == "sqlite":
-        _take_turn(s)
-    s.execute(_insert(s)(AppSetting).values(key=key, value=None, updated_at=clock.now_utc())
+        take_writer_turn(s)
+    s.execute(dialect_insert(s)(AppSetting).values(key=key, value=None, updated_at=clock.now_utc())
               .on_conflict_do_nothing(index_elements=["key"]))
     return s.scalars(select(AppSetting).where(AppSetting.key == key).with_for_update()
                      .execution_options(populate_existing=True)).one()

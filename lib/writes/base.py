@@ -110,7 +110,7 @@ class WriteContext:
             if actor.role != Role.ADMIN:
                 require(actor, "edit", community=actor.community)
         if session.get_bind().dialect.name == "sqlite":
-            _take_turn(session)
+            take_writer_turn(session)
             session.execute(text("DELETE FROM write_submission WHERE 1 = 0"))  # BEGIN + the write lock
 
     @property
@@ -142,7 +142,8 @@ class WriteContext:
             who = self.actor.display_name if self.actor is not None else self.username
             values = dict(key=key, kind=SourceKind.STAFF.value, title=title, publisher=who,
                           note=f"由{who}（{self.username}）在本系统录入")
-            self.s.execute(_insert(self.s)(Source).values(**values).on_conflict_do_nothing(index_elements=["key"]))
+            self.s.execute(dialect_insert(self.s)(Source).values(**values)
+                           .on_conflict_do_nothing(index_elements=["key"]))
             self._sources[title] = self.s.scalar(select(Source.id).where(Source.key == key))
         return self._sources[title]
 
@@ -197,7 +198,8 @@ class WriteContext:
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")
 
 
-def _insert(session: Session):
+def dialect_insert(session: Session):
+    """The session's dialect's INSERT (PostgreSQL or SQLite), for ON CONFLICT DO NOTHING."""
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
@@ -205,7 +207,7 @@ _SQLITE_WRITERS: dict[str, threading.RLock] = {}
 WRITER_WAIT_SECONDS = 15
 
 
-def _take_turn(session: Session) -> None:
+def take_writer_turn(session: Session) -> None:
     """SQLite has one writer at a time: this process's writers (forms, ledger previews and commits) queue here
     in turn, instead of polling SQLite's busy handler, which lets an unlucky writer starve past its timeout.
     The turn is given back when the session's transaction ends (commit, rollback or close)."""
