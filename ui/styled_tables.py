@@ -47,7 +47,7 @@ def styled_table(df: pd.DataFrame, **kwargs):
     made = charts.styled_table(df, **kwargs)
     if isinstance(made, pd.DataFrame):
         return made
-    made.set_uuid("t" + key[3][:10])  # a fixed id for its CSS, the same for every session
+    made.set_uuid("t" + key[-1][:10])  # a fixed id for its CSS, the same for every session
     rendered = ArrowData()
     _marshall(rendered, made, made.uuid)
     setattr(made, _KEPT, rendered)
