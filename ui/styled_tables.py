@@ -36,9 +36,11 @@ def _kept_or_marshall(proto: ArrowData, styler, default_uuid: str) -> None:
 _arrow.marshall_styler = _kept_or_marshall  # st.dataframe's Styler step (streamlit/elements/arrow.py, 1.67)
 
 
-def styled_table(df: pd.DataFrame, **kwargs):
-    """charts.styled_table(df, **kwargs), kept and already rendered when the same content was shown before."""
-    key = chart_cache.key_of(charts.styled_table, (df,), kwargs, 0)
+def styled_table(df: pd.DataFrame, *, key: tuple | None = None, **kwargs):
+    """charts.styled_table(df, **kwargs), kept and already rendered when the same content was shown before.
+    `key`: what `df` was read for (e.g. the scope), when it and the data version decide its content: its values
+    are then not read (chart_cache.key_of)."""
+    key = chart_cache.key_of(charts.styled_table, (df,), kwargs, 0, key)
     with _lock:
         hit = _kept.get(key)
         if hit is not None:
