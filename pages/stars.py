@@ -1,7 +1,6 @@
 """五星支部: star matrix, star counts, progress, what each star rests on, party network, 红色物业."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from ui import bridge, chart_cache, charts, kpi_grid, styled_tables, widgets
@@ -47,7 +46,8 @@ with widgets.guard("星级矩阵"):
         if st.toggle("表格视图（可排序）", key="stars.table"):
             wide = view.matrix_table(as_of)
             styled = styled_tables.styled_table(wide, colors=charts.STAR_STATUS_COLORS, status_cols=STARS,
-                                                highlight=("社区", bridge.full_name(community)) if community else None)
+                                                highlight=("社区", bridge.full_name(community)) if community else None,
+                                                key=key)
             st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(wide)))
 
 left, right = st.columns(2)
@@ -102,7 +102,7 @@ with widgets.guard("红色物业"):
             kpi_grid.grid(list(red.cards), columns=len(red.cards))
         if red.compounds:
             st.markdown(red.compounds)
-        if red.projects:
+        if red.projects is not None:
             st.markdown(f"**工程项目明细** {widgets.DEMO_BADGE}")
-            st.dataframe(view.red_projects(as_of), hide_index=True, width="stretch", height=300)
-            widgets.demo_note(f"项目明细（{red.projects}项，合计{red.projects_total}）")
+            st.dataframe(red.projects, hide_index=True, width="stretch", height=300)
+            widgets.demo_note(red.projects_note)

@@ -7,10 +7,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 from ui import bridge, kpi_grid
 from ui.bridge import cn_date, cn_number
 from ui.kept import kept
+from ui.views import arrow
 
 STARS = ("支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星")
 RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_property_investment_yuan"]
@@ -27,11 +29,11 @@ class Summary:
 
 @dataclass(frozen=True)
 class RedProperty:
-    """中兴's 红色物业: its figures, its compounds line, and what its demo project list adds up to."""
+    """中兴's 红色物业: its figures, its compounds line, its demo project list (newest first) and its total."""
     cards: tuple[kpi_grid.Card, ...] = ()
     compounds: str = ""
-    projects: int = 0
-    projects_total: str = ""
+    projects: pa.Table | None = None
+    projects_note: str = ""
 
 
 def _latest(community: str | None, as_of: dt.date | None) -> dt.date | None:
@@ -101,10 +103,18 @@ def _red_property(community: str | None, as_of: dt.date | None, signed_in: bool)
     red = bridge.facts_q(subject="中兴社区", indicators=RED_INDICATORS, as_of=as_of)
     compounds = bridge.notes_q(subject="中兴", kind="红色物业小区")
     projects = bridge.red_property_projects(community="中兴", as_of=as_of)
+    table, note = None, ""
+    if not projects.empty:
+        view = projects.sort_values("completed_on", ascending=False)
+        table = arrow.table(pd.DataFrame({
+            "小区": view["compound"], "项目": view["title"], "类别": view["category"],
+            "投资": view["investment_yuan"].map(lambda v: cn_number(v) + "元"),
+            "完成日期": view["completed_on"].map(cn_date)}))
+        note = f"项目明细（{len(projects)}项，合计{cn_number(projects['investment_yuan'].sum())}元）"
     return RedProperty(
         tuple(kpi_grid.card(bridge.figure(r), header=header, signed_in=signed_in) for r in red.to_dict("records")),
         "“红色物业”小区：" + "、".join(compounds["text"]) + "（每周召开一次联席会议）" if not compounds.empty else "",
-        len(projects), f"{cn_number(projects['investment_yuan'].sum())}元" if len(projects) else "")
+        table, note)
 
 
 def _matrix_table(as_of: dt.date | None) -> pd.DataFrame:
@@ -120,17 +130,8 @@ def _matrix_table(as_of: dt.date | None) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def _red_projects(as_of: dt.date | None) -> pd.DataFrame:
-    """中兴's demo project list as shown, newest first."""
-    view = bridge.red_property_projects(community="中兴", as_of=as_of).sort_values("completed_on", ascending=False)
-    return pd.DataFrame({"小区": view["compound"], "项目": view["title"], "类别": view["category"],
-                         "投资": view["investment_yuan"].map(lambda v: cn_number(v) + "元"),
-                         "完成日期": view["completed_on"].map(cn_date)})
-
-
 summary = kept(_summary, ttl=bridge.TTL_SECONDS)
 matrix_table = kept(_matrix_table, ttl=bridge.TTL_SECONDS)
 measures = kept(_measures, ttl=bridge.TTL_SECONDS)
 network = kept(_network, ttl=bridge.TTL_SECONDS)
 red_property = kept(_red_property, ttl=bridge.TTL_SECONDS)
-red_projects = kept(_red_projects, ttl=bridge.TTL_SECONDS)
