@@ -57,19 +57,23 @@ def spies(monkeypatch):
     return seen
 
 
-@pytest.mark.parametrize("page", ["stars"])
-def test_a_scope_seen_before_builds_no_card_and_reads_no_chart_frame(app_db, spies, page):
+SEEN = {"stars": ("西华社区已达标星数 · 示例", "/5颗"), "model_communities": ("西华社区", "已命名示范社区")}
+
+
+@pytest.mark.parametrize("page", list(SEEN))
+def test_a_scope_seen_before_builds_no_card_and_reads_no_frame(app_db, spies, page):
     at = _open(page, "中兴")
     first = _shown(at)
     spies.update(cards=0, frame_reads=0)
     at.run()
-    assert spies == {"cards": 0, "frame_reads": 0}  # the kept view, the kept chart specs
+    assert spies == {"cards": 0, "frame_reads": 0}  # the kept view, the kept chart specs and styled tables
     assert _shown(at) == first  # the same elements, tags and captions
     at.session_state["community"] = "西华"
     at.run()
     assert_clean(at, page)
     assert spies["cards"] > 0 and spies["frame_reads"] == 0  # a new scope: its own cards; charts keyed on it
-    assert "西华社区已达标星数 · 示例" in kpi_cards.cards(at)
+    label, value = SEEN[page]
+    assert kpi_cards.cards(at)[label].endswith(value)
     spies.update(cards=0)
     at.session_state["community"] = "中兴"
     at.run()
