@@ -101,3 +101,23 @@ def test_kept_star_cards_show_staff_names_to_signed_in_viewers_only(engine):  # 
         assert f"录入 · {who} · {entered}" in text, text
         if who == "工作人员":
             assert "中兴录入员" not in text
+
+
+def test_kept_styled_table_sends_its_kept_data_bytes(app_db, monkeypatch):
+    """示范社区's status table: a rerun converts none of its data to Arrow again, and sends the same bytes."""
+    from streamlit import dataframe_util
+
+    from ui import styled_tables
+
+    styled_tables.clear()
+    at = _open("model_communities", "中兴")
+    first = at.dataframe[0].proto.arrow_data
+    converted = []
+    real = dataframe_util.convert_pandas_df_to_arrow_table
+    monkeypatch.setattr(dataframe_util, "convert_pandas_df_to_arrow_table",
+                        lambda df, **kw: (converted.append(list(df.columns)), real(df, **kw))[1])
+    at.run()
+    assert ["社区", "位置", "状态", "起始日期", "说明", "来源"] not in converted
+    again = at.dataframe[0].proto.arrow_data
+    assert again.data == first.data and again.styler.styles == first.styler.styles
+    assert at.dataframe[0].value.set_index("社区").loc["中兴社区", "状态"] == "已命名示范社区"
