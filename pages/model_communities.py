@@ -51,7 +51,7 @@ with widgets.guard("状态变化"):
                          marks=view.marks(as_of), highlight=community, height=440, key=key)
         if community:
             st.markdown(f"**{bridge.full_name(community)}的状态记录**")
-            st.dataframe(view.records(community, as_of), hide_index=True, width="stretch")
+            st.dataframe(view.records(community, as_of).table, hide_index=True, width="stretch")
 
 with widgets.guard("连片打造"):
     st.subheader("连片打造与先行先试")

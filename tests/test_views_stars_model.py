@@ -3,6 +3,8 @@ a rerun with a scope seen before builds no card and reads no chart frame, a new 
 kept views never show a signed-in viewer's staff names to anyone else. No timings (bench.rerun_cpu)."""
 from __future__ import annotations
 
+import copy
+import types
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from lib import clock, ledger
 from lib.auth import Actor
 from lib.fmt import cn_date
 from tests.test_pages_apptest import assert_clean
-from ui import bridge, chart_cache, kpi_grid
+from ui import bridge, chart_cache, kept, kpi_grid
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 STARS = ("支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星")
@@ -38,11 +40,16 @@ def _shown(at: AppTest) -> list[str]:
 
 @pytest.fixture
 def spies(monkeypatch):
-    """Count the cards built and the chart frames' values read, from empty caches (no scope seen before)."""
+    """Count the cards built, the chart frames' values read and the kept values deep-copied on their way out
+    (ui/kept.py: what a view hands out must be cheap to copy), from empty caches (no scope seen before)."""
     bridge.clear_caches()
     chart_cache.clear()
-    seen = {"cards": 0, "frame_reads": 0}
+    seen = {"cards": 0, "frame_reads": 0, "deep_copies": 0}
     card, values = kpi_grid.card, chart_cache._values
+
+    def counting_deepcopy(value):
+        seen["deep_copies"] += 1
+        return copy.deepcopy(value)
 
     def counting_card(*args, **kw):
         seen["cards"] += 1
@@ -54,6 +61,7 @@ def spies(monkeypatch):
 
     monkeypatch.setattr(kpi_grid, "card", counting_card)
     monkeypatch.setattr(chart_cache, "_values", counting_values)
+    monkeypatch.setattr(kept, "copy", types.SimpleNamespace(deepcopy=counting_deepcopy))
     return seen
 
 
@@ -66,7 +74,7 @@ def test_a_scope_seen_before_builds_no_card_and_reads_no_frame(app_db, spies, pa
     first = _shown(at)
     spies.update(cards=0, frame_reads=0)
     at.run()
-    assert spies == {"cards": 0, "frame_reads": 0}  # the kept view, the kept chart specs and styled tables
+    assert spies == {"cards": 0, "frame_reads": 0, "deep_copies": 0}  # the kept view, the kept chart specs and styled tables
     assert _shown(at) == first  # the same elements, tags and captions
     at.session_state["community"] = "西华"
     at.run()

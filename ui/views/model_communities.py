@@ -36,6 +36,12 @@ class Projects:
     listed: str = ""
 
 
+@dataclass(frozen=True)
+class Records:
+    """The selected community's status records (frozen, so the kept view is handed out without a copy)."""
+    table: pa.Table
+
+
 def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Naming:
     header = bridge.header(bridge.Scope.of(community, as_of)).latest
     status = bridge.model_status(as_of=as_of)
@@ -91,13 +97,13 @@ def _marks(as_of: dt.date | None) -> pd.DataFrame:
     return pd.DataFrame({"date": firsts.index, "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in firsts.items()]})
 
 
-def _records(community: str, as_of: dt.date | None) -> pa.Table:
+def _records(community: str, as_of: dt.date | None) -> Records:
     """The community's status records (今 for the open one when no date is chosen)."""
     spans = _spans(as_of)
     mine = spans[spans["community"] == community]
     until = [("今" if o and not as_of else cn_date(e)) for o, e in zip(mine["open"], mine["end"], strict=True)]
-    return arrow.table(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until, "状态": mine["status"],
-                                     "说明": mine["note"]}))
+    return Records(arrow.table(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until, "状态": mine["status"],
+                                             "说明": mine["note"]})))
 
 
 def _cluster() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
