@@ -25,12 +25,11 @@ with widgets.guard("星级概况"):
     summary = view.summary(community, as_of, signed_in)
     if summary.missing:
         widgets.no_data(summary.missing)
-    else:
-        kpi_grid.grid(list(summary.cards), columns=3)
-        if summary.demo:
-            widgets.demo_note("各社区五星评定状态、得分与达标星数")
-        if summary.delta_note:
-            st.caption(summary.delta_note)
+    kpi_grid.grid(list(summary.cards), columns=3)
+    if summary.demo:
+        widgets.demo_note("各社区五星评定状态、得分与达标星数")
+    if summary.delta_note:
+        st.caption(summary.delta_note)
 
 with widgets.guard("星级矩阵"):
     st.subheader("社区 × 五星 评定矩阵")

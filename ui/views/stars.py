@@ -20,7 +20,8 @@ RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_proper
 
 @dataclass(frozen=True)
 class Summary:
-    """The three star cards, or why there are none; whether they are demo data; the delta's comparison date."""
+    """The three star cards, or what has no data; whether the assessments are demo data; the delta's comparison
+    date."""
     cards: tuple[kpi_grid.Card, ...] = ()
     missing: str = ""  # what has no data (widgets.no_data), when there are no cards
     demo: bool = False
@@ -62,10 +63,12 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
         return kpi_grid.card(fig, header=header, label=label, display=display, delta=text, flat=flat,
                              signed_in=signed_in)
 
+    demo = fig is not None and fig.is_demo
+    note = f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。" if len(progress) >= 2 else ""
     if community:
         row = counts[counts["community"] == community]
         if row.empty:
-            return Summary(missing=f"{bridge.full_name(community)}的星级评定")
+            return Summary(missing=f"{bridge.full_name(community)}的星级评定", demo=demo, delta_note=note)
         rank = counts["stars"].rank(ascending=False, method="min")
         cards = (card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗",
                       _delta(progress, "颗")),
@@ -75,8 +78,7 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
         cards = (card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗", _delta(progress, "颗")),
                  card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个"),
                  card("五星平均得分", f"{counts['avg_score'].mean():.1f}分"))
-    note = f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。" if len(progress) >= 2 else ""
-    return Summary(cards, demo=fig is not None and fig.is_demo, delta_note=note)
+    return Summary(cards, demo=demo, delta_note=note)
 
 
 def _measures() -> tuple[tuple[str, tuple[str, ...], str], ...]:
