@@ -74,7 +74,7 @@ def test_a_scope_seen_before_builds_no_card_and_reads_no_frame(app_db, spies, pa
     first = _shown(at)
     spies.update(cards=0, frame_reads=0)
     at.run()
-    assert spies == {"cards": 0, "frame_reads": 0, "deep_copies": 0}  # the kept view, the kept chart specs and styled tables
+    assert spies == {"cards": 0, "frame_reads": 0, "deep_copies": 0}  # kept views, chart specs, styled tables
     assert _shown(at) == first  # the same elements, tags and captions
     at.session_state["community"] = "西华"
     at.run()
