@@ -30,9 +30,12 @@ class Card:
 
 
 def card(fig: Figure, *, header: dt.date | None, label: str | None = None, display: str | None = None,
-         delta: str | None = None, flat: bool = False, notes: tuple[str, ...] = ()) -> Card:
-    """A card for a Figure, labelled like widgets.figure_metric (「 · 示例」 / 「 · 录入」 unless reported)."""
-    fig = widgets.viewer(fig)
+         delta: str | None = None, flat: bool = False, notes: tuple[str, ...] = (),
+         signed_in: bool | None = None) -> Card:
+    """A card for a Figure, labelled like widgets.figure_metric (「 · 示例」 / 「 · 录入」 unless reported).
+    `signed_in` names the viewer (staff names for signed-in viewers only) where the card is kept for them
+    (ui/views); None: this run's viewer."""
+    fig = widgets.viewer(fig) if signed_in is None else fig.for_viewer(signed_in)
     title = label or fig.label
     if fig.kind != SourceKind.ARTICLE.value:
         title = f"{title} · {fig.tag}"

@@ -51,7 +51,7 @@ from ui.bridge.state import (
     screen_paused, screen_rotate_seconds, screen_view, selected_community, set_community,
 )
 from ui.bridge.user import (
-    can_edit, current_actor, is_admin, my_sessions, resolve_sign_in, sign_in, sign_in_state, sign_out,
+    can_edit, current_actor, is_admin, my_sessions, resolve_sign_in, sign_in, sign_in_state, sign_out, signed_in,
 )
 from ui.bridge.wall import (
     DEADLINE_FIELD, can_set_deadline, countdown, daily_target, relocation_deadline, set_relocation_deadline,

@@ -38,9 +38,10 @@ def _summary(version: str | None, s: Scope, warning: int, signed_in: bool) -> Su
     return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
 
 
-def summary_panel(s: Scope | None = None) -> SummaryPanel:
-    """The four panels' key figures for the scope, staff names shown to signed-in viewers only."""
-    signed_in = user.current_actor() is not None
+def summary_panel(s: Scope | None = None, *, signed_in: bool | None = None) -> SummaryPanel:
+    """The four panels' key figures for the scope, staff names shown to signed-in viewers only (`signed_in`:
+    for a view kept per viewer kind, ui/views; None: this run's viewer)."""
+    signed_in = user.signed_in() if signed_in is None else signed_in
     return _summary(_cache.data_token(), s or scope(), int(settings().care_free_beds_warning), signed_in)
 
 

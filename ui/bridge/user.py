@@ -14,6 +14,12 @@ def current_actor():
     return st.session_state.get(KEYS["actor"])
 
 
+def signed_in() -> bool:
+    """Whether this run's viewer is signed in (staff names are shown to them only): what views kept per viewer
+    kind are keyed on (ui/views)."""
+    return current_actor() is not None
+
+
 def sign_in(actor) -> None:
     """Single sign-on only (ui.auth_view.sso_panel); local accounts sign in through a session cookie."""
     st.session_state[KEYS["actor"]] = actor

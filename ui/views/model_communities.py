@@ -1,0 +1,137 @@
+"""The 示范社区 page's derived view: its cards, messages, tables and chart marks, built once per (scope, viewer
+kind) and data version and kept (ui/kept.py), so a selection change filters and formats nothing built before.
+Each panel is its own view, so a failing query still fails only its panel (widgets.guard on the page)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from ui import bridge, kpi_grid, widgets
+from ui.bridge import cn_date
+from ui.kept import kept
+from ui.views import arrow
+
+NAMED, PILOT = "已命名示范社区", "先行先试"
+ARTICLE_FIGS = ["model_communities_named"]
+
+
+@dataclass(frozen=True)
+class Naming:
+    """The naming cards (named count, the pilot, the selected community's status) and the lines around them."""
+    cards: tuple[kpi_grid.Card, ...] = ()
+    none_named: bool = False  # no community named by the chosen date
+    missing: str = ""  # the selected community without a status
+    named: str = ""  # who was named when, by whom
+    source: str = ""  # the named count's source and the article's words
+
+
+@dataclass(frozen=True)
+class Projects:
+    """The improvement projects of the scope, their quotes; where there are none, the ones the article lists."""
+    table: pa.Table | None = None
+    quotes: tuple[str, ...] = ()
+    listed: str = ""
+
+
+@dataclass(frozen=True)
+class Records:
+    """The selected community's status records (frozen, so the kept view is handed out without a copy)."""
+    table: pa.Table
+
+
+def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Naming:
+    header = bridge.header(bridge.Scope.of(community, as_of)).latest
+    status = bridge.model_status(as_of=as_of)
+    named = status[status["status"] == NAMED]
+    fig = bridge.facts_q(subject="光武街道", indicators=ARTICLE_FIGS, as_of=as_of)
+
+    def card(row, **kw) -> kpi_grid.Card:
+        return kpi_grid.card(bridge.figure(row), header=header, signed_in=signed_in, **kw)
+
+    cards = [card(fig.iloc[0], label="已命名示范社区")] if not fig.empty else []
+    pilot = status[status["status"] == PILOT]
+    if not pilot.empty:
+        quotes = bridge.notes_q(subject=pilot["community"].iloc[0], kind="示范社区")["quote"]
+        cards.append(card({"label": "铁路以西先行先试", "display": "、".join(pilot["community"]) + "社区",
+                           "source_kind": pilot["source_kind"].iloc[0], "source_title": pilot["source_title"].iloc[0],
+                           "is_demo": bool(pilot["is_demo"].any()), "quote": quotes.iloc[0] if len(quotes) else None}))
+    missing = ""
+    if community:
+        mine = status[status["community"] == community]
+        if mine.empty:
+            missing = f"{bridge.full_name(community)}的示范社区状态"
+        else:
+            r = mine.iloc[0]
+            cards.append(card({**r.to_dict(), "quote": r["note"]}, label=bridge.full_name(community),
+                              display=r["status"], delta=f"自{cn_date(r['valid_from'])}起", flat=True))
+    text = source = ""
+    if not named.empty:
+        text = (f"{cn_date(named['valid_from'].min())}，{'、'.join(named['community'])}等{len(named)}个社区被南阳市"
+                "创建全国文明城市工作指挥部命名为示范社区。")
+        if not fig.empty:
+            source = f"来源：{widgets.kind_label(fig['source_kind'].iloc[0])}。原文：“{fig['quote'].iloc[0]}”"
+    return Naming(tuple(cards), fig.empty, missing, text, source)
+
+
+def _status_table(as_of: dt.date | None) -> pd.DataFrame:
+    """Every community's status as shown (the page tints and highlights it: ui/styled_tables.py)."""
+    status = bridge.model_status(as_of=as_of)
+    return pd.DataFrame({
+        "社区": status["community"] + "社区", "位置": status["side"], "状态": status["status"],
+        "起始日期": status["valid_from"].map(cn_date), "说明": status["note"],
+        "来源": status["is_demo"].map({True: "示例数据", False: "新闻报道"})})
+
+
+def _spans(as_of: dt.date | None) -> pd.DataFrame:
+    """Status spans up to the data's own date (bridge.model_timeline)."""
+    return bridge.model_timeline(as_of=as_of, until=bridge.data_as_of(as_of=as_of))
+
+
+def _marks(as_of: dt.date | None) -> pd.DataFrame:
+    """The timeline's dated rules: each naming date and how many were named."""
+    status = bridge.model_status(as_of=as_of)
+    firsts = status[status["status"] == NAMED].groupby("valid_from").size()
+    return pd.DataFrame({"date": firsts.index, "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in firsts.items()]})
+
+
+def _records(community: str, as_of: dt.date | None) -> Records:
+    """The community's status records (今 for the open one when no date is chosen)."""
+    spans = _spans(as_of)
+    mine = spans[spans["community"] == community]
+    until = [("今" if o and not as_of else cn_date(e)) for o, e in zip(mine["open"], mine["end"], strict=True)]
+    return Records(arrow.table(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until, "状态": mine["status"],
+                                             "说明": mine["note"]})))
+
+
+def _cluster() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """The article's lines on the “L”-shaped cluster and on the pilot west of the railway: (text, caption)."""
+    def lines(subject: str) -> tuple[tuple[str, str], ...]:
+        notes = bridge.notes_q(subject=subject, kind="示范社区")
+        return tuple((t, f"来源：新闻报道。原文：“{q}”") for t, q in zip(notes["text"], notes["quote"], strict=True))
+    return lines("光武街道"), lines("榆树庄")
+
+
+def _projects(community: str | None) -> Projects:
+    projects = bridge.improvement_projects(community=community)
+    if projects.empty:
+        listed = "、".join(bridge.improvement_projects()["subject"]) if community else ""
+        return Projects(listed=f"报道列出的改造项目：{listed}（见全街道视图）。" if community else "")
+    table = pd.DataFrame({
+        "项目": projects["subject"], "内容（据报道）": projects["text"],
+        "报道所述社区": projects["stated_community"].map(lambda v: bridge.full_name(v) if v else "报道未载明"),
+        "示意图上所在社区": projects["map_community"].map(lambda v: bridge.full_name(v) if v else "—"),
+        "经度": projects["lon"], "纬度": projects["lat"]})
+    return Projects(arrow.table(table), tuple(f"{s}：“{q}”" for s, q in zip(projects["subject"], projects["quote"],
+                                                                           strict=True)))
+
+
+naming = kept(_naming, ttl=bridge.TTL_SECONDS)
+status_table = kept(_status_table, ttl=bridge.TTL_SECONDS)
+spans = kept(_spans, ttl=bridge.TTL_SECONDS)
+marks = kept(_marks, ttl=bridge.TTL_SECONDS)
+records = kept(_records, ttl=bridge.TTL_SECONDS)
+cluster = kept(_cluster, ttl=bridge.TTL_SECONDS)
+projects = kept(_projects, ttl=bridge.TTL_SECONDS)
