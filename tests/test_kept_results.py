@@ -129,3 +129,45 @@ def test_a_write_in_the_database_shows_on_the_next_read(app_db, tmp_path, monkey
         config.settings.cache_clear()
         db.get_engine.cache_clear()
         bridge.clear_caches()
+
+
+def test_simple_arguments_are_keyed_as_one_text_and_kept_apart_by_type_and_value(monkeypatch):
+    """A kept read hashes one key text (Streamlit's hasher costs a call per argument name and value, and an
+    inspect.signature per positional one): equal arguments share an entry, positional or keyword; values that
+    print alike but differ in type or order do not."""
+    from streamlit.runtime.caching import cache_utils
+
+    calls = []
+
+    def q(community=None, as_of=None, kinds=()):
+        calls.append((community, as_of, kinds))
+        return len(calls)
+
+    read = kept.kept(q, ttl=60)
+    read.clear()
+    monkeypatch.setattr(kept.data_version, "source_token", lambda: "db|1")
+    day = dt.date(2024, 1, 1)
+    assert read("中兴", day) == read(community="中兴", as_of=day) == 1
+    assert read("中兴", dt.datetime(2024, 1, 1)) == 2  # a datetime is not the date
+    assert read("1") == 3 and read(1) == 4 and read(None) == 5 and read("None") == 6
+    assert read(kinds=("a", "b")) == 7 and read(kinds=("b", "a")) == 8 and read(kinds=("a", "b")) == 7
+    hashed = []
+    real = cache_utils.update_hash
+    monkeypatch.setattr(cache_utils, "update_hash", lambda v, **kw: (hashed.append(v), real(v, **kw))[1])
+    assert read("中兴", day) == 1
+    assert len(hashed) <= 2  # the key's name and its text; the arguments themselves are not walked
+    monkeypatch.setattr(kept.data_version, "source_token", lambda: "db|2")  # a write anywhere: read afresh
+    assert read("中兴", day) == 9
+
+
+def test_other_arguments_still_key_by_content():
+    calls = []
+
+    def q(frame):
+        calls.append(1)
+        return int(frame["stars"].sum())
+
+    read = kept.kept(q, ttl=60)
+    read.clear()
+    assert read(_frame()) == 8 and read(_frame()) == 8 and len(calls) == 1
+    assert read(_frame().assign(stars=[1, 1])) == 2 and len(calls) == 2
