@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -102,6 +103,24 @@ def test_kept_spec_draws_the_same_element_as_the_altair_path():
         assert shown.proto.data.data == drawn.proto.data.data
         assert [(d.name, d.data.data) for d in shown.proto.datasets] == \
             [(d.name, d.data.data) for d in drawn.proto.datasets]
+
+
+def test_a_kept_chart_sends_its_kept_arrow_bytes(monkeypatch):
+    """A rerun draws a kept chart without serialising its data again: the bytes made when it was kept."""
+    from ui import arrow_bytes
+
+    chart_cache.clear()
+    at = AppTest.from_function(_charts_script, default_timeout=60).run()
+    first = [c.proto.SerializeToString() for c in at.get("vega_lite_chart")]
+    converted = []
+    real = arrow_bytes._anything
+    monkeypatch.setattr(arrow_bytes, "_anything",
+                        lambda data, *a, **k: (converted.append(data), real(data, *a, **k))[1])
+    at.run()
+    assert [c.proto.SerializeToString() for c in at.get("vega_lite_chart")] == first
+    # charts.show converts its frames each run; the kept charts' tables are not converted again
+    kept_tables = [v[0] for v in chart_cache._specs.values() if v[0] is not None]
+    assert kept_tables and converted and not any(any(d is t for t in kept_tables) for d in converted)
 
 
 def test_chart_key_follows_the_data_not_the_frame_object():

@@ -23,7 +23,7 @@ import pyarrow as pa
 import streamlit as st
 
 from lib import data_version
-from ui import charts
+from ui import arrow_bytes, charts
 
 MAX_ENTRIES = 256
 _specs: OrderedDict[tuple, tuple[Any, dict]] = OrderedDict()
@@ -111,10 +111,15 @@ def spec_for(builder: Callable, *args, height: int = 320, key: tuple | None = No
             _specs.move_to_end(key)
             return hit
     made = build(builder(*args, **kwargs), height=height)
+    if made[0] is not None:
+        arrow_bytes.keep(made[0])  # a rerun sends these bytes instead of serialising the same table again
     with _lock:
+        replaced = _specs.get(key)
         _specs[key] = made
+        if replaced is not None:  # built twice at once by two sessions
+            arrow_bytes.forget(replaced[0])
         while len(_specs) > MAX_ENTRIES:
-            _specs.popitem(last=False)
+            arrow_bytes.forget(_specs.popitem(last=False)[1][0])
     return made
 
 
@@ -128,4 +133,6 @@ def draw(builder: Callable, *args, height: int = 320, key: tuple | None = None, 
 
 def clear() -> None:
     with _lock:
+        for data, _spec in _specs.values():
+            arrow_bytes.forget(data)
         _specs.clear()

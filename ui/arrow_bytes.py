@@ -1,0 +1,58 @@
+"""Arrow bytes kept beside kept tables, so Streamlit does not serialise the same immutable table on every run.
+
+`st.vega_lite_chart(data, …)` and `st.dataframe(…)` turn their data into Arrow IPC bytes on every call
+(streamlit.dataframe_util). A kept chart's data (ui/chart_cache.py: an immutable pyarrow Table) or a kept Styler's
+frame (ui/styled_tables.py) is the same object on every run, so its bytes are made once, when it is kept
+(`keep`), and handed back by identity from the two hooks below; any other object is converted as before.
+An entry holds its object, so an id is never reused while the entry lives; owners `forget` what they evict.
+"""
+from __future__ import annotations
+
+import threading
+
+from streamlit import dataframe_util
+
+_bytes: dict[int, tuple[object, bytes]] = {}
+_lock = threading.Lock()
+_anything = dataframe_util.convert_anything_to_arrow_bytes
+_pandas = dataframe_util.convert_pandas_df_to_arrow_bytes
+
+
+def keep(obj: object) -> bytes:
+    """Make `obj`'s Arrow bytes once and hand them back whenever Streamlit converts this same object."""
+    data = _anything(obj)
+    with _lock:
+        _bytes[id(obj)] = (obj, data)
+    return data
+
+
+def forget(obj: object) -> None:
+    with _lock:
+        hit = _bytes.get(id(obj))
+        if hit is not None and hit[0] is obj:
+            del _bytes[id(obj)]
+
+
+def clear() -> None:
+    with _lock:
+        _bytes.clear()
+
+
+def _kept(obj: object) -> bytes | None:
+    hit = _bytes.get(id(obj))
+    return hit[1] if hit is not None and hit[0] is obj else None
+
+
+def _convert_anything(data, *args, **kwargs) -> bytes:
+    kept = None if args or kwargs else _kept(data)
+    return kept if kept is not None else _anything(data, *args, **kwargs)
+
+
+def _convert_pandas(df, *args, **kwargs) -> bytes:
+    kept = None if args or kwargs else _kept(df)
+    return kept if kept is not None else _pandas(df, *args, **kwargs)
+
+
+# Looked up on the module at call time by streamlit/elements/vega_charts.py and arrow.py (1.67).
+dataframe_util.convert_anything_to_arrow_bytes = _convert_anything
+dataframe_util.convert_pandas_df_to_arrow_bytes = _convert_pandas
