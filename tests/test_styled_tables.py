@@ -60,6 +60,22 @@ def test_repeat_renders_nothing_and_new_content_renders_afresh(monkeypatch):
     assert isinstance(styled_tables.styled_table(big, **kw), pd.DataFrame)  # long: plain, as charts.styled_table
 
 
+def test_a_keyed_table_is_kept_per_key_and_data_version_without_reading_the_frame(monkeypatch):
+    styled_tables.clear()
+    df = pd.DataFrame({"社区": ["中兴社区", "西华社区"], "状态": ["已命名示范社区", "未命名"]})
+    kw = {"colors": charts.MODEL_STATUS_COLORS, "status_cols": ["状态"]}
+    monkeypatch.setattr(styled_tables.chart_cache.data_version, "source_token", lambda: "db|1")
+    a = styled_tables.styled_table(df, key=("中兴", None), **kw)
+    assert a.uuid.startswith("t") and "background-color" in str(getattr(a, styled_tables._KEPT).styler.styles)
+    read = []
+    monkeypatch.setattr(styled_tables.chart_cache, "_values", lambda h, values: read.append(list(values)))
+    assert styled_tables.styled_table(df.assign(状态=["未命名", "未命名"]), key=("中兴", None), **kw) is a
+    assert read == []  # the key and the data version stand for the content: no value of the frame was read
+    assert styled_tables.styled_table(df, key=("西华", None), **kw) is not a
+    monkeypatch.setattr(styled_tables.chart_cache.data_version, "source_token", lambda: "db|2")  # a write
+    assert styled_tables.styled_table(df, key=("中兴", None), **kw) is not a
+
+
 def test_model_communities_page_table_keeps_its_highlight(app_db):
     at = AppTest.from_file(APP, default_timeout=60)
     at.session_state["community"] = "中兴"

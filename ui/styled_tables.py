@@ -36,9 +36,10 @@ def _kept_or_marshall(proto: ArrowData, styler, default_uuid: str) -> None:
 _arrow.marshall_styler = _kept_or_marshall  # st.dataframe's Styler step (streamlit/elements/arrow.py, 1.67)
 
 
-def styled_table(df: pd.DataFrame, **kwargs):
-    """charts.styled_table(df, **kwargs), kept and already rendered when the same content was shown before."""
-    key = chart_cache.key_of(charts.styled_table, (df,), kwargs, 0)
+def styled_table(df: pd.DataFrame, *, key: tuple | None = None, **kwargs):
+    """charts.styled_table(df, **kwargs), kept and already rendered when the same content was shown before.
+    `key` (e.g. the scope): as in chart_cache.draw, only when it and the data version decide `df`."""
+    key = chart_cache.key_of(charts.styled_table, (df,), kwargs, 0, key)
     with _lock:
         hit = _kept.get(key)
         if hit is not None:
@@ -47,7 +48,7 @@ def styled_table(df: pd.DataFrame, **kwargs):
     made = charts.styled_table(df, **kwargs)
     if isinstance(made, pd.DataFrame):
         return made
-    made.set_uuid("t" + key[3][:10])  # a fixed id for its CSS, the same for every session
+    made.set_uuid("t" + key[-1][:10])  # a fixed id for its CSS, the same for every session
     rendered = ArrowData()
     _marshall(rendered, made, made.uuid)
     setattr(made, _KEPT, rendered)
