@@ -32,7 +32,7 @@ with widgets.guard("征迁概况"):
     else:
         compare = st.columns([1, 2])[0].date_input("签约数对比日期（留空为7天前）", value=None, format="YYYY-MM-DD",
                                                    key="relocation.compare", max_value=stamp)
-        headline, official = relocation.headline(scope, as_of, compare, signed_in)
+        headline = relocation.headline(scope, as_of, compare, signed_in)
         kpi_grid.grid(list(headline.cards), columns=4)  # one element
         if headline.demo:
             widgets.demo_note("所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）")
@@ -43,9 +43,9 @@ with widgets.guard("征迁概况"):
         if headline.day_cards:
             st.markdown("**2023年11月22日 集中拆除**")
             kpi_grid.grid(list(headline.day_cards), columns=len(headline.day_cards))
-        if not official.empty:
+        if headline.official is not None:
             with st.expander("报道中的全部征迁数字（附原文）"):
-                st.dataframe(official, hide_index=True, width="stretch")
+                st.dataframe(headline.official, hide_index=True, width="stretch")
 
 with widgets.guard("时间线"):
     st.subheader("工作时间线")
@@ -62,7 +62,7 @@ with widgets.guard("进度曲线"):
         widgets.no_data("所选日期的逐日进度")
     else:
         chart_cache.draw(charts.burnup, burn, series=relocation.SERIES, total=progress.total,
-                         total_label=progress.total_label, height=380, key=(scope, as_of))
+                         total_label=progress.total_label, height=380, key=("relocation", scope, as_of))
         widgets.demo_note(progress.note)
         st.caption("示例数据按报道总数校准：2023年11月22日已签约62户、累计拆迁6100余平方米。")
 
@@ -75,9 +75,9 @@ with widgets.guard("逐户状态"):
         st.markdown(households.counts)
         if households.more:  # district size: the table lists the first rows, the counts above cover all
             st.caption(households.more)
-        st.dataframe(styled_tables.styled_table(table, key=(scope, as_of), colors=relocation.LADDER_COLORS,
-                                                status_cols=["状态"]), hide_index=True,
-                     width="stretch", height=charts.table_height(len(table), max_rows=10),
+        styled = styled_tables.styled_table(table, key=("relocation.households", scope, as_of),
+                                            colors=relocation.LADDER_COLORS, status_cols=["状态"])
+        st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(table), max_rows=10),
                      column_config={"建筑面积（平方米）": st.column_config.NumberColumn(format="%.1f"),
                                     "拆除面积（平方米）": st.column_config.NumberColumn(format="%.1f")})
         widgets.demo_note("逐户编号、状态与面积")

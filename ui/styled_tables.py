@@ -5,7 +5,8 @@ Styler's _compute/_translate and a second Arrow table), ~10 ms for an 11-row tab
 server time. `styled_table(df, …)` keeps the Styler per (content, colours, highlight), with its rendered styles;
 `st.dataframe` then copies the kept rendering instead of redoing it (the hook below). The frame's own data is
 still converted per run (cheap); the kept Styler is only read, so sessions share it safely. A frame of more than
-charts.STYLED_MAX_ROWS rows comes back plain, as from charts.styled_table.
+charts.STYLED_MAX_ROWS rows comes back plain, as from charts.styled_table; with a `key` (the scope stands for
+its content), as its Arrow table, converted once (`arrow`: st.dataframe then only serialises it).
 """
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import threading
 from collections import OrderedDict
 
 import pandas as pd
+import pyarrow as pa
 import streamlit.elements.arrow as _arrow
+from streamlit import dataframe_util
 from streamlit.proto.ArrowData_pb2 import ArrowData
 
 from ui import chart_cache, charts
@@ -36,9 +39,17 @@ def _kept_or_marshall(proto: ArrowData, styler, default_uuid: str) -> None:
 _arrow.marshall_styler = _kept_or_marshall  # st.dataframe's Styler step (streamlit/elements/arrow.py, 1.67)
 
 
+def arrow(df: pd.DataFrame) -> pa.Table:
+    """`df` as the Arrow table st.dataframe makes of it (the same conversion and fixes), for a table converted
+    once and kept (a kept view, a long keyed table): st.dataframe then only serialises it."""
+    return dataframe_util.convert_pandas_df_to_arrow_table(df)
+
+
 def styled_table(df: pd.DataFrame, *, key: tuple | None = None, **kwargs):
     """charts.styled_table(df, **kwargs), kept and already rendered when the same content was shown before.
-    `key` (e.g. the scope): as in chart_cache.draw, only when it and the data version decide `df`."""
+    `key` (e.g. the scope): as in chart_cache.draw, only when it and the data version decide `df`; a long
+    (plain) table is then kept as its Arrow table."""
+    keyed = key is not None
     key = chart_cache.key_of(charts.styled_table, (df,), kwargs, 0, key)
     with _lock:
         hit = _kept.get(key)
@@ -46,12 +57,15 @@ def styled_table(df: pd.DataFrame, *, key: tuple | None = None, **kwargs):
             _kept.move_to_end(key)
             return hit
     made = charts.styled_table(df, **kwargs)
-    if isinstance(made, pd.DataFrame):
+    if isinstance(made, pd.DataFrame) and not keyed:
         return made
-    made.set_uuid("t" + key[-1][:10])  # a fixed id for its CSS, the same for every session
-    rendered = ArrowData()
-    _marshall(rendered, made, made.uuid)
-    setattr(made, _KEPT, rendered)
+    if isinstance(made, pd.DataFrame):
+        made = arrow(made)
+    else:
+        made.set_uuid("t" + key[-1][:10])  # a fixed id for its CSS, the same for every session
+        rendered = ArrowData()
+        _marshall(rendered, made, made.uuid)
+        setattr(made, _KEPT, rendered)
     with _lock:
         _kept[key] = made
         while len(_kept) > MAX_ENTRIES:

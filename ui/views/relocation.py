@@ -8,8 +8,9 @@ import html
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
-from ui import bridge, charts, kpi_grid, widgets
+from ui import bridge, charts, kpi_grid, styled_tables, widgets
 from ui.bridge import TTL_SECONDS, cn_date, cn_number
 from ui.kept import kept
 
@@ -34,6 +35,7 @@ class Headline:
     demo: bool  # the count or the total is demo data: the demo note instead of the sources caption
     since: str  # 「签约增减：…」, or ""
     day_cards: tuple[kpi_grid.Card, ...]  # 2023年11月22日 集中拆除 (project view only)
+    official: pa.Table | None  # every reported figure with its quote (the expander's table), converted once
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,7 @@ def _reach(community: str | None, as_of: dt.date | None) -> Reach:
     return Reach(scope, missing, f"当前范围：{where}", has)
 
 
-def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
-              signed_in: bool) -> tuple[Headline, pd.DataFrame]:
+def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None, signed_in: bool) -> Headline:
     """The four cards (with the signed count's change since `compare`, default 7 days before the shown day),
     the day's demolition cards, and every reported figure with its quote (the expander's table)."""
     stamp = bridge.data_as_of(as_of=as_of)
@@ -81,9 +82,9 @@ def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
     off = h.official
     day = off[off["indicator"].isin(DAY_FIGS)] if scope is None else off.iloc[0:0]
     day_cards = tuple(card(bridge.figure(r), r["label"].replace("11月22日", "")) for r in day.to_dict("records"))
-    view = Headline(cards, h.signed.is_demo or h.total.is_demo, f"签约增减：{delta.sentence}" if delta else "",
-                    day_cards)
-    return view, pd.DataFrame({"指标": off["label"], "数值": off["display"], "报道原文": off["quote"]})
+    table = pd.DataFrame({"指标": off["label"], "数值": off["display"], "报道原文": off["quote"]})
+    return Headline(cards, h.signed.is_demo or h.total.is_demo, f"签约增减：{delta.sentence}" if delta else "",
+                    day_cards, None if off.empty else styled_tables.arrow(table))
 
 
 _TIMELINE_CSS = """<style>
