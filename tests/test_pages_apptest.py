@@ -126,7 +126,8 @@ def check_eldercare(at: AppTest, community: str | None) -> None:
     m = metrics(at)
     assert m["床位"] == "50张" and m["占地面积"] == "3300余平方米"
     assert m["入住（2023年11月22日）"] == "48/50"  # the article's figure, not demo-labelled
-    assert next(x.proto.delta for x in at.metric if x.label.startswith("入住")) == "+1人"  # demo 47 a week before
+    delta = next(c.get("delta") for c in kpi_cards.grid_cards(at) if c["label"].startswith("入住"))
+    assert delta == "+1人"  # demo 47 a week before
     assert any("入住增减：2023年11月22日 48/50床，较2023年11月15日 47/50床（对比值为示例数据）：+1人。" in c
                for c in texts(at.caption))
     assert texts(at.error) == ["入住率 96%：空床仅 2 张，少于预警值 3 张。"]
