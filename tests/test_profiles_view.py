@@ -31,7 +31,8 @@ def test_same_selection_builds_nothing_again_and_shows_the_same_page(app_db, mon
     first = _shown(at)
     built = []
     shown = Figure.for_viewer
-    monkeypatch.setattr(Figure, "for_viewer", lambda fig, signed_in: (built.append(fig.label), shown(fig, signed_in))[1])
+    monkeypatch.setattr(Figure, "for_viewer",
+                        lambda fig, signed_in: (built.append(fig.label), shown(fig, signed_in))[1])
     at.run()
     assert built == []  # no figure prepared for a card on a rerun with the same selection (was one per card)
     assert _shown(at) == first
