@@ -12,9 +12,10 @@ bridge.ensure_entrypoint()
 community = bridge.selected_community()
 as_of = bridge.as_of()
 signed_in = bridge.current_actor() is not None  # cards name staff to signed-in viewers only
+stamp = bridge.header()
 
 st.title("养老服务")
-widgets.as_of_stamp(bridge.header())
+widgets.as_of_stamp(stamp)
 st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道'}")
 
 facilities: tuple[eldercare.Facility, ...] = ()
@@ -34,7 +35,7 @@ def _centre(fac: eldercare.Facility) -> None:
     warn = pick.number_input("空床预警值（张）", min_value=0, max_value=fac.beds, value=min(default, fac.beds), step=1,
                              key="care.threshold" + ("" if fac.key == "care_centre" else f".{fac.key}"),
                              help="空床少于该数时标红；默认值取自系统设置")  # one widget per facility with beds
-    view = eldercare.centre(fac.key, as_of, warn, signed_in)
+    view = eldercare.centre(fac.key, as_of, warn, signed_in, stamp.latest)
     with cards:
         kpi_grid.grid(list(view.cards), columns=3)  # one element
     if not view.reported:
@@ -70,7 +71,7 @@ if len(bedded) > 1:  # many facilities: one summary table, then the details of t
     with widgets.guard("床位概况"), st.container(border=True):
         st.subheader("床位概况")
         warn = int(bridge.app_settings().care_free_beds_warning)
-        overview = eldercare.overview(community, as_of, warn, signed_in)
+        overview = eldercare.overview(community, as_of, warn, signed_in, stamp.latest)
         if overview is not None:
             kpi_grid.grid(list(overview.cards), columns=4)
             st.dataframe(overview.table, hide_index=True, width="stretch", height=charts.table_height(overview.rows),

@@ -12,9 +12,11 @@ bridge.ensure_entrypoint()
 community = bridge.selected_community()
 as_of = bridge.as_of()
 signed_in = bridge.current_actor() is not None  # cards name staff to signed-in viewers only
+stamp = bridge.header()
+latest = stamp.latest  # the 「最新数据」 date: a card's tag names its own date when it differs
 
 st.title(f"社区档案 · {bridge.full_name(community)}" if community else "社区档案 · 光武街道")
-widgets.as_of_stamp(bridge.header())
+widgets.as_of_stamp(stamp)
 
 
 def show(grid: profiles.Grid) -> None:
@@ -29,7 +31,7 @@ def show(grid: profiles.Grid) -> None:
 def subdistrict() -> None:
     with widgets.guard("街道概况"):
         st.subheader("街道概况")
-        overview = profiles.overview(as_of, signed_in)
+        overview = profiles.overview(as_of, signed_in, latest)
         if overview is None:
             widgets.no_data("截至所选日期的街道概况")
         else:
@@ -38,7 +40,7 @@ def subdistrict() -> None:
     for subject, title in profiles.ECONOMY:
         with widgets.guard(title):
             st.subheader(title)
-            grid = profiles.economy(subject, as_of, signed_in)
+            grid = profiles.economy(subject, as_of, signed_in, latest)
             if grid is None:
                 widgets.no_data(f"截至所选日期的{subject}数字")
             else:
@@ -62,14 +64,14 @@ def one_community(name: str) -> None:
         return
     st.caption(f"{profile.full_name} · {profile.side}")
     with widgets.guard("状态"):
-        status = profiles.status(name, as_of, signed_in)
+        status = profiles.status(name, as_of, signed_in, latest)
         for missing in status.missing:
             widgets.no_data(missing)
         kpi_grid.grid(list(status.cards), columns=2)  # one element for both cards
         if status.stars_demo:
             widgets.demo_note("五星达标星数")
     with widgets.guard("公开数字"):
-        figures = profiles.figures(name, as_of, signed_in)
+        figures = profiles.figures(name, as_of, signed_in, latest)
         if not figures.published:
             st.info("该社区暂无公开数据。" + ("（报道数字截至2023年11月22日）" if as_of else ""),
                     icon=":material/info:")

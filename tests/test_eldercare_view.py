@@ -3,6 +3,7 @@ no card or caption again and shows the same page; the centre's cards and the ser
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -73,3 +74,23 @@ def test_before_the_reports_no_cards_and_no_zeros(app_db):
     assert not kpi_cards.cards(at)
     assert "所选日期的入住人数：暂无公开数据。" in [i.value for i in at.info]
     assert "报道数字截至2023年11月22日；所选日期之前：暂无公开数据。" in [c.value for c in at.caption]
+
+
+def test_cards_are_kept_per_header_date(app_db):
+    """A card's tag names its own date when it differs from the page's 「最新数据」 date, which depends on the
+    viewer's scope (a write in another community moves the 全街道 date): the date is part of the kept view's key."""
+    def tags(latest):
+        at = AppTest.from_function(_centre_cards, args=(latest,), default_timeout=60).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [c["label"] for c in kpi_cards.grid_cards(at)] == ["占地面积", "床位", "入住（2023年11月22日）"]
+        return re.findall(r'data-tag="([^"]*)"', str(at.get("html")[0].proto.body))
+
+    assert tags(dt.date(2023, 11, 22)) == ["报道"] * 3
+    assert tags(dt.date(2026, 12, 5)) == ["报道 · 2023年11月22日"] * 3  # a later 「最新数据」: the figures' own date
+
+
+def _centre_cards(latest):
+    from ui import kpi_grid
+    from ui.views import eldercare
+
+    kpi_grid.grid(list(eldercare.centre("care_centre", None, 3, False, latest).cards), columns=3)

@@ -2,12 +2,15 @@
 no card, caption or table again and shows the same page, for the subdistrict and for one community."""
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import kpi_cards
 from lib.figures import Figure
 from tests.test_pages_apptest import APP, assert_clean
+from ui.views import profiles
 
 
 def _page(community: str | None) -> AppTest:
@@ -57,3 +60,12 @@ def test_one_community_keeps_every_tag_and_section(app_db):
     facilities = at.dataframe[-1].value
     assert facilities["设施"].tolist() == ["光武街道综合养老服务中心", "中兴社区日间照料中心"]
     assert facilities["床位"].tolist() == ["50张", "暂无公开数据"]
+
+
+def test_cards_are_kept_per_header_date(app_db):
+    """The page's 「最新数据」 date (it depends on the viewer's scope) is part of the kept view's key: with a later
+    one, each card's tag names the figure's own date."""
+    on = profiles.overview(None, False, dt.date(2023, 11, 22))
+    later = profiles.overview(None, False, dt.date(2026, 12, 5))
+    assert [c.value for c in on.cards] == [c.value for c in later.cards] and len(on.cards) >= 9
+    assert {c.tag for c in on.cards} == {"报道"} and {c.tag for c in later.cards} == {"报道 · 2023年11月22日"}

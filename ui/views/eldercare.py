@@ -86,7 +86,9 @@ def _facilities(community: str | None) -> Facilities:
                                                         df["source_kind"], df["beds"], strict=True)), "", "")
 
 
-def _overview(community: str | None, as_of: dt.date | None, warn: int, signed_in: bool) -> Overview | None:
+def _overview(community: str | None, as_of: dt.date | None, warn: int, signed_in: bool,
+              latest: dt.date | None) -> Overview | None:
+    """`latest`: the page's 「最新数据」 date (a card's tag names its own date when it differs)."""
     beds = bridge.occupancy_overview(as_of=as_of, community=community, free_beds_warning=warn)
     if beds.empty:
         return None
@@ -95,7 +97,6 @@ def _overview(community: str | None, as_of: dt.date | None, warn: int, signed_in
     demo = bool(reported["is_demo"].any())
     src = {"source_kind": kinds.pop() if len(kinds) == 1 else "mixed", "is_demo": demo,
            "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "各设施上报"}
-    latest = bridge.header().latest
     cards = tuple(kpi_grid.card(bridge.figure({"label": label, "display": display, **src}).for_viewer(signed_in),
                                 header=latest) for label, display in [
         ("有床位的设施", f"{len(beds)}家"), ("床位合计", f"{cn_number(int(beds['beds'].sum()))}张"),
@@ -113,9 +114,9 @@ def _overview(community: str | None, as_of: dt.date | None, warn: int, signed_in
                     tuple(zip(beds["key"], beds["name"], strict=True)))
 
 
-def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool) -> Centre:
-    """The area and bed figures (reported), the residents on the latest day with their change in a week."""
-    latest = bridge.header().latest
+def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool, latest: dt.date | None) -> Centre:
+    """The area and bed figures (reported), the residents on the latest day with their change in a week;
+    `latest`: the page's 「最新数据」 date (a card's tag names its own date when it differs)."""
     figs = bridge.facts_q(subject=CENTRE_SUBJECT, indicators=CENTRE_FIGS, as_of=as_of)
     cards = [kpi_grid.card(bridge.figure(r).for_viewer(signed_in), header=latest)
              for r in figs[figs["indicator"] != "care_residents"].to_dict("records")][:2]

@@ -52,25 +52,25 @@ class Facilities:
     table: pa.Table  # 辖区养老设施, converted to Arrow once
 
 
-def _grid(df: pd.DataFrame, signed_in: bool, *, columns: int = 4, **kw) -> Grid:
-    latest = bridge.header().latest
+def _grid(df: pd.DataFrame, signed_in: bool, latest: dt.date | None, *, columns: int = 4, **kw) -> Grid:
+    """`latest`: the page's 「最新数据」 date (a card's tag names its own date when it differs)."""
     return Grid(tuple(kpi_grid.card(bridge.figure(r).for_viewer(signed_in), header=latest, label=r["label"])
                       for r in df.to_dict("records")), columns, **kw)
 
 
-def _overview(as_of: dt.date | None, signed_in: bool) -> Grid | None:
+def _overview(as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Grid | None:
     """街道概况 (None before any report)."""
     overview = bridge.subdistrict_overview(as_of=as_of)
-    return None if overview.empty else _grid(overview, signed_in)
+    return None if overview.empty else _grid(overview, signed_in, latest)
 
 
-def _economy(subject: str, as_of: dt.date | None, signed_in: bool) -> Grid | None:
+def _economy(subject: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Grid | None:
     """A market's or a building's figures with its notes (None before any report)."""
     figs = bridge.facts_q(subject=subject, as_of=as_of)
     if figs.empty:
         return None
     notes = bridge.notes_q(subject=subject)
-    return _grid(figs, signed_in, columns=min(len(figs), 3), notes=tuple(
+    return _grid(figs, signed_in, latest, columns=min(len(figs), 3), notes=tuple(
         f"{widgets.md_escape(t)}（原文：“{widgets.md_escape(q)}”）" for t, q in zip(notes["text"], notes["quote"],
                                                                                  strict=True)))
 
@@ -90,8 +90,7 @@ def _communities(as_of: dt.date | None) -> tuple[pd.DataFrame, str]:
     return table, caption
 
 
-def _status(name: str, as_of: dt.date | None, signed_in: bool) -> Status:
-    latest = bridge.header().latest
+def _status(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Status:
     ms = bridge.community_profile(name, as_of=as_of).model_status
     stars = bridge.summary_panel(bridge.Scope.of(name, as_of)).stars
     cards, missing = [], []
@@ -108,14 +107,14 @@ def _status(name: str, as_of: dt.date | None, signed_in: bool) -> Status:
     return Status(tuple(cards), tuple(missing), stars is not None and stars.is_demo)
 
 
-def _figures(name: str, as_of: dt.date | None, signed_in: bool) -> Figures:
+def _figures(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Figures:
     profile = bridge.community_profile(name, as_of=as_of)
     if not profile.has_published_figures:
         return Figures(False, None, ())
     figs = profile.facts[~profile.facts["is_demo"]]
     own = figs[figs["subject"] == profile.full_name]
-    return Figures(True, _grid(own, signed_in) if not own.empty else None, tuple(
-        _grid(g, signed_in, title=widgets.md_escape(subject))
+    return Figures(True, _grid(own, signed_in, latest) if not own.empty else None, tuple(
+        _grid(g, signed_in, latest, title=widgets.md_escape(subject))
         for subject, g in figs[figs["subject"] != profile.full_name].groupby("subject", sort=False)))
 
 
