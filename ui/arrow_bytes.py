@@ -9,8 +9,13 @@ An entry holds its object, so an id is never reused while the entry lives; owner
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
+import pandas as pd
 from streamlit import dataframe_util
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 _bytes: dict[int, tuple[object, bytes]] = {}
 _lock = threading.Lock()
@@ -18,15 +23,23 @@ _anything = dataframe_util.convert_anything_to_arrow_bytes
 _pandas = dataframe_util.convert_pandas_df_to_arrow_bytes
 
 
+def table(df) -> "pa.Table":
+    """`df` as the Arrow table st.dataframe makes of it (Streamlit's own conversion and fixes): immutable, so a
+    kept view hands it out without a copy, and st.dataframe only serialises it (a frame is converted per run)."""
+    return dataframe_util.convert_pandas_df_to_arrow_table(df)
+
+
 def keep(obj: object) -> bytes:
     """Make `obj`'s Arrow bytes once and hand them back whenever Streamlit converts this same object."""
-    data = _anything(obj)
+    data = _pandas(obj) if isinstance(obj, pd.DataFrame) else _anything(obj)  # as st.dataframe / charts do
     with _lock:
         _bytes[id(obj)] = (obj, data)
     return data
 
 
 def forget(obj: object) -> None:
+    if obj is None:
+        return
     with _lock:
         hit = _bytes.get(id(obj))
         if hit is not None and hit[0] is obj:

@@ -7,6 +7,7 @@ date, and its provenance on hover. `data-*` attributes name each card's parts fo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from dataclasses import dataclass, field
 
@@ -94,9 +95,15 @@ def grid(cards: list[Card], *, columns: int = 5, note: str = "") -> None:
     """The cards, `columns` to a row (two on a phone), with an optional note under them: one element."""
     if not cards:
         return
+    st.html(_grid_html(tuple(cards), columns, note))
+
+
+@functools.lru_cache(maxsize=1024)
+def _grid_html(cards: tuple[Card, ...], columns: int, note: str) -> str:
+    """The grid's HTML, rendered once per content (cards are frozen: kept views hand out the same ones per rerun)."""
     body = "".join(card_html(c) for c in cards)
     foot = f'<div class="gw-kpis-note">{_e(note)}</div>' if note else ""
-    st.html(f'{_CSS}<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">'
+    return (f'{_CSS}<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">'
             f'{body}</div>{foot}')
 
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from ui import bridge, kpi_grid, widgets
+from ui import arrow_bytes, bridge, kpi_grid, widgets
 from ui.bridge import cn_date
 from ui.kept import kept
-from ui.views import arrow
 
 NAMED, PILOT = "已命名示范社区", "先行先试"
 ARTICLE_FIGS = ["model_communities_named"]
@@ -102,7 +101,7 @@ def _records(community: str, as_of: dt.date | None) -> Records:
     spans = _spans(as_of)
     mine = spans[spans["community"] == community]
     until = [("今" if o and not as_of else cn_date(e)) for o, e in zip(mine["open"], mine["end"], strict=True)]
-    return Records(arrow.table(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until, "状态": mine["status"],
+    return Records(arrow_bytes.table(pd.DataFrame({"自": mine["start"].map(cn_date), "至": until, "状态": mine["status"],
                                              "说明": mine["note"]})))
 
 
@@ -124,7 +123,7 @@ def _projects(community: str | None) -> Projects:
         "报道所述社区": projects["stated_community"].map(lambda v: bridge.full_name(v) if v else "报道未载明"),
         "示意图上所在社区": projects["map_community"].map(lambda v: bridge.full_name(v) if v else "—"),
         "经度": projects["lon"], "纬度": projects["lat"]})
-    return Projects(arrow.table(table), tuple(f"{s}：“{q}”" for s, q in zip(projects["subject"], projects["quote"],
+    return Projects(arrow_bytes.table(table), tuple(f"{s}：“{q}”" for s, q in zip(projects["subject"], projects["quote"],
                                                                            strict=True)))
 
 

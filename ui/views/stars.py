@@ -9,10 +9,9 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from ui import bridge, kpi_grid
+from ui import arrow_bytes, bridge, kpi_grid
 from ui.bridge import cn_date, cn_number
 from ui.kept import kept
-from ui.views import arrow
 
 STARS = ("支部过硬星", "平安法治星", "共建共享星", "工业兴业星", "幸福和谐星")
 RED_INDICATORS = ["red_property_compounds", "red_property_projects", "red_property_investment_yuan"]
@@ -108,7 +107,7 @@ def _red_property(community: str | None, as_of: dt.date | None, signed_in: bool)
     table, note = None, ""
     if not projects.empty:
         view = projects.sort_values("completed_on", ascending=False)
-        table = arrow.table(pd.DataFrame({
+        table = arrow_bytes.table(pd.DataFrame({
             "小区": view["compound"], "项目": view["title"], "类别": view["category"],
             "投资": view["investment_yuan"].map(lambda v: cn_number(v) + "元"),
             "完成日期": view["completed_on"].map(cn_date)}))

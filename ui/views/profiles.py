@@ -1,0 +1,149 @@
+"""The 社区档案 page's view per (community, as-of, data version): the subdistrict's or one community's cards,
+captions and tables, built once and kept (ui/kept.py) so a selection change only draws them. Cards are kept per
+viewer kind (`signed_in`); frames come out as copies that cannot change the kept one."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from ui import arrow_bytes, bridge, kpi_grid, widgets
+from ui.bridge import TTL_SECONDS, cn_date
+from ui.kept import kept
+
+ECONOMY = [("专业批发市场", "专业批发市场（11个）"), ("摩天中心", "摩天中心创业大厦"), ("星光大排档", "南阳市星光大排档（夜市）")]
+NOTE_KINDS = {"概况": "概况", "红色物业小区": "“红色物业”小区"}
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Fact rows as KPI cards (each card's hover shows its source quote), `columns` to a row."""
+    cards: tuple[kpi_grid.Card, ...]
+    columns: int
+    title: str = ""  # a subject's name above its cards (Markdown-escaped), or ""
+    notes: tuple[str, ...] = ()  # captions under the cards (Markdown-escaped)
+
+
+@dataclass(frozen=True)
+class Status:
+    cards: tuple[kpi_grid.Card, ...]  # 示范社区状态, 五星支部已达标
+    missing: tuple[str, ...]  # no-data subjects (「示范社区状态」 / 「五星评定」)
+    stars_demo: bool
+
+
+@dataclass(frozen=True)
+class Figures:
+    published: bool  # the reports give figures about the community (demo figures do not count)
+    own: Grid | None  # 社区概况: figures about the community itself
+    others: tuple[Grid, ...]  # per facility or place in it
+
+
+@dataclass(frozen=True)
+class Notes:
+    honours: str  # the honours as badges (Markdown), or ""
+    quotes: tuple[str, ...]  # the honours' sources
+    lines: tuple[tuple[str, str], ...]  # (「**概况**：…」, its quote) per note kind
+
+
+@dataclass(frozen=True)
+class Facilities:
+    table: pa.Table  # 辖区养老设施, converted to Arrow once
+
+
+def _grid(df: pd.DataFrame, signed_in: bool, latest: dt.date | None, *, columns: int = 4, **kw) -> Grid:
+    """`latest`: the page's 「最新数据」 date (a card's tag names its own date when it differs)."""
+    return Grid(tuple(kpi_grid.card(bridge.figure(r).for_viewer(signed_in), header=latest, label=r["label"])
+                      for r in df.to_dict("records")), columns, **kw)
+
+
+def _overview(as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Grid | None:
+    """街道概况 (None before any report)."""
+    overview = bridge.subdistrict_overview(as_of=as_of)
+    return None if overview.empty else _grid(overview, signed_in, latest)
+
+
+def _economy(subject: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Grid | None:
+    """A market's or a building's figures with its notes (None before any report)."""
+    figs = bridge.facts_q(subject=subject, as_of=as_of)
+    if figs.empty:
+        return None
+    notes = bridge.notes_q(subject=subject)
+    return _grid(figs, signed_in, latest, columns=min(len(figs), 3), notes=tuple(
+        f"{widgets.md_escape(t)}（原文：“{widgets.md_escape(q)}”）" for t, q in zip(notes["text"], notes["quote"],
+                                                                                 strict=True)))
+
+
+def _communities(as_of: dt.date | None) -> tuple[pd.DataFrame, str]:
+    """The 11 communities' table (styled by the page) and the caption naming those with published figures."""
+    summary = bridge.community_summary(as_of=as_of)
+    known = summary["published_figures"] > 0
+    table = pd.DataFrame({
+        "社区": summary["full_name"], "位置": summary["side"],
+        "示范社区状态": summary["model_status"].fillna("暂无记录"),
+        "已达标星数（示例）": [f"{int(n)}颗" if pd.notna(n) else "暂无" for n in summary["stars"]],
+        "报道公布的数字": [f"{n}项" if n else "暂无公开数据" for n in summary["published_figures"]],
+        "荣誉": summary["honours"].replace("", "—"), "设施与场所": summary["places"].replace("", "—")})
+    caption = (f"报道公布了具体数字的社区：{'、'.join(summary.loc[known, 'name']) or '无'}；"
+               f"其余{int((~known).sum())}个社区暂无公开数据。{widgets.DEMO_BADGE} 星数为示例数据。")
+    return table, caption
+
+
+def _status(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Status:
+    ms = bridge.community_profile(name, as_of=as_of).model_status
+    stars = bridge.summary_panel(bridge.Scope.of(name, as_of)).stars
+    cards, missing = [], []
+    if ms is None:
+        missing.append("示范社区状态")
+    else:
+        fig = bridge.figure({**ms.to_dict(), "label": "示范社区状态", "display": ms["status"], "quote": ms["note"]})
+        cards.append(kpi_grid.card(fig.for_viewer(signed_in), header=latest,
+                                   delta=f"自{cn_date(ms['valid_from'])}起", flat=True))
+    if stars is None:
+        missing.append("五星评定")
+    else:
+        cards.append(kpi_grid.card(stars.for_viewer(signed_in), header=latest, label="五星支部已达标"))
+    return Status(tuple(cards), tuple(missing), stars is not None and stars.is_demo)
+
+
+def _figures(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Figures:
+    profile = bridge.community_profile(name, as_of=as_of)
+    if not profile.has_published_figures:
+        return Figures(False, None, ())
+    figs = profile.facts[~profile.facts["is_demo"]]
+    own = figs[figs["subject"] == profile.full_name]
+    return Figures(True, _grid(own, signed_in, latest) if not own.empty else None, tuple(
+        _grid(g, signed_in, latest, title=widgets.md_escape(subject))
+        for subject, g in figs[figs["subject"] != profile.full_name].groupby("subject", sort=False)))
+
+
+def _notes(name: str, as_of: dt.date | None) -> Notes:
+    notes = bridge.community_profile(name, as_of=as_of).notes
+    honours = notes[notes["kind"] == "荣誉"]
+    lines = tuple((f"**{title}**：" + "；".join(widgets.md_escape(t) for t in part["text"]),
+                   f"原文：“{widgets.md_escape(part['quote'].iloc[0])}”")
+                  for kind, title in NOTE_KINDS.items() if not (part := notes[notes["kind"] == kind]).empty)
+    return Notes("　".join(f":red-badge[{widgets.md_escape(t)}]" for t in honours["text"]),
+                 tuple(f"来源：新闻报道。原文：“{widgets.md_escape(q)}”" for q in honours["quote"].drop_duplicates()),
+                 lines)
+
+
+def _facilities(name: str) -> Facilities | None:
+    """The community's elder-care facilities (None when it has none)."""
+    fac = bridge.care_facilities(community=name)
+    if fac.empty:
+        return None
+    return Facilities(arrow_bytes.table(pd.DataFrame({
+        "设施": fac["name"], "类型": fac["kind"],
+        "床位": [f"{int(b)}张" if pd.notna(b) else "暂无公开数据" for b in fac["beds"]],
+        "来源": fac["source_kind"].map(widgets.kind_label)})))
+
+
+overview = kept(_overview, ttl=TTL_SECONDS)
+economy = kept(_economy, ttl=TTL_SECONDS)
+communities = kept(_communities, ttl=TTL_SECONDS)
+status = kept(_status, ttl=TTL_SECONDS)
+figures = kept(_figures, ttl=TTL_SECONDS)
+notes = kept(_notes, ttl=TTL_SECONDS)
+facilities = kept(_facilities, ttl=TTL_SECONDS)

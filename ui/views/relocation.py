@@ -1,0 +1,149 @@
+"""The 文化路北延征迁 page's view per (community, as-of, data version): its cards, captions, timeline and tables,
+built once and kept (ui/kept.py) so a selection change only draws them. Cards are kept per viewer kind
+(`signed_in`: staff names for signed-in viewers only); frames come out as copies that cannot change the kept one."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+
+from ui import arrow_bytes, bridge, charts, kpi_grid, widgets
+from ui.bridge import TTL_SECONDS, cn_date, cn_number
+from ui.kept import kept
+
+SERIES = ["已签约", "已交钥匙", "已拆除"]
+LADDER_COLORS = {"未签约": charts.MUTED, **charts.HOUSEHOLD_COLORS}
+DAY_FIGS = ["demolition_1122_buildings", "demolition_1122_rooms", "demolition_1122_m2"]
+TABLE_ROWS = 200  # households listed at most; the database returns only these (household_status(limit=))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where the page looks: the selected community when households are recorded there, else the project."""
+    scope: str | None
+    missing: str  # the selected community without households (its full name), or ""
+    caption: str  # 「当前范围：…」
+    has_headline: bool  # the project has figures on the day (else: no cards, no comparison date)
+
+
+@dataclass(frozen=True)
+class Headline:
+    cards: tuple[kpi_grid.Card, ...]
+    demo: bool  # the count or the total is demo data: the demo note instead of the sources caption
+    since: str  # 「签约增减：…」, or ""
+    day_cards: tuple[kpi_grid.Card, ...]  # 2023年11月22日 集中拆除 (project view only)
+    official: pa.Table | None  # every reported figure with its quote (the expander's table), converted once
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: float
+    total_label: str  # 「涉迁户 78 户（报道）」
+    note: str  # the last day's counts, for the demo note
+
+
+@dataclass(frozen=True)
+class Households:
+    counts: str  # 「未签约：**16户**　…」 (Markdown)
+    more: str  # 「共 … 户，表中列出 …」 when the table lists the first rows only, or ""
+
+
+def _reach(community: str | None, as_of: dt.date | None) -> Reach:
+    scope, missing = community, ""
+    if community and not sum(bridge.household_counts(community=community, as_of=as_of).values()):
+        scope, missing = None, bridge.full_name(community)
+    where = f"{scope}社区（涉迁户所在社区依示意线位推定）" if scope else "项目整体（全街道）"
+    has = bool(bridge.relocation_headline(community=scope, as_of=as_of).total.value)
+    return Reach(scope, missing, f"当前范围：{where}", has)
+
+
+def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None, signed_in: bool) -> Headline:
+    """The four cards (with the signed count's change since `compare`, default 7 days before the shown day),
+    the day's demolition cards, and every reported figure with its quote (the expander's table)."""
+    stamp = bridge.data_as_of(as_of=as_of)
+    h = bridge.relocation_headline(community=scope, as_of=as_of)
+    base_day = as_of or stamp
+    compare = compare or (base_day - dt.timedelta(days=7) if base_day else None)
+    delta = None
+    if compare and base_day and compare < base_day:
+        before = bridge.relocation_headline(community=scope, as_of=compare)
+        delta = bridge.compare(h.signed, before.signed if before.total.value else None, compare, unit="户")
+
+    def card(fig, label: str, *, display: str | None = None, delta=None) -> kpi_grid.Card:
+        return kpi_grid.card(fig.for_viewer(signed_in), header=stamp, label=label, display=display,
+                             delta=delta.text if delta and delta.has_data else None,
+                             flat=bool(delta and delta.flat))
+
+    cards = (card(h.total, "涉迁户"), card(h.signed, "已签订协议", delta=delta),
+             card(h.signed, "尚在签订中", display=f"{h.pending}户"), card(h.demolished_m2, "累计完成拆迁"))
+    off = h.official
+    day = off[off["indicator"].isin(DAY_FIGS)] if scope is None else off.iloc[0:0]
+    day_cards = tuple(card(bridge.figure(r), r["label"].replace("11月22日", "")) for r in day.to_dict("records"))
+    table = pd.DataFrame({"指标": off["label"], "数值": off["display"], "报道原文": off["quote"]})
+    return Headline(cards, h.signed.is_demo or h.total.is_demo, f"签约增减：{delta.sentence}" if delta else "",
+                    day_cards, None if off.empty else arrow_bytes.table(table))
+
+
+_TIMELINE_CSS = """<style>
+.gw-steps{display:flex;flex-direction:column;gap:.5rem}
+.gw-step{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.6rem .9rem}
+.gw-step .n{font-size:.85rem;opacity:.7;margin-top:.2rem}
+</style>"""
+
+
+def timeline_html(ms: pd.DataFrame) -> str:
+    """Milestones as bordered boxes (date · title, detail, source and quote), one element; stored text escaped."""
+    def e(text: object) -> str:
+        return html.escape(str(text), quote=True)
+
+    boxes = "".join(
+        f'<div class="gw-step" data-label="{e(title)}"><b>{e(cn_date(day, precision=precision))}</b> · {e(title)}'
+        + (f"<div>{e(detail)}</div>" if detail else "")
+        + f'<div class="n">来源：{e(widgets.kind_label(kind))}。原文：“{e(quote)}”</div></div>'
+        for day, precision, title, detail, kind, quote in zip(
+            ms["happened_on"], ms["date_precision"], ms["title"], ms["detail"], ms["source_kind"], ms["quote"],
+            strict=True))
+    return f'{_TIMELINE_CSS}<div class="gw-steps">{boxes}</div>' if boxes else ""
+
+
+def _timeline(as_of: dt.date | None) -> str:
+    """The milestones up to `as_of` as one HTML element ("" when there are none yet)."""
+    return timeline_html(bridge.relocation_milestones(as_of=as_of))
+
+
+def _progress(scope: str | None, as_of: dt.date | None) -> tuple[Progress | None, pd.DataFrame]:
+    """The burn-up chart's total line and the last day's counts, with the daily frame the chart draws."""
+    burn = bridge.relocation_burnup(community=scope, as_of=as_of)
+    total = bridge.relocation_headline(community=scope, as_of=as_of).total
+    if burn.empty or not total.value:
+        return None, burn
+    last = burn.iloc[-1]
+    note = (f"逐日进度（{cn_date(last['date'])}：已签约{last['已签约']}户、已交钥匙{last['已交钥匙']}户、"
+            f"已拆除{last['已拆除']}户、拆除面积{cn_number(last['拆除面积'])}平方米）")
+    return Progress(float(total.value), f"涉迁户 {int(total.value)} 户（{total.tag}）", note), burn
+
+
+def _households(scope: str | None, as_of: dt.date | None) -> tuple[Households | None, pd.DataFrame]:
+    """Counts per rung (all households, counted in the database) and the table of the first TABLE_ROWS."""
+    counts = bridge.household_counts(community=scope, as_of=as_of)
+    total = sum(counts.values())
+    hh = bridge.household_status(community=scope, as_of=as_of, limit=TABLE_ROWS) if total else pd.DataFrame()
+    if hh.empty:
+        return None, hh
+    line = "　".join(f"{s}：**{int(counts.get(s, 0))}户**" for s in LADDER_COLORS) + f"　{widgets.DEMO_BADGE}"
+    more = f"共 {total:,} 户，表中列出按编号排序的前 {len(hh):,} 户；在侧栏选择社区可缩小范围。" if total > len(hh) else ""
+    table = pd.DataFrame({
+        "编号": hh["code"], "所在社区（示意）": [bridge.full_name(v) if v else "—" for v in hh["community"]],
+        "状态": hh["status"], "状态日期": hh["since"].map(cn_date), "建筑面积（平方米）": hh["floor_area_m2"],
+        "拆除面积（平方米）": hh["demolished_area_m2"]})
+    return Households(line, more), table
+
+
+reach = kept(_reach, ttl=TTL_SECONDS)
+headline = kept(_headline, ttl=TTL_SECONDS)
+timeline = kept(_timeline, ttl=TTL_SECONDS)
+progress = kept(_progress, ttl=TTL_SECONDS)
+households = kept(_households, ttl=TTL_SECONDS)
