@@ -13,7 +13,7 @@ st.title("现场核查" + (f" · {bridge.scope().label}" if community else ""))
 widgets.as_of_stamp(bridge.header())
 if bridge.can_edit():
     st.page_link("pages/check_form.py", label="登记现场核查", icon=":material/add_location_alt:")
-signed_in = bridge.current_actor() is not None
+signed_in = bridge.signed_in()
 
 with widgets.guard("核查清单"):
     open_only = st.toggle("只看未办结", value=True, key="checks.open_only")

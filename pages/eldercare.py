@@ -11,7 +11,7 @@ bridge.ensure_entrypoint()
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
-signed_in = bridge.current_actor() is not None  # cards name staff to signed-in viewers only
+signed_in = bridge.signed_in()  # cards name staff to signed-in viewers only
 stamp = bridge.header()
 
 st.title("养老服务")

@@ -97,7 +97,7 @@ def _overview(community: str | None, as_of: dt.date | None, warn: int, signed_in
     demo = bool(reported["is_demo"].any())
     src = {"source_kind": kinds.pop() if len(kinds) == 1 else "mixed", "is_demo": demo,
            "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "各设施上报"}
-    cards = tuple(kpi_grid.card(bridge.figure({"label": label, "display": display, **src}).for_viewer(signed_in),
+    cards = tuple(kpi_grid.card(bridge.figure({"label": label, "display": display, **src}), signed_in=signed_in,
                                 header=latest) for label, display in [
         ("有床位的设施", f"{len(beds)}家"), ("床位合计", f"{cn_number(int(beds['beds'].sum()))}张"),
         ("入住合计", f"{cn_number(int(reported['occupied'].sum()))}人"),
@@ -118,7 +118,7 @@ def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool, latest:
     """The area and bed figures (reported), the residents on the latest day with their change in a week;
     `latest`: the page's 「最新数据」 date (a card's tag names its own date when it differs)."""
     figs = bridge.facts_q(subject=CENTRE_SUBJECT, indicators=CENTRE_FIGS, as_of=as_of)
-    cards = [kpi_grid.card(bridge.figure(r).for_viewer(signed_in), header=latest)
+    cards = [kpi_grid.card(bridge.figure(r), signed_in=signed_in, header=latest)
              for r in figs[figs["indicator"] != "care_residents"].to_dict("records")][:2]
     occ = bridge.current_occupancy(facility=key, as_of=as_of)
     if occ.occupied is None:

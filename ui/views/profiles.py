@@ -54,7 +54,7 @@ class Facilities:
 
 def _grid(df: pd.DataFrame, signed_in: bool, latest: dt.date | None, *, columns: int = 4, **kw) -> Grid:
     """`latest`: the page's 「最新数据」 date (a card's tag names its own date when it differs)."""
-    return Grid(tuple(kpi_grid.card(bridge.figure(r).for_viewer(signed_in), header=latest, label=r["label"])
+    return Grid(tuple(kpi_grid.card(bridge.figure(r), signed_in=signed_in, header=latest, label=r["label"])
                       for r in df.to_dict("records")), columns, **kw)
 
 
@@ -98,12 +98,12 @@ def _status(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date |
         missing.append("示范社区状态")
     else:
         fig = bridge.figure({**ms.to_dict(), "label": "示范社区状态", "display": ms["status"], "quote": ms["note"]})
-        cards.append(kpi_grid.card(fig.for_viewer(signed_in), header=latest,
+        cards.append(kpi_grid.card(fig, signed_in=signed_in, header=latest,
                                    delta=f"自{cn_date(ms['valid_from'])}起", flat=True))
     if stars is None:
         missing.append("五星评定")
     else:
-        cards.append(kpi_grid.card(stars.for_viewer(signed_in), header=latest, label="五星支部已达标"))
+        cards.append(kpi_grid.card(stars, signed_in=signed_in, header=latest, label="五星支部已达标"))
     return Status(tuple(cards), tuple(missing), stars is not None and stars.is_demo)
 
 

@@ -73,7 +73,7 @@ def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
         delta = bridge.compare(h.signed, before.signed if before.total.value else None, compare, unit="户")
 
     def card(fig, label: str, *, display: str | None = None, delta=None) -> kpi_grid.Card:
-        return kpi_grid.card(fig.for_viewer(signed_in), header=stamp, label=label, display=display,
+        return kpi_grid.card(fig, signed_in=signed_in, header=stamp, label=label, display=display,
                              delta=delta.text if delta and delta.has_data else None,
                              flat=bool(delta and delta.flat))
 
