@@ -9,6 +9,7 @@ still adds an audit row, which counts: logins are rare beside page views.
 """
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Callable
@@ -34,12 +35,17 @@ def _tables():
             if name not in NOT_DATA and "session" not in name and "id" in t.c]
 
 
+@functools.cache
+def _statement():
+    """One statement for every table, built once: SQLAlchemy's compiled cache then finds it by identity."""
+    return select(*[select(func.coalesce(func.max(t.c.id), 0)).scalar_subquery() for t in _tables()])
+
+
 def read(engine: Engine | None = None) -> tuple[int, ...]:
     """max(id) of every data table, in one statement."""
     engine = engine or get_engine()
-    stmt = select(*[select(func.coalesce(func.max(t.c.id), 0)).scalar_subquery() for t in _tables()])
     with engine.connect() as conn:
-        return tuple(conn.execute(stmt).one())
+        return tuple(conn.execute(_statement()).one())
 
 
 def current() -> tuple[int, ...] | None:
