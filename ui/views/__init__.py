@@ -1,0 +1,1 @@
+"""Per-scope page views kept per data version (see ui/kept.py)."""
