@@ -3,6 +3,7 @@ a rerun with the same scope builds no card list, table or count again, and what 
 the map's 图层 chips are drawn without Streamlit's emoji scan of their labels. No timings here."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,14 @@ def test_checks_list_is_built_once_per_scope(app_db, monkeypatch):
     assert _checks_state(at) == before
     shown = at.dataframe[0].value
     assert list(shown.columns)[0] == "照片" and len(shown) == sum(int(v[:-1]) for _, v in before[0])
+
+
+def test_map_is_sent_as_compact_json(app_db):
+    """The kept map's JSON without indentation or \\u escapes: a selection change re-sends it (its small
+    「selected」 layer is inside), so its size is hashed, sent and parsed on every change."""
+    at = _run("中兴")
+    raw = at.get("deck_gl_json_chart")[0].proto.json
+    spec = json.loads(raw)
+    assert raw == json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert len(raw.encode()) < 40_000, len(raw.encode())  # was 63.6 kB pretty-printed
+    assert "selected" in {layer["id"] for layer in spec["layers"]} and "中兴" in raw
