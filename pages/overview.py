@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import alerts_view, bridge, briefing_downloads, kpi_grid, map_view, summary, widgets
+from ui import alerts_view, bridge, briefing_downloads, map_view, summary, widgets
 
 bridge.ensure_entrypoint()
 
@@ -18,21 +18,14 @@ with widgets.guard("预警"):
     alerts_view.strip(community=community, as_of=as_of)
 
 with widgets.guard("街道概况"):
-    panel = bridge.summary_panel()
-    if not panel.overview:
-        widgets.no_data("街道概况")
-    else:
-        kpi_grid.grid([kpi_grid.card(fig, header=panel.header.latest) for fig in panel.overview], columns=5,
-                      note="每个数字下方标注来源（报道 / 录入 / 示例）与日期，悬停查看原文。" + (
-                          "所选日期早于报道：街道概况为报道所述的情况（标注「报道于…」）。"
-                          if any(f.reported_later for f in panel.overview) else ""))
+    summary.overview_grid(community, as_of)
 
 map_col, card_col = st.columns([3, 2], gap="medium")
 with map_col, widgets.guard("地图"):
     map_view.render(key_prefix="overview")
 with card_col, widgets.guard("社区卡片"):
     if community is None:
-        summary.panel_summaries(bridge.summary_panel())
+        summary.panel_summaries(None, as_of)
     else:
         summary.community_card(community, as_of=as_of)
     st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),

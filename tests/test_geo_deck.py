@@ -80,7 +80,8 @@ def test_serialized_deck_sends_what_the_deck_would(layers, values):
 
     deck = _deck(layers, values, height=420)
     frozen = pickle.loads(pickle.dumps(SerializedDeck(deck)))  # as st.cache_data keeps it
-    assert frozen.to_json() == deck.to_json()
+    assert json.loads(frozen.to_json()) == json.loads(deck.to_json())  # the same map, compact (no indent, UTF-8)
+    assert "\n" not in frozen.to_json() and len(frozen.to_json()) < len(deck.to_json()) / 2
     assert json.loads(frozen.to_json())["layers"]  # the whole map, not the empty shell's layers
     assert frozen.layers == []
     assert _get_pydeck_tooltip(frozen) == _get_pydeck_tooltip(deck) and _get_pydeck_tooltip(frozen)

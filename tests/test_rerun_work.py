@@ -192,6 +192,7 @@ def test_kept_panels_are_handed_out_without_a_copy(app_db, monkeypatch):
     from ui.bridge import scope_panels
 
     at = _run("中兴")
+    at.switch_page("pages/stars.py").run()  # reads the panel on every run (the overview keeps its cards: ui/views)
     seen = {"header": [], "summary": []}
     for name, attr in (("header", "_header"), ("summary", "_summary")):
         kept = getattr(scope_panels, attr)

@@ -2,9 +2,8 @@
 wall: lines, the dashed railway, areas, dots and the red check rings, each with its name."""
 from __future__ import annotations
 
+import functools
 import html
-
-import streamlit as st
 
 from geo.deck_style import CHECK_SYMBOL, CIRCLE_SYMBOL, SYMBOLS
 
@@ -25,10 +24,12 @@ def _swatch(shape: str, rgba) -> str:
     return f"<span style='{base}{style}'></span>"
 
 
-def symbols(*, checks: bool = False, circles: bool = False, outlines=()) -> None:
-    """`outlines`: (label, RGBA) of highlighted communities (the 示范 view's L-shaped cluster and pilot)."""
+@functools.lru_cache(maxsize=64)
+def symbols_html(*, checks: bool = False, circles: bool = False, outlines: tuple = ()) -> str:
+    """The legend's HTML for st.html (made once per argument set). `outlines`: (label, RGBA) of highlighted
+    communities (the 示范 view's L-shaped cluster and pilot)."""
     items = [*SYMBOLS, *([CHECK_SYMBOL] if checks else []), *([CIRCLE_SYMBOL] if circles else []),
              *((label, "outline", rgba) for label, rgba in outlines)]
     cells = "".join(f"<span style='white-space:nowrap'>{_swatch(shape, rgba)}{html.escape(label)}</span> "
                     for label, shape, rgba in items)
-    st.html(f"<div style='font-size:0.9rem'>图例：{cells}</div>")
+    return f"<div style='font-size:0.9rem'>图例：{cells}</div>"

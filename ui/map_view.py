@@ -19,6 +19,10 @@ from ui.bridge import KEYS
 
 TOGGLABLE = ["communities", "roads", "railway", "rivers", "reservoirs", "pois", "projects", "context", "labels"]
 _LABELS = {**LAYER_LABELS, "labels": "社区名称"}
+# The chips' labels start with a space (not shown: the label is Markdown): Streamlit looks for a leading icon in
+# the first word of each label and, for non-ASCII text, runs its whole emoji pattern over it — ~0.1 ms per
+# chip per rerun. With the space the first word is empty and nothing is scanned.
+_CHIPS = {k: f" {v}" for k, v in _LABELS.items()}
 VALUE_FORMATS = {"stars": "{:.0f}颗", "model": "{:.0f}", "relocation": "{:.0%}", "care": "{:.0%}"}
 MODEL_RANKS = [ModelStatus.NOT_YET.value, ModelStatus.ACTIVE.value, ModelStatus.PILOT.value, ModelStatus.NAMED.value]
 
@@ -59,10 +63,6 @@ def _deck(version: str | None, metric: str, selected: str | None, visible: tuple
     return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
 
-def legend(metric: str, *, as_of: dt.date | None) -> None:
-    st.html(_legend_html(bridge.data_token(), metric, as_of))
-
-
 @st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
 def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str:  # noqa: ARG001 - key only
     """The legend's HTML, kept per data version (a string: no frame copied out of a cache per rerun)."""
@@ -76,7 +76,7 @@ def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str
                      f"border-radius:2px;margin:0 0.25em 0 0.6em;vertical-align:middle'></span>{label}"
                      for label, c in items)
     demo = "（示例数据）" if values["is_demo"].any() else ""
-    return f"<div style='font-size:0.9rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
+    return f"<div style='font-size:0.9rem;margin-bottom:0.25rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
@@ -96,7 +96,7 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
                                   key=metric_key)
         with c2:
             visible = st.pills("图层", TOGGLABLE, selection_mode="multi", default=TOGGLABLE,
-                               format_func=_LABELS.get, key=layers_key)
+                               format_func=_CHIPS.get, key=layers_key)
     else:
         metric = metric or "stars"
         visible = TOGGLABLE
@@ -112,8 +112,9 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     deck_ready.warm_picking(str(hash(deck.spec)), key=f"{key_prefix}.map_ready")
-    legend(metric, as_of=as_of)
-    map_legend.symbols(checks=checks, circles=bool(circles),
-                       outlines=[(h[3], tuple(h[2])) for h in highlights or ()])
+    # the colour legend and the symbols' legend: one element
+    st.html(_legend_html(bridge.data_token(), metric, as_of)
+            + map_legend.symbols_html(checks=checks, circles=bool(circles),
+                                      outlines=tuple((h[3], tuple(h[2])) for h in highlights or ())))
     st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"
                "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")

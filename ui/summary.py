@@ -1,4 +1,5 @@
-"""Key figures of the four panels, and the selected community's card (overview and big screen)."""
+"""Key figures of the four panels, and the selected community's card (overview and big screen).
+The cards themselves are built and kept per scope in ui/views/overview.py; this module draws them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -7,73 +8,52 @@ import streamlit as st
 
 from lib.panels import SummaryPanel
 from ui import bridge, kpi_grid, widgets
-
-
-def relocation_card(p: SummaryPanel) -> kpi_grid.Card:
-    if p.relocation is None:
-        return kpi_grid.plain("文化路北延征迁", "无记录", p.relocation_note)
-    area = p.relocation_area
-    notes = (f"累计拆迁 {area.display}（{widgets.viewer(area).badge(p.header.latest)}）",) if area is not None else ()
-    return kpi_grid.card(p.relocation, header=p.header.latest, label="征迁签约", notes=notes)
-
-
-def care_card(p: SummaryPanel) -> kpi_grid.Card:
-    if p.care is None:
-        return kpi_grid.plain("养老床位", "暂无数据", p.care_note)
-    return kpi_grid.card(p.care, header=p.header.latest, label="养老中心床位",
-                         notes=(p.care_detail + (f"。{p.care.warning}" if p.care.warning else ""),))
-
-
-def stars_card(p: SummaryPanel) -> kpi_grid.Card:
-    if p.stars is None:
-        return kpi_grid.plain("五星支部", "暂无数据")
-    return kpi_grid.card(p.stars, header=p.header.latest)
-
-
-def model_card(p: SummaryPanel) -> kpi_grid.Card:
-    named = ("已命名：" + "、".join(p.model_named),) if p.model_named else ()
-    return kpi_grid.card(p.model, header=p.header.latest, notes=named)
+from ui.views import overview as views
 
 
 def relocation_metric(p: SummaryPanel) -> None:
-    kpi_grid.metric(relocation_card(p))
+    kpi_grid.metric(views.relocation_card(p))
 
 
 def care_metric(p: SummaryPanel) -> None:
-    kpi_grid.metric(care_card(p))
+    kpi_grid.metric(views.care_card(p))
 
 
 def stars_metric(p: SummaryPanel) -> None:
-    kpi_grid.metric(stars_card(p))
+    kpi_grid.metric(views.stars_card(p))
 
 
 def model_metric(p: SummaryPanel) -> None:
-    kpi_grid.metric(model_card(p))
+    kpi_grid.metric(views.model_card(p))
 
 
-def panel_summaries(p: SummaryPanel) -> None:
+def overview_grid(community: str | None, as_of: dt.date | None) -> None:
+    """The subdistrict's figures (街道概况), one element, with the note on their tags."""
+    grid = views.overview_grid(community, as_of)
+    if not grid.cards:
+        widgets.no_data("街道概况")
+    else:
+        kpi_grid.grid(list(grid.cards), columns=5, note=grid.note)
+
+
+def panel_summaries(community: str | None, as_of: dt.date | None) -> None:
     """The four panels' key figures in a 2 × 2 grid, drawn as one element."""
     with widgets.guard("四个板块"):
-        kpi_grid.grid([stars_card(p), model_card(p), relocation_card(p), care_card(p)], columns=2)
+        kpi_grid.grid(list(views.panel_cards(community, as_of).cards), columns=2)
 
 
 def community_card(name: str, *, as_of: dt.date | None) -> None:
-    p = bridge.community_profile(name, as_of=as_of)
-    panel = bridge.summary_panel()
+    card = views.community_card(name, as_of)
     with st.container(border=True):
-        st.subheader(p.full_name)
-        st.caption(f"{p.side} · 位置与边界为示意")
-        published = p.facts[~p.facts["is_demo"]]
-        if published.empty:
-            st.info(f"{p.full_name}暂无公开数据（报道仅列出社区名称）。", icon=":material/info:")
+        st.subheader(card.title)
+        st.caption(card.side)
+        if card.empty:
+            st.info(card.empty, icon=":material/info:")
         else:
-            cards = [kpi_grid.card(bridge.figure(row, as_of=as_of), header=panel.header.latest)
-                     for row in published.head(8).to_dict("records")]
-            kpi_grid.lines(cards, more=f"另有 {len(published) - 8} 项，见「社区档案」页。" if len(published) > 8 else "")
-        honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
-        if not honours.empty:
-            st.markdown("**荣誉**：" + "、".join(widgets.md_escape(t) for t in honours["text"]))
-    panel_summaries(panel)
+            kpi_grid.lines(list(card.lines), more=card.more)
+        if card.honours:
+            st.markdown(card.honours)
+    panel_summaries(name, as_of)
 
 
 def briefing_png(*, community: str | None, as_of: dt.date | None) -> bytes:

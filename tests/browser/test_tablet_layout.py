@@ -238,6 +238,9 @@ def test_desk_1366_filters_in_view_and_chips_whole(page_at):
         .map(b => { const r = b.getBoundingClientRect(), g = b.closest('[data-testid="stButtonGroup"]').getBoundingClientRect();
                     return r.width > 0 && r.right <= g.right + 1 && r.bottom <= g.bottom + 1; })""")
     assert len(chips) == 9 and all(chips), chips
+    names = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stButtonGroup"] button')]
+        .map(b => b.innerText)""")  # ui/map_view.py's labels start with a space that is not shown
+    assert names == ["社区", "主干道路", "铁路", "河流", "水库", "设施点位", "重点项目", "行政区划参照", "社区名称"], names
     field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] [role="spinbutton"]').first
     field.click()
     page.keyboard.type("20230922")

@@ -1,0 +1,45 @@
+"""The 现场核查 page's list per scope, kept per data version (ui/kept.py): the counts by status, whether any row
+is demo data, and the table as shown (photo thumbnails first) as an Arrow table, so a rerun converts nothing."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from ui import bridge
+from ui.kept import kept
+
+STATUSES = ("待整改", "整改中", "已办结")
+
+
+@dataclass(frozen=True)
+class ChecksList:
+    empty: str  # said instead of the list when there is nothing in it ("" otherwise)
+    demo: bool  # some rows are demo data
+    counts: tuple[tuple[str, str], ...] = ()  # (status, 「n项」) for each of STATUSES
+    table: pa.Table | None = None
+
+
+def _table(df) -> pa.Table:
+    """The frame as an (immutable) Arrow table, as st.dataframe would convert it."""
+    return pa.Table.from_pandas(df, preserve_index=False)
+
+
+def _build(community: str | None, as_of: dt.date | None, open_only: bool, signed_in: bool) -> ChecksList:
+    table, df = bridge.site_check_table(bridge.Scope.of(community, as_of), open_only=open_only, signed_in=signed_in)
+    if df.empty:
+        return ChecksList("没有未办结的核查事项。" if open_only else "暂无核查记录。", False)
+    counts = df["status"].value_counts()
+    table = table.copy()
+    table.insert(0, "照片", bridge.check_thumbnails(df["photo_id"]))
+    return ChecksList("", bool(df["is_demo"].any()), tuple((s, f"{int(counts.get(s, 0))}项") for s in STATUSES),
+                      _table(table))
+
+
+_kept = kept(_build, ttl=bridge.TTL_SECONDS)
+
+
+def checks_list(community: str | None, as_of: dt.date | None, *, open_only: bool) -> ChecksList:
+    """The list as this viewer may see it (phone numbers and staff names for signed-in viewers only)."""
+    return _kept(community, as_of, open_only, bridge.signed_in())

@@ -1,0 +1,108 @@
+"""The overview's cards per scope, kept per data version (ui/kept.py): the subdistrict's KPI grid, the four
+panels' key figures and the selected community's card. ui/summary.py and pages/overview.py draw them.
+
+Every builder takes `signed_in` (staff names are shown to signed-in viewers only, ui.widgets.viewer): it is part
+of the key, and the figures are narrowed to it before ui.kpi_grid.card reads them."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from lib.panels import SummaryPanel
+from ui import bridge, kpi_grid, widgets
+from ui.kept import kept
+
+LINES = 8  # facts listed on a community's card; the rest are on 「社区档案」
+GRID_NOTE = "每个数字下方标注来源（报道 / 录入 / 示例）与日期，悬停查看原文。"
+REPORTED_LATER = "所选日期早于报道：街道概况为报道所述的情况（标注「报道于…」）。"
+
+
+@dataclass(frozen=True)
+class Grid:
+    cards: tuple[kpi_grid.Card, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CommunityCard:
+    title: str
+    side: str  # the caption under the title
+    lines: tuple[kpi_grid.Card, ...]  # published facts, at most LINES
+    more: str  # 「另有 n 项…」 when there are more
+    empty: str  # said instead of the lines when nothing is published
+    honours: str  # 「**荣誉**：…」 (Markdown, stored names escaped), "" when none
+
+
+def _panel(community: str | None, as_of: dt.date | None) -> SummaryPanel:
+    return bridge.summary_panel(bridge.Scope.of(community, as_of))
+
+
+def _overview(community: str | None, as_of: dt.date | None, signed_in: bool) -> Grid:
+    panel = _panel(community, as_of)
+    figs = [f.for_viewer(signed_in) for f in panel.overview]
+    note = GRID_NOTE + (REPORTED_LATER if any(f.reported_later for f in figs) else "")
+    return Grid(tuple(kpi_grid.card(f, header=panel.header.latest) for f in figs), note if figs else "")
+
+
+def relocation_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.relocation is None:
+        return kpi_grid.plain("文化路北延征迁", "无记录", p.relocation_note)
+    area = p.relocation_area
+    notes = (f"累计拆迁 {area.display}（{widgets.viewer(area).badge(p.header.latest)}）",) if area is not None else ()
+    return kpi_grid.card(p.relocation, header=p.header.latest, label="征迁签约", notes=notes)
+
+
+def care_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.care is None:
+        return kpi_grid.plain("养老床位", "暂无数据", p.care_note)
+    return kpi_grid.card(p.care, header=p.header.latest, label="养老中心床位",
+                         notes=(p.care_detail + (f"。{p.care.warning}" if p.care.warning else ""),))
+
+
+def stars_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.stars is None:
+        return kpi_grid.plain("五星支部", "暂无数据")
+    return kpi_grid.card(p.stars, header=p.header.latest)
+
+
+def model_card(p: SummaryPanel) -> kpi_grid.Card:
+    named = ("已命名：" + "、".join(p.model_named),) if p.model_named else ()
+    return kpi_grid.card(p.model, header=p.header.latest, notes=named)
+
+
+def _panel_cards(community: str | None, as_of: dt.date | None, signed_in: bool) -> Grid:  # noqa: ARG001 - key
+    p = _panel(community, as_of)  # the panel's figures are already the viewer's (summary_panel's signed_in)
+    return Grid((stars_card(p), model_card(p), relocation_card(p), care_card(p)))
+
+
+def _community(name: str, as_of: dt.date | None, signed_in: bool) -> CommunityCard:
+    p = bridge.community_profile(name, as_of=as_of)
+    latest = _panel(name, as_of).header.latest
+    published = p.facts[~p.facts["is_demo"]]
+    lines = tuple(kpi_grid.card(bridge.figure(row, as_of=as_of).for_viewer(signed_in), header=latest)
+                  for row in published.head(LINES).to_dict("records"))
+    more = f"另有 {len(published) - LINES} 项，见「社区档案」页。" if len(published) > LINES else ""
+    empty = "" if lines else f"{p.full_name}暂无公开数据（报道仅列出社区名称）。"
+    honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
+    honour_text = "**荣誉**：" + "、".join(widgets.md_escape(t) for t in honours["text"]) if not honours.empty else ""
+    return CommunityCard(p.full_name, f"{p.side} · 位置与边界为示意", lines, more, empty, honour_text)
+
+
+_overview_kept = kept(_overview, ttl=bridge.TTL_SECONDS)
+_panel_cards_kept = kept(_panel_cards, ttl=bridge.TTL_SECONDS)
+_community_kept = kept(_community, ttl=bridge.TTL_SECONDS)
+
+
+def overview_grid(community: str | None, as_of: dt.date | None) -> Grid:
+    """The subdistrict's figures (街道概况) as cards, with the grid's note; no cards when nothing is known."""
+    return _overview_kept(community, as_of, bridge.signed_in())
+
+
+def panel_cards(community: str | None, as_of: dt.date | None) -> Grid:
+    """The four panels' key figures for the scope: 五星支部, 示范社区, 征迁, 养老."""
+    return _panel_cards_kept(community, as_of, bridge.signed_in())
+
+
+def community_card(name: str, as_of: dt.date | None) -> CommunityCard:
+    """The selected community's card: its name, published facts with their tags, and honours."""
+    return _community_kept(name, as_of, bridge.signed_in())
