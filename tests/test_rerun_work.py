@@ -188,23 +188,21 @@ def test_kept_map_is_handed_out_without_a_copy(app_db, monkeypatch):
     assert len(seen) == 2 and seen[0] is seen[1]  # st.cache_data would unpickle a new copy per rerun
 
 
-def test_kept_panels_are_handed_out_without_a_copy(app_db, monkeypatch):
-    from ui.bridge import scope_panels
+def _panels_twice():
+    import streamlit as st
 
-    at = _run("中兴")
-    at.switch_page("pages/stars.py").run()  # reads the panel on every run (the overview keeps its cards: ui/views)
-    seen = {"header": [], "summary": []}
-    for name, attr in (("header", "_header"), ("summary", "_summary")):
-        kept = getattr(scope_panels, attr)
+    from ui import bridge
 
-        def spy(*args, _kept=kept, _name=name, **kw):
-            out = _kept(*args, **kw)
-            seen[_name].append(out)
-            return out
+    scope = bridge.Scope.of("中兴", None)
+    st.session_state.setdefault("seen", []).append((bridge.header(scope), bridge.summary_panel(scope),
+                                                    bridge.header(scope), bridge.summary_panel(scope)))
 
-        monkeypatch.setattr(scope_panels, attr, spy)
+
+def test_kept_panels_are_handed_out_without_a_copy(app_db):
+    """Header and SummaryPanel (frozen) come out as the kept objects, in one run and the next."""
+    at = AppTest.from_function(_panels_twice, default_timeout=60).run()
     at.run()
-    at.run()
-    for name, objs in seen.items():
-        assert len(objs) >= 2, name
-        assert all(o is objs[0] for o in objs), name  # frozen panels: the kept object, not an unpickled copy
+    assert not at.exception, [e.value for e in at.exception]
+    (h1, p1, h2, p2), (h3, p3, h4, p4) = at.session_state["seen"]
+    assert h1.latest is not None and p1.stars is not None  # real panels for 中兴
+    assert h1 is h2 is h3 is h4 and p1 is p2 is p3 is p4  # the kept object, not an unpickled copy

@@ -39,9 +39,10 @@ def _panel(community: str | None, as_of: dt.date | None) -> SummaryPanel:
 
 def _overview(community: str | None, as_of: dt.date | None, signed_in: bool) -> Grid:
     panel = _panel(community, as_of)
-    figs = [f.for_viewer(signed_in) for f in panel.overview]
+    figs = panel.overview
     note = GRID_NOTE + (REPORTED_LATER if any(f.reported_later for f in figs) else "")
-    return Grid(tuple(kpi_grid.card(f, header=panel.header.latest) for f in figs), note if figs else "")
+    return Grid(tuple(kpi_grid.card(f, header=panel.header.latest, signed_in=signed_in) for f in figs),
+                note if figs else "")
 
 
 def relocation_card(p: SummaryPanel) -> kpi_grid.Card:
@@ -79,7 +80,7 @@ def _community(name: str, as_of: dt.date | None, signed_in: bool) -> CommunityCa
     p = bridge.community_profile(name, as_of=as_of)
     latest = _panel(name, as_of).header.latest
     published = p.facts[~p.facts["is_demo"]]
-    lines = tuple(kpi_grid.card(bridge.figure(row, as_of=as_of).for_viewer(signed_in), header=latest)
+    lines = tuple(kpi_grid.card(bridge.figure(row, as_of=as_of), header=latest, signed_in=signed_in)
                   for row in published.head(LINES).to_dict("records"))
     more = f"另有 {len(published) - LINES} 项，见「社区档案」页。" if len(published) > LINES else ""
     empty = "" if lines else f"{p.full_name}暂无公开数据（报道仅列出社区名称）。"
