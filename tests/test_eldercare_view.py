@@ -4,27 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 import kpi_cards
 from lib.figures import Figure
+from tests.page_runs import open_page
 from tests.test_kpi_grid import _elements
 from tests.test_pages_apptest import assert_clean
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def _page(community: str | None = None, as_of: dt.date | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = community
-    if as_of:
-        at.session_state["as_of"] = as_of
-    at.run()
-    at.switch_page("pages/eldercare.py").run()
-    assert_clean(at, "eldercare")
-    return at
+    return open_page("eldercare", community, as_of)
 
 
 def _shown(at: AppTest) -> tuple:

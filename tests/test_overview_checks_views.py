@@ -4,7 +4,6 @@ the map's 图层 chips are drawn without Streamlit's emoji scan of their labels.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit import string_util
@@ -12,21 +11,12 @@ from streamlit.testing.v1 import AppTest
 
 import kpi_cards
 from geo.layers import LAYER_LABELS
-from tests.test_pages_apptest import assert_clean
+from tests.page_runs import open_page
 from ui import bridge
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def _run(community: str | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = community
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-        assert_clean(at, page)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, community)
 
 
 def _count_calls(monkeypatch, module, name: str) -> list:

@@ -9,17 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 import kpi_cards
 from lib.figures import Figure
-from tests.test_pages_apptest import APP, assert_clean
+from tests.page_runs import open_page
+from tests.test_pages_apptest import assert_clean
 from ui.views import profiles
 
 
 def _page(community: str | None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = community
-    at.run()
-    at.switch_page("pages/profiles.py").run()
-    assert_clean(at, "profiles")
-    return at
+    return open_page("profiles", community)
 
 
 def _shown(at: AppTest) -> tuple:

@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 import kpi_cards
+from tests.page_runs import open_page
 from tests.test_pages_apptest import assert_clean
 from ui import kpi_grid
 from ui.views import relocation
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 EVIL = "![](//attacker.invalid/a)<img src=//attacker.invalid>**粗**"
 
 
 def _page(community: str | None = None, as_of: dt.date | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = community
-    if as_of:
-        at.session_state["as_of"] = as_of
-    at.run()
-    at.switch_page("pages/relocation.py").run()
-    assert_clean(at, "relocation")
-    return at
+    return open_page("relocation", community, as_of)
 
 
 def _shown(at: AppTest) -> tuple:

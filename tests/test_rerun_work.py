@@ -4,28 +4,19 @@ handed out without a copy. No timings here (those are `python -m bench.rerun_cpu
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.page_runs import open_page
 from tests.test_pages_apptest import assert_clean
 from ui import chart_cache
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
 
 def _run(community: str | None = None, page: str | None = None, at: AppTest | None = None) -> AppTest:
-    at = at or AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = community
-    at.run()
-    if page:
-        at.switch_page(f"pages/{page}.py").run()
-        assert_clean(at, page)
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, community, at=at)
 
 
 def test_pages_are_built_once_and_navigation_still_works(app_db, monkeypatch):
