@@ -29,8 +29,9 @@ SPAWN_RATE = 40  # new sessions per second while a level ramps up (each opens a 
 PAGES = "overview,stars,model_communities,relocation,eldercare,profiles,checks"
 MODES = {
     # Levels reach past the floor's bound (it held 480 in an earlier run); users start at most SPAWN_RATE/s.
-    "full": {"levels": [10, 20, 40, 80, 120, 160, 240, 320, 400, 480, 640, 800, 960, 1200], "step_s": 25, "ramp_s": 5,
-             "mem_sessions": 40, "soak_s": 600, "replicas": True, "warm_all": True},
+    # Steps of at most 1/6 near the bounds seen (one replica ~320-400, two ~480-640): a ratio of 1.8 is resolvable.
+    "full": {"levels": [10, 20, 40, 80, 120, 160, 240, 280, 320, 360, 400, 440, 480, 560, 640, 720, 800, 960, 1200],
+             "step_s": 25, "ramp_s": 5, "mem_sessions": 200, "soak_s": 600, "replicas": True, "warm_all": True},
     # CI (crash check, not a figure): (a) and (b) once at a small level; (c) is exercised by tests/test_deploy.py.
     "quick": {"levels": [4], "step_s": 6, "ramp_s": 1, "mem_sessions": 3, "soak_s": 0, "replicas": False,
               "warm_all": False, "wait": "0.5,1"},
