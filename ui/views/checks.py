@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from ui import bridge
+from ui import arrow_bytes, bridge
 from ui.kept import kept
 
 STATUSES = ("待整改", "整改中", "已办结")
@@ -21,11 +21,6 @@ class ChecksList:
     table: pa.Table | None = None
 
 
-def _table(df) -> pa.Table:
-    """The frame as an (immutable) Arrow table, as st.dataframe would convert it."""
-    return pa.Table.from_pandas(df, preserve_index=False)
-
-
 def _build(community: str | None, as_of: dt.date | None, open_only: bool, signed_in: bool) -> ChecksList:
     table, df = bridge.site_check_table(bridge.Scope.of(community, as_of), open_only=open_only, signed_in=signed_in)
     if df.empty:
@@ -34,7 +29,7 @@ def _build(community: str | None, as_of: dt.date | None, open_only: bool, signed
     table = table.copy()
     table.insert(0, "照片", bridge.check_thumbnails(df["photo_id"]))
     return ChecksList("", bool(df["is_demo"].any()), tuple((s, f"{int(counts.get(s, 0))}项") for s in STATUSES),
-                      _table(table))
+                      arrow_bytes.table(table))
 
 
 _kept = kept(_build, ttl=bridge.TTL_SECONDS)
