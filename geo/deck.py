@@ -299,6 +299,8 @@ class SerializedDeck(pdk.Deck):
     map, which a selection change hashes, sends and the browser parses). Streamlit reads only `to_json()`,
     the tooltip and the (empty) layers of it."""
 
+    kept_as_is = True  # nothing of it changes after __init__: a cache may hand out the object itself
+
     def __init__(self, deck: pdk.Deck) -> None:
         super().__init__(layers=[], map_provider=None, tooltip=deck._tooltip)
         self.spec = json.dumps(json.loads(deck.to_json()), sort_keys=True, separators=(",", ":"),

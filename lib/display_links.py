@@ -30,8 +30,15 @@ COOKIE = "gw_display"
 PURPOSE = "display"
 PATH_PREFIX = "/display/"
 MAX_DAYS = 3650
+SCREEN_VALUES = frozenset({"1", "true", "yes"})  # ?screen=… values that open the wall display
 TOUCH_SECONDS = 60
 STATE_LABELS = {"active": "有效", "expired": "已过期", "revoked": "已撤销"}
+
+
+def wall_mode(screen_param: str | None, wall_cookie: str | None) -> bool:
+    """The wall display: ?screen=1 (true, yes), or a browser holding a 大屏链接's cookie (which shows nothing else).
+    One rule for each run of the app (ui.bridge.screen_mode) and for the page it is served (ui.page_shell)."""
+    return str(screen_param or "") in SCREEN_VALUES or bool(wall_cookie)
 
 
 def _who(link: DisplayLink) -> str:

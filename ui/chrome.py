@@ -12,48 +12,6 @@ from lib.errors import DashboardError
 from ui import bridge, layout, page_shell
 from ui.bridge import KEYS
 
-_BASE_CSS = """
-<style>
-/* Touch-sized controls (tablets): at least 44 px high, on every page and in the sidebar. */
-.stButton button, .stDownloadButton button, .stLinkButton a, [data-testid="stPopover"] button,
-[data-testid="stFormSubmitButton"] button, [data-testid="stFileUploader"] button, [data-testid="stPageLink"] a,
-[data-testid="stSelectbox"] [role="group"], [data-testid="stSelectbox"] input[role="combobox"],
-.stDateInput input, .stTextInput input, .stNumberInput input { min-height: 44px; }
-[role="radiogroup"] label, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
-[role="tab"] { min-height: 44px; }
-[data-testid="stMetricValue"] { font-size: 2.0rem; }
-[data-testid="stMetricLabel"] p { font-size: 1.0rem; }
-/* Figures are never cut to 「8.…」: values and labels wrap instead. */
-[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
-  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
-/* Tablets and narrow windows: rows of columns wrap (five cards become rows of three, map and card stack). */
-@media (max-width: 1280px) {
-  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
-  [data-testid="stMain"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
-    min-width: calc(33% - 1rem) !important; }
-  [data-testid="stMetricValue"] { font-size: 1.6rem; }
-}
-/* Printing any page (also the big screen): light, no sidebar or controls, A4 landscape. */
-@media print {
-  @page { size: A4 landscape; margin: 10mm; }
-  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
-  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
-  [data-testid="stElementToolbar"], [data-testid="stPopover"], .stDownloadButton, .stButton, .stLinkButton,
-  #MainMenu, footer { display: none !important; }
-  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stBottom"] {
-    background: #FFFFFF !important; color: #111827 !important; color-scheme: light !important; }
-  .stApp *:not(svg *):not(canvas) { color: #111827 !important; border-color: #D1D5DB !important;
-    text-shadow: none !important; }
-  .stApp [data-testid="stMetric"], .stApp [data-testid="stVerticalBlockBorderWrapper"],
-  .stApp .gw-figure, .stApp [data-testid="stAlert"] > div, .stApp [data-baseweb="select"] > div,
-  .stApp [data-baseweb="input"], .stApp input { background: #FFFFFF !important; }
-  [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; height: auto !important; }
-  .block-container { max-width: 100% !important; padding: 0 !important; }
-  [data-testid="stElementContainer"], [data-testid="stMetric"] { break-inside: avoid; }
-}
-</style>
-"""
-
 _SCREEN_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
@@ -92,8 +50,13 @@ html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 
 
 def apply_theme(*, screen: bool) -> None:
-    st.html(_BASE_CSS + (_SCREEN_CSS if screen else layout.CSS))
-    if not screen and not page_shell.in_head():  # served by serve.py: the script is in every page's <head>
+    """The wall's CSS with each run; the desk pages' CSS and script only where the served page does not carry
+    them already (ui/page_shell.py puts both in every desk page under serve.py; `streamlit run app.py` and
+    AppTest have no page shell)."""
+    if screen:
+        st.html(layout.BASE_CSS + _SCREEN_CSS)
+    elif not page_shell.in_head():
+        st.html(layout.DESK_CSS)
         st.html(layout.script(), unsafe_allow_javascript=True)
 
 

@@ -8,7 +8,8 @@ out a cheap view that cannot reach the kept one:
   an in-place sort on the copy copies its data first and the kept frame stays as it was; the kept frame's arrays
   come out read-only (`df.to_numpy()` raises on a write), so a stray write through numpy fails loudly.
 - list / tuple / dict / set: a new container of handed-out items.
-- str, numbers, dates, bytes, None, frozen dataclasses (Figure, Header …): immutable, as they are.
+- str, numbers, dates, bytes, None, frozen dataclasses (Figure, Header …), and objects whose class says
+  `kept_as_is = True` (geo.deck.SerializedDeck: its JSON text): immutable, as they are.
 - anything else: a deep copy (rare; no current query returns one).
 
 Keys carry the data version qualified by its database (lib.data_version.source_token), so a write on any replica,
@@ -49,6 +50,8 @@ def hand_out(value: Any) -> Any:
     if isinstance(value, set):
         return set(value)
     if dataclasses.is_dataclass(value) and value.__dataclass_params__.frozen:  # type: ignore[union-attr]
+        return value
+    if getattr(type(value), "kept_as_is", False):
         return value
     if isinstance(value, tuple):  # named tuple of immutable fields
         return value

@@ -1,6 +1,8 @@
 """Tablet and desk layout: touch sizes, no per-character wrapping, reflow, and Chinese for Streamlit's own words.
 
-Injected once per run by ui.chrome.apply_theme (staff and viewer pages; the wall screen adds its own CSS).
+Served at the end of every desk page's <body> (ui/page_shell.py, under serve.py), or sent with each run by
+ui.chrome.apply_theme where there is no page shell (`streamlit run app.py`, AppTest); the wall sends BASE_CSS
+with its own CSS on each run.
 Streamlit has settings for some of this (.streamlit/config.toml: toolbarMode="minimal" removes the ⋮ menu's
 Print / Record a screencast / Made with Streamlit; showSidebarNavigation=false hides the raw pages/ file
 names; st.navigation(expanded=True) removes 「View N more」). What it has no setting for is done here:
@@ -83,6 +85,52 @@ button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
 }}
 </style>
 """
+
+BASE_CSS = """
+<style>
+/* Touch-sized controls (tablets): at least 44 px high, on every page and in the sidebar. */
+.stButton button, .stDownloadButton button, .stLinkButton a, [data-testid="stPopover"] button,
+[data-testid="stFormSubmitButton"] button, [data-testid="stFileUploader"] button, [data-testid="stPageLink"] a,
+[data-testid="stSelectbox"] [role="group"], [data-testid="stSelectbox"] input[role="combobox"],
+.stDateInput input, .stTextInput input, .stNumberInput input { min-height: 44px; }
+[role="radiogroup"] label, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
+[role="tab"] { min-height: 44px; }
+[data-testid="stMetricValue"] { font-size: 2.0rem; }
+[data-testid="stMetricLabel"] p { font-size: 1.0rem; }
+/* Figures are never cut to 「8.…」: values and labels wrap instead. */
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
+/* Tablets and narrow windows: rows of columns wrap (five cards become rows of three, map and card stack). */
+@media (max-width: 1280px) {
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] { flex-wrap: wrap !important; }
+  [data-testid="stMain"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"] {
+    min-width: calc(33% - 1rem) !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem; }
+}
+/* Printing any page (also the big screen): light, no sidebar or controls, A4 landscape. */
+@media print {
+  @page { size: A4 landscape; margin: 10mm; }
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+  [data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  [data-testid="stElementToolbar"], [data-testid="stPopover"], .stDownloadButton, .stButton, .stLinkButton,
+  #MainMenu, footer { display: none !important; }
+  html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"], [data-testid="stBottom"] {
+    background: #FFFFFF !important; color: #111827 !important; color-scheme: light !important; }
+  .stApp *:not(svg *):not(canvas) { color: #111827 !important; border-color: #D1D5DB !important;
+    text-shadow: none !important; }
+  .stApp [data-testid="stMetric"], .stApp [data-testid="stVerticalBlockBorderWrapper"],
+  .stApp .gw-figure, .stApp [data-testid="stAlert"] > div, .stApp [data-baseweb="select"] > div,
+  .stApp [data-baseweb="input"], .stApp input { background: #FFFFFF !important; }
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] { overflow: visible !important; height: auto !important; }
+  .block-container { max-width: 100% !important; padding: 0 !important; }
+  [data-testid="stElementContainer"], [data-testid="stMetric"] { break-inside: avoid; }
+}
+</style>
+"""
+
+# Every page but the wall (which sends BASE_CSS with its own): in the served page (ui/page_shell.py) or with
+# each run (ui/chrome.apply_theme).
+DESK_CSS = BASE_CSS + CSS
 
 _SCRIPT = """
 <span id="gw-layout-script"></span>

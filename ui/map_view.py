@@ -16,6 +16,7 @@ from lib.config import basemap_url
 from lib.models import ModelStatus
 from ui import bridge, deck_ready, layout, map_legend
 from ui.bridge import KEYS
+from ui.kept import kept
 
 TOGGLABLE = ["communities", "roads", "railway", "rivers", "reservoirs", "pois", "projects", "context", "labels"]
 _LABELS = {**LAYER_LABELS, "labels": "社区名称"}
@@ -40,13 +41,10 @@ def _on_map_select(map_key: str) -> None:
         bridge.set_community(clicked[0])
 
 
-# cache_resource, keyed on the data version: the kept deck (immutable: its JSON text) is handed out as is,
-# where st.cache_data would unpickle a copy of it on every rerun.
-@st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
-def _deck(version: str | None, metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
-          checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True,
-          highlights: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = (),
-          label_px: float | None = None, fit_width: int = layout.MAP_FIT_WIDTH_PX):
+def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
+           checks: bool, circles: tuple[tuple[float, float, float, str], ...], height: int, masked: bool = True,
+           highlights: tuple[tuple[str, tuple[str, ...], tuple[int, ...], str], ...] = (),
+           label_px: float | None = None, fit_width: int = layout.MAP_FIT_WIDTH_PX) -> SerializedDeck:
     layers = bridge.map_layers()
     values = bridge.community_metric(metric, as_of=as_of).set_index("community")
     points = None
@@ -63,9 +61,13 @@ def _deck(version: str | None, metric: str, selected: str | None, visible: tuple
     return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
 
 
-@st.cache_resource(ttl=bridge.TTL_SECONDS, show_spinner=False, max_entries=64)
-def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str:  # noqa: ARG001 - key only
-    """The legend's HTML, kept per data version (a string: no frame copied out of a cache per rerun)."""
+# Kept per data version and arguments (ui.kept: one key text, ~20 µs a read where st.cache_resource's hasher took
+# ~0.3 ms over these ten arguments); the deck is handed out as is (SerializedDeck.kept_as_is: its JSON is text).
+_deck = kept(_build, ttl=bridge.TTL_SECONDS, max_entries=64)
+
+
+def _legend_build(metric: str, as_of: dt.date | None) -> str:
+    """The legend's HTML (a string: no frame copied out of a cache per rerun)."""
     values = bridge.community_metric(metric, as_of=as_of)
     if metric == "model":
         breaks = class_breaks(range(len(MODEL_RANKS)), len(DEFAULT_SCALE))
@@ -77,6 +79,9 @@ def _legend_html(version: str | None, metric: str, as_of: dt.date | None) -> str
                      for label, c in items)
     demo = "（示例数据）" if values["is_demo"].any() else ""
     return f"<div style='font-size:0.9rem;margin-bottom:0.25rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
+
+
+_legend_html = kept(_legend_build, ttl=bridge.TTL_SECONDS, max_entries=64)  # per data version and arguments
 
 
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
@@ -106,14 +111,14 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     # on the map and then dropped in the sidebar stayed selected in the chart, the next tap on it toggled
     # that off — an ignored click — and Streamlit kept every other object faded.)
     map_key = f"{key_prefix}.{KEYS['map']}.{selected or ''}"
-    deck = _deck(bridge.data_token(), metric, selected, visible, as_of, checks,
+    deck = _deck(metric, selected, visible, as_of, checks,
                  tuple(circles or ()), height, masked=bridge.current_actor() is None,  # phone numbers: signed-in only
                  highlights=tuple(highlights or ()), label_px=label_px, fit_width=fit_width)
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     deck_ready.warm_picking(str(hash(deck.spec)), key=f"{key_prefix}.map_ready")
     # the colour legend and the symbols' legend: one element
-    st.html(_legend_html(bridge.data_token(), metric, as_of)
+    st.html(_legend_html(metric, as_of)
             + map_legend.symbols_html(checks=checks, circles=bool(circles),
                                       outlines=tuple((h[3], tuple(h[2])) for h in highlights or ())))
     st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"

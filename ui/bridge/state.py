@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib import data_version
 from lib.config import settings
+from lib.display_links import wall_mode
 from lib.queries import communities
 from lib.scope import short_name
 from ui.bridge import wall_links
@@ -56,7 +57,7 @@ def as_of() -> dt.date | None:
 
 def screen_mode() -> bool:
     """The wall display: ?screen=1, or a browser opened with a 大屏链接 (which shows nothing else)."""
-    return str(st.query_params.get("screen", "")) in {"1", "true", "yes"} or wall_links.wall_cookie() is not None
+    return wall_mode(st.query_params.get("screen"), wall_links.wall_cookie())
 
 
 def app_settings():
