@@ -53,8 +53,9 @@ with widgets.guard("审计日志"):
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:
         row = raw.iloc[rows[0]]
-        st.markdown(f"**{view.iloc[rows[0]]['时间（北京时间）']} · {row['username']} · {view.iloc[rows[0]]['操作']}"
-                    f" · {view.iloc[rows[0]]['数据表']}**")
+        shown = view.iloc[rows[0]]
+        st.markdown("**" + " · ".join(widgets.md_escape(v) for v in (shown["时间（北京时间）"], row["username"],
+                                                                     shown["操作"], shown["数据表"])) + "**")
         b, a = st.columns(2)
         with b:
             st.caption("修改前")

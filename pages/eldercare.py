@@ -87,7 +87,7 @@ if len(bedded) > 1:  # many facilities: one summary table, then the details of t
 
 for fac in facilities:
     with widgets.guard(fac.name), st.container(border=True):
-        st.subheader(fac.name)
+        st.subheader(widgets.md_escape(fac.name))
         st.caption(fac.caption)
         if fac.beds is not None:
             _centre(fac)
@@ -95,7 +95,7 @@ for fac in facilities:
             st.info("床位数：暂无公开数据（报道未公布该设施的床位数）。", icon=":material/info:")
             if fac.part_of:
                 st.write(f"是光武街道{eldercare.CENTRE_SUBJECT}的组成部分。")
-                st.caption(f"来源：新闻报道。原文：“{fac.part_of}”")
+                st.caption(f"来源：新闻报道。原文：“{widgets.md_escape(fac.part_of)}”")
 
 if facilities:
     with widgets.guard("服务与合作"):

@@ -22,7 +22,8 @@ if not bridge.can_edit():
 
 scope = bridge.ledger_scope(actor)
 scope_text = f"{scope}社区" if scope else "全街道"
-st.caption(f"当前账号：{actor.display_name}（{actor.role}{'·' + actor.community if actor.community else ''}）"
+who = f"{actor.display_name}（{actor.role}{'·' + actor.community if actor.community else ''}）"
+st.caption(f"当前账号：{widgets.md_escape(who)}"
            f"　·　下载范围：{scope_text}")
 st.info("**整份导入，要么全部写入，要么一行都不写入**：上传后先预览每一行的读取结果，任一行有误时「确认导入」"
         "不可用，改好后重新上传即可；与已有数据相同的行不会重复写入，同一键的已有记录会被更正（保留历史）。"
@@ -121,13 +122,13 @@ cols[1].metric("将新增", f"{preview.inserts}条", border=True)
 cols[2].metric("将更正", f"{preview.corrections}条", border=True)
 cols[3].metric("与已有相同", f"{preview.unchanged}条", border=True)
 cols[4].metric("有误", f"{bad_rows}行", border=True)
-st.caption(f"文件：{preview.filename}（{preview.file_format}）")
+st.caption(widgets.md_escape(f"文件：{preview.filename}（{preview.file_format}）"))
 for note in preview.notes:
-    st.caption(note)
+    st.caption(widgets.md_escape(note))
 if preview.errors:
     st.error(f"发现 {len(preview.errors)} 处问题，整份文件不会导入；请修改后重新上传：", icon=":material/error:")
     # every problem in full (a table wraps its text; the grid below would cut long messages)
-    st.table(pd.DataFrame({"问题": preview.errors}))
+    st.table(pd.DataFrame({"问题": [widgets.md_escape(e) for e in preview.errors]}))  # st.table cells are Markdown
 else:
     st.success(f"检查通过：{preview.inserts} 条将新增，{preview.corrections} 条将更正已有记录（标色的格为 旧 → 新），"
                f"{preview.unchanged} 条与已有数据相同（不重复写入）。", icon=":material/task_alt:")

@@ -25,9 +25,9 @@ with widgets.guard("命名情况"):
     if naming.missing:
         widgets.no_data(naming.missing)
     if naming.named:
-        st.success(naming.named, icon=":material/verified:")
+        st.success(widgets.md_escape(naming.named), icon=":material/verified:")
         if naming.source:
-            st.caption(naming.source)
+            st.caption(widgets.md_escape(naming.source))
 
 with widgets.guard("各社区状态"):
     st.subheader("各社区示范社区状态")
@@ -62,8 +62,8 @@ with widgets.guard("连片打造"):
         with column, st.container(border=True):
             st.markdown(title)
             for text, source in lines:
-                st.write(text)
-                st.caption(source)
+                st.markdown(widgets.md_escape(text))
+                st.caption(widgets.md_escape(source))
 
 with widgets.guard("改造项目"):
     st.subheader("环境改造项目")
@@ -71,7 +71,7 @@ with widgets.guard("改造项目"):
     if projects.table is None:
         widgets.no_data(f"{bridge.full_name(community)}的改造项目" if community else "改造项目")
         if projects.listed:
-            st.caption(projects.listed)
+            st.caption(widgets.md_escape(projects.listed))
     else:
         st.dataframe(projects.table, hide_index=True, width="stretch",
                      column_config={"经度": st.column_config.NumberColumn(format="%.4f"),
@@ -80,4 +80,4 @@ with widgets.guard("改造项目"):
                    "“示意图上所在社区”据示意社区边界推算，仅供参考。")
         with st.expander("报道原文"):
             for quote in projects.quotes:
-                st.caption(quote)
+                st.caption(widgets.md_escape(quote))

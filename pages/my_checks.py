@@ -11,7 +11,7 @@ bridge.ensure_entrypoint()
 
 st.title("我的核查")
 actor = forms.require_editor("我的核查")
-st.caption(f":material/person: {actor.display_name} 登记的、尚未办结的核查事项；超过整改期限的排在最前。")
+st.caption(f":material/person: {widgets.md_escape(actor.display_name)} 登记的、尚未办结的核查事项；超过整改期限的排在最前。")
 st.page_link("pages/check_form.py", label="登记新的核查 / 更新进展", icon=":material/add_location_alt:",
              width="stretch")
 
@@ -28,7 +28,7 @@ with widgets.guard("我的核查"):
             with text:
                 due = cn_date(r.due_on) if r.due_on is not None else "未设期限"
                 badge = ":red-badge[已超期]" if r.overdue else f":blue-badge[{r.status}]"
-                st.markdown(f"{badge} **#{r.id} {r.community} · {r.category}**")
+                st.markdown(f"{badge} **#{r.id} {widgets.md_escape(r.community)} · {widgets.md_escape(r.category)}**")
                 st.text(str(r.finding))  # user text: shown as text, never Markdown
                 st.caption(f"登记于 {r.created} · 整改期限 {due} · 状态 {r.status}")
             with photo:

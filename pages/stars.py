@@ -100,7 +100,7 @@ with widgets.guard("红色物业"):
         else:
             kpi_grid.grid(list(red.cards), columns=len(red.cards))
         if red.compounds:
-            st.markdown(red.compounds)
+            st.markdown(widgets.md_escape(red.compounds))
         if red.projects is not None:
             st.markdown(f"**工程项目明细** {widgets.DEMO_BADGE}")
             st.dataframe(red.projects, hide_index=True, width="stretch", height=300)

@@ -139,7 +139,7 @@ with tab_password, st.form(f"{prefix}.password_form"):
     st.form_submit_button("重置密码", on_click=_reset, args=(username, prefix), key=f"{prefix}.reset")
 with tab_active:
     if row["active"]:
-        sure = st.checkbox(f"确认停用“{username}”（停用后不能登录，已录入的数据保留）", key=f"{prefix}.sure")
+        sure = st.checkbox(f"确认停用“{widgets.md_escape(username)}”（停用后不能登录，已录入的数据保留）", key=f"{prefix}.sure")
         st.button("停用账号", disabled=not sure, on_click=_deactivate, args=(username,), key=f"{prefix}.deactivate",
                   icon=":material/person_off:")
     else:

@@ -23,7 +23,7 @@ EVIL = "![](//attacker.invalid/a)<img src=//attacker.invalid>**粗**"
 def _live_markup(text: str) -> list[str]:
     """Markdown/HTML that would render (backslash-escaped characters are literal)."""
     bare = re.sub(r"\\.", "", text)
-    return [m for m in ("![", "<img", "](", "**粗**") if m in bare]
+    return [m for m in ("![", "<img", "](", "**粗**", "__粗__") if m in bare]
 
 
 def _shown(at: AppTest) -> list[str]:

@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from ui import bridge, session_view
+from ui import bridge, session_view, widgets
 
 log = logging.getLogger("guangwu.ui")
 
@@ -36,10 +36,11 @@ def sign_in_form() -> None:
 
 
 def account_card(actor) -> None:
-    st.success(f"已登录：{actor.display_name}", icon=":material/verified_user:")
+    st.success(f"已登录：{widgets.md_escape(actor.display_name)}", icon=":material/verified_user:")
     with st.container(border=True):
-        st.markdown(f"用户名：**{actor.username}**  \n角色：**{actor.role}**  \n"
-                    f"所属社区：**{actor.community + '社区' if actor.community else '全街道'}**")
+        where = f"{actor.community}社区" if actor.community else "全街道"
+        st.markdown(f"用户名：**{widgets.md_escape(actor.username)}**  \n角色：**{widgets.md_escape(actor.role)}**  \n"
+                    f"所属社区：**{widgets.md_escape(where)}**")
     if actor.can_edit:
         st.caption("在侧栏「工作台」中录入数据、登记现场核查。" +
                    ("社区工作人员只能录入本社区的数据。" if not actor.is_admin else "街道管理员可以录入各社区和全街道的数据。"))
@@ -81,7 +82,7 @@ def sso_panel() -> None:
         st.error(exc.message, icon=":material/error:")
         return
     if actor is None:
-        st.error(f"统一身份账号（{identities[0] or identities[1] or '未知'}）尚未在本系统开通，请联系街道管理员创建同名账号。",
+        st.error(f"统一身份账号（{widgets.md_escape(identities[0] or identities[1] or '未知')}）尚未在本系统开通，请联系街道管理员创建同名账号。",
                  icon=":material/error:")
         st.button("退出统一身份认证", key=f"{KEYS['sso']}.logout", on_click=st.logout)
         return
