@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import bridge, flash, geo_preview, widgets
-from ui.geo_preview import LAYER_LABELS, LAYER_NAMES, plain
+from ui.geo_preview import LAYER_LABELS, LAYER_NAMES
 
 bridge.ensure_entrypoint()
 
@@ -26,13 +26,13 @@ def _save(layer: str, gdf) -> None:
     title, note = (s.get(KEY["title"]) or "").strip(), (s.get(KEY["note"]) or "").strip() or None
     saved, error = bridge.save_map_layer(layer, gdf, source_title=title, note=note)
     if error is not None:
-        flash.put(NS, "error", plain(error.message), [plain(d) for d in error.details])
+        flash.put(NS, "error", error.message, error.details)
         return
     if saved.duplicate:
         flash.put(NS, "success", f"已保存（重复提交已忽略）：「{LAYER_LABELS[layer]}」当前版本号 {saved.version_id}，未写入新数据。")
     else:
         flash.put(NS, "success", f"已将「{LAYER_LABELS[layer]}」保存为新版本（版本号 {saved.version_id}，{saved.features} 个要素，"
-                                 f"来源：{plain(title)}）。地图已改用新版本，旧版本保留在下方历史中。")
+                                 f"来源：{title}）。地图已改用新版本，旧版本保留在下方历史中。")
     s[KEY["round"]] = s.get(KEY["round"], 0) + 1
     s.pop(KEY["parsed"], None)
     s[KEY["title"]] = s[KEY["note"]] = ""
@@ -78,7 +78,7 @@ flash.show(NS)
 with widgets.guard("图层概况"):
     newest = bridge.layer_versions().drop_duplicates("layer")  # newest first within each layer
     status = {r.layer: ("示意图" if r.schematic else f"测绘/调查数据：{r.source_title}") for r in newest.itertuples()}
-    st.caption(plain("当前各图层：" + "；".join(f"{LAYER_LABELS[n]}（{status.get(n, '无')}）" for n in LAYER_NAMES)))
+    st.caption(widgets.md_escape("当前各图层：" + "；".join(f"{LAYER_LABELS[n]}（{status.get(n, '无')}）" for n in LAYER_NAMES)))
 
 st.subheader("① 选择图层与文件")
 layer = st.selectbox("要替换的图层", LAYER_NAMES, format_func=LAYER_LABELS.get, key=KEY["layer"])
@@ -107,7 +107,7 @@ crs = crs_text.strip() or None
 applied = None if correction == "none" else correction
 gdf, error = _parse(upload, layer, crs, applied, swap)
 if error is not None:
-    flash.error(plain(error.message), [plain(d) for d in error.details])
+    flash.error(error.message, error.details)
     suggestion = getattr(error, "suggestion", None)
     if suggestion:
         st.button(geo_preview.suggestion_label(suggestion, crs, swap), key=KEY["suggest"], type="primary",
@@ -123,7 +123,7 @@ with widgets.guard("导入预览"):
     current = base.get(layer, [])
     summary = geo_preview.summarize(current, gdf, filename=upload.name, correction=applied)
     if summary.offset is not None:
-        st.warning(plain(summary.offset.message), icon=":material/warning:")
+        st.warning(widgets.md_escape(summary.offset.message), icon=":material/warning:")
         st.button(f"改用「{geo_preview.CORRECTIONS[geo_preview.correction_key(summary.offset.correction)]}」",
                   key=KEY["fix"], type="primary", on_click=_apply_correction, args=(summary.offset.correction,),
                   icon=":material/auto_fix_high:")
@@ -135,10 +135,10 @@ with widgets.guard("导入预览"):
     st.caption(f"导入数据范围：{summary.bounds_text}；几何类型："
                + "、".join(f"{t} {n}个" for t, n in summary.types.items()))
     if summary.added:
-        st.caption("新出现的名称：" + plain("、".join(summary.added)))
+        st.caption("新出现的名称：" + widgets.md_escape("、".join(summary.added)))
     if summary.removed:
         st.warning("以下名称在导入文件中没有，保存后地图上将不再显示（旧版本仍保留在历史中）："
-                   + plain("、".join(summary.removed)), icon=":material/warning:")
+                   + widgets.md_escape("、".join(summary.removed)), icon=":material/warning:")
     if not summary.added and not summary.removed:
         st.caption("要素名称与当前版本一致。")
     st.pydeck_chart(geo_preview.preview_deck(current, gdf, base), key=KEY["map"], height=480)

@@ -13,6 +13,8 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+from shown_text import texts  # noqa: F401 - also imported from here by other tests
+
 
 @contextlib.contextmanager
 def hung_server() -> Iterator[int]:
@@ -99,5 +101,3 @@ def reset_caches() -> None:
     st.cache_data.clear()
 
 
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]

@@ -24,6 +24,7 @@ from lib import db, sessions
 from lib.config import settings
 from lib.db import session_scope
 from lib.writes import local_today
+from shown_text import texts  # noqa: F401 - also imported from here by other tests
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = local_today()
@@ -67,9 +68,6 @@ def count(engine, model, *where) -> int:
     with session_scope(engine) as s:
         return s.scalar(select(func.count()).select_from(model).where(*where))
 
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def pages(at: AppTest) -> set[str]:

@@ -33,6 +33,7 @@ from lib.geometry_store import save_layer
 from lib.queries.map_data import map_layers
 from lib.seed import seed
 from ui import geo_preview
+from ui.widgets import md_escape
 
 ADMIN = Actor("admin", "管理员", "街道管理员")
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -361,8 +362,8 @@ def test_page_shows_the_zone_prefix_message_and_offers_the_right_crs(admin_app):
     data = _geojson(_layer("communities").to_crs(4526), "urn:ogc:def:crs:EPSG::4547")
     at = _page(admin, "communities", ("社区_4526.geojson", data))
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and geo_preview.plain("文件「社区_4526.geojson」") in errors[0]
-    assert geo_preview.plain("符合 EPSG:4526") in errors[0] and "带有带号" in errors[0]
+    assert len(errors) == 1 and md_escape("文件「社区_4526.geojson」") in errors[0]
+    assert md_escape("符合 EPSG:4526") in errors[0] and "带有带号" in errors[0]
     offer = _buttons(at)["geoimport.suggest"]
     assert offer.label == "改用 EPSG:4526" and "geoimport.save" not in _buttons(at)
     offer.click().run()
@@ -376,8 +377,8 @@ def test_page_warns_of_a_gcj02_file_and_applies_the_offered_correction(admin_app
     admin, eng = admin_app
     at = _page(admin, "roads", ("高德道路.geojson", _shifted("roads", wgs84_to_gcj02)))
     warning = [w.value for w in at.warning if "高德/腾讯地图" in w.value]
-    assert len(warning) == 1 and geo_preview.plain("文件「高德道路.geojson」") in warning[0]
-    assert geo_preview.plain("建议改用「GCJ-02 → WGS-84 纠偏」") in warning[0]
+    assert len(warning) == 1 and md_escape("文件「高德道路.geojson」") in warning[0]
+    assert md_escape("建议改用「GCJ-02 → WGS-84 纠偏」") in warning[0]
     at.text_input(key="geoimport.title").set_value("高德导出（测试）").run()
     assert _buttons(at)["geoimport.save"].disabled, "saving an offset layer needs the correction or a confirmation"
     fix = _buttons(at)["geoimport.fix_offset"]

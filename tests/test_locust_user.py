@@ -72,7 +72,7 @@ def test_locust_user_completes_a_scripted_session(server, tmp_path):
 
 def test_served_runs_leave_the_page_script_and_icon_to_the_page_shell(server):
     """Under serve.py the translation script is in every page's <head> (ui/page_shell.py): a rerun does not
-    send it again, and the favicon is an inline data URL (no file read and image conversion per run)."""
+    send it again (nor the desk CSS), and the favicon is an inline data URL (no file read and image conversion per run)."""
     s = Session(server.url)
     try:
         s.rerun()
@@ -80,6 +80,6 @@ def test_served_runs_leave_the_page_script_and_icon_to_the_page_shell(server):
         assert again.exceptions == [] and again.contains("中兴社区")
         assert not again.contains("__gwLayout") and not again.contains("<span id=\"gw-layout-script\">")
         assert again.contains("data:image/png;base64,")  # page_config_changed carries the icon inline
-        assert again.contains("min-height: 44px")  # the touch-size CSS is still sent with each run
+        assert not again.contains("min-height: 44px")  # the desk CSS is in the served page (ui/page_shell.py)
     finally:
         s.close()

@@ -30,6 +30,7 @@ from lib.ledger_kinds import KINDS
 from lib.queries.care import occupancy_series
 from lib.queries.map_data import layer_versions, map_layers
 from ui import geo_preview
+from shown_text import texts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PASSWORD = "correct-horse-42"
@@ -89,9 +90,6 @@ def start(actor, page: str | None = None) -> AppTest:
     assert not at.exception, [e.value for e in at.exception]
     return at
 
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def shown(at: AppTest) -> str:

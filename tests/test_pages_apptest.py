@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import kpi_cards
+from shown_text import texts  # noqa: F401 - also imported from here by other tests
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["stars", "model_communities", "relocation", "eldercare", "profiles"]
@@ -36,10 +37,6 @@ def goto(at: AppTest, page: str) -> AppTest:
     at.switch_page(f"pages/{page}.py").run()
     assert_clean(at, page)
     return at
-
-
-def texts(elements) -> list[str]:
-    return [str(e.value) for e in elements]
 
 
 def metrics(at: AppTest) -> dict[str, str]:

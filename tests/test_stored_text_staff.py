@@ -100,7 +100,6 @@ def test_a_recorded_quote_on_the_model_communities_page_is_text(engine):
     assert any(h.startswith("来源") for h in hits) and not bad, bad
 
 
-@pytest.mark.xfail(strict=True, reason="ui/flash.py draws lib's messages as Markdown (outside h1's files)")
 def test_flash_messages_are_text(engine):
     form = sign_in("zx", "check_form")
     form.selectbox(key="checkform.category").set_value("环境卫生")
@@ -110,7 +109,6 @@ def test_flash_messages_are_text(engine):
     assert hits and not bad, bad
 
 
-@pytest.mark.xfail(strict=True, reason="ui/forms.actor_caption draws the display name as Markdown (outside h1's files)")
 def test_the_work_pages_account_caption_is_text(engine):
     _evil_user(engine)
     at = sign_in(USERNAME, "entry")

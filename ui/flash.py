@@ -3,7 +3,9 @@
 Writes run in widget callbacks (before the page draws, so lists below show fresh data); the callback
 calls `run(ns, fn, …)` and the page calls `show(ns)` where the message belongs. Kinds: success (saved),
 info (nothing new: 「已保存（重复提交已忽略）」), error (a Chinese message, one caption per detail line).
-Messages are shown whole, never cut; only the list of error details is capped.
+Messages are shown whole, never cut; only the list of error details is capped. They are text: they quote what
+was typed (a finding, a name, a file name), so Markdown in them is shown as typed (ui.widgets.md_escape) —
+callers pass them unescaped.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import streamlit as st
 
 from lib.errors import DashboardError
 from ui import bridge
+from ui.widgets import md_escape
 
 log = logging.getLogger("guangwu.ui")
 MAX_DETAILS = 20
@@ -58,17 +61,17 @@ def show(ns: str) -> dict | None:
     if item["kind"] == "error":
         error(item["message"], item["details"])
     else:
-        (st.success if item["kind"] == "success" else st.info)(item["message"], icon=ICONS[item["kind"]])
+        (st.success if item["kind"] == "success" else st.info)(md_escape(item["message"]), icon=ICONS[item["kind"]])
         for line in item["details"]:
-            st.caption(line)
+            st.caption(md_escape(line))
     return item
 
 
 def error(message: str, details: list[str] | None = None) -> None:
     """A Chinese error with one caption per detail line (e.g. per bad row)."""
-    st.error(message, icon=ICONS["error"])
+    st.error(md_escape(message), icon=ICONS["error"])
     details = list(details or [])
     for line in details[:MAX_DETAILS]:
-        st.caption(line)
+        st.caption(md_escape(line))
     if len(details) > MAX_DETAILS:
         st.caption(f"……另有 {len(details) - MAX_DETAILS} 处")

@@ -21,6 +21,7 @@ import streamlit as st
 
 from ui import bridge, flash
 from ui.bridge import WriteResult
+from ui.widgets import md_escape
 
 
 _TOUCH_CSS = """
@@ -57,7 +58,7 @@ def require_editor(what: str):
 
 def actor_caption(actor) -> None:
     where = f"，{actor.community}社区" if actor.community else ""
-    st.caption(f":material/person: 当前账号：{actor.display_name}（{actor.role}{where}）。"
+    st.caption(f":material/person: 当前账号：{md_escape(f'{actor.display_name}（{actor.role}{where}）')}。"
                "录入只追加、不覆盖历史；每次保存都记入审计日志。")
 
 

@@ -2,7 +2,6 @@
 the import sits where a GCJ-02 / BD-09 offset would put it (pure; no streamlit)."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -17,7 +16,7 @@ from geo.deck import build_deck
 from geo.importer import GEOMETRY_KIND
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS, LAYER_NAMES, geom_to_metric
 
-__all__ = ["EAST_EDGE_NOTE", "LAYER_LABELS", "LAYER_NAMES", "plain", "summarize", "suggestion_label"]
+__all__ = ["EAST_EDGE_NOTE", "LAYER_LABELS", "LAYER_NAMES", "summarize", "suggestion_label"]
 
 KIND_TEXT = {"polygon": "面（Polygon）", "line": "线（LineString）", "point": "点（Point）"}
 CRS_HELP = ("文件已声明坐标系（GeoJSON 默认为 WGS-84，Shapefile 的 .prj）时留空。未声明或声明有误时填写 EPSG 代码："
@@ -27,15 +26,6 @@ CRS_HELP = ("文件已声明坐标系（GeoJSON 默认为 WGS-84，Shapefile 的
 CORRECTIONS = {"none": "无（已是 WGS-84 / CGCS2000）", "gcj02": "GCJ-02 高德·腾讯 → WGS-84",
                "bd09": "BD-09 百度 → WGS-84"}
 SWAP_LABEL = "交换坐标顺序（X/Y）"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text) -> str:
-    """File names, feature names and messages quoting them, escaped so that Markdown shows them as typed
-    (an uploaded name like ![x](http://…) must not make every viewer's browser fetch a URL)."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
-
 def correction_key(correction: str | None) -> str:
     """The radio option for a `geo.crs` correction (None -> "none")."""
     return correction or "none"
