@@ -114,3 +114,20 @@ def test_the_work_pages_account_caption_is_text(engine):
     at = sign_in(USERNAME, "entry")
     hits, bad = _markup(at)
     assert hits and not bad, bad
+
+
+def _panel_fails_quoting_typed_text():
+    from lib.errors import DashboardError
+    from ui import widgets
+
+    with widgets.guard("面板"):
+        raise DashboardError("文件「![](//attacker.invalid/a)」无法读取", details=["第2行：**粗**"] * 25)
+
+
+def test_a_panels_domain_error_is_text():
+    """widgets.guard shows a DashboardError (which may quote what was typed) as text, its details capped."""
+    at = AppTest.from_function(_panel_fails_quoting_typed_text, default_timeout=30).run()
+    shown = [str(e.value) for e in [*at.error, *at.caption]]
+    assert not at.exception and len(at.error) == 1 and len(at.caption) == 21  # 20 details and 「……另有 5 处」
+    assert not [m for s in shown for m in _live_markup(s)], shown
+    assert texts(at.error) == ["文件「![](//attacker.invalid/a)」无法读取"] and texts(at.caption)[-1] == "……另有 5 处"

@@ -10,6 +10,7 @@ import streamlit as st
 
 from ui import bridge, flash, forms
 from ui.bridge import cn_date, local_today, percent
+from ui.widgets import md_escape
 
 _opts = bridge.form_options
 HOUSEHOLD_LADDER, MODEL_STATUSES, STAR_STATUSES, STARS, SUBDISTRICT = (
@@ -95,11 +96,12 @@ def household_form(actor, community: str) -> None:
     row = households.set_index("code").loc[code]
     current = row["status"]
     nxt = _opts.next_household_step(current)
-    st.markdown(f"当前状态：**{current}**（{cn_date(row['since'])}）　→　下一步：**{nxt or '已完成全部步骤'}**")
+    step = md_escape(nxt or "已完成全部步骤")
+    st.markdown(f"当前状态：**{md_escape(current)}**（{cn_date(row['since'])}）　→　下一步：**{step}**")
     st.caption("状态按「" + " → ".join(HOUSEHOLD_LADDER) + "」逐级登记，不能跳级或回退。")
     if nxt is None:
         flash.show(ns)
-        st.success(f"户“{code}”当前为「{current}」，已完成全部步骤，无需再登记。", icon=":material/task_alt:")
+        st.success(md_escape(f"户“{code}”当前为「{current}」，已完成全部步骤，无需再登记。"), icon=":material/task_alt:")
         return
     owner = f"{ns}.for"
     if st.session_state.get(owner) != (code, current):  # a new household: offer its next step

@@ -27,9 +27,9 @@ def guard(panel: str) -> Iterator[None]:
     try:
         yield
     except DashboardError as exc:
-        st.error(exc.message, icon=":material/error:")
-        for line in exc.details[:20]:
-            st.caption(line)
+        from ui import flash  # (flash draws with md_escape, below)
+
+        flash.error(exc.message, exc.details)  # the one way an error is shown: as text, details capped
     except Exception:  # noqa: BLE001 - a wall screen must never show a traceback
         log.exception("panel %s failed", panel)
         st.info(f"「{panel}」暂时无法显示，请稍后刷新。", icon=":material/hourglass_empty:")
