@@ -20,6 +20,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from ui.not_found import ALIASES
+
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 RERUN_AGAIN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
 
@@ -35,6 +37,7 @@ class Run:
     bytes: int
     exceptions: list[str]
     blob: bytes = field(repr=False)  # every ForwardMsg of the run, concatenated (for text searches)
+    kinds: list[str] = field(default_factory=list, repr=False)  # each ForwardMsg's type, in order
 
     def contains(self, text: str) -> bool:
         return text.encode() in self.blob
@@ -90,7 +93,9 @@ class Session:
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query
-        state.page_name = page
+        # A browser at a default page's own path (/overview) is sent to "/" (ui/not_found.ALIASES), where it asks
+        # for page "" — asking Streamlit for "overview" would get a page_not_found message and the default page.
+        state.page_name = "" if ALIASES.get(page) == "" else page
         if fragment:
             state.fragment_id = fragment
             state.is_auto_rerun = True
@@ -106,6 +111,7 @@ class Session:
             raise ProtocolError(f"send failed: {exc.__class__.__name__}: {exc}") from exc
         chunks: list[bytes] = []
         exceptions: list[str] = []
+        kinds: list[str] = []
         while True:
             try:
                 data = self.ws.recv()
@@ -118,6 +124,7 @@ class Session:
             fwd.ParseFromString(data)
             self._widgets(fwd)
             kind = fwd.WhichOneof("type")
+            kinds.append(kind)
             if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
                     and fwd.delta.new_element.WhichOneof("type") == "exception":
                 exc_el = fwd.delta.new_element.exception
@@ -128,7 +135,7 @@ class Session:
                 if fwd.script_finished not in FINISHED:
                     raise ProtocolError(f"script finished with status {fwd.script_finished}")
                 blob = b"".join(chunks)
-                return Run(time.perf_counter() - started, len(chunks), len(blob), exceptions, blob)
+                return Run(time.perf_counter() - started, len(chunks), len(blob), exceptions, blob, kinds)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -83,3 +83,17 @@ def test_served_runs_leave_the_page_script_and_icon_to_the_page_shell(server):
         assert not again.contains("min-height: 44px")  # the desk CSS is in the served page (ui/page_shell.py)
     finally:
         s.close()
+
+
+def test_the_overview_is_asked_for_as_a_browser_does(server):
+    """The overview's own path is redirected to "/" (ui/not_found.py), where a browser asks for page "": the
+    protocol client does the same, so the benchmarks time the overview, not a page_not_found and a fallback."""
+    s = Session(server.url)
+    try:
+        by_path = s.rerun(page="overview", query="community=中兴", strings=None)
+        stars = s.rerun(page="stars")
+    finally:
+        s.close()
+    assert by_path.exceptions == [] and "page_not_found" not in by_path.kinds and by_path.contains("中兴社区")
+    assert "new_session" in by_path.kinds and by_path.kinds[-1] == "script_finished"
+    assert "page_not_found" not in stars.kinds and stars.contains("五星")
