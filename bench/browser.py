@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass
 
-from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: F401 - re-exported
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
@@ -185,12 +186,18 @@ async def select_option(page, option: str, *, texts, scope: str = '[data-testid=
     box = page.locator(f'{scope} [data-testid="stSelectbox"]').first
     opt = page.locator('[role="listbox"] [role="option"]').filter(
         has_text=re.compile(rf"^\s*{re.escape(option)}(社区)?\s*$")).first  # with or without format_func
-    await box.locator('[role="combobox"]').click()
-    try:
-        await opt.wait_for(state="visible", timeout=1500)
-    except Exception:  # noqa: BLE001 - the input did not open the list: use the toggle button
-        await box.locator('button[aria-haspopup="listbox"]').click()
-        await opt.wait_for(state="visible")
+    combo = box.locator('[role="combobox"]')
+    await combo.click()
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while True:  # under load the list may open seconds after the tap: tap its arrow only while it is still closed
+        try:
+            await opt.wait_for(state="visible", timeout=1500)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+            if await combo.get_attribute("aria-expanded") != "true":  # the tap did not open the list
+                await box.locator('button[aria-haspopup="listbox"]').click()
     await _arm(page)
     await opt.click()
     return await _finish(page, texts, canvas)
