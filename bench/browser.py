@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 import re
+import time
 from dataclasses import dataclass
 
-from playwright.async_api import TimeoutError as PlaywrightTimeout  # noqa: F401 - re-exported
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
@@ -79,7 +80,8 @@ IDLE_JS = r"""
 (a) => {
   const main = document.querySelector('[data-testid="stMain"] [data-testid="stVerticalBlock"]');
   if (!main || document.querySelector('[data-testid="stStatusWidget"]')) return false;
-  if (document.querySelector('[data-testid="stAppSkeleton"]') || document.querySelector('[data-stale="true"]')) return false;
+  // the app's loading screen, and elements (the sidebar's widgets too) whose code is still loading (Suspense)
+  if (document.querySelector('[data-testid="stAppSkeleton"], [data-testid="stSkeleton"], [data-stale="true"]')) return false;
   const B = window.__bench;
   if (B && !B.msgs.some((m) => m.k === 'fin')) return false;
   if (B && performance.now() - B.msgs[B.msgs.length - 1].t < (a.settle || 600)) return false;  // no run pending
@@ -135,31 +137,67 @@ async def _finish(page, texts, canvas, timeout_ms: int = STEP_TIMEOUT_MS) -> Sam
     return Sample(ms=t1 - t0, rtt_ms=fin - t0, send_ms=None if sent is None else sent - t0)
 
 
-async def ensure_sidebar(page) -> None:
-    """Open the sidebar when it starts collapsed (narrow viewports)."""
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first
-    if await box.is_visible():
+# Where the sidebar and an element in it are on screen: the sidebar slid fully in (its box inside the viewport,
+# not moving between two polls: the slide-in transition is over) and the element's box inside the viewport.
+# A collapsed sidebar is translated off screen (x = -300, width 0) yet counts as "visible" to Playwright.
+ON_SCREEN_JS = r"""
+(sel) => {
+  const inside = (r) => r.width > 0 && r.height > 0 && r.left >= 0 && r.top >= 0
+                        && r.right <= innerWidth && r.bottom <= innerHeight;
+  const sb = document.querySelector('[data-testid="stSidebar"]');
+  const el = sel && document.querySelector(sel);
+  if (!sb || (sel && !el)) return false;
+  const r = sb.getBoundingClientRect();
+  const key = [r.left, r.width].map(Math.round).join();
+  const was = window.__benchSidebar; window.__benchSidebar = key;
+  if (r.width < 100 || r.left < 0 || key !== was) return false;
+  if (!el) return true;
+  const b = el.getBoundingClientRect();  // the element may sit below the fold of the sidebar's own scroll
+  if (!inside(b) && b.left >= 0 && b.right <= innerWidth) el.scrollIntoView({block: 'center'});
+  return inside(el.getBoundingClientRect());
+}
+"""
+SIDEBAR_BOX = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
+EXPAND_SIDEBAR = '[data-testid="stExpandSidebarButton"], [data-testid="stSidebarCollapsedControl"] button'
+
+
+async def sidebar_on_screen(page, sel: str | None = SIDEBAR_BOX) -> bool:
+    """The sidebar is open and still, and `sel` (its first match) is inside the viewport."""
+    await page.evaluate(ON_SCREEN_JS, sel)  # the first look records where the sidebar is; the second sees it still
+    return bool(await page.evaluate(ON_SCREEN_JS, sel))
+
+
+async def ensure_sidebar(page, sel: str | None = SIDEBAR_BOX, *, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
+    """Open the sidebar as a person on a tablet would, when it is collapsed (under ui.layout.SIDEBAR_COLLAPSE_PX it
+    starts so): tap its expand control, wait until it has slid in, bring `sel` into view."""
+    if await sidebar_on_screen(page, sel):
         return
-    for sel in ('[data-testid="stExpandSidebarButton"]', '[data-testid="stSidebarCollapsedControl"] button'):
-        btn = page.locator(sel).first
-        if await btn.count() and await btn.is_visible():
-            await btn.click()
-            await box.wait_for(state="visible")
-            return
+    expand = page.locator(EXPAND_SIDEBAR).first
+    if await expand.count() and await expand.is_visible():
+        await expand.click()
+    await page.wait_for_function(ON_SCREEN_JS, arg=sel, polling=50, timeout=timeout_ms)
 
 
 async def select_option(page, option: str, *, texts, scope: str = '[data-testid="stSidebar"]',
                         canvas: bool = False) -> Sample:
     """Open the selectbox in `scope`, click `option` (a community name), time until its run is drawn."""
+    if scope == '[data-testid="stSidebar"]':  # a collapsed sidebar (tablet) is opened first, as a person would
+        await ensure_sidebar(page, f'{scope} [data-testid="stSelectbox"]')
     box = page.locator(f'{scope} [data-testid="stSelectbox"]').first
     opt = page.locator('[role="listbox"] [role="option"]').filter(
         has_text=re.compile(rf"^\s*{re.escape(option)}(社区)?\s*$")).first  # with or without format_func
-    await box.locator('[role="combobox"]').click()
-    try:
-        await opt.wait_for(state="visible", timeout=1500)
-    except Exception:  # noqa: BLE001 - the input did not open the list: use the toggle button
-        await box.locator('button[aria-haspopup="listbox"]').click()
-        await opt.wait_for(state="visible")
+    combo = box.locator('[role="combobox"]')
+    await combo.click()
+    deadline = time.monotonic() + STEP_TIMEOUT_MS / 1000
+    while True:  # under load the list may open seconds after the tap: tap its arrow only while it is still closed
+        try:
+            await opt.wait_for(state="visible", timeout=1500)
+            break
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
+            if await combo.get_attribute("aria-expanded") != "true":  # the tap did not open the list
+                await box.locator('button[aria-haspopup="listbox"]').click()
     await _arm(page)
     await opt.click()
     return await _finish(page, texts, canvas)
