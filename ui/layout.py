@@ -206,15 +206,18 @@ _SCRIPT = """
     if (next) { e.preventDefault(); next.focus(); }
   }, true);
   // Narrow screens (portrait tablets): start with the sidebar closed, once per tab, so a person who opens it
-  // keeps it open.
+  // keeps it open. Streamlit 1.67 marks neither state on the sidebar (no aria-expanded): it is open while its
+  // collapse button exists and closed while the header's expand button does. Under 768 px Streamlit starts it
+  // closed itself: then there is nothing to do, and a person who opens it at once must not see it shut again.
   if (w.innerWidth < COLLAPSE_PX && !sessionStorage.getItem('gw-sidebar-auto')) {
     sessionStorage.setItem('gw-sidebar-auto', '1');
     let tries = 0;
     const close = () => {
-      const sb = document.querySelector('[data-testid="stSidebar"]');
+      const open = document.querySelector('[data-testid="stExpandSidebarButton"]');
+      if (open && open.getBoundingClientRect().width > 0) return;  // already closed
       const btn = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
-      if (sb && btn && sb.getAttribute('aria-expanded') !== 'false') { btn.click(); return; }
-      if (!sb || sb.getAttribute('aria-expanded') !== 'false') if (++tries < 200) setTimeout(close, 100);
+      if (btn) { btn.click(); return; }
+      if (++tries < 200) setTimeout(close, 100);
     };
     close();
   }
