@@ -12,7 +12,7 @@ import logging
 
 import streamlit as st
 
-from ui import bridge, session_view, widgets
+from ui import bridge, flash, session_view, widgets
 
 log = logging.getLogger("guangwu.ui")
 
@@ -79,7 +79,7 @@ def sso_panel() -> None:
     try:
         actor = bridge.sso_actor(identities)
     except bridge.DashboardError as exc:
-        st.error(exc.message, icon=":material/error:")
+        flash.error(exc.message, exc.details)  # the one way an error is shown: as text
         return
     if actor is None:
         st.error(f"统一身份账号（{widgets.md_escape(identities[0] or identities[1] or '未知')}）尚未在本系统开通，请联系街道管理员创建同名账号。",
