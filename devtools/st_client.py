@@ -34,10 +34,11 @@ class ProtocolError(RuntimeError):
 class Run:
     seconds: float
     messages: int
-    bytes: int
+    bytes: int  # as sent on the socket
     exceptions: list[str]
-    blob: bytes = field(repr=False)  # every ForwardMsg of the run, concatenated (for text searches)
-    kinds: list[str] = field(default_factory=list, repr=False)  # each ForwardMsg's type, in order
+    blob: bytes = field(repr=False)  # every ForwardMsg as the browser reads it (references resolved), for searches
+    kinds: list[str] = field(default_factory=list, repr=False)  # each ForwardMsg's type as sent, in order
+    elements: list[str] = field(default_factory=list, repr=False)  # each new element's type, references resolved
 
     def contains(self, text: str) -> bool:
         return text.encode() in self.blob
@@ -62,6 +63,11 @@ class Session:
         self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (st.fragment(run_every=…))
         self.session_id = ""
+        # The browser's ForwardMsg cache: hash -> (message bytes, run count when last used). Large elements
+        # the browser holds come as a reference (ref_hash); entries unused for max_age runs are dropped.
+        self.held: dict[str, tuple[bytes, int]] = {}
+        self.runs = 0
+        self.max_age = 2
 
     def close(self) -> None:
         try:
@@ -74,6 +80,7 @@ class Session:
             self.auto_reruns[msg.auto_rerun.fragment_id] = msg.auto_rerun.interval
         if msg.WhichOneof("type") == "new_session":
             self.session_id = msg.new_session.initialize.session_id or self.session_id
+            self.max_age = msg.new_session.config.max_cached_message_age or self.max_age
         if msg.WhichOneof("type") != "delta" or msg.delta.WhichOneof("type") != "new_element":
             return
         el = msg.delta.new_element
@@ -84,12 +91,34 @@ class Session:
             if kind == "selectbox":
                 self.options[widget.label] = list(widget.options)
 
+    def _resolve(self, data: bytes) -> tuple[ForwardMsg, bytes, str]:
+        """A received message as the browser reads it: a reference replaced by the message it names (held
+        messages are refreshed); a cacheable message kept. Returns (message, its bytes, type as sent)."""
+        fwd = ForwardMsg()
+        fwd.ParseFromString(data)
+        kind = fwd.WhichOneof("type")
+        if kind == "ref_hash":
+            if fwd.ref_hash not in self.held:
+                raise ProtocolError(f"reference to a message this client does not hold: {fwd.ref_hash}")
+            data = self.held[fwd.ref_hash][0]
+            self.held[fwd.ref_hash] = (data, self.runs)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+        elif fwd.metadata.cacheable and fwd.hash and fwd.hash not in self.held:
+            self.held[fwd.hash] = (data, self.runs)
+        return fwd, data, kind
+
+    def _run_finished(self) -> None:
+        self.runs += 1
+        self.held = {h: (d, n) for h, (d, n) in self.held.items() if self.runs - n <= self.max_age}
+
     def rerun(self, *, page: str = "", query: str = "", strings: dict[str, str] | None = None,
-              fragment: str = "", click: str = "") -> Run:
+              fragment: str = "", click: str = "", cached: bool = True) -> Run:
         """One rerun: `page` is the page's url path (""/overview/stars…), `query` the URL query string,
         `strings` maps widget labels (as drawn in the previous run) to string values, `click` is the label
         of a button (or form submit button) pressed in this run; `fragment` runs one
-        fragment as the browser's run_every timer does (a full rerun it asks for is read to its end too)."""
+        fragment as the browser's run_every timer does (a full rerun it asks for is read to its end too);
+        `cached=False` sends no held hashes (every large element arrives in full)."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = query
@@ -99,6 +128,8 @@ class Session:
         if fragment:
             state.fragment_id = fragment
             state.is_auto_rerun = True
+        if cached:
+            state.cached_message_hashes.extend(self.held)
         for label, value in (strings or {}).items():
             ws = WidgetState(id=self.widget_ids[label], string_value=value)
             state.widget_states.widgets.append(ws)
@@ -109,9 +140,11 @@ class Session:
             self.ws.send_binary(msg.SerializeToString())
         except Exception as exc:  # noqa: BLE001
             raise ProtocolError(f"send failed: {exc.__class__.__name__}: {exc}") from exc
+        sent = 0
         chunks: list[bytes] = []
         exceptions: list[str] = []
         kinds: list[str] = []
+        elements: list[str] = []
         while True:
             try:
                 data = self.ws.recv()
@@ -119,23 +152,24 @@ class Session:
                 raise ProtocolError(f"no script_finished: {exc.__class__.__name__}: {exc}") from exc
             if not isinstance(data, bytes) or not data:
                 raise ProtocolError("socket closed")
+            sent += len(data)
+            fwd, data, kind = self._resolve(data)
             chunks.append(data)
-            fwd = ForwardMsg()
-            fwd.ParseFromString(data)
             self._widgets(fwd)
-            kind = fwd.WhichOneof("type")
             kinds.append(kind)
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element" \
-                    and fwd.delta.new_element.WhichOneof("type") == "exception":
-                exc_el = fwd.delta.new_element.exception
-                exceptions.append(f"{exc_el.type}: {exc_el.message}")
+            if fwd.WhichOneof("type") == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                elements.append(fwd.delta.new_element.WhichOneof("type"))
+                if elements[-1] == "exception":
+                    exc_el = fwd.delta.new_element.exception
+                    exceptions.append(f"{exc_el.type}: {exc_el.message}")
             if kind == "script_finished":
+                self._run_finished()
                 if fwd.script_finished == RERUN_AGAIN:
                     continue
                 if fwd.script_finished not in FINISHED:
                     raise ProtocolError(f"script finished with status {fwd.script_finished}")
-                blob = b"".join(chunks)
-                return Run(time.perf_counter() - started, len(chunks), len(blob), exceptions, blob, kinds)
+                return Run(time.perf_counter() - started, len(chunks), sent, exceptions, b"".join(chunks), kinds,
+                           elements)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

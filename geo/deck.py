@@ -292,6 +292,14 @@ def _text_layer(layer_id: str, rows: list[dict], size: float, *, padding: list[i
                      get_alignment_baseline=_S("center"), billboard=True, pickable=False)
 
 
+GENERATION_SEP = "#"
+
+
+def layer_base(layer_id: str) -> str:
+    """A layer's id without its generation ("communities#中兴" -> "communities")."""
+    return layer_id.split(GENERATION_SEP, 1)[0]
+
+
 class SerializedDeck(pdk.Deck):
     """A Deck serialised once. pydeck pretty-prints `to_json()` with Python's pure-Python encoder on
     every call (~60 ms for a district-size map, on every rerun); a cached map keeps its JSON instead,
@@ -301,10 +309,17 @@ class SerializedDeck(pdk.Deck):
 
     kept_as_is = True  # nothing of it changes after __init__: a cache may hand out the object itself
 
-    def __init__(self, deck: pdk.Deck) -> None:
+    def __init__(self, deck: pdk.Deck, *, generation: str = "") -> None:
+        """`generation`: appended to every pickable layer's id (`layer_base` reads it back). Streamlit's chart
+        drops the selection it holds on a layer whose id is no longer in the map, so a new generation clears
+        a stale selection without remounting the chart (a new WebGL context and shaders per change)."""
         super().__init__(layers=[], map_provider=None, tooltip=deck._tooltip)
-        self.spec = json.dumps(json.loads(deck.to_json()), sort_keys=True, separators=(",", ":"),
-                               ensure_ascii=False)
+        spec = json.loads(deck.to_json())
+        if generation:
+            for layer in spec.get("layers", []):
+                if layer.get("pickable"):
+                    layer["id"] = f"{layer['id']}{GENERATION_SEP}{generation}"
+        self.spec = json.dumps(spec, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
     def to_json(self) -> str:
         return self.spec

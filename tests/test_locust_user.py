@@ -97,3 +97,27 @@ def test_the_overview_is_asked_for_as_a_browser_does(server):
     assert by_path.exceptions == [] and "page_not_found" not in by_path.kinds and by_path.contains("中兴社区")
     assert "new_session" in by_path.kinds and by_path.kinds[-1] == "script_finished"
     assert "page_not_found" not in stars.kinds and stars.contains("五星")
+
+
+def test_large_unchanged_elements_come_as_references_as_in_a_browser(server):
+    """A browser tells the server which large messages it holds (ClientState.cached_message_hashes) and gets a
+    short reference for an unchanged one (the overview's map); the protocol client does the same, so the
+    capacity figures load the server as browsers do. What a reference stands for is read as the browser reads it."""
+    s = Session(server.url)
+    try:
+        first = s.rerun(query="community=中兴", strings=None)
+        again = s.rerun(query="community=中兴", strings={"社区": "中兴"} if "社区" in s.widget_ids else None)
+        fresh = Session(server.url)
+        try:
+            fresh.rerun(query="community=中兴")
+            forgetful = fresh.rerun(query="community=中兴", strings={"社区": "中兴"}, cached=False)
+        finally:
+            fresh.close()
+    finally:
+        s.close()
+    assert "ref_hash" not in first.kinds and "ref_hash" in again.kinds
+    assert again.exceptions == [] and again.contains("中兴社区")
+    assert "deck_gl_json_chart" in first.elements and "deck_gl_json_chart" in again.elements
+    assert "ref_hash" not in forgetful.kinds
+    assert again.bytes < forgetful.bytes - 10_000  # the map (> 10 kB) is not sent again
+    assert "社区" in s.options and "西华" in s.options["社区"]

@@ -9,7 +9,7 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.deck import SerializedDeck, build_deck
+from geo.deck import SerializedDeck, build_deck, layer_base
 from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
@@ -29,16 +29,24 @@ MODEL_RANKS = [ModelStatus.NOT_YET.value, ModelStatus.ACTIVE.value, ModelStatus.
 
 
 def _on_map_select(map_key: str) -> None:
+    """A tap on the map. The chart is drawn with one key per page, and its pickable layers carry the
+    selection as their generation (geo.deck.SerializedDeck): when the selection changes the chart lets go
+    of what it held, and that letting go reaches the server with the next run as an empty selection. Only
+    an empty selection of the map as shown (the chart held a tap made on it) is a tap on empty ground."""
     state = st.session_state.get(map_key)
     objects = (state or {}).get("selection", {}).get("objects", {}) if state else {}
-    clicked = [o.get("name") for o in objects.get("communities", [])]
-    current = bridge.selected_community()
-    if not clicked and any(objects.values()):
+    picked = {layer_base(layer): rows for layer, rows in objects.items() if rows}
+    shown = st.session_state.get(f"{map_key}.shown")
+    if not picked:
+        if st.session_state.get(f"{map_key}.held") == shown:
+            bridge.set_community(None)  # tapping the selected object again, or empty ground
+        st.session_state[f"{map_key}.held"] = None
+        return
+    st.session_state[f"{map_key}.held"] = shown
+    clicked = [o.get("name") for o in picked.get("communities", [])]
+    if not clicked:
         return  # a road, river or point was tapped: keep the selection (its tooltip is what was wanted)
-    if not clicked or clicked[0] == current:
-        bridge.set_community(None)  # tapping the selected community again, or empty ground
-    else:
-        bridge.set_community(clicked[0])
+    bridge.set_community(None if clicked[0] == bridge.selected_community() else clicked[0])
 
 
 def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
@@ -58,7 +66,9 @@ def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: d
                       highlights=[{"id": h[0], "names": h[1], "color": list(h[2]), "label": h[3]} for h in highlights],
                       width=fit_width,  # whole subdistrict in the narrowest map box
                       label_px=label_px)
-    return SerializedDeck(deck)  # cached with its JSON: a rerun does not serialise the map again
+    # cached with its JSON (a rerun does not serialise the map again); the selection is its pickable layers'
+    # generation, so the chart drops a selection it holds when another community is selected (_on_map_select)
+    return SerializedDeck(deck, generation=selected or "")
 
 
 # Kept per data version and arguments (ui.kept: one key text, ~20 µs a read where st.cache_resource's hasher took
@@ -107,10 +117,11 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
         visible = TOGGLABLE
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
     selected = bridge.selected_community()
-    # One key per selection: the chart keeps no stale selection of its own. (With one key, a community picked
-    # on the map and then dropped in the sidebar stayed selected in the chart, the next tap on it toggled
-    # that off — an ignored click — and Streamlit kept every other object faded.)
-    map_key = f"{key_prefix}.{KEYS['map']}.{selected or ''}"
+    # One key per page: a selection change redraws the map in place (a new key remounted the chart: a new WebGL
+    # context and shaders, most of a map click's time). The chart's own selection cannot go stale: its layers'
+    # ids change with the selection (SerializedDeck's generation), and the chart drops what it held on them.
+    map_key = f"{key_prefix}.{KEYS['map']}"
+    st.session_state[f"{map_key}.shown"] = selected or ""
     deck = _deck(metric, selected, visible, as_of, checks,
                  tuple(circles or ()), height, masked=bridge.current_actor() is None,  # phone numbers: signed-in only
                  highlights=tuple(highlights or ()), label_px=label_px, fit_width=fit_width)
