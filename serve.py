@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
+from deploy import tcp
 from lib.health import readyz
 from ui import not_found, page_shell, session_routes
 
@@ -20,6 +21,11 @@ from ui import not_found, page_shell, session_routes
 # widget change). Decide navigation mode before any session starts (ui/bridge/state.ensure_entrypoint covers
 # `streamlit run app.py` and AppTest).
 PagesManager.uses_pages_directory = False
+
+# Streamlit 1.67 binds its socket with protocol 0, so asyncio never sets TCP_NODELAY on its connections: each
+# run's small messages then wait on the peer's delayed ACK (nginx, or a protocol client: ~40 ms a rerun).
+# This module is imported after that socket is bound; the connections accepted from it inherit the option.
+tcp.no_nagle_on_listeners()
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
 

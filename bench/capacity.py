@@ -201,7 +201,7 @@ def measure(db_url: str, work: Path, *, quick: bool, pg: bool) -> dict:
     out: dict = {"mode": "quick" if quick else "full", "p95_limit_s": P95_LIMIT, "cores": os.cpu_count(),
                  "database": "postgresql" if pg else "sqlite"}
     log("  (a) floor app, 1 process on CPU 0, client on CPU 1")
-    with _single(db_url, work, "bench/floor_app.py", 0) as floor:
+    with _single(db_url, work, "bench/floor_serve.py", 0) as floor:
         warm(floor.url, "")
         out["floor"] = ramp(floor.url, cfg, pages="", work=work, server_pids=[floor.pid], client_cpu=1)
         out["floor"]["memory"] = memory_per_session(floor.url, [floor.pid], cfg["mem_sessions"])

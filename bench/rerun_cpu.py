@@ -1,6 +1,6 @@
 """Server CPU time per rerun, per page: what one selection change costs the server (issue #15).
 
-A real server (`streamlit run serve.py`, and the framework floor `bench/floor_app.py`) is driven at the protocol
+A real server (`streamlit run serve.py`, and the framework floor `bench/floor_app.py`, served by `bench/floor_serve.py`) is driven at the protocol
 level (devtools.st_client, as bench/capacity.py's Locust user): after a warm-up through every community, each page
 gets `n` reruns, each a change of the sidebar community (cycling through all, and 全街道). The server's process CPU
 time (user + system, /proc) is read before and after; CPU time does not depend on how much of a core a busy
@@ -58,7 +58,7 @@ def measure(db_url: str, work: Path, *, pages: list[str], n: int, port: int) -> 
     from devtools import streamlit_server as ss
 
     out: dict = {"n": n}
-    runs = (("floor", "bench/floor_app.py", [""], port + 1 if port else None),
+    runs = (("floor", "bench/floor_serve.py", [""], port + 1 if port else None),
             ("dashboard", "serve.py", pages, port or None))
     for name, app, todo, p in runs:
         server = ss.start(db_url, work / f"{name}.log", app=app, port=p)

@@ -64,7 +64,7 @@ async def browser_part(cfg: dict, work: Path) -> dict:
         browser = await pw.chromium.launch(executable_path=bw.CHROMIUM, args=bw.CHROMIUM_ARGS)
         log("6. cold start")
         out["cold_start"], app, (ctx, page) = await coldstart.measure(browser, work, log=log)
-        floor = ss.start(out["cold_start"]["db_url"], work / "floor.log", app="bench/floor_app.py")
+        floor = ss.start(out["cold_start"]["db_url"], work / "floor.log", app="bench/floor_serve.py")
         try:
             log("2. map payload in the browser (the cold-start page, rerun)")
             out["payload_browser"] = await guarded(payload.measure(ctx, page, reruns=1 if cfg["n"] < 30 else 2))
