@@ -34,7 +34,7 @@ def _parsed(at: AppTest) -> _Cards:
     p = _Cards()
     for h in at.get("html"):
         body = str(h.proto.body)
-        if "gw-kp" in body:
+        if 'class="gw-kp' in body:
             p.feed(body)
     return p
 

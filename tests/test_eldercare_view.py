@@ -48,7 +48,7 @@ def test_same_selection_builds_nothing_again_and_shows_the_same_page(app_db, mon
 
 def test_cards_and_services_are_one_element_each(app_db):
     at = _page()
-    grids = [str(h.proto.body) for h in at.get("html") if "gw-kpis" in str(h.proto.body)]
+    grids = [str(h.proto.body) for h in at.get("html") if 'class="gw-kpis"' in str(h.proto.body)]
     assert len(grids) == 2 and not at.metric  # the centre's three cards; the services
     cards = kpi_cards.grid_cards(at)
     assert [(c["label"], c["value"]) for c in cards[:3]] == [

@@ -54,7 +54,7 @@ def _run(community: str | None, page: str | None = None) -> AppTest:
 
 def test_overview_draws_its_cards_as_one_element(app_db):
     at = _run(None)
-    grids = [h for h in at.get("html") if "gw-kpis" in str(h.proto.body)]
+    grids = [h for h in at.get("html") if 'class="gw-kpis"' in str(h.proto.body)]
     assert len(grids) == 2  # the subdistrict's figures; the four panels
     cards = kpi_cards.grid_cards(at)
     assert kpi_cards.cards(at)["常住人口"] == "8.15万人" and len(cards) >= 13 and not at.metric
@@ -78,3 +78,23 @@ def test_profiles_and_relocation_draw_their_cards_as_grids(app_db):
     at = _run(None, "relocation")
     assert not at.metric and kpi_cards.cards(at)["涉迁户"].endswith("户")
     assert _elements(at.main) <= 30, _elements(at.main)  # was 70; 47 before its timeline was one element
+
+
+def test_card_rules_ride_in_the_page_css_not_in_each_element(app_db):
+    """The cards' CSS is in the page's own CSS (ui.layout.BASE_CSS: the served desk page and the wall's CSS), not
+    repeated in every grid: a page with three grids re-sent it three times per run, and the browser re-parsed
+    a style sheet for each on every selection change."""
+    import pandas as pd
+
+    from ui import layout
+    from ui.views.relocation import timeline_html
+
+    at = _run("中兴", "stars")
+    grids = [h.proto.body for h in at.get("html") if 'class="gw-kpi' in h.proto.body]
+    assert len(grids) >= 2 and not any("<style" in body for body in grids)
+    steps = timeline_html(pd.DataFrame({"happened_on": [pd.Timestamp("2023-09-23").date()], "date_precision": ["day"],
+                                        "title": ["动员会"], "detail": [""], "source_kind": ["article"],
+                                        "quote": ["原文"]}))
+    assert 'class="gw-steps"' in steps and "<style" not in steps
+    for rule in (".gw-kpis{", ".gw-kpi .v{", ".gw-steps{", ".gw-step{"):
+        assert rule in layout.BASE_CSS and rule in layout.DESK_CSS

@@ -53,8 +53,8 @@ def page_text(at: AppTest) -> str:
 
 def timeline_text(at: AppTest) -> str:
     """The 征迁 timeline (one st.html element) as text."""
-    body = next(str(h.proto.body) for h in at.get("html") if "gw-steps" in str(h.proto.body))
-    return re.sub(r"<[^>]+>", "", body.partition("</style>")[2])
+    body = next(str(h.proto.body) for h in at.get("html") if 'class="gw-steps"' in str(h.proto.body))
+    return re.sub(r"<[^>]+>", "", body)
 
 
 def assert_clean(at: AppTest, page: str) -> None:

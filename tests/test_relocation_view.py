@@ -29,7 +29,7 @@ def _shown(at: AppTest) -> tuple:
 
 def _steps(at: AppTest) -> list[str]:
     """The timeline's boxes as text (tags stripped)."""
-    body = next(str(h.proto.body) for h in at.get("html") if "gw-steps" in str(h.proto.body))
+    body = next(str(h.proto.body) for h in at.get("html") if 'class="gw-steps"' in str(h.proto.body))
     return [re.sub(r"<[^>]+>", "", box.partition(">")[2]) for box in body.split('<div class="gw-step"')[1:]]
 
 

@@ -49,21 +49,6 @@ def plain(label: str, value: str, *notes: str) -> Card:
     return Card(label, value, notes=tuple(n for n in notes if n))
 
 
-_CSS = """<style>
-.gw-kpis{display:grid;gap:.5rem;margin:0 0 .25rem 0}
-.gw-kpi{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.5rem .75rem;min-width:0}
-.gw-kpi .l{font-size:.85rem;opacity:.8;overflow-wrap:anywhere}
-.gw-kpi .v{font-size:1.6rem;line-height:1.3;font-weight:600;overflow-wrap:anywhere}
-.gw-kpi .d{font-size:.85rem}
-.gw-kpi .d.up{color:#09ab3b}.gw-kpi .d.down{color:#ff2b2b}.gw-kpi .d.flat{opacity:.7}
-.gw-kpi .t{display:inline-block;font-size:.75rem;border-radius:.25rem;padding:0 .35rem;margin-top:.2rem}
-.gw-line{line-height:1.9}.gw-line .t{margin:0}
-.gw-kpi ul{margin:.25rem 0 0 1rem;padding:0;font-size:.9rem}
-.gw-kpi .n,.gw-kpis-note{font-size:.8rem;opacity:.7;margin-top:.15rem}
-@media (max-width:640px){.gw-kpis{grid-template-columns:repeat(2,minmax(0,1fr))!important}}
-</style>"""
-
-
 def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
@@ -103,7 +88,7 @@ def _grid_html(cards: tuple[Card, ...], columns: int, note: str) -> str:
     """The grid's HTML, rendered once per content (cards are frozen: kept views hand out the same ones per rerun)."""
     body = "".join(card_html(c) for c in cards)
     foot = f'<div class="gw-kpis-note">{_e(note)}</div>' if note else ""
-    return (f'{_CSS}<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">'
+    return (f'<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">'
             f'{body}</div>{foot}')
 
 
@@ -127,7 +112,7 @@ def lines(cards: list[Card], *, more: str = "") -> None:
         f'<div class="gw-line" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
         f'<b>{_e(c.label)}</b>：{_e(c.value)} {_tag_html(c)}</div>' for c in cards)
     foot = f'<div class="gw-kpis-note">{_e(more)}</div>' if more else ""
-    st.html(f'{_CSS}<div class="gw-kpi gw-lines">{body}</div>{foot}')
+    st.html(f'<div class="gw-kpi gw-lines">{body}</div>{foot}')
 
 
 def boxes(items: list[tuple[str, list[str], str]], *, empty: str = "暂无公开数据") -> None:
@@ -138,5 +123,5 @@ def boxes(items: list[tuple[str, list[str], str]], *, empty: str = "暂无公开
         f'<div class="gw-kpi" data-label="{_e(title)}"><b>{_e(title)}</b>'
         + (f'<ul>{"".join(f"<li>{_e(t)}</li>" for t in texts)}</ul>' if texts else f"<div>{_e(empty)}</div>")
         + (f'<div class="n">{_e(note)}</div>' if note else "") + "</div>" for title, texts, note in items)
-    st.html(f'{_CSS}<div class="gw-kpis" style="grid-template-columns:repeat({len(items)},minmax(0,1fr))">'
+    st.html(f'<div class="gw-kpis" style="grid-template-columns:repeat({len(items)},minmax(0,1fr))">'
             f'{body}</div>')

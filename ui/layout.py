@@ -88,6 +88,22 @@ button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
 
 BASE_CSS = """
 <style>
+/* Cards drawn as one HTML element each (ui/kpi_grid.py) and the relocation timeline (ui/views/relocation.py):
+   their rules live here, once per page, not in every element (each re-sent style sheet was re-parsed per run). */
+.gw-kpis{display:grid;gap:.5rem;margin:0 0 .25rem 0}
+.gw-kpi{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.5rem .75rem;min-width:0}
+.gw-kpi .l{font-size:.85rem;opacity:.8;overflow-wrap:anywhere}
+.gw-kpi .v{font-size:1.6rem;line-height:1.3;font-weight:600;overflow-wrap:anywhere}
+.gw-kpi .d{font-size:.85rem}
+.gw-kpi .d.up{color:#09ab3b}.gw-kpi .d.down{color:#ff2b2b}.gw-kpi .d.flat{opacity:.7}
+.gw-kpi .t{display:inline-block;font-size:.75rem;border-radius:.25rem;padding:0 .35rem;margin-top:.2rem}
+.gw-line{line-height:1.9}.gw-line .t{margin:0}
+.gw-kpi ul{margin:.25rem 0 0 1rem;padding:0;font-size:.9rem}
+.gw-kpi .n,.gw-kpis-note{font-size:.8rem;opacity:.7;margin-top:.15rem}
+@media (max-width:640px){.gw-kpis{grid-template-columns:repeat(2,minmax(0,1fr))!important}}
+.gw-steps{display:flex;flex-direction:column;gap:.5rem}
+.gw-step{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.6rem .9rem}
+.gw-step .n{font-size:.85rem;opacity:.7;margin-top:.2rem}
 /* Touch-sized controls (tablets): at least 44 px high, on every page and in the sidebar. */
 .stButton button, .stDownloadButton button, .stLinkButton a, [data-testid="stPopover"] button,
 [data-testid="stFormSubmitButton"] button, [data-testid="stFileUploader"] button, [data-testid="stPageLink"] a,

@@ -87,13 +87,6 @@ def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
                     day_cards, None if off.empty else arrow_bytes.table(table))
 
 
-_TIMELINE_CSS = """<style>
-.gw-steps{display:flex;flex-direction:column;gap:.5rem}
-.gw-step{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.6rem .9rem}
-.gw-step .n{font-size:.85rem;opacity:.7;margin-top:.2rem}
-</style>"""
-
-
 def timeline_html(ms: pd.DataFrame) -> str:
     """Milestones as bordered boxes (date · title, detail, source and quote), one element; stored text escaped."""
     def e(text: object) -> str:
@@ -106,7 +99,7 @@ def timeline_html(ms: pd.DataFrame) -> str:
         for day, precision, title, detail, kind, quote in zip(
             ms["happened_on"], ms["date_precision"], ms["title"], ms["detail"], ms["source_kind"], ms["quote"],
             strict=True))
-    return f'{_TIMELINE_CSS}<div class="gw-steps">{boxes}</div>' if boxes else ""
+    return f'<div class="gw-steps">{boxes}</div>' if boxes else ""
 
 
 def _timeline(as_of: dt.date | None) -> str:
