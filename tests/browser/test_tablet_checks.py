@@ -73,10 +73,12 @@ class Frames:
         return out
 
     def layer(self, layer_id: str) -> tuple[dict, list[dict]] | None:
-        """(the newest spec that has layer `layer_id`, that layer's rows)."""
+        """(the newest spec that has layer `layer_id` — of any generation (geo.deck.layer_base) —, its rows)."""
+        from geo.deck import layer_base
+
         for spec in reversed(self.specs()):
             for layer in spec.get("layers", []):
-                if layer.get("id") == layer_id:
+                if layer_base(layer.get("id", "")) == layer_id:
                     return spec, layer.get("data") or []
         return None
 
