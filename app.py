@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import bridge, chrome, nav, page_guard, session_view
+from ui import bridge, chrome, gc_tuning, nav, page_guard, session_view
 
 bridge.ensure_entrypoint(in_app=True)
 st.set_page_config(page_title="光武街道基层治理看板", page_icon=chrome.page_icon(), layout="wide",
@@ -71,3 +71,5 @@ with page_guard.page_run(screen=SCREEN_MODE):  # any stray exception: a Chinese 
                                       signed_in=bridge.current_actor() is not None)
     else:  # no navigation at all would make Streamlit list the raw pages/ file names in the sidebar
         st.navigation(PAGES, position="hidden")
+
+gc_tuning.freeze_after_first_run()  # once per served process: modules and warm caches out of the GC's walks

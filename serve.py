@@ -14,7 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from deploy import tcp
 from lib.health import readyz
-from ui import not_found, page_shell, session_routes
+from ui import gc_tuning, not_found, page_shell, session_routes
 
 # app.py drives st.navigation, but a `pages/` folder beside it makes Streamlit run a fresh process's first
 # session in legacy multipage mode (its widget ids then change on the next run, losing that session's first
@@ -26,6 +26,7 @@ PagesManager.uses_pages_directory = False
 # run's small messages then wait on the peer's delayed ACK (nginx, or a protocol client: ~40 ms a rerun).
 # This module is imported after that socket is bound; the connections accepted from it inherit the option.
 tcp.no_nagle_on_listeners()
+gc_tuning.enable()  # the first complete run freezes what a warm process keeps (ui/gc_tuning.py)
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
 

@@ -1,9 +1,11 @@
-"""The framework floor served as the dashboard is (serve.py): the same ASGI entry and socket option
-(deploy/tcp.py), so the benchmarks' ratios compare the apps' own work, not a server setting."""
+"""The framework floor served as the dashboard is (serve.py): the same ASGI entry, socket option (deploy/tcp.py)
+and garbage-collector setting (ui/gc_tuning.py), so the benchmarks' ratios compare the apps' own work."""
 import streamlit as st
 
 from deploy import tcp
+from ui import gc_tuning
 
 tcp.no_nagle_on_listeners()
+gc_tuning.enable()
 
 app = st.App("floor_app.py")
