@@ -2,10 +2,10 @@
 
 Every collection of the oldest generation walks every object it tracks, and a warm server holds hundreds of
 thousands that never die (the modules of pandas, Altair, pydeck, shapely, SQLAlchemy, Streamlit, and the
-kept views). Under load those walks stalled whole runs: one replica held 240 sessions at rerun p95 754 ms
+kept views). Under load those walks stalled whole runs: one replica at 240 sessions had rerun p95 754 ms
 with the server at 67 % of its core. After the process's first complete run, `gc.freeze()` moves what is
 alive then out of the collector's sight (it is still freed when its reference count drops): 240 sessions at
-p95 116 ms, server CPU 67 → 56 %, capacity 240 → 320 (figure 7, measured with `bench/capacity.py`'s code).
+p95 78–116 ms, server CPU 67 → 55 %, one replica's capacity 240 → 400 sessions (figure 7, `bench/capacity.py`).
 
 Only where the server entry enables it (serve.py, bench/floor_serve.py): AppTest and `streamlit run app.py`
 keep the collector as it is.
