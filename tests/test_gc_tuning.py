@@ -3,11 +3,7 @@
 so this test process's own collector is left alone."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[1]
+from child_python import REPO, last_line
 
 CHILD = """
 import gc
@@ -24,18 +20,14 @@ print("ok")
 
 
 def test_frozen_once_and_only_where_enabled():
-    done = subprocess.run([sys.executable, "-c", CHILD], cwd=REPO, capture_output=True, text=True, timeout=120,
-                          check=False)
-    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-2000:]
+    assert last_line(CHILD) == "ok"
 
 
 def test_the_served_entries_enable_it_and_the_app_freezes_at_the_end_of_a_run():
     child = ("from ui import gc_tuning; import serve; assert gc_tuning._state['enabled']; "
              "gc_tuning._state['enabled'] = False; "
              "import bench.floor_serve; assert gc_tuning._state['enabled']; print('ok')")
-    done = subprocess.run([sys.executable, "-c", child], cwd=REPO, capture_output=True, text=True, timeout=120,
-                          check=False)
-    assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-2000:]
+    assert last_line(child) == "ok"
     for script in ("app.py", "bench/floor_app.py"):
         last = [ln for ln in (REPO / script).read_text(encoding="utf-8").splitlines() if ln.strip()][-1]
         assert last.startswith("gc_tuning.freeze_after_first_run()"), script
