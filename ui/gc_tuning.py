@@ -4,7 +4,8 @@ Every collection of the oldest generation walks every object it tracks, and a wa
 thousands that never die (the modules of pandas, Altair, pydeck, shapely, SQLAlchemy, Streamlit, and the
 kept views). Under load those walks stalled whole runs: one replica at 240 sessions had rerun p95 754 ms
 with the server at 67 % of its core. After the process's first complete run, `gc.freeze()` moves what is
-alive then out of the collector's sight (it is still freed when its reference count drops): 240 sessions at
+alive then out of the collector's sight (it is still freed when its reference count drops; only a cycle
+among those objects would stay, a one-off bounded by what the first run held): 240 sessions at
 p95 78–116 ms, server CPU 67 → 55 %, one replica's capacity 240 → 320–400 sessions (figure 7, three runs).
 
 Only where the server entry enables it (serve.py, bench/floor_serve.py): AppTest and `streamlit run app.py`
