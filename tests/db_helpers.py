@@ -5,7 +5,9 @@ tests skip with the reason — unless REQUIRE_POSTGRES=1 (CI), where they fail i
 """
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,35 @@ def fresh_engine(backend: str, tmp_dir: Path, *, database: str = "guangwu_scratc
             pytest.fail(reason)
         pytest.skip(reason)
     return db.get_engine(url)
+
+
+@contextlib.contextmanager
+def private_app_db(app_db: str, folder: Path) -> Iterator[str]:
+    """A copy of the seeded SQLite app database in `folder`, made the app's DATABASE_URL (settings, engine and
+    data caches emptied on the way in and out); yields its URL."""
+    import sqlite3
+
+    import streamlit as st
+    from sqlalchemy.engine import make_url
+
+    from lib import config
+
+    target = folder / "app.db"
+    src, dst = sqlite3.connect(make_url(app_db).database), sqlite3.connect(target)
+    src.backup(dst)
+    src.close()
+    dst.close()
+
+    def reset() -> None:
+        config.settings.cache_clear()
+        db.get_engine.cache_clear()
+        st.cache_data.clear()
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("DATABASE_URL", f"sqlite:///{target}")
+    reset()
+    try:
+        yield f"sqlite:///{target}"
+    finally:
+        patch.undo()
+        reset()

@@ -3,20 +3,18 @@ the zone-prefix message and its one-click CRS, a GCJ-02 file's warning and corre
 The lib-level refusals are in tests/test_abuse_geo.py."""
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 import shapely
-import streamlit as st
 from abuse_helpers import assert_unchanged, row_counts
+from db_helpers import private_app_db
 from shapely.geometry import shape
-from sqlalchemy.engine import make_url
 from streamlit.testing.v1 import AppTest
 from test_abuse_geo import _geojson, _layer, _shifted
 
 from geo.crs import wgs84_to_gcj02
-from lib import auth, config, db
+from lib import auth, db
 from lib.queries.map_data import map_layers
 from ui.widgets import md_escape
 
@@ -26,23 +24,10 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 @pytest.fixture(scope="module")
 def admin_app(app_db, tmp_path_factory):
     """A private copy of the seeded app database with an administrator, for the page tests below."""
-    target = tmp_path_factory.mktemp("abuse-geo-page") / "app.db"
-    src, dst = sqlite3.connect(make_url(app_db).database), sqlite3.connect(target)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DATABASE_URL", f"sqlite:///{target}")
-    config.settings.cache_clear()
-    db.get_engine.cache_clear()
-    st.cache_data.clear()
-    admin = auth.create_user("geo_abuse_admin", "correct-horse-42", role="街道管理员", display_name="测试管理员",
-                             by=auth.SYSTEM, rounds=4)
-    yield admin, db.get_engine(f"sqlite:///{target}")
-    patch.undo()
-    config.settings.cache_clear()
-    db.get_engine.cache_clear()
-    st.cache_data.clear()
+    with private_app_db(app_db, tmp_path_factory.mktemp("abuse-geo-page")) as url:
+        admin = auth.create_user("geo_abuse_admin", "correct-horse-42", role="街道管理员", display_name="测试管理员",
+                                 by=auth.SYSTEM, rounds=4)
+        yield admin, db.get_engine(url)
 
 
 def _page(admin, layer: str, upload: tuple[str, bytes]) -> AppTest:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,21 +14,20 @@ from types import SimpleNamespace
 import geopandas as gpd
 import pytest
 import shapely
-import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
 from openpyxl import load_workbook
 from shapely.geometry import mapping, shape
-from sqlalchemy.engine import make_url
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from geo.deck import build_deck
-from lib import auth, config, db
+from lib import auth
 from lib.audit import audit_log
 from lib.ledger_kinds import KINDS
 from lib.queries.care import occupancy_series
 from lib.queries.map_data import layer_versions, map_layers
 from ui import geo_preview
+from db_helpers import private_app_db
 from shown_text import texts
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -39,31 +37,16 @@ CSV_HEAD = "机构,日期,入住人数\r\n"
 SHIFT = 0.0004  # degrees east (~37 m): a "survey" of the roads close to the schematic ones
 
 
-def _reset_caches() -> None:
-    config.settings.cache_clear()
-    db.get_engine.cache_clear()
-    st.cache_data.clear()
-
-
 @pytest.fixture(scope="module")
 def env(app_db, tmp_path_factory):
     """A private copy of the seeded app database with an administrator, a 中兴 staff member and a leader."""
-    target = tmp_path_factory.mktemp("admin-pages") / "admin.db"
-    src, dst = sqlite3.connect(make_url(app_db).database), sqlite3.connect(target)
-    src.backup(dst)
-    src.close()
-    dst.close()
-    patch = pytest.MonkeyPatch()
-    patch.setenv("DATABASE_URL", f"sqlite:///{target}")
-    _reset_caches()
-    admin = auth.create_user("pa_admin", PASSWORD, role="街道管理员", display_name="测试管理员", by=auth.SYSTEM,
-                             rounds=4)
-    staff = auth.create_user("pa_zx", PASSWORD, role="社区工作人员", display_name="中兴测试员", community="中兴",
-                             by=admin, rounds=4)
-    leader = auth.create_user("pa_boss", PASSWORD, role="领导", display_name="测试领导", by=admin, rounds=4)
-    yield SimpleNamespace(admin=admin, staff=staff, leader=leader)
-    patch.undo()
-    _reset_caches()
+    with private_app_db(app_db, tmp_path_factory.mktemp("admin-pages")):
+        admin = auth.create_user("pa_admin", PASSWORD, role="街道管理员", display_name="测试管理员", by=auth.SYSTEM,
+                                 rounds=4)
+        staff = auth.create_user("pa_zx", PASSWORD, role="社区工作人员", display_name="中兴测试员", community="中兴",
+                                 by=admin, rounds=4)
+        leader = auth.create_user("pa_boss", PASSWORD, role="领导", display_name="测试领导", by=admin, rounds=4)
+        yield SimpleNamespace(admin=admin, staff=staff, leader=leader)
 
 
 @pytest.fixture
