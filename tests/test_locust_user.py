@@ -121,3 +121,13 @@ def test_large_unchanged_elements_come_as_references_as_in_a_browser(server):
     assert "ref_hash" not in forgetful.kinds
     assert again.bytes < forgetful.bytes - 10_000  # the map (> 10 kB) is not sent again
     assert "社区" in s.options and "西华" in s.options["社区"]
+
+
+def test_rerun_cpu_report_survives_a_floor_below_the_clock():
+    """/proc counts CPU in 10 ms ticks: a short run of the (now ~2 ms) floor can read 0 — the report says so
+    instead of dividing by it (bench-quick crashed on this)."""
+    from bench.rerun_cpu import report
+
+    lines = report({"n": 5, "floor": {"home": {"ms_per_rerun": 0.0}},
+                    "dashboard": {"stars": {"ms_per_rerun": 6.0, "bytes_per_rerun": 45000}}})
+    assert "6.0 ms" in lines[1] and "floor below the clock" in lines[1]
