@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
-from deploy import tcp
+from deploy import tcp, wakeups
 from lib.health import readyz
 from ui import gc_tuning, not_found, page_shell, session_routes
 
@@ -27,6 +27,7 @@ PagesManager.uses_pages_directory = False
 # This module is imported after that socket is bound; the connections accepted from it inherit the option.
 tcp.no_nagle_on_listeners()
 gc_tuning.enable()  # the first complete run freezes what a warm process keeps (ui/gc_tuning.py)
+wakeups.coalesce()  # one event-loop wakeup per burst of a session's messages (deploy/wakeups.py)
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
 
