@@ -6,19 +6,26 @@ synchronously, and the first pick after the map's layers were (re)built also bui
 colours and waits for the GPU: 0.3-2.9 s measured in Chromium with a software GPU, on a tablet-class CPU
 similar. The pointerup is then handled too late and the tap is dropped — the "first click ignored".
 
-The fix, without touching Streamlit's bundled deck.gl: (1) while the map loads this component sends its canvas
+The fix, without touching Streamlit's bundled deck.gl: (1) while the map loads, the page script sends its canvas
 a synthetic hover (mousemove at a corner, then mouseleave) every half second, so deck.gl does its slow first
 pick then, not on the user's tap (once warm a pick takes a few ms). It stops at the first real pointer on
-the map, or after 40 s. `version` names the map's content; a new version (another community selected, other
-layers) is warmed again. No tooltip stays up: the corner is empty ground and the pointer leaves. (2) A tap
-whose pointerdown still blocked on a slow pick has that blocked time taken out of its measured duration
-(see the script). Measured on fresh pages: first tap selected 0 of 3 before, 19 of 21 with (1) alone.
+the map, or after 40 s. A map's content is named by a version in a marker drawn beside it (`marker`, in the
+map's legend); a new version (another community selected, other layers) is warmed again. No tooltip stays
+up: the corner is empty ground and the pointer leaves. (2) A tap whose pointerdown still blocked on a slow pick
+has that blocked time taken out of its measured duration (see the script). Measured on fresh pages: first tap selected 0 of 3 before, 19 of 21 with (1) alone.
+
+The script rides in every page's <head> with the page script (ui/layout.script, served by ui/page_shell.py), so
+a run sends only the marker: it used to mount a component each run (3.4 kB and a component registration per
+selection change on the map pages).
 """
 from __future__ import annotations
 
-import streamlit as st
+import html
 
-_JS = """
+# Joined into ui/layout.py's page script (once per page, like the rest of it). Watches the page for map markers
+# and deck canvases; scans at most every 50 ms.
+SCRIPT = """
+(() => {
 const state = new WeakMap();  // canvas -> {version, until, user}
 function hover(canvas) {
   const r = canvas.getBoundingClientRect();
@@ -71,25 +78,26 @@ if (!window.__gwTapTiming) {
     setTimeout(() => { Date.now = realNow; }, 0);  // after this event's listeners
   }, true);
 }
-export default function (component) {
-  // nothing to see: take no room in the page's layout (no gap under the map)
-  const root = component.parentElement, host = root && (root.host || root);
-  const box = host && host.closest ? host.closest('[data-testid="stElementContainer"]') : null;
-  if (box) box.style.display = 'none';
-  const version = String((component.data && component.data.version) || '');
-  let tries = 0;
-  const find = () => {
-    const canvases = document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas');
-    canvases.forEach((canvas) => watch(canvas, version));
-    if (!canvases.length && ++tries < 60) setTimeout(find, 500);
-  };
-  find();
-}
+const scanMaps = () => {
+  const marker = document.querySelector('[data-gw-map]');
+  if (!marker) return;
+  const version = marker.getAttribute('data-gw-map');
+  document.querySelectorAll('[data-testid="stDeckGlJsonChart"] canvas').forEach((canvas) => watch(canvas, version));
+};
+let mapScan = 0;
+const startMaps = () => {
+  // a new marker (a rerun with another map) or a new canvas (the chart drawn): look again, once per burst
+  new MutationObserver(() => { if (!mapScan) mapScan = setTimeout(() => { mapScan = 0; scanMaps(); }, 50); })
+    .observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['data-gw-map']});
+  scanMaps();
+};
+if (document.body) startMaps(); else document.addEventListener('DOMContentLoaded', startMaps);
+})();
 """
 
-_component = st.components.v2.component("guangwu_deck_ready", js=_JS)
 
-
-def warm_picking(version: str, *, key: str) -> None:
-    """Mount the warm-up once per map (after `st.pydeck_chart`); `version` changes when the map's layers do."""
-    _component(key=key, data={"version": version}, height=0)
+def marker(version: str, *, alone: bool = False) -> str:
+    """The HTML naming a map's content for the warm-up: put it in an `st.html` drawn after the chart (the
+    map's legend). `alone`: the marker is the element's only content, and its box takes no room."""
+    cls = "gw-map-ready gw-hide-box" if alone else "gw-map-ready"
+    return f'<span class="{cls}" data-gw-map="{html.escape(version, quote=True)}" hidden></span>'

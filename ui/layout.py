@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 
+from ui import deck_ready
 from ui.chrome_words import (LABEL_PATTERNS, LABEL_WORDS, LABELS, PATTERNS, PLACEHOLDERS,
                               TRANSLATIONS)
 
@@ -75,8 +76,9 @@ button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
 [data-testid="stSidebarHeader"] {{ order: 0; }}
 [data-testid="stSidebarUserContent"] {{ order: 1; padding-top: 0 !important; padding-bottom: 0.5rem !important; }}
 [data-testid="stSidebarNav"] {{ order: 2; }}
-/* The script's own element takes no room. */
-[data-testid="stElementContainer"]:has(#gw-layout-script) {{ display: none; }}
+/* The script's own element, and a map marker drawn alone (ui/deck_ready.py), take no room. */
+[data-testid="stElementContainer"]:has(#gw-layout-script), [data-testid="stElementContainer"]:has(.gw-hide-box) {{
+  display: none; }}
 @media (max-width: {SIDEBAR_COLLAPSE_PX}px) {{
   [data-testid="stMain"] [data-testid="stHorizontalBlock"] > [data-testid="stColumn"]:has([data-testid="stDeckGlJsonChart"]) {{
     min-width: 100% !important; }}
@@ -155,6 +157,7 @@ _SCRIPT = """
   const w = window;
   if (w.__gwLayout) return;
   w.__gwLayout = true;
+__DECK_READY__
   const [TEXT, PATTERNS, PLACEHOLDERS, COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS] = __ARGS__;
   const rules = PATTERNS.map(([re, to]) => [new RegExp(re), to]);
   const labelRules = LABEL_PATTERNS.map(([re, to]) => [new RegExp(re), to]);
@@ -250,7 +253,7 @@ def script() -> str:
     <head> of every page (ui/page_shell.py) and, for `streamlit run app.py` without serve.py, by each run."""
     args = json.dumps([TRANSLATIONS, PATTERNS, PLACEHOLDERS, SIDEBAR_COLLAPSE_PX, LABELS, LABEL_PATTERNS, LABEL_WORDS],
                       ensure_ascii=False)
-    return _SCRIPT.replace("__ARGS__", args.replace("</", "<\\/"))
+    return _SCRIPT.replace("__DECK_READY__", deck_ready.SCRIPT).replace("__ARGS__", args.replace("</", "<\\/"))
 
 
 _TABLET_UA = ("iPad", "Android", "Mobile", "Tablet", "Silk", "Kindle")

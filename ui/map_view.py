@@ -127,10 +127,11 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
                  highlights=tuple(highlights or ()), label_px=label_px, fit_width=fit_width)
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
-    deck_ready.warm_picking(str(hash(deck.spec)), key=f"{key_prefix}.map_ready")
-    # the colour legend and the symbols' legend: one element
+    # the colour legend and the symbols' legend: one element, with the marker that names this map for the
+    # page script's picking warm-up (ui/deck_ready.py)
     st.html(_legend_html(metric, as_of)
             + map_legend.symbols_html(checks=checks, circles=bool(circles),
-                                      outlines=tuple((h[3], tuple(h[2])) for h in highlights or ())))
+                                      outlines=tuple((h[3], tuple(h[2])) for h in highlights or ()))
+            + deck_ready.marker(str(hash(deck.spec))))
     st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"
                "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")

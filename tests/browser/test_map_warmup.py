@@ -1,0 +1,68 @@
+"""The map's picking warm-up runs from the page script (ui/deck_ready.py), named by the marker in the legend.
+
+It used to be a component mounted with every run (3.4 kB and a registration per selection change, issue #15).
+The warm-up sends the canvas synthetic hovers until a real pointer reaches the map, and starts again when
+the map's content changes (another community chosen in the sidebar). The lone marker on 现场核查登记's picker
+takes no room.
+"""
+from __future__ import annotations
+
+import pytest
+from browser_helpers import wait_until
+from test_map_selection import _canvas, _choose, _expect, _map_drawn
+from test_pick_map import _open_picker
+from test_tablet_checks import staff_account  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+# Synthetic (not trusted) mouse moves reaching the canvas: the warm-up's hovers.
+COUNT = """() => {
+  const c = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
+  if (!c) return -1;
+  if (c.__gwSynthetic === undefined) {
+    c.__gwSynthetic = 0;
+    c.addEventListener('mousemove', (e) => { if (!e.isTrusted) c.__gwSynthetic++; }, true);
+  }
+  return c.__gwSynthetic;
+}"""
+VERSION = "() => (document.querySelector('[data-gw-map]') || {}).dataset?.gwMap || null"
+
+
+def test_warmup_hovers_until_a_pointer_arrives_and_again_for_a_new_map(page_at):
+    opened = page_at("/", width=1440, height=900)
+    page = opened.page
+    _, canvas = _canvas(page)
+    wait_until(page, lambda: _map_drawn(canvas), timeout=15, message="地图未绘制 / map not drawn")
+    assert page.locator('[data-testid="stBidiComponent"], iframe[title*="deck_ready"]').count() == 0
+    first = page.evaluate(VERSION)
+    assert first, "图例中没有地图标记 / no map marker in the legend"
+    page.evaluate(COUNT)
+    wait_until(page, lambda: page.evaluate(COUNT) >= 2, timeout=6, message="地图未预热 / no warm-up hovers")
+
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)  # a person's pointer
+    page.mouse.move(5, box["y"] + 5)
+    page.wait_for_timeout(700)  # a hover already under way may still land
+    settled = page.evaluate(COUNT)
+    page.wait_for_timeout(1500)
+    assert page.evaluate(COUNT) == settled, "指针到达地图后仍在模拟悬停 / warm-up went on after a real pointer"
+
+    _choose(page, "西华")
+    _expect(page, title="光武街道 · 西华社区", selector=("西华", "西华社区"))
+    opened.wait_ready()
+    assert page.evaluate(VERSION) not in (None, first), "换社区后地图标记未变 / marker unchanged"
+    wait_until(page, lambda: page.evaluate(COUNT) >= settled + 2, timeout=6,
+               message="新地图未再次预热 / the new map was not warmed")
+
+
+def test_the_pickers_lone_marker_takes_no_room(page_at, staff_account):  # noqa: F811
+    opened, _ = _open_picker(page_at)
+    page = opened.page
+    page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
+    wait_until(page, lambda: page.evaluate(VERSION), timeout=15, message="选点地图没有标记 / no marker")
+    shown = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementContainer"]')]
+        .filter((box) => box.querySelector('.gw-hide-box'))
+        .map((box) => getComputedStyle(box).display)""")
+    assert shown == ["none"], shown
+    page.evaluate(COUNT)
+    wait_until(page, lambda: page.evaluate(COUNT) >= 2, timeout=6, message="选点地图未预热 / picker not warmed")
