@@ -106,6 +106,16 @@ BASE_CSS = """
 .gw-steps{display:flex;flex-direction:column;gap:.5rem}
 .gw-step{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.6rem .9rem}
 .gw-step .n{font-size:.85rem;opacity:.7;margin-top:.2rem}
+/* The map's legends (ui/map_view.py, ui/map_legend.py): each swatch's shape; its colour is inline. */
+.gw-legend{font-size:.9rem}.gw-legend.scale{margin-bottom:.25rem}.gw-legend>span{white-space:nowrap}
+.gw-sw{display:inline-block;vertical-align:middle;margin:0 .25em 0 .6em;font-style:normal}
+.gw-sw.fill{width:.9em;height:.9em;border-radius:2px}
+.gw-sw.line,.gw-sw.dashed{width:1.4em;height:0;border-top:.2em solid}
+.gw-sw.dashed{border-top-style:dashed;background:#404048}
+.gw-sw.area{width:1.1em;height:.7em;border-radius:2px}
+.gw-sw.dot{width:.6em;height:.6em;border-radius:50%;border:1px solid #0f172a}
+.gw-sw.ring{width:.6em;height:.6em;border-radius:50%;border:.15em solid}
+.gw-sw.outline{width:1.1em;height:.7em;border-radius:2px;border:.18em solid}
 /* Touch-sized controls (tablets): at least 44 px high, on every page and in the sidebar. */
 .stButton button, .stDownloadButton button, .stLinkButton a, [data-testid="stPopover"] button,
 [data-testid="stFormSubmitButton"] button, [data-testid="stFileUploader"] button, [data-testid="stPageLink"] a,

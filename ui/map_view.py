@@ -84,11 +84,9 @@ def _legend_build(metric: str, as_of: dt.date | None) -> str:
         items = [(s, color_for(i, breaks, DEFAULT_SCALE)) for i, s in enumerate(MODEL_RANKS)]
     else:
         items = legend_items(values["value"].tolist(), value_format=VALUE_FORMATS[metric])
-    chips = " ".join(f"<span style='display:inline-block;width:0.9em;height:0.9em;background:{c};"
-                     f"border-radius:2px;margin:0 0.25em 0 0.6em;vertical-align:middle'></span>{label}"
-                     for label, c in items)
+    chips = " ".join(f"<i class='gw-sw fill' style='background:{c}'></i>{label}" for label, c in items)
     demo = "（示例数据）" if values["is_demo"].any() else ""
-    return f"<div style='font-size:0.9rem;margin-bottom:0.25rem'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
+    return f"<div class='gw-legend scale'>{bridge.METRICS[metric]}{demo}：{chips}</div>"
 
 
 _legend_html = kept(_legend_build, ttl=bridge.TTL_SECONDS, max_entries=64)  # per data version and arguments
