@@ -1,4 +1,4 @@
-"""Make a map's first tap count: warm deck.gl's picking as soon as a map (or a new version of it) is drawn.
+"""Make a map's first tap count: warm deck.gl's picking as soon as a map is drawn.
 
 Why: deck.gl recognises a tap only when pointerup follows pointerdown within 250 ms (mjolnir's Tap
 recogniser, timed with Date.now() when each event is *handled*). On pointerdown deck.gl picks
@@ -6,13 +6,17 @@ synchronously, and the first pick after the map's layers were (re)built also bui
 colours and waits for the GPU: 0.3-2.9 s measured in Chromium with a software GPU, on a tablet-class CPU
 similar. The pointerup is then handled too late and the tap is dropped — the "first click ignored".
 
-The fix, without touching Streamlit's bundled deck.gl: (1) while the map loads, the page script sends its canvas
-a synthetic hover (mousemove at a corner, then mouseleave) every half second, so deck.gl does its slow first
-pick then, not on the user's tap (once warm a pick takes a few ms). It stops at the first real pointer on
-the map, or after 40 s. A map's content is named by a version in a marker drawn beside it (`marker`, in the
-map's legend); a new version (another community selected, other layers) is warmed again. No tooltip stays
-up: the corner is empty ground and the pointer leaves. (2) A tap whose pointerdown still blocked on a slow pick
-has that blocked time taken out of its measured duration (see the script). Measured on fresh pages: first tap selected 0 of 3 before, 19 of 21 with (1) alone.
+The fix, without touching Streamlit's bundled deck.gl: (1) once a map's canvas is drawn, the page script sends
+it a synthetic hover (mousemove at a corner, then mouseleave) every half second, so deck.gl does its slow
+first pick then, not on the user's tap (once warm a pick takes a few ms). It stops once picking is warm (a
+slow pick then a quick one, or four quick ones), at the first real pointer on the map, or after 40 s. The
+map's content is named by a version in a marker drawn beside it (`marker`, in the map's legend); a canvas
+already warm is left alone when the version changes (the chart is redrawn in place on a selection change,
+and each pick renders the picking buffer and reads it back: ~50 ms on a software GPU, which a person's next
+change competed with — overview selectbox p50 126 → 102 ms). No tooltip stays up: the corner is empty ground
+and the pointer leaves. (2) A tap whose pointerdown still blocked on a slow pick has that blocked time taken
+out of its measured duration (see the script). Measured on fresh pages: first tap selected 0 of 3 before,
+19 of 21 with (1) alone.
 
 The script rides in every page's <head> with the page script (ui/layout.script, served by ui/page_shell.py), so
 a run sends only the marker: it used to mount a component each run (3.4 kB and a component registration per
@@ -48,12 +52,22 @@ function watch(canvas, version) {
   }
   if (s.version === version) return;
   s.version = version;
+  if (s.warm) return;
   s.user = false;
   s.until = Date.now() + 40000;
+  let slow = false, fast = 0;
   const tick = () => {
     if (s.version !== version || s.user || Date.now() > s.until || !canvas.isConnected) return;
+    const t0 = performance.now();
     hover(canvas);
-    setTimeout(tick, 500);
+    // deck.gl picks in its next frame: time the frames up to the one after it. A cold pick takes 0.3-3 s,
+    // a warm one a few ms. Once warm (a slow pick, then a quick one; or four quick ones: nothing was cold),
+    // stop: each pick renders the picking buffer and reads it back, work the person's next tap competes with.
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      if (performance.now() - t0 > 120) { slow = true; fast = 0; } else fast += 1;
+      if ((slow && fast >= 1) || fast >= 4) { s.warm = true; return; }
+      setTimeout(tick, 500);
+    }));
   };
   setTimeout(tick, 300);
 }
