@@ -101,11 +101,20 @@ def keyed(fn: Callable) -> Callable:
     return with_version
 
 
+_joined: dict[str, tuple] = {"pair": (None, None)}  # (version, its text): joined once per version, not per read
+
+
 def token() -> str | None:
     """The current version as one short string: a cache key hashes it in one step, where a tuple of
     a few dozen ints costs the cache a hashing call per int on every cached read."""
     version = current()
-    return None if version is None else ",".join(map(str, version))
+    if version is None:
+        return None
+    seen, text = _joined["pair"]  # one read of the pair: another thread may replace it meanwhile
+    if seen is not version:
+        text = ",".join(map(str, version))
+        _joined["pair"] = (version, text)
+    return text
 
 
 def source_token() -> str | None:

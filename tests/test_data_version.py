@@ -63,3 +63,15 @@ def test_current_follows_writes_and_survives_a_missing_database(tmp_path, monkey
         raise DatabaseUnavailable("数据库无法连接")
     monkeypatch.setattr(data_version, "get_engine", broken)
     assert data_version.current() is None
+
+
+def test_token_follows_every_new_version(monkeypatch):
+    """token() joins a version once and reuses the text while the version is the same object."""
+    versions = iter([(1, 2), (1, 2), (1, 3), (1, 3)])
+    seen = []
+    monkeypatch.setattr(data_version, "current", lambda: seen[-1])
+    for v in versions:
+        seen.append(v)
+        assert data_version.token() == ",".join(map(str, v))
+    seen.append(None)
+    assert data_version.token() is None
