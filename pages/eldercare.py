@@ -15,8 +15,7 @@ signed_in = bridge.signed_in()  # cards name staff to signed-in viewers only
 stamp = bridge.header()
 
 st.title("养老服务")
-widgets.as_of_stamp(stamp)
-st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道'}")
+widgets.as_of_stamp(stamp, f"当前范围：{bridge.full_name(community) if community else '全街道'}")
 
 facilities: tuple[eldercare.Facility, ...] = ()
 with widgets.guard("养老设施"):

@@ -14,8 +14,7 @@ names = bridge.community_options()
 key = (community, as_of)  # with the data version, what the chart's and table's frames were read for
 
 st.title("示范社区")
-widgets.as_of_stamp(bridge.header())
-st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}")
+widgets.as_of_stamp(bridge.header(), f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}")
 
 with widgets.guard("命名情况"):
     naming = view.naming(community, as_of, bridge.signed_in())

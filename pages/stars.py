@@ -17,19 +17,16 @@ signed_in = bridge.signed_in()
 key = (community, as_of)  # with the data version, what every chart's frames were read for (chart_cache.draw)
 
 st.title("五星支部")
-widgets.as_of_stamp(bridge.header())
-st.caption(f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}。"
-           "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
+widgets.as_of_stamp(bridge.header(),
+                    f"当前范围：{bridge.full_name(community) if community else '全街道（11个社区）'}。"
+                    "「支部过硬星」「平安法治星」「共建共享星」「工业兴业星」「幸福和谐星」为报道所列五星名称。")
 
 with widgets.guard("星级概况"):
     summary = view.summary(community, as_of, signed_in)
     if summary.missing:
         widgets.no_data(summary.missing)
-    kpi_grid.grid(list(summary.cards), columns=3)
-    if summary.demo:
-        widgets.demo_note("各社区五星评定状态、得分与达标星数")
-    if summary.delta_note:
-        st.caption(summary.delta_note)
+    kpi_grid.grid(list(summary.cards), columns=3, note=summary.delta_note,
+                  demo="各社区五星评定状态、得分与达标星数" if summary.demo else "")
 
 with widgets.guard("星级矩阵"):
     st.subheader("社区 × 五星 评定矩阵")
@@ -83,10 +80,9 @@ with widgets.guard("党组织网络"):
     if not network:
         widgets.no_data("所选日期的党组织网络数字（报道数字截至2023年11月22日）")
     else:
-        if community:
-            st.caption(f"报道只公布了全街道的数字，未按社区分列；{bridge.full_name(community)}的数字：暂无公开数据。")
-        kpi_grid.grid(list(network), columns=len(network))
-        st.caption("来源：新闻报道（悬停数字可见原文）。")
+        kpi_grid.grid(list(network), columns=len(network), note="来源：新闻报道（悬停数字可见原文）。" + (
+            f"\n报道只公布了全街道的数字，未按社区分列；{bridge.full_name(community)}的数字：暂无公开数据。"
+            if community else ""))
 
 with widgets.guard("红色物业"):
     st.subheader("“红色物业”（中兴社区）")

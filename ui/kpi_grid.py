@@ -76,20 +76,32 @@ def card_html(c: Card) -> str:
             f'{_delta_html(c)}{_tag_html(c)}{notes}</div>')
 
 
-def grid(cards: list[Card], *, columns: int = 5, note: str = "") -> None:
-    """The cards, `columns` to a row (two on a phone), with an optional note under them: one element."""
-    if not cards:
+def grid(cards: list[Card], *, columns: int = 5, note: str = "", demo: str = "") -> None:
+    """The cards, `columns` to a row (two on a phone), with notes under them, all one element: `demo` names what
+    is demo data (the sentence of widgets.demo_note, with its 示例数据 tag), `note` adds lines (one per \\n)."""
+    if not cards and not note and not demo:
         return
-    st.html(_grid_html(tuple(cards), columns, note))
+    st.html(_grid_html(tuple(cards), columns, note, demo))
+
+
+def note_html(text: str, *, tag: str = "", color: str = "gray") -> str:
+    """A small note line (under a grid, a legend), `tag` in front of it as a coloured badge; text escaped."""
+    if tag:
+        r, g, b = TAG_RGB[color]
+        tag = (f'<span class="t" data-tag="{_e(tag)}" style="background:rgba({r},{g},{b},.18);'
+               f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(tag)}</span>')
+    return f'<div class="gw-kpis-note">{tag}{_e(text)}</div>'
 
 
 @functools.lru_cache(maxsize=1024)
-def _grid_html(cards: tuple[Card, ...], columns: int, note: str) -> str:
+def _grid_html(cards: tuple[Card, ...], columns: int, note: str, demo: str = "") -> str:
     """The grid's HTML, rendered once per content (cards are frozen: kept views hand out the same ones per rerun)."""
     body = "".join(card_html(c) for c in cards)
-    foot = f'<div class="gw-kpis-note">{_e(note)}</div>' if note else ""
-    return (f'<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">'
-            f'{body}</div>{foot}')
+    foot = (note_html(widgets.demo_sentence(demo), tag="示例数据", color="orange") if demo else "") + "".join(
+        note_html(line) for line in note.split("\n") if line)
+    grid_div = (f'<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">{body}</div>'
+                if cards else "")
+    return grid_div + foot
 
 
 def metric(c: Card) -> None:

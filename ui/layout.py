@@ -98,7 +98,9 @@ BASE_CSS = """
 .gw-kpi .v{font-size:1.6rem;line-height:1.3;font-weight:600;overflow-wrap:anywhere}
 .gw-kpi .d{font-size:.85rem}
 .gw-kpi .d.up{color:#09ab3b}.gw-kpi .d.down{color:#ff2b2b}.gw-kpi .d.flat{opacity:.7}
-.gw-kpi .t{display:inline-block;font-size:.75rem;border-radius:.25rem;padding:0 .35rem;margin-top:.2rem}
+.gw-kpi .t,.gw-kpis-note .t{display:inline-block;font-size:.75rem;border-radius:.25rem;padding:0 .35rem;
+  margin-top:.2rem}
+.gw-kpis-note .t{margin:0 .35rem 0 0}
 .gw-line{line-height:1.9}.gw-line .t{margin:0}
 .gw-kpi ul{margin:.25rem 0 0 1rem;padding:0;font-size:.9rem}
 .gw-kpi .n,.gw-kpis-note{font-size:.8rem;opacity:.7;margin-top:.15rem}

@@ -14,7 +14,7 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from ui import bridge, deck_ready, layout, map_legend
+from ui import bridge, deck_ready, kpi_grid, layout, map_legend
 from ui.bridge import KEYS
 from ui.kept import kept
 
@@ -24,6 +24,8 @@ _LABELS = {**LAYER_LABELS, "labels": "社区名称"}
 # the first word of each label and, for non-ASCII text, runs its whole emoji pattern over it — ~0.1 ms per
 # chip per rerun. With the space the first word is empty and nothing is scanned.
 _CHIPS = {k: f" {v}" for k, v in _LABELS.items()}
+_SCHEMATIC = (f"{EAST_EDGE_NOTE}，南阳站为公开位置；社区边界、道路、河流、水库为示意。"
+              "点击社区可筛选全部页面，再次点击返回全街道。")
 VALUE_FORMATS = {"stars": "{:.0f}颗", "model": "{:.0f}", "relocation": "{:.0%}", "care": "{:.0%}"}
 MODEL_RANKS = [ModelStatus.NOT_YET.value, ModelStatus.ACTIVE.value, ModelStatus.PILOT.value, ModelStatus.NAMED.value]
 
@@ -125,11 +127,10 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
                  highlights=tuple(highlights or ()), label_px=label_px, fit_width=fit_width)
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
-    # the colour legend and the symbols' legend: one element, with the marker that names this map for the
-    # page script's picking warm-up (ui/deck_ready.py)
+    # the colour legend, the symbols' legend and the 「示意图」 note: one element, with the marker that names this
+    # map for the page script's picking warm-up (ui/deck_ready.py)
     st.html(_legend_html(metric, as_of)
             + map_legend.symbols_html(checks=checks, circles=bool(circles),
                                       outlines=tuple((h[3], tuple(h[2])) for h in highlights or ()))
+            + kpi_grid.note_html(_SCHEMATIC, tag="示意图，非测绘成果", color="violet")
             + deck_ready.marker(str(hash(deck.spec))))
-    st.caption(f":violet-badge[示意图，非测绘成果] {EAST_EDGE_NOTE}，南阳站为公开位置；"
-               "社区边界、道路、河流、水库为示意。点击社区可筛选全部页面，再次点击返回全街道。")

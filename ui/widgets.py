@@ -90,12 +90,17 @@ def fact_metric(row: pd.Series | dict, *, label: str | None = None, header: dt.d
                   flat=delta_color == "off" or delta_arrow == "off")
 
 
-def as_of_stamp(header: Header) -> None:
-    st.caption(f":material/schedule: {header.text}")
+def as_of_stamp(header: Header, scope: str = "") -> None:
+    """The page's 「最新数据」 line; `scope`, the page's 「当前范围」 line, under it in the same element."""
+    st.caption(f":material/schedule: {header.text}" + (f"  \n{scope}" if scope else ""))
+
+
+def demo_sentence(what: str) -> str:
+    return f"{what}为示例数据（固定种子生成），报道未公布，不作正式数字引用。"
 
 
 def demo_note(what: str) -> None:
-    st.caption(f"{DEMO_BADGE} {what}为示例数据（固定种子生成），报道未公布，不作正式数字引用。")
+    st.caption(f"{DEMO_BADGE} {demo_sentence(what)}")
 
 
 def no_data(what: str) -> None:

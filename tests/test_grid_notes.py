@@ -1,0 +1,63 @@
+"""A KPI grid (and the map legend) carries its own notes (issue #15: fewer elements per page, each one costs the browser ~1.4 ms
+and the server ~0.15 ms a run): the demo sentence with its 示例数据 tag and the comparison note sit in the grid's
+one element, and say the same as the captions they replace; 「当前范围」 rides in the 「最新数据」 line."""
+from __future__ import annotations
+
+import pytest
+from child_python import REPO
+from kpi_cards import grid_text
+from shown_text import texts
+from streamlit.testing.v1 import AppTest
+
+from ui import kpi_grid, widgets
+
+APP = str(REPO / "app.py")
+
+
+@pytest.mark.parametrize(("cards", "note", "demo", "expect", "absent"), [
+    ((), "", "", None, None),  # nothing at all: no element
+    ((), "增减：较上一评定日。", "", ['<div class="gw-kpis-note">增减：较上一评定日。</div>'], ['class="gw-kpis"']),
+    ((), "第一行\n第二行", "", ['>第一行</div>', '>第二行</div>'], None),
+    ((), "<b>x</b>", "", ["&lt;b&gt;x&lt;/b&gt;"], ["<b>"]),  # text, never markup
+    ((), "", "达标星数", ['data-tag="示例数据"', widgets.demo_sentence("达标星数")], None),
+    ((kpi_grid.plain("社区", "11个"),), "", "", ['class="gw-kpis"', 'data-value="11个"'], ["gw-kpis-note"]),
+])
+def test_grid_html(cards, note, demo, expect, absent):
+    if expect is None:
+        assert not (cards or note or demo)
+        return
+    body = kpi_grid._grid_html(tuple(cards), 3, note, demo)
+    for piece in expect:
+        assert piece in body, body
+    for piece in absent or ():
+        assert piece not in body, body
+    if demo and note:
+        assert body.index("示例数据") < body.index(note)
+
+
+def test_stars_notes_sit_in_their_grids(app_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["community"] = "中兴"
+    at.run()
+    at.switch_page("pages/stars.py").run()
+    assert not at.exception
+    grids, captions = grid_text(at), texts(at.caption)
+    assert widgets.demo_sentence("各社区五星评定状态、得分与达标星数") in grids
+    assert "增减：较上一评定日（" in grids
+    assert "来源：新闻报道（悬停数字可见原文）。" in grids
+    assert "报道只公布了全街道的数字，未按社区分列；中兴社区的数字：暂无公开数据。" in grids
+    assert not any("来源：新闻报道（悬停" in c or "增减：较上一评定日" in c for c in captions)
+    stamp = next(c for c in captions if c.startswith(":material/schedule: 最新数据"))
+    assert "  \n当前范围：中兴社区。" in stamp
+
+
+@pytest.mark.parametrize("page", ["overview", "checks"])
+def test_the_maps_schematic_note_sits_in_its_legend(app_db, page):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    legend = next(str(h.proto.body) for h in at.get("html") if "gw-legend" in str(h.proto.body))
+    assert 'data-tag="示意图，非测绘成果"' in legend and "社区边界、道路、河流、水库为示意" in legend
+    assert "高德" in legend  # where the east edge comes from (geo.layers.EAST_EDGE_NOTE)
+    assert not any("非测绘成果" in c for c in texts(at.caption))
