@@ -58,11 +58,9 @@ with widgets.guard("连片打造"):
     cluster, pilot = view.cluster()
     for column, title, lines in ((left, "**“L”形连片：大官庄 — 中兴 — 工业路 — 西华**", cluster),
                                  (right, "**铁路以西先行先试：榆树庄社区**", pilot)):
-        with column, st.container(border=True):
-            st.markdown(title)
-            for text, source in lines:
-                st.markdown(widgets.md_escape(text))
-                st.caption(widgets.md_escape(source))
+        with column, st.container(border=True):  # one element a box: title, then each text with its source
+            st.markdown("\n\n".join([title, *(f"{widgets.md_escape(text)}  \n:small[:gray[{widgets.md_escape(source)}]]"
+                                                 for text, source in lines)]))
 
 with widgets.guard("改造项目"):
     st.subheader("环境改造项目")

@@ -14,16 +14,15 @@ stamp = bridge.data_as_of(as_of=as_of)
 signed_in = bridge.signed_in()  # cards name staff to signed-in viewers only
 
 st.title("文化路北延提升改造征迁")
-widgets.as_of_stamp(bridge.header())
 
 # Households are recorded per community (demo); a community without any gets the project-wide view.
 reach = None
 with widgets.guard("范围"):
     reach = relocation.reach(community, as_of)
-    if reach.missing:
-        widgets.no_data(f"{reach.missing}的文化路北延征迁")
-        st.caption("示例逐户数据中没有登记在该社区的涉迁户；以下为项目整体情况。")
-    st.caption(reach.caption)
+widgets.as_of_stamp(bridge.header(), reach.caption if reach else "")  # 「当前范围」 under 「最新数据」
+if reach and reach.missing:
+    widgets.no_data(f"{reach.missing}的文化路北延征迁")
+    st.caption("示例逐户数据中没有登记在该社区的涉迁户；以下为项目整体情况。")
 scope = reach.scope if reach else None
 
 with widgets.guard("征迁概况"):
@@ -33,13 +32,11 @@ with widgets.guard("征迁概况"):
         compare = st.columns([1, 2])[0].date_input("签约数对比日期（留空为7天前）", value=None, format="YYYY-MM-DD",
                                                    key="relocation.compare", max_value=stamp)
         headline = relocation.headline(scope, as_of, compare, signed_in)
-        kpi_grid.grid(list(headline.cards), columns=4)  # one element
-        if headline.demo:
-            widgets.demo_note("所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）")
-            if headline.since:
-                st.caption(headline.since)
-        else:
-            st.caption(f"来源见各数字下方标注（悬停可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{headline.since}")
+        # one element, its notes included: what is demo data, or where the figures come from; the comparison
+        kpi_grid.grid(list(headline.cards), columns=4,
+                      demo="所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）" if headline.demo else "",
+                      note=headline.since if headline.demo else
+                      f"来源见各数字下方标注（悬停可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{headline.since}")
         if headline.day_cards:
             st.markdown("**2023年11月22日 集中拆除**")
             kpi_grid.grid(list(headline.day_cards), columns=len(headline.day_cards))

@@ -61,3 +61,20 @@ def test_the_maps_schematic_note_sits_in_its_legend(app_db, page):
     assert 'data-tag="示意图，非测绘成果"' in legend and "社区边界、道路、河流、水库为示意" in legend
     assert "高德" in legend  # where the east edge comes from (geo.layers.EAST_EDGE_NOTE)
     assert not any("非测绘成果" in c for c in texts(at.caption))
+
+
+def test_relocation_and_model_pages_fold_their_lines(app_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["community"] = "工业路"
+    at.run()
+    at.switch_page("pages/relocation.py").run()
+    assert not at.exception
+    stamp = next(c for c in texts(at.caption) if c.startswith(":material/schedule: 最新数据"))
+    assert "  \n当前范围：项目整体（全街道）" in stamp
+    assert "来源见各数字下方标注（悬停可见原文）。" in grid_text(at) or "为示例数据（固定种子生成）" in grid_text(at)
+    at.switch_page("pages/model_communities.py").run()
+    assert not at.exception
+    boxes = [m for m in texts(at.markdown) if m.startswith("**“L”形连片") or m.startswith("**铁路以西先行先试")]
+    assert len(boxes) == 2, boxes
+    for box in boxes:  # the box's title, each text and its source (small, grey) in one element
+        assert ":small[:gray[来源：新闻报道。原文：" in box, box
