@@ -205,3 +205,37 @@ def test_kept_panels_are_handed_out_without_a_copy(app_db):
     (h1, p1, h2, p2), (h3, p3, h4, p4) = at.session_state["seen"]
     assert h1.latest is not None and p1.stars is not None  # real panels for 中兴
     assert h1 is h2 is h3 is h4 and p1 is p2 is p3 is p4  # the kept object, not an unpickled copy
+
+
+def _table_script():
+    import pandas as pd
+    import streamlit as st
+
+    from ui import arrow_bytes
+
+    if "t" not in st.session_state:  # a kept view's table: the same object on every run
+        st.session_state["t"] = arrow_bytes.table(pd.DataFrame({"自": ["2023年1月1日"], "状态": ["创建中"]}))
+    st.dataframe(st.session_state["t"], hide_index=True)
+
+
+def test_a_view_table_is_serialised_once_and_forgotten_with_it(monkeypatch):
+    """st.dataframe serialises a pyarrow table on every call; one made by arrow_bytes.table() only at its first."""
+    import gc
+
+    from ui import arrow_bytes
+
+    made = []
+    real = arrow_bytes._arrow
+    monkeypatch.setattr(arrow_bytes, "_arrow", lambda data, *a, **k: (made.append(data), real(data, *a, **k))[1])
+    at = AppTest.from_function(_table_script, default_timeout=60).run()
+    first = at.dataframe[0].proto.arrow_data.data
+    at.run()
+    at.run()
+    assert at.dataframe[0].proto.arrow_data.data == first and first
+    table = at.session_state["t"]
+    assert sum(d is table for d in made) == 1, len(made)
+    key = id(table)
+    assert key in arrow_bytes._tables
+    del at, table, made
+    gc.collect()
+    assert key not in arrow_bytes._tables or arrow_bytes._tables[key][0]() is not None  # gone with its table
