@@ -35,28 +35,35 @@ def test_grid_html(cards, note, demo, expect, absent):
         assert body.index("示例数据") < body.index(note)
 
 
-def test_stars_notes_sit_in_their_grids(app_db):
+def _open(page: str, community: str | None = None) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = "中兴"
+    if community:
+        at.session_state["community"] = community
     at.run()
-    at.switch_page("pages/stars.py").run()
-    assert not at.exception
+    if page != "overview":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _stamp(at: AppTest) -> str:
+    return next(c for c in texts(at.caption) if c.startswith(":material/schedule: 最新数据"))
+
+
+def test_stars_notes_sit_in_their_grids(app_db):
+    at = _open("stars", "中兴")
     grids, captions = grid_text(at), texts(at.caption)
     assert widgets.demo_sentence("各社区五星评定状态、得分与达标星数") in grids
     assert "增减：较上一评定日（" in grids
     assert "来源：新闻报道（悬停数字可见原文）。" in grids
     assert "报道只公布了全街道的数字，未按社区分列；中兴社区的数字：暂无公开数据。" in grids
     assert not any("来源：新闻报道（悬停" in c or "增减：较上一评定日" in c for c in captions)
-    stamp = next(c for c in captions if c.startswith(":material/schedule: 最新数据"))
-    assert "  \n当前范围：中兴社区。" in stamp
+    assert "  \n当前范围：中兴社区。" in _stamp(at)
 
 
 @pytest.mark.parametrize("page", ["overview", "checks"])
 def test_the_maps_schematic_note_sits_in_its_legend(app_db, page):
-    at = AppTest.from_file(APP, default_timeout=60).run()
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception
+    at = _open(page)
     legend = next(str(h.proto.body) for h in at.get("html") if "gw-legend" in str(h.proto.body))
     assert 'data-tag="示意图，非测绘成果"' in legend and "社区边界、道路、河流、水库为示意" in legend
     assert "高德" in legend  # where the east edge comes from (geo.layers.EAST_EDGE_NOTE)
@@ -64,16 +71,10 @@ def test_the_maps_schematic_note_sits_in_its_legend(app_db, page):
 
 
 def test_relocation_and_model_pages_fold_their_lines(app_db):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["community"] = "工业路"
-    at.run()
-    at.switch_page("pages/relocation.py").run()
-    assert not at.exception
-    stamp = next(c for c in texts(at.caption) if c.startswith(":material/schedule: 最新数据"))
-    assert "  \n当前范围：项目整体（全街道）" in stamp
+    at = _open("relocation", "工业路")
+    assert "  \n当前范围：项目整体（全街道）" in _stamp(at)
     assert "来源见各数字下方标注（悬停可见原文）。" in grid_text(at) or "为示例数据（固定种子生成）" in grid_text(at)
-    at.switch_page("pages/model_communities.py").run()
-    assert not at.exception
+    at = _open("model_communities", "工业路")
     boxes = [m for m in texts(at.markdown) if m.startswith("**“L”形连片") or m.startswith("**铁路以西先行先试")]
     assert len(boxes) == 2, boxes
     for box in boxes:  # the box's title, each text and its source (small, grey) in one element
