@@ -1,9 +1,9 @@
 """The map's picking warm-up runs from the page script (ui/deck_ready.py), named by the marker in the legend.
 
 It used to be a component mounted with every run (3.4 kB and a registration per selection change, issue #15).
-The warm-up sends a freshly drawn canvas synthetic hovers until its picking is warm, then leaves it alone,
-also when the map's content changes (another community chosen in the sidebar). The lone marker on 现场核查登记's picker
-takes no room.
+The warm-up sends a freshly drawn canvas synthetic hovers until its picking is warm, then stops; when the map's
+content changes (another community chosen in the sidebar) a warm canvas gets one hover. The lone marker on
+现场核查登记's picker takes no room.
 """
 from __future__ import annotations
 
@@ -15,31 +15,38 @@ from test_tablet_checks import staff_account  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
 
-# Synthetic (not trusted) mouse moves reaching the canvas: the warm-up's hovers.
-COUNT = """() => {
-  const c = document.querySelector('[data-testid="stDeckGlJsonChart"] canvas');
-  if (!c) return -1;
-  if (c.__gwSynthetic === undefined) {
-    c.__gwSynthetic = 0;
-    c.addEventListener('mousemove', (e) => { if (!e.isTrusted) c.__gwSynthetic++; }, true);
-  }
-  return c.__gwSynthetic;
-}"""
+# Synthetic (not trusted) mouse moves reaching a map's canvas: the warm-up's hovers, counted from before the page
+# loads (the warm-up may be over within a second of the map being drawn).
+COUNTER = """window.__gwHovers = 0;
+window.addEventListener('mousemove', (e) => {
+  if (!e.isTrusted && e.target instanceof Element && e.target.closest('[data-testid="stDeckGlJsonChart"]'))
+    window.__gwHovers += 1;
+}, true);"""
+COUNT = "() => window.__gwHovers"
+
+
+def _counting(opened):
+    """Reload the page with the hover counter installed before any of its scripts run."""
+    opened.page.add_init_script(COUNTER)
+    opened.page.reload(wait_until="domcontentloaded")
+    opened.wait_ready()
+    return opened.page
+
+
 VERSION = "() => (document.querySelector('[data-gw-map]') || {}).dataset?.gwMap || null"
 
 
 def test_warmup_warms_once_then_leaves_the_map_alone(page_at):
     """Hovers until picking is warm, then stops: each pick renders the picking buffer and reads it back
     (~50 ms on a software GPU), work a person's next change would compete with. A selection change redraws
-    the same canvas, which stays warm: no more hovers (a tap's blocked time is still taken out, part 2)."""
+    the same canvas with new layers: one hover builds their picking colours, no more."""
     opened = page_at("/", width=1440, height=900)
-    page = opened.page
+    page = _counting(opened)
     _, canvas = _canvas(page)
     wait_until(page, lambda: _map_drawn(canvas), timeout=15, message="地图未绘制 / map not drawn")
     assert page.locator('[data-testid="stBidiComponent"], iframe[title*="deck_ready"]').count() == 0
     first = page.evaluate(VERSION)
     assert first, "图例中没有地图标记 / no map marker in the legend"
-    page.evaluate(COUNT)
     wait_until(page, lambda: page.evaluate(COUNT) >= 2, timeout=8, message="地图未预热 / no warm-up hovers")
     page.wait_for_timeout(2500)  # warm by now: at most four quick hovers at 0.5 s
     settled = page.evaluate(COUNT)
@@ -51,11 +58,11 @@ def test_warmup_warms_once_then_leaves_the_map_alone(page_at):
     opened.wait_ready()
     assert page.evaluate(VERSION) not in (None, first), "换社区后地图标记未变 / marker unchanged"
     page.wait_for_timeout(1500)
-    assert page.evaluate(COUNT) == settled, "已预热的地图又被悬停 / a warm canvas was hovered again"
+    assert page.evaluate(COUNT) == settled + 1, "已预热的地图换社区后应只悬停一次 / one hover for new layers"
 
 
 def test_the_pickers_lone_marker_takes_no_room(page_at, staff_account):  # noqa: F811
-    opened, _ = _open_picker(page_at)
+    opened, _ = _open_picker(page_at, base_hook=lambda o: o.page.add_init_script(COUNTER))
     page = opened.page
     page.locator('[data-testid="stDeckGlJsonChart"] canvas').first.wait_for(state="visible")
     wait_until(page, lambda: page.evaluate(VERSION), timeout=15, message="选点地图没有标记 / no marker")
@@ -63,5 +70,4 @@ def test_the_pickers_lone_marker_takes_no_room(page_at, staff_account):  # noqa:
         .filter((box) => box.querySelector('.gw-hide-box'))
         .map((box) => getComputedStyle(box).display)""")
     assert shown == ["none"], shown
-    page.evaluate(COUNT)
     wait_until(page, lambda: page.evaluate(COUNT) >= 2, timeout=6, message="选点地图未预热 / picker not warmed")
