@@ -32,8 +32,6 @@ html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 .st-key-screen-map [data-testid="stDeckGlJsonChart"] { height: 43vh !important; }
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] { height: 62vh !important; }
-.st-key-screen-map [data-testid="stCaptionContainer"],
-.st-key-screen-model-map [data-testid="stCaptionContainer"] { display: none; }
 .st-key-screen-chart { height: 60vh !important; flex: 0 0 auto !important; }
 .gw-head { display: flex; align-items: baseline; justify-content: space-between; gap: 1.5rem;
            white-space: nowrap; }

@@ -97,11 +97,12 @@ _legend_html = kept(_legend_build, ttl=bridge.TTL_SECONDS, max_entries=64)  # pe
 def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks: bool = True,
            circles: list[tuple[float, float, float, str]] | None = None, metric: str | None = None,
            highlights: list[tuple[str, tuple[str, ...], tuple[int, ...], str]] | None = None,
-           label_px: float | None = None, fit_width: int = layout.MAP_FIT_WIDTH_PX) -> None:
+           label_px: float | None = None, fit_width: int = layout.MAP_FIT_WIDTH_PX, note: bool = True) -> None:
     """The map. `circles`: (lon, lat, radius_m, name) rings; `highlights`: (layer id, community names, RGBA,
-    legend label) outlines — both named in the legend under the map. `label_px`, `fit_width`: the names' size
-    and the narrowest box width the map is fitted to, in CSS px (the wall passes its own; desk pages keep
-    geo.deck's size and layout.MAP_FIT_WIDTH_PX)."""
+    legend label) outlines — both named in the legend under the map. `note`: the 「示意图」 line in the legend
+    (the wall's overview and care maps leave it to the wall's own footer, which says it on every view).
+    `label_px`, `fit_width`: the names' size and the narrowest box width the map is fitted to, in CSS px (the wall
+    passes its own; desk pages keep geo.deck's size and layout.MAP_FIT_WIDTH_PX)."""
     as_of = bridge.as_of()
     metric_key, layers_key = f"{key_prefix}.{KEYS['metric']}", f"{key_prefix}.{KEYS['layers']}"
     if controls:
@@ -132,5 +133,5 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     st.html(_legend_html(metric, as_of)
             + map_legend.symbols_html(checks=checks, circles=bool(circles),
                                       outlines=tuple((h[3], tuple(h[2])) for h in highlights or ()))
-            + kpi_grid.note_html(_SCHEMATIC, tag="示意图，非测绘成果", color="violet")
+            + (kpi_grid.note_html(_SCHEMATIC, tag="示意图，非测绘成果", color="violet") if note else "")
             + deck_ready.marker(str(hash(deck.spec))))

@@ -41,7 +41,7 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
             summary.model_metric(panel)
     with centre, widgets.guard("地图"), st.container(key="screen-map"):
         map_view.render(key_prefix="screen", height=460, controls=False, checks=False, metric="model",
-                        label_px=wall_css.MAP_LABEL_PX, fit_width=wall_css.MAP_FIT_WIDTH_PX)
+                        label_px=wall_css.MAP_LABEL_PX, fit_width=wall_css.MAP_FIT_WIDTH_PX, note=False)
     with right:
         with widgets.guard("征迁"):
             summary.relocation_metric(panel)

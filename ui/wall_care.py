@@ -64,6 +64,6 @@ def care_view(*, community: str | None, as_of: dt.date | None) -> None:
         # The ring and its assumption are named in the map's legend (geo.service_area.LEGEND).
         rings = [(circle.lon, circle.lat, WALK_RADIUS_M, LEGEND)] if circle.lon is not None else []
         map_view.render(key_prefix="screen.care", height=420, controls=False, checks=False, metric="care",
-                        circles=rings)
+                        circles=rings, note=False)
     with right:
         _trend(as_of)

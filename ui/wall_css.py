@@ -76,9 +76,10 @@ WALL_CSS = f"""
 @supports (zoom: calc(100vh / 1px)) {{ {MAPS} {{ zoom: calc(100vh / {REFERENCE_HEIGHT_PX}px); }} }}
 /* Source tags (「报道」, 「录入 · …」, 「示例」) are text a viewer reads: the floor, not 0.8 of a label. */
 .gw-tag {{ font-size: {MIN_TEXT} !important; white-space: nowrap; }}
-/* The map legend (inline 0.9rem) and the 示例 badges; the legend lines sit close together. */
-.st-key-screen-map div[style*="font-size:0.9rem"] {{ line-height: 1.25; }}
-[data-testid="stMain"] div[style*="font-size:0.9rem"], [data-testid="stMain"] div[style*="font-size:0.9rem"] *,
+/* The map legend with its 「示意图」 note, grid notes and the 示例 badges; the legend lines sit close together. */
+.st-key-screen-map .gw-legend, .st-key-screen-map .gw-kpis-note {{ line-height: 1.25; }}
+[data-testid="stMain"] .gw-legend, [data-testid="stMain"] .gw-legend *,
+[data-testid="stMain"] .gw-kpis-note, [data-testid="stMain"] .gw-kpis-note *,
 [data-testid="stMarkdownContainer"] span, .stMarkdownBadge,
 .gw-alerts *, .gw-changes * {{ font-size: {MIN_TEXT} !important; }}
 </style>
