@@ -61,12 +61,17 @@ def _delta_html(c: Card) -> str:
     return f'<div class="d {cls}" data-delta="{_e(c.delta)}">{arrow}{_e(c.delta)}</div>'
 
 
-def _tag_html(c: Card) -> str:
-    if not c.tag:
+def _tag_span(tag: str, color: str) -> str:
+    """A source tag (「报道」「示例」…) or a note's badge: the text on a pale wash of its colour."""
+    if not tag:
         return ""
-    r, g, b = TAG_RGB.get(c.color, TAG_RGB["gray"])
-    return (f'<span class="t" data-tag="{_e(c.tag)}" style="background:rgba({r},{g},{b},.18);'
-            f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(c.tag)}</span>')
+    r, g, b = TAG_RGB.get(color, TAG_RGB["gray"])
+    return (f'<span class="t" data-tag="{_e(tag)}" style="background:rgba({r},{g},{b},.18);'
+            f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(tag)}</span>')
+
+
+def _tag_html(c: Card) -> str:
+    return _tag_span(c.tag, c.color)
 
 
 def card_html(c: Card) -> str:
@@ -86,11 +91,7 @@ def grid(cards: list[Card], *, columns: int = 5, note: str = "", demo: str = "")
 
 def note_html(text: str, *, tag: str = "", color: str = "gray") -> str:
     """A small note line (under a grid, a legend), `tag` in front of it as a coloured badge; text escaped."""
-    if tag:
-        r, g, b = TAG_RGB[color]
-        tag = (f'<span class="t" data-tag="{_e(tag)}" style="background:rgba({r},{g},{b},.18);'
-               f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(tag)}</span>')
-    return f'<div class="gw-kpis-note">{tag}{_e(text)}</div>'
+    return f'<div class="gw-kpis-note">{_tag_span(tag, color)}{_e(text)}</div>'
 
 
 @functools.lru_cache(maxsize=1024)

@@ -14,7 +14,7 @@ from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from ui import bridge, deck_ready, kpi_grid, layout, map_legend
+from ui import bridge, deck_ready, kpi_grid, layout, map_legend, widgets
 from ui.bridge import KEYS
 from ui.kept import kept
 
@@ -133,5 +133,5 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     st.html(_legend_html(metric, as_of)
             + map_legend.symbols_html(checks=checks, circles=bool(circles),
                                       outlines=tuple((h[3], tuple(h[2])) for h in highlights or ()))
-            + (kpi_grid.note_html(_SCHEMATIC, tag="示意图，非测绘成果", color="violet") if note else "")
+            + (kpi_grid.note_html(_SCHEMATIC, tag=widgets.SCHEMATIC, color="violet") if note else "")
             + deck_ready.marker(str(hash(deck.spec))))

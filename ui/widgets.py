@@ -18,7 +18,8 @@ from lib.panels import Header
 log = logging.getLogger("guangwu.ui")
 
 DEMO_BADGE = ":orange-badge[示例数据]"
-SCHEMATIC_BADGE = ":violet-badge[示意图，非测绘成果]"
+SCHEMATIC = "示意图，非测绘成果"
+SCHEMATIC_BADGE = f":violet-badge[{SCHEMATIC}]"
 
 
 @contextlib.contextmanager
