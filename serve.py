@@ -12,7 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
-from deploy import tcp, wakeups
+from deploy import tcp, wakeups, ws_writes
 from lib.health import readyz
 from ui import gc_tuning, not_found, page_shell, session_routes
 
@@ -28,6 +28,7 @@ PagesManager.uses_pages_directory = False
 tcp.no_nagle_on_listeners()
 gc_tuning.enable()  # the first complete run freezes what a warm process keeps (ui/gc_tuning.py)
 wakeups.coalesce()  # one event-loop wakeup per burst of a session's messages (deploy/wakeups.py)
+ws_writes.coalesce()  # one socket write per event-loop turn for a websocket (deploy/ws_writes.py)
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
 

@@ -1,13 +1,15 @@
 """The framework floor served as the dashboard is (serve.py): the same ASGI entry, socket option (deploy/tcp.py),
-garbage-collector setting (ui/gc_tuning.py) and event-loop wakeups (deploy/wakeups.py), so the benchmarks'
+garbage-collector setting (ui/gc_tuning.py), event-loop wakeups (deploy/wakeups.py) and websocket writes
+(deploy/ws_writes.py), so the benchmarks'
 ratios compare the apps' own work."""
 import streamlit as st
 
-from deploy import tcp, wakeups
+from deploy import tcp, wakeups, ws_writes
 from ui import gc_tuning
 
 tcp.no_nagle_on_listeners()
 gc_tuning.enable()
 wakeups.coalesce()
+ws_writes.coalesce()
 
 app = st.App("floor_app.py")

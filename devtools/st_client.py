@@ -5,7 +5,8 @@ the websocket and speaks BackMsg/ForwardMsg protobuf (from the streamlit package
 `rerun_script` (page, query string, widget states) and reads until the run's `script_finished`, returning
 how long that took, what arrived, and any exception element the script drew. Used by the tests (two
 replicas, a killed replica) and by bench/capacity.py's Locust user (under gevent, websocket-client is
-cooperative).
+cooperative). websocket-client opens the connection and sends; messages are read by devtools/ws_frames.py,
+which takes a burst of frames in one `recv`.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
+from devtools.ws_frames import FrameReader
 from ui.not_found import ALIASES
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -59,6 +61,7 @@ class Session:
         ws_url = "ws" + self.base_url[4:] + "/_stcore/stream"
         headers = [f"Cookie: {self.cookie}"] if self.cookie else []
         self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
+        self.frames = FrameReader(self.ws.sock, self.ws.pong, buffered=b"".join(self.ws.frame_buffer.recv_buffer))
         self.widget_ids: dict[str, str] = {}  # label -> widget id, as last drawn
         self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (st.fragment(run_every=…))
@@ -147,7 +150,7 @@ class Session:
         elements: list[str] = []
         while True:
             try:
-                data = self.ws.recv()
+                data = self.frames.recv()
             except Exception as exc:  # noqa: BLE001 - timeout, reset, closed
                 raise ProtocolError(f"no script_finished: {exc.__class__.__name__}: {exc}") from exc
             if not isinstance(data, bytes) or not data:
