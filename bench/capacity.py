@@ -21,6 +21,8 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+
 from bench.stats import machine_cpu, percentile, sample_process
 
 REPO = Path(__file__).resolve().parents[1]
@@ -56,8 +58,16 @@ class Probe:
         for pid in self.server_pids:
             r, c = sample_process(pid)
             rss, cpu = rss + r, cpu + c
-        client = sample_process(self.client_pid)[1] if self.client_pid else 0.0
+        client = self._client_cpu()
         self.series.append((time.monotonic(), rss, cpu, client, machine_cpu()[0]))
+
+    def _client_cpu(self) -> float:
+        if not self.client_pid:
+            return 0.0
+        try:
+            return sample_process(self.client_pid)[1]
+        except psutil.Error:  # the client exited between two samples (a level ends): its last reading stands
+            return self.series[-1][3] if self.series else 0.0
 
     def _run(self) -> None:
         while not self._stop.is_set():

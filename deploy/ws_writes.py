@@ -20,8 +20,8 @@ _ORIGINAL = WebSocketsSansIOProtocol.connection_made
 FLUSH_DELAY = 0.001  # seconds: how long a write may wait for the ones after it
 
 
-class TurnBatchedTransport:
-    """`transport` with the writes of one event-loop turn joined into one write."""
+class BatchedTransport:
+    """`transport`, its writes kept from the first for FLUSH_DELAY, then sent joined as one write."""
 
     __slots__ = ("_loop", "_parts", "transport")
 
@@ -65,7 +65,7 @@ class TurnBatchedTransport:
 
 
 def _connection_made(self: WebSocketsSansIOProtocol, transport: asyncio.BaseTransport) -> None:
-    _ORIGINAL(self, TurnBatchedTransport(transport, asyncio.get_running_loop()))  # type: ignore[arg-type]
+    _ORIGINAL(self, BatchedTransport(transport, asyncio.get_running_loop()))  # type: ignore[arg-type]
 
 
 def coalesce() -> None:

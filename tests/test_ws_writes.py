@@ -8,7 +8,7 @@ import pytest
 from child_python import last_line
 
 from deploy import ws_writes
-from deploy.ws_writes import FLUSH_DELAY, TurnBatchedTransport
+from deploy.ws_writes import FLUSH_DELAY, BatchedTransport
 
 
 class RecordingTransport(asyncio.Transport):
@@ -42,7 +42,7 @@ class RecordingTransport(asyncio.Transport):
 
 async def _after(steps, settle: float = FLUSH_DELAY * 20) -> list[tuple[str, bytes]]:
     raw = RecordingTransport()
-    t = TurnBatchedTransport(raw, asyncio.get_running_loop())
+    t = BatchedTransport(raw, asyncio.get_running_loop())
     for step in steps:
         if step == "turn":
             await asyncio.sleep(0)
@@ -78,7 +78,7 @@ def test_writes_join_in_order(steps, expected):
 def test_the_rest_of_the_transport_is_the_connection_s_own():
     async def check():
         raw = RecordingTransport()
-        t = TurnBatchedTransport(raw, asyncio.get_running_loop())
+        t = BatchedTransport(raw, asyncio.get_running_loop())
         t.write(b"12345")
         seen = (t.get_write_buffer_size(), t.get_extra_info("peername"), t.is_closing())
         t.close()
@@ -91,7 +91,7 @@ def test_a_write_waits_at_most_the_flush_delay():
     async def check():
         raw = RecordingTransport()
         loop = asyncio.get_running_loop()
-        t = TurnBatchedTransport(raw, loop)
+        t = BatchedTransport(raw, loop)
         start = loop.time()
         t.write(b"x")
         while not raw.events:
