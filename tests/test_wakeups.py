@@ -7,7 +7,6 @@ import threading
 import types
 
 import pytest
-from child_python import last_line
 from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.runtime import Runtime
 
@@ -146,11 +145,3 @@ def test_the_loops_own_signal_sets_the_event_without_a_wakeup(loop, installed):
     assert len(loop.wakes) == before + 1  # run_coroutine_threadsafe's own; the signal itself added none
     Runtime._enqueued_some_message(runtime)  # from another thread: through the loop, as before
     assert len(loop.wakes) == before + 2
-
-
-def test_the_served_entries_install_it_and_apptest_does_not():
-    assert last_line("import serve; from deploy import wakeups; print(wakeups.installed())") == "True"
-    assert last_line("import sys; sys.path.insert(0, 'bench'); import floor_serve; from deploy import wakeups; "
-                     "print(wakeups.installed())") == "True"
-    assert last_line("from streamlit.testing.v1 import AppTest; from deploy import wakeups; "
-                     "AppTest.from_file('app.py', default_timeout=60).run(); print(wakeups.installed())") == "False"

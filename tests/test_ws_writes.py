@@ -1,11 +1,10 @@
 """deploy/ws_writes.py: a websocket connection's writes within FLUSH_DELAY leave as one, in order; close sends
-what is kept first, abort drops it; the served entries install it, AppTest does not."""
+what is kept first, abort drops it (which entries install it: tests/test_served_entries.py)."""
 from __future__ import annotations
 
 import asyncio
 
 import pytest
-from child_python import last_line
 
 from deploy import ws_writes
 from deploy.ws_writes import FLUSH_DELAY, BatchedTransport
@@ -99,14 +98,6 @@ def test_a_write_waits_at_most_the_flush_delay():
         return loop.time() - start
 
     assert asyncio.run(check()) < FLUSH_DELAY + 0.05
-
-
-def test_the_served_entries_install_it_and_apptest_does_not():
-    assert last_line("import serve; from deploy import ws_writes; print(ws_writes.installed())") == "True"
-    assert last_line("import sys; sys.path.insert(0, 'bench'); import floor_serve; from deploy import ws_writes; "
-                     "print(ws_writes.installed())") == "True"
-    assert last_line("from streamlit.testing.v1 import AppTest; from deploy import ws_writes; "
-                     "AppTest.from_file('app.py', default_timeout=60).run(); print(ws_writes.installed())") == "False"
 
 
 def test_restore_gives_uvicorn_its_own_again():
