@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from async_helpers import run
 
 from deploy import ws_writes
 from deploy.ws_writes import FLUSH_DELAY, BatchedTransport
@@ -71,7 +72,7 @@ async def _after(steps, settle: float = FLUSH_DELAY * 20) -> list[tuple[str, byt
 ], ids=["one burst", "across turns", "after the delay", "empty", "close flushes", "eof flushes", "abort drops",
         "nothing"])
 def test_writes_join_in_order(steps, expected):
-    assert asyncio.run(_after(steps)) == expected
+    assert run(_after(steps)) == expected
 
 
 def test_the_rest_of_the_transport_is_the_connection_s_own():
@@ -83,7 +84,7 @@ def test_the_rest_of_the_transport_is_the_connection_s_own():
         t.close()
         return seen, t.is_closing()
 
-    assert asyncio.run(check()) == ((7 + 5, ("127.0.0.1", 5555), False), True)
+    assert run(check()) == ((7 + 5, ("127.0.0.1", 5555), False), True)
 
 
 def test_a_write_waits_at_most_the_flush_delay():
@@ -97,7 +98,7 @@ def test_a_write_waits_at_most_the_flush_delay():
             await asyncio.sleep(0.0002)
         return loop.time() - start
 
-    assert asyncio.run(check()) < FLUSH_DELAY + 0.05
+    assert run(check()) < FLUSH_DELAY + 0.05
 
 
 def test_restore_gives_uvicorn_its_own_again():
