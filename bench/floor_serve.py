@@ -1,7 +1,6 @@
 """The framework floor served as the dashboard is (serve.py): the same ASGI entry, socket option (deploy/tcp.py),
-garbage-collector setting (ui/gc_tuning.py), event-loop wakeups (deploy/wakeups.py) and websocket writes
-(deploy/ws_writes.py), so the benchmarks'
-ratios compare the apps' own work."""
+garbage-collector setting (ui/gc_tuning.py), event-loop wakeups (deploy/wakeups.py) and joined websocket writes
+(deploy/ws_writes.py), so the benchmarks' ratios compare the apps' own work."""
 import streamlit as st
 
 from deploy import tcp, wakeups, ws_writes

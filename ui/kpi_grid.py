@@ -70,15 +70,11 @@ def _tag_span(tag: str, color: str) -> str:
             f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(tag)}</span>')
 
 
-def _tag_html(c: Card) -> str:
-    return _tag_span(c.tag, c.color)
-
-
 def card_html(c: Card) -> str:
     notes = "".join(f'<div class="n">{_e(n)}</div>' for n in c.notes)
     return (f'<div class="gw-kpi" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
             f'<div class="l">{_e(c.label)}</div><div class="v">{_e(c.value)}</div>'
-            f'{_delta_html(c)}{_tag_html(c)}{notes}</div>')
+            f'{_delta_html(c)}{_tag_span(c.tag, c.color)}{notes}</div>')
 
 
 def grid(cards: list[Card], *, columns: int = 5, note: str = "", demo: str = "") -> None:
@@ -123,7 +119,7 @@ def lines(cards: list[Card], *, more: str = "") -> None:
         return
     body = "".join(
         f'<div class="gw-line" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
-        f'<b>{_e(c.label)}</b>：{_e(c.value)} {_tag_html(c)}</div>' for c in cards)
+        f'<b>{_e(c.label)}</b>：{_e(c.value)} {_tag_span(c.tag, c.color)}</div>' for c in cards)
     foot = f'<div class="gw-kpis-note">{_e(more)}</div>' if more else ""
     st.html(f'<div class="gw-kpi gw-lines">{body}</div>{foot}')
 
