@@ -3,7 +3,7 @@
 Run with `streamlit run serve.py` (what `make run`, deploy/ and the test server do: Streamlit finds `app`
 and serves it through uvicorn, honouring --server.port/--server.address) or `uvicorn serve:app`.
 Routes: /readyz (database readable within READINESS_TIMEOUT_SECONDS, else 503); liveness is
-Streamlit's /_stcore/health; sign-in / sign-out and wall-screen links (ui/session_routes.py). An unknown
+Streamlit's /_stcore/health; /metrics for the monitoring host (ui/metrics.py, peers in METRICS_ALLOW); sign-in / sign-out and wall-screen links (ui/session_routes.py). An unknown
 address gets a Chinese 「页面不存在」 page (ui/not_found.py), never Streamlit's English dialog; pages start from
 a Chinese index.html (ui/page_shell.py: lang, title, the translation script in <head>).
 """
@@ -14,7 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from deploy import tcp, wakeups, ws_writes
 from lib.health import readyz
-from ui import gc_tuning, not_found, page_shell, session_routes
+from ui import gc_tuning, metrics, not_found, page_shell, session_routes
 
 # app.py drives st.navigation, but a `pages/` folder beside it makes Streamlit run a fresh process's first
 # session in legacy multipage mode (its widget ids then change on the next run, losing that session's first
@@ -30,7 +30,7 @@ gc_tuning.enable()  # the first complete run freezes what a warm process keeps (
 wakeups.coalesce()  # one event-loop wakeup per burst of a session's messages (deploy/wakeups.py)
 ws_writes.coalesce()  # a websocket's writes joined for 1 ms: ~3 sends a rerun (deploy/ws_writes.py)
 
-OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"])]
+OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"]), *metrics.ROUTES]
 
 app = st.App("app.py", routes=[*OPS_ROUTES, *session_routes.ROUTES],
              middleware=[Middleware(not_found.NotFoundMiddleware), Middleware(page_shell.PageShellMiddleware)])

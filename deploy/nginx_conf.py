@@ -6,7 +6,8 @@
   (consistent hashing; staff behind one NAT still spread, unlike ip_hash); Streamlit's sessions and media
   files live in the replica's process;
 - passive health: a replica that refuses or times out is skipped (`max_fails`/`fail_timeout`) and the request
-  retried on another; `/readyz` on each replica is the active check (deploy/readiness_watch.py or a monitor).
+  retried on another; `/readyz` on each replica is the active check (deploy/readiness_watch.py or a monitor);
+- `/metrics` is not passed: monitoring scrapes each replica's port (ui/metrics.py).
 """
 from __future__ import annotations
 
@@ -75,6 +76,10 @@ server {{
     location = /readyz {{
         proxy_pass http://guangwu;
         proxy_read_timeout 5s;
+    }}
+    # Each replica's metrics are scraped on its own port by the monitoring host, never through here.
+    location = /metrics {{
+        return 404;
     }}
 }}
 """

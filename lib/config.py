@@ -62,6 +62,8 @@ class Settings:
     backup_keep: int = 14
     # /readyz: seconds a database read may take before the replica reports not ready.
     readiness_timeout_seconds: int = 2
+    # /metrics (Prometheus text, per replica): the peers allowed to read it — comma-separated addresses or networks.
+    metrics_allow: str = "127.0.0.1/32,::1/128"
     # ---- ledger uploads: an .xlsx is a zip of XML, inspected before any XML is parsed ----
     # Refused when the parts inflate to more than this in total (a 1500-row ledger, what the deadline below
     # lets one file hold, is about 0.3 MB; openpyxl parses a sheet without a <dimension> twice before any

@@ -11,10 +11,12 @@ import shutil
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 import uuid
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from db_helpers import fresh_engine
 
 from deploy.local import REPO, State, _alive, kill
@@ -96,6 +98,41 @@ def test_serves_through_nginx(deployment):
         assert s.rerun(page="stars", query="community=中兴", strings={"社区": "中兴"}).exceptions == []
     finally:
         s.close()
+
+
+def _scrape(port: int) -> str:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+        assert resp.status == 200
+        return resp.read().decode()
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    (value,) = [s.value for family in text_string_to_metric_families(text) for s in family.samples
+                if s.name == name and s.labels == labels]
+    return value
+
+
+def test_each_replica_serves_metrics_and_nginx_does_not(deployment):
+    """The monitoring host scrapes each replica's own port (ui/metrics.py); through nginx /metrics is 404."""
+    state, _ = deployment
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{state.url}/metrics", timeout=10)
+    assert refused.value.code == 404
+    s = Session(state.url)
+    try:
+        s.rerun(page="stars")
+        port = state.replicas()[_replica_of(s, state)].port
+        text = _scrape(port)
+        assert _sample(text, "guangwu_sessions", state="active") >= 1
+        assert _sample(text, "guangwu_page_runs_total", page="stars", outcome="ok") >= 1
+        assert _sample(text, "process_resident_memory_bytes") > 50e6
+        held = _sample(text, "guangwu_sessions", state="active")
+    finally:
+        s.close()
+    deadline = time.monotonic() + 10
+    while _sample(_scrape(port), "guangwu_sessions", state="active") != held - 1:  # the closed session let go
+        assert time.monotonic() < deadline, "a closed session is still counted as active"
+        time.sleep(0.2)
 
 
 def test_sessions_stay_on_their_replica_and_spread(deployment):

@@ -64,3 +64,11 @@ def test_every_page_of_app_py_is_known():
     for stem, url_path in pages:
         assert stem == url_path
         assert url_path in not_found.PAGE_PATHS or url_path in not_found.ALIASES
+
+
+def test_every_route_of_serve_py_is_known():
+    """serve.py's own routes pass the middleware (/metrics was once answered with 「页面不存在」)."""
+    import serve
+
+    for route in serve.OPS_ROUTES:
+        assert _call(route.path)["passed"], route.path

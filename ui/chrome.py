@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.db import check_database
 from lib.errors import DashboardError
-from ui import bridge, layout, page_shell
+from ui import bridge, layout, page_guard, page_shell
 from ui.bridge import KEYS
 
 _SCREEN_CSS = """
@@ -82,19 +82,16 @@ def _db_problem() -> str | None:
 
 def database_ready(*, screen: bool = False) -> bool:
     problem = _db_problem()
-    if problem and screen:  # a wall shows a quiet placeholder and retries by itself
-        from ui.page_guard import quiet_placeholder
-
-        quiet_placeholder()
+    if not problem:
+        return True
+    page_guard.database_unavailable()  # counted on /metrics
+    if screen:  # a wall shows a quiet placeholder and retries by itself
+        page_guard.quiet_placeholder()
         return False
-    if problem:
-        from ui.page_guard import retry_later
-
-        retry_later()  # the page comes back by itself within seconds of the database
-        st.error(f"看板暂时无法读取数据：{problem}", icon=":material/database:")
-        st.caption("请管理员检查数据库连接（DATABASE_URL）后刷新页面。")
-        return False
-    return True
+    page_guard.retry_later()  # the page comes back by itself within seconds of the database
+    st.error(f"看板暂时无法读取数据：{problem}", icon=":material/database:")
+    st.caption("请管理员检查数据库连接（DATABASE_URL）后刷新页面。")
+    return False
 
 
 def _clear_community() -> None:

@@ -26,9 +26,9 @@ PAGES_DIR = Path(__file__).resolve().parents[1] / "pages"
 ALIASES = {"overview": "", "screen": "screen=1"}
 PAGE_PATHS = frozenset(p.stem for p in PAGES_DIR.glob("*.py") if not p.stem.startswith("_")) - set(ALIASES)
 # Paths served by a route: Streamlit's (_stcore/, media/, component/, static/, app/static/) and serve.py's
-# (/readyz, /session/…, /display/…).
+# (/readyz, /metrics, /session/…, /display/…).
 ROUTE_PREFIXES = ("_stcore/", "media/", "component/", "static/", "app/static/", "session/", "display/")
-ROUTES = frozenset({"readyz"})
+ROUTES = frozenset({"readyz", "metrics"})
 ROOT_FILES = frozenset({"favicon.png", "manifest.json"})  # Streamlit's static root (index.html is the app)
 
 PAGE = """<!DOCTYPE html>

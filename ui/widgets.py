@@ -10,10 +10,11 @@ from collections.abc import Iterator
 import pandas as pd
 import streamlit as st
 
-from lib.errors import DashboardError
+from lib.errors import DashboardError, DatabaseUnavailable
 from lib.figures import Figure, from_row
 from lib.models import SOURCE_KIND_LABELS, SourceKind
 from lib.panels import Header
+from ui import metrics
 
 log = logging.getLogger("guangwu.ui")
 
@@ -30,9 +31,11 @@ def guard(panel: str) -> Iterator[None]:
     except DashboardError as exc:
         from ui import flash  # (flash draws with md_escape, below)
 
+        metrics.record_panel_failure("database" if isinstance(exc, DatabaseUnavailable) else "domain")
         flash.error(exc.message, exc.details)  # the one way an error is shown: as text, details capped
     except Exception:  # noqa: BLE001 - a wall screen must never show a traceback
         log.exception("panel %s failed", panel)
+        metrics.record_panel_failure("internal")
         st.info(f"「{panel}」暂时无法显示，请稍后刷新。", icon=":material/hourglass_empty:")
 
 

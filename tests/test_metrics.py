@@ -1,0 +1,150 @@
+"""/metrics (ui/metrics.py): each page run counted and timed by page and outcome, panel failures by kind, the
+sessions a served replica holds, its pool and memory; only peers in METRICS_ALLOW may read it, and nginx never
+passes it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import streamlit as st
+import yaml
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+from streamlit.testing.v1 import AppTest
+
+from deploy import nginx_conf
+from lib import config, db
+from lib.errors import DatabaseUnavailable, ValidationError
+from tests.page_runs import open_page
+from tests.test_pages_apptest import APP
+from ui import metrics, widgets
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _runs(page: str, outcome: str) -> float:
+    return metrics.REGISTRY.get_sample_value("guangwu_page_runs_total", {"page": page, "outcome": outcome}) or 0.0
+
+
+def _timed(page: str) -> float:
+    return metrics.REGISTRY.get_sample_value("guangwu_page_run_seconds_count", {"page": page}) or 0.0
+
+
+def _failures(kind: str) -> float:
+    return metrics.REGISTRY.get_sample_value("guangwu_panel_failures_total", {"kind": kind}) or 0.0
+
+
+@pytest.mark.parametrize(("host", "allow", "ok"), [
+    ("127.0.0.1", "127.0.0.1/32,::1/128", True),
+    ("::1", "127.0.0.1/32,::1/128", True),
+    ("10.20.0.7", "127.0.0.1/32,::1/128", False),
+    ("10.20.0.7", "127.0.0.1/32, 10.20.0.0/24", True),
+    ("10.20.1.7", "127.0.0.1/32, 10.20.0.0/24", False),
+    ("10.20.0.7", "10.20.0.7", True),
+    ("10.20.0.7", "not-a-network, 10.20.0.7", True),  # a mistyped entry allows nothing, the rest still apply
+    ("testclient", "127.0.0.1/32", False),  # not an address at all
+    (None, "127.0.0.1/32", False),
+    ("127.0.0.1", "", False),  # an empty list allows nobody
+])
+def test_who_may_read(host, allow, ok):
+    assert metrics.allowed(host, allow) is ok
+
+
+def _client(host: str) -> TestClient:
+    return TestClient(Starlette(routes=metrics.ROUTES), client=(host, 40000))
+
+
+def test_route_serves_the_text_format_to_loopback_only(monkeypatch):
+    monkeypatch.setenv("METRICS_ALLOW", "127.0.0.1/32")
+    config.settings.cache_clear()
+    try:
+        ok = _client("127.0.0.1").get("/metrics")
+        assert ok.status_code == 200 and ok.headers["content-type"].startswith("text/plain; version=")
+        assert ok.headers["cache-control"] == "no-store"
+        for kind, name in (("gauge", "guangwu_sessions"), ("gauge", "guangwu_db_pool_connections"),
+                           ("counter", "guangwu_page_runs_total"), ("histogram", "guangwu_page_run_seconds"),
+                           ("counter", "guangwu_panel_failures_total"), ("gauge", "process_resident_memory_bytes")):
+            assert f"# TYPE {name} {kind}\n" in ok.text, name
+        assert re.search(r'^guangwu_panel_failures_total\{kind="internal"\} \d+\.0$', ok.text, re.M)
+        assert "_created" not in ok.text
+        assert re.search(r'^guangwu_sessions\{state="active"\} 0\.0$', ok.text, re.M)  # no runtime in this process
+        refused = _client("10.20.0.7").get("/metrics")
+        assert refused.status_code == 403 and "只对监控主机开放" in refused.text
+        assert "guangwu_" not in refused.text
+    finally:
+        config.settings.cache_clear()
+
+
+def test_a_page_run_is_counted_and_timed_by_page(app_db):
+    before_ok, before_timed = _runs("overview", "ok"), _timed("overview")
+    before_stars = _runs("stars", "ok")
+    at = open_page(None)
+    assert (_runs("overview", "ok"), _timed("overview")) == (before_ok + 1, before_timed + 1)
+    open_page("stars", "中兴", at=at)  # a run of app.py with the overview, then one with 五星
+    assert _runs("stars", "ok") == before_stars + 1
+    assert _runs("overview", "ok") == before_ok + 2
+    seconds = metrics.REGISTRY.get_sample_value("guangwu_page_run_seconds_sum", {"page": "stars"})
+    assert 0 < seconds < 60
+
+
+@pytest.fixture
+def unreachable_database(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/nowhere")
+    config.settings.cache_clear()
+    st.cache_data.clear()
+    db.get_engine.cache_clear()
+    yield
+    config.settings.cache_clear()
+    st.cache_data.clear()
+    db.get_engine.cache_clear()
+
+
+def test_a_run_without_the_database_is_counted_as_database(unreachable_database):
+    before_db, before_ok = _runs("overview", "database"), _runs("overview", "ok")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and at.error[0].value.startswith("看板暂时无法读取数据")
+    assert _runs("overview", "database") == before_db + 1
+    assert _runs("overview", "ok") == before_ok
+
+
+def _guarded(exc: BaseException) -> None:
+    with widgets.guard("测试面板"):
+        raise exc
+
+
+@pytest.mark.parametrize(("exc", "kind"), [
+    (ValidationError("第3行：数量必须是整数"), "domain"),
+    (DatabaseUnavailable("数据库无法连接"), "database"),
+    (KeyError("a bug"), "internal"),
+])
+def test_panel_failures_by_kind(exc, kind):
+    before = {k: _failures(k) for k in ("domain", "database", "internal")}
+    _guarded(exc)
+    after = {k: _failures(k) for k in before}
+    assert after == {**before, kind: before[kind] + 1}
+
+
+def test_nginx_never_passes_metrics():
+    text = nginx_conf.site([("127.0.0.1", 8501)], listen="8080")
+    block = text[text.index("location = /metrics"):]
+    assert block.split("}", 1)[0].split("{", 1)[1].strip() == "return 404;"
+
+
+def test_prometheus_rules_name_only_exported_metrics():
+    """deploy/prometheus/guangwu.yml: its targets are the production replicas, and every metric its rules
+    read is one /metrics exports (a renamed metric would silently never alert)."""
+    conf = yaml.safe_load((REPO / "deploy" / "prometheus" / "guangwu.yml").read_text(encoding="utf-8"))
+    (job,) = conf["scrape_configs"]
+    assert job["metrics_path"] == "/metrics"
+    ports = {int(t.rsplit(":", 1)[1]) for t in job["static_configs"][0]["targets"]}
+    assert ports == {int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+) ", nginx_conf.production_site())}
+    metrics.RUN_SECONDS.labels("overview")  # a labelled family shows its samples once it has a child
+    metrics.RUNS.labels("overview", "ok")
+    exported = {s.name for family in metrics.REGISTRY.collect() for s in family.samples}
+    rules = conf["groups"][0]["rules"]
+    assert len(rules) >= 6
+    for rule in rules:
+        named = set(re.findall(r"\b((?:guangwu|process)_[a-z_]+)", rule["expr"]))
+        assert named <= exported, (rule["alert"], named - exported)
+        assert re.search(r"[\u4e00-\u9fff]", rule["annotations"]["summary"]), "summaries in Chinese"
