@@ -155,7 +155,7 @@ def test_simple_arguments_are_keyed_as_one_text_and_kept_apart_by_type_and_value
     real = cache_utils.update_hash
     monkeypatch.setattr(cache_utils, "update_hash", lambda v, **kw: (hashed.append(v), real(v, **kw))[1])
     assert read("中兴", day) == 1
-    assert len(hashed) <= 2  # the key's name and its text; the arguments themselves are not walked
+    assert hashed == []  # a dict lookup on the key text: Streamlit's hasher is not called at all
     monkeypatch.setattr(kept.data_version, "source_token", lambda: "db|2")  # a write anywhere: read afresh
     assert read("中兴", day) == 9
 
@@ -171,3 +171,65 @@ def test_other_arguments_still_key_by_content():
     read.clear()
     assert read(_frame()) == 8 and read(_frame()) == 8 and len(calls) == 1
     assert read(_frame().assign(stars=[1, 1])) == 2 and len(calls) == 2
+
+
+def test_a_scope_is_a_plain_argument():
+    """bridge.header / summary_panel take a Scope: kept under its text, apart by community and date."""
+    from lib.scope import Scope
+
+    calls = []
+    read = kept.kept(lambda s: calls.append(s) or len(calls), ttl=60)
+    a, b, c = Scope("中兴", None), Scope("中兴", dt.date(2024, 1, 1)), Scope(None, None)
+    assert [read(a), read(b), read(c), read(a), read(Scope.of("中兴社区"))] == [1, 2, 3, 1, 1]
+    assert len(read.store) == 3
+
+
+def test_store_keeps_the_newest_entries_for_their_time(monkeypatch):
+    now = {"t": 100.0}
+    monkeypatch.setattr(kept.time, "monotonic", lambda: now["t"])
+    store = kept.Store(ttl=10, max_entries=2)
+    made = []
+
+    def make(v):
+        return lambda: made.append(v) or v
+
+    assert [store.get("a", make("a")), store.get("b", make("b")), store.get("a", make("x"))] == ["a", "b", "a"]
+    store.get("c", make("c"))  # a third key: "b", read least recently, goes
+    assert store.get("b", make("b2")) == "b2" and made == ["a", "b", "c", "b2"]
+    now["t"] += 10  # past the ttl: computed again
+    assert store.get("a", make("a2")) == "a2"
+    kept.clear_all()
+    assert len(store) == 0
+
+
+def test_store_computes_a_missing_value_once_for_concurrent_readers():
+    import threading
+    import time
+
+    store = kept.Store(ttl=60, max_entries=8)
+    calls, started = [], threading.Event()
+
+    def slow():
+        calls.append(1)
+        started.set()
+        time.sleep(0.2)
+        return "v"
+
+    out = []
+    readers = [threading.Thread(target=lambda: out.append(store.get("k", slow))) for _ in range(8)]
+    for r in readers:
+        r.start()
+    for r in readers:
+        r.join()
+    assert out == ["v"] * 8 and calls == [1]
+
+
+def test_store_keeps_nothing_when_the_computation_fails():
+    store = kept.Store(ttl=60, max_entries=8)
+
+    def broken():
+        raise RuntimeError("数据库无法连接")
+
+    with pytest.raises(RuntimeError):
+        store.get("k", broken)
+    assert len(store) == 0 and store.get("k", lambda: 3) == 3  # the next reader computes afresh

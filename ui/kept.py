@@ -13,8 +13,12 @@ out a cheap view that cannot reach the kept one:
 - anything else: a deep copy (rare; no current query returns one).
 
 Keys carry the data version qualified by its database (lib.data_version.source_token), so a write on any replica,
-or a switch of database in one process (tests, bench), reads afresh; a new version empties the store
-(bridge: data_version.on_change(st.cache_resource.clear)), and bridge.clear_caches() empties it after a write.
+or a switch of database in one process (tests, bench), reads afresh; a new version empties the stores
+(bridge: data_version.on_change(clear_all)), and bridge.clear_caches() empties them after a write.
+
+Calls with plain arguments (every query's filters, a Scope) are kept in this module's own store under one key
+text: a read is a dict lookup (~3 µs). st.cache_resource, which holds the rest, hashes its key through
+Streamlit's hasher on every read (~50–100 µs; a dashboard rerun makes 3–15 reads).
 """
 from __future__ import annotations
 
@@ -23,6 +27,10 @@ import dataclasses
 import datetime as dt
 import decimal
 import inspect
+import threading
+import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -30,6 +38,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import data_version
+from lib.scope import Scope
 
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), dt.date, dt.time, dt.timedelta, decimal.Decimal,
               frozenset, range)
@@ -58,7 +67,8 @@ def hand_out(value: Any) -> Any:
     return copy.deepcopy(value)
 
 
-_TEXT_KEYED = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta, decimal.Decimal)
+_TEXT_KEYED = (str, int, float, bool, type(None), dt.date, dt.time, dt.timedelta, decimal.Decimal,
+               Scope)  # (a frozen dataclass of a name and a date: its repr names both exactly)
 
 
 def _text_keyed(value: Any) -> bool:
@@ -66,21 +76,75 @@ def _text_keyed(value: Any) -> bool:
     return isinstance(value, _TEXT_KEYED) or (type(value) is tuple and all(map(_text_keyed, value)))
 
 
+class Store:
+    """Values by key text, shared by every session of the process: at most `max_entries` (the least recently
+    read go first), each for `ttl` seconds. A missing value is computed once: concurrent readers of one key wait
+    for the first (a new data version on a busy replica does not run the same query once per session)."""
+
+    def __init__(self, *, ttl: float, max_entries: int) -> None:
+        self.ttl, self.max_entries = ttl, max_entries
+        self._items: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._computing: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+        _stores.add(self)
+
+    def _fresh(self, key: str) -> tuple[bool, Any]:
+        hit = self._items.get(key)  # (under self._lock)
+        if hit is None or time.monotonic() - hit[0] >= self.ttl:
+            return False, None
+        self._items.move_to_end(key)
+        return True, hit[1]
+
+    def get(self, key: str, compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            found, value = self._fresh(key)
+            if found:
+                return value
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                found, value = self._fresh(key)  # computed by another reader while this one waited
+            if found:
+                return value
+            try:
+                value = compute()
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+            with self._lock:
+                self._items[key] = (time.monotonic(), value)
+                self._items.move_to_end(key)
+                while len(self._items) > self.max_entries:
+                    self._items.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_stores: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def clear_all() -> None:
+    """Empty every kept store (the plain-argument ones; st.cache_resource.clear() empties the others)."""
+    for store in list(_stores):
+        store.clear()
+
+
 def kept(fn: Callable, *, ttl: float, max_entries: int = 2048) -> Callable:
     """`fn` with its results kept per argument set and data version (see the module doc).
 
-    Plain arguments (text, numbers, dates, None, tuples of them: every query's filters) reach the cache with
-    the data version as one key text, bound to their names through fn's signature (so positional and keyword
-    use share an entry): Streamlit's hasher otherwise makes calls per argument name and value, and an
-    inspect.signature per positional argument, ~0.1 ms a read. Other arguments are hashed by content."""
+    Plain arguments (text, numbers, dates, None, a Scope, tuples of them: every query's filters) are bound to
+    their names through fn's signature (so positional and keyword use share an entry) and, with the data
+    version, make one key text in this module's Store. Other arguments (frames) go to st.cache_resource,
+    which hashes them by content."""
     store = st.cache_resource(ttl=ttl, show_spinner=False, max_entries=max_entries)(data_version.keyed(fn))
+    text_store = Store(ttl=ttl, max_entries=max_entries)
     signature = inspect.signature(fn)
-
-    def by_text(key, _args, _kwargs):  # noqa: ARG001 - key is the cache key only; "_" names are not hashed
-        return fn(*_args, **_kwargs)
-
-    by_text.__module__, by_text.__qualname__ = fn.__module__, fn.__qualname__ + ".by_text"
-    text_store = st.cache_resource(ttl=ttl, show_spinner=False, max_entries=max_entries)(by_text)
 
     def call(*args, **kwargs):
         token = data_version.source_token()
@@ -90,10 +154,11 @@ def kept(fn: Callable, *, ttl: float, max_entries: int = 2048) -> Callable:
             except TypeError:  # a wrong call: fn raises its own error below
                 pass
             else:
-                return hand_out(text_store(key=repr((token, named)), _args=args, _kwargs=kwargs))
+                return hand_out(text_store.get(repr((token, named)), lambda: fn(*args, **kwargs)))
         return hand_out(store(token, *args, **kwargs))
 
     call.__doc__, call.__name__, call.__qualname__ = fn.__doc__, fn.__name__, fn.__qualname__
     call.__module__ = fn.__module__
     call.clear = lambda: (store.clear(), text_store.clear())  # type: ignore[attr-defined]
+    call.store = text_store  # type: ignore[attr-defined]
     return call

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from lib import data_version
-from ui.kept import kept
+from ui.kept import clear_all, kept
 
 F = TypeVar("F", bound=Callable[..., Any])
 # Entries are keyed on lib.data_version (a write on any replica changes it), so they may live long.
@@ -22,12 +22,14 @@ def cached(fn: F) -> F:
 
 data_version.on_change(st.cache_data.clear)
 data_version.on_change(st.cache_resource.clear)  # kept immutable results (the map) are keyed on the version too
+data_version.on_change(clear_all)
 
 
 def clear_caches() -> None:
-    """Empty every cache: st.cache_resource holds every `cached` query and the kept panels (ui/kept.py)."""
+    """Empty every cache: every `cached` query and kept panel (ui/kept.py's stores and st.cache_resource)."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    clear_all()
 
 
 def data_token() -> str | None:

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import streamlit as st
-
 from lib import clock, panels
 from lib.config import settings
 from lib.figures import Figure, from_row
@@ -12,8 +10,8 @@ from lib.figures import compare as figures_compare
 from lib.panels import Header, SummaryPanel
 from lib.scope import Scope
 from ui.bridge import state, user
-from ui.bridge import _cache
 from ui.bridge._cache import TTL_SECONDS
+from ui.kept import kept
 
 
 def scope() -> Scope:
@@ -21,28 +19,32 @@ def scope() -> Scope:
     return Scope.of(state.selected_community(), state.as_of())
 
 
-# Header and SummaryPanel are frozen dataclasses read several times a run: kept as shared resources keyed on
-# the data version, so a read hands out the kept object instead of unpickling a copy (st.cache_data).
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
-def _header(version: str | None, s: Scope) -> Header:  # noqa: ARG001 - version: key only
+# Header and SummaryPanel are frozen dataclasses read several times a run: kept (ui/kept.py) per scope and data
+# version, so a read hands out the kept object itself.
+def _header(s: Scope) -> Header:
     return panels.header(s)
+
+
+_kept_header = kept(_header, ttl=TTL_SECONDS, max_entries=256)
 
 
 def header(s: Scope | None = None) -> Header:
     """The stamp 「最新数据 …；各数字日期见标注」 for the scope (default: the viewer's)."""
-    return _header(_cache.data_token(), s or scope())
+    return _kept_header(s or scope())
 
 
-@st.cache_resource(ttl=TTL_SECONDS, show_spinner=False, max_entries=256)
-def _summary(version: str | None, s: Scope, warning: int, signed_in: bool) -> SummaryPanel:  # noqa: ARG001
+def _summary(s: Scope, warning: int, signed_in: bool) -> SummaryPanel:
     return panels.summary_panel(s, free_beds_warning=warning, signed_in=signed_in)
+
+
+_kept_summary = kept(_summary, ttl=TTL_SECONDS, max_entries=256)
 
 
 def summary_panel(s: Scope | None = None, *, signed_in: bool | None = None) -> SummaryPanel:
     """The four panels' key figures for the scope, staff names shown to signed-in viewers only (`signed_in`:
     for a view kept per viewer kind, ui/views; None: this run's viewer)."""
     signed_in = user.signed_in() if signed_in is None else signed_in
-    return _summary(_cache.data_token(), s or scope(), int(settings().care_free_beds_warning), signed_in)
+    return _kept_summary(s or scope(), int(settings().care_free_beds_warning), signed_in)
 
 
 def figure(row, *, as_of: dt.date | None = None) -> Figure:
