@@ -258,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
     n = sum(p.name.startswith("replica") for p in state.procs)
     print(f"{n} 个副本 + nginx + 就绪检查已启动（数据库 {state.database}）")
     print(f"访问：{state.url}   停止：make deploy-stop   日志：{state.run_dir}")
+    print("监控指标（各副本，本机可读）：" + "  ".join(f"http://127.0.0.1:{p.port}/metrics" for p in state.replicas()))
     return 0
 
 

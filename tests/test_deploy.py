@@ -50,6 +50,7 @@ def deployment(tmp_path_factory):
         assert done.returncode == 0, done.stdout + done.stderr
         assert f"http://127.0.0.1:{port}" in done.stdout
         state = State.load(run_dir)
+        assert all(f"http://127.0.0.1:{p.port}/metrics" in done.stdout for p in state.replicas())
         yield state, engine
     finally:
         stop = _make("deploy-stop", env, DEPLOY_RUN=str(run_dir))
