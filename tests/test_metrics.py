@@ -27,6 +27,11 @@ def _runs(page: str, outcome: str) -> float:
     return metrics.REGISTRY.get_sample_value("guangwu_page_runs_total", {"page": page, "outcome": outcome}) or 0.0
 
 
+def _all_runs(outcome: str) -> float:
+    return sum(s.value for family in metrics.REGISTRY.collect() for s in family.samples
+               if s.name == "guangwu_page_runs_total" and s.labels["outcome"] == outcome)
+
+
 def _timed(page: str) -> float:
     return metrics.REGISTRY.get_sample_value("guangwu_page_run_seconds_count", {"page": page}) or 0.0
 
@@ -148,3 +153,31 @@ def test_prometheus_rules_name_only_exported_metrics():
         named = set(re.findall(r"\b((?:guangwu|process)_[a-z_]+)", rule["expr"]))
         assert named <= exported, (rule["alert"], named - exported)
         assert re.search(r"[\u4e00-\u9fff]", rule["annotations"]["summary"]), "summaries in Chinese"
+
+
+def _stopped():
+    import streamlit as st
+
+    from ui import page_guard
+
+    with page_guard.page_run(screen=False):
+        st.write("到此为止")
+        st.stop()
+        st.write("不应显示")
+
+
+def _broken():
+    from ui import page_guard
+
+    with page_guard.page_run(screen=False):
+        raise KeyError("a bug")
+
+
+@pytest.mark.parametrize(("script", "outcome"), [(_stopped, "ok"), (_broken, "error")])
+def test_a_run_ended_by_st_stop_or_an_exception_is_counted(script, outcome):
+    before = {o: _all_runs(o) for o in ("ok", "database", "error")}
+    at = AppTest.from_function(script, default_timeout=30).run()
+    assert not at.exception
+    assert {o: _all_runs(o) for o in before} == {**before, outcome: before[outcome] + 1}
+    if outcome == "error":
+        assert at.error[0].value.startswith("页面暂时无法显示：页面出现内部错误")
