@@ -1,6 +1,7 @@
 """The framework floor served as the dashboard is (serve.py): the same ASGI entry, socket option (deploy/tcp.py),
 garbage-collector setting (ui/gc_tuning.py), event-loop wakeups (deploy/wakeups.py) and joined websocket writes
-(deploy/ws_writes.py), so the benchmarks' ratios compare the apps' own work."""
+(deploy/ws_writes.py), so the benchmarks' ratios compare the apps' own work. Its runs take turns as the
+dashboard's do (bench/floor_app.py uses ui/admission.py)."""
 import streamlit as st
 
 from deploy import tcp, wakeups, ws_writes

@@ -62,6 +62,10 @@ class Settings:
     backup_keep: int = 14
     # /readyz: seconds a database read may take before the replica reports not ready.
     readiness_timeout_seconds: int = 2
+    # Page runs of one process executing at once (0: no limit); the others wait their turn for at most
+    # ADMISSION_WAIT_MS, then run anyway (ui/admission.py).
+    max_concurrent_runs: int = 1
+    admission_wait_ms: int = 1000
     # /metrics (Prometheus text, per replica): the peers allowed to read it — comma-separated addresses or networks.
     metrics_allow: str = "127.0.0.1/32,::1/128"
     # ---- ledger uploads: an .xlsx is a zip of XML, inspected before any XML is parsed ----

@@ -7,6 +7,8 @@ What an operator watches, per replica (Prometheus scrapes each replica's own por
   script took, by page (`outcome`: ok, database — the page showed the Chinese database message —, error);
 - `guangwu_panel_failures_total{kind}`: panels that showed a Chinese message instead of their content
   (`domain`: a refused or invalid request, `internal`: a bug, logged with its traceback);
+- `guangwu_admission_timeouts_total`: page runs that waited their full turn (ui/admission.py) and ran anyway —
+  rising means the replica is over capacity or one long run holds it;
 - `guangwu_db_pool_connections{state}`: the engine's pool (`checked_out`, `idle`, `overflow`);
 - `process_*`: resident memory, CPU seconds, open files (prometheus_client's process collector).
 
@@ -37,6 +39,8 @@ RUNS = Counter("guangwu_page_runs", "Page runs by page and outcome (ok, database
                registry=REGISTRY)
 PANEL_FAILURES = Counter("guangwu_panel_failures", "Panels shown as a message instead of their content, by kind",
                          ["kind"], registry=REGISTRY)
+ADMISSION_TIMEOUTS = Counter("guangwu_admission_timeouts", "Page runs that waited ADMISSION_WAIT_MS for their turn "
+                             "and then ran beside the others (ui/admission.py)", registry=REGISTRY)
 PANEL_KINDS = ("domain", "database", "internal")
 for _kind in PANEL_KINDS:
     PANEL_FAILURES.labels(_kind)  # at 0 from the start, so a rate over them exists before the first failure

@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from lib.db import database_error
 from lib.errors import DatabaseUnavailable
-from ui import auth_view, metrics, nav
+from ui import admission, auth_view, metrics, nav
 
 log = logging.getLogger("guangwu.ui")
 RETRY_KEY = "page_guard.retry"
@@ -26,31 +26,33 @@ RETRY_SECONDS = 2  # while the database is away (or a wall shows a placeholder),
 @contextlib.contextmanager
 def page_run(*, screen: bool) -> Iterator[None]:
     """Run the page inside; Streamlit's own control flow (st.stop, st.rerun, st.switch_page) passes through.
-    Each run is timed and counted for /metrics (ui/metrics.py): a run cut short by st.rerun or st.switch_page
-    is not counted (the run that follows is), one ended by st.stop is."""
+    Runs take turns (ui/admission.py). Each run is timed, its wait for a turn included, and counted for /metrics
+    (ui/metrics.py): a run cut short by st.rerun or st.switch_page is not counted (the run that follows is), one
+    ended by st.stop is."""
     started, token = time.perf_counter(), _OUTCOME.set("ok")
-    try:
-        yield
-    except StopException:
-        metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
-        raise
-    except Exception as exc:  # the one catch-all; ScriptControlException is a BaseException
-        known = database_error(exc)
-        metrics.record_run(metrics.page_name(), time.perf_counter() - started,
-                           "database" if known is not None else "error")
-        if known is None or known is not exc:
-            log.exception("page run failed")
-        message = known.message if known is not None else "页面出现内部错误（已记录日志），请稍后刷新；如反复出现请联系管理员。"
-        if screen:
-            quiet_placeholder()
+    with admission.slot():  # this process's runs take turns; the wait counts in the run's time
+        try:
+            yield
+        except StopException:
+            metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
+            raise
+        except Exception as exc:  # the one catch-all; ScriptControlException is a BaseException
+            known = database_error(exc)
+            metrics.record_run(metrics.page_name(), time.perf_counter() - started,
+                               "database" if known is not None else "error")
+            if known is None or known is not exc:
+                log.exception("page run failed")
+            message = known.message if known is not None else "页面出现内部错误（已记录日志），请稍后刷新；如反复出现请联系管理员。"
+            if screen:
+                quiet_placeholder()
+            else:
+                st.error(f"页面暂时无法显示：{message}", icon=":material/error:")
+                if isinstance(known, DatabaseUnavailable):
+                    retry_later()
         else:
-            st.error(f"页面暂时无法显示：{message}", icon=":material/error:")
-            if isinstance(known, DatabaseUnavailable):
-                retry_later()
-    else:
-        metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
-    finally:
-        _OUTCOME.reset(token)
+            metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
+        finally:
+            _OUTCOME.reset(token)
 
 
 def database_unavailable() -> None:
