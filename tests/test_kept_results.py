@@ -233,3 +233,38 @@ def test_store_keeps_nothing_when_the_computation_fails():
     with pytest.raises(RuntimeError):
         store.get("k", broken)
     assert len(store) == 0 and store.get("k", lambda: 3) == 3  # the next reader computes afresh
+
+
+def test_store_computes_once_even_for_a_reader_arriving_as_the_first_finishes(monkeypatch):
+    """The value is kept, and the key no longer marked as computing, in one step: a reader arriving between the
+    two once computed the value a second time."""
+    store = kept.Store(ttl=60, max_entries=8)
+    calls = []
+    real_lock = store._lock
+
+    class Watching:
+        """The store's lock; after the computation's first release, another reader comes in."""
+
+        def __init__(self):
+            self.after_compute = False
+
+        def __enter__(self):
+            return real_lock.__enter__()
+
+        def __exit__(self, *exc):
+            out = real_lock.__exit__(*exc)
+            if self.after_compute and calls == [1]:
+                self.after_compute = False
+                store.get("k", lambda: calls.append(2) or "again")
+            return out
+
+    watching = Watching()
+    store._lock = watching
+
+    def compute():
+        calls.append(1)
+        watching.after_compute = True
+        return "v"
+
+    assert store.get("k", compute) == "v"
+    assert calls == [1] and store.get("k", compute) == "v"

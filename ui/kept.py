@@ -17,8 +17,8 @@ or a switch of database in one process (tests, bench), reads afresh; a new versi
 (bridge: data_version.on_change(clear_all)), and bridge.clear_caches() empties them after a write.
 
 Calls with plain arguments (every query's filters, a Scope) are kept in this module's own store under one key
-text: a read is a dict lookup (~3 µs). st.cache_resource, which holds the rest, hashes its key through
-Streamlit's hasher on every read (~50–100 µs; a dashboard rerun makes 3–15 reads).
+text: a read is a dict lookup (~9 µs with the key's making). st.cache_resource, which holds the rest, hashes its
+key through Streamlit's hasher on every read (~70–240 µs; a dashboard rerun makes 3–15 reads).
 """
 from __future__ import annotations
 
@@ -108,14 +108,16 @@ class Store:
                 return value
             try:
                 value = compute()
-            finally:
+            except BaseException:
                 with self._lock:
                     self._computing.pop(key, None)
-            with self._lock:
+                raise
+            with self._lock:  # kept and no longer computing in one step: a later reader finds the value
                 self._items[key] = (time.monotonic(), value)
                 self._items.move_to_end(key)
                 while len(self._items) > self.max_entries:
                     self._items.popitem(last=False)
+                self._computing.pop(key, None)
         return value
 
     def clear(self) -> None:
