@@ -7,7 +7,6 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-import streamlit as st
 
 from ui import kept
 
