@@ -10,7 +10,6 @@ import csv
 import datetime as dt
 import sys
 from collections import Counter
-from pathlib import Path
 
 import yaml
 from sqlalchemy import Engine, func, select
