@@ -93,6 +93,17 @@ def test_a_page_run_is_counted_and_timed_by_page(app_db):
     assert 0 < seconds < 60
 
 
+def test_the_big_screen_is_counted_as_its_own_page(app_db):
+    """?screen=1 runs pages/screen.py as its navigation's default page (url path ""), as the overview is in the
+    desk navigation: the label comes from the page's file, so the wall is not counted as the overview."""
+    before_screen, before_overview = _runs("screen", "ok"), _runs("overview", "ok")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["screen"] = "1"
+    at.run()
+    assert not at.exception
+    assert (_runs("screen", "ok"), _runs("overview", "ok")) == (before_screen + 1, before_overview)
+
+
 @pytest.fixture
 def unreachable_database(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:1/nowhere")

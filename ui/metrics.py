@@ -3,10 +3,11 @@
 What an operator watches, per replica (Prometheus scrapes each replica's own port, not nginx):
 - `guangwu_sessions{state}`: browser sessions held by this process (`active`: connected now, `all`: including
   those kept for a reconnect) — compare with the capacity `make bench` measured (README, 性能);
-- `guangwu_page_runs_total{page,outcome}` and `guangwu_page_run_seconds{page}`: every page run and how long the
-  script took, by page (`outcome`: ok, database — the page showed the Chinese database message —, error);
+- `guangwu_page_runs_total{page,outcome}` and `guangwu_page_run_seconds{page}`: every page run and how long it
+  took, its wait for a turn included (ui/admission.py), by page (`outcome`: ok, database — the page showed the
+  Chinese database message —, error);
 - `guangwu_panel_failures_total{kind}`: panels that showed a Chinese message instead of their content
-  (`domain`: a refused or invalid request, `internal`: a bug, logged with its traceback);
+  (`domain`: a refused or invalid request, `database`, `internal`: a bug, logged with its traceback);
 - `guangwu_admission_timeouts_total`: page runs that waited their full turn (ui/admission.py) and ran anyway —
   rising means the replica is over capacity or one long run holds it;
 - `guangwu_db_pool_connections{state}`: the engine's pool (`checked_out`, `idle`, `overflow`);
@@ -18,6 +19,7 @@ in METRICS_ALLOW (loopback by default); nginx does not pass /metrics at all (dep
 from __future__ import annotations
 
 import ipaddress
+from pathlib import PurePath
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client import disable_created_metrics, generate_latest
@@ -33,7 +35,7 @@ REGISTRY = CollectorRegistry()
 ProcessCollector(registry=REGISTRY)
 # seconds: a desk page runs in ~10 ms unloaded; the capacity limit is a rerun p95 of 1 s (make bench, figure 7)
 RUN_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
-RUN_SECONDS = Histogram("guangwu_page_run_seconds", "Duration of a page run (the script, app.py to its end)",
+RUN_SECONDS = Histogram("guangwu_page_run_seconds", "Duration of a page run, its wait for a turn included",
                         ["page"], buckets=RUN_BUCKETS, registry=REGISTRY)
 RUNS = Counter("guangwu_page_runs", "Page runs by page and outcome (ok, database, error)", ["page", "outcome"],
                registry=REGISTRY)
@@ -48,15 +50,14 @@ OTHER_PAGE = "other"
 
 
 def page_name() -> str:
-    """The url path of the page this run drew ("" for the default page is "overview"); "other" when unknown."""
+    """The page this run drew, by its file name (pages/stars.py → "stars": each page's url path is its file's name,
+    and a navigation's default page, the overview or the big screen, has the url path ""); "other" when unknown."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    if ctx is None:
-        return OTHER_PAGE
-    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) or {}
-    name = info.get("url_pathname")
-    return (name or "overview") if name is not None else OTHER_PAGE
+    info = ctx.pages_manager.get_pages().get(ctx.page_script_hash) if ctx is not None else None
+    path = (info or {}).get("script_path")
+    return PurePath(path).stem if path else OTHER_PAGE
 
 
 def record_run(page: str, seconds: float, outcome: str) -> None:
