@@ -47,6 +47,9 @@ def _failures(kind: str) -> float:
     ("10.20.0.7", "127.0.0.1/32, 10.20.0.0/24", True),
     ("10.20.1.7", "127.0.0.1/32, 10.20.0.0/24", False),
     ("10.20.0.7", "10.20.0.7", True),
+    ("::ffff:127.0.0.1", "127.0.0.1/32,::1/128", True),  # a dual-stack socket (`make run` binds "::") sees IPv4
+    ("::ffff:10.20.0.7", "10.20.0.0/24", True),  # peers as IPv4-mapped IPv6 addresses
+    ("::ffff:10.20.1.7", "10.20.0.0/24", False),
     ("10.20.0.7", "not-a-network, 10.20.0.7", True),  # a mistyped entry allows nothing, the rest still apply
     ("testclient", "127.0.0.1/32", False),  # not an address at all
     (None, "127.0.0.1/32", False),

@@ -117,6 +117,8 @@ def allowed(host: str | None, allow: str | None = None) -> bool:
         addr = ipaddress.ip_address((host or "").split("%")[0])
     except ValueError:
         return False
+    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
+        addr = addr.ipv4_mapped  # a dual-stack socket (bound to "::", as `make run`) sees IPv4 peers this way
     for item in filter(None, (part.strip() for part in allow.split(","))):
         try:
             if addr in ipaddress.ip_network(item, strict=False):
