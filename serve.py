@@ -3,7 +3,8 @@
 Run with `streamlit run serve.py` (what `make run`, deploy/ and the test server do: Streamlit finds `app`
 and serves it through uvicorn, honouring --server.port/--server.address) or `uvicorn serve:app`.
 Routes: /readyz (database readable within READINESS_TIMEOUT_SECONDS, else 503); liveness is
-Streamlit's /_stcore/health; /metrics for the monitoring host (ui/metrics.py, peers in METRICS_ALLOW); sign-in / sign-out and wall-screen links (ui/session_routes.py). An unknown
+Streamlit's /_stcore/health; /metrics for the monitoring host (ui/metrics.py, peers in METRICS_ALLOW); sign-in /
+sign-out and wall-screen links (ui/session_routes.py). An unknown
 address gets a Chinese 「页面不存在」 page (ui/not_found.py), never Streamlit's English dialog; pages start from
 a Chinese index.html (ui/page_shell.py: lang, title, the translation script in <head>).
 """

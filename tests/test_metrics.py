@@ -195,3 +195,22 @@ def test_a_run_ended_by_st_stop_or_an_exception_is_counted(script, outcome):
     assert {o: _all_runs(o) for o in before} == {**before, outcome: before[outcome] + 1}
     if outcome == "error":
         assert at.error[0].value.startswith("页面暂时无法显示：页面出现内部错误")
+
+
+def _reran():
+    import streamlit as st
+
+    from ui import page_guard
+
+    with page_guard.page_run(screen=False):
+        if not st.session_state.get("again"):
+            st.session_state["again"] = True
+            st.rerun()  # cut short: the run that follows is the one counted
+        st.write("第二次运行")
+
+
+def test_a_run_cut_short_by_st_rerun_is_not_counted():
+    before = _all_runs("ok")
+    at = AppTest.from_function(_reran, default_timeout=30).run()
+    assert not at.exception and at.markdown[0].value == "第二次运行"
+    assert _all_runs("ok") == before + 1

@@ -14,6 +14,7 @@ goes ahead beside it, and /metrics counts it (`guangwu_admission_timeouts_total`
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 from collections.abc import Iterator
 
@@ -44,19 +45,15 @@ class Gate:
                 self._free.release()
 
 
-_gate: dict[tuple[int, int], Gate] = {}
-_lock = threading.Lock()
+@functools.cache
+def _gate_for(slots: int, wait_ms: int) -> Gate:
+    return Gate(slots=max(0, slots), wait_s=max(0, wait_ms) / 1000)
 
 
 def gate() -> Gate:
     """The process's gate, for the configured limits (one per setting pair: tests change them)."""
     s = settings()
-    key = (int(s.max_concurrent_runs), int(s.admission_wait_ms))
-    found = _gate.get(key)
-    if found is None:
-        with _lock:
-            found = _gate.setdefault(key, Gate(slots=max(0, key[0]), wait_s=max(0, key[1]) / 1000))
-    return found
+    return _gate_for(int(s.max_concurrent_runs), int(s.admission_wait_ms))
 
 
 def slot() -> contextlib.AbstractContextManager[bool]:

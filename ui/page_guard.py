@@ -29,17 +29,13 @@ def page_run(*, screen: bool) -> Iterator[None]:
     Runs take turns (ui/admission.py). Each run is timed, its wait for a turn included, and counted for /metrics
     (ui/metrics.py): a run cut short by st.rerun or st.switch_page is not counted (the run that follows is), one
     ended by st.stop is."""
-    started, token = time.perf_counter(), _OUTCOME.set("ok")
+    started, token, counted = time.perf_counter(), _OUTCOME.set("ok"), True
     with admission.slot():  # this process's runs take turns; the wait counts in the run's time
         try:
             yield
-        except StopException:
-            metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
-            raise
         except Exception as exc:  # the one catch-all; ScriptControlException is a BaseException
             known = database_error(exc)
-            metrics.record_run(metrics.page_name(), time.perf_counter() - started,
-                               "database" if known is not None else "error")
+            _OUTCOME.set("database" if known is not None else "error")
             if known is None or known is not exc:
                 log.exception("page run failed")
             message = known.message if known is not None else "页面出现内部错误（已记录日志），请稍后刷新；如反复出现请联系管理员。"
@@ -49,9 +45,12 @@ def page_run(*, screen: bool) -> Iterator[None]:
                 st.error(f"页面暂时无法显示：{message}", icon=":material/error:")
                 if isinstance(known, DatabaseUnavailable):
                     retry_later()
-        else:
-            metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
+        except BaseException as exc:  # Streamlit's control flow: st.stop ends this run, the others start another
+            counted = isinstance(exc, StopException)
+            raise
         finally:
+            if counted:
+                metrics.record_run(metrics.page_name(), time.perf_counter() - started, _OUTCOME.get())
             _OUTCOME.reset(token)
 
 
