@@ -100,3 +100,26 @@ def test_locked_or_database_down_sign_in_says_so_without_a_cookie(client, monkey
         r = login(client, "zx", PASSWORD)
         assert r.status_code == 303 and r.headers["location"] == f"/check_form?signin={code}"
         assert "set-cookie" not in r.headers
+
+
+# The sign-in lockout keys on the client's address: a direct peer's own address (headers could be forged), or,
+# from a reverse proxy on this host, the address nginx forwards. A replica bound to "::" (a dual-stack socket, as
+# `make run`) sees nginx on 127.0.0.1 as ::ffff:127.0.0.1 — still this host, so the forwarded address counts.
+@pytest.mark.parametrize("peer, headers, expected", [
+    ("10.1.2.3", {"x-real-ip": "10.9.9.9"}, "10.1.2.3"),
+    ("127.0.0.1", {"x-real-ip": "10.9.9.9"}, "10.9.9.9"),
+    ("::1", {"x-forwarded-for": "10.8.8.8, 10.9.9.9"}, "10.9.9.9"),
+    ("::ffff:127.0.0.1", {"x-real-ip": "10.9.9.9"}, "10.9.9.9"),
+    ("::ffff:10.1.2.3", {"x-real-ip": "10.9.9.9"}, "::ffff:10.1.2.3"),
+    ("127.0.0.1", {}, "127.0.0.1"),
+])
+def test_the_lockout_counts_the_forwarded_client_behind_a_local_proxy(engine, monkeypatch, peer, headers, expected):
+    seen = []
+
+    def record(*_a, client=None, **_k):
+        seen.append(client)
+        return None
+    monkeypatch.setattr(session_routes.sessions, "sign_in", record)
+    with TestClient(Starlette(routes=session_routes.ROUTES), client=(peer, 40000), follow_redirects=False) as c:
+        r = login(c, "zx", "wrong-password", headers={**SAME, **headers})
+    assert r.status_code == 303 and seen == [expected]

@@ -29,6 +29,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from lib.config import settings
+from ui import peer
 
 disable_created_metrics()  # no `_created` series beside each counter (process-wide; nothing else here uses them)
 REGISTRY = CollectorRegistry()
@@ -113,12 +114,9 @@ def allowed(host: str | None, allow: str | None = None) -> bool:
     """Is the direct peer `host` in METRICS_ALLOW (comma-separated addresses or networks)? Headers are not read:
     behind nginx every request comes from loopback, which is why nginx refuses /metrics itself."""
     allow = settings().metrics_allow if allow is None else allow
-    try:
-        addr = ipaddress.ip_address((host or "").split("%")[0])
-    except ValueError:
+    addr = peer.address(host)
+    if addr is None:
         return False
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped  # a dual-stack socket (bound to "::", as `make run`) sees IPv4 peers this way
     for item in filter(None, (part.strip() for part in allow.split(","))):
         try:
             if addr in ipaddress.ip_network(item, strict=False):

@@ -27,6 +27,7 @@ from starlette.routing import Route
 from lib import display_links, sessions
 from lib.config import settings
 from lib.errors import DashboardError, PermissionDenied
+from ui import peer
 
 log = logging.getLogger("guangwu.session")
 MAX_FIELD = 200
@@ -46,13 +47,9 @@ def _same_origin(request: Request) -> bool:
 
 
 def _client(request: Request) -> str | None:
-    """The client address for the sign-in lockout: the direct peer, unless it is a reverse proxy on this host
-    (deploy/), whose X-Real-IP / X-Forwarded-For then name the client (as ui.bridge.client_address)."""
-    peer = request.client.host if request.client else ""
-    if peer and peer not in ("127.0.0.1", "::1", "localhost"):
-        return peer[:64]
-    forwarded = request.headers.get("x-forwarded-for", "").split(",")[-1].strip()
-    return (request.headers.get("x-real-ip", "") or forwarded or peer).strip()[:64] or None
+    """The client address for the sign-in lockout (ui.peer.lockout_client)."""
+    return peer.lockout_client(request.client.host if request.client else None,
+                               lambda name: request.headers.get(name, ""))
 
 
 def _set(response: Response, request: Request, name: str, value: str, max_age: int) -> None:

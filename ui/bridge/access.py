@@ -7,6 +7,7 @@ import streamlit as st
 
 from lib import auth, sso
 from lib.errors import PermissionDenied
+from ui import peer
 from ui.bridge import user
 
 ROLES = list(auth.ROLES)
@@ -25,19 +26,16 @@ def view_allowed() -> bool:
 
 
 def client_address() -> str | None:
-    """The client's IP address for the sign-in lockout. A direct connection's own address wins (its headers could
-    be forged); a local connection (None: a reverse proxy on this host, deploy/) is taken from the proxy's headers."""
+    """The client's IP address for the sign-in lockout (ui.peer.lockout_client). Streamlit reports a localhost
+    peer as None: that is a reverse proxy on this host (deploy/), whose headers name the client."""
     ip = st.context.ip_address
-    if isinstance(ip, str) and ip:
-        return ip[:64]
     headers = st.context.headers
 
     def header(name: str) -> str:
         value = headers.get(name)
         return value if isinstance(value, str) else ""
 
-    forwarded = header("X-Forwarded-For").split(",")[-1].strip()
-    return (header("X-Real-IP") or forwarded).strip()[:64] or None
+    return peer.lockout_client(ip if isinstance(ip, str) and ip else "127.0.0.1", header)
 
 
 def sso_actor(identities: list[str | None]):
