@@ -3,10 +3,10 @@
 `Session(base_url)` loads `/` (as a browser does, so nginx's `gw_route` cookie pins it to a replica), opens
 the websocket and speaks BackMsg/ForwardMsg protobuf (from the streamlit package). `rerun()` sends one
 `rerun_script` (page, query string, widget states) and reads until the run's `script_finished`, returning
-how long that took, what arrived, and any exception element the script drew. Used by the tests (two
-replicas, a killed replica) and by bench/capacity.py's Locust user (under gevent, websocket-client is
-cooperative). websocket-client opens the connection and sends; messages are read by devtools/ws_frames.py,
-which takes a burst of frames in one `recv`.
+how long that took, what arrived, and anything the page drew instead of its content (a traceback, an error
+box, a panel's placeholder). Used by the tests (two replicas, a killed replica) and by bench/capacity.py's
+Locust user (under gevent, websocket-client is cooperative). websocket-client opens the connection and sends;
+messages are read by devtools/ws_frames.py, which takes a burst of frames in one `recv`.
 """
 from __future__ import annotations
 
@@ -26,6 +26,10 @@ from ui.not_found import ALIASES
 
 FINISHED = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 RERUN_AGAIN = ForwardMsg.FINISHED_EARLY_FOR_RERUN
+# Alerts drawn instead of content, by their icon (a red box can be content too: 养老's occupancy warning):
+# the database message (ui/chrome.database_ready), a panel's or page's error (ui/flash.error via
+# ui/widgets.guard, ui/page_guard) and a failed panel's placeholder (ui/widgets.guard).
+PROBLEM_ICONS = (":material/database:", ":material/error:", ":material/hourglass_empty:")
 
 
 class ProtocolError(RuntimeError):
@@ -37,13 +41,23 @@ class Run:
     seconds: float
     messages: int
     bytes: int  # as sent on the socket
-    exceptions: list[str]
+    exceptions: list[str]  # tracebacks, and error boxes or panel placeholders the page drew instead of content
     blob: bytes = field(repr=False)  # every ForwardMsg as the browser reads it (references resolved), for searches
     kinds: list[str] = field(default_factory=list, repr=False)  # each ForwardMsg's type as sent, in order
     elements: list[str] = field(default_factory=list, repr=False)  # each new element's type, references resolved
 
     def contains(self, text: str) -> bool:
         return text.encode() in self.blob
+
+
+def _problem(element) -> str | None:
+    """What a page drew instead of its content: a traceback or a problem alert (PROBLEM_ICONS)."""
+    kind = element.WhichOneof("type")
+    if kind == "exception":
+        return f"{element.exception.type}: {element.exception.message}"
+    if kind == "alert" and element.alert.icon in PROBLEM_ICONS:
+        return f"alert: {element.alert.body[:120]}"
+    return None
 
 
 class Session:
@@ -162,9 +176,9 @@ class Session:
             kinds.append(kind)
             if fwd.WhichOneof("type") == "delta" and fwd.delta.WhichOneof("type") == "new_element":
                 elements.append(fwd.delta.new_element.WhichOneof("type"))
-                if elements[-1] == "exception":
-                    exc_el = fwd.delta.new_element.exception
-                    exceptions.append(f"{exc_el.type}: {exc_el.message}")
+                problem = _problem(fwd.delta.new_element)
+                if problem:
+                    exceptions.append(problem)
             if kind == "script_finished":
                 self._run_finished()
                 if fwd.script_finished == RERUN_AGAIN:

@@ -2,6 +2,7 @@
 a scripted session opens, loads, changes the community, switches pages, and every rerun finishes."""
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import subprocess
@@ -131,3 +132,40 @@ def test_rerun_cpu_report_survives_a_floor_below_the_clock():
     lines = report({"n": 5, "floor": {"home": {"ms_per_rerun": 0.0}},
                     "dashboard": {"stars": {"ms_per_rerun": 6.0, "bytes_per_rerun": 45000}}})
     assert "6.0 ms" in lines[1] and "floor below the clock" in lines[1]
+
+
+def test_a_page_that_cannot_read_the_database_is_a_failed_run_and_the_cpu_bench_refuses_it(tmp_path):
+    """A benchmark against an empty or unreachable database measured the Chinese database message, fast,
+    and printed it as the page's cost (bench.rerun_cpu against a fresh machine's empty `test` database):
+    such a run is a failure for the Locust user and the CPU bench stops with the reason."""
+    from bench import rerun_cpu
+
+    nowhere = f"postgresql+psycopg://postgres@127.0.0.1:{ss.free_port()}/nowhere"  # nothing listens there
+    srv = ss.start(nowhere, tmp_path / "streamlit.log")
+    try:
+        srv.wait_healthy()
+        s = Session(srv.url)
+        try:
+            run = s.rerun(page="stars")
+        finally:
+            s.close()
+        assert len(run.exceptions) == 1 and run.exceptions[0].startswith("alert: 看板暂时无法读取数据")
+        with pytest.raises(SystemExit, match="stars.*看板暂时无法读取数据"):
+            rerun_cpu.page_cost(srv.url, srv.pid, "stars", 3)
+    finally:
+        srv.stop()
+
+
+def test_a_panel_placeholder_counts_as_a_failed_run_and_a_red_warning_does_not():
+    from streamlit.proto.Element_pb2 import Element
+
+    from devtools.st_client import PROBLEM_ICONS, _problem
+    from ui import chrome, flash, widgets
+
+    shown = "".join(inspect.getsource(f) for f in (widgets.guard, chrome.database_ready)) + flash.ICONS["error"]
+    assert all(icon in shown for icon in PROBLEM_ICONS)
+    placeholder, warning = Element(), Element()
+    placeholder.alert.body, placeholder.alert.icon = "「五星进度」暂时无法显示，请稍后刷新。", ":material/hourglass_empty:"
+    warning.alert.body, warning.alert.icon = "入住率 96%：空床仅 2 张，少于预警值 3 张。", ":material/warning:"
+    placeholder.alert.format = warning.alert.format = Element().alert.ERROR
+    assert _problem(placeholder).startswith("alert: 「五星进度」") and _problem(warning) is None
