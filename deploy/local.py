@@ -84,13 +84,10 @@ def ensure_nginx() -> str:
 
 def prepare_database(db_url: str) -> None:
     """Migrate to the newest revision; seed only an empty database (a live one keeps its data)."""
-    from lib.db import get_engine, migrate
-    from lib.seed import is_seeded, seed
+    from lib.db import get_engine
+    from lib.seed import prepare
 
-    engine = get_engine(db_url)
-    migrate(engine)
-    if not is_seeded(engine):
-        seed(engine)
+    prepare(get_engine(db_url))
 
 
 def _tail(path: Path, n: int = 30) -> str:
@@ -242,7 +239,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.cmd == "migrate":
         from lib.config import settings
-        prepare_database(settings().database_url)
+        from lib.errors import DashboardError
+        try:
+            prepare_database(settings().database_url)
+        except DashboardError as exc:
+            print(f"数据库迁移失败：{exc.message}", file=sys.stderr)
+            return 2
         print("数据库已迁移到最新版本")
         return 0
     if args.cmd == "down":

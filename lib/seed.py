@@ -15,7 +15,7 @@ import yaml
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lib import demo
+from lib import demo, setup_lock
 from lib.config import DATA_DIR
 from lib.db import check_database, describe, get_engine, migrate, session_scope
 from lib.errors import DashboardError
@@ -240,9 +240,23 @@ class Loader:
 
 
 def seed(engine: Engine | None = None, *, with_demo: bool = True) -> Counter[str]:
-    """Migrate and load everything; returns rows added per table (empty on a re-run)."""
+    """Migrate and load everything; returns rows added per table (empty on a re-run). One process at a time
+    (lib.setup_lock): two hosts seeding one database at once add the rows once."""
     engine = engine or get_engine()
-    migrate(engine)
+    with setup_lock.exclusive(engine):
+        migrate(engine)
+        return _load(engine, with_demo=with_demo)
+
+
+def prepare(engine: Engine, *, with_demo: bool = True) -> Counter[str] | None:
+    """Migrate; seed only an empty database (a live one keeps its data): None when it was already seeded.
+    The check and the seed hold one lock, so of two hosts starting together one seeds and one finds it done."""
+    with setup_lock.exclusive(engine):
+        migrate(engine)
+        return None if is_seeded(engine) else seed(engine, with_demo=with_demo)
+
+
+def _load(engine: Engine, *, with_demo: bool) -> Counter[str]:
     with session_scope(engine) as session:
         loader = Loader(session)
         loader.load_sources()
@@ -276,10 +290,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         engine = get_engine(args.database_url)
-        if args.if_empty and is_seeded(engine):
+        added = (prepare if args.if_empty else seed)(engine, with_demo=not args.no_demo)
+        if added is None:
             print(f"数据库已就绪：{describe(engine)}")
             return 0
-        added = seed(engine, with_demo=not args.no_demo)
     except DashboardError as exc:
         print(f"种子数据载入失败：{exc.message}", file=sys.stderr)
         return 2
