@@ -18,6 +18,7 @@ import uuid
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from db_helpers import fresh_engine
+from test_nginx_headers import HARDENING
 
 from deploy.local import REPO, State, _alive, kill
 from devtools import st_client
@@ -88,6 +89,8 @@ def test_serves_through_nginx(deployment):
     state, _ = deployment
     with urllib.request.urlopen(f"{state.url}/readyz", timeout=10) as resp:
         assert resp.status == 200
+    with urllib.request.urlopen(f"{state.url}/", timeout=10) as resp:  # the hardening headers, once each
+        assert [resp.headers.get_all(name) for name in HARDENING] == [[v] for v in HARDENING.values()]
     for p in state.replicas():
         with urllib.request.urlopen(f"http://127.0.0.1:{p.port}/readyz", timeout=10) as resp:
             assert resp.status == 200

@@ -1,0 +1,89 @@
+"""The nginx front door's response headers, served by a real nginx with the production (HTTPS) configuration
+(deploy/nginx_conf.py) in front of a stand-in replica: every answer carries HSTS and the browser-hardening
+headers, and nginx does not announce its version."""
+from __future__ import annotations
+
+import http.client
+import http.server
+import os
+import shutil
+import ssl
+import subprocess
+import threading
+import time
+
+import pytest
+
+from deploy.local import NGINX
+from deploy.nginx_conf import main_conf, site
+from devtools.streamlit_server import free_port
+
+pytestmark = pytest.mark.deploy
+
+HARDENING = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN",
+             "Referrer-Policy": "same-origin"}
+HSTS = "max-age=31536000"
+
+
+class _Replica(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def front_door(tmp_path_factory):
+    if not os.path.exists(NGINX) or shutil.which("openssl") is None:
+        pytest.skip("nginx 或 openssl 未安装（make deploy-local 会安装 nginx）")
+    work = tmp_path_factory.mktemp("nginx-tls")
+    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (work / "tmp" / sub).mkdir(parents=True)
+    cert, key = work / "cert.pem", work / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
+    threading.Thread(target=replica.serve_forever, daemon=True).start()
+    port = free_port()
+    conf = work / "nginx.conf"
+    conf.write_text(main_conf(site([("127.0.0.1", replica.server_address[1])], listen=f"127.0.0.1:{port}",
+                                   tls=(str(cert), str(key))), prefix=str(work)))
+    proc = subprocess.Popen([NGINX, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                _get(port, "/readyz")
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        replica.shutdown()
+
+
+def _get(port: int, path: str) -> http.client.HTTPResponse:
+    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=ssl._create_unverified_context())
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    resp.read()
+    conn.close()
+    return resp
+
+
+@pytest.mark.parametrize("path, status", [("/", 200), ("/stars?community=%E4%B8%AD%E5%85%B4", 200),
+                                          ("/readyz", 200), ("/metrics", 404)])
+def test_every_answer_carries_hsts_and_the_hardening_headers(front_door, path, status):
+    resp = _get(front_door, path)
+    assert resp.status == status
+    assert resp.getheader("Strict-Transport-Security") == HSTS
+    assert {name: resp.getheader(name) for name in HARDENING} == HARDENING
+    assert resp.getheader("Server") == "nginx"  # no version for a scanner to match
