@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import http.server
-import os
 import shutil
 import ssl
 import subprocess
@@ -14,7 +13,7 @@ import time
 
 import pytest
 
-from deploy.local import NGINX
+from deploy.local import DeployError, ensure_nginx
 from deploy.nginx_conf import main_conf, site
 from devtools.streamlit_server import free_port
 
@@ -39,8 +38,12 @@ class _Replica(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def front_door(tmp_path_factory):
-    if not os.path.exists(NGINX) or shutil.which("openssl") is None:
-        pytest.skip("nginx 或 openssl 未安装（make deploy-local 会安装 nginx）")
+    try:
+        nginx = ensure_nginx()  # installs Debian's nginx when missing and we are root, as make deploy-local
+    except DeployError as exc:
+        pytest.skip(str(exc))
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl 未安装")
     work = tmp_path_factory.mktemp("nginx-tls")
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (work / "tmp" / sub).mkdir(parents=True)
@@ -53,7 +56,7 @@ def front_door(tmp_path_factory):
     conf = work / "nginx.conf"
     conf.write_text(main_conf(site([("127.0.0.1", replica.server_address[1])], listen=f"127.0.0.1:{port}",
                                    tls=(str(cert), str(key))), prefix=str(work)))
-    proc = subprocess.Popen([NGINX, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
+    proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 10
