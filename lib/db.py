@@ -13,10 +13,11 @@ import re
 import time
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -249,6 +250,39 @@ def check_database(engine: Engine | None = None) -> None:
         ) from exc
     if "community" not in tables:
         raise DatabaseUnavailable(f"数据库尚未初始化：{describe(engine)}。请先运行 python -m lib.seed。")
+    if "alembic_version" in tables:
+        with engine.connect() as conn:
+            behind = schema_revision(conn).behind
+        if behind:
+            raise DatabaseUnavailable(f"{behind}：请管理员先运行数据库迁移（python -m deploy.local migrate），再刷新页面。")
+
+
+@lru_cache(maxsize=1)
+def _code_revisions() -> tuple[str, frozenset[str]]:
+    """The migrations this code carries: its newest revision and every revision it knows."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    return script.get_current_head() or "", frozenset(r.revision for r in script.walk_revisions())
+
+
+@dataclass(frozen=True)
+class SchemaRevision:
+    stored: str | None
+    behind: str | None  # why this code cannot serve the database yet: its migration has not run
+    ahead: str | None  # the database was migrated by a newer release (it still serves: migrations only add)
+
+
+def schema_revision(conn: Connection) -> SchemaRevision:
+    """Where the database's Alembic revision stands against this code's migrations (a rolling upgrade runs
+    the migration first, then restarts replicas one by one: old code keeps serving a newer schema)."""
+    head, known = _code_revisions()
+    stored = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    if stored is None or stored == head:
+        return SchemaRevision(stored, None, None)
+    if stored in known:
+        return SchemaRevision(stored, f"数据库结构版本 {stored} 落后于程序所需的 {head}", None)
+    return SchemaRevision(stored, None, f"数据库结构 {stored} 比程序新")
 
 
 def migrate(engine: Engine) -> None:

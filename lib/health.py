@@ -1,7 +1,7 @@
 """Readiness: can this process read the database, within a timeout?
 
 `/readyz` (mounted by serve.py) answers 200 {"status": "ready", ...} when a read of `community` returns
-in time, 503 otherwise — nginx and systemd/monitoring take the replica out of rotation on non-200.
+in time and the schema is not behind this code's migrations (lib.db.schema_revision), 503 otherwise — nginx and systemd/monitoring take the replica out of rotation on non-200.
 Liveness stays Streamlit's own `/_stcore/health` (the process answers at all).
 
 The check runs in its own daemon thread: a database that accepts connections and never answers cannot
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, text
 
 from lib.config import settings
-from lib.db import get_engine
+from lib.db import get_engine, schema_revision
 
 _inflight = threading.Lock()
 
@@ -31,9 +31,12 @@ class Readiness:
         return {"status": "ready" if self.ready else "not ready", "database": self.detail, "ms": round(self.ms, 1)}
 
 
-def _read(engine: Engine) -> None:
+def _read(engine: Engine) -> str:
+    """"ok", or why this code cannot serve the database (its schema is behind: lib.db.schema_revision)."""
     with engine.connect() as conn:
         conn.execute(text("SELECT id FROM community LIMIT 1")).all()
+        revision = schema_revision(conn)
+    return revision.behind or (f"ok（{revision.ahead}）" if revision.ahead else "ok")
 
 
 def check(engine: Engine | None = None, timeout: float | None = None) -> Readiness:
@@ -46,8 +49,7 @@ def check(engine: Engine | None = None, timeout: float | None = None) -> Readine
 
     def run() -> None:
         try:
-            _read(engine or get_engine())
-            outcome.append("ok")
+            outcome.append(_read(engine or get_engine()))
         except Exception as exc:  # noqa: BLE001 - any failure to read means not ready
             outcome.append(f"无法读取：{exc.__class__.__name__}")
         finally:
@@ -59,7 +61,7 @@ def check(engine: Engine | None = None, timeout: float | None = None) -> Readine
     ms = (time.monotonic() - started) * 1000
     if not outcome:
         return Readiness(False, f"超时（{timeout:g} 秒内无响应）", ms)
-    return Readiness(outcome[0] == "ok", outcome[0], ms)
+    return Readiness(outcome[0].startswith("ok"), outcome[0], ms)
 
 
 async def readyz(_request):

@@ -43,3 +43,25 @@ def test_seed_command_fails_with_chinese_message(capsys):
     err = capsys.readouterr().err
     assert err.startswith("种子数据载入失败：数据库无法连接")
 
+
+
+def test_a_database_behind_the_code_says_to_migrate(tmp_path, monkeypatch):
+    """New code on a database its migration has not reached: one Chinese message naming both revisions and
+    the command, not a panel-by-panel failure (lib.db.schema_revision)."""
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    assert seed_main(["--database-url", url, "--no-demo"]) == 0
+    with db.get_engine(url).begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    monkeypatch.setenv("DATABASE_URL", url)
+    config.settings.cache_clear()
+    st.cache_data.clear()
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception and not at.metric
+        assert [e.value for e in at.error] == ["看板暂时无法读取数据：数据库结构版本 0005 落后于程序所需的 0006："
+                                               "请管理员先运行数据库迁移（python -m deploy.local migrate），再刷新页面。"]
+    finally:
+        config.settings.cache_clear()
+        st.cache_data.clear()

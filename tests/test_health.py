@@ -1,7 +1,6 @@
 """/readyz: ready only when the database can be read, within a timeout; liveness stays /_stcore/health."""
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import threading
@@ -80,3 +79,32 @@ def test_readyz_handler_status_codes(app_db, tmp_path, monkeypatch):
     down = _run(health.readyz(None))
     assert down.status_code == 503 and json.loads(down.body)["status"] == "not ready"
     assert down.headers["cache-control"] == "no-store"
+
+
+# A rolling upgrade: new code must not serve a database its migration has not reached yet (its queries would
+# fail panel by panel); old code keeps serving a database migrated ahead of it (migrations add, they do not
+# take away), or the first migrated host would take every old replica out of rotation at once.
+@pytest.mark.parametrize("stored, ready, says", [
+    (None, True, "ok"),                       # at the code's newest revision
+    ("0005", False, "数据库结构版本 0005 落后于程序所需的 0006"),
+    ("9999_from_a_newer_release", True, "ok（数据库结构 9999_from_a_newer_release 比程序新）"),
+])
+def test_readiness_and_the_pages_check_follow_the_schema_revision(empty_engine, stored, ready, says):
+    from sqlalchemy import text
+
+    from lib.db import check_database
+    from lib.errors import DatabaseUnavailable
+    from lib.seed import seed
+
+    seed(empty_engine, with_demo=False)
+    if stored:
+        with empty_engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": stored})
+    result = health.check(empty_engine, timeout=10)
+    assert result.ready is ready
+    assert result.detail == says if ready else result.detail.startswith(says)
+    if ready:
+        check_database(empty_engine)
+    else:
+        with pytest.raises(DatabaseUnavailable, match=f"^{says}：请管理员先运行数据库迁移"):
+            check_database(empty_engine)

@@ -80,3 +80,20 @@ def test_the_migration_unit_reports_an_unreachable_database_in_chinese():
     nowhere = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"  # the discard port: nothing answers
     out = _migrate_unit(nowhere).communicate(timeout=120)[0]
     assert out.startswith("数据库迁移失败：") and "Traceback" not in out
+
+
+def test_migrations_only_add_so_old_replicas_keep_serving_during_an_upgrade():
+    """The rolling upgrade (README: migrate first, then restart replicas one by one) relies on the old code
+    still reading a migrated database: an upgrade step may add tables, columns and indexes, never drop or
+    rename what the previous release reads (a contraction waits for a later release, as its own step)."""
+    import ast
+
+    forbidden = {"drop_table", "drop_column", "rename_table"}
+    for path in sorted((REPO / "migrations" / "versions").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        upgrade = next(f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name == "upgrade")
+        calls = {node.func.attr for node in ast.walk(upgrade)
+                 if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+        renames = {kw.arg for node in ast.walk(upgrade) if isinstance(node, ast.Call)
+                   for kw in node.keywords if kw.arg == "new_column_name"}
+        assert not (calls & forbidden) and not renames, f"{path.name}: {sorted(calls & forbidden | renames)}"

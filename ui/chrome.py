@@ -90,7 +90,7 @@ def database_ready(*, screen: bool = False) -> bool:
         return False
     page_guard.retry_later()  # the page comes back by itself within seconds of the database
     st.error(f"看板暂时无法读取数据：{problem}", icon=":material/database:")
-    st.caption("请管理员检查数据库连接（DATABASE_URL）后刷新页面。")
+    st.caption("数据库恢复后本页会在几秒内自动恢复；长时间未恢复请联系管理员。")
     return False
 
 
