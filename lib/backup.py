@@ -162,6 +162,18 @@ def backups(directory: Path) -> list[Path]:
     return sorted(p for p in Path(directory).glob(f"{PREFIX}*") if p.suffix in SUFFIXES)
 
 
+def last_success(directory: Path) -> float:
+    """When the newest finished backup in `directory` was made (its manifest is written last), as a Unix
+    time; 0.0 when there is none (monitoring: GuangwuBackupStale in deploy/prometheus/guangwu.yml)."""
+    for path in reversed(backups(directory)):
+        try:
+            manifest = json.loads(Path(f"{path}.json").read_text(encoding="utf-8"))
+            return dt.datetime.fromisoformat(manifest["created_utc"]).timestamp()
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # no manifest yet (or a damaged one): not a finished backup
+    return 0.0
+
+
 def prune(directory: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` backups (and their manifests); return what was deleted."""
     old = backups(directory)[:-keep] if keep > 0 else []

@@ -214,3 +214,32 @@ def test_a_run_cut_short_by_st_rerun_is_not_counted():
     at = AppTest.from_function(_reran, default_timeout=30).run()
     assert not at.exception and at.markdown[0].value == "第二次运行"
     assert _all_runs("ok") == before + 1
+
+
+def test_the_newest_finished_backup_is_exported_for_the_stale_backup_alert(monkeypatch, tmp_path):
+    """Backups run from a timer that nobody watches: the replicas export when the newest finished backup in
+    BACKUP_DIR was made (0 when there is none), and GuangwuBackupStale fires when that is over 26 h old."""
+    import datetime as dt
+    import json
+    import sqlite3
+
+    from lib import backup
+
+    monkeypatch.setenv("BACKUP_DIR", str(tmp_path / "backups"))
+    config.settings.cache_clear()
+    try:
+        def exported() -> float:
+            return metrics.REGISTRY.get_sample_value("guangwu_backup_last_success_timestamp_seconds")
+
+        assert exported() == 0  # the folder does not even exist yet
+        with sqlite3.connect(tmp_path / "a.db") as conn:
+            conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        path = backup.backup(tmp_path / "backups", engine=db.get_engine(f"sqlite:///{tmp_path / 'a.db'}"))
+        made = dt.datetime.fromisoformat(json.loads(Path(f"{path}.json").read_text())["created_utc"])
+        assert exported() == made.timestamp()
+        (tmp_path / "backups" / "guangwu-20991231T000000Z.dump.partial").write_bytes(b"x")  # one being written
+        assert exported() == made.timestamp()
+    finally:
+        config.settings.cache_clear()
+    rules = (REPO / "deploy" / "prometheus" / "guangwu.yml").read_text(encoding="utf-8")
+    assert "time() - max(guangwu_backup_last_success_timestamp_seconds) > 26 * 3600" in rules

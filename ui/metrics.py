@@ -19,7 +19,7 @@ in METRICS_ALLOW (loopback by default); nginx does not pass /metrics at all (dep
 from __future__ import annotations
 
 import ipaddress
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client import disable_created_metrics, generate_latest
@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from lib import backup
 from lib.config import settings
 from ui import peer
 
@@ -71,7 +72,7 @@ def record_panel_failure(kind: str) -> None:
 
 
 class _Live:
-    """Figures read at scrape time: sessions held by Streamlit's runtime, the database pool."""
+    """Figures read at scrape time: sessions held by Streamlit's runtime, the database pool, the newest backup."""
 
     def collect(self):
         sessions = GaugeMetricFamily("guangwu_sessions", "Browser sessions held by this replica", labels=["state"])
@@ -84,6 +85,9 @@ class _Live:
         for state, value in _pool_counts().items():
             pool.add_metric([state], value)
         yield pool
+        yield GaugeMetricFamily("guangwu_backup_last_success_timestamp_seconds",
+                                "When the newest finished backup in BACKUP_DIR was made (0: none)",
+                                value=backup.last_success(Path(settings().backup_dir)))
 
 
 def _session_counts() -> tuple[int, int]:
