@@ -84,7 +84,8 @@ server {{
         proxy_send_timeout {WS_IDLE};
         proxy_buffering off;
         add_header Set-Cookie "gw_route=$gw_route; Path=/; HttpOnly; SameSite=Lax{secure}";
-        add_header X-Guangwu-Replica $upstream_addr;  # which replica served (operators, tests)
+        add_header X-Guangwu-Replica $upstream_addr always;  # which replica served (operators, tests; `always`:
+                                                             # on the websocket's 101 too)
         # A block with its own add_header inherits none from the server block: the same headers again.
     {headers.replace(chr(10), chr(10) + "    ")}
     }}

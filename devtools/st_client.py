@@ -76,6 +76,8 @@ class Session:
         headers = [f"Cookie: {self.cookie}"] if self.cookie else []
         self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
         self.frames = FrameReader(self.ws.sock, self.ws.pong, buffered=b"".join(self.ws.frame_buffer.recv_buffer))
+        # behind deploy/'s nginx: the replica this socket (not some later request) was proxied to
+        self.upstream: str = (self.ws.getheaders() or {}).get("x-guangwu-replica", "")
         self.widget_ids: dict[str, str] = {}  # label -> widget id, as last drawn
         self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (st.fragment(run_every=…))

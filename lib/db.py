@@ -242,6 +242,7 @@ def check_database(engine: Engine | None = None) -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             tables = set(inspect(conn).get_table_names())
+            behind = schema_revision(conn).behind if "alembic_version" in tables else None
     except DatabaseUnavailable:
         raise
     except (SQLAlchemyError, DashboardError) as exc:
@@ -250,11 +251,8 @@ def check_database(engine: Engine | None = None) -> None:
         ) from exc
     if "community" not in tables:
         raise DatabaseUnavailable(f"数据库尚未初始化：{describe(engine)}。请先运行 python -m lib.seed。")
-    if "alembic_version" in tables:
-        with engine.connect() as conn:
-            behind = schema_revision(conn).behind
-        if behind:
-            raise DatabaseUnavailable(f"{behind}：请管理员先运行数据库迁移（python -m deploy.local migrate），再刷新页面。")
+    if behind:
+        raise DatabaseUnavailable(f"{behind}：请管理员先运行数据库迁移（python -m deploy.local migrate），再刷新页面。")
 
 
 @lru_cache(maxsize=1)

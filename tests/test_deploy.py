@@ -61,11 +61,17 @@ def deployment(tmp_path_factory):
 
 
 def _replica_of(session: Session, state: State) -> int:
-    """Which replica the nginx cookie pins `session` to (ask nginx with the same cookie)."""
-    req = urllib.request.Request(f"{state.url}/", headers={"Cookie": session.cookie})
+    """Which replica serves `session`'s websocket (nginx names it on the 101 answer). Asking nginx again with
+    the same cookie is not the same thing: while nginx reloads, or skips a replica it saw fail, that later
+    request can go elsewhere than the socket did."""
+    return [p.port for p in state.replicas()].index(int(session.upstream.rsplit(":", 1)[1]))
+
+
+def _routed(state: State, cookie: str = "") -> int:
+    """Which replica nginx sends a request to now (with a browser's cookie, or as a new browser)."""
+    req = urllib.request.Request(f"{state.url}/", headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(req, timeout=10) as resp:
-        upstream = resp.headers["X-Guangwu-Replica"]
-    return [p.port for p in state.replicas()].index(int(upstream.rsplit(":", 1)[1]))
+        return [p.port for p in state.replicas()].index(int(resp.headers["X-Guangwu-Replica"].rsplit(":", 1)[1]))
 
 
 def _token() -> str:
@@ -145,7 +151,7 @@ def test_sessions_stay_on_their_replica_and_spread(deployment):
     for _ in range(12):
         s = Session(state.url)
         first = _replica_of(s, state)
-        assert all(_replica_of(s, state) == first for _ in range(3))
+        assert all(_routed(state, s.cookie) == first for _ in range(3))  # its later requests follow its socket
         seen.add(first)
         s.close()
     assert seen == {0, 1}
@@ -238,6 +244,9 @@ def test_unready_replica_leaves_rotation_and_returns(deployment):
     while " down;" in open(conf).read():
         assert time.monotonic() < deadline, "the replica did not come back into rotation"
         time.sleep(0.3)
+    while _routed(state) != 0:  # nginx, reloaded, gives new browsers to it again (new browsers: new route keys)
+        assert time.monotonic() < deadline, "nginx did not send new browsers to the returned replica"
+        time.sleep(0.1)
 
 
 def test_killed_replica_loses_no_session_on_the_other(deployment):
