@@ -2,9 +2,12 @@
 `make deploy-local` and, rendered with TLS, by the checked-in `deploy/nginx/guangwu.conf` for a real server.
 
 - websocket upgrades pass through (`/_stcore/stream`), idle up to WS_IDLE (Streamlit's frontend reconnects after);
-- a browser stays on one replica: nginx gives it a `gw_route` cookie on the first response and hashes on it
-  (consistent hashing; staff behind one NAT still spread, unlike ip_hash); Streamlit's sessions and media
-  files live in the replica's process;
+- a browser stays on one replica: a new one goes to the replica with the fewest connections, and every
+  answer sets its `gw_route` cookie to the replica that answered, so its requests (the websocket, uploads,
+  media) go there, with the other replicas as backups while it is out. After a failover the browser stays
+  with its new replica — its socket is there — rather than being hashed back when the old one returns.
+  Staff behind one NAT still spread (unlike ip_hash); Streamlit's sessions and media files live in the
+  replica's process;
 - passive health: a replica that refuses or times out is skipped (`max_fails`/`fail_timeout`) and the request
   retried on another; `/readyz` on each replica is the active check (deploy/readiness_watch.py or a monitor);
 - `/metrics` is not passed: monitoring scrapes each replica's port (ui/metrics.py);
@@ -12,6 +15,7 @@
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 WS_IDLE = "3600s"
@@ -20,9 +24,41 @@ HARDENING = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN
 UPLOAD_LIMIT = "25m"  # above Streamlit's server.maxUploadSize (20 MB) so Streamlit gives the Chinese message
 
 
-def upstream_lines(replicas: Sequence[tuple[str, int]], down: Sequence[int] = ()) -> str:
-    return "\n".join(f"    server {host}:{port} max_fails=1 fail_timeout=10s{' down' if port in down else ''};"
-                     for host, port in replicas)
+def upstream_lines(replicas: Sequence[tuple[str, int]], down: Sequence[int] = (), *, first: int | None = None) -> str:
+    """`server` lines; with `first`, that replica serves and the others are its backups."""
+    lines = []
+    for host, port in sorted(replicas, key=lambda r: r[1] != first) if first else replicas:
+        role = " backup" if first and port != first else " max_fails=1 fail_timeout=10s"
+        lines.append(f"    server {host}:{port}{role}{' down' if port in down else ''};")
+    return "\n".join(lines)
+
+
+def route(port: int) -> str:
+    """The gw_route cookie's value for the replica on `port` (its port: stable when replicas are added)."""
+    return f"r{port}"
+
+
+def _pinned(replicas: Sequence[tuple[str, int]], down: Sequence[int]) -> str:
+    """One upstream per replica (it first, the others as backups), the cookie → upstream map, and the map
+    from the replica that answered (the last in $upstream_addr) to the cookie that pins a browser to it."""
+    groups = "".join(f"""
+upstream guangwu_{route(port)} {{
+{upstream_lines(replicas, down, first=port)}
+    keepalive 8;
+}}""" for _, port in replicas)
+    by_cookie = "\n".join(f"    {route(port)} guangwu_{route(port)};" for _, port in replicas)
+    by_answer = "\n".join(f'    "~(^|\\s){re.escape(host)}:{port}$" {route(port)};' for host, port in replicas)
+    return f"""{groups}
+# A browser pinned to a replica (its gw_route cookie) goes there, or to a backup while that one is out.
+map $cookie_gw_route $gw_upstream {{
+    default guangwu;
+{by_cookie}
+}}
+# The cookie names the replica that answered: after a failover the browser stays with its new replica.
+map $upstream_addr $gw_served {{
+    default "";
+{by_answer}
+}}"""
 
 
 def _headers(*, tls: bool) -> str:
@@ -48,17 +84,13 @@ map $http_upgrade $gw_connection {{
     default upgrade;
     ""      "";
 }}
-# A browser keeps its replica: the gw_route cookie, or a fresh random key on its first request.
-map $cookie_gw_route $gw_route {{
-    ""      $request_id;
-    default $cookie_gw_route;
-}}
-
+# A new browser: the replica holding the fewest connections (websockets are long-lived).
 upstream guangwu {{
-    hash $gw_route consistent;
+    least_conn;
 {upstream_lines(replicas, down)}
     keepalive 16;
 }}
+{_pinned(replicas, down)}
 
 server {{
     listen {listen}{' ssl' if tls else ''};
@@ -77,13 +109,13 @@ server {{
     proxy_next_upstream_tries 3;
 
     location / {{
-        proxy_pass http://guangwu;
+        proxy_pass http://$gw_upstream;
         proxy_set_header Upgrade $http_upgrade;
         proxy_set_header Connection $gw_connection;
         proxy_read_timeout {WS_IDLE};
         proxy_send_timeout {WS_IDLE};
         proxy_buffering off;
-        add_header Set-Cookie "gw_route=$gw_route; Path=/; HttpOnly; SameSite=Lax{secure}";
+        add_header Set-Cookie "gw_route=$gw_served; Path=/; HttpOnly; SameSite=Lax{secure}" always;
         add_header X-Guangwu-Replica $upstream_addr always;  # which replica served (operators, tests; `always`:
                                                              # on the websocket's 101 too)
         # A block with its own add_header inherits none from the server block: the same headers again.
@@ -91,7 +123,7 @@ server {{
     }}
     # Readiness of whichever replica this browser is pinned to (per-replica checks go to the replicas' ports).
     location = /readyz {{
-        proxy_pass http://guangwu;
+        proxy_pass http://$gw_upstream;
         proxy_read_timeout 5s;
     }}
     # Each replica's metrics are scraped on its own port by the monitoring host, never through here.

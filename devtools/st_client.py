@@ -64,20 +64,26 @@ class Session:
     """One simulated browser tab."""
 
     def __init__(self, base_url: str, *, timeout: float = 30, cookie: str = "") -> None:
-        """`cookie`: extra cookies the browser already holds, e.g. the session cookie from sign_in()."""
+        """`cookie`: cookies the browser already holds ("a=1; b=2"), e.g. the session cookie from sign_in(), or
+        nginx's gw_route of an earlier tab. Sent with the page load and the websocket; what either answer sets
+        is kept, as a browser's cookie jar does (`self.cookie`)."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.cookie = ""
-        with urllib.request.urlopen(f"{self.base_url}/", timeout=timeout) as resp:
+        self.jar: dict[str, str] = {}
+        self._keep([part for part in (cookie or "").split("; ") if part])
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        with urllib.request.urlopen(urllib.request.Request(f"{self.base_url}/", headers=headers),
+                                    timeout=timeout) as resp:
             resp.read()
-            cookies = [c.split(";", 1)[0] for c in resp.headers.get_all("Set-Cookie") or []]
-            self.cookie = "; ".join([*cookies, *([cookie] if cookie else [])])
+            self._keep(resp.headers.get_all("Set-Cookie") or [])
         ws_url = "ws" + self.base_url[4:] + "/_stcore/stream"
-        headers = [f"Cookie: {self.cookie}"] if self.cookie else []
-        self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout, header=headers)
+        self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout,
+                                              header=[f"Cookie: {self.cookie}"] if self.cookie else [])
         self.frames = FrameReader(self.ws.sock, self.ws.pong, buffered=b"".join(self.ws.frame_buffer.recv_buffer))
+        answer = self.ws.getheaders() or {}
+        self._keep([answer["set-cookie"]] if answer.get("set-cookie") else [])
         # behind deploy/'s nginx: the replica this socket (not some later request) was proxied to
-        self.upstream: str = (self.ws.getheaders() or {}).get("x-guangwu-replica", "")
+        self.upstream: str = answer.get("x-guangwu-replica", "")
         self.widget_ids: dict[str, str] = {}  # label -> widget id, as last drawn
         self.options: dict[str, list[str]] = {}  # label -> a selectbox's options, as the browser shows them
         self.auto_reruns: dict[str, float] = {}  # fragment id -> interval (st.fragment(run_every=…))
@@ -87,6 +93,17 @@ class Session:
         self.held: dict[str, tuple[bytes, int]] = {}
         self.runs = 0
         self.max_age = 2
+
+    @property
+    def cookie(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.jar.items())
+
+    def _keep(self, set_cookies: list[str]) -> None:
+        """Cookies from Set-Cookie headers (the name=value before the attributes)."""
+        for header in set_cookies:
+            name, _, value = header.split(";", 1)[0].strip().partition("=")
+            if name:
+                self.jar[name] = value
 
     def close(self) -> None:
         try:

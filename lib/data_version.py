@@ -85,6 +85,15 @@ def _read_into_state(engine: Engine, url: str) -> None:
             listener()
 
 
+def forget() -> None:
+    """The database behind the URL was replaced (a test's fresh copy, a restore): read the version again on
+    the next call, and empty what listeners keep (it may have been kept under a version the new one repeats)."""
+    with _lock:
+        _state.update(at=float("-inf"), version=None, url=None)
+    for listener in list(_listeners):
+        listener()
+
+
 def on_change(listener: Callable[[], None]) -> None:
     """Call `listener` (e.g. emptying other caches) when this process sees a new version."""
     if listener not in _listeners:

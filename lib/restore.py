@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from lib import data_version
 from lib.backup import copy_sqlite, fingerprint, libpq, pg_tool
 from lib.db import describe, get_engine
 from lib.errors import BackupError, DashboardError
@@ -80,6 +81,7 @@ def restore(source: Path, *, engine: Engine | None = None, force: bool = False) 
     else:
         _restore_postgres(source, engine, force=force)
     verify(engine, manifest)
+    data_version.forget()  # older data at this address: nothing kept in this process may outlive it
     return manifest["tables"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from devtools.pg_scratch import reset_database
-from lib import db
+from lib import data_version, db
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -35,6 +35,7 @@ def fresh_engine(backend: str, tmp_dir: Path, *, database: str = "guangwu_scratc
     else:
         try:
             url = reset_database(url, database)
+            data_version.forget()  # a new database at the address of the last test's (lib/data_version.forget)
         except Exception as exc:  # noqa: BLE001
             reason = f"PostgreSQL 无法连接（{url}）：{exc.__class__.__name__}"
     if reason:

@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from db_helpers import BACKENDS, _pg_url
 from devtools.pg_scratch import reset_database
-from lib import auth, db
+from lib import auth, data_version, db
 from lib.auth import Actor
 from lib.seed import seed
 
@@ -125,6 +125,7 @@ def _open(backend: str, templates: _Templates, path: Path, name: str):
         return db.get_engine(f"sqlite:///{path}")
     url = templates.postgres()
     _admin_exec(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}" TEMPLATE "{_TAG}_tpl"')
+    data_version.forget()  # a new database at the address of the last test's (lib/data_version.forget)
     return db.get_engine(make_url(url).set(database=name).render_as_string(hide_password=False))
 
 

@@ -75,3 +75,26 @@ def test_token_follows_every_new_version(monkeypatch):
         assert data_version.token() == ",".join(map(str, v))
     seen.append(None)
     assert data_version.token() is None
+
+
+def test_a_database_replaced_under_the_same_address_is_read_again_at_once(tmp_path, monkeypatch):
+    """A database dropped and re-created at the same URL (a test's fresh copy of one template; a restore) can
+    carry the very version an earlier one had: `forget()` drops the version this process holds and empties
+    what was kept under it, so the next run reads the new database instead of serving the old one's results
+    for up to POLL_SECONDS (seen: the profiles page missing a figure just entered, in a fast full run)."""
+    from db_helpers import fresh_engine
+
+    engine = fresh_engine("sqlite", tmp_path)
+    seed(engine, with_demo=False)
+    monkeypatch.setattr(data_version, "get_engine", lambda: engine)
+    emptied: list[int] = []
+    monkeypatch.setattr(data_version, "_listeners", [lambda: emptied.append(1)])
+    reads: list[int] = []
+    real_read = data_version.read
+    monkeypatch.setattr(data_version, "read", lambda e=None: reads.append(1) or real_read(e))
+    data_version.current()
+    data_version.current()  # fresh for POLL_SECONDS: not read again
+    assert reads == [1]
+    data_version.forget()
+    assert emptied == [1]
+    assert data_version.current() == real_read(engine) and reads == [1, 1]

@@ -157,6 +157,52 @@ def test_sessions_stay_on_their_replica_and_spread(deployment):
     assert seen == {0, 1}
 
 
+def _out_of_rotation(state: State, index: int):
+    """SIGSTOP replica `index` until the watcher marks it down (nginx reloaded); returns a function that lets
+    it go on and waits until nginx gives new browsers to it again."""
+    stopped = state.replica(index)
+    conf = os.path.join(state.run_dir, "nginx.conf")
+    os.killpg(stopped.pid, signal.SIGSTOP)
+    deadline = time.monotonic() + 20
+    while f":{stopped.port} max_fails=1 fail_timeout=10s down;" not in open(conf).read():
+        assert time.monotonic() < deadline, "the unready replica was not taken out of rotation"
+        time.sleep(0.3)
+    time.sleep(0.5)  # nginx reloads its workers
+
+    def back() -> None:
+        os.killpg(stopped.pid, signal.SIGCONT)
+        deadline = time.monotonic() + 20
+        while " down;" in open(conf).read():
+            assert time.monotonic() < deadline, "the replica did not come back into rotation"
+            time.sleep(0.3)
+        while index not in {_routed(state) for _ in range(4)}:  # new browsers reach it again
+            assert time.monotonic() < deadline, "nginx did not send new browsers to the returned replica"
+            time.sleep(0.1)
+    return back
+
+
+def test_a_browser_moved_by_a_failover_stays_with_its_new_replica(deployment):
+    """A tablet on replica 0 reconnects to replica 1 while 0 is out (a restart, an upgrade). When 0 returns,
+    the tablet's socket is still on 1, and so must its other requests be: a photo upload
+    (/_stcore/upload_file/<its session>) or an image (/media/…) sent to 0 would find nothing there."""
+    state, _ = deployment
+    while _replica_of(tablet := Session(state.url), state) != 0:
+        tablet.close()
+    tablet.close()
+    back = _out_of_rotation(state, 0)
+    try:
+        moved = Session(state.url, cookie=tablet.cookie)  # the same browser reconnects (its cookie jar)
+        assert _replica_of(moved, state) == 1 and moved.rerun().exceptions == []
+    finally:
+        back()
+    try:
+        assert _replica_of(moved, state) == 1
+        assert [_routed(state, moved.cookie) for _ in range(3)] == [1, 1, 1]
+        assert moved.rerun(page="stars").exceptions == []
+    finally:
+        moved.close()
+
+
 def _two_seconds_after(written_at: float) -> None:
     """Wait until 2 s after the write returned: a run that starts then must show it (how long the run
     itself takes on a loaded machine is not what "visible within 2 s" is about)."""

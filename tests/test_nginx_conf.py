@@ -18,10 +18,15 @@ def test_checked_in_site_is_generated():
 
 def test_site_rules():
     text = nginx_conf.site([("127.0.0.1", 8501), ("127.0.0.1", 8502)], listen="8080", down=[8502])
-    assert "hash $gw_route consistent;" in text and "ip_hash" not in text
+    assert "least_conn;" in text and "ip_hash" not in text and "hash " not in text
     assert "proxy_set_header Upgrade $http_upgrade;" in text
     assert "server 127.0.0.1:8502 max_fails=1 fail_timeout=10s down;" in text
     assert "server 127.0.0.1:8501 max_fails=1 fail_timeout=10s;" in text
+    # a pinned browser's replica first, the other as its backup (marked down where the watcher says so)
+    pinned = text[text.index("upstream guangwu_r8501 {"):].split("}", 1)[0]
+    assert pinned.splitlines()[1:3] == ["    server 127.0.0.1:8501 max_fails=1 fail_timeout=10s;",
+                                        "    server 127.0.0.1:8502 backup down;"]
+    assert "    r8502 guangwu_r8502;" in text and 'add_header Set-Cookie "gw_route=$gw_served;' in text
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(), reason="nginx 未安装")
