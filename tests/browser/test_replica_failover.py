@@ -1,0 +1,78 @@
+"""A tablet behind nginx (make deploy-local, 2 replicas) when its replica is lost and comes back (a crash,
+an upgrade's restart): Chromium reconnects to the other replica and stays there — its next requests
+(uploads, images, downloads) follow its session, not the replica it started on (deploy/nginx_conf.py)."""
+from __future__ import annotations
+
+import signal
+import time
+import urllib.request
+
+import pytest
+from browser_helpers import open_sidebar, problems
+
+from deploy import local
+from devtools.streamlit_server import free_port
+
+pytestmark = pytest.mark.browser
+SELECTOR_INPUT = '[data-testid="stSidebar"] [data-testid="stSelectbox"] input'
+
+
+def _new_browser_goes_to(url: str) -> str:
+    with urllib.request.urlopen(f"{url}/", timeout=10) as resp:
+        return resp.headers["X-Guangwu-Replica"]
+
+
+def test_a_tablet_stays_with_the_replica_it_failed_over_to(browser, seeded_db, tmp_path):
+    from conftest import Opened, wait_for_streamlit
+
+    try:
+        local.ensure_nginx()
+    except local.DeployError as exc:
+        pytest.skip(str(exc))
+    run_dir = tmp_path / "deploy"
+    state = local.up(replicas=2, port=free_port(), run_dir=run_dir, db_url=seeded_db)
+    restarted = None
+    ctx = browser.new_context(viewport={"width": 1024, "height": 1366}, has_touch=True, locale="zh-CN",
+                              timezone_id="Asia/Shanghai")
+
+    def tablet_goes_to() -> str:  # where the tablet's own next request (an upload, an image) is sent
+        return ctx.request.get(f"{state.url}/_stcore/health").headers["x-guangwu-replica"]
+
+    try:
+        page = ctx.new_page()
+        opened = Opened(page=page, base=state.url, width=1024, height=1366)
+        sockets: list[object] = []
+        page.on("websocket", opened._websocket)
+        page.on("websocket", lambda ws: sockets.append(ws))
+        opened.goto("checks?community=中兴")
+        ports = [p.port for p in state.replicas()]
+        index = ports.index(int(tablet_goes_to().rsplit(":", 1)[1]))
+        lost, other = state.replicas()[index], state.replicas()[1 - index]
+
+        local.kill(lost, signal.SIGKILL)  # the tablet's replica is gone: Streamlit's frontend reconnects
+        deadline = time.monotonic() + 60
+        while len(sockets) < 2:
+            assert time.monotonic() < deadline, "the tablet did not reconnect"
+            page.wait_for_timeout(300)
+        page.wait_for_timeout(1000)  # (it reconnects without a rerun: the page stays as drawn)
+        assert tablet_goes_to() == f"127.0.0.1:{other.port}"
+
+        restarted, popen = local.start_replica(index, lost.port, seeded_db, run_dir)  # systemd's Restart=
+        local.wait_ready(f"http://127.0.0.1:{lost.port}/readyz", popen, run_dir / "restarted.log")
+        while f"127.0.0.1:{lost.port}" not in {_new_browser_goes_to(state.url) for _ in range(4)}:
+            assert time.monotonic() < deadline + 60, "the restarted replica did not return to rotation"
+            time.sleep(0.3)
+
+        # back in rotation, yet the tablet's requests go where its session is
+        assert [tablet_goes_to() for _ in range(3)] == [f"127.0.0.1:{other.port}"] * 3
+        open_sidebar(page)  # and the session itself carries on: a change of community runs on it
+        page.locator(SELECTOR_INPUT).first.click()
+        page.locator('[role="option"]').filter(has_text="西华").first.click()
+        wait_for_streamlit(opened)
+        assert "现场核查 · 西华社区" in page.locator('[data-testid="stMain"]').inner_text()
+        assert not problems(page), problems(page)
+    finally:
+        ctx.close()
+        if restarted is not None:
+            local.kill(restarted, signal.SIGKILL)
+        local.down(run_dir)
