@@ -1,7 +1,8 @@
 """Readiness: can this process read the database, within a timeout?
 
 `/readyz` (mounted by serve.py) answers 200 {"status": "ready", ...} when a read of `community` returns
-in time and the schema is not behind this code's migrations (lib.db.schema_revision), 503 otherwise — nginx and systemd/monitoring take the replica out of rotation on non-200.
+in time and the schema is not behind this code's migrations (lib.db.schema_revision), 503 otherwise —
+nginx and systemd/monitoring take the replica out of rotation on non-200.
 Liveness stays Streamlit's own `/_stcore/health` (the process answers at all).
 
 The check runs in its own daemon thread: a database that accepts connections and never answers cannot
