@@ -19,7 +19,8 @@ from sqlalchemy import Engine, text
 from lib.config import settings
 from lib.db import get_engine, schema_revision
 
-_inflight = threading.Lock()
+_guard = threading.Lock()
+_flight: dict = {"worker": None, "outcome": None}  # the check running (or last run) and its answer
 
 
 @dataclass(frozen=True)
@@ -40,29 +41,38 @@ def _read(engine: Engine) -> str:
     return revision.behind or (f"ok（{revision.ahead}）" if revision.ahead else "ok")
 
 
+def _run(engine: Engine | None, outcome: list[str]) -> None:
+    try:
+        outcome.append(_read(engine or get_engine()))
+    except Exception as exc:  # noqa: BLE001 - any failure to read means not ready
+        outcome.append(f"无法读取：{exc.__class__.__name__}")
+
+
 def check(engine: Engine | None = None, timeout: float | None = None) -> Readiness:
-    """Read one row through the app's engine; not ready on any error or after `timeout` seconds."""
+    """Read one row through the app's engine; not ready on any error or after `timeout` seconds. One check at a
+    time per process: a caller arriving while one runs (/readyz and the /metrics scrape together) waits for that
+    one's answer instead of starting another — or being told "not ready" because another was running."""
     timeout = settings().readiness_timeout_seconds if timeout is None else timeout
     started = time.monotonic()
-    if not _inflight.acquire(blocking=False):
-        return Readiness(False, "上一次检查仍未返回", 0.0)
-    outcome: list[str] = []
-
-    def run() -> None:
-        try:
-            outcome.append(_read(engine or get_engine()))
-        except Exception as exc:  # noqa: BLE001 - any failure to read means not ready
-            outcome.append(f"无法读取：{exc.__class__.__name__}")
-        finally:
-            _inflight.release()
-
-    worker = threading.Thread(target=run, name="readiness-check", daemon=True)
-    worker.start()
+    with _guard:
+        worker, outcome = _flight["worker"], _flight["outcome"]
+        joined = worker is not None and worker.is_alive()
+        if not joined:
+            outcome = []
+            worker = threading.Thread(target=_run, args=(engine, outcome), name="readiness-check", daemon=True)
+            _flight.update(worker=worker, outcome=outcome)
+            worker.start()
     worker.join(timeout)
     ms = (time.monotonic() - started) * 1000
     if not outcome:
-        return Readiness(False, f"超时（{timeout:g} 秒内无响应）", ms)
+        return Readiness(False, "上一次检查仍未返回" if joined else f"超时（{timeout:g} 秒内无响应）", ms)
     return Readiness(outcome[0].startswith("ok"), outcome[0], ms)
+
+
+def idle() -> bool:
+    """No check is running (tests wait for a stuck one to end)."""
+    worker = _flight["worker"]
+    return worker is None or not worker.is_alive()
 
 
 async def readyz(_request):

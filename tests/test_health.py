@@ -53,7 +53,7 @@ def silent_server():
     srv.close()
     # the stuck check sees the closed socket, fails and frees the probe for the next test
     for _ in range(100):
-        if not health._inflight.locked():
+        if health.idle():
             break
         time.sleep(0.05)
 
@@ -63,9 +63,31 @@ def test_hung_database_reports_not_ready_after_the_timeout(silent_server):
     engine = create_engine(f"postgresql+psycopg://u@127.0.0.1:{silent_server}/x")
     first = health.check(engine, timeout=0.5)
     assert not first.ready and first.detail.startswith("超时")
-    # while that check is still stuck, the next probe does not queue behind it
+    # while that check is still stuck, the next probe starts no second one: it waits its own timeout for it
     second = health.check(engine, timeout=0.5)
-    assert not second.ready and second.detail == "上一次检查仍未返回"
+    assert not second.ready and second.detail == "上一次检查仍未返回" and second.ms >= 450
+
+
+def test_probes_arriving_together_share_one_check_and_its_answer(monkeypatch):
+    """/readyz (every second, from nginx's watcher) and the /metrics scrape's `guangwu_ready` can arrive
+    together: the second must get the first's answer, not "not ready" because a check was running — nginx
+    would have taken a healthy replica out of rotation."""
+    reads = []
+
+    def slow_read(_engine):
+        reads.append(1)
+        time.sleep(0.3)
+        return "ok"
+    monkeypatch.setattr(health, "_read", slow_read)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(health.check(object(), timeout=2)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+        time.sleep(0.02)
+    for t in threads:
+        t.join()
+    assert [r.ready for r in results] == [True, True, True] and reads == [1]
 
 
 def test_readyz_handler_status_codes(app_db, tmp_path, monkeypatch):

@@ -243,3 +243,16 @@ def test_the_newest_finished_backup_is_exported_for_the_stale_backup_alert(monke
         config.settings.cache_clear()
     rules = (REPO / "deploy" / "prometheus" / "guangwu.yml").read_text(encoding="utf-8")
     assert "time() - max(guangwu_backup_last_success_timestamp_seconds) > 26 * 3600" in rules
+
+
+def test_readiness_is_exported_so_an_unready_replica_is_not_silent(monkeypatch):
+    """A replica nginx stopped sending to (its /readyz fails: the database unreadable, or its schema behind the
+    code) still answers /metrics; `guangwu_ready` 0 raises GuangwuReplicaNotReady."""
+    from lib import health
+
+    monkeypatch.setattr(health, "check", lambda *a, **k: health.Readiness(True, "ok", 1.0))
+    assert metrics.REGISTRY.get_sample_value("guangwu_ready") == 1
+    monkeypatch.setattr(health, "check", lambda *a, **k: health.Readiness(False, "数据库结构版本 0005 落后", 1.0))
+    assert metrics.REGISTRY.get_sample_value("guangwu_ready") == 0
+    rules = (REPO / "deploy" / "prometheus" / "guangwu.yml").read_text(encoding="utf-8")
+    assert "expr: guangwu_ready == 0" in rules

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from lib import backup
+from lib import backup, health
 from lib.config import settings
 from ui import peer
 
@@ -72,7 +72,8 @@ def record_panel_failure(kind: str) -> None:
 
 
 class _Live:
-    """Figures read at scrape time: sessions held by Streamlit's runtime, the database pool, the newest backup."""
+    """Figures read at scrape time (in a worker thread): sessions held by Streamlit's runtime, the database pool,
+    readiness (bounded by READINESS_TIMEOUT_SECONDS), the newest backup."""
 
     def collect(self):
         sessions = GaugeMetricFamily("guangwu_sessions", "Browser sessions held by this replica", labels=["state"])
@@ -85,6 +86,8 @@ class _Live:
         for state, value in _pool_counts().items():
             pool.add_metric([state], value)
         yield pool
+        yield GaugeMetricFamily("guangwu_ready", "1 when /readyz would answer 200 (lib.health.check), else 0",
+                                value=1 if health.check().ready else 0)
         yield GaugeMetricFamily("guangwu_backup_last_success_timestamp_seconds",
                                 "When the newest finished backup in BACKUP_DIR was made (0: none)",
                                 value=backup.last_success(Path(settings().backup_dir)))
