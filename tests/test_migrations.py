@@ -32,7 +32,6 @@ def test_migrations_match_models(empty_engine):
     assert set(Base.metadata.tables) <= tables and "alembic_version" in tables
 
 
-
 def _migrate_unit(url: str) -> subprocess.Popen:
     """What guangwu-migrate.service runs on a host."""
     return subprocess.Popen([sys.executable, "-m", "deploy.local", "migrate"], cwd=REPO,
@@ -77,7 +76,7 @@ def test_a_preparer_waits_for_the_other_and_gives_up_in_chinese(empty_engine, mo
 
 
 def test_the_migration_unit_reports_an_unreachable_database_in_chinese():
-    nowhere = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"  # the discard port: nothing answers
+    nowhere = "postgresql+psycopg://postgres@127.0.0.1:9/nowhere"  # nothing listens on port 9 here
     out = _migrate_unit(nowhere).communicate(timeout=120)[0]
     assert out.startswith("数据库迁移失败：") and "Traceback" not in out
 
