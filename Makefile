@@ -23,6 +23,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 ## make run: install, create and seed data/guangwu.db on first start, serve on :8501 (headless)
 run: $(VENV)/.runtime
 	$(PY) -m lib.seed --if-empty
+	@echo "看板地址：http://localhost:$(PORT)（本机）；局域网内用本机的地址与端口 $(PORT) 访问"
 	$(PY) -m streamlit run serve.py --server.port $(PORT) --server.headless true
 
 ## make deploy-local REPLICAS=2: nginx (installed when missing, as root) + N replicas on DATABASE_URL; prints the URL

@@ -100,18 +100,19 @@ server {{
 {headers}
 
     proxy_http_version 1.1;
-    proxy_set_header Host $host;
+    proxy_set_header Host $http_host;  # with its port: Streamlit's websocket same-origin check compares it
     proxy_set_header X-Real-IP $remote_addr;
     proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
     proxy_set_header X-Forwarded-Proto $scheme;
+    proxy_set_header Upgrade $http_upgrade;
+    proxy_set_header Connection $gw_connection;
+    # (set here only: a location with any proxy_set_header of its own would inherit none of these)
     proxy_connect_timeout 2s;
     proxy_next_upstream error timeout http_502 http_503;
     proxy_next_upstream_tries 3;
 
     location / {{
         proxy_pass http://$gw_upstream;
-        proxy_set_header Upgrade $http_upgrade;
-        proxy_set_header Connection $gw_connection;
         proxy_read_timeout {WS_IDLE};
         proxy_send_timeout {WS_IDLE};
         proxy_buffering off;

@@ -336,3 +336,22 @@ def test_killed_replica_loses_no_session_on_the_other(deployment):
         assert db.query(SiteCheck).filter(SiteCheck.finding == f"部署测试 {token}").count() == 1
     for s in sessions[1]:
         s.close()
+
+
+def test_a_browser_on_a_named_host_and_port_opens_its_session_without_an_outside_lookup(deployment):
+    """Staff open the dashboard by the server's intranet name on nginx's port (http://看板主机:8080). The
+    websocket must pass Streamlit's same-origin check as it is: if nginx passed the Host without its port,
+    the Origin would not match, and Streamlit would look up this machine's internet address
+    (checkip.amazonaws.com: an outside request, 2 s of timeouts on an intranet) and then refuse the socket."""
+    import websocket
+
+    state, _ = deployment
+    port = state.url.rsplit(":", 1)[1]
+    started = time.monotonic()
+    ws = websocket.create_connection(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
+                                     timeout=10, host=f"dashboard.intranet:{port}",
+                                     origin=f"http://dashboard.intranet:{port}")
+    try:
+        assert ws.getstatus() == 101 and time.monotonic() - started < 1.0
+    finally:
+        ws.close()

@@ -24,8 +24,12 @@ HARDENING = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN
 HSTS = "max-age=31536000"
 
 
+SEEN: list[dict[str, str]] = []  # the headers each request reached the stand-in replica with
+
+
 class _Replica(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        SEEN.append({k.lower(): v for k, v in self.headers.items()})
         body = b"ok"
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -90,3 +94,17 @@ def test_every_answer_carries_hsts_and_the_hardening_headers(front_door, path, s
     assert resp.getheader("Strict-Transport-Security") == HSTS
     assert {name: resp.getheader(name) for name in HARDENING} == HARDENING
     assert resp.getheader("Server") == "nginx"  # no version for a scanner to match
+
+
+@pytest.mark.parametrize("path", ["/", "/_stcore/stream", "/readyz"])
+def test_the_replica_learns_the_client_the_scheme_and_the_host_as_the_browser_sent_it(front_door, path):
+    """What the app decides from these: the sign-in lockout counts X-Real-IP (ui/peer.py), cookies are Secure
+    when X-Forwarded-Proto is https (ui/session_routes.py), and Streamlit's websocket same-origin check
+    compares Origin with Host (with its port). A location with its own proxy_set_header inherits none from
+    the server block: `location /` passed none of them (the Host became the upstream's name)."""
+    SEEN.clear()
+    _get(front_door, path)
+    (seen,) = SEEN
+    assert seen["host"] == f"127.0.0.1:{front_door}"
+    assert (seen["x-real-ip"], seen["x-forwarded-for"], seen["x-forwarded-proto"]) == ("127.0.0.1", "127.0.0.1",
+                                                                                          "https")
