@@ -253,7 +253,7 @@ def prepare(engine: Engine, *, with_demo: bool = True) -> Counter[str] | None:
     The check and the seed hold one lock, so of two hosts starting together one seeds and one finds it done."""
     with setup_lock.exclusive(engine):
         migrate(engine)
-        return None if is_seeded(engine) else seed(engine, with_demo=with_demo)
+        return None if is_seeded(engine) else _load(engine, with_demo=with_demo)
 
 
 def _load(engine: Engine, *, with_demo: bool) -> Counter[str]:

@@ -3,14 +3,13 @@
 Replicas on several hosts may run `deploy.local migrate` (guangwu-migrate.service) at the same moment: without
 a lock the second one's migration or seed collides with the first's half-done work and the unit fails (or
 seeds twice). PostgreSQL: a session advisory lock on a connection of its own; SQLite: an exclusive `flock`
-on a file beside the database. Re-entrant within a thread (seed() inside prepare()). Waits at most
-WAIT_SECONDS for the other process, then raises DatabaseUnavailable.
+on a file beside the database. Waits at most WAIT_SECONDS for the other process, then raises
+DatabaseUnavailable.
 """
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,6 @@ from lib.errors import DatabaseUnavailable
 KEY = 0x6775_616E_6777_75  # "guangwu": this application's advisory lock id
 WAIT_SECONDS = 600.0  # a long migration on a large database may take minutes
 POLL_SECONDS = 0.2
-_held = threading.local()
 
 
 def _busy() -> DatabaseUnavailable:
@@ -71,18 +69,6 @@ def _sqlite(path: str | None) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-@contextlib.contextmanager
-def exclusive(engine: Engine) -> Iterator[None]:
-    """Hold the database's setup lock for the block (nested use in one thread holds it once)."""
-    key = str(engine.url)
-    held: set[str] = _held.__dict__.setdefault("urls", set())
-    if key in held:
-        yield
-        return
-    lock = _postgres(engine) if engine.dialect.name == "postgresql" else _sqlite(engine.url.database)
-    with lock:
-        held.add(key)
-        try:
-            yield
-        finally:
-            held.discard(key)
+def exclusive(engine: Engine) -> contextlib.AbstractContextManager[None]:
+    """Hold the database's setup lock for the block (not re-entrant: seed() and prepare() each take it once)."""
+    return _postgres(engine) if engine.dialect.name == "postgresql" else _sqlite(engine.url.database)

@@ -6,6 +6,7 @@ Needs PostgreSQL (TEST_DATABASE_URL) and nginx (installed by `make deploy-local`
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -157,28 +158,30 @@ def test_sessions_stay_on_their_replica_and_spread(deployment):
     assert seen == {0, 1}
 
 
+@contextlib.contextmanager
 def _out_of_rotation(state: State, index: int):
-    """SIGSTOP replica `index` until the watcher marks it down (nginx reloaded); returns a function that lets
-    it go on and waits until nginx gives new browsers to it again."""
+    """SIGSTOP replica `index` (connections accepted, nothing answered, so nginx's passive check never fires)
+    until the watcher marks it down and nginx reloads; after the block, let it go on and wait until nginx gives
+    new browsers to it again."""
     stopped = state.replica(index)
     conf = os.path.join(state.run_dir, "nginx.conf")
     os.killpg(stopped.pid, signal.SIGSTOP)
-    deadline = time.monotonic() + 20
-    while f":{stopped.port} max_fails=1 fail_timeout=10s down;" not in open(conf).read():
-        assert time.monotonic() < deadline, "the unready replica was not taken out of rotation"
-        time.sleep(0.3)
-    time.sleep(0.5)  # nginx reloads its workers
-
-    def back() -> None:
-        os.killpg(stopped.pid, signal.SIGCONT)
+    try:
         deadline = time.monotonic() + 20
-        while " down;" in open(conf).read():
-            assert time.monotonic() < deadline, "the replica did not come back into rotation"
+        while f":{stopped.port} max_fails=1 fail_timeout=10s down;" not in open(conf).read():
+            assert time.monotonic() < deadline, "the unready replica was not taken out of rotation"
             time.sleep(0.3)
-        while index not in {_routed(state) for _ in range(4)}:  # new browsers reach it again
-            assert time.monotonic() < deadline, "nginx did not send new browsers to the returned replica"
-            time.sleep(0.1)
-    return back
+        time.sleep(0.5)  # nginx reloads its workers
+        yield
+    finally:
+        os.killpg(stopped.pid, signal.SIGCONT)
+    deadline = time.monotonic() + 20
+    while " down;" in open(conf).read():
+        assert time.monotonic() < deadline, "the replica did not come back into rotation"
+        time.sleep(0.3)
+    while index not in {_routed(state) for _ in range(4)}:  # new browsers reach it again
+        assert time.monotonic() < deadline, "nginx did not send new browsers to the returned replica"
+        time.sleep(0.1)
 
 
 def test_a_browser_moved_by_a_failover_stays_with_its_new_replica(deployment):
@@ -189,12 +192,9 @@ def test_a_browser_moved_by_a_failover_stays_with_its_new_replica(deployment):
     while _replica_of(tablet := Session(state.url), state) != 0:
         tablet.close()
     tablet.close()
-    back = _out_of_rotation(state, 0)
-    try:
+    with _out_of_rotation(state, 0):
         moved = Session(state.url, cookie=tablet.cookie)  # the same browser reconnects (its cookie jar)
         assert _replica_of(moved, state) == 1 and moved.rerun().exceptions == []
-    finally:
-        back()
     try:
         assert _replica_of(moved, state) == 1
         assert [_routed(state, moved.cookie) for _ in range(3)] == [1, 1, 1]
@@ -268,15 +268,7 @@ def test_unready_replica_leaves_rotation_and_returns(deployment):
     """A replica that stops answering (SIGSTOP: connections accepted, nothing answered, so nginx's passive
     check never fires) fails /readyz; the watcher marks it down and new sessions go to the other one."""
     state, _ = deployment
-    stopped = state.replica(0)
-    conf = os.path.join(state.run_dir, "nginx.conf")
-    os.killpg(stopped.pid, signal.SIGSTOP)
-    try:
-        deadline = time.monotonic() + 20
-        while f":{stopped.port} max_fails=1 fail_timeout=10s down;" not in open(conf).read():
-            assert time.monotonic() < deadline, "the unready replica was not taken out of rotation"
-            time.sleep(0.3)
-        time.sleep(0.5)  # nginx reloads its workers
+    with _out_of_rotation(state, 0):
         for _ in range(6):
             s = Session(state.url, timeout=10)
             try:
@@ -284,15 +276,6 @@ def test_unready_replica_leaves_rotation_and_returns(deployment):
                 assert s.rerun().exceptions == []
             finally:
                 s.close()
-    finally:
-        os.killpg(stopped.pid, signal.SIGCONT)
-    deadline = time.monotonic() + 20
-    while " down;" in open(conf).read():
-        assert time.monotonic() < deadline, "the replica did not come back into rotation"
-        time.sleep(0.3)
-    while _routed(state) != 0:  # nginx, reloaded, gives new browsers to it again (new browsers: new route keys)
-        assert time.monotonic() < deadline, "nginx did not send new browsers to the returned replica"
-        time.sleep(0.1)
 
 
 def test_killed_replica_loses_no_session_on_the_other(deployment):

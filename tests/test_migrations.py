@@ -58,7 +58,7 @@ def test_a_preparer_waits_for_the_other_and_gives_up_in_chinese(empty_engine, mo
     done = threading.Event()
     started = threading.Event()
 
-    def other_host() -> None:  # a second thread is another holder: the lock is re-entrant per thread only
+    def other_host() -> None:  # another holder (in a thread here; a process on another host in use)
         with setup_lock.exclusive(empty_engine):
             started.set()
             done.wait(10)
