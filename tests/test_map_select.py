@@ -1,5 +1,6 @@
 """The overview map's tap rule (ui.map_view._on_map_select) and the deck's layer generations (issue #15: the chart
-keeps one key, so a selection change no longer remounts it; its layers' ids carry the selection instead)."""
+keeps one key, so a selection change no longer remounts it; its pickable layers' ids carry a generation that moves
+on only when the chart holds a tap that the new selection makes stale)."""
 from __future__ import annotations
 
 import json
@@ -19,21 +20,57 @@ def _deck() -> pdk.Deck:
 
 
 def test_pickable_layers_carry_the_generation_and_read_back():
-    ids = [layer["id"] for layer in json.loads(SerializedDeck(_deck(), generation="中兴").spec)["layers"]]
-    assert ids == ["communities#中兴", "outline"]
-    assert [layer["id"] for layer in json.loads(SerializedDeck(_deck()).spec)["layers"]] == ["communities", "outline"]
+    deck = SerializedDeck(_deck())
+    assert [layer["id"] for layer in json.loads(deck.spec)["layers"]] == ["communities", "outline"]
+    assert deck.at_generation(0) is deck  # generation 0: the kept map itself, no copy
+    later = deck.at_generation(3)
+    ids = [layer["id"] for layer in json.loads(later.spec)["layers"]]
+    assert ids == ["communities#3", "outline"]
+    assert later.spec.replace("communities#3", "communities") == deck.spec  # nothing else changed
+    assert deck.spec != later.spec and [layer["id"] for layer in json.loads(deck.spec)["layers"]][0] == "communities"
     assert [layer_base(i) for i in ids] == ["communities", "outline"]
+    assert later.version != deck.version and deck.at_generation(3).version == later.version
 
 
-CASES = {  # name: (selected now, map as shown, held before, objects sent, selection after, held after)
-    "tap a community": (None, "", None, {"communities": [{"name": "中兴"}]}, "中兴", ""),
-    "tap another": ("中兴", "中兴", None, {"communities#中兴": [{"name": "西华"}]}, "西华", "中兴"),
-    "tap the selected again": ("中兴", "中兴", None, {"communities#中兴": [{"name": "中兴"}]}, None, "中兴"),
-    "tap a road keeps the selection": ("中兴", "中兴", None, {"roads#中兴": [{"name": "光武大道"}]}, "中兴", "中兴"),
-    "empty ground after a road tap": ("中兴", "中兴", "中兴", {"roads#中兴": []}, None, None),
-    # the chart let go of a tap made on an earlier map (another community was selected since): not a tap
-    "let go after the selection changed": ("西华", "西华", "中兴", {}, "西华", None),
-    "let go after a tap selected": ("中兴", "中兴", "", {}, "中兴", None),
+def test_a_row_named_like_a_layer_keeps_its_name():
+    rows = [{"name": "communities", "id": "communities"}]
+    deck = SerializedDeck(pdk.Deck(layers=[pdk.Layer("PolygonLayer", data=rows, id="communities", pickable=True)],
+                                   map_provider=None))
+    spec = json.loads(deck.at_generation(2).spec)
+    assert spec["layers"][0]["id"] == "communities#2" and spec["layers"][0]["data"] == rows
+
+
+GENERATIONS = {  # name: (held, last drawn selection, selection now, generation before, generation after)
+    "nothing held, sidebar choice": (None, None, "中兴", 0, 0),
+    "nothing held, another choice": (None, "中兴", "西华", 4, 4),
+    "a tap selected a community": (0, None, "中兴", 0, 1),
+    "a tap on the selected one cleared it": (2, "中兴", None, 2, 3),
+    "a road tap keeps the selection": (5, "中兴", "中兴", 5, 5),
+    "a held road tap, then a sidebar choice": (5, "中兴", "西华", 5, 6),
+    "first draw of this map": (None, "missing", "中兴", 0, 0),
+}
+
+
+@pytest.mark.parametrize("case", list(GENERATIONS))
+def test_generation_moves_on_only_when_a_held_tap_goes_stale(monkeypatch, case):
+    held, last, selected, before, after = GENERATIONS[case]
+    state = {f"{KEY}.held": held, f"{KEY}.gen": before}
+    if last != "missing":
+        state[f"{KEY}.last"] = last
+    monkeypatch.setattr(map_view.st, "session_state", state)
+    assert map_view._generation(KEY, selected) == after
+    assert state[f"{KEY}.gen"] == after and state[f"{KEY}.last"] == selected
+
+
+CASES = {  # name: (selected now, generation as shown, held before, objects sent, selection after, held after)
+    "tap a community": (None, 0, None, {"communities": [{"name": "中兴"}]}, "中兴", 0),
+    "tap another": ("中兴", 1, None, {"communities#1": [{"name": "西华"}]}, "西华", 1),
+    "tap the selected again": ("中兴", 1, None, {"communities#1": [{"name": "中兴"}]}, None, 1),
+    "tap a road keeps the selection": ("中兴", 1, None, {"roads#1": [{"name": "光武大道"}]}, "中兴", 1),
+    "empty ground after a road tap": ("中兴", 1, 1, {"roads#1": []}, None, None),
+    # the chart let go of a tap made on an earlier map (the generation moved on since): not a tap
+    "let go after the selection changed": ("西华", 2, 1, {}, "西华", None),
+    "let go after a tap selected": ("中兴", 1, 0, {}, "中兴", None),
 }
 
 

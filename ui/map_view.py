@@ -31,10 +31,10 @@ MODEL_RANKS = [ModelStatus.NOT_YET.value, ModelStatus.ACTIVE.value, ModelStatus.
 
 
 def _on_map_select(map_key: str) -> None:
-    """A tap on the map. The chart is drawn with one key per page, and its pickable layers carry the
-    selection as their generation (geo.deck.SerializedDeck): when the selection changes the chart lets go
-    of what it held, and that letting go reaches the server with the next run as an empty selection. Only
-    an empty selection of the map as shown (the chart held a tap made on it) is a tap on empty ground."""
+    """A tap on the map. The chart is drawn with one key per page, and its pickable layers carry a generation
+    (`_generation`): when it moves on the chart lets go of what it held, and that letting go reaches the server
+    with the next run as an empty selection. Only an empty selection of the map as shown (the chart held a tap
+    made on this generation) is a tap on empty ground."""
     state = st.session_state.get(map_key)
     objects = (state or {}).get("selection", {}).get("objects", {}) if state else {}
     picked = {layer_base(layer): rows for layer, rows in objects.items() if rows}
@@ -49,6 +49,23 @@ def _on_map_select(map_key: str) -> None:
     if not clicked:
         return  # a road, river or point was tapped: keep the selection (its tooltip is what was wanted)
     bridge.set_community(None if clicked[0] == bridge.selected_community() else clicked[0])
+
+
+def _generation(map_key: str, selected: str | None) -> int:
+    """The generation of the map's pickable layers for this run (geo.deck.SerializedDeck.at_generation).
+
+    It moves on when the chart holds a tap and the selection has changed since the map was last drawn (a tap that
+    selected or cleared a community, a choice in the sidebar after a road tap): the chart then lets go of the tap,
+    so it neither dims every other object (Streamlit's look for a held selection) nor takes the next tap on that
+    object as "tap again to clear". Otherwise the ids stay: a choice in the sidebar changes only the highlight
+    layer, and deck.gl updates its layers in place instead of building each one afresh."""
+    state = st.session_state
+    generation = state.get(f"{map_key}.gen", 0)
+    if state.get(f"{map_key}.held") is not None and state.get(f"{map_key}.last", selected) != selected:
+        generation += 1
+        state[f"{map_key}.gen"] = generation
+    state[f"{map_key}.last"] = selected
+    return generation
 
 
 def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
@@ -68,9 +85,8 @@ def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: d
                       highlights=[{"id": h[0], "names": h[1], "color": list(h[2]), "label": h[3]} for h in highlights],
                       width=fit_width,  # whole subdistrict in the narrowest map box
                       label_px=label_px)
-    # cached with its JSON (a rerun does not serialise the map again); the selection is its pickable layers'
-    # generation, so the chart drops a selection it holds when another community is selected (_on_map_select)
-    return SerializedDeck(deck, generation=selected or "")
+    # cached with its JSON (a rerun does not serialise the map again); render() gives it its generation
+    return SerializedDeck(deck)
 
 
 # Kept per data version and arguments (ui.kept: one key text, ~20 µs a read where st.cache_resource's hasher took
@@ -119,13 +135,15 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     visible = tuple(v for v in TOGGLABLE if v in (visible or [])) + ("outline",)
     selected = bridge.selected_community()
     # One key per page: a selection change redraws the map in place (a new key remounted the chart: a new WebGL
-    # context and shaders, most of a map click's time). The chart's own selection cannot go stale: its layers'
-    # ids change with the selection (SerializedDeck's generation), and the chart drops what it held on them.
+    # context and shaders, most of a map click's time). The chart's own selection cannot go stale: its pickable
+    # layers' ids change when it holds a tap the selection has left behind (_generation), and it drops that tap.
     map_key = f"{key_prefix}.{KEYS['map']}"
-    st.session_state[f"{map_key}.shown"] = selected or ""
+    generation = _generation(map_key, selected)
+    st.session_state[f"{map_key}.shown"] = generation
     deck = _deck(metric, selected, visible, as_of, checks,
                  tuple(circles or ()), height, masked=bridge.current_actor() is None,  # phone numbers: signed-in only
-                 highlights=tuple(highlights or ()), label_px=label_px, fit_width=fit_width)
+                 highlights=tuple(highlights or ()), label_px=label_px,
+                 fit_width=fit_width).at_generation(generation)
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     # the colour legend, the symbols' legend and the 「示意图」 note: one element, with the marker that names this
@@ -134,4 +152,4 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
             + map_legend.symbols_html(checks=checks, circles=bool(circles),
                                       outlines=tuple((h[3], tuple(h[2])) for h in highlights or ()))
             + (kpi_grid.note_html(_SCHEMATIC, tag=widgets.SCHEMATIC, color="violet") if note else "")
-            + deck_ready.marker(str(hash(deck.spec))))
+            + deck_ready.marker(deck.version))

@@ -109,7 +109,7 @@ def location_picker(community: str, *, ns: str, height: int = HEIGHT) -> tuple[f
         deck = _deck(community, picked, height)
         st.pydeck_chart(deck, on_select=lambda: _on_pick(ns, community),
                         selection_mode="single-object", key=_map_key(ns), height=height)
-        st.html(deck_ready.marker(str(hash(deck.spec)), alone=True))  # the page script warms its picking
+        st.html(deck_ready.marker(deck.version, alone=True))  # the page script warms its picking
         if picked is None:
             st.info("尚未在地图上选点，暂用社区中心。", icon=":material/touch_app:")
     lon, lat, how = (*picked, _chosen_how(ns)) if mode == MODES[1] and picked else (*middle, "社区中心")

@@ -90,3 +90,18 @@ def test_tap_after_sidebar_reset_selects_again(page_at, seeded_db, deck_view):
     opened.wait_ready()
     took = _first_tap(page, target, deck_view, touch=False)
     assert took is not None, "返回全街道后再次点击中兴未选中（图表保留了旧的选择）"
+
+
+def test_first_tap_after_sidebar_choices_selects(page_at, seeded_db, deck_view):
+    """Two choices in the sidebar update the map's layers in place (no new layers, no warm-up hover for them);
+    the first tap afterwards still selects."""
+    from test_map_selection import _choose, _expect
+
+    opened = page_at("/", width=1366, height=768)
+    page = opened.page
+    for name in ("西华", "大官庄"):
+        _choose(page, name)
+        _expect(page, title=f"光武街道 · {name}社区", selector=(name, f"{name}社区"))
+        opened.wait_ready()
+    took = _first_tap(page, interior_point("中兴", seeded_db), deck_view, touch=False)
+    assert took is not None, "侧栏换社区后首次点击地图未选中 / first tap after sidebar choices ignored"
