@@ -11,7 +11,7 @@ import copy
 import hashlib
 import json
 import math
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pydeck as pdk
 import shapely
@@ -316,7 +316,7 @@ class SerializedDeck(pdk.Deck):
     Its pickable layers can carry a generation in their ids (`at_generation`): Streamlit's chart drops the
     selection it holds on a layer whose id is no longer in the map, so a new generation clears a stale selection
     without remounting the chart (a new WebGL context and shaders per change). A new id also makes deck.gl build
-    that layer afresh, so the generation moves on only when a held selection must go (ui/map_view.py)."""
+    that layer afresh, so only the layer holding a selection that must go gets one (ui/map_view.py)."""
 
     kept_as_is = True  # nothing of it changes after __init__: a cache may hand out the object itself
 
@@ -345,15 +345,16 @@ class SerializedDeck(pdk.Deck):
         pickable = "\x1f".join(ids[index // 3] for index, _ in self._slots)
         self.version = hashlib.blake2b(pickable.encode(), digest_size=8).hexdigest()
 
-    def at_generation(self, generation: int) -> SerializedDeck:
-        """This map with `#generation` appended to every pickable layer's id (`layer_base` reads it back);
-        generation 0 is this map itself."""
-        if not generation or not self._slots:
+    def at_generation(self, generations: Mapping[str, int]) -> SerializedDeck:
+        """This map with `#generation` appended to the id of each pickable layer named in `generations` (layer id
+        -> generation; `layer_base` reads the id back); this map itself when that changes no id."""
+        slots = [(index, layer_id) for index, layer_id in self._slots if generations.get(layer_id)]
+        if not slots:
             return self
         out = copy.copy(self)
         parts, ids = list(self._parts), list(self._ids)
-        for index, layer_id in self._slots:
-            ids[index // 3] = f"{layer_id}{GENERATION_SEP}{generation}"
+        for index, layer_id in slots:
+            ids[index // 3] = f"{layer_id}{GENERATION_SEP}{generations[layer_id]}"
             parts[index] = _dump(ids[index // 3])
         out._set(parts, ids)
         return out

@@ -45,27 +45,31 @@ def _on_map_select(map_key: str) -> None:
         st.session_state[f"{map_key}.held"] = None
         return
     st.session_state[f"{map_key}.held"] = shown
+    st.session_state[f"{map_key}.held_layers"] = tuple(picked)  # where the chart holds it (_generation)
     clicked = [o.get("name") for o in picked.get("communities", [])]
     if not clicked:
         return  # a road, river or point was tapped: keep the selection (its tooltip is what was wanted)
     bridge.set_community(None if clicked[0] == bridge.selected_community() else clicked[0])
 
 
-def _generation(map_key: str, selected: str | None) -> int:
-    """The generation of the map's pickable layers for this run (geo.deck.SerializedDeck.at_generation).
+def _generation(map_key: str, selected: str | None) -> tuple[int, dict[str, int]]:
+    """This run's generation of the map, and per pickable layer the generation its id carries
+    (geo.deck.SerializedDeck.at_generation).
 
     It moves on when the chart holds a tap and the selection has changed since the map was last drawn (a tap that
-    selected or cleared a community, a choice in the sidebar after a road tap): the chart then lets go of the tap,
-    so it neither dims every other object (Streamlit's look for a held selection) nor takes the next tap on that
-    object as "tap again to clear". Otherwise the ids stay: a choice in the sidebar changes only the highlight
-    layer, and deck.gl updates its layers in place instead of building each one afresh."""
+    selected or cleared a community, a choice in the sidebar after a road tap); the layer that holds the tap then
+    gets a new id, and the chart lets go of the tap, so it neither dims every other object (Streamlit's look for a
+    held selection) nor takes the next tap on that object as "tap again to clear". Every other layer keeps its
+    id: deck.gl updates it in place instead of building it afresh (a choice in the sidebar changes only the
+    highlight layer)."""
     state = st.session_state
-    generation = state.get(f"{map_key}.gen", 0)
+    generation, layers = state.get(f"{map_key}.gen", 0), state.get(f"{map_key}.layers", {})
     if state.get(f"{map_key}.held") is not None and state.get(f"{map_key}.last", selected) != selected:
         generation += 1
-        state[f"{map_key}.gen"] = generation
+        layers = {**layers, **dict.fromkeys(state.get(f"{map_key}.held_layers", ()), generation)}
+        state[f"{map_key}.gen"], state[f"{map_key}.layers"] = generation, layers
     state[f"{map_key}.last"] = selected
-    return generation
+    return generation, layers
 
 
 def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: dt.date | None,
@@ -138,12 +142,12 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     # context and shaders, most of a map click's time). The chart's own selection cannot go stale: its pickable
     # layers' ids change when it holds a tap the selection has left behind (_generation), and it drops that tap.
     map_key = f"{key_prefix}.{KEYS['map']}"
-    generation = _generation(map_key, selected)
+    generation, layer_generations = _generation(map_key, selected)
     st.session_state[f"{map_key}.shown"] = generation
     deck = _deck(metric, selected, visible, as_of, checks,
                  tuple(circles or ()), height, masked=bridge.current_actor() is None,  # phone numbers: signed-in only
                  highlights=tuple(highlights or ()), label_px=label_px,
-                 fit_width=fit_width).at_generation(generation)
+                 fit_width=fit_width).at_generation(layer_generations)
     st.pydeck_chart(deck, on_select=lambda: _on_map_select(map_key), selection_mode="single-object",
                     key=map_key, height=height)
     # the colour legend, the symbols' legend and the 「示意图」 note: one element, with the marker that names this
