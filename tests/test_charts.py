@@ -85,7 +85,7 @@ def test_big_screen_charts_validate(validating, app_db, view, community):
     assert validating, f"the big screen's {view} view drew no chart"
 
 
-@pytest.mark.parametrize(("page", "charts_same"), [("stars", 3)])
+@pytest.mark.parametrize(("page", "charts_same"), [("stars", 3), ("model_communities", 1)])
 def test_selection_changes_chart_data_not_spec(app_db, page, charts_same):
     """Choosing another community sends the same chart specs with new data, so the browser updates the
     drawn charts in place instead of building them again (the selection is a data column)."""

@@ -173,12 +173,20 @@ def stacked_by_date(df: pd.DataFrame, *, columns: Sequence[str], colors: dict[st
 
 def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Sequence[str],
                     marks: pd.DataFrame | None = None, highlight: str | None = None) -> alt.LayerChart:
-    """Gantt-style spans (community, status, start, end); optional dated rules (date, label)."""
-    selected = df["community"] == highlight  # in the data, not the spec (see star_matrix)
+    """Gantt-style spans (community, status, start, end); optional dated rules (date, label).
+
+    Every layer reads one frame (the spans, then the marks' rows with `mark` set): with the selection in the data
+    too, a new selection sends the same spec with new data, and the browser updates the drawn chart instead of
+    building it again (see star_matrix)."""
+    selected = df["community"] == highlight
     data = _in_order(df, communities).assign(start=pd.to_datetime(df["start"]), end=pd.to_datetime(df["end"]),
-                                             selected=selected,
-                     opacity=selected.map({True: 1.0, False: 0.6 if highlight else 0.9}))
-    bars = alt.Chart(data).mark_bar(cornerRadius=3, height=18).encode(
+                                             selected=selected, mark=False,
+                                             opacity=selected.map({True: 1.0, False: 0.6 if highlight else 0.9}))
+    dated = marks is not None and not marks.empty
+    if dated:
+        rows = marks.assign(date=pd.to_datetime(marks["date"]), mark=True, selected=False, opacity=1.0)
+        data = pd.concat([data, rows], ignore_index=True)
+    bars = alt.Chart().mark_bar(cornerRadius=3, height=18).encode(
         y=_by_order(),
         x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0)),
         x2=alt.X2("end:T"),
@@ -186,14 +194,14 @@ def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Se
         opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
         tooltip=[alt.Tooltip("community:N", title="社区"), alt.Tooltip("status:N", title="状态"),
                  alt.Tooltip("start:T", title="起", format=DATE_FMT), alt.Tooltip("end:T", title="止", format=DATE_FMT),
-                 alt.Tooltip("note:N", title="说明")])
+                 alt.Tooltip("note:N", title="说明")]).transform_filter("!datum.mark")
     layers = [bars]
-    if marks is not None and not marks.empty:
-        m = marks.assign(date=pd.to_datetime(marks["date"]))
-        layers.append(alt.Chart(m).mark_rule(color=LINE_COLOR, strokeDash=[6, 4], size=2).encode(x=alt.X("date:T")))
-        layers.append(alt.Chart(m).mark_text(align="right", dx=-6, dy=-8, color=LINE_COLOR, fontSize=14)
-                      .encode(x=alt.X("date:T"), y=alt.YValue(0), text=alt.Text("label:N")))
-    return alt.layer(*layers)
+    if dated:
+        rule = alt.Chart().mark_rule(color=LINE_COLOR, strokeDash=[6, 4], size=2).encode(x=alt.X("date:T"))
+        text = alt.Chart().mark_text(align="right", dx=-6, dy=-8, color=LINE_COLOR, fontSize=14).encode(
+            x=alt.X("date:T"), y=alt.YValue(0), text=alt.Text("label:N"))
+        layers += [rule.transform_filter("datum.mark"), text.transform_filter("datum.mark")]
+    return alt.layer(*layers, data=data)
 
 
 def burnup(df: pd.DataFrame, *, series: Sequence[str], total: float, total_label: str) -> alt.LayerChart:
