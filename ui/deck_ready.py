@@ -10,10 +10,11 @@ The fix, without touching Streamlit's bundled deck.gl: (1) once a map's canvas i
 it a synthetic hover (mousemove at a corner, then mouseleave) every half second, so deck.gl does its slow
 first pick then, not on the user's tap (once warm a pick takes a few ms). It stops once picking is warm (a
 slow pick then a quick one, or four quick ones), at the first real pointer on the map, or after 40 s. The
-map's content is named by a version in a marker drawn beside it (`marker`, in the map's legend); a canvas
-already warm gets a single hover when the version changes (the chart is redrawn in place on a selection
-change; its new layers need their picking colours once, and each pick renders the picking buffer and reads it
-back, ~50 ms on a software GPU, which a person's next change competes with). No tooltip stays up: the corner
+map's pickable layers are named by a version in a marker drawn beside it (`marker`, in the map's legend:
+geo.deck.SerializedDeck.version); a canvas already warm gets a single hover when the version changes (the chart
+is redrawn in place; a layer deck.gl has not held before — switched on, or given a new id to drop a tap — needs
+its picking colours once, and each pick renders the picking buffer and reads it back, ~50 ms on a software GPU,
+which a person's next change competes with). A selection change keeps the layers, and so the version. No tooltip stays up: the corner
 is empty ground and the pointer leaves. (2) A tap whose pointerdown still blocked on a slow pick has that
 blocked time taken out of its measured duration (see the script). Measured on fresh pages: first tap selected
 0 of 3 before, 19 of 21 with (1) alone.
@@ -53,7 +54,7 @@ function watch(canvas, version) {
   if (s.version === version) return;
   s.version = version;
   if (s.warm) {
-    // A warm canvas with new layers (another community selected): one hover builds their picking colours,
+    // A warm canvas with new pickable layers: one hover builds their picking colours,
     // so the next tap is not the slow first pick; more would only compete with the person's next change.
     setTimeout(() => { if (s.version === version && !s.user && canvas.isConnected) hover(canvas); }, 300);
     return;
