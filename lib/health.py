@@ -20,7 +20,7 @@ from lib.config import settings
 from lib.db import get_engine, schema_revision
 
 _guard = threading.Lock()
-_flight: dict = {"worker": None, "outcome": None}  # the check running (or last run) and its answer
+_flight: dict = {"engine": None, "worker": None, "outcome": None}  # the check running (or last run), its answer
 
 
 @dataclass(frozen=True)
@@ -50,17 +50,17 @@ def _run(engine: Engine | None, outcome: list[str]) -> None:
 
 def check(engine: Engine | None = None, timeout: float | None = None) -> Readiness:
     """Read one row through the app's engine; not ready on any error or after `timeout` seconds. One check at a
-    time per process: a caller arriving while one runs (/readyz and the /metrics scrape together) waits for that
+    time per database: a caller arriving while one runs (/readyz and the /metrics scrape together) waits for that
     one's answer instead of starting another — or being told "not ready" because another was running."""
     timeout = settings().readiness_timeout_seconds if timeout is None else timeout
     started = time.monotonic()
     with _guard:
         worker, outcome = _flight["worker"], _flight["outcome"]
-        joined = worker is not None and worker.is_alive()
+        joined = worker is not None and worker.is_alive() and _flight["engine"] is engine
         if not joined:
             outcome = []
             worker = threading.Thread(target=_run, args=(engine, outcome), name="readiness-check", daemon=True)
-            _flight.update(worker=worker, outcome=outcome)
+            _flight.update(engine=engine, worker=worker, outcome=outcome)
             worker.start()
     worker.join(timeout)
     ms = (time.monotonic() - started) * 1000

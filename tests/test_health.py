@@ -79,8 +79,8 @@ def test_probes_arriving_together_share_one_check_and_its_answer(monkeypatch):
         time.sleep(0.3)
         return "ok"
     monkeypatch.setattr(health, "_read", slow_read)
-    results = []
-    threads = [threading.Thread(target=lambda: results.append(health.check(object(), timeout=2)))
+    results, engine = [], object()
+    threads = [threading.Thread(target=lambda: results.append(health.check(engine, timeout=2)))
                for _ in range(3)]
     for t in threads:
         t.start()
@@ -88,6 +88,27 @@ def test_probes_arriving_together_share_one_check_and_its_answer(monkeypatch):
     for t in threads:
         t.join()
     assert [r.ready for r in results] == [True, True, True] and reads == [1]
+
+
+def test_a_check_of_another_database_is_not_shared(monkeypatch):
+    """Only probes of the same database share a running check: one of another database (a restored copy, a
+    test's own) gets that database's answer, not the first one's."""
+    release = threading.Event()
+    stuck, other = object(), object()
+
+    def read(engine):
+        if engine is stuck:
+            release.wait(5)
+            return "无法读取：OperationalError"
+        return "ok"
+    monkeypatch.setattr(health, "_read", read)
+    try:
+        first = health.check(stuck, timeout=0.2)
+        assert not first.ready and first.detail.startswith("超时")
+        second = health.check(other, timeout=2)
+        assert second.ready and second.detail == "ok"
+    finally:
+        release.set()
 
 
 def test_readyz_handler_status_codes(app_db, tmp_path, monkeypatch):
