@@ -7,11 +7,8 @@ pydeck JSON bridge cannot express — see visgl/deck.gl#4637).
 """
 from __future__ import annotations
 
-import copy
-import hashlib
-import json
 import math
-from typing import Mapping, Sequence
+from typing import Sequence
 
 import pydeck as pdk
 import shapely
@@ -292,75 +289,6 @@ def _text_layer(layer_id: str, rows: list[dict], size: float, *, padding: list[i
                      get_background_color=COLORS["label_halo"], background_padding=padding,
                      get_pixel_offset="offset", get_text_anchor="anchor",
                      get_alignment_baseline=_S("center"), billboard=True, pickable=False)
-
-
-GENERATION_SEP = "#"
-
-
-def layer_base(layer_id: str) -> str:
-    """A layer's id without its generation ("communities#中兴" -> "communities")."""
-    return layer_id.split(GENERATION_SEP, 1)[0]
-
-
-def _dump(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-class SerializedDeck(pdk.Deck):
-    """A Deck serialised once. pydeck pretty-prints `to_json()` with Python's pure-Python encoder on
-    every call (~60 ms for a district-size map, on every rerun); a cached map keeps its JSON instead,
-    compact (no indentation, names as UTF-8 rather than \\u escapes: 64 kB became 25 kB for the overview's
-    map, which a selection change hashes, sends and the browser parses). Streamlit reads only `to_json()`,
-    the tooltip and the (empty) layers of it.
-
-    Its pickable layers can carry a generation in their ids (`at_generation`): Streamlit's chart drops the
-    selection it holds on a layer whose id is no longer in the map, so a new generation clears a stale selection
-    without remounting the chart (a new WebGL context and shaders per change). A new id also makes deck.gl build
-    that layer afresh, so only the layer holding a selection that must go gets one (ui/map_view.py)."""
-
-    kept_as_is = True  # nothing of it changes after __init__: a cache may hand out the object itself
-
-    def __init__(self, deck: pdk.Deck) -> None:
-        super().__init__(layers=[], map_provider=None, tooltip=deck._tooltip)
-        spec = json.loads(deck.to_json())
-        layers = spec.pop("layers", [])
-        before, _, after = _dump({**spec, "layers": []}).partition('"layers":[]')
-        # The JSON as pieces; each layer's id is a piece of its own (written first in its object), so a generation
-        # replaces exactly those ids and never a row's text that happens to read the same.
-        parts, self._slots, ids = [before + '"layers":['], [], []
-        for i, layer in enumerate(layers):
-            rest = _dump({k: v for k, v in layer.items() if k != "id"})
-            if layer.get("pickable"):
-                self._slots.append((len(parts) + 1, layer["id"]))
-            parts += [("," if i else "") + '{"id":', _dump(layer["id"]), ("," + rest[1:]) if rest != "{}" else "}"]
-            ids.append(str(layer["id"]))  # a layer's id is part 3i + 2 (its opening, id, rest)
-        parts.append("]" + after)
-        self._parts, self._ids = parts, ids
-        self._set(parts, ids)
-
-    def _set(self, parts: list[str], ids: list[str]) -> None:
-        self.spec = "".join(parts)
-        # names the layers deck.gl picks from (ui/deck_ready.py warms a map's picking again when they are new;
-        # only pickable layers are drawn for picking)
-        pickable = "\x1f".join(ids[index // 3] for index, _ in self._slots)
-        self.version = hashlib.blake2b(pickable.encode(), digest_size=8).hexdigest()
-
-    def at_generation(self, generations: Mapping[str, int]) -> SerializedDeck:
-        """This map with `#generation` appended to the id of each pickable layer named in `generations` (layer id
-        -> generation; `layer_base` reads the id back); this map itself when that changes no id."""
-        slots = [(index, layer_id) for index, layer_id in self._slots if generations.get(layer_id)]
-        if not slots:
-            return self
-        out = copy.copy(self)
-        parts, ids = list(self._parts), list(self._ids)
-        for index, layer_id in slots:
-            ids[index // 3] = f"{layer_id}{GENERATION_SEP}{generations[layer_id]}"
-            parts[index] = _dump(ids[index // 3])
-        out._set(parts, ids)
-        return out
-
-    def to_json(self) -> str:
-        return self.spec
 
 
 PICK_COLOR = [56, 189, 248, 230]  # 「蓝点」

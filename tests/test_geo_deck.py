@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from geo.deck import SerializedDeck, build_deck, label_characters, legend_items, spec_size_bytes
+from geo.deck import build_deck, label_characters, legend_items, spec_size_bytes
+from geo.deck_json import SerializedDeck
 from geo.deck_style import DEFAULT_SCALE, NO_DATA_COLOR
 from geo.layers import feature_records, load_all, LAYER_NAMES
 

@@ -8,7 +8,7 @@ import json
 import pydeck as pdk
 import pytest
 
-from geo.deck import SerializedDeck, layer_base
+from geo.deck_json import SerializedDeck, layer_base
 from ui import map_view
 
 KEY = "overview.map"

@@ -11,7 +11,7 @@ it a synthetic hover (mousemove at a corner, then mouseleave) every half second,
 first pick then, not on the user's tap (once warm a pick takes a few ms). It stops once picking is warm (a
 slow pick then a quick one, or four quick ones), at the first real pointer on the map, or after 40 s. The
 map's pickable layers are named by a version in a marker drawn beside it (`marker`, in the map's legend:
-geo.deck.SerializedDeck.version); a canvas already warm gets a single hover when the version changes (the chart
+geo.deck_json.SerializedDeck.version); a canvas already warm gets a single hover when the version changes (the chart
 is redrawn in place; a layer deck.gl has not held before — switched on, or given a new id to drop a tap — needs
 its picking colours once, and each pick renders the picking buffer and reads it back, ~50 ms on a software GPU,
 which a person's next change competes with). A selection change keeps the layers, and so the version. No tooltip stays up: the corner

@@ -9,7 +9,7 @@ out a cheap view that cannot reach the kept one:
   come out read-only (`df.to_numpy()` raises on a write), so a stray write through numpy fails loudly.
 - list / tuple / dict / set: a new container of handed-out items.
 - str, numbers, dates, bytes, None, frozen dataclasses (Figure, Header …), and objects whose class says
-  `kept_as_is = True` (geo.deck.SerializedDeck: its JSON text): immutable, as they are.
+  `kept_as_is = True` (geo.deck_json.SerializedDeck: its JSON text): immutable, as they are.
 - anything else: a deep copy (rare; no current query returns one).
 
 Keys carry the data version qualified by its database (lib.data_version.source_token), so a write on any replica,

@@ -9,7 +9,8 @@ import datetime as dt
 
 import streamlit as st
 
-from geo.deck import SerializedDeck, build_deck, layer_base
+from geo.deck import build_deck
+from geo.deck_json import SerializedDeck, layer_base
 from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
 from lib.config import basemap_url
@@ -54,7 +55,7 @@ def _on_map_select(map_key: str) -> None:
 
 def _generation(map_key: str, selected: str | None) -> tuple[int, dict[str, int]]:
     """This run's generation of the map, and per pickable layer the generation its id carries
-    (geo.deck.SerializedDeck.at_generation).
+    (geo.deck_json.SerializedDeck.at_generation).
 
     It moves on when the chart holds a tap and the selection has changed since the map was last drawn (a tap that
     selected or cleared a community, a choice in the sidebar after a road tap); the layer that holds the tap then

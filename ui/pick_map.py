@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.deck import SerializedDeck, build_deck
+from geo.deck import build_deck
+from geo.deck_json import SerializedDeck
 from geo.pick import area_geometry, centre, device_point, feature_geometry, pick_grid, touch_spacing_m
 from lib.config import basemap_url
 from lib.errors import GeometryError, NotFound

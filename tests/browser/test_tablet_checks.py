@@ -73,8 +73,8 @@ class Frames:
         return out
 
     def layer(self, layer_id: str) -> tuple[dict, list[dict]] | None:
-        """(the newest spec that has layer `layer_id` — of any generation (geo.deck.layer_base) —, its rows)."""
-        from geo.deck import layer_base
+        """(the newest spec that has layer `layer_id` — of any generation (geo.deck_json.layer_base) —, its rows)."""
+        from geo.deck_json import layer_base
 
         for spec in reversed(self.specs()):
             for layer in spec.get("layers", []):
