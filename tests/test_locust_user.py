@@ -54,6 +54,20 @@ def test_client_selection_and_pages_take_effect(server):
         s.close()
 
 
+@pytest.mark.parametrize("page", ["", "stars", "model_communities", "relocation", "eldercare", "profiles", "checks",
+                                  "sources", "account"])
+def test_every_page_asks_the_browser_to_run_it_again_after_a_reconnect(server, page):
+    """Streamlit's frontend asks for a run after a reconnect only when the page holds a timed fragment
+    (ui/reconnect.py): each page's run must register one, or a failover leaves it as the lost process drew it
+    (tests/browser/test_replica_failover.py shows the effect)."""
+    s = Session(server.url)
+    try:
+        run = s.rerun(page=page)
+        assert run.exceptions == [] and "auto_rerun" in run.kinds
+    finally:
+        s.close()
+
+
 def test_locust_user_completes_a_scripted_session(server, tmp_path):
     samples = tmp_path / "samples.json"
     env = {**os.environ, "CAPACITY_PAGES": PAGES, "CAPACITY_WAIT": "0.1,0.3", "CAPACITY_SAMPLES": str(samples)}

@@ -9,7 +9,7 @@ import streamlit as st
 
 from lib.db import check_database
 from lib.errors import DashboardError
-from ui import bridge, layout, page_guard, page_shell
+from ui import bridge, layout, page_guard, page_shell, reconnect
 from ui.bridge import KEYS
 
 _SCREEN_CSS = """
@@ -113,3 +113,4 @@ def sidebar_filters() -> None:
         community = bridge.selected_community()
         st.link_button("打开大屏模式", "/?screen=1" + (f"&community={community}" if community else ""),
                        icon=":material/tv:", width="stretch")
+        reconnect.watch()  # a reconnect to another process draws the page again (ui/reconnect.py)
