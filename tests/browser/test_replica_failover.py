@@ -23,18 +23,29 @@ def _new_browser_goes_to(url: str) -> str:
         return resp.headers["X-Guangwu-Replica"]
 
 
-def test_a_tablet_stays_with_the_replica_it_failed_over_to(browser, seeded_db, tmp_path):
-    from conftest import Opened, wait_for_streamlit
-
+@pytest.fixture
+def deployed(browser, seeded_db, tmp_path):
+    """`make deploy-local REPLICAS=2` on the suite's database, and a tablet's browser context: (state, run_dir, ctx)."""
     try:
         local.ensure_nginx()
     except local.DeployError as exc:
         pytest.skip(str(exc))
     run_dir = tmp_path / "deploy"
     state = local.up(replicas=2, port=free_port(), run_dir=run_dir, db_url=seeded_db)
-    restarted = None
     ctx = browser.new_context(viewport={"width": 1024, "height": 1366}, has_touch=True, locale="zh-CN",
-                              timezone_id="Asia/Shanghai")
+                              timezone_id="Asia/Shanghai", accept_downloads=True)
+    try:
+        yield state, run_dir, ctx
+    finally:
+        ctx.close()
+        local.down(run_dir)
+
+
+def test_a_tablet_stays_with_the_replica_it_failed_over_to(deployed, seeded_db):
+    from conftest import Opened, wait_for_streamlit
+
+    state, run_dir, ctx = deployed
+    restarted = None
 
     def tablet_goes_to() -> str:  # where the tablet's own next request (an upload, an image) is sent
         return ctx.request.get(f"{state.url}/_stcore/health").headers["x-guangwu-replica"]
@@ -55,7 +66,7 @@ def test_a_tablet_stays_with_the_replica_it_failed_over_to(browser, seeded_db, t
         while len(sockets) < 2:
             assert time.monotonic() < deadline, "the tablet did not reconnect"
             page.wait_for_timeout(300)
-        page.wait_for_timeout(1000)  # (it reconnects without a rerun: the page stays as drawn)
+        page.wait_for_timeout(1000)  # (the survivor draws the page again: ui/reconnect.py)
         assert tablet_goes_to() == f"127.0.0.1:{other.port}"
 
         restarted, popen = local.start_replica(index, lost.port, seeded_db, run_dir)  # systemd's Restart=
@@ -73,59 +84,46 @@ def test_a_tablet_stays_with_the_replica_it_failed_over_to(browser, seeded_db, t
         assert "现场核查 · 西华社区" in page.locator('[data-testid="stMain"]').inner_text()
         assert not problems(page), problems(page)
     finally:
-        ctx.close()
         if restarted is not None:
             local.kill(restarted, signal.SIGKILL)
-        local.down(run_dir)
 
 
-def test_a_tablet_whose_replica_is_lost_is_drawn_again_and_its_first_download_works(browser, seeded_db, tmp_path):
+def test_a_tablet_whose_replica_is_lost_is_drawn_again_and_its_first_download_works(deployed):
     """Streamlit's frontend reconnects without a rerun unless the page has a timed fragment: the page stayed as
     the lost replica drew it, and its download buttons named files that only the lost process held — the first
     tap after a failover downloaded nothing. The survivor now draws the page again on its own."""
     from conftest import Opened
 
-    try:
-        local.ensure_nginx()
-    except local.DeployError as exc:
-        pytest.skip(str(exc))
-    run_dir = tmp_path / "deploy"
-    state = local.up(replicas=2, port=free_port(), run_dir=run_dir, db_url=seeded_db)
-    ctx = browser.new_context(viewport={"width": 1024, "height": 1366}, has_touch=True, locale="zh-CN",
-                              timezone_id="Asia/Shanghai", accept_downloads=True)
-    try:
-        page = ctx.new_page()
-        opened = Opened(page=page, base=state.url, width=1024, height=1366)
-        sockets: list[object] = []
-        reruns: list[float] = []  # the browser's messages on the socket after the reconnect (a rerun request)
-        page.on("websocket", opened._websocket)
+    state, _run_dir, ctx = deployed
+    page = ctx.new_page()
+    opened = Opened(page=page, base=state.url, width=1024, height=1366)
+    sockets: list[object] = []
+    reruns: list[float] = []  # the browser's messages on the socket after the reconnect (a rerun request)
+    page.on("websocket", opened._websocket)
 
-        def connected(ws) -> None:
-            sockets.append(ws)
-            if len(sockets) > 1:
-                ws.on("framesent", lambda _payload: reruns.append(time.monotonic()))
+    def connected(ws) -> None:
+        sockets.append(ws)
+        if len(sockets) > 1:
+            ws.on("framesent", lambda _payload: reruns.append(time.monotonic()))
 
-        page.on("websocket", connected)
-        opened.goto("overview?community=中兴")
-        served = ctx.request.get(f"{state.url}/_stcore/health").headers["x-guangwu-replica"]
-        lost = next(p for p in state.replicas() if served.endswith(f":{p.port}"))
+    page.on("websocket", connected)
+    opened.goto("overview?community=中兴")
+    served = ctx.request.get(f"{state.url}/_stcore/health").headers["x-guangwu-replica"]
+    lost = next(p for p in state.replicas() if served.endswith(f":{p.port}"))
 
-        local.kill(lost, signal.SIGKILL)
-        deadline = time.monotonic() + 60
-        while len(sockets) < 2:
-            assert time.monotonic() < deadline, "the tablet did not reconnect"
-            page.wait_for_timeout(300)
-        while not reruns and time.monotonic() < deadline:
-            page.wait_for_timeout(300)
-        assert reruns, "the page was not drawn again after the reconnect"
-        page.wait_for_timeout(3000)  # the survivor's run finishes (and registers the page's downloads)
+    local.kill(lost, signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    while len(sockets) < 2:
+        assert time.monotonic() < deadline, "the tablet did not reconnect"
+        page.wait_for_timeout(300)
+    while not reruns and time.monotonic() < deadline:
+        page.wait_for_timeout(300)
+    assert reruns, "the page was not drawn again after the reconnect"
+    page.wait_for_timeout(3000)  # the survivor's run finishes (and registers the page's downloads)
 
-        main = page.locator('[data-testid="stMain"]')
-        with page.expect_download(timeout=30_000) as info:
-            main.get_by_role("button", name="导出简报图片（PNG）").click()
-        download = info.value
-        assert download.failure() is None, download.failure()
-        assert open(download.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    finally:
-        ctx.close()
-        local.down(run_dir)
+    main = page.locator('[data-testid="stMain"]')
+    with page.expect_download(timeout=30_000) as info:
+        main.get_by_role("button", name="导出简报图片（PNG）").click()
+    download = info.value
+    assert download.failure() is None, download.failure()
+    assert open(download.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
