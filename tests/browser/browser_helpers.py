@@ -1,9 +1,11 @@
-"""Shared checks for the browser tests (DOM probes, pixel statistics, Web Mercator projection)."""
+"""Shared checks for the browser tests (DOM probes, pixel statistics, Web Mercator projection) and their accounts."""
 from __future__ import annotations
 
 import io
 import math
 import os
+import subprocess
+import sys
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -20,6 +22,22 @@ PAGES = {
     "checks": "现场核查",
     "sources": "数据来源",
 }
+
+def create_account(db_url: str, username: str, password: str, *, display_name: str, role: str = "社区工作人员",
+                   community: str | None = "中兴", existing_ok: bool = True) -> str:
+    """An account made the way an administrator would (`python -m lib.users create-user --password-stdin`);
+    `existing_ok`: an account kept from an earlier test of the suite's shared database will do."""
+    from devtools.streamlit_server import REPO, server_env
+
+    scope = ["--community", community] if community else []
+    done = subprocess.run(
+        [sys.executable, "-m", "lib.users", "--database-url", db_url, "create-user", "--username", username,
+         "--role", role, *scope, "--display-name", display_name, "--password-stdin"],
+        input=password + "\n", cwd=REPO, env=server_env(db_url), capture_output=True, text=True, timeout=60,
+        check=False)
+    assert done.returncode == 0 or (existing_ok and "已存在" in done.stderr), done.stderr
+    return username
+
 
 def screenshot_dir() -> Path:
     """$ARTIFACTS/screenshots (ARTIFACTS defaults to test-artifacts), created on demand."""

@@ -7,19 +7,14 @@ in the suite's freshly seeded database.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from browser_helpers import wait_until
+from browser_helpers import create_account, wait_until
 
-from devtools.streamlit_server import server_env
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 USER, PASSWORD, NAME = "zx_lists", "lists-pass-2026", "中兴网格员"
 TABLET_UA = ("Mozilla/5.0 (Linux; Android 13; SM-X700) AppleWebKit/537.36 (KHTML, like Gecko) "
              "Chrome/120.0.0.0 Safari/537.36")
@@ -46,13 +41,7 @@ VISIBLE_TEXT = """() => {
 
 @pytest.fixture(scope="module")
 def lists_account(seeded_db):
-    done = subprocess.run(
-        [sys.executable, "-m", "lib.users", "--database-url", seeded_db, "create-user", "--username", USER,
-         "--role", "社区工作人员", "--community", "中兴", "--display-name", NAME, "--password-stdin"],
-        input=PASSWORD + "\n", cwd=REPO, env=server_env(seeded_db), capture_output=True, text=True, timeout=60,
-        check=False)
-    assert done.returncode == 0 or "已存在" in done.stderr, done.stderr
-    return USER
+    return create_account(seeded_db, USER, PASSWORD, display_name=NAME)
 
 
 def _english(texts: list[str]) -> list[str]:

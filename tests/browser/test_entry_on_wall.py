@@ -6,20 +6,16 @@ browser tests see.
 """
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from browser_helpers import screenshot_dir, wait_until
+from browser_helpers import create_account, screenshot_dir, wait_until
 
-from devtools.streamlit_server import running, seed, server_env
+from devtools.streamlit_server import running, seed
 from lib import clock
 from lib.fmt import cn_date
 
 pytestmark = pytest.mark.browser
 
-REPO = Path(__file__).resolve().parents[2]
 USER, PASSWORD = "zx_wall", "wall-pass-2024"
 TODAY = cn_date(clock.today())
 
@@ -28,12 +24,7 @@ TODAY = cn_date(clock.today())
 def own_server(chromium_path, tmp_path):
     db_url = f"sqlite:///{tmp_path / 'wall.db'}"
     seed(db_url)
-    done = subprocess.run(
-        [sys.executable, "-m", "lib.users", "--database-url", db_url, "create-user", "--username", USER,
-         "--role", "社区工作人员", "--community", "中兴", "--display-name", "中兴录入员", "--password-stdin"],
-        input=PASSWORD + "\n", cwd=REPO, env=server_env(db_url), capture_output=True, text=True, timeout=60,
-        check=False)
-    assert done.returncode == 0, done.stderr
+    create_account(db_url, USER, PASSWORD, display_name="中兴录入员", existing_ok=False)
     with running(db_url, tmp_path, seed_first=False, extra_env={"STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none"}) as srv:
         yield srv.url
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from browser_helpers import wait_until
+from browser_helpers import create_account, wait_until
 
 from devtools import streamlit_server as ss
 
@@ -20,17 +17,7 @@ pytestmark = pytest.mark.browser
 
 USER, PASSWORD = "zx_restart", "restart-pass-2024"
 FINDING = "重启测试：5号楼单元门禁损坏"
-REPO = Path(__file__).resolve().parents[2]
 W, H = 1024, 768
-
-
-def _create_account(db_url: str) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "lib.users", "--database-url", db_url, "create-user", "--username", USER,
-         "--role", "社区工作人员", "--community", "中兴", "--display-name", "中兴重启", "--password-stdin"],
-        input=PASSWORD + "\n", cwd=REPO, env=ss.server_env(db_url), capture_output=True, text=True, timeout=60,
-        check=False)
-    assert done.returncode == 0 or "已存在" in done.stderr, done.stderr
 
 
 def _filed(db_url: str) -> int:
@@ -43,7 +30,7 @@ def _filed(db_url: str) -> int:
 def test_typed_form_survives_a_restart_and_files_once(browser, seeded_db, tmp_path):
     from conftest import Opened
 
-    _create_account(seeded_db)
+    create_account(seeded_db, USER, PASSWORD, display_name="中兴重启")
     port = ss.free_port()
     server = ss.start(seeded_db, tmp_path / "first.log", port=port)
     ctx = browser.new_context(viewport={"width": W, "height": H}, has_touch=True, locale="zh-CN",

@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from browser_helpers import lonlat_to_pixel, open_sidebar, pixel_stats, problems, wait_until
+from browser_helpers import create_account, lonlat_to_pixel, open_sidebar, pixel_stats, problems, wait_until
 from PIL import Image
 
-from devtools.streamlit_server import server_env
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +21,6 @@ USER, PASSWORD = "zx_tablet", "tablet-pass-2024"
 FINDING = "平板登记：2号楼消防通道堆放杂物"
 W, H = 1024, 768
 CHART = '[data-testid="stDeckGlJsonChart"]'
-REPO = Path(__file__).resolve().parents[2]
 
 
 def _png() -> bytes:
@@ -36,12 +31,7 @@ def _png() -> bytes:
 
 @pytest.fixture(scope="module")
 def staff_account(seeded_db):
-    done = subprocess.run(
-        [sys.executable, "-m", "lib.users", "--database-url", seeded_db, "create-user", "--username", USER,
-         "--role", "社区工作人员", "--community", "中兴", "--display-name", "中兴平板", "--password-stdin"],
-        input=PASSWORD + "\n", cwd=REPO, env=server_env(seeded_db), capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0 or "已存在" in done.stderr, done.stderr
-    return USER
+    return create_account(seeded_db, USER, PASSWORD, display_name="中兴平板")
 
 
 class Frames:

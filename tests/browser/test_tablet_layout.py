@@ -10,18 +10,13 @@ plus a mistyped address (the server's Chinese 「页面不存在」 page, not St
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from browser_helpers import PAGES, lonlat_to_pixel, open_sidebar, page_url, problems, wait_until
+from browser_helpers import PAGES, create_account, lonlat_to_pixel, open_sidebar, page_url, problems, wait_until
 
-from devtools.streamlit_server import server_env
 
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ADMIN, PASSWORD = "tablet_admin", "平板管理员口令2026"
 STAFF_AND_ADMIN = {"check_form": "现场核查登记", "my_checks": "我的核查", "entry": "数据录入", "ledgers": "台账导入导出",
                    "audit": "审计日志", "users": "用户管理", "geo_import": "地图数据导入", "account": "登录 / 账号"}
@@ -112,13 +107,7 @@ def _english_words(texts: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def admin_account(seeded_db):
-    done = subprocess.run(
-        [sys.executable, "-m", "lib.users", "--database-url", seeded_db, "create-user", "--username", ADMIN,
-         "--role", "街道管理员", "--display-name", "平板管理员", "--password-stdin"],
-        input=PASSWORD + "\n", cwd=REPO_ROOT, env=server_env(seeded_db), capture_output=True, text=True, timeout=60,
-        check=False)
-    assert done.returncode == 0 or "已存在" in done.stderr, done.stderr
-    return ADMIN
+    return create_account(seeded_db, ADMIN, PASSWORD, display_name="平板管理员", role="街道管理员", community=None)
 
 
 def _map_whole(page) -> list[str]:
