@@ -99,7 +99,8 @@ def _clear_community() -> None:
 
 
 def sidebar_filters() -> None:
-    """The one community selection and the as-of date, mirrored in the URL (?community=…&as_of=…)."""
+    """The one community selection and the as-of date, mirrored in the URL (?community=…&as_of=…); at their foot,
+    the empty timer that has a page drawn again after a reconnect (ui/reconnect.py)."""
     options = bridge.community_options()
     if st.session_state.get(KEYS["community"]) is not None:  # ?community=中兴社区 → 中兴; unknown → 全街道
         st.session_state[KEYS["community"]] = bridge.known_community(st.session_state[KEYS["community"]])
