@@ -150,6 +150,12 @@ def _capacity(r: dict) -> dict:
     return row(r)
 
 
+def _failover(r: dict) -> dict:
+    from bench.failover import row
+
+    return row(r)
+
+
 def _briefing(r: dict) -> dict:
     if not r.get("briefing"):
         return {"figure": "8 briefing pack", "measured": "not run", "target": "—", "met": "—"}
@@ -181,7 +187,8 @@ def rows(r: dict) -> list[dict]:
                             ("concurrency", _concurrency, "5 concurrency"), ("cold_start", _cold, "6 cold start"),
                             ("capacity", _capacity, "7 capacity (protocol level)"),
                             ("briefing", _briefing, "8 briefing pack"),
-                            ("uploads", uploads_row, "9 upload budget")]:
+                            ("uploads", uploads_row, "9 upload budget"),
+                            ("failover", _failover, "10 losing a replica under load")]:
         err = (r.get(key) or {}).get("error") if isinstance(r.get(key), dict) else None
         if err:
             out.append({"figure": figure, "measured": f"ERROR {err[:200]}", "target": "—", "met": "MISSED"})

@@ -1,10 +1,11 @@
-"""Benchmark entry: `python -m bench.run [--quick]` — six figures, a table, bench/results/latest.json.
+"""Benchmark entry: `python -m bench.run [--quick]` — ten figures, a table, bench/results/latest.json.
 
 1 interaction latency vs the framework floor · 2 map payload · 3 server time per page
 (3a: server CPU per selection change) ·
 4 scale (district-size data on SQLite and PostgreSQL) · 5 concurrency · 6 cold start ·
 7 capacity at the protocol level (Locust; bench/capacity.py) · 8 briefing pack ·
-9 upload budget (hostile and heavy ledger files, each read in a child process).
+9 upload budget (hostile and heavy ledger files, each read in a child process) ·
+10 losing a replica under load (bench/failover.py; part `capacity`).
 """
 from __future__ import annotations
 
@@ -184,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
 
             log("7. capacity at the protocol level (Locust)")
             results["capacity"] = guarded_sync(lambda: capacity.run(work, quick=mode == "quick"))
+            from bench import failover
+
+            log("10. losing a replica under load (nginx + 2 replicas, protocol level)")
+            results["failover"] = guarded_sync(lambda: failover.run(work, quick=mode == "quick"))
         if "uploads" in parts:
             from bench import uploads
 

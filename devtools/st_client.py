@@ -63,10 +63,11 @@ def _problem(element) -> str | None:
 class Session:
     """One simulated browser tab."""
 
-    def __init__(self, base_url: str, *, timeout: float = 30, cookie: str = "") -> None:
+    def __init__(self, base_url: str, *, timeout: float = 30, cookie: str = "", resume: str = "") -> None:
         """`cookie`: cookies the browser already holds ("a=1; b=2"), e.g. the session cookie from sign_in(), or
         nginx's gw_route of an earlier tab. Sent with the page load and the websocket; what either answer sets
-        is kept, as a browser's cookie jar does (`self.cookie`)."""
+        is kept, as a browser's cookie jar does (`self.cookie`). `resume`: the id of the session this tab held
+        before a reconnect (empty for a new tab); the server resumes it if it holds it."""
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.jar: dict[str, str] = {}
@@ -77,7 +78,10 @@ class Session:
             resp.read()
             self._keep(resp.headers.get_all("Set-Cookie") or [])
         ws_url = "ws" + self.base_url[4:] + "/_stcore/stream"
-        self.ws = websocket.create_connection(ws_url, subprotocols=["streamlit"], timeout=timeout,
+        # As Streamlit's frontend: the subprotocol, its XSRF token, and the session to resume if any.
+        xsrf = self.jar.get("_streamlit_xsrf") or "PLACEHOLDER_AUTH_TOKEN"
+        tokens = ["streamlit", xsrf, *([resume] if resume else [])]
+        self.ws = websocket.create_connection(ws_url, subprotocols=tokens, timeout=timeout,
                                               header=[f"Cookie: {self.cookie}"] if self.cookie else [])
         self.frames = FrameReader(self.ws.sock, self.ws.pong, buffered=b"".join(self.ws.frame_buffer.recv_buffer))
         answer = self.ws.getheaders() or {}
