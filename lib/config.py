@@ -66,6 +66,9 @@ class Settings:
     # ADMISSION_WAIT_MS, then run anyway (ui/admission.py).
     max_concurrent_runs: int = 1
     admission_wait_ms: int = 1000
+    # A page drawn again because its browser came from a lost process (a replica killed, a restart: ui/reconnect.py)
+    # runs only while no other run waits, for at most this long; then it waits its turn as any run does.
+    redraw_wait_ms: int = 10000
     # /metrics (Prometheus text, per replica): the peers allowed to read it — comma-separated addresses or networks.
     metrics_allow: str = "127.0.0.1/32,::1/128"
     # ---- ledger uploads: an .xlsx is a zip of XML, inspected before any XML is parsed ----

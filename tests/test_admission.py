@@ -99,3 +99,78 @@ def test_page_runs_take_turns(monkeypatch):
             assert not second  # taken by the page run: a second run would wait
     with gate.slot() as held:
         assert held  # given back when the run ended
+
+
+def _arrivals(gate: admission.Gate, plan: list[tuple[str, float, bool]], *, hold: float) -> list[str]:
+    """Runs named in `plan` (name, arrival after start in seconds, deferred?) each hold their turn `hold` seconds;
+    the names in the order they got in."""
+    entered, lock = [], threading.Lock()
+    start = time.monotonic() + 0.05
+
+    def run(name, at, deferred):
+        time.sleep(max(0.0, start + at - time.monotonic()))
+        with gate.slot(deferred=deferred):
+            with lock:
+                entered.append(name)
+            time.sleep(hold)
+
+    threads = [threading.Thread(target=run, args=step) for step in plan]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return entered
+
+
+@pytest.mark.parametrize(("plan", "order"), [
+    # a redraw waits while anyone else waits, even those who came after it
+    ([("a", 0, False), ("redraw", 0.02, True), ("b", 0.04, False), ("c", 0.12, False)], ["a", "b", "c", "redraw"]),
+    # redraws among themselves: first come, first served, after every other run
+    ([("a", 0, False), ("r1", 0.02, True), ("r2", 0.03, True), ("b", 0.04, False)], ["a", "b", "r1", "r2"]),
+    # with nobody waiting a redraw runs at once
+    ([("redraw", 0, True), ("a", 0.04, False)], ["redraw", "a"]),
+])
+def test_a_redraw_for_a_moved_session_waits_behind_the_runs_people_wait_for(plan, order):
+    """A page drawn again because its browser came from a lost process (ui/reconnect.py) is on screen already:
+    its run lets every run that someone is waiting for go first (each run here holds its turn 0.1 s)."""
+    assert _arrivals(admission.Gate(slots=1, wait_s=5, defer_s=5), plan, hold=0.1) == order
+
+
+def test_a_redraw_waits_at_most_defer_s_then_takes_its_turn_as_any_run():
+    """Under steady load the redraw is not starved: after defer_s it queues first come, first served, so a run
+    arriving after that goes after it."""
+    gate = admission.Gate(slots=1, wait_s=5, defer_s=0.1)
+    plan = [("a", 0, False), ("redraw", 0.02, True), ("late", 0.2, False)]  # the redraw's deferral ends at 0.12
+    assert _arrivals(gate, plan, hold=0.3) == ["a", "redraw", "late"]
+
+
+def test_redraws_follow_the_settings(monkeypatch):
+    monkeypatch.setenv("REDRAW_WAIT_MS", "2500")
+    config.settings.cache_clear()
+    try:
+        assert admission.gate().defer_s == 2.5
+        monkeypatch.delenv("REDRAW_WAIT_MS")
+        config.settings.cache_clear()
+        assert admission.gate().defer_s == 10.0  # the default
+    finally:
+        config.settings.cache_clear()
+
+
+def test_the_first_run_of_a_moved_session_is_deferred(monkeypatch):
+    """page_guard.page_run asks ui/reconnect.py whether this run redraws a page that came from another process."""
+    from ui import page_guard, reconnect
+
+    asked = []
+
+    class Recorder(admission.Gate):
+        def slot(self, *, deferred=False):
+            asked.append(deferred)
+            return super().slot(deferred=deferred)
+
+    gate = Recorder(slots=1, wait_s=0.05)
+    monkeypatch.setattr(admission, "gate", lambda: gate)
+    for moved in (True, False):
+        monkeypatch.setattr(reconnect, "moved_here", lambda moved=moved: moved)
+        with page_guard.page_run(screen=False):
+            pass
+    assert asked == [True, False]

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -52,6 +53,46 @@ def test_client_selection_and_pages_take_effect(server):
         assert stars.exceptions == [] and stars.contains("五星")
     finally:
         s.close()
+
+
+def _redraws(server) -> float:
+    text = urllib.request.urlopen(f"{server.url}/metrics", timeout=10).read().decode()
+    return sum(float(line.split()[-1]) for line in text.splitlines()
+               if line.startswith("guangwu_reconnect_redraws_total"))
+
+
+def test_a_tab_names_the_session_it_held_and_only_a_session_from_elsewhere_is_a_redraw(server):
+    """As Streamlit's frontend does on every reconnect (bench/failover.py relies on it), the tab names the session
+    it held. The process that holds it gives it back, widget values and all; one that never had it makes a new
+    session, which draws the page asked for. Only that new session's first run is a redraw (ui/reconnect.moved_here:
+    ui/admission.py lets it wait behind the runs people are waiting for), counted on /metrics."""
+    before = _redraws(server)
+    tab = Session(server.url)
+    try:
+        tab.rerun()
+        tab.rerun(query="community=西华", strings={"社区": "西华"})
+        held = tab.session_id
+    finally:
+        tab.close()
+    assert _redraws(server) == before  # a new tab names no session
+    back = Session(server.url, resume=held)
+    try:
+        run = back.rerun()  # no widget value sent: the resumed session still has 西华
+        assert back.session_id == held and run.exceptions == [] and run.contains("西华社区")
+    finally:
+        back.close()
+    assert _redraws(server) == before  # a blip: the same process had the session
+    gone = "f0f0f0f0-dead-4bad-8bad-0123456789ab"
+    moved = Session(server.url, resume=gone)
+    try:
+        run = moved.rerun(query="community=中兴")
+        assert moved.session_id not in ("", gone, held)
+        assert run.exceptions == [] and run.contains("中兴社区")
+        assert _redraws(server) == before + 1
+        assert moved.rerun(query="community=八一").exceptions == []
+        assert _redraws(server) == before + 1  # only its first run
+    finally:
+        moved.close()
 
 
 @pytest.mark.parametrize("page", ["", "stars", "model_communities", "relocation", "eldercare", "profiles", "checks",

@@ -10,6 +10,8 @@ What an operator watches, per replica (Prometheus scrapes each replica's own por
   (`domain`: a refused or invalid request, `database`, `internal`: a bug, logged with its traceback);
 - `guangwu_admission_timeouts_total`: page runs that waited their full turn (ui/admission.py) and ran anyway —
   rising means the replica is over capacity or one long run holds it;
+- `guangwu_reconnect_redraws_total`: pages drawn again for browsers that came from another process (a replica
+  lost, a restart: ui/reconnect.py) — a jump on the survivors marks a failover;
 - `guangwu_db_pool_connections{state}`: the engine's pool (`checked_out`, `idle`, `overflow`);
 - `process_*`: resident memory, CPU seconds, open files (prometheus_client's process collector).
 
@@ -45,6 +47,8 @@ PANEL_FAILURES = Counter("guangwu_panel_failures", "Panels shown as a message in
                          ["kind"], registry=REGISTRY)
 ADMISSION_TIMEOUTS = Counter("guangwu_admission_timeouts", "Page runs that waited ADMISSION_WAIT_MS for their turn "
                              "and then ran beside the others (ui/admission.py)", registry=REGISTRY)
+REDRAWS = Counter("guangwu_reconnect_redraws", "Pages drawn again for a browser that came from another process "
+                  "(ui/reconnect.py); they wait behind other runs for up to REDRAW_WAIT_MS", registry=REGISTRY)
 PANEL_KINDS = ("domain", "database", "internal")
 for _kind in PANEL_KINDS:
     PANEL_FAILURES.labels(_kind)  # at 0 from the start, so a rate over them exists before the first failure

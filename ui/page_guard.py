@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from lib.db import database_error
 from lib.errors import DatabaseUnavailable
-from ui import admission, auth_view, metrics, nav
+from ui import admission, auth_view, metrics, nav, reconnect
 
 log = logging.getLogger("guangwu.ui")
 RETRY_KEY = "page_guard.retry"
@@ -30,7 +30,9 @@ def page_run(*, screen: bool) -> Iterator[None]:
     (ui/metrics.py): a run cut short by st.rerun or st.switch_page is not counted (the run that follows is), one
     ended by st.stop is."""
     started, token, counted = time.perf_counter(), _OUTCOME.set("ok"), True
-    with admission.slot():  # this process's runs take turns; the wait counts in the run's time
+    # This process's runs take turns, a redraw for a browser from a lost process after the others (ui/reconnect.py);
+    # the wait counts in the run's time.
+    with admission.slot(deferred=reconnect.moved_here()):
         try:
             yield
         except Exception as exc:  # the one catch-all; ScriptControlException is a BaseException
