@@ -276,15 +276,21 @@ def row(r: dict) -> dict:
             "target": "dashboard ≥ 50% of floor; 2 replicas ≥ 1.8× one", "met": "yes" if met else "no"}
 
 
-def run(work: Path, *, quick: bool, db_url: str | None = None) -> dict:
-    """Seed a database (a fresh PostgreSQL scratch one when reachable, else SQLite) and measure."""
+def seeded_database(name: str, work: Path, db_url: str | None = None) -> str:
+    """`db_url`, else a fresh PostgreSQL scratch database `name` when reachable, else a SQLite file; seeded (the seed
+    adds only what is missing)."""
     if not db_url:
         from bench.run import pg_url
 
-        db_url = pg_url("guangwu_capacity" + os.environ.get("TEST_DB_SUFFIX", "")) or f"sqlite:///{work / 'cap.db'}"
+        db_url = pg_url(name + os.environ.get("TEST_DB_SUFFIX", "")) or f"sqlite:///{work / (name + '.db')}"
     from devtools import streamlit_server as ss
 
     ss.seed(db_url)
+    return db_url
+
+
+def run(work: Path, *, quick: bool, db_url: str | None = None) -> dict:
+    db_url = seeded_database("guangwu_capacity", work, db_url)
     return measure(db_url, work, quick=quick, pg=db_url.startswith("postgresql"))
 
 
@@ -313,15 +319,20 @@ def details(c: dict) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def cli(measure_run, doc: str, argv: list[str] | None = None) -> int:
+    """`python -m bench.capacity|bench.failover [--quick] [--database-url URL]`: run it, print its JSON."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--database-url", help="default: a fresh PostgreSQL scratch database, else SQLite")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="guangwu-capacity-") as tmp:
-        result = run(Path(tmp), quick=args.quick, db_url=args.database_url)
+    with tempfile.TemporaryDirectory(prefix="guangwu-bench-") as tmp:
+        result = measure_run(Path(tmp), quick=args.quick, db_url=args.database_url)
     print(json.dumps(result, ensure_ascii=False, default=str))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli(run, __doc__, argv)
 
 
 if __name__ == "__main__":

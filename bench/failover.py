@@ -14,12 +14,9 @@ it in part `capacity`.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import random
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -203,15 +200,11 @@ def met(level: dict) -> bool:
 
 
 def run(work: Path, *, quick: bool, db_url: str | None = None) -> dict:
-    """Seed a database (a fresh PostgreSQL scratch one when reachable, else SQLite) and measure each level."""
+    """Measure each level on a seeded database (a fresh PostgreSQL scratch one when reachable, else SQLite)."""
+    from bench.capacity import seeded_database
+
     cfg = MODES["quick" if quick else "full"]
-    if not db_url:
-        from bench.run import pg_url
-
-        db_url = pg_url("guangwu_failover" + os.environ.get("TEST_DB_SUFFIX", "")) or f"sqlite:///{work / 'fo.db'}"
-    from devtools import streamlit_server as ss
-
-    ss.seed(db_url)
+    db_url = seeded_database("guangwu_failover", work, db_url)
     out = {"mode": "quick" if quick else "full", "database": "postgresql" if db_url.startswith("postgresql")
            else "sqlite", "window_s": WINDOW_S, "levels": []}
     for sessions in cfg["sessions"]:
@@ -246,14 +239,9 @@ def row(r: dict) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--database-url", help="default: a fresh PostgreSQL scratch database, else SQLite")
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="guangwu-failover-") as tmp:
-        result = run(Path(tmp), quick=args.quick, db_url=args.database_url)
-    print(json.dumps(result, ensure_ascii=False, default=str))
-    return 0
+    from bench.capacity import cli
+
+    return cli(run, __doc__, argv)
 
 
 if __name__ == "__main__":
