@@ -1,5 +1,6 @@
 """The served entries (serve.py, bench/floor_serve.py) install each change they make to Streamlit's server;
-AppTest, which imports neither, keeps Streamlit's own behaviour (deploy/wakeups.py, deploy/ws_writes.py)."""
+AppTest, which imports neither, keeps Streamlit's own behaviour (deploy/wakeups.py, deploy/ws_writes.py,
+deploy/media_sweep.py)."""
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,7 @@ ENTRIES = {
 }
 
 
-@pytest.mark.parametrize("module", ["wakeups", "ws_writes"])
+@pytest.mark.parametrize("module", ["wakeups", "ws_writes", "media_sweep"])
 @pytest.mark.parametrize(("entry", "expected"), [("serve.py", "True"), ("bench/floor_serve.py", "True"),
                                                  ("AppTest", "False")])
 def test_installed_by_the_served_entries_only(module, entry, expected):
