@@ -7,9 +7,11 @@ the app at it, so the shared app_db of the read-only page tests stays untouched.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import shutil
+import time
 import urllib.parse
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from sqlalchemy import func, select
 from staff_fixtures import PASSWORD, _staff_templates  # noqa: F401 - PASSWORD and the fixture are re-exported
 from streamlit.testing.v1 import AppTest
 
-from lib import db, sessions
+from lib import clock, db, sessions
 from lib.config import settings
 from lib.db import session_scope
 from lib.writes import local_today
@@ -28,6 +30,14 @@ from shown_text import texts  # noqa: F401 - also imported from here by other te
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TODAY = local_today()
+
+
+@pytest.fixture
+def on_today(monkeypatch):
+    """The clock runs from 11:00 China time on TODAY (read when this module was imported), so a suite that crosses
+    midnight in China (16:00 UTC) still writes and reads the day its expected values name."""
+    start, anchor = time.monotonic(), dt.datetime.combine(TODAY, dt.time(3, 0))  # naive UTC, as lib.clock
+    monkeypatch.setattr(clock, "now_utc", lambda: anchor + dt.timedelta(seconds=time.monotonic() - start))
 STAFF_PAGES = {"check_form", "entry", "ledgers"}
 
 

@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import staff_apptest
-from staff_apptest import engine  # noqa: F401 - fixture
+from staff_apptest import engine, on_today  # noqa: F401 - fixtures
 from staff_fixtures import _staff_templates, world  # noqa: F401
 
 from lib import auth, clock, writes
 from lib.fmt import cn_date, cn_datetime
 from lib.queries import checks as checks_q
 from lib.queries.checks import my_open_checks, photo_bytes
+
+pytestmark = pytest.mark.usefixtures("on_today")  # TODAY stays today when the run crosses midnight in China
+
 
 PNG = staff_apptest.png()
 

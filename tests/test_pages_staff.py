@@ -26,6 +26,7 @@ from staff_apptest import (  # noqa: F401 - fixtures
     engine,
     has_sign_in_form,
     jpeg,
+    on_today,
     pages,
     png,
     sign_in,
@@ -47,6 +48,8 @@ from lib.models import (
 from lib.queries.checks import site_checks
 from lib.queries.facts import facts
 from lib.queries.relocation import household_status
+
+pytestmark = pytest.mark.usefixtures("on_today")  # TODAY stays today when the run crosses midnight in China
 
 
 # ---- sign-in and navigation ----

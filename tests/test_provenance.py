@@ -16,11 +16,11 @@ import pytest
 import streamlit as st
 from PIL import Image
 import kpi_cards
-from staff_apptest import APP
+from staff_apptest import APP, TODAY, on_today  # noqa: F401 - on_today is a fixture
 from staff_fixtures import _staff_templates, world  # noqa: F401 - fixtures
 from streamlit.testing.v1 import AppTest
 
-from lib import clock, db, ledger, writes
+from lib import db, ledger, writes
 from lib.config import settings
 from lib.figures import TAG_RGB
 from lib.fmt import cn_date
@@ -29,7 +29,7 @@ from lib.queries.facts import facts
 from lib.scope import Scope
 from ui.briefing_png import figure_lines, render_briefing
 
-TODAY = clock.today()
+pytestmark = pytest.mark.usefixtures("on_today")  # TODAY stays today when the run crosses midnight in China
 ARTICLE_DAY = dt.date(2023, 11, 22)
 WHO = {"admin": "街道管理员", "staff": "中兴录入员"}
 ENTERED = f"{cn_date(TODAY)}录入"  # recorded_at is now (China date)
@@ -207,3 +207,11 @@ def test_as_of_rule_around_the_article(app_on):
     assert "无涉迁户" not in str(_cards(at)) and _cards(at)["命名示范社区"] == "4个"
     at = _run(page="eldercare")  # the later date: the comparison names both dates and says there is no data
     assert any(f"对比日{cn_date(TODAY - dt.timedelta(days=7))}无数据" in str(c.value) for c in at.caption)
+
+
+def test_the_clock_stays_on_the_day_the_expected_values_name():
+    """A CI run that crossed midnight in China (16:00 UTC) wrote 12月7日 where the module, imported before midnight,
+    expected 12月6日 (staff_apptest.on_today)."""
+    from lib import clock
+
+    assert clock.today() == TODAY and clock.now_local().hour == 11

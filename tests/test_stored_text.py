@@ -4,9 +4,11 @@ fetch a URL)."""
 # ruff: noqa: F811 - pytest fixtures are imported from staff_apptest and named as parameters
 from __future__ import annotations
 
+import pytest
+
 import re
 
-from staff_apptest import _staff_templates, engine  # noqa: F401 - fixtures
+from staff_apptest import _staff_templates, engine, on_today  # noqa: F401 - fixtures
 from streamlit.testing.v1 import AppTest
 
 import kpi_cards
@@ -14,6 +16,9 @@ import kpi_cards
 from lib.auth import Actor
 from lib.writes import record_fact
 from staff_apptest import APP, TODAY
+
+pytestmark = pytest.mark.usefixtures("on_today")  # TODAY stays today when the run crosses midnight in China
+
 
 ADMIN = Actor("admin", "街道管理员", "街道管理员", None)
 STAFF = Actor("zx", "中兴录入员", "社区工作人员", "中兴")

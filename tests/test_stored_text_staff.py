@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from staff_apptest import PASSWORD, TODAY, _staff_templates, clean, engine, sign_in, submit, texts  # noqa: F401
+from staff_apptest import (  # noqa: F401 - fixtures among them
+    PASSWORD, TODAY, _staff_templates, clean, engine, on_today, sign_in, submit, texts)
 from streamlit.testing.v1 import AppTest
 from test_stored_text import ADMIN, EVIL, STAFF, _live_markup, _shown
 
 from lib.auth import authenticate, create_user
 from lib.ledger_io import csv_bytes
 from lib.writes import file_site_check, record_fact
+
+pytestmark = pytest.mark.usefixtures("on_today")  # TODAY stays today when the run crosses midnight in China
+
 
 CATEGORY = "![](//attacker.invalid/a)**粗**"  # within the category's 32 characters
 USERNAME = "evil__粗__"  # what a username may hold (letters, digits, 汉字, _ . @ -) is Markdown emphasis too
