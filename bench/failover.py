@@ -80,23 +80,19 @@ class Level:
             self._add(s.upstream, 0.0, "error", False, f"load: {first.exceptions[:1]}")
             return
         while (step := self._pause(s.upstream, moved)) != "stop":
-            if step == "lost":  # nginx closed this tab's socket
-                s, moved = self._reconnect(s, choice)
-                if s is None:
-                    return
-                continue
-            choice = random.choice([c for c in choices if c != choice])
-            try:
-                run = s.rerun(query=f"community={choice}", strings={LABEL: choice})
-            except Exception as exc:  # noqa: BLE001 - a run cut by the kill: reconnect as the browser does
-                if self.lost.is_set() and not moved:
-                    s, moved = self._reconnect(s, choice)
-                    if s is None:
-                        return
+            if step == "act":
+                choice = random.choice([c for c in choices if c != choice])
+                try:
+                    run = s.rerun(query=f"community={choice}", strings={LABEL: choice})
+                    self._add(s.upstream, run.seconds, "rerun", moved, "; ".join(run.exceptions)[:200] or None)
                     continue
-                self._add(s.upstream, 0.0, "error", moved, f"rerun: {exc}"[:200])
+                except Exception as exc:  # noqa: BLE001 - a run cut by the kill: reconnect as the browser does
+                    if moved or not self.lost.is_set():
+                        self._add(s.upstream, 0.0, "error", moved, f"rerun: {exc}"[:200])
+                        return
+            s, moved = self._reconnect(s, choice), True  # nginx closed this tab's socket
+            if s is None:
                 return
-            self._add(s.upstream, run.seconds, "rerun", moved, "; ".join(run.exceptions)[:200] or None)
         s.close()
 
     def _pause(self, upstream: str, moved: bool) -> str:
@@ -110,6 +106,7 @@ class Level:
         return "stop" if self.stop.wait(max(0.0, end - time.monotonic())) else "act"
 
     def _reconnect(self, s, choice: str | None):
+        """The tab reconnected as the browser does, its page drawn again; None if it could not."""
         from devtools.st_client import Session
 
         lost_at = time.monotonic()
@@ -121,9 +118,9 @@ class Level:
             run = again.rerun(query=f"community={choice}" if choice else "")
         except Exception as exc:  # noqa: BLE001
             self._add("", 0.0, "error", True, f"reconnect: {exc}"[:200])
-            return None, True
+            return None
         self._add(again.upstream, time.monotonic() - lost_at, "redraw", True, "; ".join(run.exceptions)[:200] or None)
-        return again, True
+        return again
 
     def new_tab(self) -> None:
         from devtools.st_client import Session
