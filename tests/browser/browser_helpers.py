@@ -1,6 +1,7 @@
 """Shared checks for the browser tests (DOM probes, pixel statistics, Web Mercator projection) and their accounts."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import math
 import os
@@ -148,3 +149,11 @@ def open_sidebar(page) -> None:
         expand.first.click()
         page.locator('[data-testid="stSidebarNav"]').first.wait_for(state="visible")
         page.wait_for_timeout(400)  # the slide-in transition
+
+
+def days_since(first: dt.date) -> list[dt.date]:
+    """Every China-time day from `first` to today (lib.clock): the dates a server on the real clock may have written
+    during a test that began on `first` — a run crossing midnight in China (16:00 UTC) writes the next day."""
+    from lib import clock
+
+    return [first + dt.timedelta(days=i) for i in range((clock.today() - first).days + 1)]
