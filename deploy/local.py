@@ -3,6 +3,7 @@
     python -m deploy.local up [--replicas N] [--port P] [--run-dir D] [--pin]
     python -m deploy.local down [--run-dir D]
     python -m deploy.local migrate        (systemd's guangwu-migrate.service)
+    python -m deploy.local budget --replicas N   (N replicas' connections against max_connections: lib/db_budget.py)
 
 `up`: installs Debian's nginx when missing (root only), migrates the database (and seeds an empty one),
 starts the replicas (`streamlit run serve.py` on 127.0.0.1, ports P+1…P+N) and a private nginx (its own
@@ -135,7 +136,7 @@ def start_replica(i: int, port: int, db_url: str, run_dir: Path, *, cpu: int | N
            "--server.fileWatcherType", "none"]
     if cpu is not None:
         cmd = ["taskset", "-c", str(cpu), *cmd]
-    env = {**os.environ, "DATABASE_URL": db_url, **(extra_env or {})}
+    env = {**os.environ, "DATABASE_URL": db_url, "DB_APPLICATION_NAME": f"guangwu@{port}", **(extra_env or {})}
     with log.open("w") as fh:
         proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     return Proc(f"replica-{i}", proc.pid, port, "serve.py"), proc
@@ -154,6 +155,7 @@ def up(*, replicas: int = 2, port: int = 8080, run_dir: Path = RUN_DIR, db_url: 
     if not db_url.startswith("postgresql"):
         print("提示：多个副本应共用 PostgreSQL（DATABASE_URL）；当前为 SQLite，仅适合本机试用。", flush=True)
     prepare_database(db_url)
+    print(budget(replicas, db_url).message(), flush=True)  # a warning only: the units may run elsewhere
     (run_dir / "tmp").mkdir(parents=True, exist_ok=True)
     state = State(url=f"http://127.0.0.1:{port}", run_dir=str(run_dir), database=describe(get_engine(db_url)))
     started: list[tuple[Proc, subprocess.Popen]] = []
@@ -184,6 +186,14 @@ def up(*, replicas: int = 2, port: int = 8080, run_dir: Path = RUN_DIR, db_url: 
         down(run_dir)
         raise
     return state
+
+
+def budget(replicas: int, db_url: str | None = None):
+    """lib.db_budget's check of `replicas` processes against the server behind `db_url` (default DATABASE_URL)."""
+    from lib.db import get_engine
+    from lib.db_budget import check
+
+    return check(processes=replicas, engine=get_engine(db_url) if db_url else None)
 
 
 def _alive(p: Proc) -> bool:
@@ -236,7 +246,18 @@ def main(argv: list[str] | None = None) -> int:
     p_down = sub.add_parser("down")
     p_down.add_argument("--run-dir", type=Path, default=RUN_DIR)
     sub.add_parser("migrate", help="迁移 DATABASE_URL 的数据库（空库则载入种子数据）")
+    p_budget = sub.add_parser("budget", help="N 个副本的数据库连接数是否在 max_connections 之内（不足时状态 1）")
+    p_budget.add_argument("--replicas", type=int, required=True)
     args = parser.parse_args(argv)
+    if args.cmd == "budget":
+        from lib.errors import DashboardError
+        try:
+            found = budget(args.replicas)
+        except DashboardError as exc:
+            print(f"无法读取数据库设置：{exc.message}", file=sys.stderr)
+            return 2
+        print(found.message())
+        return 0 if found.ok else 1
     if args.cmd == "migrate":
         from lib.config import settings
         from lib.errors import DashboardError

@@ -52,6 +52,13 @@ class Settings:
     db_write_timeout_seconds: int = 30
     # SQLite: wait this long for another writer's lock; both: wait this long for a free pooled connection.
     db_lock_wait_seconds: int = 5
+    # PostgreSQL connections one process keeps open, and may open beyond them under load. Every replica may hold
+    # their sum: `python -m deploy.local budget --replicas N` checks N of them against the server's max_connections.
+    db_pool_size: int = 10
+    db_max_overflow: int = 20
+    # How this process's connections are named in pg_stat_activity (a URL's own application_name wins);
+    # the systemd units set guangwu@<port>, so a DBA sees which replica holds what.
+    db_application_name: str = "guangwu"
     # Sign-in: after this many failed attempts within the lockout period, the account name (and, with the
     # larger number, the client address) is locked for the period.
     login_max_failures: int = 5

@@ -49,6 +49,8 @@ def _postgres_args(url) -> dict:
     """psycopg connect arguments: give up connecting, and cancel long statements, after the configured time."""
     s = settings()
     args: dict = {"connect_timeout": max(2, s.db_connect_timeout_seconds)}  # libpq's minimum is 2 s
+    if "application_name" not in url.query and s.db_application_name:
+        args["application_name"] = s.db_application_name[:63]  # PostgreSQL keeps 63 bytes (NAMEDATALEN)
     if s.db_statement_timeout_seconds > 0:
         opts = f"-c statement_timeout={s.db_statement_timeout_seconds * 1000}"
         args["options"] = " ".join(filter(None, [url.query.get("options"), opts]))
@@ -72,9 +74,11 @@ def _engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": settings().db_lock_wait_seconds})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        # Streamlit runs each session's script in its own thread: room for 30 at once before anyone waits.
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                               pool_timeout=settings().db_lock_wait_seconds, connect_args=_postgres_args(parsed))
+        # Streamlit runs each session's script in its own thread: by default room for 30 at once before anyone
+        # waits (DB_POOL_SIZE + DB_MAX_OVERFLOW; lib/db_budget.py checks N processes against max_connections).
+        s = settings()
+        engine = create_engine(url, pool_pre_ping=True, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
+                               pool_timeout=s.db_lock_wait_seconds, connect_args=_postgres_args(parsed))
     event.listen(engine, "handle_error", _on_error, retval=True)
     event.listen(engine, "do_connect", _fail_fast)
     event.listen(engine, "before_cursor_execute", _refuse_nul)
@@ -135,6 +139,10 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
         if state == "22003":
             return ValidationError(f"输入的数值超出数据库允许的范围，未保存。{UNSAVED}")
         return ValidationError(f"输入的数据格式不被数据库接受，未保存。{UNSAVED}")
+    if state == "53300" or "too many clients" in msg or "remaining connection slots" in msg:  # out of slots
+        return DatabaseUnavailable(f"数据库连接数已满（服务器允许的连接都已占用）：{where}。{UNSAVED}请稍后刷新页面；"
+                                   "请管理员核对连接预算（python -m deploy.local budget：副本数 × DB_POOL_SIZE 与 "
+                                   "DB_MAX_OVERFLOW 之和应小于数据库的 max_connections）。")
     if "timeout expired" in msg or "timed out" in msg:
         return DatabaseUnavailable(f"数据库连接超时（{s.db_connect_timeout_seconds} 秒内无响应）：{where}。"
                                    "请稍后刷新页面，或请管理员检查数据库服务。")

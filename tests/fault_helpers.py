@@ -59,8 +59,9 @@ def pg_bin() -> Path | None:
 class Cluster:
     """A private PostgreSQL cluster (initdb into a temp dir, run as user postgres) on a free port."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, settings: dict[str, object] | None = None) -> None:
         self.bin = pg_bin()
+        self.settings = settings or {}  # server settings for its start (-c name=value), e.g. max_connections
         self.dir = Path(tempfile.mkdtemp(prefix="gw-pg-"))
         self.data = self.dir / "data"
         self.port = _free_port()
@@ -79,6 +80,7 @@ class Cluster:
 
     def start(self) -> None:
         opts = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} -c fsync=off"
+        opts += "".join(f" -c {name}={value}" for name, value in self.settings.items())
         self._run("pg_ctl", "-D", str(self.data), "-o", opts, "-w", "-t", "60", "-l", str(self.dir / "log"), "start")
 
     def stop(self) -> None:

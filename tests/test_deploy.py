@@ -18,6 +18,7 @@ import uuid
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 from db_helpers import fresh_engine
 from test_nginx_headers import HARDENING
 
@@ -53,6 +54,7 @@ def deployment(tmp_path_factory):
         assert f"http://127.0.0.1:{port}" in done.stdout
         state = State.load(run_dir)
         assert all(f"http://127.0.0.1:{p.port}/metrics" in done.stdout for p in state.replicas())
+        assert "数据库连接预算：2 个进程 × 每进程最多 30" in done.stdout  # lib/db_budget.py, against max_connections
         yield state, engine
     finally:
         stop = _make("deploy-stop", env, DEPLOY_RUN=str(run_dir))
@@ -338,3 +340,16 @@ def test_a_browser_on_a_named_host_and_port_opens_its_session_without_an_outside
         assert ws.getstatus() == 101 and time.monotonic() - started < 1.0
     finally:
         ws.close()
+
+
+def test_each_replica_names_its_connections_after_its_port(deployment):
+    """A DBA reading pg_stat_activity sees which replica holds which connections (DB_APPLICATION_NAME)."""
+    state, engine = deployment
+    running = [p for p in state.replicas() if _alive(p)]  # an earlier test may have killed one
+    assert running
+    for p in running:
+        _scrape(p.port)  # /metrics reads the pool; /readyz has connected already
+    with engine.connect() as conn:
+        names = set(conn.execute(text("SELECT application_name FROM pg_stat_activity WHERE datname = "
+                                      "current_database()")).scalars())
+    assert {f"guangwu@{p.port}" for p in running} <= names, names

@@ -256,3 +256,20 @@ def test_readiness_is_exported_so_an_unready_replica_is_not_silent(monkeypatch):
     assert metrics.REGISTRY.get_sample_value("guangwu_ready") == 0
     rules = (REPO / "deploy" / "prometheus" / "guangwu.yml").read_text(encoding="utf-8")
     assert "expr: guangwu_ready == 0" in rules
+
+
+def test_the_pool_limit_is_exported_for_the_pool_alert(monkeypatch):
+    """DB_POOL_SIZE + DB_MAX_OVERFLOW is what one replica may open (lib/db_budget.py); the alert compares the
+    connections checked out with it, not with the defaults it once named."""
+    monkeypatch.setenv("DB_POOL_SIZE", "3")
+    monkeypatch.setenv("DB_MAX_OVERFLOW", "4")
+    config.settings.cache_clear()
+    try:
+        text = _client("127.0.0.1").get("/metrics").text
+        assert "# TYPE guangwu_db_pool_limit gauge\n" in text
+        assert re.search(r"^guangwu_db_pool_limit 7\.0$", text, re.M)
+    finally:
+        config.settings.cache_clear()
+    rules = (REPO / "deploy" / "prometheus" / "guangwu.yml").read_text(encoding="utf-8")
+    assert ('expr: guangwu_db_pool_connections{state="checked_out"} >= ignoring(state) 0.8 * guangwu_db_pool_limit'
+            in rules)

@@ -39,3 +39,11 @@ def test_restarting_the_migration_leaves_the_replicas_running():
     for key in ("Requires", "BindsTo", "PartOf", "Requisite"):
         assert "guangwu-migrate.service" not in unit.get(key, ""), key
     assert "guangwu-migrate.service" in unit["After"] and "guangwu-migrate.service" in unit["Wants"]
+
+
+def test_each_replica_names_its_database_connections_after_its_port():
+    """pg_stat_activity shows which replica holds which connections (lib.db: DB_APPLICATION_NAME)."""
+    from lib.config import Settings
+
+    assert _unit("guangwu@.service")["Service"]["Environment"] == "DB_APPLICATION_NAME=guangwu@%i"
+    assert "db_application_name" in Settings.__dataclass_fields__

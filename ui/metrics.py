@@ -12,7 +12,8 @@ What an operator watches, per replica (Prometheus scrapes each replica's own por
   rising means the replica is over capacity or one long run holds it;
 - `guangwu_reconnect_redraws_total`: pages drawn again for browsers that came from another process (a replica
   lost, a restart: ui/reconnect.py) — a jump on the survivors marks a failover;
-- `guangwu_db_pool_connections{state}`: the engine's pool (`checked_out`, `idle`, `overflow`);
+- `guangwu_db_pool_connections{state}`: the engine's pool (`checked_out`, `idle`, `overflow`), and
+  `guangwu_db_pool_limit`: the most it opens (DB_POOL_SIZE + DB_MAX_OVERFLOW, lib/db_budget.py);
 - `process_*`: resident memory, CPU seconds, open files (prometheus_client's process collector).
 
 Labels hold page paths and fixed words only: no names, communities or user text. The route answers only peers
@@ -30,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from lib import backup, health
+from lib import backup, db_budget, health
 from lib.config import settings
 from ui import peer
 
@@ -90,6 +91,8 @@ class _Live:
         for state, value in _pool_counts().items():
             pool.add_metric([state], value)
         yield pool
+        yield GaugeMetricFamily("guangwu_db_pool_limit", "The most database connections this replica opens "
+                                "(DB_POOL_SIZE + DB_MAX_OVERFLOW)", value=db_budget.per_process())
         yield GaugeMetricFamily("guangwu_ready", "1 when /readyz would answer 200 (lib.health.check), else 0",
                                 value=1 if health.check().ready else 0)
         yield GaugeMetricFamily("guangwu_backup_last_success_timestamp_seconds",
