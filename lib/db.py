@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from lib import db_deadline
 from lib.config import ROOT, settings
 from lib.errors import DashboardError, DatabaseUnavailable, ValidationError
 
@@ -31,6 +32,10 @@ MIGRATIONS_DIR = ROOT / "migrations"
 # many queries waits for one connect timeout, not one per query. Shorter than the 5 s recovery promise.
 FAIL_FAST_SECONDS = 2.0
 _down_until: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect → (until, message)
+# Execution option: the statement limit (seconds) that applies on a connection, when it is not the page reads'
+# (a write transaction's, or 0 for a migration); its client-side deadline follows it (lib/db_deadline.py).
+LIMIT_OPTION = "guangwu_limit_s"
+_DEADLINE = "guangwu_deadline"  # connection.info key: the armed deadline of the statement in flight
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -79,6 +84,7 @@ def _engine(url: str) -> Engine:
         s = settings()
         engine = create_engine(url, pool_pre_ping=True, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
                                pool_timeout=s.db_lock_wait_seconds, connect_args=_postgres_args(parsed))
+        _watch_deadlines(engine)
     event.listen(engine, "handle_error", _on_error, retval=True)
     event.listen(engine, "do_connect", _fail_fast)
     event.listen(engine, "before_cursor_execute", _refuse_nul)
@@ -86,6 +92,32 @@ def _engine(url: str) -> Engine:
 
 
 get_engine.cache_clear = _engine.cache_clear  # type: ignore[attr-defined]
+
+
+def _limit(seconds: int) -> float:
+    """A server limit's client-side deadline: the limit and some grace (0: none, as the server's)."""
+    return seconds + db_deadline.GRACE_SECONDS if seconds > 0 else 0
+
+
+def _watch_deadlines(engine: Engine) -> None:
+    """PostgreSQL: every statement, commit and rollback, and the pool's check of an idle connection, ends within
+    its deadline even when the server stops answering (lib/db_deadline.py)."""
+    s = settings()
+    dialect = engine.dialect
+    dialect.do_ping = db_deadline.guarded(dialect.do_ping, lambda: db_deadline.GRACE_SECONDS, db_deadline.CHECK)
+    ends = max(s.db_statement_timeout_seconds, s.db_write_timeout_seconds)
+    for name, kind in (("do_commit", db_deadline.COMMIT), ("do_rollback", db_deadline.STATEMENT)):
+        setattr(dialect, name, db_deadline.guarded(getattr(dialect, name), lambda: _limit(ends), kind))
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _arm(conn, cursor, statement, parameters, context, executemany) -> None:
+        seconds = (context.execution_options if context is not None else {}).get(
+            LIMIT_OPTION, s.db_statement_timeout_seconds)
+        conn.info[_DEADLINE] = db_deadline.arm(cursor.connection, _limit(seconds), db_deadline.STATEMENT)
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _disarm(conn, cursor, statement, parameters, context, executemany) -> None:
+        db_deadline.disarm(conn.info.pop(_DEADLINE, None))
 
 
 @lru_cache(maxsize=8)
@@ -139,10 +171,17 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
         if state == "22003":
             return ValidationError(f"输入的数值超出数据库允许的范围，未保存。{UNSAVED}")
         return ValidationError(f"输入的数据格式不被数据库接受，未保存。{UNSAVED}")
-    if state == "53300" or "too many clients" in msg or "remaining connection slots" in msg:  # out of slots
+    refused = _refusal(msg)
+    if state == "53300" or refused == "slots":
         return DatabaseUnavailable(f"数据库连接数已满（服务器允许的连接都已占用）：{where}。{UNSAVED}请稍后刷新页面；"
                                    "请管理员核对连接预算（python -m deploy.local budget：副本数 × DB_POOL_SIZE 与 "
                                    "DB_MAX_OVERFLOW 之和应小于数据库的 max_connections）。")
+    if state == "3D000" or refused == "database":
+        return DatabaseUnavailable(f"数据库不存在：{where}。请管理员核对 DATABASE_URL 中的库名，或先建库并运行迁移"
+                                   "（python -m deploy.local migrate）。")
+    if state.startswith("28") or refused == "login":
+        return DatabaseUnavailable(f"数据库拒绝了登录：{where}（账号或密码不对、账号不允许登录，或数据库未允许本机连接）。"
+                                   "请管理员核对 DATABASE_URL 中的账号与密码，以及数据库的 pg_hba.conf。")
     if "timeout expired" in msg or "timed out" in msg:
         return DatabaseUnavailable(f"数据库连接超时（{s.db_connect_timeout_seconds} 秒内无响应）：{where}。"
                                    "请稍后刷新页面，或请管理员检查数据库服务。")
@@ -152,6 +191,21 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
         return DatabaseUnavailable(f"数据库无法连接：{where}（{orig.__class__.__name__}）。"
                                    "请稍后刷新页面，或请管理员检查数据库服务。")
     return DatabaseUnavailable(f"数据库操作失败：{where}（{orig.__class__.__name__}）。{UNSAVED}请稍后重试或联系管理员。")
+
+
+# Connections PostgreSQL refuses: libpq reports them as text only (no SQLSTATE), in the server's language
+# (lc_messages): the English text and PostgreSQL 15's zh_CN translation of each.
+_REFUSALS = {
+    "slots": re.compile(r"too many clients|remaining connection slots|客户端连接过多|剩余连接槽位"),
+    "database": re.compile(r'database ".*" does not exist|数据库 ".*" 不存在'),
+    "login": re.compile(r'password authentication failed|密码认证失败|role ".*" (does not exist|is not permitted to log '
+                        r'in)|角色 ".*" 不存在|不允许角色 ".*" 进行登录|no pg_hba\.conf entry|的 pg_hba\.conf 条目'),
+}
+
+
+def _refusal(msg: str) -> str | None:
+    """Why the server refused a connection ("slots", "database", "login"), from its message; None otherwise."""
+    return next((reason for reason, pattern in _REFUSALS.items() if pattern.search(msg)), None)
 
 
 def _is_driver_error(exc: BaseException) -> bool:
@@ -168,8 +222,12 @@ def _is_driver_error(exc: BaseException) -> bool:
 
 def _on_error(ctx) -> BaseException | None:
     """SQLAlchemy's handle_error hook: raise the Chinese error instead of the driver's (not for pre-ping)."""
+    if ctx.connection is not None and not ctx.connection.closed:
+        db_deadline.disarm(ctx.connection.info.pop(_DEADLINE, None))
     if ctx.is_pre_ping or isinstance(ctx.original_exception, (DashboardError, IntegrityError)):
         return None
+    if (ended := _deadline_passed(ctx)) is not None:
+        return ended
     error = ctx.sqlalchemy_exception or ctx.original_exception
     if isinstance(error, IntegrityError):
         return None
@@ -177,6 +235,22 @@ def _on_error(ctx) -> BaseException | None:
     if isinstance(mapped, DatabaseUnavailable) and ctx.connection is None:  # a failed connect
         _down_until[ctx.dialect] = (time.monotonic() + FAIL_FAST_SECONDS, mapped.message)
     return mapped
+
+
+def _deadline_passed(ctx) -> DatabaseUnavailable | None:
+    """The Chinese error for a round trip that lib/db_deadline.py ended, if it ended this one."""
+    try:
+        expired = db_deadline.expired(ctx.connection.connection.dbapi_connection)
+    except Exception:  # noqa: BLE001 - no connection, or already let go of
+        return None
+    if expired is None:
+        return None
+    seconds = f"{expired.seconds:g}"
+    if expired.kind == db_deadline.COMMIT:  # the server may have committed before it stopped: say so
+        return DatabaseUnavailable(f"数据库 {seconds} 秒内没有确认保存（服务器无响应或网络中断），无法确定是否已保存。"
+                                   "请稍后刷新页面查看；再次提交不会重复记录。")
+    return DatabaseUnavailable(f"数据库 {seconds} 秒内没有响应（服务器无响应或网络中断），操作已取消。{UNSAVED}"
+                               "请稍后刷新页面，或请管理员检查数据库服务器。")
 
 
 def _fail_fast(dialect, _conn_rec, _cargs, _cparams) -> None:
@@ -239,7 +313,10 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 def _write_timeout(session: Session, engine: Engine) -> None:
     """PostgreSQL: a write transaction may wait behind another writer, so it gets the longer write limit."""
     s = settings()
-    if engine.dialect.name == "postgresql" and s.db_write_timeout_seconds != s.db_statement_timeout_seconds:
+    if engine.dialect.name != "postgresql":
+        return
+    session.connection(execution_options={LIMIT_OPTION: max(0, s.db_write_timeout_seconds)})  # its deadline too
+    if s.db_write_timeout_seconds != s.db_statement_timeout_seconds:
         session.execute(text(f"SET LOCAL statement_timeout = {max(0, s.db_write_timeout_seconds) * 1000}"))
 
 
@@ -301,6 +378,7 @@ def migrate(engine: Engine) -> None:
     try:
         with engine.begin() as conn:
             if conn.dialect.name == "postgresql":
+                conn.execution_options(**{LIMIT_OPTION: 0})  # no client-side deadline either
                 conn.execute(text("SET LOCAL statement_timeout = 0"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")

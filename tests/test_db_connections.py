@@ -131,3 +131,44 @@ def test_budget_on_sqlite_says_it_does_not_apply(env, tmp_path):
     assert budget.ok and budget.limit is None
     assert budget.message() == "数据库连接预算：SQLite 无连接数上限（多副本应共用 PostgreSQL）。"
     assert config.settings().db_pool_size == 10
+
+
+# ---- connections the server refuses: libpq reports them as text only (no SQLSTATE), in the server's language ----
+REFUSALS = [  # (what a server says, English or zh_CN lc_messages, from PostgreSQL 15's translations; our message)
+    ("sorry, too many clients already", "数据库连接数已满"),
+    ("客户端连接过多", "数据库连接数已满"),
+    ("remaining connection slots are reserved for non-replication superuser connections", "数据库连接数已满"),
+    ("剩余连接槽位保留给超级用户的非复制连接", "数据库连接数已满"),
+    ('database "guangwu" does not exist', "数据库不存在"),
+    ('数据库 "guangwu" 不存在', "数据库不存在"),
+    ('password authentication failed for user "guangwu"', "数据库拒绝了登录"),
+    ('用户 "guangwu" 的密码认证失败', "数据库拒绝了登录"),
+    ('role "guangwu" does not exist', "数据库拒绝了登录"),
+    ('角色 "guangwu" 不存在', "数据库拒绝了登录"),
+    ('role "guangwu" is not permitted to log in', "数据库拒绝了登录"),
+    ('不允许角色 "guangwu" 进行登录', "数据库拒绝了登录"),
+    ('no pg_hba.conf entry for host "10.0.0.5", user "guangwu", database "guangwu", no encryption', "数据库拒绝了登录"),
+    ('没有适用于主机 "10.0.0.5", 用户 "guangwu", 数据库 "guangwu", 未加密 的 pg_hba.conf 条目', "数据库拒绝了登录"),
+]
+
+
+@pytest.mark.parametrize(("server_says", "expected"), REFUSALS)
+def test_a_refused_connection_names_its_reason(server_says, expected):
+    exc = psycopg.OperationalError(f'connection failed: connection to server at "10.0.0.9", port 5432 failed: '
+                                   f"FATAL:  {server_says}")
+    message = db.database_error(exc).message
+    assert message.startswith(expected), message
+    assert "请检查数据库服务" not in message  # the service runs: what is wrong is named instead
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"database": "guangwu_no_such_database"}, "数据库不存在"),
+    ({"username": "guangwu_no_such_role"}, "数据库拒绝了登录"),
+])
+def test_a_real_server_refusing_the_connection(tmp_path, change, expected):
+    url = fresh_engine("postgresql", tmp_path).url.set(**change)
+    engine = db.get_engine(url.render_as_string(hide_password=False))
+    with pytest.raises(DatabaseUnavailable) as err:
+        community_names(engine=engine)
+    assert err.value.message.startswith(expected), err.value.message
+    engine.dispose()

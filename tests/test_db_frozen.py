@@ -1,0 +1,145 @@
+"""A database server that stops answering in the middle of a conversation (its host stuck on storage, paused, or
+cut off without the client's kernel noticing): the connection stays open and PostgreSQL's own statement_timeout
+cannot fire, because the server does not run. Every statement, commit and pool check still ends in a Chinese
+message within seconds (lib/db_deadline.py), never a hang; a commit whose answer never came says it cannot tell
+whether it was saved, and sending the same form again stores it once. Runs against a private cluster frozen with
+SIGSTOP (never the server on 5432)."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from fault_helpers import Cluster, pg_bin
+from fault_helpers import reset_caches as _reset
+from fault_helpers import texts as _texts
+from sqlalchemy import event, func, select, text
+from streamlit.testing.v1 import AppTest
+
+from lib import auth, db
+from lib.errors import DatabaseUnavailable
+from lib.models import SiteCheck
+from lib.queries.communities import community_names
+from lib.seed import seed
+from lib.writes import file_site_check
+from ui import chrome
+
+from test_db_faults import APP, PROMISE_SECONDS
+
+LIMITS = {"DB_STATEMENT_TIMEOUT_SECONDS": "2", "DB_WRITE_TIMEOUT_SECONDS": "2", "DB_CONNECT_TIMEOUT_SECONDS": "2"}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if pg_bin() is None:
+        pytest.skip("未找到 PostgreSQL 程序（/usr/lib/postgresql/*/bin）")
+    c = Cluster().init()
+    c.start()
+    seed(db.get_engine(c.url))
+    db.get_engine(c.url).dispose()
+    yield c
+    c.remove()
+
+
+@pytest.fixture
+def engine(cluster, monkeypatch):
+    """The app's engine on the private cluster, with 2-second limits (deadlines of 2 + GRACE seconds)."""
+    monkeypatch.setenv("DATABASE_URL", cluster.url)
+    for name, value in LIMITS.items():
+        monkeypatch.setenv(name, value)
+    _reset()
+    engine = db.get_engine()
+    assert community_names(engine=engine), "the server answers before it is frozen"
+    yield engine
+    engine.dispose()
+    monkeypatch.undo()
+    _reset()
+
+
+def _recovered(engine) -> None:
+    deadline = time.monotonic() + PROMISE_SECONDS
+    while True:
+        try:
+            assert community_names(engine=engine)
+            return
+        except DatabaseUnavailable:
+            assert time.monotonic() < deadline, "reads did not come back after the server did"
+            time.sleep(0.5)
+
+
+def test_a_statement_on_a_frozen_server_ends_in_a_chinese_message(cluster, engine):
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        pids = cluster.freeze()
+        try:
+            started = time.monotonic()
+            with pytest.raises(DatabaseUnavailable) as err:
+                conn.execute(text("SELECT count(*) FROM community"))
+            elapsed = time.monotonic() - started
+        finally:
+            cluster.thaw(pids)
+    assert elapsed < PROMISE_SECONDS
+    assert err.value.message.startswith("数据库 4 秒内没有响应"), err.value.message
+    assert "本次操作未写入任何数据" in err.value.message
+    _recovered(engine)
+
+
+def test_a_pooled_connection_to_a_frozen_server_is_given_up_within_seconds(cluster, engine):
+    pids = cluster.freeze()  # between two runs: the pool's check of its idle connection meets the frozen server
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable) as err:
+            community_names(engine=engine)
+        elapsed = time.monotonic() - started
+    finally:
+        cluster.thaw(pids)
+    assert elapsed < PROMISE_SECONDS
+    assert err.value.message.startswith("数据库连接超时（2 秒内无响应）"), err.value.message
+    _recovered(engine)
+
+
+def test_a_commit_without_an_answer_says_so_and_the_same_form_saves_once(cluster, engine):
+    admin = auth.create_user("frozenadmin", "Frozen-Test-1", role="街道管理员", display_name="冻结测试",
+                             by=auth.SYSTEM, engine=engine, rounds=4)
+    finding = "冻结时提交的核查"
+    frozen: list[int] = []
+
+    def freeze_once(_conn) -> None:  # the statements reached the server; its answer to COMMIT never comes
+        if not frozen:
+            frozen.extend(cluster.freeze())
+
+    def submit():
+        return file_site_check(admin, community="中兴", category="其他", finding=finding, lon=112.53, lat=33.0,
+                               client_token="frozen-form-1", engine=engine)
+
+    event.listen(engine, "commit", freeze_once)
+    try:
+        started = time.monotonic()
+        with pytest.raises(DatabaseUnavailable) as err:
+            submit()
+        elapsed = time.monotonic() - started
+    finally:
+        event.remove(engine, "commit", freeze_once)
+        cluster.thaw(frozen)
+    assert frozen and elapsed < PROMISE_SECONDS
+    assert err.value.message.startswith("数据库 4 秒内没有确认保存"), err.value.message
+    assert "未写入" not in err.value.message and "再次提交不会重复记录" in err.value.message
+    _recovered(engine)
+    submit()  # the user sends the same form again
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(SiteCheck).where(SiteCheck.finding == finding)
+                            ).scalar_one() == 1
+
+
+def test_the_app_on_a_frozen_server_shows_the_chinese_message(cluster, engine):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception and not at.error
+    pids = cluster.freeze()
+    try:
+        time.sleep(chrome.HEALTH_TTL + 0.1)  # the last good health check expires
+        started = time.monotonic()
+        at.run(timeout=PROMISE_SECONDS)  # a hang would time out here
+        elapsed = time.monotonic() - started
+    finally:
+        cluster.thaw(pids)
+    assert elapsed < PROMISE_SECONDS and not at.exception
+    assert _texts(at.error)[0].startswith("看板暂时无法读取数据："), _texts(at.error)
