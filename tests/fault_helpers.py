@@ -109,6 +109,28 @@ class Cluster:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def seeded_cluster(**settings: object) -> Iterator[Cluster]:
+    """A started, seeded private cluster (server `settings` as Cluster's), removed afterwards; a skip without the
+    PostgreSQL programs. For module-scoped fixtures."""
+    import pytest
+
+    from lib import db
+    from lib.seed import seed
+
+    if pg_bin() is None:
+        pytest.skip("未找到 PostgreSQL 程序（/usr/lib/postgresql/*/bin）")
+    c = Cluster(settings=settings).init()
+    try:
+        c.start()
+        seed(db.get_engine(c.url))
+        db.get_engine(c.url).dispose()
+        yield c
+    finally:
+        db.get_engine(c.url).dispose()
+        c.remove()
+
+
 def reset_caches() -> None:
     """Settings, engines and Streamlit's data cache forgotten (after a test changed DATABASE_URL or settings)."""
     import streamlit as st

@@ -8,7 +8,7 @@ import time
 import psycopg
 import pytest
 from db_helpers import fresh_engine
-from fault_helpers import Cluster, pg_bin
+from fault_helpers import seeded_cluster
 from fault_helpers import reset_caches as _reset
 from sqlalchemy import text
 
@@ -16,7 +16,6 @@ from deploy import local
 from lib import config, db, db_budget
 from lib.errors import DatabaseUnavailable
 from lib.queries.communities import community_names
-from lib.seed import seed
 
 NOWHERE = "postgresql+psycopg://guangwu@127.0.0.1:1/guangwu"  # never connected: pools are built lazily
 MAX_CONNECTIONS, RESERVED = 6, 1  # the private cluster: 5 slots for ordinary roles, 6 for a superuser
@@ -63,14 +62,8 @@ def test_connections_name_the_dashboard_in_pg_stat_activity(env, tmp_path, value
 
 @pytest.fixture(scope="module")
 def small_cluster():
-    if pg_bin() is None:
-        pytest.skip("未找到 PostgreSQL 程序（/usr/lib/postgresql/*/bin）")
-    c = Cluster(settings={"max_connections": MAX_CONNECTIONS, "superuser_reserved_connections": RESERVED}).init()
-    c.start()
-    seed(db.get_engine(c.url))
-    db.get_engine(c.url).dispose()
-    yield c
-    c.remove()
+    with seeded_cluster(max_connections=MAX_CONNECTIONS, superuser_reserved_connections=RESERVED) as c:
+        yield c
 
 
 def test_a_server_out_of_connections_gets_its_own_chinese_message(small_cluster, env):

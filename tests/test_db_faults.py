@@ -14,7 +14,7 @@ import pytest
 from fault_helpers import reset_caches as _reset, texts as _texts
 import streamlit as st
 from abuse_helpers import assert_unchanged, row_counts
-from fault_helpers import Cluster, hung_server, pg_bin
+from fault_helpers import hung_server, seeded_cluster
 from kpi_cards import grid_cards
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
@@ -27,7 +27,6 @@ from lib.db import session_scope
 from lib.errors import DashboardError, DatabaseUnavailable, ValidationError
 from lib.models import AuditLog
 from lib.queries.communities import community_names
-from lib.seed import seed
 from lib.writes import file_site_check
 from ui import chrome
 
@@ -127,14 +126,8 @@ def test_write_blocked_by_a_lock_ends_in_chinese_message(world, monkeypatch):
 # ---- a server stopped and restarted (a private cluster on its own port; never the one on 5432) ----
 @pytest.fixture(scope="module")
 def cluster():
-    if pg_bin() is None:
-        pytest.skip("未找到 PostgreSQL 程序（/usr/lib/postgresql/*/bin）")
-    c = Cluster().init()
-    c.start()
-    seed(db.get_engine(c.url))
-    yield c
-    db.get_engine(c.url).dispose()
-    c.remove()
+    with seeded_cluster() as c:
+        yield c
 
 
 def test_database_stopped_and_restarted(cluster, app_url):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from fault_helpers import Cluster, pg_bin
+from fault_helpers import seeded_cluster
 from fault_helpers import reset_caches as _reset
 from fault_helpers import texts as _texts
 from sqlalchemy import event, func, select, text
@@ -19,7 +19,6 @@ from lib import auth, db
 from lib.errors import DatabaseUnavailable
 from lib.models import SiteCheck
 from lib.queries.communities import community_names
-from lib.seed import seed
 from lib.writes import file_site_check
 from ui import chrome
 
@@ -30,14 +29,8 @@ LIMITS = {"DB_STATEMENT_TIMEOUT_SECONDS": "2", "DB_WRITE_TIMEOUT_SECONDS": "2", 
 
 @pytest.fixture(scope="module")
 def cluster():
-    if pg_bin() is None:
-        pytest.skip("未找到 PostgreSQL 程序（/usr/lib/postgresql/*/bin）")
-    c = Cluster().init()
-    c.start()
-    seed(db.get_engine(c.url))
-    db.get_engine(c.url).dispose()
-    yield c
-    c.remove()
+    with seeded_cluster() as c:
+        yield c
 
 
 @pytest.fixture
