@@ -124,6 +124,7 @@ def _backup_postgres(engine: Engine, target: Path) -> dict:
     conninfo, env = libpq(engine.url)
     with engine.connect() as conn:
         conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+        conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))  # idle while pg_dump reads it
         snapshot = conn.scalar(text("SELECT pg_export_snapshot()"))
         done = subprocess.run([pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                                f"--snapshot={snapshot}", "--file", str(target), "--dbname", conninfo],

@@ -50,6 +50,9 @@ class Settings:
     # transaction (lib.db.session_scope) the longer write limit applies, as a write may queue behind another's lock.
     db_statement_timeout_seconds: int = 8
     db_write_timeout_seconds: int = 30
+    # PostgreSQL: end a transaction left idle this long (0 = never) — a replica frozen or cut off mid-write would
+    # otherwise hold its row locks until the server's TCP keepalive gives up, hours later.
+    db_idle_transaction_seconds: int = 60
     # SQLite: wait this long for another writer's lock; both: wait this long for a free pooled connection.
     db_lock_wait_seconds: int = 5
     # PostgreSQL connections one process keeps open, and may open beyond them under load. Every replica may hold

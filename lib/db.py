@@ -56,9 +56,13 @@ def _postgres_args(url) -> dict:
     args: dict = {"connect_timeout": max(2, s.db_connect_timeout_seconds)}  # libpq's minimum is 2 s
     if "application_name" not in url.query and s.db_application_name:
         args["application_name"] = s.db_application_name[:63]  # PostgreSQL keeps 63 bytes (NAMEDATALEN)
+    opts = [url.query.get("options")]
     if s.db_statement_timeout_seconds > 0:
-        opts = f"-c statement_timeout={s.db_statement_timeout_seconds * 1000}"
-        args["options"] = " ".join(filter(None, [url.query.get("options"), opts]))
+        opts.append(f"-c statement_timeout={s.db_statement_timeout_seconds * 1000}")
+    if s.db_idle_transaction_seconds > 0:  # a frozen or cut-off replica's open transaction lets its locks go
+        opts.append(f"-c idle_in_transaction_session_timeout={s.db_idle_transaction_seconds * 1000}")
+    if any(opts):
+        args["options"] = " ".join(filter(None, opts))
     return args
 
 
@@ -176,6 +180,9 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
         return DatabaseUnavailable(f"数据库连接数已满（服务器允许的连接都已占用）：{where}。{UNSAVED}请稍后刷新页面；"
                                    "请管理员核对连接预算（python -m deploy.local budget：副本数 × DB_POOL_SIZE 与 "
                                    "DB_MAX_OVERFLOW 之和应小于数据库的 max_connections）。")
+    if state == "25P03" or "idle-in-transaction timeout" in msg or "事务内空闲超时" in msg:
+        return DatabaseUnavailable(f"数据库连接在事务中闲置超过 {s.db_idle_transaction_seconds} 秒，已被数据库关闭。{UNSAVED}"
+                                   "请重新提交（同一份表单只会保存一次）。")
     if state == "3D000" or refused == "database":
         return DatabaseUnavailable(f"数据库不存在：{where}。请管理员核对 DATABASE_URL 中的库名，或先建库并运行迁移"
                                    "（python -m deploy.local migrate）。")
@@ -380,6 +387,7 @@ def migrate(engine: Engine) -> None:
             if conn.dialect.name == "postgresql":
                 conn.execution_options(**{LIMIT_OPTION: 0})  # no client-side deadline either
                 conn.execute(text("SET LOCAL statement_timeout = 0"))
+                conn.execute(text("SET LOCAL idle_in_transaction_session_timeout = 0"))
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     except SQLAlchemyError as exc:
