@@ -11,7 +11,8 @@
 - passive health: a replica that refuses or times out is skipped (`max_fails`/`fail_timeout`) and the request
   retried on another; `/readyz` on each replica is the active check (deploy/readiness_watch.py or a monitor);
 - `/metrics` is not passed: monitoring scrapes each replica's port (ui/metrics.py);
-- every answer carries HARDENING (and HSTS behind HTTPS), and nginx does not name its version.
+- every answer carries HARDENING (and HSTS behind HTTPS), and nginx does not name its version;
+- with no replica answering, a Chinese page that reloads itself (UNAVAILABLE_PAGE), not nginx's English 502.
 """
 from __future__ import annotations
 
@@ -22,6 +23,20 @@ WS_IDLE = "3600s"
 HSTS = "max-age=31536000"
 HARDENING = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "same-origin"}
 UPLOAD_LIMIT = "25m"  # above Streamlit's server.maxUploadSize (20 MB) so Streamlit gives the Chinese message
+RETRY_SECONDS = 5
+# What a browser gets when no replica answers (all restarting, a host rebooting), instead of nginx's English
+# 「502 Bad Gateway」: Chinese, readable on a wall from 4 m, and reloading itself, so a wall screen comes back on its
+# own when a replica does. Single quotes and $ are not allowed inside (nginx string, variables).
+UNAVAILABLE_PAGE = (
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
+    f'<meta http-equiv="refresh" content="{RETRY_SECONDS}"><meta name="viewport" content="width=device-width">'
+    "<title>光武街道基层治理看板</title></head>"
+    '<body style="margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;'
+    'background:#0e1117;color:#fafafa;font-family:sans-serif;text-align:center">'
+    '<div><p style="font-size:3rem;margin:0 0 1rem">看板正在重新启动或暂时无法访问</p>'
+    f'<p style="font-size:1.6rem;color:#c0c4cc">页面每 {RETRY_SECONDS} 秒自动重试，恢复后自动显示；'
+    "长时间未恢复请联系管理员。</p></div></body></html>"
+)
 
 
 def upstream_lines(replicas: Sequence[tuple[str, int]], down: Sequence[int] = (), *, first: int | None = None) -> str:
@@ -130,6 +145,17 @@ server {{
     # Each replica's metrics are scraped on its own port by the monitoring host, never through here.
     location = /metrics {{
         return 404;
+    }}
+    # No replica answered: the Chinese page that retries (UNAVAILABLE_PAGE). Only nginx's own errors come here
+    # (proxy_intercept_errors is off): a replica's 503 from /readyz passes through as it is.
+    error_page 502 503 504 =503 /_guangwu/unavailable;
+    location = /_guangwu/unavailable {{
+        internal;
+        default_type "text/html; charset=utf-8";
+        add_header Retry-After {RETRY_SECONDS} always;
+        add_header Cache-Control no-store always;
+    {headers.replace(chr(10), chr(10) + "    ")}
+        return 503 '{UNAVAILABLE_PAGE}';
     }}
 }}
 """

@@ -3,6 +3,7 @@
 headers, and nginx does not announce its version."""
 from __future__ import annotations
 
+import contextlib
 import http.client
 import http.server
 import shutil
@@ -40,25 +41,23 @@ class _Replica(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def front_door(tmp_path_factory):
+@contextlib.contextmanager
+def _nginx(work, replica_ports: list[int]):
+    """The production (HTTPS) site in a private nginx in front of `replica_ports`; yields its port."""
     try:
         nginx = ensure_nginx()  # installs Debian's nginx when missing and we are root, as make deploy-local
     except DeployError as exc:
         pytest.skip(str(exc))
     if shutil.which("openssl") is None:
         pytest.skip("openssl 未安装")
-    work = tmp_path_factory.mktemp("nginx-tls")
     for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (work / "tmp" / sub).mkdir(parents=True)
     cert, key = work / "cert.pem", work / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
-    replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
-    threading.Thread(target=replica.serve_forever, daemon=True).start()
     port = free_port()
     conf = work / "nginx.conf"
-    conf.write_text(main_conf(site([("127.0.0.1", replica.server_address[1])], listen=f"127.0.0.1:{port}",
+    conf.write_text(main_conf(site([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}",
                                    tls=(str(cert), str(key))), prefix=str(work)))
     proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -74,16 +73,48 @@ def front_door(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def front_door(tmp_path_factory):
+    replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
+    threading.Thread(target=replica.serve_forever, daemon=True).start()
+    try:
+        with _nginx(tmp_path_factory.mktemp("nginx-tls"), [replica.server_address[1]]) as port:
+            yield port
+    finally:
         replica.shutdown()
+
+
+@pytest.fixture(scope="module")
+def empty_front_door(tmp_path_factory):
+    """Every replica out: two ports nothing listens on (all replicas restarting, a host rebooting)."""
+    with _nginx(tmp_path_factory.mktemp("nginx-empty"), [free_port(), free_port()]) as port:
+        yield port
 
 
 def _get(port: int, path: str) -> http.client.HTTPResponse:
     conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=ssl._create_unverified_context())
     conn.request("GET", path)
     resp = conn.getresponse()
-    resp.read()
+    resp.body = resp.read()
     conn.close()
     return resp
+
+
+@pytest.mark.parametrize("path", ["/", "/stars?community=%E4%B8%AD%E5%85%B4", "/_stcore/stream"])
+def test_with_every_replica_out_the_browser_gets_a_chinese_page_that_retries(empty_front_door, path):
+    """nginx's own 502 page is English and stays: a wall screen showed 「502 Bad Gateway」 until someone walked up
+    to it. Now a Chinese page says what is happening and reloads itself, so the wall comes back with a replica."""
+    resp = _get(empty_front_door, path)
+    body = resp.body.decode("utf-8")
+    assert resp.status == 503
+    assert resp.getheader("Content-Type") == "text/html; charset=utf-8"
+    assert resp.getheader("Retry-After") == "5" and resp.getheader("Cache-Control") == "no-store"
+    assert "看板正在重新启动或暂时无法访问" in body and '<meta http-equiv="refresh" content="5">' in body
+    assert '<html lang="zh-CN">' in body and "nginx" not in body.lower() and "Bad Gateway" not in body
+    assert resp.getheader("Strict-Transport-Security") == HSTS
+    assert {name: resp.getheader(name) for name in HARDENING} == HARDENING
 
 
 @pytest.mark.parametrize("path, status", [("/", 200), ("/stars?community=%E4%B8%AD%E5%85%B4", 200),
