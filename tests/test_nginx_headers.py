@@ -17,6 +17,7 @@ import pytest
 from deploy.local import DeployError, ensure_nginx
 from deploy.nginx_conf import main_conf, site
 from devtools.streamlit_server import free_port
+from fault_helpers import hung_server
 
 pytestmark = pytest.mark.deploy
 
@@ -42,7 +43,7 @@ class _Replica(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _nginx(work, replica_ports: list[int]):
+def _nginx(work, replica_ports: list[int], **options):
     """The production (HTTPS) site in a private nginx in front of `replica_ports`; yields its port."""
     try:
         nginx = ensure_nginx()  # installs Debian's nginx when missing and we are root, as make deploy-local
@@ -58,7 +59,7 @@ def _nginx(work, replica_ports: list[int]):
     port = free_port()
     conf = work / "nginx.conf"
     conf.write_text(main_conf(site([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}",
-                                   tls=(str(cert), str(key))), prefix=str(work)))
+                                   tls=(str(cert), str(key)), **options), prefix=str(work)))
     proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -93,9 +94,9 @@ def empty_front_door(tmp_path_factory):
         yield port
 
 
-def _get(port: int, path: str) -> http.client.HTTPResponse:
-    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=5, context=ssl._create_unverified_context())
-    conn.request("GET", path)
+def _get(port: int, path: str, *, cookie: str = "", timeout: float = 5) -> http.client.HTTPResponse:
+    conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=ssl._create_unverified_context())
+    conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
     resp = conn.getresponse()
     resp.body = resp.read()
     conn.close()
@@ -139,3 +140,23 @@ def test_the_replica_learns_the_client_the_scheme_and_the_host_as_the_browser_se
     assert seen["host"] == f"127.0.0.1:{front_door}"
     assert (seen["x-real-ip"], seen["x-forwarded-for"], seen["x-forwarded-proto"]) == ("127.0.0.1", "127.0.0.1",
                                                                                           "https")
+
+
+def test_a_browser_pinned_to_a_hung_replica_gets_its_page_from_another(tmp_path):
+    """A replica that accepts and never answers (deadlocked, paused, its host stalled) held the page loads of every
+    browser pinned to it for the websocket's idle limit, an hour: production has no readiness watcher, only
+    nginx's passive checks. Plain requests now wait HTTP_READ_TIMEOUT (here 2 s), then go to another replica,
+    which the browser stays with; the websocket keeps its long idle limit."""
+    replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
+    threading.Thread(target=replica.serve_forever, daemon=True).start()
+    good = replica.server_address[1]
+    try:
+        with hung_server() as hung, _nginx(tmp_path, [hung, good], http_read_timeout="2s") as port:
+            started = time.monotonic()
+            resp = _get(port, "/", cookie=f"gw_route=r{hung}", timeout=20)
+            elapsed = time.monotonic() - started
+            assert (resp.status, resp.body) == (200, b"ok")
+            assert 1.5 < elapsed < 10, elapsed
+            assert resp.getheader("Set-Cookie").startswith(f"gw_route=r{good};")
+    finally:
+        replica.shutdown()
