@@ -1,7 +1,8 @@
 """The nginx configuration, written once: `site()` is the http-context part (upstream + server) used both by
 `make deploy-local` and, rendered with TLS, by the checked-in `deploy/nginx/guangwu.conf` for a real server.
 
-- websocket upgrades pass through (`/_stcore/stream`), idle up to WS_IDLE (Streamlit's frontend reconnects after);
+- websocket upgrades pass through (`/_stcore/stream`); one silent for WS_IDLE (Streamlit pings each every 30 s) is a
+  frozen replica's and is closed (Streamlit's frontend reconnects);
   any other request waits HTTP_READ_TIMEOUT for a replica, then goes to the next one;
 - a browser stays on one replica: a new one goes to the replica with the fewest connections, and every
   answer sets its `gw_route` cookie to the replica that answered, so its requests (the websocket, uploads,
@@ -20,7 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-WS_IDLE = "3600s"
+# Streamlit's server pings every tab's websocket every 30 s (server.websocketPingInterval, left at its default): a
+# websocket silent for longer than two pings is a frozen replica's, and is closed so the browser reconnects to one
+# that answers (it stayed open an hour, the wall showing stale figures with no sign).
+WS_IDLE = "75s"
 # Any other request (the page, scripts, media, uploads, sign-in): a replica silent this long is skipped and the
 # request retried on another (proxy_next_upstream timeout; nginx retries only idempotent methods).
 HTTP_READ_TIMEOUT = "30s"
@@ -91,7 +95,7 @@ def _headers(*, tls: bool) -> str:
 
 def site(replicas: Sequence[tuple[str, int]], *, listen: str, server_name: str = "_",
          tls: tuple[str, str] | None = None, down: Sequence[int] = (),
-         http_read_timeout: str = HTTP_READ_TIMEOUT) -> str:
+         http_read_timeout: str = HTTP_READ_TIMEOUT, ws_idle: str = WS_IDLE) -> str:
     """Upstream and server blocks. `tls` = (certificate, key) paths: listen with ssl and mark cookies Secure."""
     ssl = f"""
     ssl_certificate     {tls[0]};
@@ -138,8 +142,8 @@ server {{
     proxy_next_upstream error timeout http_502 http_503;
     proxy_next_upstream_tries 3;
 
-    # A replica that accepts and never answers is left after {http_read_timeout} (then the next replica); only the
-    # websocket may stay idle for {WS_IDLE}.
+    # A replica that accepts and never answers is left after {http_read_timeout} (then the next replica); a websocket
+    # after {ws_idle} without a byte (Streamlit pings each one every 30 s).
     location / {{
         proxy_pass http://$gw_upstream;
         proxy_read_timeout {http_read_timeout};
@@ -148,8 +152,8 @@ server {{
     }}
     location = /_stcore/stream {{
         proxy_pass http://$gw_upstream;
-        proxy_read_timeout {WS_IDLE};
-        proxy_send_timeout {WS_IDLE};
+        proxy_read_timeout {ws_idle};
+        proxy_send_timeout {ws_idle};
 {pinned}
     }}
     # Readiness of whichever replica this browser is pinned to (per-replica checks go to the replicas' ports).

@@ -27,11 +27,11 @@ def test_site_rules():
     assert pinned.splitlines()[1:3] == ["    server 127.0.0.1:8501 max_fails=1 fail_timeout=10s;",
                                         "    server 127.0.0.1:8502 backup down;"]
     assert "    r8502 guangwu_r8502;" in text and 'add_header Set-Cookie "gw_route=$gw_served;' in text
-    # only the websocket may stay idle for an hour; every other request leaves a silent replica after 30 s
+    # a websocket is left after 75 s without a byte (Streamlit pings every 30 s), any other request after 30 s
     ws = text[text.index("location = /_stcore/stream {"):].split("}", 1)[0]
     rest = text[text.index("location / {"):].split("}", 1)[0]
-    assert "proxy_read_timeout 3600s;" in ws and "gw_route=$gw_served" in ws
-    assert "proxy_read_timeout 30s;" in rest and "3600s" not in rest
+    assert "proxy_read_timeout 75s;" in ws and "gw_route=$gw_served" in ws
+    assert "proxy_read_timeout 30s;" in rest and "75s" not in rest
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(), reason="nginx 未安装")

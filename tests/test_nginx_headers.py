@@ -160,3 +160,87 @@ def test_a_browser_pinned_to_a_hung_replica_gets_its_page_from_another(tmp_path)
             assert resp.getheader("Set-Cookie").startswith(f"gw_route=r{good};")
     finally:
         replica.shutdown()
+
+
+@contextlib.contextmanager
+def _ws_replica(*, ping: float | None):
+    """A stand-in replica's websocket: it accepts and then, with `ping`, pings every `ping` seconds as Streamlit's
+    server does (an idle healthy tab); without, it says nothing more (a frozen replica). Yields its port."""
+    from websockets.sync.server import serve
+
+    done = threading.Event()
+
+    def handler(ws) -> None:
+        try:
+            while not done.wait(ping if ping is not None else 3600):
+                ws.ping()
+        except Exception:  # noqa: BLE001 - the client or nginx closed it
+            pass
+
+    server = serve(handler, "127.0.0.1", 0, ping_interval=None)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server.socket.getsockname()[1]
+    finally:
+        done.set()
+        server.shutdown()
+
+
+@pytest.mark.parametrize(("ping", "closed"), [(None, True), (0.5, False)])
+def test_a_silent_replica_s_websocket_is_closed_and_a_pinging_one_kept(tmp_path, ping, closed):
+    """A frozen replica keeps its browsers' websockets open (its kernel still acknowledges): a wall pinned to it
+    showed stale figures, with no sign, for nginx's websocket idle limit (an hour). Streamlit's server pings every
+    tab every 30 s, so nginx now closes a websocket silent for WS_IDLE (75 s; here 2 s) and the browser reconnects
+    to a replica that answers; a healthy idle tab is never cut."""
+    import ssl as _ssl
+
+    import websocket
+
+    with _ws_replica(ping=ping) as replica, _nginx(tmp_path, [replica], ws_idle="2s") as port:
+        ws = websocket.create_connection(f"wss://127.0.0.1:{port}/_stcore/stream", timeout=10,
+                                         sslopt={"cert_reqs": _ssl.CERT_NONE})
+        ws.settimeout(0.2)  # below the ping interval: the loop below sees the clock
+        started, ended = time.monotonic(), None
+        try:
+            while ended is None and time.monotonic() - started < 5:
+                try:
+                    ws.recv()  # pings are answered inside; a close (or a lost connection) ends the stream
+                except websocket.WebSocketTimeoutException:
+                    continue
+                except (websocket.WebSocketConnectionClosedException, ConnectionError):
+                    ended = time.monotonic() - started
+        finally:
+            ws.close()
+    assert (ended is not None) is closed, ended
+    if closed:
+        assert 1.5 < ended < 4.5, ended
+
+
+def test_nginx_outwaits_streamlit_s_websocket_pings():
+    """WS_IDLE must exceed two of Streamlit's ping intervals (a late ping under load is not a lost replica)."""
+    from streamlit.web.server.starlette.starlette_server import _get_websocket_settings
+
+    from deploy.nginx_conf import WS_IDLE
+
+    interval, _timeout = _get_websocket_settings()
+    assert interval == 30 and int(WS_IDLE.rstrip("s")) >= 2 * interval + 15
+
+
+def test_a_served_replica_pings_an_idle_tab_within_its_interval(tmp_path):
+    """The premise of WS_IDLE, on a real server (serve.py, as deployed): an idle tab's websocket gets a ping
+    within Streamlit's 30 s interval, so nginx never cuts a healthy one."""
+    from websocket import ABNF
+
+    from devtools.st_client import Session
+    from devtools.streamlit_server import running
+
+    with running(f"sqlite:///{tmp_path / 'ping.db'}", tmp_path) as server:
+        tab = Session(server.url, timeout=60)
+        try:
+            tab.rerun()
+            tab.ws.settimeout(40)
+            started = time.monotonic()
+            opcode, _frame = tab.ws.recv_data_frame(control_frame=True)  # nothing else is sent to an idle tab
+            assert opcode == ABNF.OPCODE_PING and time.monotonic() - started < 31
+        finally:
+            tab.close()
