@@ -88,10 +88,11 @@ def _engine(url: str) -> Engine:
         s = settings()
         engine = create_engine(url, pool_pre_ping=True, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
                                pool_timeout=s.db_lock_wait_seconds, connect_args=_postgres_args(parsed))
-        _watch_deadlines(engine)
     event.listen(engine, "handle_error", _on_error, retval=True)
     event.listen(engine, "do_connect", _fail_fast)
     event.listen(engine, "before_cursor_execute", _refuse_nul)
+    if engine.dialect.name == "postgresql":
+        _watch_deadlines(engine)  # after _refuse_nul: a refused statement is never armed
     return engine
 
 
@@ -229,7 +230,7 @@ def _is_driver_error(exc: BaseException) -> bool:
 
 def _on_error(ctx) -> BaseException | None:
     """SQLAlchemy's handle_error hook: raise the Chinese error instead of the driver's (not for pre-ping)."""
-    if ctx.connection is not None and not ctx.connection.closed:
+    with contextlib.suppress(Exception):  # the statement's deadline, before anything can close its connection
         db_deadline.disarm(ctx.connection.info.pop(_DEADLINE, None))
     if ctx.is_pre_ping or isinstance(ctx.original_exception, (DashboardError, IntegrityError)):
         return None
