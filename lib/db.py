@@ -110,9 +110,11 @@ def _watch_deadlines(engine: Engine) -> None:
     s = settings()
     dialect = engine.dialect
     dialect.do_ping = db_deadline.guarded(dialect.do_ping, lambda: db_deadline.GRACE_SECONDS, db_deadline.CHECK)
+    # a commit may wait as a write does; a rollback never waits on another writer (the end of every page run's read)
     ends = max(s.db_statement_timeout_seconds, s.db_write_timeout_seconds)
-    for name, kind in (("do_commit", db_deadline.COMMIT), ("do_rollback", db_deadline.STATEMENT)):
-        setattr(dialect, name, db_deadline.guarded(getattr(dialect, name), lambda: _limit(ends), kind))
+    dialect.do_commit = db_deadline.guarded(dialect.do_commit, lambda: _limit(ends), db_deadline.COMMIT)
+    dialect.do_rollback = db_deadline.guarded(dialect.do_rollback, lambda: _limit(s.db_statement_timeout_seconds),
+                                              db_deadline.STATEMENT)
 
     @event.listens_for(engine, "before_cursor_execute")
     def _arm(conn, cursor, statement, parameters, context, executemany) -> None:

@@ -136,3 +136,26 @@ def test_the_app_on_a_frozen_server_shows_the_chinese_message(cluster, engine):
         cluster.thaw(pids)
     assert elapsed < PROMISE_SECONDS and not at.exception
     assert _texts(at.error)[0].startswith("看板暂时无法读取数据："), _texts(at.error)
+
+
+def test_a_connection_handed_back_to_a_frozen_server_is_let_go_at_the_read_deadline(cluster, engine, monkeypatch):
+    """Handing a connection back to the pool rolls it back. A rollback never waits on another writer, so it gets
+    the reads' deadline, not the writes' (here 20 + 2 s): the end of a page run is not held that long."""
+    monkeypatch.setenv("DB_WRITE_TIMEOUT_SECONDS", "20")
+    _reset()
+    slow_writes = db.get_engine()
+    conn = slow_writes.connect()
+    conn.execute(text("SELECT 1"))
+    pids = cluster.freeze()
+    try:
+        started = time.monotonic()
+        try:
+            conn.close()  # the pool's rollback meets the frozen server
+        except DatabaseUnavailable as err:  # said in Chinese, as any other end of a round trip
+            assert err.message.startswith("数据库 4 秒内没有响应"), err.message
+        elapsed = time.monotonic() - started
+    finally:
+        cluster.thaw(pids)
+        slow_writes.dispose()
+    assert elapsed < 8, elapsed  # the read deadline: 2 + 2 s
+    _recovered(slow_writes)
