@@ -109,11 +109,11 @@ def _watch_deadlines(engine: Engine) -> None:
     its deadline even when the server stops answering (lib/db_deadline.py)."""
     s = settings()
     dialect = engine.dialect
-    dialect.do_ping = db_deadline.guarded(dialect.do_ping, lambda: db_deadline.GRACE_SECONDS, db_deadline.CHECK)
+    dialect.do_ping = db_deadline.guarded(dialect.do_ping, db_deadline.GRACE_SECONDS, db_deadline.CHECK)
     # a commit may wait as a write does; a rollback never waits on another writer (the end of every page run's read)
     ends = max(s.db_statement_timeout_seconds, s.db_write_timeout_seconds)
-    dialect.do_commit = db_deadline.guarded(dialect.do_commit, lambda: _limit(ends), db_deadline.COMMIT)
-    dialect.do_rollback = db_deadline.guarded(dialect.do_rollback, lambda: _limit(s.db_statement_timeout_seconds),
+    dialect.do_commit = db_deadline.guarded(dialect.do_commit, _limit(ends), db_deadline.COMMIT)
+    dialect.do_rollback = db_deadline.guarded(dialect.do_rollback, _limit(s.db_statement_timeout_seconds),
                                               db_deadline.STATEMENT)
 
     @event.listens_for(engine, "before_cursor_execute")

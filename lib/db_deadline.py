@@ -109,10 +109,10 @@ def expired(conn: object) -> Expired | None:
         return None
 
 
-def guarded(call: Callable, limit: Callable[[], float], kind: str) -> Callable:
-    """`call(dbapi_connection, ...)` (a dialect's do_commit, do_rollback or do_ping) under the deadline `limit()`."""
+def guarded(call: Callable, seconds: float, kind: str) -> Callable:
+    """`call(dbapi_connection, ...)` (a dialect's do_commit, do_rollback or do_ping) under a deadline of `seconds`."""
     def run(conn, *args, **kwargs):
-        token = arm(conn, limit(), kind)
+        token = arm(conn, seconds, kind)
         try:
             return call(conn, *args, **kwargs)
         finally:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from shown_text import texts  # noqa: F401 - also imported from here by other tests
 
 
@@ -113,8 +114,6 @@ class Cluster:
 def seeded_cluster(**settings: object) -> Iterator[Cluster]:
     """A started, seeded private cluster (server `settings` as Cluster's), removed afterwards; a skip without the
     PostgreSQL programs. For module-scoped fixtures."""
-    import pytest
-
     from lib import db
     from lib.seed import seed
 
