@@ -114,7 +114,8 @@ def site(replicas: Sequence[tuple[str, int]], *, down: Sequence[int] = (), **opt
 
 
 def front(replicas: Sequence[tuple[str, int]], *, listen: str, server_name: str = "_",
-          tls: tuple[str, str] | None = None, http_read_timeout: str = HTTP_READ_TIMEOUT, ws_idle: str = WS_IDLE) -> str:
+          tls: tuple[str, str] | None = None, http_read_timeout: str = HTTP_READ_TIMEOUT,
+          ws_idle: str = WS_IDLE) -> str:
     """Everything but the upstreams: the maps and the server block. `tls` = (certificate, key) paths: listen with
     ssl and mark cookies Secure."""
     ssl = f"""
