@@ -28,6 +28,12 @@ WS_IDLE = "75s"
 # Any other request (the page, scripts, media, uploads, sign-in): a replica silent this long is skipped and the
 # request retried on another (proxy_next_upstream timeout; nginx retries only idempotent methods).
 HTTP_READ_TIMEOUT = "30s"
+# After a reload (a change of rotation by deploy/readiness_watch.py, a certificate renewal) an old worker serves its
+# connections until they close, and a wall's or tablet's websocket never does (Streamlit pings it): each reload left
+# one more generation of workers for days. This long after a reload an old worker closes what it still holds; the
+# browser reconnects to the same replica and resumes its session. A main-context directive: a real server sets it
+# in /etc/nginx/nginx.conf (README 多副本部署).
+WORKER_SHUTDOWN = "10m"
 HSTS = "max-age=31536000"
 HARDENING = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "same-origin"}
 UPLOAD_LIMIT = "25m"  # above Streamlit's server.maxUploadSize (20 MB) so Streamlit gives the Chinese message
@@ -196,10 +202,11 @@ server {{
 """
 
 
-def main_conf(site_text: str, *, prefix: str) -> str:
+def main_conf(site_text: str, *, prefix: str, worker_shutdown: str = WORKER_SHUTDOWN) -> str:
     """A whole nginx.conf for a private nginx under `prefix` (deploy-local): own pid, logs and temp dirs."""
     return f"""# Private nginx for make deploy-local; started with -p {prefix} -c nginx.conf
 worker_processes 1;
+worker_shutdown_timeout {worker_shutdown};  # old workers close their websockets after a reload (WORKER_SHUTDOWN)
 pid {prefix}/nginx.pid;
 error_log {prefix}/nginx-error.log warn;
 events {{ worker_connections 4096; }}

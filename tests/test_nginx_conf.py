@@ -43,3 +43,4 @@ def test_nginx_accepts_the_local_config(tmp_path):
     done = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-c", str(conf)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+    assert f"worker_shutdown_timeout {nginx_conf.WORKER_SHUTDOWN};" in conf.read_text()

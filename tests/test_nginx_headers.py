@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import http.client
 import http.server
+import os
 import shutil
+import signal
 import ssl
 import subprocess
 import threading
@@ -43,7 +45,7 @@ class _Replica(http.server.BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def _nginx(work, replica_ports: list[int], **options):
+def _nginx(work, replica_ports: list[int], *, worker_shutdown: str | None = None, **options):
     """The production (HTTPS) site in a private nginx in front of `replica_ports`; yields its port."""
     try:
         nginx = ensure_nginx()  # installs Debian's nginx when missing and we are root, as make deploy-local
@@ -59,7 +61,8 @@ def _nginx(work, replica_ports: list[int], **options):
     port = free_port()
     conf = work / "nginx.conf"
     conf.write_text(main_conf(site([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}",
-                                   tls=(str(cert), str(key)), **options), prefix=str(work)))
+                                   tls=(str(cert), str(key)), **options), prefix=str(work),
+                                   **({"worker_shutdown": worker_shutdown} if worker_shutdown else {})))
     proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -144,8 +147,8 @@ def test_the_replica_learns_the_client_the_scheme_and_the_host_as_the_browser_se
 
 def test_a_browser_pinned_to_a_hung_replica_gets_its_page_from_another(tmp_path):
     """A replica that accepts and never answers (deadlocked, paused, its host stalled) held the page loads of every
-    browser pinned to it for the websocket's idle limit, an hour: production has no readiness watcher, only
-    nginx's passive checks. Plain requests now wait HTTP_READ_TIMEOUT (here 2 s), then go to another replica,
+    browser pinned to it for the websocket's idle limit, an hour (until the readiness watcher takes it out,
+    nginx's passive checks are all there is). Plain requests now wait HTTP_READ_TIMEOUT (here 2 s), then go to another replica,
     which the browser stays with; the websocket keeps its long idle limit."""
     replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
     threading.Thread(target=replica.serve_forever, daemon=True).start()
@@ -244,3 +247,44 @@ def test_a_served_replica_pings_an_idle_tab_within_its_interval(tmp_path):
             assert opcode == ABNF.OPCODE_PING and time.monotonic() - started < 31
         finally:
             tab.close()
+
+
+def _workers(prefix) -> int:
+    """nginx worker processes (old generations included) whose master runs under `prefix`."""
+    master = int((prefix / "nginx.pid").read_text())
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True).stdout
+    return len(out.split())
+
+
+def test_a_reload_does_not_leave_old_workers_holding_websockets_for_ever(tmp_path):
+    """Every change of rotation (deploy/readiness_watch.py) reloads nginx, and so do certificate renewals. An old
+    worker serves its connections until they close, and a wall's or a tablet's websocket never closes (Streamlit
+    pings it every 30 s): each reload left one more generation of workers for days. After WORKER_SHUTDOWN (here 2 s)
+    an old worker closes what it still holds; Streamlit's frontend reconnects to the same replica and resumes its
+    session (the replica still holds it)."""
+    import ssl as _ssl
+
+    import websocket
+
+    with _ws_replica(ping=0.5) as replica, _nginx(tmp_path, [replica], worker_shutdown="2s") as port:
+        ws = websocket.create_connection(f"wss://127.0.0.1:{port}/_stcore/stream", timeout=10,
+                                         sslopt={"cert_reqs": _ssl.CERT_NONE})
+        ws.settimeout(0.2)
+        try:
+            before = _workers(tmp_path)
+            os.kill(int((tmp_path / "nginx.pid").read_text()), signal.SIGHUP)
+            started, ended = time.monotonic(), None
+            while ended is None and time.monotonic() - started < 6:
+                try:
+                    ws.recv()
+                except websocket.WebSocketTimeoutException:
+                    continue
+                except (websocket.WebSocketConnectionClosedException, ConnectionError):
+                    ended = time.monotonic() - started
+            assert ended is not None and 1.5 < ended < 5, ended  # closed by the old worker at its deadline
+            deadline = time.monotonic() + 5
+            while _workers(tmp_path) > before:  # and the old generation is gone
+                assert time.monotonic() < deadline, "old nginx workers still running"
+                time.sleep(0.1)
+        finally:
+            ws.close()
