@@ -26,7 +26,7 @@ import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from deploy.nginx_conf import main_conf, site
+from deploy.nginx_conf import private
 
 REPO = Path(__file__).resolve().parents[1]
 RUN_DIR = REPO / "deploy" / "run"
@@ -120,8 +120,7 @@ def wait_ready(url: str, proc: subprocess.Popen | None, log: Path, timeout: floa
 
 def write_nginx_conf(run_dir: Path, ports: list[int], listen: int, *, down: list[int] = ()) -> Path:
     conf = Path(run_dir) / "nginx.conf"
-    text = main_conf(site([("127.0.0.1", p) for p in ports], listen=f"127.0.0.1:{listen}", down=down),
-                     prefix=str(run_dir))
+    text = private([("127.0.0.1", p) for p in ports], listen=f"127.0.0.1:{listen}", down=down, prefix=str(run_dir))
     tmp = conf.with_suffix(".tmp")
     tmp.write_text(text)
     tmp.replace(conf)

@@ -35,6 +35,17 @@ HTTP_READ_TIMEOUT = "30s"
 # in /etc/nginx/nginx.conf (README 多副本部署).
 WORKER_SHUTDOWN = "10m"
 HSTS = "max-age=31536000"
+ACCESS_LOG = "/var/log/nginx/access.log"  # Debian's, rotated by its logrotate rule
+# A 大屏链接 (/display/<token>, lib.display_links) is shown once and only its token's hash is stored; the access
+# log kept it whole, for whoever reads the logs. Logged as /display/<redacted> (query kept); /display/end is not a
+# token. Otherwise nginx's `combined` format.
+LOG_FORMAT = r"""map $request_uri $gw_log_uri {
+    default $request_uri;
+    "~^/display/end(\?.*)?$" $request_uri;
+    "~^/display/[^?]*(?<gw_query>\?.*)?$" /display/<redacted>$gw_query;
+}
+log_format guangwu '$remote_addr - $remote_user [$time_local] "$request_method $gw_log_uri $server_protocol" '
+                   '$status $body_bytes_sent "$http_referer" "$http_user_agent"';"""
 HARDENING = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "same-origin"}
 UPLOAD_LIMIT = "25m"  # above Streamlit's server.maxUploadSize (20 MB) so Streamlit gives the Chinese message
 RETRY_SECONDS = 5
@@ -121,9 +132,9 @@ def site(replicas: Sequence[tuple[str, int]], *, down: Sequence[int] = (), **opt
 
 def front(replicas: Sequence[tuple[str, int]], *, listen: str, server_name: str = "_",
           tls: tuple[str, str] | None = None, http_read_timeout: str = HTTP_READ_TIMEOUT,
-          ws_idle: str = WS_IDLE) -> str:
+          ws_idle: str = WS_IDLE, access_log: str = ACCESS_LOG) -> str:
     """Everything but the upstreams: the maps and the server block. `tls` = (certificate, key) paths: listen with
-    ssl and mark cookies Secure."""
+    ssl and mark cookies Secure. `access_log`: where requests are logged (LOG_FORMAT: a 大屏链接's token hidden)."""
     ssl = f"""
     ssl_certificate     {tls[0]};
     ssl_certificate_key {tls[1]};
@@ -144,12 +155,14 @@ map $http_upgrade $gw_connection {{
     ""      "";
 }}
 {_maps(replicas)}
+{LOG_FORMAT}
 
 server {{
     listen {listen}{' ssl' if tls else ''};
     server_name {server_name};{ssl}
     server_tokens off;
     client_max_body_size {UPLOAD_LIMIT};
+    access_log {access_log} guangwu;
 {headers}
 
     proxy_http_version 1.1;
@@ -228,6 +241,13 @@ PRODUCTION_REPLICAS = (("127.0.0.1", 8501), ("127.0.0.1", 8502))  # as deploy/sy
 SITE_FILE, UPSTREAMS_FILE = "guangwu.conf", "guangwu-upstreams.conf"  # both go to /etc/nginx/conf.d/
 
 
+def private(replicas: Sequence[tuple[str, int]], *, prefix: str, down: Sequence[int] = (),
+            worker_shutdown: str = WORKER_SHUTDOWN, **options) -> str:
+    """A whole nginx.conf for a private nginx under `prefix` (deploy-local, tests): `site` logging to the prefix."""
+    return main_conf(site(replicas, down=down, access_log=f"{prefix}/nginx-access.log", **options), prefix=prefix,
+                     worker_shutdown=worker_shutdown)
+
+
 def production_site(replicas: Sequence[tuple[str, int]] = PRODUCTION_REPLICAS) -> str:
     """What deploy/nginx/guangwu.conf holds: HTTPS on 443 in front of `replicas` (see README); its upstreams are
     in guangwu-upstreams.conf, which guangwu-readiness.service rewrites."""
@@ -236,6 +256,7 @@ def production_site(replicas: Sequence[tuple[str, int]] = PRODUCTION_REPLICAS) -
 server {
     listen 80;
     server_name guangwu.example.internal;
+    access_log """ + ACCESS_LOG + """ guangwu;  # a wall link typed as http:// is redirected, and not logged whole
     return 301 https://$host$request_uri;
 }
 """

@@ -157,7 +157,8 @@ def test_prometheus_rules_name_only_exported_metrics():
     (job,) = conf["scrape_configs"]
     assert job["metrics_path"] == "/metrics"
     ports = {int(t.rsplit(":", 1)[1]) for t in job["static_configs"][0]["targets"]}
-    assert ports == {int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+) ", nginx_conf.production_site())}
+    assert ports == {int(p) for p in re.findall(r"server 127\.0\.0\.1:(\d+) ",
+                                          nginx_conf.upstreams(nginx_conf.PRODUCTION_REPLICAS))}
     metrics.RUN_SECONDS.labels("overview")  # a labelled family shows its samples once it has a child
     metrics.RUNS.labels("overview", "ok")
     exported = {s.name for family in metrics.REGISTRY.collect() for s in family.samples}

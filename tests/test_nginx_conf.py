@@ -14,6 +14,8 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_checked_in_site_is_generated():
     assert (REPO / "deploy" / "nginx" / "guangwu.conf").read_text() == nginx_conf.production_site()
+    # both servers (HTTPS, and the redirect from http://) log with the format that hides a wall link's token
+    assert nginx_conf.production_site().count(f"access_log {nginx_conf.ACCESS_LOG} guangwu;") == 2
 
 
 def test_site_rules():
@@ -38,8 +40,7 @@ def test_site_rules():
 def test_nginx_accepts_the_local_config(tmp_path):
     (tmp_path / "tmp").mkdir()
     conf = tmp_path / "nginx.conf"
-    conf.write_text(nginx_conf.main_conf(nginx_conf.site([("127.0.0.1", 1)], listen="127.0.0.1:1"),
-                                         prefix=str(tmp_path)))
+    conf.write_text(nginx_conf.private([("127.0.0.1", 1)], listen="127.0.0.1:1", prefix=str(tmp_path)))
     done = subprocess.run(["/usr/sbin/nginx", "-t", "-p", str(tmp_path), "-c", str(conf)],
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

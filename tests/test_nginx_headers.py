@@ -17,7 +17,7 @@ import time
 import pytest
 
 from deploy.local import DeployError, ensure_nginx
-from deploy.nginx_conf import main_conf, site
+from deploy.nginx_conf import private
 from devtools.streamlit_server import free_port
 from fault_helpers import hung_server
 
@@ -60,9 +60,9 @@ def _nginx(work, replica_ports: list[int], *, worker_shutdown: str | None = None
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     port = free_port()
     conf = work / "nginx.conf"
-    conf.write_text(main_conf(site([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}",
-                                   tls=(str(cert), str(key)), **options), prefix=str(work),
-                                   **({"worker_shutdown": worker_shutdown} if worker_shutdown else {})))
+    conf.write_text(private([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}", prefix=str(work),
+                            tls=(str(cert), str(key)), **options,
+                            **({"worker_shutdown": worker_shutdown} if worker_shutdown else {})))
     proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -86,6 +86,18 @@ def front_door(tmp_path_factory):
     try:
         with _nginx(tmp_path_factory.mktemp("nginx-tls"), [replica.server_address[1]]) as port:
             yield port
+    finally:
+        replica.shutdown()
+
+
+@pytest.fixture
+def front_door_with_log(tmp_path):
+    """The production site with a fresh access log of its own: (port, log path)."""
+    replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
+    threading.Thread(target=replica.serve_forever, daemon=True).start()
+    try:
+        with _nginx(tmp_path, [replica.server_address[1]]) as port:
+            yield port, tmp_path / "nginx-access.log"
     finally:
         replica.shutdown()
 
@@ -288,3 +300,23 @@ def test_a_reload_does_not_leave_old_workers_holding_websockets_for_ever(tmp_pat
                 time.sleep(0.1)
         finally:
             ws.close()
+
+
+def test_the_access_log_does_not_keep_a_wall_link_s_token(front_door_with_log):
+    """A 大屏链接 is shown once and only its token's hash is stored (lib.display_links), so that no one can read a
+    working link back; but nginx's access log kept every opened link whole (`GET /display/<token>`), readable by
+    whoever reads the logs, valid for up to ten years. The log now names the path without the token."""
+    port, log = front_door_with_log
+    token = "Zx9-SECRET-token_abc"
+    paths = (f"/display/{token}", f"/display/{token}?community=%E4%B8%AD%E5%85%B4", "/stars?community=1", "/display/end")
+    for path in paths:
+        assert _get(port, path).status == 200
+    deadline = time.monotonic() + 5
+    while len(lines := [x for x in log.read_text().splitlines() if "/readyz" not in x]) < len(paths):  # not the start-up
+        assert time.monotonic() < deadline, log.read_text()  # probe's; nginx writes a line when a request ends
+        time.sleep(0.1)
+    assert token not in log.read_text()
+    assert '"GET /display/<redacted> HTTP/1.1" 200' in lines[0]
+    assert '"GET /display/<redacted>?community=%E4%B8%AD%E5%85%B4 HTTP/1.1" 200' in lines[1]
+    assert '"GET /stars?community=1 HTTP/1.1" 200' in lines[2]  # other paths are logged as they were
+    assert '"GET /display/end HTTP/1.1" 200' in lines[3]

@@ -125,7 +125,8 @@ def _production_layout(work: Path, replicas: list[int]):
         (work / "tmp" / sub).mkdir(parents=True)
     port = free_port()
     pairs = [("127.0.0.1", p) for p in replicas]
-    (conf_d / "guangwu.conf").write_text(nginx_conf.front(pairs, listen=f"127.0.0.1:{port}"))
+    (conf_d / "guangwu.conf").write_text(nginx_conf.front(pairs, listen=f"127.0.0.1:{port}",
+                                                                 access_log=f"{work}/nginx-access.log"))
     (conf_d / "guangwu-upstreams.conf").write_text(nginx_conf.upstreams(pairs))
     conf = work / "nginx.conf"
     conf.write_text(nginx_conf.main_conf(f"    include {conf_d}/*.conf;", prefix=str(work)))
