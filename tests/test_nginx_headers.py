@@ -160,7 +160,8 @@ def test_the_replica_learns_the_client_the_scheme_and_the_host_as_the_browser_se
 def test_a_browser_pinned_to_a_hung_replica_gets_its_page_from_another(tmp_path):
     """A replica that accepts and never answers (deadlocked, paused, its host stalled) held the page loads of every
     browser pinned to it for the websocket's idle limit, an hour (until the readiness watcher takes it out,
-    nginx's passive checks are all there is). Plain requests now wait HTTP_READ_TIMEOUT (here 2 s), then go to another replica,
+    nginx's passive checks are all there is). Plain requests now wait HTTP_READ_TIMEOUT (here 2 s), then go to
+    another replica,
     which the browser stays with; the websocket keeps its long idle limit."""
     replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
     threading.Thread(target=replica.serve_forever, daemon=True).start()
@@ -308,12 +309,14 @@ def test_the_access_log_does_not_keep_a_wall_link_s_token(front_door_with_log):
     whoever reads the logs, valid for up to ten years. The log now names the path without the token."""
     port, log = front_door_with_log
     token = "Zx9-SECRET-token_abc"
-    paths = (f"/display/{token}", f"/display/{token}?community=%E4%B8%AD%E5%85%B4", "/stars?community=1", "/display/end")
+    paths = (f"/display/{token}", f"/display/{token}?community=%E4%B8%AD%E5%85%B4", "/stars?community=1",
+             "/display/end")
     for path in paths:
         assert _get(port, path).status == 200
     deadline = time.monotonic() + 5
-    while len(lines := [x for x in log.read_text().splitlines() if "/readyz" not in x]) < len(paths):  # not the start-up
-        assert time.monotonic() < deadline, log.read_text()  # probe's; nginx writes a line when a request ends
+    # nginx writes a request's line when it ends; the start-up probe's (/readyz) is not this test's
+    while len(lines := [x for x in log.read_text().splitlines() if "/readyz" not in x]) < len(paths):
+        assert time.monotonic() < deadline, log.read_text()
         time.sleep(0.1)
     assert token not in log.read_text()
     assert '"GET /display/<redacted> HTTP/1.1" 200' in lines[0]
