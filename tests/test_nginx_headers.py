@@ -161,8 +161,7 @@ def test_a_browser_pinned_to_a_hung_replica_gets_its_page_from_another(tmp_path)
     """A replica that accepts and never answers (deadlocked, paused, its host stalled) held the page loads of every
     browser pinned to it for the websocket's idle limit, an hour (until the readiness watcher takes it out,
     nginx's passive checks are all there is). Plain requests now wait HTTP_READ_TIMEOUT (here 2 s), then go to
-    another replica,
-    which the browser stays with; the websocket keeps its long idle limit."""
+    another replica, which the browser stays with; the websocket keeps its long idle limit."""
     replica = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Replica)
     threading.Thread(target=replica.serve_forever, daemon=True).start()
     good = replica.server_address[1]
