@@ -15,6 +15,7 @@ started), SIGTERM then SIGKILL after 10 s.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import signal
@@ -104,7 +105,7 @@ def _get(url: str, timeout: float = 2) -> int:
             return resp.status
     except urllib.error.HTTPError as exc:
         return exc.code
-    except (urllib.error.URLError, OSError):
+    except (urllib.error.URLError, OSError, http.client.HTTPException):  # refused, timed out, cut off mid-answer
         return 0
 
 

@@ -205,3 +205,29 @@ def test_the_checked_in_upstreams_and_unit_agree():
     assert shipped == nginx_conf.upstreams([("127.0.0.1", 8501), ("127.0.0.1", 8502)])
     assert "upstream guangwu {" not in (REPO / "deploy" / "nginx" / "guangwu.conf").read_text()
     assert unit["User"] == "root" and "/etc/nginx/conf.d" in unit["ReadWritePaths"]
+
+
+def test_a_replica_answering_garbage_is_not_ready(tmp_path):
+    """Not HTTP on the replica's port (another program took it, a proxy in between): the check says not ready,
+    where http.client's BadStatusLine used to end the watcher."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+
+    def serve() -> None:
+        for _ in range(2):
+            conn, _addr = listener.accept()
+            conn.recv(1024)
+            conn.sendall(b"garbage\r\n\r\n")
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    port = listener.getsockname()[1]
+    try:
+        from deploy.local import _get
+
+        assert _get(f"http://127.0.0.1:{port}/readyz", timeout=2) == 0
+    finally:
+        listener.close()
