@@ -207,7 +207,7 @@ def test_the_checked_in_upstreams_and_unit_agree():
     assert unit["User"] == "root" and "/etc/nginx/conf.d" in unit["ReadWritePaths"]
 
 
-def test_a_replica_answering_garbage_is_not_ready(tmp_path):
+def test_a_replica_answering_garbage_is_not_ready():
     """Not HTTP on the replica's port (another program took it, a proxy in between): the check says not ready,
     where http.client's BadStatusLine used to end the watcher."""
     import socket
