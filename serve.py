@@ -13,7 +13,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Route
 from streamlit.runtime.pages_manager import PagesManager
 
-from deploy import media_sweep, tcp, wakeups, ws_writes
+from deploy import media_sweep, tcp, wakeups, watchdog, ws_writes
 from lib.health import readyz
 from ui import gc_tuning, metrics, not_found, page_shell, session_routes
 
@@ -31,6 +31,7 @@ gc_tuning.enable()  # the first complete run freezes what a warm process keeps (
 wakeups.coalesce()  # one event-loop wakeup per burst of a session's messages (deploy/wakeups.py)
 ws_writes.coalesce()  # a websocket's writes joined for 1 ms: ~3 sends a rerun (deploy/ws_writes.py)
 media_sweep.throttle()  # orphaned media files swept once a second, not by every run (deploy/media_sweep.py)
+watchdog.start(watchdog.own_health_url())  # under systemd: restarted when it stops answering (deploy/watchdog.py)
 
 OPS_ROUTES = [Route("/readyz", readyz, methods=["GET", "HEAD"]), *metrics.ROUTES]
 
