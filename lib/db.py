@@ -73,6 +73,8 @@ def get_engine(url: str | None = None) -> Engine:
 
 @lru_cache(maxsize=8)
 def _engine(url: str) -> Engine:
+    # hide_parameters: an unexpected error is logged with its traceback, and SQLAlchemy writes a statement's
+    # parameters (names, phone numbers, findings) into the error's text; the logs never get them.
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
@@ -80,14 +82,15 @@ def _engine(url: str) -> Engine:
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseUnavailable(f"数据库文件目录无法创建：{parsed.database}（{exc.strerror}）") from exc
-        engine = create_engine(url, connect_args={"timeout": settings().db_lock_wait_seconds})
+        engine = create_engine(url, connect_args={"timeout": settings().db_lock_wait_seconds}, hide_parameters=True)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         # Streamlit runs each session's script in its own thread: by default room for 30 at once before anyone
         # waits (DB_POOL_SIZE + DB_MAX_OVERFLOW; lib/db_budget.py checks N processes against max_connections).
         s = settings()
         engine = create_engine(url, pool_pre_ping=True, pool_size=s.db_pool_size, max_overflow=s.db_max_overflow,
-                               pool_timeout=s.db_lock_wait_seconds, connect_args=_postgres_args(parsed))
+                               pool_timeout=s.db_lock_wait_seconds, connect_args=_postgres_args(parsed),
+                               hide_parameters=True)
     event.listen(engine, "handle_error", _on_error, retval=True)
     event.listen(engine, "do_connect", _fail_fast)
     event.listen(engine, "before_cursor_execute", _refuse_nul)

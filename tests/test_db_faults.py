@@ -326,3 +326,34 @@ def test_every_database_error_maps_to_a_chinese_domain_error():
     assert db.database_error(ValueError("not a database error")) is None
     same = DashboardError("已有的中文消息")
     assert db.database_error(same) is same
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_failed_statement_does_not_carry_residents_data_into_the_logs(backend, tmp_path):
+    """An unexpected database error is logged with its traceback (ui/page_guard, ui/flash, ui/widgets.guard), and
+    SQLAlchemy wrote every parameter of the statement into the error's text: a resident's name, phone number or a
+    site check's finding went to the journal with it. The engines now hide parameters (hide_parameters=True)."""
+    import traceback
+
+    from db_helpers import fresh_engine
+    from sqlalchemy.exc import IntegrityError
+
+    from lib.models import AppSetting, Base
+
+    engine = fresh_engine(backend, tmp_path)
+    Base.metadata.create_all(engine, tables=[AppSetting.__table__])
+    marker = "张某某 13812345678"
+    raised = []
+    for statement in (text("INSERT INTO no_such_table (x) VALUES (:v)"),
+                      text("INSERT INTO app_setting (key, value, updated_at) VALUES ('k', :v, CURRENT_TIMESTAMP)")):
+        for _ in range(2):  # the second insert of the same key breaks the unique key
+            try:
+                with engine.begin() as conn:
+                    conn.execute(statement, {"v": marker})
+            except Exception as exc:  # noqa: BLE001
+                raised.append(exc)
+                break
+    assert len(raised) == 2 and any(isinstance(e, IntegrityError) for e in raised), raised
+    for exc in raised:
+        logged = "".join(traceback.format_exception(exc))  # what log.exception writes, causes included
+        assert marker not in logged and "13812345678" not in logged, logged
