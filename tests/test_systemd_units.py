@@ -47,3 +47,10 @@ def test_each_replica_names_its_database_connections_after_its_port():
 
     assert _unit("guangwu@.service")["Service"]["Environment"] == "DB_APPLICATION_NAME=guangwu@%i"
     assert "db_application_name" in Settings.__dataclass_fields__
+
+
+def test_no_unit_writes_core_files():
+    """A crashed process's core file is its memory: residents' names, phone numbers, photos. No unit that reads the
+    data may leave one (systemd-coredump keeps them under /var/lib/systemd/coredump, readable by administrators)."""
+    for name in ("guangwu@.service", "guangwu-migrate.service", "guangwu-backup.service"):
+        assert _unit(name)["Service"].get("LimitCORE") == "0", name
