@@ -35,6 +35,7 @@ TIMEOUT = 3.0
 FAILS = 2
 PASSES = 2
 RELOAD_TIMEOUT = 20.0
+RETRY_MAX = 60.0  # seconds between attempts to reload a broken nginx
 
 
 class Rotation:
@@ -64,13 +65,19 @@ def failing(ports: Sequence[int], ready: Callable[[int], bool]) -> set[int]:
 
 
 class UpstreamsFile:
-    """A real server: the upstreams file nginx includes, rewritten whole (atomically) and nginx reloaded."""
+    """A real server: the upstreams file nginx includes, rewritten whole (atomically) and nginx reloaded. A failed
+    reload is retried after 1, 2, 4 … s, at most a minute apart (a broken nginx configuration is not reloaded and
+    logged every second); a new change of rotation tries again at once."""
 
-    def __init__(self, path: Path, replicas: Sequence[tuple[str, int]], *, reload_command: str) -> None:
-        self.path, self.replicas, self.reload_command = Path(path), list(replicas), reload_command
+    def __init__(self, path: Path, replicas: Sequence[tuple[str, int]], *, reload_command: str,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.path, self.replicas, self.reload_command, self.clock = Path(path), list(replicas), reload_command, clock
         self._reloaded = False  # whether nginx has read what the file says
+        self._backoff, self._next_try = 0.0, 0.0
 
-    def apply(self, down: set[int]) -> bool:
+    def apply(self, down: set[int], *, force: bool = False) -> bool:
+        """Write the file for `down` and have nginx read it; whether nginx has. `force`: try now, whatever the
+        backoff says (the watcher stopping)."""
         text = upstreams(self.replicas, sorted(down))
         try:
             current = self.path.read_text()
@@ -81,18 +88,24 @@ class UpstreamsFile:
             tmp.write_text(text)
             os.chmod(tmp, 0o644)
             os.replace(tmp, self.path)
-            self._reloaded = False
-        if not self._reloaded:
-            try:
-                done = subprocess.run(shlex.split(self.reload_command), capture_output=True, text=True,
-                                      timeout=RELOAD_TIMEOUT, check=False)
-                self._reloaded = done.returncode == 0
-                problem = (done.stderr or done.stdout).strip()
-            except (OSError, subprocess.TimeoutExpired) as exc:
-                problem = str(exc)
-            if not self._reloaded:
-                print(f"{time.strftime('%H:%M:%S')} nginx 重新加载失败（{self.reload_command}），下一轮再试：{problem}",
-                      flush=True)
+            self._reloaded, self._backoff, self._next_try = False, 0.0, 0.0
+        if self._reloaded or (self.clock() < self._next_try and not force):
+            return self._reloaded
+        try:
+            done = subprocess.run(shlex.split(self.reload_command), capture_output=True, text=True,
+                                  timeout=RELOAD_TIMEOUT, check=False)
+            ok, problem = done.returncode == 0, (done.stderr or done.stdout).strip()
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            ok, problem = False, str(exc)
+        stamp = time.strftime('%H:%M:%S')
+        if ok:
+            if self._backoff:
+                print(f"{stamp} nginx 已重新加载（此前失败）", flush=True)
+            self._reloaded, self._backoff = True, 0.0
+        else:
+            self._backoff = min(max(self._backoff * 2, 1.0), RETRY_MAX)
+            self._next_try = self.clock() + self._backoff
+            print(f"{stamp} nginx 重新加载失败（{self.reload_command}），{self._backoff:g} 秒后再试：{problem}", flush=True)
         return self._reloaded
 
 
@@ -103,7 +116,7 @@ class LocalNginx:
         self.run_dir, self.nginx = run_dir, next(p for p in state.procs if p.name == "nginx")
         self.ports = [p.port for p in state.replicas()]
 
-    def apply(self, down: set[int]) -> bool:
+    def apply(self, down: set[int], *, force: bool = False) -> bool:  # noqa: ARG002 - nothing is held back here
         write_nginx_conf(self.run_dir, self.ports, self.nginx.port, down=sorted(down))
         try:
             os.kill(self.nginx.pid, signal.SIGHUP)
@@ -133,7 +146,7 @@ def watch(hosts: dict[int, str], target, *, interval: float = INTERVAL, stop: th
             applied = down
         stop.wait(interval)
     for _ in range(3):  # a replica left `down` by a watcher that is gone would never return
-        if target.apply(set()):
+        if target.apply(set(), force=True):
             print(f"{time.strftime('%H:%M:%S')} 就绪检查已停止，所有副本放回轮询（nginx 的被动检查照常）", flush=True)
             return
         time.sleep(interval)

@@ -174,21 +174,36 @@ def test_the_production_watcher_takes_an_unready_replica_out_and_puts_it_back(tm
     b.shutdown()
 
 
-def test_a_failed_reload_is_retried(tmp_path):
-    """nginx refused the reload (or systemctl timed out): the file is written, but nginx still routes by the
-    old one. The watcher says so, and reloads again on its next round even though the file is unchanged."""
+def test_a_failed_reload_is_retried_with_backoff(tmp_path, capsys):
+    """nginx refused the reload (an administrator broke guangwu.conf; systemctl timed out): the file is written, but
+    nginx still routes by the old one. The watcher says so and reloads again later even though the file is
+    unchanged; it waits longer after each failure (up to a minute) instead of running the reload and logging a line
+    every second for as long as the configuration stays broken."""
+    now = [0.0]
     script = tmp_path / "reload.sh"
-    script.write_text(f"#!/bin/sh\necho run >> {tmp_path / 'calls'}\n[ -e {tmp_path / 'ok'} ]\n")
+    script.write_text(f"#!/bin/sh\necho run >> {tmp_path / 'calls'}\n[ -e {tmp_path / 'ok'} ] || exit 1\n")
     script.chmod(0o755)
     target = readiness_watch.UpstreamsFile(tmp_path / "up.conf", [("127.0.0.1", 8501), ("127.0.0.1", 8502)],
-                                           reload_command=str(script))
+                                           reload_command=str(script), clock=lambda: now[0])
+
+    def calls() -> int:
+        return len((tmp_path / "calls").read_text().split())
+
     assert target.apply({8502}) is False
     assert "8502 max_fails=1 fail_timeout=10s down;" in (tmp_path / "up.conf").read_text()
+    for _ in range(100):  # a hundred rounds, a second apart
+        now[0] += 1
+        assert target.apply({8502}) is False
+    assert calls() == 7  # after 1, 2, 4, 8, 16, 32 s, and then at most once a minute
+    assert capsys.readouterr().out.count("nginx 重新加载失败") == 7
+    assert target.apply({8502}, force=True) is False and calls() == 8  # the watcher stopping tries at once
     (tmp_path / "ok").touch()
+    now[0] += 60
     assert target.apply({8502}) is True
+    assert "nginx 已重新加载" in capsys.readouterr().out  # the recovery is said too
     assert target.apply({8502}) is True  # unchanged and reloaded: nothing to do
-    calls = (tmp_path / "calls").read_text().split()
-    assert calls == ["run", "run"]
+    assert calls() == 9
+    assert target.apply({8501}) is True and calls() == 10  # a new change reloads at once
     assert os.stat(tmp_path / "up.conf").st_mode & 0o777 == 0o644  # nginx's workers read it
 
 
