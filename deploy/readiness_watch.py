@@ -12,7 +12,7 @@ Two places to apply the result (deploy/nginx_conf.upstreams writes the text in b
   configuration and sends its master SIGHUP;
 - a real server (`guangwu-readiness.service`):
   `python -m deploy.readiness_watch --upstreams /etc/nginx/conf.d/guangwu-upstreams.conf
-  --replicas 127.0.0.1:8501,127.0.0.1:8502 --reload-command "/usr/sbin/nginx -s reload"`.
+  --replicas 127.0.0.1:8501,127.0.0.1:8502 --reload-command "systemctl reload nginx"`.
 """
 from __future__ import annotations
 
@@ -115,9 +115,13 @@ class LocalNginx:
     def __init__(self, run_dir: Path, state: State) -> None:
         self.run_dir, self.nginx = run_dir, next(p for p in state.procs if p.name == "nginx")
         self.ports = [p.port for p in state.replicas()]
+        self._written: set[int] = set()  # deploy-local started nginx with every replica in rotation
 
     def apply(self, down: set[int], *, force: bool = False) -> bool:  # noqa: ARG002 - nothing is held back here
+        if down == self._written:
+            return True
         write_nginx_conf(self.run_dir, self.ports, self.nginx.port, down=sorted(down))
+        self._written = set(down)
         try:
             os.kill(self.nginx.pid, signal.SIGHUP)
         except ProcessLookupError:  # deploy-stop stopped nginx first
@@ -159,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--run-dir", type=Path, default=RUN_DIR, help="make deploy-local 的运行目录")
     parser.add_argument("--upstreams", type=Path, help="正式环境：nginx 包含的上游文件（整份改写）")
     parser.add_argument("--replicas", help="正式环境：主机:端口,…（与上游文件一致）")
-    parser.add_argument("--reload-command", default="/usr/sbin/nginx -s reload", help="改写后让 nginx 重新加载")
+    parser.add_argument("--reload-command", default="systemctl reload nginx", help="改写后让 nginx 重新加载")
     parser.add_argument("--interval", type=float, default=INTERVAL)
     args = parser.parse_args(argv)
     if args.upstreams:
