@@ -121,11 +121,17 @@ def wait_ready(url: str, proc: subprocess.Popen | None, log: Path, timeout: floa
 
 def write_nginx_conf(run_dir: Path, ports: list[int], listen: int, *, down: list[int] = ()) -> Path:
     conf = Path(run_dir) / "nginx.conf"
-    text = private([("127.0.0.1", p) for p in ports], listen=f"127.0.0.1:{listen}", down=down, prefix=str(run_dir))
-    tmp = conf.with_suffix(".tmp")
-    tmp.write_text(text)
-    tmp.replace(conf)
+    replace_file(conf, private([("127.0.0.1", p) for p in ports], listen=f"127.0.0.1:{listen}", down=down,
+                               prefix=str(run_dir)))
     return conf
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write `path` whole or not at all (nginx may read it at any moment), readable by nginx's workers."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
 
 
 def start_replica(i: int, port: int, db_url: str, run_dir: Path, *, cpu: int | None = None,

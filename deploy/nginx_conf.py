@@ -1,5 +1,7 @@
-"""The nginx configuration, written once: `site()` is the http-context part (upstream + server) used both by
-`make deploy-local` and, rendered with TLS, by the checked-in `deploy/nginx/guangwu.conf` for a real server.
+"""The nginx configuration, written once. `upstreams()` says which replicas are in rotation; `front()` is the rest of
+the http-context part (maps, log format, server). `make deploy-local` writes both into one private nginx.conf
+(`private()`); a real server keeps them apart, as the checked-in `deploy/nginx/guangwu.conf` (`production_site()`,
+with TLS) and `deploy/nginx/guangwu-upstreams.conf`, which deploy/readiness_watch.py rewrites.
 
 - websocket upgrades pass through (`/_stcore/stream`); one silent for WS_IDLE (Streamlit pings each every 30 s) is a
   frozen replica's and is closed (Streamlit's frontend reconnects);

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from deploy.local import RUN_DIR, State, _get, write_nginx_conf
+from deploy.local import RUN_DIR, State, _get, replace_file, write_nginx_conf
 from deploy.nginx_conf import parse_replicas, upstreams
 
 INTERVAL = 1.0
@@ -84,10 +84,7 @@ class UpstreamsFile:
         except OSError:
             current = None
         if current != text:
-            tmp = self.path.with_name(f".{self.path.name}.tmp")
-            tmp.write_text(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.path)
+            replace_file(self.path, text)
             self._reloaded, self._backoff, self._next_try = False, 0.0, 0.0
         if self._reloaded or (self.clock() < self._next_try and not force):
             return self._reloaded
