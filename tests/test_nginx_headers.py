@@ -16,10 +16,10 @@ import time
 
 import pytest
 
-from deploy.local import DeployError, ensure_nginx
 from deploy.nginx_conf import private
 from devtools.streamlit_server import free_port
 from fault_helpers import hung_server
+from nginx_helpers import private_nginx
 
 pytestmark = pytest.mark.deploy
 
@@ -47,25 +47,16 @@ class _Replica(http.server.BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def _nginx(work, replica_ports: list[int], *, worker_shutdown: str | None = None, **options):
     """The production (HTTPS) site in a private nginx in front of `replica_ports`; yields its port."""
-    try:
-        nginx = ensure_nginx()  # installs Debian's nginx when missing and we are root, as make deploy-local
-    except DeployError as exc:
-        pytest.skip(str(exc))
     if shutil.which("openssl") is None:
         pytest.skip("openssl 未安装")
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (work / "tmp" / sub).mkdir(parents=True)
     cert, key = work / "cert.pem", work / "key.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                     "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
     port = free_port()
-    conf = work / "nginx.conf"
-    conf.write_text(private([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}", prefix=str(work),
-                            tls=(str(cert), str(key)), **options,
-                            **({"worker_shutdown": worker_shutdown} if worker_shutdown else {})))
-    proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    text = private([("127.0.0.1", p) for p in replica_ports], listen=f"127.0.0.1:{port}", prefix=str(work),
+                   tls=(str(cert), str(key)), **options,
+                   **({"worker_shutdown": worker_shutdown} if worker_shutdown else {}))
+    with private_nginx(work, text):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -74,9 +65,6 @@ def _nginx(work, replica_ports: list[int], *, worker_shutdown: str | None = None
             except OSError:
                 time.sleep(0.1)
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")

@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from deploy import nginx_conf, readiness_watch
-from deploy.local import DeployError, ensure_nginx
 from devtools.streamlit_server import free_port
+from nginx_helpers import private_nginx
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -115,30 +115,16 @@ def _wait(predicate, what: str, timeout: float = 15) -> None:
 def _production_layout(work: Path, replicas: list[int]):
     """A private nginx laid out as a real server: the site (deploy/nginx/guangwu.conf's template) and the
     upstreams file the watcher owns, both included from one directory as Debian includes conf.d/*.conf."""
-    try:
-        nginx = ensure_nginx()
-    except DeployError as exc:
-        pytest.skip(str(exc))
     conf_d = work / "conf.d"
     conf_d.mkdir()
-    for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (work / "tmp" / sub).mkdir(parents=True)
     port = free_port()
     pairs = [("127.0.0.1", p) for p in replicas]
     (conf_d / "guangwu.conf").write_text(nginx_conf.front(pairs, listen=f"127.0.0.1:{port}",
-                                                                 access_log=f"{work}/nginx-access.log"))
+                                                         access_log=f"{work}/nginx-access.log"))
     (conf_d / "guangwu-upstreams.conf").write_text(nginx_conf.upstreams(pairs))
-    conf = work / "nginx.conf"
-    conf.write_text(nginx_conf.main_conf(f"    include {conf_d}/*.conf;", prefix=str(work)))
-    proc = subprocess.Popen([nginx, "-p", str(work), "-c", str(conf), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
+    with private_nginx(work, nginx_conf.main_conf(f"    include {conf_d}/*.conf;", prefix=str(work))) as (nginx, conf):
         _wait(lambda: (work / "nginx.pid").exists(), "nginx did not start")
         yield port, conf_d / "guangwu-upstreams.conf", f"{nginx} -p {work} -c {conf} -s reload"
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
 
 
 @pytest.mark.deploy
@@ -232,11 +218,10 @@ def test_a_replica_answering_garbage_is_not_ready():
     listener.listen(4)
 
     def serve() -> None:
-        for _ in range(2):
-            conn, _addr = listener.accept()
-            conn.recv(1024)
-            conn.sendall(b"garbage\r\n\r\n")
-            conn.close()
+        conn, _addr = listener.accept()  # the one check below
+        conn.recv(1024)
+        conn.sendall(b"garbage\r\n\r\n")
+        conn.close()
 
     threading.Thread(target=serve, daemon=True).start()
     port = listener.getsockname()[1]
