@@ -42,6 +42,7 @@ ANONYMOUS_AUTHOR = privacy.ANONYMOUS_AUTHOR
 # The subdistrict's standing profile (see the module docstring); the naming count is a dated event.
 STANDING_SUBJECTS = {"光武街道"}
 DATED_EVENTS = {"model_communities_named"}
+DEMO_BASELINE = "（对比值为示例数据）"  # a real figure's change measured against a demo one
 
 
 def is_standing(subject: str | None, indicator: str | None) -> bool:
@@ -172,10 +173,21 @@ class Delta:
     text: str | None  # 「+3户」 / 「持平」 / None when there is no data on `on`
     sentence: str  # always names both dates
     has_data: bool
+    now_day: dt.date | None = None  # the date of the figure compared
+    demo_baseline: bool = False  # compared with a demo figure
 
     @property
     def flat(self) -> bool:
         return self.text == "持平"
+
+    @property
+    def brief(self) -> str:
+        """The change as written under a figure (the wall's 「较上次汇报」 strip, the briefing PDF and Excel):
+        「较2023年11月15日 +3户（2023年11月22日）」, 「较…（对比值为示例数据）…」, or 「2023年11月15日无数据」."""
+        if not self.has_data:
+            return f"{cn_date(self.on)}无数据"
+        demo = DEMO_BASELINE if self.demo_baseline else ""
+        return f"较{cn_date(self.on)} {self.text}{demo}" + (f"（{cn_date(self.now_day)}）" if self.now_day else "")
 
 
 def compare(now: Figure, before: Figure | None, on: dt.date, *, unit: str = "") -> Delta:
@@ -185,8 +197,10 @@ def compare(now: Figure, before: Figure | None, on: dt.date, *, unit: str = "") 
     if before is None or before.value is None or before.holds_from != on:
         last = (f"；此前最近的数字为{cn_date(before.holds_from)}的{before.display}"
                 if before is not None and before.value is not None else "")
-        return Delta(on, None, f"{here} {now.display}；对比日{cn_date(on)}无数据{last}，不作比较。", False)
+        return Delta(on, None, f"{here} {now.display}；对比日{cn_date(on)}无数据{last}，不作比较。", False,
+                     now.holds_from)
     diff = (now.value or 0) - before.value
     text = "持平" if diff == 0 else f"{diff:+g}{unit}"
-    demo = "（对比值为示例数据）" if before.is_demo else ""
-    return Delta(on, text, f"{here} {now.display}，较{cn_date(on)} {before.display}{demo}：{text}。", True)
+    demo = DEMO_BASELINE if before.is_demo and not now.is_demo else ""
+    return Delta(on, text, f"{here} {now.display}，较{cn_date(on)} {before.display}{demo}：{text}。", True,
+                 now.holds_from, bool(demo))

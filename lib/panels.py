@@ -86,27 +86,61 @@ def _model(scope: Scope, engine) -> tuple[Figure, list[str]]:
                    value=float(len(named))), list(named["community"])
 
 
+def no_relocation_note(scope: Scope) -> str:
+    """Why a scope has no relocation figure: no household is recorded for it (on its date)."""
+    if scope.community is None and scope.as_of:
+        return f"截至{cn_date(scope.as_of)}尚无征迁记录（工程建设指挥部于2023年11月成立）"
+    return f"{scope.label}没有文化路北延涉迁户记录"
+
+
 def _relocation(scope: Scope, engine) -> tuple[Figure | None, Figure | None, str | None]:
     h = relocation.headline(community=scope.community, as_of=scope.as_of, engine=engine)
-    if not h.total.value:
-        if scope.community is None and scope.as_of:
-            return None, None, f"截至{cn_date(scope.as_of)}尚无征迁记录（工程建设指挥部于2023年11月成立）"
-        return None, None, f"{scope.label}没有文化路北延涉迁户记录"
+    if not h.total.value:  # no household recorded: no figure (a count of zero would read as data)
+        return None, None, no_relocation_note(scope)
     signed = replace(h.signed, label="文化路北延 已签约/涉迁户",
                      display=f"{h.signed.value:.0f}/{h.total.value:.0f}户")
     return signed, h.demolished_m2, None
 
 
-def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None, str]:
+def _occupancy(scope: Scope, engine) -> care.Occupancy | None:
+    """The occupancy of the scope's first facility with beds (the card's), or None when it has none."""
     fac = care.facilities(community=scope.community, engine=engine)
     with_beds = fac[fac["beds"].notna()]
     if with_beds.empty:
+        return None
+    return care.current_occupancy(facility=with_beds["key"].iloc[0], as_of=scope.as_of, engine=engine)
+
+
+def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None, str]:
+    occ = _occupancy(scope, engine)
+    if occ is None:
         return None, f"{scope.label}没有登记床位的养老机构", ""
-    occ = care.current_occupancy(facility=with_beds["key"].iloc[0], as_of=scope.as_of, engine=engine)
     if occ.occupied is None:
         return None, "所选日期之前暂无入住数据", ""
     fig = occ.figure("综合养老服务中心 入住/床位", free_beds_warning=warning)
     return fig, None, f"入住率 {percent(occ.occupied, occ.beds)}，空床 {occ.free} 张"
+
+
+def key_figures(scope: Scope, *, engine: Engine | None = None) -> list[Figure]:
+    """The wall's key figures (its 「较上次汇报」 strip), built as the cards build them: 五星达标, 命名示范社区,
+    征迁已签约, 养老空床; a figure the scope has no data for is left out."""
+    star = _stars(scope, engine)
+    if scope.community is None:
+        named = _model(scope, engine)[0]
+    else:  # a community's status as a count, so it can be compared: 1 when named
+        status = model_communities.model_status(community=scope.community, as_of=scope.as_of, engine=engine)
+        named = None if status.empty else from_row(
+            {**status.iloc[0].to_dict(), "quote": None, "value": int(status.iloc[0]["status"] == NAMED)},
+            label="命名示范社区", display=f"{int(status.iloc[0]['status'] == NAMED)}个")
+    signed = _relocation(scope, engine)[0]
+    occ = _occupancy(scope, engine)
+    free = None
+    if occ is not None and occ.free is not None:
+        free = replace(occ.figure("养老空床"), display=f"{occ.free}张", value=float(occ.free), unit="张")
+    out = [replace(star, label="五星达标") if star else None,
+           replace(named, label="命名示范社区", unit="个") if named and named.value is not None else None,
+           replace(signed, label="征迁已签约", display=f"{signed.value:.0f}户", unit="户") if signed else None, free]
+    return [f for f in out if f is not None]
 
 
 def summary_panel(scope: Scope, *, free_beds_warning: int, signed_in: bool = False,

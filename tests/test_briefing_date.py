@@ -11,7 +11,7 @@ from sqlalchemy import select
 from staff_fixtures import _staff_templates, world  # noqa: F401
 
 from lib.audit import audit_log
-from lib.briefing_date import change_since, last_briefing_date, set_last_briefing_date
+from lib.briefing_date import last_briefing_date, set_last_briefing_date
 from lib.db import session_scope
 from lib.errors import PermissionDenied, ValidationError
 from lib.models import AppSetting
@@ -82,24 +82,13 @@ def test_concurrent_setters_leave_one_row_and_one_audit_each_change(world):
     assert len(_audit(e)) == 1
 
 
-def test_change_sentence_names_both_dates_or_says_no_data():
-    c = change_since(45, 42, now_day=D(2023, 11, 22), on=D(2023, 11, 15), unit="户")
-    assert c.text == "+3户" and c.sentence == "较2023年11月15日 +3户（2023年11月22日）"
-    assert change_since(40, 42, now_day=D(2023, 11, 22), on=D(2023, 11, 15), unit="张").text == "-2张"
-    assert change_since(7, 7, now_day=D(2023, 11, 22), on=D(2023, 11, 15)).text == "持平"
-    none = change_since(45, None, now_day=D(2023, 11, 22), on=D(2023, 1, 1), unit="户")
-    assert not none.has_data and none.sentence == "2023年1月1日无数据，不作比较"
-    late = change_since(45, 45, now_day=D(2023, 11, 22), on=D(2023, 11, 1), before_day=D(2023, 11, 22))
-    assert not late.has_data
-
-
 def test_key_figures_change_since_the_last_briefing(world):
     from lib import writes
     from lib.briefing_date import key_figure_changes
     e = world.engine
     # before any data on the briefing date: each figure says so
     early = {k.label: k for k in key_figure_changes(as_of=D(2023, 11, 22), on=D(2022, 6, 1), engine=e)}
-    assert early["养老空床"].change.sentence == "2022年6月1日无数据，不作比较"
+    assert early["养老空床"].change.brief == "2022年6月1日无数据"
     # a new report moves free beds: the change names both dates
     writes.record_occupancy(world.admin, facility="care_centre", day=D(2024, 2, 1), occupied=47, engine=e,
                             today=world.today)
@@ -108,7 +97,7 @@ def test_key_figures_change_since_the_last_briefing(world):
     figs = {k.label: k for k in key_figure_changes(community="中兴", as_of=D(2024, 2, 20), on=D(2024, 2, 1),
                                                    engine=e)}
     free = figs["养老空床"]
-    assert free.display == "6张" and free.change.text == "+3张"
-    assert free.change.sentence == "较2024年2月1日 +3张（2024年2月20日）"
+    assert free.figure.display == "6张" and free.change.text == "+3张"
+    assert free.change.brief == "较2024年2月1日 +3张（2024年2月20日）" and free.figure.tag == "录入"
     # no date set: figures without a change
     assert all(k.change is None for k in key_figure_changes(as_of=D(2024, 2, 20), on=None, engine=e))

@@ -108,7 +108,8 @@ def test_deltas_name_both_dates(seeded):
     assert then.day == LAST, "the seed has an occupancy record on the comparison day"
     diff = now.occupied - then.occupied
     expected = "持平" if diff == 0 else f"{diff:+d}人"
-    assert occupied.delta_text == f"较{cn_date(LAST)} {expected}（{cn_date(now.day)}）"
+    demo = "（对比值为示例数据）" if then.is_demo and not now.is_demo else ""  # as the 养老 page says it
+    assert occupied.delta_text == f"较{cn_date(LAST)} {expected}{demo}（{cn_date(now.day)}）"
     # the overview's article figures did not exist yet on that date: said so, not a made-up change
     assert next(f for f in pack.overview if f.label == "户籍人口").delta_text == f"{cn_date(LAST)}无数据"
     cover = pdf_pages(render_pdf(pack, charts={}))[0]

@@ -70,7 +70,8 @@ def test_panel_pages_name_both_dates_of_each_change(seeded):
     then = care.current_occupancy(facility="care_centre", as_of=LAST, engine=seeded)
     diff = now.occupied - then.occupied
     change = "持平" if diff == 0 else f"{diff:+d}人"
-    assert occupied.delta_text == f"较{cn_date(LAST)} {change}（{cn_date(now.day)}）"
+    assert then.is_demo and not now.is_demo  # the seed: the article's figure against a demo record
+    assert occupied.delta_text == f"较{cn_date(LAST)} {change}（对比值为示例数据）（{cn_date(now.day)}）"
     care_page = pages[5]
     assert flat(occupied.delta_text) in care_page
     assert f"较上次汇报（{cn_date(LAST)}）的变化" in care_page

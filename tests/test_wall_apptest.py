@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from staff_apptest import clean, engine, sign_in  # noqa: F401
 from staff_fixtures import _staff_templates  # noqa: F401
@@ -62,6 +63,13 @@ def test_leader_sets_the_last_briefing_date_on_the_wall(engine):
     assert any("已保存" in str(s.value) for s in at.success)
     body = html_text(at)
     assert "较上次汇报（2023年11月15日）" in body and "较2023年11月15日" in body
+    # each key figure carries its source tag, as its card does (五星 is demo data), and the pack's words
+    strip = body[body.index("gw-changes"):]
+    assert re.search(r"五星达标 \d+/55颗</div><span class='gw-tag gw-tag-demo'[^>]*>示例</span>", strip), strip
+    assert re.search(r"征迁已签约 62户</div><span class='gw-tag gw-tag-article'[^>]*>报道</span>", strip), strip
+    # free beds: the article's 2 (2023-11-22) against the seed's demo record of that day (3 free) …
+    assert "养老空床 2张" in strip and "较2023年11月15日 -1张（对比值为示例数据）（2023年11月22日）" in strip
+    assert "2023年11月15日无数据" in strip  # … and 五星 has no record on that day
 
 
 def test_staff_cannot_set_it(engine):

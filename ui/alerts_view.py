@@ -12,7 +12,8 @@ import streamlit as st
 
 from lib.alerts import NO_ALERTS
 from lib.fmt import cn_date
-from ui import bridge
+from ui import bridge, widgets
+from ui.wall_chart import tag_html
 
 WALL_ALERTS = 2  # the wall shows this many, then 「另有 N 条」
 PAGE_ALERTS = 5  # a page shows this many (most urgent first); the rest fold under 「另有 N 条」 so the figures stay in view
@@ -48,10 +49,13 @@ def changes(*, community: str | None, as_of: dt.date | None) -> None:
     on = bridge.last_briefing_date()
     figs = bridge.key_figure_changes(community=community, as_of=as_of, on=on)
     head = f"较上次汇报（{cn_date(on)}）" if on else "上次汇报日期未设置"
-    cells = "".join(
-        f"<div class='gw-change'><div class='l'>{html.escape(k.label)} {html.escape(k.display)}</div>"
-        f"<div class='d'>{html.escape(k.change.sentence if k.change else '（' + cn_date(k.day) + '）')}</div></div>"
-        for k in figs)
+
+    def cell(k) -> str:  # the figure, its source tag (as its card's), and its change in the pack's words
+        when = k.change.brief if k.change else (f"（{cn_date(k.figure.holds_from)}）" if k.figure.holds_from else "")
+        return (f"<div class='gw-change'><div class='l'>{html.escape(k.label)} {html.escape(k.figure.display)}</div>"
+                f"{tag_html(widgets.viewer(k.figure))}<div class='d'>{html.escape(when)}</div></div>")
+
+    cells = "".join(cell(k) for k in figs)
     st.html(f"<div class='gw-changes'><span class='gw-changes-h'>{head}</span>{cells}</div>")
 
 

@@ -16,9 +16,11 @@ from lib import briefing_date
 from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
-from lib.figures import MIXED, Figure, compare
+from lib.figures import MIXED, TAGS, Figure, compare
 from lib.fmt import cn_date, percent
+from lib.panels import no_relocation_note
 from lib.queries import care, checks, communities, map_data, model_communities, relocation, stars
+from lib.scope import Scope
 
 DEMO_CITATION = "示例数据（固定随机种子生成，非官方数字）"
 OVERVIEW_MAX = 10
@@ -71,7 +73,7 @@ def _stars(community: str | None, as_of, engine) -> PackPanel:
         day = _day(matrix["valid_from"].max()) if not matrix.empty else None
         done, total = int(counts["stars"].sum()), 5 * len(counts)
         label = "已达标星数" if community else "各社区已达标星数合计"
-        figures.append(PackFigure("五星", label, f"{done}/{total}星", "示例", DEMO_CITATION, day, done, "星"))
+        figures.append(PackFigure("五星", label, f"{done}/{total}颗", "示例", DEMO_CITATION, day, done, "颗"))
         if community is None:
             full = int((counts["stars"] == 5).sum())
             figures.append(PackFigure("五星", "五星全部达标的社区", f"{full}个", "示例", DEMO_CITATION, day, full, "个"))
@@ -124,6 +126,10 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
         h = relocation.headline(as_of=as_of, engine=engine)
     prefix = "全街道·" if note else ""
     figures = []
+    if not h.total.value:  # no household recorded yet: no figure (lib.panels says the same on the cards)
+        return PackPanel("relocation", "文化路北延提升改造 · 征迁", figures,
+                         note=no_relocation_note(Scope.of(None, as_of)), chart_data=pd.DataFrame(),
+                         chart_args={"total": 0.0, "total_label": ""})
     for label, f in (("涉迁户", h.total), ("已签约", h.signed), ("累计拆除面积", h.demolished_m2)):
         figures.append(PackFigure("征迁", prefix + label, f.display, kind_label(f.kind),
                                   _citation(f.kind, f.citation, f.source_title, f.author), f.holds_from,
@@ -186,24 +192,24 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
 
 def _with_deltas(figures: list[PackFigure], before: list[PackFigure], last: dt.date) -> list[PackFigure]:
     """Each figure with its change since `last` under lib.figures.compare's rule (there is data on `last`
-    only when the figure that held then is dated that day), naming both dates: 「较2023年11月15日 +3人
-    （2023年11月22日）」, or 「2023年11月15日无数据」."""
+    only when the figure that held then is dated that day), in the words the wall uses (`Delta.brief`):
+    「较2023年11月15日 +3人（2023年11月22日）」, 「…（对比值为示例数据）…」 or 「2023年11月15日无数据」."""
     previous = {(f.panel, f.label): f for f in before}
     out = []
     for f in figures:
         p = previous.get((f.panel, f.label))
-        text = ""
-        if f.value is not None:
-            delta = compare(_figure(f), _figure(p) if p else None, last, unit=f.unit)
-            now = f"（{cn_date(f.date)}）" if f.date else ""
-            text = f"较{cn_date(last)} {delta.text}{now}" if delta.has_data else f"{cn_date(last)}无数据"
+        text = compare(_figure(f), _figure(p) if p else None, last, unit=f.unit).brief if f.value is not None else ""
         out.append(PackFigure(**{**f.__dict__, "delta_text": text}))
     return out
 
 
+KINDS = {tag: kind for kind, (tag, _) in TAGS.items()}  # 报道 -> article …: a printed tag back to its kind
+
+
 def _figure(f: PackFigure) -> Figure:
-    """The lib.figures view of a printed figure, for `compare` (the kind only words its sentence)."""
-    return Figure(f.label, f.value_text, MIXED, holds_from=f.date, value=f.value, unit=f.unit)
+    """The lib.figures view of a printed figure, for `compare` (its kind says whether it is demo data)."""
+    return Figure(f.label, f.value_text, KINDS.get(f.source_kind, MIXED), holds_from=f.date, value=f.value,
+                  unit=f.unit)
 
 
 def _figures_only(community, as_of, engine) -> list[PackFigure]:
