@@ -13,6 +13,7 @@ holds from its own date only; before it: no data.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -21,7 +22,8 @@ from lib import clock, privacy
 from lib.fmt import cn_date
 from lib.models import SourceKind
 
-MIXED = "mixed"  # a count over records of several kinds (e.g. 录入 for one community, 示例 for the rest)
+MIXED = "mixed"  # a count over records of several kinds, demo data among them (录入 for one community, 示例 …)
+MULTI = "multi"  # a count over records of several kinds, none of them demo data (报道 for four communities, 录入 …)
 
 # Tag text and colour per source kind: the tag alone carries the meaning (a wall has no hover).
 TAGS: dict[str, tuple[str, str]] = {
@@ -31,18 +33,29 @@ TAGS: dict[str, tuple[str, str]] = {
     SourceKind.DEMO.value: ("示例", "orange"),
     SourceKind.SURVEY.value: ("测绘", "gray"),
     MIXED: ("含示例", "orange"),
+    MULTI: ("多来源", "green"),
 }
 # The same colours as RGB, for the PNG briefing and the big screen's HTML.
 TAG_RGB = {"blue": (96, 165, 250), "violet": (167, 139, 250), "green": (52, 211, 153), "orange": (251, 146, 60),
            "gray": (148, 163, 184)}
 KIND_NAMES = {SourceKind.ARTICLE.value: "新闻报道", SourceKind.OFFICIAL.value: "官方文件",
               SourceKind.DEMO.value: "示例数据", SourceKind.STAFF.value: "工作人员录入",
-              SourceKind.SURVEY.value: "测绘/导入数据", MIXED: "多种来源（含示例数据）"}
+              SourceKind.SURVEY.value: "测绘/导入数据", MIXED: "多种来源（含示例数据）",
+              MULTI: "多种来源（报道、录入等，不含示例数据）"}
 ANONYMOUS_AUTHOR = privacy.ANONYMOUS_AUTHOR
 # The subdistrict's standing profile (see the module docstring); the naming count is a dated event.
 STANDING_SUBJECTS = {"光武街道"}
 DATED_EVENTS = {"model_communities_named"}
 DEMO_BASELINE = "（对比值为示例数据）"  # a real figure's change measured against a demo one
+
+
+def combined_kind(kinds: Iterable[str | None]) -> str:
+    """The source of a figure counted over records of these kinds: their kind when they share one; MIXED (含示例)
+    when demo data is among them; MULTI (多来源) otherwise. The one rule for every count over several records."""
+    found = {k for k in kinds if k}
+    if len(found) == 1:
+        return found.pop()
+    return MIXED if SourceKind.DEMO.value in found or MIXED in found else MULTI
 
 
 def is_standing(subject: str | None, indicator: str | None) -> bool:
@@ -131,7 +144,7 @@ class Figure:
     def provenance(self) -> str:
         """Hover / caption text: source, title, quote, author."""
         parts = [f"来源：{KIND_NAMES.get(self.kind, self.kind)}"]
-        if self.source_title and self.kind not in (SourceKind.DEMO.value, MIXED):
+        if self.source_title and self.kind not in (SourceKind.DEMO.value, MIXED, MULTI):
             t = self.source_title
             parts.append(f"《{t[:40]}…》" if len(t) > 40 else f"《{t}》")
         if self.citation:
@@ -147,6 +160,25 @@ class Figure:
         """Staff names are shown to signed-in users only; anonymous viewers see 「工作人员」."""
         return self if signed_in or not self.author else replace(self, author=privacy.shown_author(self.author,
                                                                                                      signed_in=False))
+
+
+def derived(parts: Iterable[Figure], *, label: str, display: str, value: float | None = None,
+            unit: str = "") -> Figure:
+    """A figure made from other figures (已签约/涉迁户, 未签约 = 涉迁户 − 已签约): the kinds of all its parts
+    (`combined_kind`), the newest part's date, and who entered the newest staff part; a quote only when every
+    part is the same quoted record."""
+    parts = list(parts)
+    dated = [f for f in parts if f.holds_from is not None]
+    newest = max(dated, key=lambda f: f.holds_from) if dated else parts[0]
+    staff = [f for f in parts if f.is_staff]
+    entered = max(staff, key=lambda f: f.recorded_at or dt.datetime.min) if staff else None
+    quotes = {f.citation for f in parts}
+    titles = {f.source_title for f in parts}
+    return Figure(label, display, combined_kind(f.kind for f in parts), newest.holds_from, value=value, unit=unit,
+                  citation=quotes.pop() if len(quotes) == 1 else None,
+                  source_title=titles.pop() if len(titles) == 1 else None,
+                  author=entered.author if entered else None, recorded_at=entered.recorded_at if entered else None,
+                  reported_later=any(f.reported_later for f in parts))
 
 
 def from_row(row, *, label: str | None = None, display: str | None = None, as_of: dt.date | None = None) -> Figure:

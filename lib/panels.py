@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 
-from lib.figures import MIXED, Figure, from_row
+from lib.figures import KIND_NAMES, Figure, combined_kind, derived, from_row
 from lib.fmt import cn_date, cn_datetime, percent
 from lib.models import ModelStatus, SourceKind
 from lib.queries import care, communities, model_communities, relocation, stars
@@ -55,12 +55,12 @@ class SummaryPanel:
         return out + self.overview[:4]
 
 
-def _stars(scope: Scope, engine) -> Figure | None:
+def stars_figure(scope: Scope, engine: Engine | None = None) -> Figure | None:
+    """已达标星数/可达星数 of the scope, with the source of every assessment counted."""
     counts = stars.star_counts(community=scope.community, as_of=scope.as_of, engine=engine)
     if counts.empty:
         return None
-    kinds = set(counts["source_kind"])
-    kind = kinds.pop() if len(kinds) == 1 else MIXED
+    kind = combined_kind(counts["source_kind"])
     staff = counts[counts["author"].notna()]
     return Figure("五星达标", f"{int(counts['stars'].sum())}/{5 * len(counts)}颗", kind,
                   max(counts["valid_from"]), value=float(counts["stars"].sum()), unit="颗",
@@ -69,7 +69,8 @@ def _stars(scope: Scope, engine) -> Figure | None:
                   recorded_at=from_row({"recorded_at": max(staff["recorded_at"])}).recorded_at if len(staff) else None)
 
 
-def _model(scope: Scope, engine) -> tuple[Figure, list[str]]:
+def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure, list[str]]:
+    """The named count (全街道) or the community's status, and the named communities."""
     status = model_communities.model_status(community=scope.community, as_of=scope.as_of, engine=engine)
     named = status[status["status"] == NAMED]
     if scope.community:
@@ -79,11 +80,21 @@ def _model(scope: Scope, engine) -> tuple[Figure, list[str]]:
         return from_row({**r.to_dict(), "quote": r["note"]}, label="示范社区", display=r["status"]), list(named["community"])
     if named.empty:
         return Figure("命名示范社区", "0个", SourceKind.ARTICLE.value, scope.as_of), []
-    kinds = set(named["source_kind"])
     first = named.sort_values("valid_from").iloc[0]
     fig = from_row({**first.to_dict(), "quote": None}, label="命名示范社区", display=f"{len(named)}个")
-    return replace(fig, kind=kinds.pop() if len(kinds) == 1 else MIXED, holds_from=max(named["valid_from"]),
+    return replace(fig, kind=combined_kind(named["source_kind"]), holds_from=max(named["valid_from"]),
                    value=float(len(named))), list(named["community"])
+
+
+def naming_note(named) -> str:
+    """Who was named a 示范社区 on which date, and by whose word: 「2023年9月23日，大官庄、中兴、工业路、西华被命名为
+    示范社区（新闻报道）；2024年1月5日，榆树庄被命名为示范社区（工作人员录入）」. `named`: model_status rows of
+    已命名示范社区 (community, valid_from, source_kind). Empty when none."""
+    parts = []
+    for day, rows in named.sort_values("valid_from", kind="stable").groupby("valid_from", sort=True):
+        source = KIND_NAMES.get(combined_kind(rows["source_kind"]), "")
+        parts.append(f"{cn_date(day)}，{'、'.join(rows['community'])}被命名为示范社区（{source}）")
+    return "；".join(parts) + ("。" if parts else "")
 
 
 def no_relocation_note(scope: Scope) -> str:
@@ -97,7 +108,7 @@ def _relocation(scope: Scope, engine) -> tuple[Figure | None, Figure | None, str
     h = relocation.headline(community=scope.community, as_of=scope.as_of, engine=engine)
     if not h.total.value:  # no household recorded: no figure (a count of zero would read as data)
         return None, None, no_relocation_note(scope)
-    signed = replace(h.signed, label="文化路北延 已签约/涉迁户",
+    signed = derived((h.signed, h.total), label="文化路北延 已签约/涉迁户", value=h.signed.value, unit="户",
                      display=f"{h.signed.value:.0f}/{h.total.value:.0f}户")
     return signed, h.demolished_m2, None
 
@@ -124,15 +135,16 @@ def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None
 def key_figures(scope: Scope, *, engine: Engine | None = None) -> list[Figure]:
     """The wall's key figures (its 「较上次汇报」 strip), built as the cards build them: 五星达标, 命名示范社区,
     征迁已签约, 养老空床; a figure the scope has no data for is left out."""
-    star = _stars(scope, engine)
+    star = stars_figure(scope, engine)
     if scope.community is None:
-        named = _model(scope, engine)[0]
+        named = model_figure(scope, engine)[0]
     else:  # a community's status as a count, so it can be compared: 1 when named
         status = model_communities.model_status(community=scope.community, as_of=scope.as_of, engine=engine)
         named = None if status.empty else from_row(
             {**status.iloc[0].to_dict(), "quote": None, "value": int(status.iloc[0]["status"] == NAMED)},
             label="命名示范社区", display=f"{int(status.iloc[0]['status'] == NAMED)}个")
-    signed = _relocation(scope, engine)[0]
+    h = relocation.headline(community=scope.community, as_of=scope.as_of, engine=engine)
+    signed = h.signed if h.total.value and h.signed.value is not None else None
     occ = _occupancy(scope, engine)
     free = None
     if occ is not None and occ.free is not None:
@@ -146,14 +158,14 @@ def key_figures(scope: Scope, *, engine: Engine | None = None) -> list[Figure]:
 def summary_panel(scope: Scope, *, free_beds_warning: int, signed_in: bool = False,
                   engine: Engine | None = None) -> SummaryPanel:
     """The four panels' key figures and (全街道) the subdistrict's figures, for `scope`."""
-    model, named = _model(scope, engine)
+    model, named = model_figure(scope, engine)
     signed, area, rnote = _relocation(scope, engine)
     occ, cnote, detail = _care(scope, engine, free_beds_warning)
     overview = []
     if scope.community is None:
         overview = [from_row(r, as_of=scope.as_of) for r in
                     communities.subdistrict_overview(as_of=scope.as_of, engine=engine).to_dict("records")]
-    figs = {"stars": _stars(scope, engine), "model": model, "relocation": signed, "relocation_area": area,
+    figs = {"stars": stars_figure(scope, engine), "model": model, "relocation": signed, "relocation_area": area,
             "care": occ}
     figs = {k: (f.for_viewer(signed_in) if f else f) for k, f in figs.items()}
     return SummaryPanel(scope, header(scope, engine=engine), model_named=named, relocation_note=rnote,

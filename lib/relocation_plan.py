@@ -18,12 +18,12 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from lib import date_settings
 from lib.auth import Actor
 from lib.db import get_engine
-from lib.figures import Figure
+from lib.figures import Figure, combined_kind
 from lib.fmt import cn_date
 from lib.models import HOUSEHOLD_LADDER, Community, Household, HouseholdEvent, Role, Source, SourceKind, User
 from lib.queries.common import frame
@@ -77,7 +77,8 @@ def unsigned_by_group(*, community: str | None = None, as_of: dt.date | None = N
     database, with the source of the grouping per group (demo until staff record it)."""
     engine = engine or get_engine()
     stmt = _with_steps(select(Household.team, func.count().label("households"),
-                              func.min(Source.kind).label("lo"), func.max(Source.kind).label("hi"))
+                              func.min(Source.kind).label("lo"), func.max(Source.kind).label("hi"),
+                              func.max(case((Source.kind == SourceKind.DEMO.value, 1), else_=0)).label("demo"))
                        .select_from(Household), as_of, engine)
     stmt = (stmt.outerjoin(Source, Source.id == Household.team_source_id)
             .where(HouseholdEvent.status == HOUSEHOLD_LADDER[0]).group_by(Household.team))
@@ -90,7 +91,8 @@ def unsigned_by_group(*, community: str | None = None, as_of: dt.date | None = N
         r = rows.get(g)
         if r is None and g is None:
             continue
-        kind = SourceKind.DEMO.value if r is None or r.lo is None else (r.lo if r.lo == r.hi else "mixed")
+        kind = (SourceKind.DEMO.value if r is None or r.lo is None
+                else combined_kind({r.lo, r.hi, SourceKind.DEMO.value if r.demo else None}))
         out.append({"group": f"第{g}组" if g else NO_GROUP, "households": int(r.households) if r is not None else 0,
                     "source_kind": kind})
     return pd.DataFrame(out, columns=["group", "households", "source_kind"])

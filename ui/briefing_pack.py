@@ -55,7 +55,9 @@ def chart_svgs(pack: Pack) -> dict[str, str]:
 
 
 def pack_files(*, community: str | None, as_of: dt.date | None, last_briefing: dt.date | None | object = STORED,
-               engine: Engine | None = None) -> tuple[bytes, bytes]:
-    """(PDF, xlsx) of the scope, compared with `last_briefing` (default: the stored 「上次汇报日期」)."""
-    pack = collect_pack(community=community, as_of=as_of, last_briefing=last_briefing, engine=engine)
+               signed_in: bool = False, engine: Engine | None = None) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, compared with `last_briefing` (default: the stored 「上次汇报日期」); staff names
+    only for a signed-in viewer."""
+    pack = collect_pack(community=community, as_of=as_of, last_briefing=last_briefing, signed_in=signed_in,
+                        engine=engine)
     return render_pdf(pack, charts=chart_svgs(pack)), render_xlsx(pack)

@@ -39,8 +39,7 @@ def countdown_html(deadline, today: dt.date) -> str:
 def groups_html(groups: pd.DataFrame) -> str:
     """Unsigned households per 专班 group, with the grouping's source (示例 until staff record it)."""
     total = int(groups["households"].sum())
-    kinds = set(groups["source_kind"])
-    tag = wall_chart.tag_html(_demo(kinds.pop() if len(kinds) == 1 else "mixed"))
+    tag = wall_chart.tag_html(_demo(bridge.combined_kind(groups["source_kind"])))
     cells = "".join(f"<span>{html.escape(r.group)} <b>{int(r.households)}</b>户</span>" for r in groups.itertuples())
     return (f"<div class='gw-reloc gw-groups'><div>未签约 <b>{total}</b>户 · 按专班分组 {tag}</div>"
             f"<div class='row'>{cells}</div></div>")

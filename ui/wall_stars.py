@@ -38,8 +38,7 @@ def _figure(row, kind: str | None = None):
 
 def _row_figure(rows: pd.DataFrame):
     """The source of one community's five cells (示例 / 录入 · who · when / 含示例)."""
-    kinds = set(rows["source_kind"])
-    kind = kinds.pop() if len(kinds) == 1 else "mixed"
+    kind = bridge.combined_kind(rows["source_kind"])
     return _figure(rows.sort_values(["valid_from", "recorded_at"]).iloc[-1].to_dict(), kind)
 
 

@@ -12,31 +12,59 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import alerts as alerts_mod
-from lib import briefing_date
+from lib import briefing_date, clock, privacy
 from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
-from lib.figures import MIXED, TAGS, Figure, compare
+from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, derived, from_row
 from lib.fmt import cn_date, percent
-from lib.panels import no_relocation_note
+from lib.models import SourceKind
+from lib.panels import naming_note, no_relocation_note, stars_figure
 from lib.queries import care, checks, communities, map_data, model_communities, relocation, stars
 from lib.scope import Scope
 
 DEMO_CITATION = "示例数据（固定随机种子生成，非官方数字）"
+ANONYMOUS_AUTHOR = privacy.ANONYMOUS_AUTHOR
 OVERVIEW_MAX = 10
 CARE_WINDOW_DAYS = 90
 STORED = object()  # collect_pack's default: the stored 「上次汇报日期」 (lib.briefing_date)
 
 
-def _citation(kind: str | None, quote: str | None = None, title: str | None = None,
-              recorded_by: str | None = None) -> str:
-    if kind == "demo":
+def _staff_citation(author: str | None, recorded_at: dt.datetime | None) -> str:
+    """「录入：中兴录入员，2024-01-05 09:30」 (who, and when in China time), as a card's provenance says it."""
+    when = f"，{clock.to_local(recorded_at):%Y-%m-%d %H:%M}" if recorded_at else ""
+    return f"录入：{author or ANONYMOUS_AUTHOR}{when}"
+
+
+def _citation(fig: Figure) -> str:
+    """What a printed figure cites: the demo note, the kinds it mixes, who entered it, or the article's words."""
+    if fig.kind == SourceKind.DEMO.value:
         return DEMO_CITATION
-    if kind in ("staff", "survey"):
-        return f"录入：{recorded_by or '工作人员'}"
-    if quote:
-        return f"原文：“{quote}”"
-    return f"新闻报道《{title}》" if title else "新闻报道"
+    if fig.kind in (MIXED, MULTI):
+        return KIND_NAMES[fig.kind]
+    if fig.kind in (SourceKind.STAFF.value, SourceKind.SURVEY.value):
+        return _staff_citation(fig.author, fig.recorded_at)
+    if fig.citation:
+        return f"原文：“{fig.citation}”"
+    return f"新闻报道《{fig.source_title}》" if fig.source_title else "新闻报道"
+
+
+def _printed(panel: str, fig: Figure, *, label: str | None = None, value_text: str | None = None,
+             alert: bool = False) -> PackFigure:
+    """A lib Figure as the pack prints it: its own source, citation, date and (for staff figures) author."""
+    staff = fig.kind in (SourceKind.STAFF.value, SourceKind.SURVEY.value)
+    return PackFigure(panel, label or fig.label, value_text or fig.display, kind_label(fig.kind), _citation(fig),
+                      fig.holds_from, fig.value, fig.unit, alert=alert, reported_later=fig.reported_later,
+                      author=(fig.author or ANONYMOUS_AUTHOR) if staff else None,
+                      recorded_at=fig.recorded_at if staff else None)
+
+
+def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
+    """Who entered a figure is named to signed-in viewers only (lib.privacy), in the pack as on the cards."""
+    if signed_in or f.author is None:
+        return f
+    shown = privacy.shown_author(f.author, signed_in=False)
+    return replace(f, author=shown, citation=_staff_citation(shown, f.recorded_at))
 
 
 def _day(value) -> dt.date | None:
@@ -46,10 +74,7 @@ def _day(value) -> dt.date | None:
 
 
 def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFigure:
-    return PackFigure(panel, label or row["label"], str(row["display"]), kind_label(row["source_kind"]),
-                      _citation(row["source_kind"], row.get("quote"), row.get("source_title"), row.get("recorded_by")),
-                      _day(row["valid_from"]), None if pd.isna(row["value"]) else float(row["value"]),
-                      str(row.get("unit") or ""), reported_later=bool(row.get("reported_later", False)))
+    return _printed(panel, from_row(row.to_dict()), label=label)
 
 
 def _overview(community: str | None, as_of, engine) -> list[PackFigure]:
@@ -69,19 +94,19 @@ def _stars(community: str | None, as_of, engine) -> PackPanel:
     matrix = stars.star_matrix(community=community, as_of=as_of, engine=engine)
     counts = stars.star_counts(community=community, as_of=as_of, engine=engine)
     figures = []
-    if not counts.empty:
-        day = _day(matrix["valid_from"].max()) if not matrix.empty else None
-        done, total = int(counts["stars"].sum()), 5 * len(counts)
-        label = "已达标星数" if community else "各社区已达标星数合计"
-        figures.append(PackFigure("五星", label, f"{done}/{total}颗", "示例", DEMO_CITATION, day, done, "颗"))
+    total = stars_figure(Scope.of(community, as_of), engine)
+    if total is not None:
+        figures.append(_printed("五星", total, label="已达标星数" if community else "各社区已达标星数合计"))
         if community is None:
             full = int((counts["stars"] == 5).sum())
-            figures.append(PackFigure("五星", "五星全部达标的社区", f"{full}个", "示例", DEMO_CITATION, day, full, "个"))
+            figures.append(_printed("五星", replace(total, display=f"{full}个", value=float(full), unit="个"),
+                                    label="五星全部达标的社区"))
         else:
             for _, r in matrix.iterrows():
-                figures.append(PackFigure("五星", r["star"], str(r["status"]), "示例", DEMO_CITATION,
-                                          _day(r["valid_from"])))
-    note = "格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）；星级评定报道未公布，均为示例数据。"
+                figures.append(_printed("五星", from_row(r.to_dict()), label=r["star"], value_text=str(r["status"])))
+    note = ("格内数字为评定得分（≥85 已达标，40–85 创建中，<40 未启动）；星级评定报道未公布，"
+            + ("均为示例数据。" if total is None or total.kind == SourceKind.DEMO.value
+               else "除注明「录入」者外均为示例数据。"))
     return PackPanel("stars", "五星支部创建", figures, note=note, chart_data=matrix,
                      chart_args={"stars": stars.STARS, "highlight": community,
                                  "communities": communities.community_names(engine=engine)})
@@ -92,22 +117,19 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
     everyone = model_communities.model_status(as_of=as_of, engine=engine)
     figures = []
     for _, r in status.iterrows() if community else []:
-        figures.append(PackFigure("示范", "示范社区状态", str(r["status"]), kind_label(r["source_kind"]),
-                                  _citation(r["source_kind"], r.get("note"), r.get("source_title")),
-                                  _day(r["valid_from"])))
+        figures.append(_printed("示范", from_row({**r.to_dict(), "quote": None}), label="示范社区状态",
+                                value_text=str(r["status"])))
     if community is None:
         for name in ("已命名示范社区", "先行先试", "创建中"):
             rows = everyone[everyone["status"] == name]
             if rows.empty:
                 continue
-            r = rows.iloc[0]
-            figures.append(PackFigure("示范", name, f"{len(rows)}个（{'、'.join(rows['community'])}）",
-                                      kind_label(r["source_kind"]), _citation(r["source_kind"], r.get("note"),
-                                                                             r.get("source_title")),
-                                      _day(rows["valid_from"].min()), len(rows), "个"))
+            newest = rows.sort_values("valid_from").iloc[-1].to_dict()
+            fig = replace(from_row({**newest, "quote": None}), kind=combined_kind(rows["source_kind"]),
+                          value=float(len(rows)), unit="个")
+            figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
     named = everyone[everyone["status"] == "已命名示范社区"]
-    note = (f"{cn_date(named['valid_from'].min())}，{'、'.join(named['community'])}被命名为示范社区（新闻报道）。"
-            if not named.empty else "")
+    note = naming_note(named)
     spans = model_communities.model_timeline(as_of=as_of, until=communities.data_as_of(as_of=as_of, engine=engine), engine=engine)
     firsts = named.groupby("valid_from").size() if not named.empty else pd.Series(dtype=int)
     marks = pd.DataFrame({"date": list(firsts.index),
@@ -131,22 +153,14 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
                          note=no_relocation_note(Scope.of(None, as_of)), chart_data=pd.DataFrame(),
                          chart_args={"total": 0.0, "total_label": ""})
     for label, f in (("涉迁户", h.total), ("已签约", h.signed), ("累计拆除面积", h.demolished_m2)):
-        figures.append(PackFigure("征迁", prefix + label, f.display, kind_label(f.kind),
-                                  _citation(f.kind, f.citation, f.source_title, f.author), f.holds_from,
-                                  f.value, "平方米" if label == "累计拆除面积" else "户"))
-    if h.total.value and h.signed.value is not None:
-        figures.insert(0, PackFigure("征迁", prefix + "签约进度", f"{h.signed.value:.0f}/{h.total.value:.0f}户（"
-                                     f"{percent(h.signed.value, h.total.value)}）", kind_label(h.signed.kind),
-                                     _citation(h.signed.kind, h.signed.citation, h.signed.source_title,
-                                               h.signed.author),
-                                     h.signed.holds_from))
-    if h.total.value is not None and h.signed.value is not None:
+        unit = "平方米" if label == "累计拆除面积" else "户"
+        figures.append(_printed("征迁", replace(f, unit=unit), label=prefix + label))
+    if h.signed.value is not None:
+        progress = f"{h.signed.value:.0f}/{h.total.value:.0f}户（{percent(h.signed.value, h.total.value)}）"
+        figures.insert(0, _printed("征迁", derived((h.signed, h.total), label=prefix + "签约进度", display=progress)))
         left = int(h.total.value - h.signed.value)
-        demo = h.total.is_demo or h.signed.is_demo
-        kind = h.signed.kind if h.signed.kind == h.total.kind else ("demo" if demo else h.signed.kind)
-        figures.append(PackFigure("征迁", prefix + "未签约", f"{left}户", kind_label(kind),
-                                  DEMO_CITATION if demo else f"涉迁户减已签约（{kind_label(kind)}数字）",
-                                  h.signed.holds_from, left, "户"))
+        figures.append(_printed("征迁", derived((h.total, h.signed), label=prefix + "未签约", display=f"{left}户",
+                                                value=float(left), unit="户")))
     burn = relocation.burnup(community=community, as_of=as_of, engine=engine)
     total = float(h.total.value or 0)
     return PackPanel("relocation", "文化路北延提升改造 · 征迁", figures, note=note, chart_data=burn,
@@ -168,16 +182,17 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
     if not fac.empty:
         key = fac["key"].iloc[0]
         occ = care.current_occupancy(facility=key, as_of=as_of, engine=engine)
-        kind, cite = kind_label(occ.source_kind), _citation(occ.source_kind, None, occ.source_title)
         if occ.occupied is not None:
-            figures += [
-                PackFigure("养老", "入住/床位", f"{occ.occupied}/{occ.beds}床", kind, cite, occ.day),
-                PackFigure("养老", "床位", f"{occ.beds}张", kind, cite, occ.day, occ.beds, "张"),
-                PackFigure("养老", "入住", f"{occ.occupied}人", kind, cite, occ.day, occ.occupied, "人"),
-                PackFigure("养老", "空床", f"{occ.free}张", kind, cite, occ.day, occ.free, "张",
-                           alert=occ.free < warn),
-                PackFigure("养老", "入住率", percent(occ.occupied, occ.beds), kind, cite, occ.day),
-            ]
+            fig = occ.figure("入住/床位")
+
+            def part(label: str, display: str, value: float | None, unit: str = "", alert: bool = False):
+                return _printed("养老", replace(fig, value=value, unit=unit), label=label, value_text=display,
+                                alert=alert)
+
+            figures += [part("入住/床位", fig.display, None), part("床位", f"{occ.beds}张", occ.beds, "张"),
+                        part("入住", f"{occ.occupied}人", occ.occupied, "人"),
+                        part("空床", f"{occ.free}张", occ.free, "张", alert=occ.free < warn),
+                        part("入住率", percent(occ.occupied, occ.beds), None)]
             start = occ.day - dt.timedelta(days=CARE_WINDOW_DAYS - 1)
             series = care.occupancy_watch(facility=key, free_beds_warning=warn, start=start, as_of=as_of,
                                           engine=engine)
@@ -223,9 +238,11 @@ def _alerts(community, as_of, engine) -> list[Alert]:
 
 
 def collect_pack(*, community: str | None, as_of: dt.date | None = None,
-                 last_briefing: dt.date | None | object = STORED, engine: Engine | None = None) -> Pack:
+                 last_briefing: dt.date | None | object = STORED, signed_in: bool = False,
+                 engine: Engine | None = None) -> Pack:
     """The pack of `community` (None = 全街道) on `as_of` (None = latest), compared with the stored
-    「上次汇报日期」 (or the date given; None = no comparison)."""
+    「上次汇报日期」 (or the date given; None = no comparison). Who entered a figure is named only when
+    `signed_in` (lib.privacy); others read 「工作人员」."""
     if last_briefing is STORED:
         last_briefing = briefing_date.last_briefing_date(engine=engine)
     overview = _overview(community, as_of, engine)
@@ -237,6 +254,8 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
         overview = _with_deltas(overview, before, last_briefing)
         panels = [PackPanel(**{**p.__dict__, "figures": _with_deltas(p.figures, before, last_briefing)})
                   for p in panels]
+    overview = [_for_viewer(f, signed_in) for f in overview]
+    panels = [replace(p, figures=[_for_viewer(f, signed_in) for f in p.figures]) for p in panels]
     open_checks = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)
     status = model_communities.model_status(as_of=as_of, engine=engine)
     titles = sorted({t for t in communities.subdistrict_overview(as_of=as_of, engine=engine)["source_title"]

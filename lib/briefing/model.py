@@ -36,6 +36,8 @@ class PackFigure:
     delta_text: str = ""
     alert: bool = False
     reported_later: bool = False  # the standing profile shown before its article's date (lib.figures)
+    author: str | None = None  # who entered it (staff figures): named to signed-in viewers only
+    recorded_at: dt.datetime | None = None  # when it was entered (naive UTC)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
 
-from lib.figures import MIXED, Figure, from_row
+from lib.figures import Figure, combined_kind, from_row
 from lib.fmt import format_value
 from lib.models import (
     HOUSEHOLD_LADDER,
@@ -18,6 +18,7 @@ from lib.models import (
     ProjectMilestone,
     RelocationProject,
     Source,
+    SourceKind,
 )
 from lib.db import get_engine
 from lib.queries.common import fix_bools, frame, holding_id, source_columns
@@ -109,10 +110,11 @@ def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
 
 def step_provenance(*, community: str | None = None, as_of: dt.date | None = None,
                     engine: Engine | None = None) -> dict:
-    """Where the household steps holding on `as_of` come from: kind (one kind, or MIXED), the newest
+    """Where the household steps holding on `as_of` come from: kind (lib.figures.combined_kind), the newest
     step's date, and the newest entering staff member and time (None when no step was entered)."""
     engine = engine or get_engine()
     stmt = _with_steps(select(func.min(Source.kind).label("lo"), func.max(Source.kind).label("hi"),
+                              func.max(case((Source.kind == SourceKind.DEMO.value, 1), else_=0)).label("demo"),
                               func.max(HouseholdEvent.valid_from).label("day"),
                               func.max(case((Source.kind == "staff", Source.publisher), else_=None)).label("author"),
                               func.max(case((Source.kind == "staff", HouseholdEvent.recorded_at), else_=None))
@@ -121,14 +123,21 @@ def step_provenance(*, community: str | None = None, as_of: dt.date | None = Non
     if community:
         stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
     r = frame(stmt, engine).iloc[0]
-    kind = None if r["lo"] is None else (r["lo"] if r["lo"] == r["hi"] else MIXED)
+    kind = None if r["lo"] is None else combined_kind({r["lo"], r["hi"], SourceKind.DEMO.value if r["demo"] else None})
     return {"kind": kind, "day": r["day"], "author": r["author"], "recorded_at": r["recorded_at"]}
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value.date() if isinstance(value, dt.datetime) else value
+    return dt.date.fromisoformat(str(value)[:10])
 
 
 def headline(*, community: str | None = None, as_of: dt.date | None = None,
              engine: Engine | None = None) -> RelocationHeadline:
-    """Published (or entered) project figures where they hold on `as_of`, for the whole project;
-    counts of the household steps otherwise (demo, or 录入 / mixed once staff record steps)."""
+    """Published (or entered) project figures where they hold on `as_of`, for the whole project, unless a
+    household step is newer (then the counts, as for a community: the newest record wins); counts of the
+    household steps otherwise (demo, or 录入 / mixed once staff record steps)."""
     official = facts(subject=PROJECT_SUBJECT, as_of=as_of, engine=engine)
     by_key = {r["indicator"]: r for _, r in official.iterrows()}
     counts = status_counts(community=community, as_of=as_of, engine=engine)
@@ -136,15 +145,16 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
     total_n = sum(counts.values())
     area_n = demolished_area(community=community, as_of=as_of, engine=engine)
     prov = step_provenance(community=community, as_of=as_of, engine=engine)
+    steps_day = _as_date(prov["day"])
     # Counts of states are a measurement of the day they are taken on: they hold from as_of (or the newest step).
-    day = as_of or (prov["day"] if isinstance(prov["day"], dt.date) or prov["day"] is None
-                    else dt.date.fromisoformat(str(prov["day"])[:10]))
-    base = {"source_kind": prov["kind"] or "demo", "source_title": "逐户状态记录", "valid_from": day,
+    base = {"source_kind": prov["kind"] or "demo", "source_title": "逐户状态记录", "valid_from": as_of or steps_day,
             "source_publisher": prov["author"], "recorded_at": prov["recorded_at"]}
 
     def pick(key: str, label: str, value: float, display: str) -> Figure:
-        if community is None and key in by_key:
-            return from_row(by_key[key], label=label, as_of=as_of)
+        # the project's published (or entered) figure, while no household step is newer than it
+        fact = by_key.get(key) if community is None else None
+        if fact is not None and (steps_day is None or _as_date(fact["valid_from"]) >= steps_day):
+            return from_row(fact, label=label, as_of=as_of)
         return from_row({**base, "value": value}, label=label, display=display)
 
     total = pick("relocation_households", "涉迁户", total_n, f"{total_n}户")

@@ -6,8 +6,9 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 
-from lib.figures import MIXED
-from lib.models import Community, PartyOrgCount, RedPropertyProject, Source, Star, StarAssessment, StarStatus
+from lib.figures import combined_kind
+from lib.models import (Community, PartyOrgCount, RedPropertyProject, Source, SourceKind, Star, StarAssessment,
+                        StarStatus)
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 from lib.scope import holds_on, newest_first
 
@@ -57,7 +58,8 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
     df = fix_bools(frame(stmt, engine), "is_demo")
     df["stars"] = df["stars"].astype(int)
     # One kind when every assessment counted has it (录入 after a staff import of all five), else mixed.
-    df["source_kind"] = [lo if lo == hi else MIXED for lo, hi in zip(df["kind_min"], df["kind_max"], strict=True)]
+    df["source_kind"] = [combined_kind({lo, hi, SourceKind.DEMO.value if demo else None})
+                         for lo, hi, demo in zip(df["kind_min"], df["kind_max"], df["is_demo"], strict=True)]
     df["valid_from"] = [_day(v) for v in df["valid_from"]]
     return df.drop(columns=["kind_min", "kind_max"])
 

@@ -40,16 +40,19 @@ def set_last_briefing_date(day) -> tuple[str | None, str | None]:
         _cache.clear_caches()
 
 
-def _briefing_pack(community: str | None, as_of: dt.date | None, last: dt.date | None) -> tuple[bytes, bytes]:
-    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing), compared with `last`."""
+def _briefing_pack(community: str | None, as_of: dt.date | None, last: dt.date | None,
+                   signed_in: bool) -> tuple[bytes, bytes]:
+    """(PDF, xlsx) of the scope, built offline from the data layer (lib/briefing), compared with `last`; staff
+    names only for a signed-in viewer (lib.privacy)."""
     from ui.briefing_pack import pack_files
 
-    return pack_files(community=community, as_of=as_of, last_briefing=last)
+    return pack_files(community=community, as_of=as_of, last_briefing=last, signed_in=signed_in)
 
 
 _briefing_pack_cached = cached(_briefing_pack)  # rebuilt after any write (keyed on the data version)
 
 
 def briefing_pack(community: str | None, as_of: dt.date | None) -> tuple[bytes, bytes]:
-    """The pack compared with the stored 「上次汇报日期」 (part of the cache key: a new date, a new pack)."""
-    return _briefing_pack_cached(community, as_of, last_briefing_date())
+    """The pack compared with the stored 「上次汇报日期」 (part of the cache key: a new date, a new pack), as this
+    viewer may read it (signed in or not: part of the key too)."""
+    return _briefing_pack_cached(community, as_of, last_briefing_date(), user.current_actor() is not None)

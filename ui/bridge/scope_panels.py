@@ -6,6 +6,7 @@ import datetime as dt
 from lib import clock, panels
 from lib.config import settings
 from lib.figures import Figure, from_row
+from lib.figures import combined_kind as figures_combined_kind
 from lib.figures import compare as figures_compare
 from lib.panels import Header, SummaryPanel
 from lib.scope import Scope
@@ -53,6 +54,7 @@ def figure(row, *, as_of: dt.date | None = None) -> Figure:
 
 
 compare = figures_compare  # a Figure against the one that held on a date (names both dates)
+combined_kind = figures_combined_kind  # the source of a count over records of several kinds
 
 
 def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:

@@ -93,9 +93,8 @@ def _overview(community: str | None, as_of: dt.date | None, warn: int, signed_in
     if beds.empty:
         return None
     reported = beds[beds["reported"]]
-    kinds = set(reported["source_kind"].dropna())
     demo = bool(reported["is_demo"].any())
-    src = {"source_kind": kinds.pop() if len(kinds) == 1 else "mixed", "is_demo": demo,
+    src = {"source_kind": bridge.combined_kind(reported["source_kind"].dropna()), "is_demo": demo,
            "source_title": "含示例数据（固定随机种子生成，非官方数字）" if demo else "各设施上报"}
     cards = tuple(kpi_grid.card(bridge.figure({"label": label, "display": display, **src}), signed_in=signed_in,
                                 header=latest) for label, display in [
