@@ -31,7 +31,7 @@ class Header:
 
 
 def header(scope: Scope, *, engine: Engine | None = None) -> Header:
-    return Header(communities.data_as_of(as_of=scope.as_of, engine=engine), scope.as_of)
+    return Header(communities.data_as_of(as_of=scope.as_of, community=scope.community, engine=engine), scope.as_of)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ bridge.ensure_entrypoint()
 
 community = bridge.selected_community()
 as_of = bridge.as_of()
-stamp = bridge.data_as_of(as_of=as_of)
+stamp = bridge.data_as_of(as_of=as_of, community=community)
 signed_in = bridge.signed_in()  # cards name staff to signed-in viewers only
 
 st.title("文化路北延提升改造征迁")

@@ -52,3 +52,17 @@ def test_a_figure_of_two_figures_carries_both_sources(world):
     assert card.tag == TAGS["multi"][0], "the entered 80 was shown under the article's tag"
     assert card.holds_from == D(2024, 1, 1) and card.author == "街道管理员"
     assert "报道" not in card.badge(D(2024, 1, 1))
+
+
+def test_the_header_date_is_the_newest_date_of_the_selected_scope(world):
+    """「最新数据」 names the newest figure of what is shown: a step entered for 华盛 dates 华盛's and the whole
+    subdistrict's header, not 中兴's (whose figures are all older) — on the card panel and in the pack."""
+    status = relocation.household_status(community="华盛", engine=world.engine)
+    code = status[status["status"] == "未签约"]["code"].iloc[0]
+    writes.record_household_step(world.staff_hs, code=code, status="已签约", on=LATER, engine=world.engine,
+                                 today=world.today)
+    assert _card(world).header.latest == LATER and _card(world, "华盛").header.latest == LATER
+    zhongxing = _card(world, "中兴")
+    shown = [f.holds_from for f in (zhongxing.stars, zhongxing.model, zhongxing.relocation, zhongxing.care) if f]
+    assert zhongxing.header.latest == max(shown) < LATER
+    assert collect_pack(community="中兴", last_briefing=None, engine=world.engine).data_as_of == max(shown)

@@ -260,7 +260,8 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
     status = model_communities.model_status(as_of=as_of, engine=engine)
     titles = sorted({t for t in communities.subdistrict_overview(as_of=as_of, engine=engine)["source_title"]
                      if isinstance(t, str)})
-    return Pack(community=community, as_of=as_of, data_as_of=communities.data_as_of(as_of=as_of, engine=engine),
+    newest = communities.data_as_of(as_of=as_of, community=community, engine=engine)
+    return Pack(community=community, as_of=as_of, data_as_of=newest,
                 last_briefing=last_briefing, overview=overview, panels=panels, alerts=[a.line for a in found],
                 alert_rows=[(a.label, a.community, a.on, a.line) for a in found],
                 source_titles=titles, layers=map_data.map_layers(engine=engine),

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
-from lib.models import CareOccupancy, Community, Fact, HouseholdEvent, ModelCommunityStatus, StarAssessment
+from lib.models import (CareFacility, CareOccupancy, Community, Fact, Household, HouseholdEvent,
+                        ModelCommunityStatus, StarAssessment)
 from lib.queries.common import frame
 from lib.scope import holds_on
 from lib.queries.facts import facts, notes
@@ -70,12 +71,25 @@ def community_profile(name: str, *, as_of: dt.date | None = None, engine: Engine
     )
 
 
-def data_as_of(*, as_of: dt.date | None = None, engine: Engine | None = None) -> dt.date | None:
-    """The newest date any figure refers to, up to `as_of` (for the 「数据截至」 stamp)."""
-    parts = [select(func.max(col).label("d")).where(holds_on(col, as_of)) for col in (
-        Fact.valid_from, StarAssessment.valid_from, ModelCommunityStatus.valid_from, HouseholdEvent.valid_from,
-        CareOccupancy.day)]
-    u = union_all(*parts).subquery()
+def data_as_of(*, as_of: dt.date | None = None, community: str | None = None,
+               engine: Engine | None = None) -> dt.date | None:
+    """The newest date any figure refers to, up to `as_of` (for the 「最新数据」 / 「数据截至」 stamp); with
+    `community`, of that community's figures only (its facts and facilities, stars, status, households)."""
+    of_community = select(Community.id).where(Community.name == community).scalar_subquery()
+    parts = [
+        (Fact.valid_from, Fact.community_id, None),
+        (StarAssessment.valid_from, StarAssessment.community_id, None),
+        (ModelCommunityStatus.valid_from, ModelCommunityStatus.community_id, None),
+        (HouseholdEvent.valid_from, Household.community_id, (Household, Household.id == HouseholdEvent.household_id)),
+        (CareOccupancy.day, CareFacility.community_id, (CareFacility, CareFacility.id == CareOccupancy.facility_id)),
+    ]
+    selects = []
+    for col, owner, join in parts:
+        stmt = select(func.max(col).label("d")).where(holds_on(col, as_of))
+        if community is not None:
+            stmt = (stmt.join(*join) if join else stmt).where(owner == of_community)
+        selects.append(stmt)
+    u = union_all(*selects).subquery()
     df = frame(select(func.max(u.c.d)), engine)
     value = df.iloc[0, 0] if not df.empty else None
     if value is None or (isinstance(value, float) and pd.isna(value)):
@@ -90,7 +104,7 @@ def community_summary(*, as_of: dt.date | None = None, engine: Engine | None = N
     unassessed), stars_demo, published_figures (non-demo figures about the community or its
     facilities), honours (「、」-joined), places (facilities/sites the published figures name).
     """
-    from lib.models import CareFacility, Source, SourceKind, TextNote
+    from lib.models import Source, SourceKind, TextNote
     from lib.queries.common import latest_rows
 
     base = list_communities(engine=engine)

@@ -63,7 +63,7 @@ def _reach(community: str | None, as_of: dt.date | None) -> Reach:
 def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None, signed_in: bool) -> Headline:
     """The four cards (with the signed count's change since `compare`, default 7 days before the shown day),
     the day's demolition cards, and every reported figure with its quote (the expander's table)."""
-    stamp = bridge.data_as_of(as_of=as_of)
+    stamp = bridge.data_as_of(as_of=as_of, community=scope)
     h = bridge.relocation_headline(community=scope, as_of=as_of)
     base_day = as_of or stamp
     compare = compare or (base_day - dt.timedelta(days=7) if base_day else None)
