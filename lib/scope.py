@@ -37,6 +37,12 @@ def full_name(short: str) -> str:
     return f"{short}{_SUFFIX}"
 
 
+def look_back(day: dt.date | None, *, today: dt.date) -> dt.date | None:
+    """The 回看日期 a viewer's scope uses: a date before `today`, or None (the latest state) for no date and for
+    today or later — no record is dated after today, and a count must not be dated on a day still to come."""
+    return day if day is not None and day < today else None
+
+
 def bound(as_of: dt.date | None) -> dt.date:
     """The date the rule compares with: `as_of`, or far future for the latest state."""
     return as_of or FAR_FUTURE

@@ -272,3 +272,17 @@ def test_star_table_view_on_request(app_db):
     assert data.set_index("社区").loc["中兴社区"].str.match(r"^(已达标|创建中|未启动)").all()
     at.toggle(key="stars.table").set_value(False).run()
     assert len(at.dataframe) == before
+
+
+def test_a_look_back_date_in_the_future_shows_the_latest_data(app_db):
+    """A 回看日期 after today (typed in the URL: ?as_of=2030-01-01) has no data of its own: the pages show the latest
+    figures, dated as they are, and no count is dated on a day that has not come (a relocation count said
+    「示例 · 2030年1月1日」)."""
+    future = dt.date(2030, 1, 1)
+    at = start(community=HOUSEHOLD_HOST, as_of=future)
+    goto(at, "relocation")
+    page = "\n".join([*texts(at.caption), *kpi_cards.grid_text(at).splitlines()])
+    assert "2030年1月1日" not in page and "回看" not in texts(at.caption)[0]
+    latest = start(community=HOUSEHOLD_HOST)
+    goto(latest, "relocation")
+    assert metrics(at) == metrics(latest)

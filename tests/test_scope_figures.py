@@ -68,3 +68,11 @@ def test_comparisons_name_both_dates_and_say_when_there_is_no_data():
 def test_mixed_kinds_are_not_called_one_kind():
     assert Figure("五星达标", "30/55颗", "mixed").tag == "含示例"
     assert Figure("五星达标", "30/55颗", "mixed").is_demo
+
+
+@pytest.mark.parametrize(("day", "shown"), [
+    (None, None), (D(2023, 11, 22), D(2023, 11, 22)), (D(2026, 12, 4), D(2026, 12, 4)),
+    (D(2026, 12, 5), None), (D(2026, 12, 6), None), (D(2030, 1, 1), None)])
+def test_a_look_back_date_is_a_past_day_or_the_latest_state(day, shown):
+    from lib.scope import look_back
+    assert look_back(day, today=D(2026, 12, 5)) == shown

@@ -5,11 +5,11 @@ import datetime as dt
 
 import streamlit as st
 
-from lib import data_version
+from lib import clock, data_version
 from lib.config import settings
 from lib.display_links import wall_mode
 from lib.queries import communities
-from lib.scope import short_name
+from lib.scope import look_back, short_name
 from ui.bridge import wall_links
 from ui.bridge._cache import cached
 from ui.bridge.keys import KEYS
@@ -51,8 +51,9 @@ def set_community(name: str | None) -> None:
 
 
 def as_of() -> dt.date | None:
+    """The sidebar's 回看日期 as every page queries it (lib.scope.look_back: today or later is the latest state)."""
     value = st.session_state.get(KEYS["as_of"])
-    return value if isinstance(value, dt.date) else None
+    return look_back(value if isinstance(value, dt.date) else None, today=clock.today())
 
 
 def screen_mode() -> bool:
