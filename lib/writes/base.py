@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -27,7 +27,7 @@ from lib import audit, clock
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import DatabaseUnavailable, ValidationError
-from lib.models import Community, Role, Source, SourceKind, WriteSubmission
+from lib.models import SOURCE_KIND_LABELS, Community, Role, Source, SourceKind, WriteSubmission
 from lib.numparse import ParsedNumber, parse_number
 from lib.scope import short_name
 
@@ -39,6 +39,7 @@ local_today = clock.today  # re-exported for the forms' default dates
 
 
 REPEAT_TEXT = "已保存（重复提交已忽略）"
+REUSED_FORM_TEXT = "该表单已提交过（内容不同），本次未写入，请刷新页面后重新填写"
 
 
 @dataclass(frozen=True)
@@ -84,18 +85,34 @@ def repeat_result(table: str, key: str, record_id: int | None, label: str) -> Wr
     return WriteResult(False, table, key, record_id, f"{REPEAT_TEXT}：{label}")
 
 
+def conflict(label: str) -> ValidationError:
+    """Another writer stored different content for the same key at the same moment."""
+    return ValidationError(f"「{label}」刚被其他人同时保存了不同的内容，本次未写入，请刷新页面核对后再提交")
+
+
+def lock_id(*parts: str) -> int:
+    """A PostgreSQL advisory lock id (signed 64-bit) for a table, or a table and a key."""
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
 class WriteContext:
     """One transaction's view: who writes, today's date, community lookup, the staff source.
 
     On SQLite the context first takes this process's writer turn, then the database's write lock, and
     holds both until its transaction ends: what a write plans from is what it commits on, and its
-    SAVEPOINTs sit inside a real transaction. PostgreSQL runs writers concurrently; the unique keys settle
-    races there.
+    SAVEPOINTs sit inside a real transaction. PostgreSQL runs writers concurrently: the unique keys settle
+    races on households and site checks, and writers of one key of the append-only histories (stars, model
+    status, facts, occupancy) take turns on an advisory lock (`take_turn`). `key_turns`: this context plans
+    one write (a form) and queues per key; otherwise (a ledger's many rows) it queues per table, so a
+    20 000-row ledger holds one lock per table, not one per row. `confirms`: a value equal to a stored
+    示例/报道 row is a staff record confirming it (a form, where the value was typed on purpose); a ledger's row
+    equal to it stays unchanged, so exporting a ledger and importing it again labels nothing nobody checked.
     """
 
     def __init__(self, session: Session, actor: Actor | None, *, today: dt.date | None = None,
                  source_title: str = STAFF_SOURCE_TITLE, action: str = "insert", check: bool = True,
-                 submission_key: str | None = None) -> None:
+                 submission_key: str | None = None, key_turns: bool = False, confirms: bool = False) -> None:
         self.s = session
         self.actor = actor
         self.today = today or local_today()
@@ -103,8 +120,12 @@ class WriteContext:
         self.action = action
         self.check = check
         self.submission_key = submission_key
+        self.key_turns = key_turns
+        self.confirms = confirms
         self._sources: dict[str, int] = {}
         self._communities: dict[str, Community] = {}
+        self._tables: set[str] = set()  # tables whose turn this transaction holds (PostgreSQL)
+        self._raced: set[int] = set()  # rows of a key committed by another writer while this one waited
         if check:
             verify_actor(session, actor)
             if actor.role != Role.ADMIN:
@@ -123,15 +144,61 @@ class WriteContext:
 
     def community(self, name: Any, fieldname: str = "社区") -> Community:
         text_ = as_text(name, fieldname, max_len=40)
-        short = short_name(text_)
-        if short is None:
+        if short_name(text_) is None:
             raise ValidationError(f"「{fieldname}」：“{text_}”不是社区，请填写光武街道11个社区之一")
+        found = self.find_community(text_)
+        if found is None:
+            raise ValidationError(f"「{fieldname}」：未知社区“{text_}”")
+        return found
+
+    def find_community(self, name: str) -> Community | None:
+        """The community `name` names (「中兴」 or 「中兴社区」, lib.scope.short_name), or None."""
+        short = short_name(name)
+        if short is None:
+            return None
         if short not in self._communities:
-            c = self.s.scalar(select(Community).where(Community.name == short))
-            if c is None:
-                raise ValidationError(f"「{fieldname}」：未知社区“{text_}”")
-            self._communities[short] = c
+            found = self.s.scalar(select(Community).where(Community.name == short))
+            if found is None:
+                return None
+            self._communities[short] = found
         return self._communities[short]
+
+    def source_kind(self, row: Any) -> str:
+        """The source kind (article / demo / staff …) of a stored history row."""
+        return self.s.scalar(select(Source.kind).where(Source.id == row.source_id))
+
+    def source_label(self, row: Any) -> str:
+        """The source kind of a stored row as people read it: 新闻报道, 示例数据, 工作人员录入 …"""
+        kind = self.source_kind(row)
+        return SOURCE_KIND_LABELS.get(kind, kind)  # StrEnum keys: the stored text finds them
+
+    def take_turn(self, table: str, key: str, current: Callable[[], int | None]) -> None:
+        """Queue behind other writers of `key` in `table` until this transaction ends (PostgreSQL advisory
+        locks; SQLite writers already take turns for the whole transaction). Call it before reading the stored
+        row the write is planned from. `current()` is the id of the key's stored row: when another writer
+        commits a new one while this one waits, that row is remembered, and `apply` refuses to supersede it
+        with different content (「刚被其他人同时保存了不同的内容」), as the unique keys do elsewhere."""
+        if self.s.get_bind().dialect.name != "postgresql":
+            return
+        self._table_turn(table)
+        if self.key_turns:
+            self._key_turn(lock_id(table, key), current)
+
+    def _table_turn(self, table: str) -> None:
+        """Forms share a table's turn (then queue per key); a ledger takes it whole: each waits for the other."""
+        if table not in self._tables:
+            take = func.pg_advisory_xact_lock_shared if self.key_turns else func.pg_advisory_xact_lock
+            self.s.execute(select(take(lock_id(table))))
+            self._tables.add(table)
+
+    def _key_turn(self, lock: int, current: Callable[[], int | None]) -> None:
+        if self.s.scalar(select(func.pg_try_advisory_xact_lock(lock))):
+            return
+        seen = current()  # what was committed before the writer ahead of this one commits
+        self.s.execute(select(func.pg_advisory_xact_lock(lock)))
+        now = current()
+        if now is not None and now != seen:
+            self._raced.add(now)
 
     def source_id(self, title: str | None = None) -> int:
         """The staff Source for (this user, title): inserted unless present (no check-then-insert race)."""
@@ -159,19 +226,43 @@ class WriteContext:
     def claimed_record(self, key: str) -> int | None:
         return self.s.scalar(select(WriteSubmission.record_id).where(WriteSubmission.key == key[:80]))
 
+    def content_key(self, outcome: Outcome) -> str:
+        """The form's token bound to what it submitted: claimed beside the token, so a second use of the token
+        can tell the same content (a repeat) from different content (refused) without another column."""
+        body = json.dumps([self.submission_key, outcome.table, outcome.after], sort_keys=True, ensure_ascii=False,
+                          default=str)  # `after` names the key's fields too; `key` of a repeat may be a row id
+        return "c-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:40]
+
+    def form_keys(self, outcome: Outcome) -> list[str]:
+        return [self.submission_key, self.content_key(outcome)] if self.submission_key else []
+
+    def resubmitted(self, outcome: Outcome) -> WriteResult | None:
+        """None when the form's token is unused; the repeat answer when it was used for this same content;
+        a refusal (nothing written) when it was used for different content."""
+        if not self.submission_key or not self.claimed(self.submission_key):
+            return None
+        if not self.claimed(self.content_key(outcome)):
+            raise ValidationError(REUSED_FORM_TEXT)
+        return repeat_result(outcome.table, outcome.key, self.claimed_record(self.submission_key), "该表单已提交过")
+
     def apply(self, outcome: Outcome, *, source_title: str | None = None) -> WriteResult:
         """Add the planned row (if any), its extras, its submission keys and an audit row; flushed, not
         committed. A submission already claimed (a double submit, even one racing on another connection)
-        stores nothing: its SAVEPOINT is rolled back and the answer is 「已保存（重复提交已忽略）」."""
+        stores nothing: its SAVEPOINT is rolled back and the answer is 「已保存（重复提交已忽略）」. A form
+        token already used for other content is refused."""
+        if (repeat := self.resubmitted(outcome)) is not None:
+            return repeat
         if outcome.obj is None:
             return repeat_result(outcome.table, outcome.key, outcome.existing_id, outcome.label)
+        if outcome.basis is not None and outcome.basis in self._raced:
+            raise conflict(outcome.label)
         obj = outcome.obj
         if hasattr(obj, "source_id") and getattr(obj, "source_id", None) is None:
             obj.source_id = self.source_id(source_title)
         for attr in ("recorded_by", "created_by"):
             if hasattr(obj, attr) and getattr(obj, attr, None) is None:
                 setattr(obj, attr, self.username)
-        keys = [outcome.derived_key(), *([self.submission_key] if self.submission_key else [])]
+        keys = [outcome.derived_key(), *self.form_keys(outcome)]
         try:
             with self.s.begin_nested():
                 for key in keys:
@@ -190,11 +281,12 @@ class WriteContext:
         except IntegrityError:
             if obj in self.s:
                 self.s.expunge(obj)
-            if not any(map(self.claimed, keys)):  # not a repeat: a different submission of the same natural key
-                raise ValidationError(f"「{outcome.label}」刚被其他人同时保存了不同的内容，本次未写入，"
-                                      "请刷新页面核对后再提交") from None
-            held = next((r for r in map(self.claimed_record, keys) if r is not None), None)
-            return repeat_result(outcome.table, outcome.key, held, outcome.label)
+            if (repeat := self.resubmitted(outcome)) is not None:  # the same token, on another connection
+                return repeat
+            if not self.claimed(outcome.derived_key()):  # not a repeat: another submission of the same key
+                raise conflict(outcome.label) from None
+            return repeat_result(outcome.table, outcome.key, self.claimed_record(outcome.derived_key()),
+                                 outcome.label)
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")
 
 
@@ -231,9 +323,8 @@ def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, e
     token; a second submit with the same key (a double-click) stores nothing."""
     key = as_text(submission_key, "提交标识", max_len=64, required=False)
     with session_scope(engine) as s:
-        ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None)
-        if key and ctx.claimed(ctx.submission_key):
-            return repeat_result("", key, ctx.claimed_record(ctx.submission_key), "该表单已提交过")
+        ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None, key_turns=True,
+                           confirms=True)
         return ctx.apply(plan(ctx))
 
 
@@ -350,6 +441,25 @@ def latest(session: Session, model, *conds, date_col: str = "valid_from"):
     if hasattr(model, "recorded_at"):
         order.append(model.recorded_at.desc())
     return session.scalar(select(model).where(*conds).order_by(*order, model.id.desc()).limit(1))
+
+
+def keyed_row(ctx: WriteContext, table: str, turn: str, model, *conds, date_col: str = "valid_from"):
+    """The stored row of a write's key (`conds`: the key, date included), read in the turn of `turn` (the key,
+    or a wider one such as a fact's subject) so that no other writer of it plans from the same state."""
+    def current() -> int | None:
+        row = latest(ctx.s, model, *conds, date_col=date_col)
+        return None if row is None else row.id
+
+    ctx.take_turn(table, turn, current)
+    return latest(ctx.s, model, *conds, date_col=date_col)
+
+
+def already_entered(ctx: WriteContext, row: Any, equal: Callable[[Any], bool]) -> bool:
+    """The no-op rule of every planner: the key's stored `row` says the same (`equal`) and is itself a staff
+    entry (录入, by this or another user). In a form (`ctx.confirms`) a 示例 or 报道 row with the same values is
+    not: the entry is a new record confirming the value, so the figure becomes 录入 with who entered it and
+    when, audited. A ledger's equal row stays unchanged (see WriteContext)."""
+    return row is not None and equal(row) and (not ctx.confirms or ctx.source_kind(row) == SourceKind.STAFF.value)
 
 
 def cn_day(day: dt.date) -> str:

@@ -91,12 +91,13 @@ def plan_site_check(ctx: WriteContext, *, community: Any, category: Any, finding
                                       hashlib.sha1(photo or b"").hexdigest())))
         token = "auto-" + hashlib.sha1(basis.encode()).hexdigest()[:32]
     label = f"{c.name}／{category}／{finding}"  # whole: a success message is never cut
+    after = {"community": c.name, "category": category, "finding": finding, "status": status, "lon": x, "lat": y,
+             "due_on": due, "client_token": token,
+             "photo": None if mime is None else {"mime": mime, "bytes": len(photo)}}
     existing = ctx.s.scalar(select(SiteCheck).where(SiteCheck.client_token == token))
     if existing is not None:
-        return Outcome("site_check", str(existing.id), label, existing.community_id, None, {},
+        return Outcome("site_check", str(existing.id), label, existing.community_id, None, after,
                        existing_id=existing.id)
-    after = {"community": c.name, "category": category, "finding": finding, "status": status, "lon": x, "lat": y,
-             "due_on": due, "client_token": token, "photo": None if mime is None else {"mime": mime, "bytes": len(photo)}}
     obj = SiteCheck(community_id=c.id, category=category, finding=finding, status=status, lon=x, lat=y, due_on=due,
                     client_token=token)
     extra = [] if mime is None else [lambda s, check: s.add(Photo(check_id=check.id, mime=mime, data=bytes(photo)))]
@@ -125,13 +126,13 @@ def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: An
     status = as_choice(status, "状态", CHECK_STATUSES)
     note = as_text(note, "办理情况", max_len=2000, required=False)
     label = f"核查 #{check.id}／{status}"
+    after = {"check_id": check.id, "status": status, "note": note}
     last = ctx.s.scalar(select(SiteCheckUpdate).where(SiteCheckUpdate.check_id == check.id)
                         .order_by(SiteCheckUpdate.recorded_at.desc(), SiteCheckUpdate.id.desc()).limit(1))
     if status == check.status and (note is None or (last is not None and last.status == status and last.note == note)):
-        return Outcome("site_check", str(check.id), label, check.community_id, None, {},
+        return Outcome("site_check", str(check.id), label, check.community_id, None, after,
                        existing_id=last.id if last is not None else None)
     before = {"status": check.status}
-    after = {"check_id": check.id, "status": status, "note": note}
     obj = SiteCheckUpdate(check_id=check.id, status=status, note=note)
 
     def set_status(_s, _update) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, func, or_, select
 
 from lib.auth import Actor
 from lib.errors import ValidationError
@@ -23,12 +23,14 @@ from lib.writes.base import (
     Outcome,
     WriteContext,
     WriteResult,
+    already_entered,
     as_choice,
     as_date,
     as_number,
     as_text,
     blank,
     cn_day,
+    keyed_row,
     latest,
     run_write,
     same_number,
@@ -51,14 +53,14 @@ def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, scor
     when = as_date(valid_from, "评定日期", today=ctx.today, default=ctx.today)
     label = f"{c.name}／{star}／{cn_day(when)}"
     key = f"{c.name}/{star}/{when.isoformat()}"
-    same = latest(ctx.s, StarAssessment, StarAssessment.community_id == c.id, StarAssessment.star == star,
-                  StarAssessment.valid_from == when)
-    if same is not None and same.status == status and same_number(same.score, value):
-        return Outcome("star_assessment", key, label, c.id, None, {}, existing_id=same.id)
+    after = {"community": c.name, "star": star, "status": status, "score": value, "valid_from": when}
+    same = keyed_row(ctx, "star_assessment", key, StarAssessment, StarAssessment.community_id == c.id,
+                     StarAssessment.star == star, StarAssessment.valid_from == when)
+    if already_entered(ctx, same, lambda r: r.status == status and same_number(r.score, value)):
+        return Outcome("star_assessment", key, label, c.id, None, after, existing_id=same.id)
     held = latest(ctx.s, StarAssessment, StarAssessment.community_id == c.id, StarAssessment.star == star,
                   StarAssessment.valid_from <= when)
     before = None if held is None else {"status": held.status, "score": held.score, "valid_from": held.valid_from}
-    after = {"community": c.name, "star": star, "status": status, "score": value, "valid_from": when}
     obj = StarAssessment(community_id=c.id, star=star, status=status, score=value, valid_from=when)
     return Outcome("star_assessment", key, label, c.id, before, after, obj, basis=same and same.id)
 
@@ -82,14 +84,14 @@ def plan_model_status(ctx: WriteContext, *, community: Any, status: Any, valid_f
     note = as_text(note, "备注", max_len=500, required=False)
     label = f"{c.name}／{status}／{cn_day(when)}"
     key = f"{c.name}/{when.isoformat()}"
-    same = latest(ctx.s, ModelCommunityStatus, ModelCommunityStatus.community_id == c.id,
-                  ModelCommunityStatus.valid_from == when)
-    if same is not None and same.status == status and (same.note or None) == note:
-        return Outcome("model_status", key, label, c.id, None, {}, existing_id=same.id)
+    after = {"community": c.name, "status": status, "valid_from": when, "note": note}
+    same = keyed_row(ctx, "model_status", key, ModelCommunityStatus, ModelCommunityStatus.community_id == c.id,
+                     ModelCommunityStatus.valid_from == when)
+    if already_entered(ctx, same, lambda r: r.status == status and (r.note or None) == note):
+        return Outcome("model_status", key, label, c.id, None, after, existing_id=same.id)
     held = latest(ctx.s, ModelCommunityStatus, ModelCommunityStatus.community_id == c.id,
                   ModelCommunityStatus.valid_from <= when)
     before = None if held is None else {"status": held.status, "valid_from": held.valid_from, "note": held.note}
-    after = {"community": c.name, "status": status, "valid_from": when, "note": note}
     obj = ModelCommunityStatus(community_id=c.id, status=status, valid_from=when, note=note)
     return Outcome("model_status", key, label, c.id, before, after, obj, basis=same and same.id)
 
@@ -136,25 +138,46 @@ def _name_of(ctx: WriteContext, cid: int | None) -> str | None:
     return None if cid is None else ctx.s.scalar(select(Community.name).where(Community.id == cid))
 
 
+def _subject(ctx: WriteContext, subject: str | None) -> str | None:
+    """A subject naming a community (「中兴」, 「中兴社区」) as stored: the community's full name."""
+    named = None if subject is None else ctx.find_community(subject)
+    return subject if named is None else named.full_name
+
+
+def _paired_rows(ctx: WriteContext, subject: str, code: str, other: str, when: dt.date) -> list[Fact]:
+    """The rows of `other` a new `code` figure from `when` will stand beside: the one holding on `when`, and
+    each later one (the row holding on its date) until the next row of `code` itself takes over."""
+    held = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == other, Fact.valid_from <= when)
+    until = ctx.s.scalar(select(func.min(Fact.valid_from)).where(
+        Fact.subject == subject, Fact.indicator == code, Fact.valid_from > when))
+    later = ctx.s.scalars(select(Fact).where(
+        Fact.subject == subject, Fact.indicator == other, Fact.valid_from > when,
+        *([Fact.valid_from < until] if until is not None else []))
+        .order_by(Fact.valid_from, Fact.recorded_at, Fact.id)).all()
+    holding = {row.valid_from: row for row in later}  # per date the last recorded holds (lib.scope's rule)
+    return ([held] if held is not None else []) + list(holding.values())
+
+
 def _check_invariants(ctx: WriteContext, subject: str, code: str, label: str, value: float, when: dt.date) -> None:
-    """已签订协议 ≤ 涉迁户, 入住 ≤ 床位 …: against what is stored for the same subject on that date."""
+    """已签订协议 ≤ 涉迁户, 入住 ≤ 床位 …: against the paired figures on every date the new one will hold."""
     for small, large in bounds.fact_pairs(code):
         other = large if code == small else small
-        held = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == other, Fact.valid_from <= when)
-        if held is None:
-            continue
-        lo, hi = (value, held.value) if code == small else (held.value, value)
-        if lo > hi:
-            relation = "不能大于" if code == small else "不能小于"
-            raise ValidationError(f"「数值」：{subject}「{label}」{value:g} {relation}{cn_day(when)}有效的"
-                                  f"「{held.label}」{held.value:g}{held.unit}（{cn_day(held.valid_from)}登记）")
+        for row in _paired_rows(ctx, subject, code, other, when):
+            lo, hi = (value, row.value) if code == small else (row.value, value)
+            if lo > hi:
+                relation = "不能大于" if code == small else "不能小于"
+                on = max(when, row.valid_from)
+                since = "" if on == when else f"（{cn_day(when)}起）"
+                raise ValidationError(f"「数值」：{subject}「{label}」{value:g}{since} {relation}{cn_day(on)}有效的"
+                                      f"「{row.label}」{row.value:g}{row.unit}（{cn_day(row.valid_from)}登记）")
 
 
 def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_title: Any,
               valid_from: Any = None, community: Any = None, subject: Any = None, indicator: Any = None,
               qualifier: Any = None, quote: Any = None) -> Outcome:
     c = None if blank(community) else ctx.community(community)
-    subject = as_text(subject, "对象", max_len=64, required=False) or (c.full_name if c else SUBDISTRICT)
+    subject = _subject(ctx, as_text(subject, "对象", max_len=64, required=False)) \
+        or (c.full_name if c else SUBDISTRICT)
     scope, cid, _cname = _fact_scope(ctx, subject, c)
     label = as_text(label, "指标名称", max_len=64)
     unit = as_text(unit, "单位", max_len=16)
@@ -168,18 +191,20 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
     if code is None:  # continue the history of a figure with this label, if there is one
         code = ctx.s.scalar(select(Fact.indicator).where(Fact.subject == subject, Fact.label == label)
                             .order_by(Fact.id.desc()).limit(1)) or bounds.LABEL_CODES.get(label, label)
-    _check_invariants(ctx, subject, code, label, parsed.value, when)
     text = f"{subject}／{label}／{cn_day(when)}"
     key = f"{subject}/{code}/{when.isoformat()}"
-    same = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == code, Fact.valid_from == when)
-    if same is not None and same_number(same.value, parsed.value) and (same.qualifier or "") == qual \
-            and same.unit == unit:
-        return Outcome("fact", key, text, cid, None, {}, existing_id=same.id)
+    after = {"subject": subject, "indicator": code, "label": label, "value": parsed.value, "unit": unit,
+             "qualifier": qual, "valid_from": when, "source": title}
+    # the turn is the subject's, so the cross-field checks below also see every other indicator's writer
+    same = keyed_row(ctx, "fact", subject, Fact, Fact.subject == subject, Fact.indicator == code,
+                     Fact.valid_from == when)
+    _check_invariants(ctx, subject, code, label, parsed.value, when)
+    if already_entered(ctx, same, lambda r: same_number(r.value, parsed.value) and (r.qualifier or "") == qual
+                       and r.unit == unit):
+        return Outcome("fact", key, text, cid, None, after, existing_id=same.id)
     held = latest(ctx.s, Fact, Fact.subject == subject, Fact.indicator == code, Fact.valid_from <= when)
     before = None if held is None else {"value": held.value, "unit": held.unit, "qualifier": held.qualifier,
                                         "valid_from": held.valid_from}
-    after = {"subject": subject, "indicator": code, "label": label, "value": parsed.value, "unit": unit,
-             "qualifier": qual, "valid_from": when, "source": title}
     obj = Fact(scope=scope, community_id=cid, subject=subject, indicator=code, label=label, value=parsed.value,
                unit=unit, qualifier=qual, valid_from=when, quote=quote, source_id=ctx.source_id(title))
     return Outcome("fact", key, text, cid, before, after, obj, basis=same and same.id)

@@ -11,18 +11,20 @@ from sqlalchemy import Engine, select
 
 from lib.auth import Actor
 from lib.errors import ValidationError
-from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent
+from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent, SourceKind
 from lib.writes import bounds
 from lib.writes.base import (
     Outcome,
     WriteContext,
     WriteResult,
+    already_entered,
     as_choice,
     as_date,
     as_number,
     as_text,
     blank,
     cn_day,
+    keyed_row,
     latest,
     run_write,
     same_number,
@@ -68,12 +70,14 @@ def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = 
     current = top.status if top is not None else None
     label = f"{h.code}／{status}／{cn_day(when)}"
     key = f"{h.code}/{status}"
+    after = {"code": h.code, "status": status, "valid_from": when, "demolished_area_m2": area}
     if current is not None and RANK[status] <= RANK[current]:
         same = next((e for e in reversed(events) if e.status == status), None)
-        if same is not None and same.valid_from == when and (area is None or same_number(same.demolished_area_m2, area)):
-            return Outcome("household_event", key, label, h.community_id, None, {}, existing_id=same.id)
-        if same is not None and status == current:
-            raise ValidationError(f"「状态」：户“{h.code}”已于{cn_day(same.valid_from)}登记为「{status}」，不能重复登记")
+        if already_entered(ctx, same, lambda e: e.valid_from == when
+                           and (area is None or same_number(e.demolished_area_m2, area))):
+            return Outcome("household_event", key, label, h.community_id, None, after, existing_id=same.id)
+        if same is not None and (status == current or same.valid_from == when):
+            raise _step_taken(ctx, h.code, same)
         raise ValidationError(f"「状态」：户“{h.code}”当前为「{current}」，状态不能回退为「{status}」")
     expected = HOUSEHOLD_LADDER[RANK[current] + 1] if current is not None else HOUSEHOLD_LADDER[0]
     if status != expected and not (current is None and status == HOUSEHOLD_LADDER[1]):
@@ -83,9 +87,16 @@ def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = 
         raise ValidationError(f"「日期」：{when.isoformat()} 早于上一步「{current}」的日期"
                               f"（{top.valid_from.isoformat()}），请核对")
     before = None if top is None else {"status": current, "valid_from": top.valid_from}
-    after = {"code": h.code, "status": status, "valid_from": when, "demolished_area_m2": area}
     obj = HouseholdEvent(household_id=h.id, status=status, valid_from=when, demolished_area_m2=area)
     return Outcome("household_event", key, label, h.community_id, before, after, obj, basis=top and top.id)
+
+
+def _step_taken(ctx: WriteContext, code: str, step: HouseholdEvent) -> ValidationError:
+    """A household has one row per step (a unique key): a step already stored cannot be entered again, and
+    one stored from 示例/报道 cannot be re-entered as 录入 either, so the answer names its source."""
+    source = "" if ctx.source_kind(step) == SourceKind.STAFF.value else f"（{ctx.source_label(step)}）"
+    return ValidationError(f"「状态」：户“{code}”已于{cn_day(step.valid_from)}登记为「{step.status}」{source}，"
+                           "不能重复登记")
 
 
 def record_household_step(actor: Actor | None, *, code: str, status: str, on: dt.date | str | None = None,
@@ -136,13 +147,16 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
                       why=f"（{fac.name}未登记床位数，按合理上限 {bounds.OCCUPANCY_WITHOUT_BEDS} 人核对）").as_int
     label = f"{fac.name}／{cn_day(when)}／{n}人"
     key = f"{fac.key}/{when.isoformat()}"
-    held = latest(ctx.s, CareOccupancy, CareOccupancy.facility_id == fac.id, CareOccupancy.day <= when, date_col="day")
-    if held is not None and held.day == when and held.occupied == n:
-        return Outcome("care_occupancy", key, label, fac.community_id, None, {}, existing_id=held.id)
-    before = None if held is None else {"day": held.day, "occupied": held.occupied}
     after = {"facility": fac.key, "day": when, "occupied": n, "beds": fac.beds}
+    same = keyed_row(ctx, "care_occupancy", key, CareOccupancy, CareOccupancy.facility_id == fac.id,
+                     CareOccupancy.day == when, date_col="day")
+    if already_entered(ctx, same, lambda r: r.occupied == n):
+        return Outcome("care_occupancy", key, label, fac.community_id, None, after, existing_id=same.id)
+    held = same or latest(ctx.s, CareOccupancy, CareOccupancy.facility_id == fac.id, CareOccupancy.day < when,
+                          date_col="day")
+    before = None if held is None else {"day": held.day, "occupied": held.occupied}
     obj = CareOccupancy(facility_id=fac.id, day=when, occupied=n)
-    basis = held.id if held is not None and held.day == when else None  # the stored value this one replaces
+    basis = same and same.id  # the stored value of the same day this one replaces
     return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj, basis=basis)
 
 
