@@ -7,6 +7,7 @@ everything, manages users and imports geometry. Passwords are bcrypt hashes in `
     require(actor, action, *, community=None)                      # raises PermissionDenied
         action: "view" | "edit" | "manage_users" | "import_geometry"
     authenticate(username, password, *, client=None, engine=None) -> Actor | None   # raises when locked out
+    check_password(…same…) -> PasswordCheck | None; still_holds(session, check) -> bool   # for lib.sessions
     create_user(username, password, *, role, display_name=None, community=None, by,
                 engine=None, rounds=12) -> Actor
     set_password(username, password, *, by, engine=None, rounds=12)
@@ -27,12 +28,14 @@ nothing. Failures are counted from the audit rows (lib.audit.failed_logins); a r
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 
 import bcrypt
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lib import audit, clock
@@ -132,7 +135,10 @@ def _validate_password(password: str) -> None:
 
 
 def _display_name(value: str) -> str:
+    """The one rule for a display name, on create and on update: trimmed, not blank, no control characters."""
     value = value.strip()
+    if not value:
+        raise ValidationError("「显示名称」：不能为空")
     if _CONTROL.search(value):
         raise ValidationError("「显示名称」：不能包含空字符或其他控制字符")
     return value[:64]
@@ -193,19 +199,59 @@ def create_user(username: str, password: str, *, role: str, display_name: str | 
     if role not in ROLES:
         raise ValidationError(f"「角色」：“{role}”无效，应为{'、'.join(ROLES)}之一")
     _validate_password(password)
-    display_name = _display_name(display_name or username)
+    display_name = _display_name(username if display_name is None else display_name)
     with session_scope(engine) as s:
         _verify(s, by)
         if s.scalar(select(User.id).where(User.username == username)) is not None:
-            raise ValidationError(f"「用户名」：“{username}”已存在")
+            raise _taken(username)
         cid = _community_id(s, role, community)
         user = User(username=username, display_name=display_name, role=role, community_id=cid,
                     password_hash=_hash(password, rounds), active=True)
-        s.add(user)
-        s.flush()
+        _insert_user(s, user)
         name = _community_name(s, cid)
         audit.record(s, by, "create_user", "app_user", username, cid, None, _public(user, name))
         return _actor(user, name)
+
+
+def _taken(username: str) -> ValidationError:
+    return ValidationError(f"「用户名」：“{username}”已存在")
+
+
+def _insert_user(s: Session, user: User) -> None:
+    """Insert `user`; the name taken meanwhile by a concurrent create (the unique key, not the check before it)
+    is the same Chinese refusal as a name taken earlier."""
+    try:
+        with s.begin_nested():
+            s.add(user)
+            s.flush()
+    except IntegrityError:
+        if s.scalar(select(User.id).where(User.username == user.username)) is None:
+            raise
+        raise _taken(user.username) from None
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password check that succeeded: the Actor, and a digest of the credential it checked (the hash itself
+    stays in this module), so that what is started on it (a session) can confirm that it still holds."""
+
+    actor: Actor
+    user_id: int
+    credential: str
+
+
+def _credential(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode("ascii")).hexdigest()
+
+
+def still_holds(session: Session, check: PasswordCheck) -> bool:
+    """Whether the account is still active with the password `check` accepted, inside the caller's transaction,
+    with the account row locked until it ends: a password change or deactivation either committed before (then
+    False) or waits until the caller's rows are committed (and then ends the sessions among them)."""
+    # A no-op write is the lock on both backends: PostgreSQL's row lock, SQLite's one-writer lock.
+    session.execute(update(User).where(User.id == check.user_id).values(active=User.active))
+    user = session.get(User, check.user_id, populate_existing=True)
+    return user is not None and user.active and _credential(user) == check.credential
 
 
 def authenticate(username: str, password: str, *, client: str | None = None,
@@ -213,6 +259,14 @@ def authenticate(username: str, password: str, *, client: str | None = None,
     """The Actor for a correct username/password of an active account, else None (one bcrypt check either way).
 
     Raises PermissionDenied (Chinese, the same for every name) while the name or `client` is locked out."""
+    checked = check_password(username, password, client=client, engine=engine)
+    return None if checked is None else checked.actor
+
+
+def check_password(username: str, password: str, *, client: str | None = None,
+                   engine: Engine | None = None) -> PasswordCheck | None:
+    """`authenticate`, keeping what was checked (lib.sessions confirms it with `still_holds` as it stores the
+    session, so a password changed in between leaves no session)."""
     username = (username or "").strip()
     key = _CONTROL.sub("?", username)[:120] or "(空)"  # a name with control characters matches no account
     client = _CONTROL.sub("?", (client or "").strip())[:64] or None
@@ -236,7 +290,7 @@ def authenticate(username: str, password: str, *, client: str | None = None,
         name = _community_name(s, user.community_id)
         audit.record(s, user.username, "login", "app_user", user.username, user.community_id, None,
                      {"client": client} if client else None)
-        return _actor(user, name)
+        return PasswordCheck(_actor(user, name), user.id, _credential(user))
 
 
 def _lockout(session: Session, key: str, client: str | None) -> str | None:
@@ -293,8 +347,6 @@ def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | N
         user.community_id = _community_id(s, new_role, wanted)
         user.role = new_role
         if display_name is not None:
-            if not display_name.strip():
-                raise ValidationError("「显示名称」：不能为空")
             user.display_name = _display_name(display_name)
         if active is not None:
             user.active = bool(active)

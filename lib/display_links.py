@@ -3,7 +3,8 @@
 An administrator creates a link (name, validity in days); its URL (PATH_PREFIX + signed token) is
 shown once and only the token's hash is stored. Opening it sets a signed, HttpOnly cookie (COOKIE)
 that shows the big screen and nothing else, also when REQUIRE_LOGIN_TO_VIEW is on, until the link
-expires or is revoked. Creation, each opening and revocation leave audit rows.
+expires or is revoked. Creation, each opening and revocation leave audit rows. Creating and revoking check the
+administrator's stored account in their transaction (lib.auth.verify_actor), as every write does.
 
     create(name, *, days, by, engine=None) -> str             # the link's path, e.g. /display/<token>
     open_link(value, *, engine=None) -> str | None             # the link's name when valid (audited use)
@@ -19,7 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from lib import audit, clock
-from lib.auth import Actor, require
+from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
 from lib.models import DisplayLink
@@ -56,6 +57,7 @@ def create(name: str, *, days: int, by: Actor | None, engine: Engine | None = No
     value, hashed = new_token(PURPOSE, engine)
     now = clock.now_utc()
     with session_scope(engine) as s:
+        verify_actor(s, by)  # the stored account: a deactivated, demoted or forged administrator is refused
         link = DisplayLink(name=name, token_hash=hashed, created_at=now, created_by=by.username,
                            expires_at=now + dt.timedelta(days=days))
         s.add(link)
@@ -110,6 +112,7 @@ def revoke(link_id: int, *, by: Actor | None, engine: Engine | None = None) -> b
     """Stop a link at once (audited). False when it was already revoked."""
     require(by, "manage_users")
     with session_scope(engine) as s:
+        verify_actor(s, by)
         link = s.get(DisplayLink, link_id, with_for_update=True)
         if link is None:
             raise NotFound(f"未找到编号为 {link_id} 的大屏链接")

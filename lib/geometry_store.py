@@ -2,7 +2,8 @@
 
 The previous version stays in `map_layer_version` / `map_feature`; the map draws the newest one.
 Reading and checking the file is `geo.importer.read_geometry_file`'s job; this module stores it, and
-refuses again what must never reach the map (non-finite coordinates), whoever the caller is.
+refuses again what must never reach the map (non-finite coordinates), whoever the caller is, and checks the
+administrator's stored account in the saving transaction (lib.auth.verify_actor), as every write does.
 
 A repeat of an identical save is not a new version: when the newest version of the layer already holds
 the same content it is returned as a duplicate; two identical saves racing on two connections both name
@@ -22,7 +23,7 @@ from geo.importer import CONTROL_CHARS
 from geo.layers import LAYER_LABELS, LAYER_NAMES, feature_records
 from geo.validate import is_finite
 from lib import audit
-from lib.auth import Actor, require
+from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import GeometryError
 from lib.models import Community, MapFeature, MapLayerVersion, Source, SourceKind
@@ -102,6 +103,7 @@ def save_layer(actor: Actor | None, *, layer: str, gdf: gpd.GeoDataFrame, source
 def _store(actor: Actor, layer: str, records: list[dict], title: str, note: str | None, schematic: bool,
            digest: str, engine: Engine | None) -> SavedLayer:
     with session_scope(engine) as s:
+        verify_actor(s, actor)  # the stored account: a deactivated, demoted or forged administrator is refused
         previous, key = _newest(s, layer)
         if key is not None and key.endswith(f"-{digest}"):
             return SavedLayer(previous, len(records), duplicate=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,8 +133,9 @@ def _row_message(line: int, exc: DashboardError) -> str:
     return f"第{line}行{msg}" if msg.startswith("「") else f"第{line}行：{msg}"
 
 
-def _parse_cell(col: Column, raw: Any, readings: list[str]) -> tuple[Any, Any]:
-    """(display value, planner value) of one cell; ValidationError names the column."""
+def _parse_cell(col: Column, raw: Any, readings: list[str], unit: str | None = None) -> tuple[Any, Any]:
+    """(display value, planner value) of one cell; ValidationError names the column. A number is read in `unit`
+    (the one its planner reads it in), so the preview says what will be stored."""
     if isinstance(raw, str):
         raw = raw.strip()
     if blank(raw):
@@ -141,7 +143,7 @@ def _parse_cell(col: Column, raw: Any, readings: list[str]) -> tuple[Any, Any]:
             raise ValidationError(f"「{col.header}」：不能为空")
         return None, None
     if col.kind in ("number", "int"):
-        parsed = as_number(raw, col.header, integer=col.kind == "int", minimum=None)
+        parsed = as_number(raw, col.header, integer=col.kind == "int", minimum=None, unit=unit)
         if parsed.note:
             readings.append(f"「{col.header}」{parsed.note}")
         return parsed.value if not parsed.qualifier else parsed.text, raw
@@ -169,26 +171,38 @@ def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]],
         if all(blank(c) for c in cells):
             continue
         row = PreviewRow(line, {}, {})
+
+        def cell(header: str | None, cells: list = cells) -> Any:
+            return cells[index[header]] if header in index and index[header] < len(cells) else None
+
         for col in spec.columns:
-            raw = cells[index[col.header]] if col.header in index and index[col.header] < len(cells) else None
+            raw = cell(col.header)
             try:
-                row.values[col.header], row.args[col.arg] = _parse_cell(col, raw, row.readings)
+                row.values[col.header], row.args[col.arg] = _parse_cell(col, raw, row.readings, _unit(col, cell))
             except DashboardError as exc:
                 row.values[col.header] = raw
                 row.problems.append(_row_message(line, exc))
         parsed.append(row)
     if len(parsed) > MAX_ROWS:
         raise ValidationError(f"台账超过 {MAX_ROWS} 行，请分批导入")
-    seen: dict[tuple, int] = {}
-    for row in parsed:
-        if row.problems:
-            continue
-        key = spec.key(row.args)
-        if key in seen:
-            row.problems.append(f"第{row.line}行与第{seen[key]}行重复（{spec.key_help}：{'／'.join(map(str, key))}）")
-        else:
-            seen[key] = row.line
     return parsed, [p for r in parsed for p in r.problems], notes
+
+
+def _unit(col: Column, cell: Callable[[str | None], Any]) -> str | None:
+    """The unit a number column is read in: its own, or the text of its unit column (指标数据: 单位)."""
+    if col.unit_header is None:
+        return col.unit
+    raw = cell(col.unit_header)
+    return None if blank(raw) else str(raw).strip() or None
+
+
+def _repeated(spec: LedgerKind, row: PreviewRow, outcome: Outcome, seen: dict[tuple[str, str], int]) -> str | None:
+    """「第3行与第2行重复（…）」 when an earlier row of the file planned the same record: the planner's key, so two
+    names of one record (综合养老服务中心 / 光武街道综合养老服务中心, a figure by name / by code) are one key."""
+    first = seen.setdefault((outcome.table, outcome.key), row.line)
+    if first == row.line:
+        return None
+    return f"第{row.line}行与第{first}行重复（{spec.key_help}：{'／'.join(map(_shown, spec.key(row.args)))}）"
 
 
 def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, source_title: str,
@@ -196,6 +210,7 @@ def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, so
     """Plan and apply every clean row in `ctx` (flushed, so later rows see earlier ones).
     Returns (problems, whether any was a permission refusal). A preview passes its `deadline`."""
     problems, denied = [], False
+    seen: dict[tuple[str, str], int] = {}
     ordered = sorted(rows, key=lambda r: spec.order(r.args)) if spec.order else rows
     for done, row in enumerate(ordered):
         if deadline is not None and done:
@@ -204,6 +219,10 @@ def _plan_all(ctx: WriteContext, spec: LedgerKind, rows: list[PreviewRow], *, so
             continue
         try:
             outcome = spec.plan(ctx, dict(row.args))
+            if repeated := _repeated(spec, row, outcome, seen):
+                row.problems.append(repeated)
+                problems.append(repeated)
+                continue
             row.changes = _corrected(spec, outcome) if outcome.inserted else {}
             result = ctx.apply(outcome, source_title=source_title)
             row.action = (ACTION_CORRECT if row.changes else ACTION_INSERT) if result.inserted else ACTION_SAME

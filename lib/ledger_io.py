@@ -8,7 +8,8 @@
     csv_bytes(df) -> bytes               # UTF-8 with BOM (opens in Excel/WPS)
 
 Every failure is a ValidationError naming the file (Chinese). Exports never carry a formula: text that
-starts like one (= + - @ tab CR) is a quote-prefixed text cell in xlsx and gets a leading ' in CSV.
+starts like one (= + - @ tab CR) is a quote-prefixed text cell in xlsx and gets a leading ' in CSV, which a CSV
+import takes off again (unquote), so a downloaded file uploads unchanged.
 """
 from __future__ import annotations
 
@@ -99,7 +100,7 @@ def _csv_rows(text: str, filename: str, max_rows: int, deadline: Deadline) -> li
             if line_no > max_rows + 10:
                 raise ValidationError(f"文件“{filename}”超过 {max_rows} 行，请分批导入")
             deadline.check(line_no)
-            rows.append((line_no, cells))
+            rows.append((line_no, [unquote(c) for c in cells]))
     except csv.Error as exc:
         why = "含有 NUL 字符" if "NUL" in str(exc) else "单元格过长或引号不配对" if "field" in str(exc) else "格式错误"
         raise ValidationError(f"文件“{filename}”第{reader.line_num}行{why}，无法按 CSV 读取") from None
@@ -283,8 +284,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: Any) -> Any:
-    """A text cell for a CSV export: one that a spreadsheet would run as a formula gets a leading '."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+    """A text cell for a CSV export: one that a spreadsheet would run as a formula gets a leading ' — and so does
+    one that already starts with ' before such a character, so that `unquote` gives every text back as it was."""
+    return "'" + value if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS) else value
+
+
+def unquote(cell: str) -> str:
+    """A CSV cell as it was before `neutralise`: the one ' it put before = + - @ (tab, CR) is taken off."""
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_STARTS) else cell
 
 
 def csv_bytes(df) -> bytes:

@@ -38,6 +38,8 @@ class Column:
     example: Any = None
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
+    unit: str | None = None  # number columns: the unit the planner reads the number in …
+    unit_header: str | None = None  # … or the column whose cell gives it (指标数据: 单位)
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class LedgerKind:
     name: str
     table: str
     columns: tuple[Column, ...]
-    key: Callable[[dict], tuple]  # the row's identity, from the parsed args (duplicates are refused)
+    # The row's key as written, for messages. Whether two rows are one record is the planner's resolved key
+    # (Outcome.key: the facility found by name, a figure's code found by its name …; lib.ledger._plan_all).
+    key: Callable[[dict], tuple]
     plan: Callable[[WriteContext, dict], Outcome]
     current: Callable[[str | None, Engine | None], pd.DataFrame]
     notes: tuple[str, ...] = ()
@@ -156,7 +160,7 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
                 "同一户可在多行中依次登记", "已签约", tuple(HOUSEHOLD_LADDER)),
          Column("日期", "on", "date", True, DATE_HELP + "，不能早于上一环节", "2023-11-10"),
          Column("拆除面积（平方米）", "demolished_area_m2", "number", False,
-                "仅“已拆除”填写；留空则按该户房屋面积", "", aliases=("拆除面积",))),
+                "仅“已拆除”填写；留空则按该户房屋面积", "", aliases=("拆除面积",), unit="平方米")),
         lambda a: (_s(a["code"]), _s(a["status"])),
         lambda ctx, a: plan_household_step(ctx, **a), _households_current,
         key_help="户编号＋状态", key_args=("code", "status"),
@@ -169,7 +173,8 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
         "每日入住", "care_occupancy",
         (Column("机构", "facility", "text", True, "养老机构名称", "光武街道综合养老服务中心", aliases=("机构名称",)),
          Column("日期", "day", "date", True, DATE_HELP, "2024-01-05"),
-         Column("入住人数", "occupied", "int", True, "当日在住老人数，0 到床位数之间的整数", 48, aliases=("入住",))),
+         Column("入住人数", "occupied", "int", True, "当日在住老人数，0 到床位数之间的整数", 48, aliases=("入住",),
+                unit="人")),
         lambda a: (_s(a["facility"]), _s(a["day"])),
         lambda ctx, a: plan_occupancy(ctx, **a), _occupancy_current,
         key_help="机构＋日期", key_args=("facility", "day"),
@@ -181,7 +186,8 @@ KINDS: dict[str, LedgerKind] = {k.name: k for k in [
          Column("对象", "subject", "text", False, "指标所属对象，默认为该社区全称或“光武街道”", "中兴社区"),
          Column("指标名称", "label", "text", True, "如 常住人口", "常住人口"),
          Column("指标代码", "indicator", "text", False, "系统内部代码，导出时自动带出；新指标可留空", ""),
-         Column("数值", "value", "number", True, "可写 4.96万、6100余、超过10万、3,847、77%", "1.2万"),
+         Column("数值", "value", "number", True, "可写 4.96万、6100余、超过10万、3,847、77%；按“单位”列的单位读，"
+                "如单位为万元时写 832 或 832万元", "1.2万", unit_header="单位"),
          Column("单位", "unit", "text", True, "如 人、户、平方米、%", "人"),
          Column("日期", "valid_from", "date", True, "数据截至日期，" + DATE_HELP, "2024-01-05"),
          Column("来源", "source_title", "text", True, "数据出处，如 中兴社区2024年1月人口台账", "中兴社区2024年1月人口台账"),

@@ -7,6 +7,8 @@ Accepted: full-width digits and punctuation (４．９６万), thousands separat
 万/亿 multipliers (4.96万 → 49600, 1.2亿), qualifiers kept in `qualifier` (6100余, 600多, 超过10万,
 约3000, 近500, 不足10), percentages (77% → 77 with percent=True), small Chinese numerals
 (十一, 两, 一百零五, 三千二百), a trailing unit (人, 户, 张, 平方米 … or the `unit` given).
+With a declared `unit` the value is read in it: 「832万元」 and 「832万」 under 万元 are 832, 「3亿元」 under 万元 is
+30000; a value written in another unit (「62人」 under 户, 「5万元」 under 平方米) is refused naming both units.
 Anything else raises ValidationError naming the field: 「「床位数」：“abc”不是数字」.
 `note` is empty when the text was a plain number, otherwise e.g. 「“4.96万”读作 49600」.
 """
@@ -25,10 +27,27 @@ SUFFIXES = {"以上": "以上", "左右": "约", "余": "余", "多": "多"}
 UNITS = ["平方公里", "平方米", "平米", "万元", "亿元", "㎡", "m²", "m2", "人次", "人", "户", "张", "名", "个", "家",
          "间", "条", "元", "床", "分", "岁", "次", "处", "项", "座", "栋", "套", "位"]
 MULTIPLIERS = {"万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+UNIT_PREFIXES = ("万", "亿")  # 万元 is 10⁴ 元, 万人 10⁴ 人
+# Spellings of one unit: a value written in any of them is in that unit.
+SAME_UNIT = {"平米": "平方米", "㎡": "平方米", "m²": "平方米", "m2": "平方米", "名": "人", "位": "人"}
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A unit as a multiple of its base: 万元 → Unit(1e4, "元"), ㎡ → Unit(1, "平方米")."""
+
+    scale: float
+    base: str
+
+    @classmethod
+    def of(cls, word: str) -> Unit:
+        if len(word) > 1 and word[0] in UNIT_PREFIXES:
+            return cls(MULTIPLIERS[word[0]], SAME_UNIT.get(word[1:], word[1:]))
+        return cls(1.0, SAME_UNIT.get(word, word))
 
 
 @dataclass(frozen=True)
@@ -98,6 +117,24 @@ def _core(number: str, field: str, original: str) -> float:
     raise _bad(field, original)
 
 
+def _written_unit(s: str, unit: str | None) -> str:
+    """The longest known unit (or the declared `unit`) that `s` ends with after a number, else ""."""
+    candidates = [u for u in ([unit] if unit and unit != "%" else []) + UNITS if s.endswith(u) and len(s) > len(u)]
+    return max(candidates, key=len, default="")
+
+
+def _strip_unit(s: str, written: str, declared: Unit | None, field: str, original: str, unit: str | None,
+                steps: list[str]) -> str:
+    """`s` without its written unit; a 万/亿 of the unit stays as the number's multiplier (800余万元 → 800余万).
+    A unit other than the declared one is refused: 「数值」：“62人”的单位“人”与所填单位“户”不一致."""
+    got = Unit.of(written)
+    if declared is not None and got.base != declared.base:
+        raise _bad(field, original, f"的单位“{written}”与所填单位“{unit}”不一致")
+    shown = unit if declared is not None and got == declared else got.base
+    steps.append(f"单位“{shown}”已去掉")
+    return s[: -len(written)] + (written[0] if got.scale != 1 else "")
+
+
 def parse_number(text: object, *, field: str = "数值", unit: str | None = None,
                  integer: bool = False) -> ParsedNumber:
     """Read `text` (a str, or an int/float passed through) as a number; see the module docstring."""
@@ -121,14 +158,10 @@ def parse_number(text: object, *, field: str = "数值", unit: str | None = None
         if s.startswith(word):
             qualifier, s = PREFIXES[word], s[len(word):]
             break
-    for u in ([unit] if unit and unit != "%" else []) + UNITS:
-        if u and s.endswith(u) and len(s) > len(u):
-            s = s[: -len(u)]
-            mult_unit = u[0] if u in ("万元", "亿元") else ""
-            s += mult_unit
-            shown = {"m2": "平方米", "m²": "平方米"}.get(u, u[1:] if mult_unit else u)
-            steps.append(f"单位“{shown}”已去掉")
-            break
+    declared = Unit.of(unit) if unit else None
+    written = _written_unit(s, unit)
+    if written:
+        s = _strip_unit(s, written, declared, field, original, unit, steps)
     if s.endswith("%"):
         percent, s = True, s[:-1]
     for word, q in SUFFIXES.items():
@@ -145,6 +178,10 @@ def parse_number(text: object, *, field: str = "数值", unit: str | None = None
             if not qualifier and s.endswith(word) and len(s) > len(word):
                 qualifier, s = q, s[: -len(word)]
     value = _core(s, field, original) * multiplier
+    if declared is not None and declared.scale != 1 and (written or multiplier != 1):
+        value /= declared.scale  # a magnitude was written: 832万 (or 832万元) under 万元 is 832
+        if multiplier != declared.scale:
+            steps.append(f"按单位“{unit}”换算")
     if not math.isfinite(value):
         raise _bad(field, original)
     value = float(round(value, 6))

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session
 
 from lib import audit, clock
-from lib.auth import Actor, authenticate
+from lib.auth import Actor, check_password, still_holds
 from lib.config import settings
 from lib.db import session_scope
 from lib.models import Community, User, UserSession
@@ -57,20 +57,25 @@ def _idle() -> dt.timedelta:
 def sign_in(username: str, password: str, *, user_agent: str | None = None, client: str | None = None,
             engine: Engine | None = None) -> tuple[str, Actor] | None:
     """Check the password (lib.auth audits the attempt and applies the lockout, raising PermissionDenied);
-    on success start a session and return its cookie value."""
-    actor = authenticate(username, password, client=client, engine=engine)
-    if actor is None:
+    on success start a session and return its cookie value. The session is stored only if the password checked
+    still holds, confirmed with the account row locked (lib.auth.still_holds): a password change or deactivation
+    committed after the check leaves no session (None, audited), one committed later ends it."""
+    checked = check_password(username, password, client=client, engine=engine)
+    if checked is None:
         return None
     value, hashed = new_token(PURPOSE, engine)
     now = clock.now_utc()
     with session_scope(engine) as s:
+        if not still_holds(s, checked):
+            audit.record(s, checked.actor.username, "login_failed", "app_user", checked.actor.username, None, None,
+                         {"reason": "changed", **({"client": client} if client else {})})
+            return None
         # Rows of sessions that ended or expired long ago are of no further use (the audit log keeps the story).
         s.execute(delete(UserSession).where(UserSession.expires_at < now - dt.timedelta(days=PURGE_AFTER_DAYS)))
-        user_id = s.scalar(select(User.id).where(User.username == actor.username))
-        s.add(UserSession(token_hash=hashed, user_id=user_id, created_at=now, last_seen_at=now,
+        s.add(UserSession(token_hash=hashed, user_id=checked.user_id, created_at=now, last_seen_at=now,
                           expires_at=now + dt.timedelta(hours=settings().session_max_hours),
                           user_agent=(user_agent or "")[:200] or None))
-    return value, actor
+    return value, checked.actor
 
 
 def _row(s: Session, value: str | None, engine: Engine | None) -> tuple[UserSession, User] | None:

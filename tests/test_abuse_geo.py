@@ -22,6 +22,7 @@ from shapely.geometry import Point, Polygon, mapping, shape
 from geo.crs import transform_geometry, wgs84_to_bd09, wgs84_to_gcj02
 from geo.importer import MAX_FEATURES, read_geometry_file
 from geo.layers import load_layer
+from lib import auth
 from lib.auth import Actor
 from lib.errors import CrsMismatch, GeometryError
 from lib.geometry_store import save_layer
@@ -198,6 +199,8 @@ def engine(request, tmp_path_factory):
     eng = fresh_engine(request.param, tmp_path_factory.mktemp(f"abuse-geo-{request.param}"),
                        database="guangwu_abuse_geo")
     seed(eng, with_demo=False)
+    auth.create_user(ADMIN.username, "correct-horse-42", role=ADMIN.role, display_name=ADMIN.display_name,
+                     by=auth.SYSTEM, engine=eng, rounds=4)  # save_layer checks the stored account
     return eng
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from geo.importer import read_geometry_file
 from geo.layers import load_layer
+from lib import auth
 from lib.auth import Actor
 from lib.db import session_scope
 from lib.errors import GeometryError, PermissionDenied
@@ -33,6 +34,9 @@ def _roads_file(shift: float = 0.0) -> bytes:
 @pytest.fixture
 def engine(empty_engine):
     seed(empty_engine, with_demo=False)
+    for actor in (ADMIN, STAFF, LEADER):  # save_layer checks the stored account
+        auth.create_user(actor.username, "correct-horse-42", role=actor.role, display_name=actor.display_name,
+                         community=actor.community, by=auth.SYSTEM, engine=empty_engine, rounds=4)
     return empty_engine
 
 

@@ -96,7 +96,7 @@ def test_locked_or_database_down_sign_in_says_so_without_a_cookie(client, monkey
     for exc, code in ((PermissionDenied("锁定"), "locked"), (DatabaseUnavailable("数据库无法访问"), "unavailable")):
         def refuse(*_a, _exc=exc, **_k):
             raise _exc
-        monkeypatch.setattr(sessions, "authenticate", refuse)
+        monkeypatch.setattr(sessions, "check_password", refuse)
         r = login(client, "zx", PASSWORD)
         assert r.status_code == 303 and r.headers["location"] == f"/check_form?signin={code}"
         assert "set-cookie" not in r.headers
