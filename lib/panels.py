@@ -12,9 +12,11 @@ from lib.figures import KIND_NAMES, Figure, combined_kind, derived, from_row
 from lib.fmt import cn_date, cn_datetime, percent
 from lib.models import ModelStatus, SourceKind
 from lib.queries import care, communities, model_communities, relocation, stars
+from lib.queries.facts import facts
 from lib.scope import Scope
 
 NAMED = ModelStatus.NAMED.value
+NAMED_COUNT = "model_communities_named"  # the article's figure: 4 communities named on 2023-09-23
 
 
 @dataclass(frozen=True)
@@ -77,23 +79,49 @@ def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure, li
         if status.empty:
             return Figure("示范社区", "暂无数据", SourceKind.ARTICLE.value), []
         r = status.iloc[0]
-        return from_row({**r.to_dict(), "quote": r["note"]}, label="示范社区", display=r["status"]), list(named["community"])
+        # its note explains the record (「起始日期报道未载明…」): not the article's words, so not its quote
+        return from_row({**r.to_dict(), "quote": None}, label="示范社区", display=r["status"]), list(named["community"])
     if named.empty:
         return Figure("命名示范社区", "0个", SourceKind.ARTICLE.value, scope.as_of), []
     first = named.sort_values("valid_from").iloc[0]
-    fig = from_row({**first.to_dict(), "quote": None}, label="命名示范社区", display=f"{len(named)}个")
-    return replace(fig, kind=combined_kind(named["source_kind"]), holds_from=max(named["valid_from"]),
+    kind = combined_kind(named["source_kind"])
+    said = facts(subject="光武街道", indicators=[NAMED_COUNT], as_of=scope.as_of, engine=engine)
+    said = said[(said["source_kind"] == kind) & (said["value"] == len(named))]  # the article's words for this count
+    fig = from_row({**first.to_dict(), "quote": said["quote"].iloc[0] if len(said) else None},
+                   label="命名示范社区", display=f"{len(named)}个")
+    return replace(fig, kind=kind, holds_from=max(named["valid_from"]),
                    value=float(len(named))), list(named["community"])
 
 
+@dataclass(frozen=True)
+class Naming:
+    """Communities named a 示范社区 on one date, and by whose word (their records' kinds, `combined_kind`)."""
+
+    day: dt.date
+    communities: tuple[str, ...]
+    kind: str
+
+    @property
+    def sentence(self) -> str:
+        return f"{cn_date(self.day)}，{'、'.join(self.communities)}被命名为示范社区"
+
+    @property
+    def source(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind)
+
+
+def namings(named) -> list[Naming]:
+    """`named` (model_status rows of 已命名示范社区: community, valid_from, source_kind) by date, oldest first: a
+    community entered later is never folded into the article's naming."""
+    ordered = named.sort_values("valid_from", kind="stable")
+    return [Naming(day, tuple(rows["community"]), combined_kind(rows["source_kind"]))
+            for day, rows in ordered.groupby("valid_from", sort=True)]
+
+
 def naming_note(named) -> str:
-    """Who was named a 示范社区 on which date, and by whose word: 「2023年9月23日，大官庄、中兴、工业路、西华被命名为
-    示范社区（新闻报道）；2024年1月5日，榆树庄被命名为示范社区（工作人员录入）」. `named`: model_status rows of
-    已命名示范社区 (community, valid_from, source_kind). Empty when none."""
-    parts = []
-    for day, rows in named.sort_values("valid_from", kind="stable").groupby("valid_from", sort=True):
-        source = KIND_NAMES.get(combined_kind(rows["source_kind"]), "")
-        parts.append(f"{cn_date(day)}，{'、'.join(rows['community'])}被命名为示范社区（{source}）")
+    """「2023年9月23日，大官庄、中兴、工业路、西华被命名为示范社区（新闻报道）；2024年1月5日，榆树庄被命名为示范社区
+    （工作人员录入）。」; empty when none is named."""
+    parts = [f"{n.sentence}（{n.source}）" for n in namings(named)]
     return "；".join(parts) + ("。" if parts else "")
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
+from lib.panels import Naming, namings
 from lib.queries import care, facts, map_data, model_communities
 
 CENTRE_SUBJECT = "综合养老服务中心"
@@ -52,8 +53,13 @@ class ModelMap:
     pilot: list[str]  # 先行先试 (铁路以西)
     pilot_quote: str | None
     named: list[str]  # named 示范社区 on `as_of`
-    named_on: dt.date | None
-    named_quote: str | None
+    namings: list[Naming]  # who was named on which date, by whose word (lib.panels.namings)
+    named_quote: str | None  # the article's words on its naming (for the naming of that date and source only)
+    named_quote_on: dt.date | None = None
+
+    def quote_of(self, naming: Naming) -> str | None:
+        """The article's quote for a naming that is the article's (its date and source), else None."""
+        return self.named_quote if naming.kind == "article" and naming.day == self.named_quote_on else None
 
 
 def _note(subject: str, kind: str, needle: str, engine) -> str | None:
@@ -89,11 +95,11 @@ def model_map(*, as_of: dt.date | None = None, engine: Engine | None = None) -> 
     named = status[status["status"] == NAMED]
     fig = facts.facts(indicators=[NAMED_INDICATOR], as_of=as_of, engine=engine)
     fig = fig[~fig["is_demo"]] if "is_demo" in fig else fig
-    named_on = pd.Timestamp(named["valid_from"].min()).date() if not named.empty else None
     return ModelMap(cluster=match.group(1).split("—") if match else [], cluster_quote=cluster_quote,
                     pilot=pilot, pilot_quote=_note(pilot[0], "示范社区", "先行先试", engine) if pilot else None,
-                    named=named["community"].tolist(), named_on=named_on,
-                    named_quote=fig["quote"].iloc[0] if not fig.empty else None)
+                    named=named["community"].tolist(), namings=namings(named),
+                    named_quote=fig["quote"].iloc[0] if not fig.empty else None,
+                    named_quote_on=pd.Timestamp(fig["valid_from"].iloc[0]).date() if not fig.empty else None)
 
 
 def has_care(community: str, as_of: dt.date | None = None, engine: Engine | None = None) -> bool:

@@ -36,7 +36,7 @@ with widgets.guard("星级矩阵"):
     else:
         chart_cache.draw(charts.star_matrix, matrix, stars=STARS, communities=names, highlight=community, height=460,
                          key=key)
-        st.caption(f"{widgets.DEMO_BADGE} 格内数字为示例得分（≥85 已达标，40–85 创建中，<40 未启动）。"
+        st.caption(widgets.source_sentence("格内得分（≥85 已达标，40–85 创建中，<40 未启动）", matrix)
                    + (f" 白框为所选的{bridge.full_name(community)}。" if community else ""))
         # Drawn only when asked for: the same cells as the chart above, as a sortable table.
         if st.toggle("表格视图（可排序）", key="stars.table"):
@@ -53,7 +53,7 @@ with left, widgets.guard("达标星数"):
     if not counts.empty:
         chart_cache.draw(charts.community_bars, counts, value="stars", title="已达标星数（颗）", communities=names,
                          highlight=community, domain_max=5, height=380, key=key)
-        widgets.demo_note("达标星数")
+        st.caption(widgets.source_sentence("达标星数", counts))
     else:
         widgets.no_data("达标星数")
 with right, widgets.guard("创建进度"):
@@ -64,7 +64,8 @@ with right, widgets.guard("创建进度"):
     else:
         chart_cache.draw(charts.stacked_by_date, progress, columns=["已达标", "创建中", "未启动"],
                          colors=charts.STAR_STATUS_COLORS, y_title="社区×星级 项数", height=380, key=key)
-        widgets.demo_note("各评定日期的状态分布")
+        if progress["is_demo"].any():  # a date's distribution counts demo cells
+            widgets.demo_note("各评定日期的状态分布")
 
 with widgets.guard("星级举措"):
     st.subheader("每颗星依托的举措（据报道）")

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from geo.layers import EAST_EDGE_NOTE
 from lib.briefing.pdf import COVER_ALERTS
+from lib.briefing.xlsx import CN_DATE_FORMAT
 from lib.briefing import PAGES, Pack, PackFigure, PackPanel, collect_pack, file_name, render_pdf, render_xlsx
 from lib.config import Settings
 from lib.fmt import cn_date
@@ -71,6 +72,8 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
     assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
         (f.panel, f.label, f.value_text, f.source_kind, f.citation) for f in pack.figures]
     assert [r[5].date() if r[5] else None for r in rows] == [f.date for f in pack.figures]
+    dated = [c for c in ws["F"][3:] if c.value is not None]  # shown as 2023年11月22日 in Excel, as everywhere else
+    assert dated and all(c.number_format == CN_DATE_FORMAT for c in dated)
 
 
 def test_kinds_and_scope_of_figures(seeded):

@@ -109,7 +109,8 @@ def test_has_care_and_model(seeded):
     assert not wall_content.has_model("华盛", engine=seeded)
     m = wall_content.model_map(engine=seeded)
     assert m.cluster == ["大官庄", "中兴", "工业路", "西华"] and m.pilot == ["榆树庄"]
-    assert m.named_on == dt.date(2023, 9, 23) and set(m.named) == CLUSTER
+    assert [(n.day, set(n.communities), n.kind) for n in m.namings] == [(dt.date(2023, 9, 23), CLUSTER, "article")]
+    assert set(m.named) == CLUSTER and m.quote_of(m.namings[0]) == m.named_quote
     c = wall_content.care_circle(engine=seeded)
     assert c.services == ["理发", "洗浴", "出行", "就餐"] and c.services_total == 6 and c.unnamed == 2
     assert c.services_word == "六助"

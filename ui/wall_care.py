@@ -46,7 +46,9 @@ def _trend(as_of: dt.date | None) -> None:
         y=alt.Y("occupied:Q", title="入住人数", scale=alt.Scale(domain=[0, int(recent["beds"].max())])))
     beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y=alt.Y("beds:Q"))
     wall_chart.chart(line + beds)
-    widgets.demo_note("每日入住（最后一天为报道数字）")
+    if recent["is_demo"].astype(bool).any():  # some days are demo data: say which are not, each with its source
+        known = widgets.not_demo_days(recent)
+        widgets.demo_note(f"每日入住（{known}除外）" if known else "每日入住")
 
 
 def care_view(*, community: str | None, as_of: dt.date | None) -> None:

@@ -14,7 +14,6 @@ from geo.deck_style import HIGHLIGHT_COLORS
 from ui import bridge, map_view, wall_chart, wall_css, widgets
 from ui.bridge import cn_date
 
-ARTICLE = {"source_kind": "article"}
 STATUSES = ("已命名示范社区", "先行先试", "创建中", "未命名")
 CLUSTER_LABEL = "L形连片打造（报道）"
 # Text from 4 m: nothing below 2.2 % of the screen height (ui/wall_css.py), the tags included.
@@ -45,10 +44,6 @@ def highlights(m) -> list[tuple[str, tuple[str, ...], tuple[int, ...], str]]:
     return out
 
 
-def _tag() -> str:
-    return wall_chart.tag_html(bridge.figure(ARTICLE), None)
-
-
 def _statuses_html(status) -> str:
     """One row per status: its source tag, the count (large) and the communities (never split inside a name)."""
     rows = []
@@ -63,11 +58,12 @@ def _statuses_html(status) -> str:
 
 
 def _groups_html(m) -> str:
-    tag, rows = _tag(), []
-    if m.named_on:
-        rows.append(f"<div class='gw-named'><b>{cn_date(m.named_on)}</b>，{html.escape('、'.join(m.named))}"
-                    f"被命名为示范社区 {tag}</div>"
-                    + (f"<div class='gw-quote'>原文：“{html.escape(m.named_quote)}”</div>" if m.named_quote else ""))
+    rows = []
+    for n in m.namings:  # each naming on its own date with its own source; the article's words only for its own
+        quote = m.quote_of(n)
+        rows.append(f"<div class='gw-named'><b>{cn_date(n.day)}</b>，{html.escape('、'.join(n.communities))}"
+                    f"被命名为示范社区 {wall_chart.tag_html(bridge.figure({'source_kind': n.kind}), None)}</div>"
+                    + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))
     for label, names, quote in ((CLUSTER_LABEL, m.cluster, m.cluster_quote),
                                 (pilot_label(m.pilot), m.pilot, m.pilot_quote)):
         if names:

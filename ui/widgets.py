@@ -11,8 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from lib.errors import DashboardError, DatabaseUnavailable
-from lib.figures import Figure, from_row
-from lib.models import SOURCE_KIND_LABELS, SourceKind
+from lib.figures import KIND_NAMES, Figure, combined_kind, from_row
+from lib.fmt import cn_date
+from lib.models import SourceKind
 from lib.panels import Header
 from ui import metrics
 
@@ -40,10 +41,8 @@ def guard(panel: str) -> Iterator[None]:
 
 
 def kind_label(kind: str | None) -> str:
-    try:
-        return SOURCE_KIND_LABELS[SourceKind(kind)]
-    except ValueError:
-        return kind or "未知来源"
+    """新闻报道 / 示例数据 / 工作人员录入 / 多种来源…: lib.figures' one table of kind names."""
+    return KIND_NAMES.get(kind or "", kind or "未知来源")
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
@@ -101,6 +100,30 @@ def as_of_stamp(header: Header, scope: str = "") -> None:
 
 def demo_sentence(what: str) -> str:
     return f"{what}为示例数据（固定种子生成），报道未公布，不作正式数字引用。"
+
+
+def not_demo_days(series: pd.DataFrame) -> str:
+    """The days of a daily occupancy series that are not demo data, each with its own source:
+    「2023年11月22日的48人（新闻报道）、2024年2月1日的45人（工作人员录入）」; empty when every day is demo."""
+    known = series[~series["is_demo"].astype(bool)]
+    return "、".join(f"{cn_date(d)}的{int(n)}人（{kind_label(k)}）"
+                    for d, n, k in zip(known["day"], known["occupied"], known["source_kind"], strict=True))
+
+
+def source_sentence(what: str, rows: pd.DataFrame, *, by: str = "community") -> str:
+    """What `rows` (one per community, or per cell, with `source_kind`) are: 「:orange-badge[示例数据] 达标星数为示例
+    数据…」 when all are demo data; when some are not, which communities are entered (or reported) and that the rest
+    are demo data; otherwise their source. The page's caption under a chart of several communities."""
+    kinds = set(rows["source_kind"].dropna())
+    demo = SourceKind.DEMO.value
+    if kinds <= {demo}:
+        return f"{DEMO_BADGE} {demo_sentence(what)}"
+    if demo not in kinds:
+        return f"{what}来源：{kind_label(combined_kind(kinds))}。"
+    known = rows[rows["source_kind"] != demo]
+    named = "、".join(dict.fromkeys(f"{c}社区" for c in known[by]))
+    return (f":orange-badge[含示例] {what}中{named}为{kind_label(combined_kind(set(known['source_kind'])))}，"
+            f"其余为示例数据（固定种子生成），报道未公布，不作正式数字引用。")
 
 
 def demo_note(what: str) -> None:

@@ -13,6 +13,7 @@ HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或�
 WIDTHS = [8, 30, 26, 10, 70, 16, 36, 6]
 ALERT_HEADER = ["类型", "社区", "日期", "预警"]  # one row per lib.alerts alert, the line as on the wall
 ALERT_WIDTHS = [12, 10, 14, 90]
+CN_DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a real date cell, shown as 2023年11月22日 (as on every page)
 
 
 def render_xlsx(pack: Pack) -> bytes:
@@ -33,7 +34,7 @@ def render_xlsx(pack: Pack) -> bytes:
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
-        ws.cell(ws.max_row, 6).number_format = "yyyy-mm-dd"
+        ws.cell(ws.max_row, 6).number_format = CN_DATE_FORMAT
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[chr(64 + i)].width = width
     for row in ws.iter_rows(min_row=4):
@@ -45,7 +46,7 @@ def render_xlsx(pack: Pack) -> bytes:
     for a in pack.alerts or ["无预警"]:
         kind, community, on, line = rows.get(a, ("", "", None, a))
         alerts.append([kind, community, on, line])
-        alerts.cell(alerts.max_row, 3).number_format = "yyyy-mm-dd"
+        alerts.cell(alerts.max_row, 3).number_format = CN_DATE_FORMAT
     for col, width in zip("ABCD", ALERT_WIDTHS, strict=True):
         alerts.column_dimensions[col].width = width
     buf = io.BytesIO()

@@ -55,6 +55,7 @@ def figure(row, *, as_of: dt.date | None = None) -> Figure:
 
 compare = figures_compare  # a Figure against the one that held on a date (names both dates)
 combined_kind = figures_combined_kind  # the source of a count over records of several kinds
+naming_note = panels.naming_note  # who was named a 示范社区 when, by whose word
 
 
 def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:

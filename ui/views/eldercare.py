@@ -153,10 +153,8 @@ def _trend(key: str, beds: int, as_of: dt.date | None, warn: int, window: str) -
                   + (f"此前最近的数据为{cn_date(prior.day)}，选择「全部」查看。" if prior.day else ""))
     legend = (f"灰色虚线：床位 {beds} 张；红色虚线：预警线 {beds - warn} 人（空床少于 {warn} 张即预警）；"
               f"红点：空床少于 {warn} 张的日子（共 {int(series['low_free'].sum())} 天）。入住人数从不超过床位数。")
-    article = series[~series["is_demo"]]
-    exception = "" if article.empty else (
-        "例外：" + "、".join(f"{cn_date(d)}的{n}人" for d, n in zip(article["day"], article["occupied"], strict=True))
-        + f"来自{widgets.kind_label(article['source_kind'].iloc[0])}，非示例。")
+    known = widgets.not_demo_days(series)
+    exception = f"例外：{known}，非示例。" if known else ""
     return Trend(int(series["threshold"].iloc[-1]), sparse, legend, exception), series
 
 

@@ -50,7 +50,10 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
     def card(row, **kw) -> kpi_grid.Card:
         return kpi_grid.card(bridge.figure(row), header=header, signed_in=signed_in, **kw)
 
-    cards = [card(fig.iloc[0], label="已命名示范社区")] if not fig.empty else []
+    cards = []
+    if not named.empty:  # the count the table lists, with every source it counts (lib.panels.model_figure)
+        count = bridge.summary_panel(bridge.Scope.of(None, as_of), signed_in=signed_in).model
+        cards.append(kpi_grid.card(count, header=header, signed_in=signed_in, label="已命名示范社区"))
     pilot = status[status["status"] == PILOT]
     if not pilot.empty:
         quotes = bridge.notes_q(subject=pilot["community"].iloc[0], kind="示范社区")["quote"]
@@ -64,15 +67,14 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
             missing = f"{bridge.full_name(community)}的示范社区状态"
         else:
             r = mine.iloc[0]
-            cards.append(card({**r.to_dict(), "quote": r["note"]}, label=bridge.full_name(community),
-                              display=r["status"], delta=f"自{cn_date(r['valid_from'])}起", flat=True))
-    text = source = ""
-    if not named.empty:
-        text = (f"{cn_date(named['valid_from'].min())}，{'、'.join(named['community'])}等{len(named)}个社区被南阳市"
-                "创建全国文明城市工作指挥部命名为示范社区。")
-        if not fig.empty:
-            source = f"来源：{widgets.kind_label(fig['source_kind'].iloc[0])}。原文：“{fig['quote'].iloc[0]}”"
-    return Naming(tuple(cards), fig.empty, missing, text, source)
+            cards.append(card({**r.to_dict(), "quote": None}, label=bridge.full_name(community),  # a note, not
+                              display=r["status"], delta=f"自{cn_date(r['valid_from'])}起", flat=True,  # a quote
+                              notes=(r["note"],) if isinstance(r["note"], str) and r["note"] else ()))
+    text = bridge.naming_note(named)  # each naming date with its communities and source
+    source = ""  # the named count's own record: its source and words (the article's 4, or a count staff entered)
+    if not named.empty and not fig.empty:
+        source = f"来源：{widgets.kind_label(fig['source_kind'].iloc[0])}。原文：“{fig['quote'].iloc[0]}”"
+    return Naming(tuple(cards), named.empty, missing, text, source)
 
 
 def _status_table(as_of: dt.date | None) -> pd.DataFrame:
@@ -81,7 +83,7 @@ def _status_table(as_of: dt.date | None) -> pd.DataFrame:
     return pd.DataFrame({
         "社区": status["community"] + "社区", "位置": status["side"], "状态": status["status"],
         "起始日期": status["valid_from"].map(cn_date), "说明": status["note"],
-        "来源": status["is_demo"].map({True: "示例数据", False: "新闻报道"})})
+        "来源": status["source_kind"].map(widgets.kind_label)})
 
 
 def _spans(as_of: dt.date | None) -> pd.DataFrame:

@@ -4,7 +4,7 @@ Each panel is its own view, so a failing query still fails only its panel (widge
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import pyarrow as pa
@@ -71,7 +71,9 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
         rank = counts["stars"].rank(ascending=False, method="min")
         cards = (card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗",
                       _delta(progress, "颗")),
-                 card("全街道排名", f"第{int(rank[row.index[0]])}名/共{len(counts)}个"),
+                 kpi_grid.card(replace(fig, kind=bridge.combined_kind(counts["source_kind"])), header=header,
+                               label="全街道排名", display=f"第{int(rank[row.index[0]])}名/共{len(counts)}个",
+                               signed_in=signed_in),  # ranked among every community: their sources too
                  card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分"))
     else:
         cards = (card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗", _delta(progress, "颗")),
