@@ -98,3 +98,18 @@ def test_card_rules_ride_in_the_page_css_not_in_each_element(app_db):
     assert 'class="gw-steps"' in steps and "<style" not in steps
     for rule in (".gw-kpis{", ".gw-kpi .v{", ".gw-steps{", ".gw-step{"):
         assert rule in layout.BASE_CSS and rule in layout.DESK_CSS
+
+
+def _metric_app():
+    from ui import kpi_grid as grid
+
+    evil = "![](//attacker.invalid/a)<img src=//attacker.invalid>**粗**"
+    grid.metric(grid.Card("入住", "48/50床", tag="录入 · 张三", color="green", notes=(f"累计拆迁（录入 · {evil}）",)))
+
+
+def test_a_metric_cards_notes_are_text_not_markdown(app_db):
+    """A card drawn as st.metric (the overview's summary cards) shows its notes as typed: a note can carry a staff
+    display name (the 累计拆迁 tag under 征迁签约), which must not become an image or bold text."""
+    at = AppTest.from_function(_metric_app).run()
+    note = next(str(c.value) for c in at.caption if "累计拆迁" in str(c.value))
+    assert "\\!\\[\\]" in note and "\\*\\*粗\\*\\*" in note, note

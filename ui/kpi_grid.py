@@ -109,8 +109,8 @@ def metric(c: Card) -> None:
               delta_arrow="off" if c.flat else "auto", help=hover, border=True)
     if c.tag:
         st.caption(f":{c.color}-badge[{widgets.md_escape(c.tag)}]")
-    for n in c.notes:
-        st.caption(n)
+    for n in c.notes:  # notes can carry stored text (a staff name in a tag): shown as typed
+        st.caption(widgets.md_escape(n))
 
 
 def lines(cards: list[Card], *, more: str = "") -> None:

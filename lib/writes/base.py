@@ -39,7 +39,7 @@ local_today = clock.today  # re-exported for the forms' default dates
 
 
 REPEAT_TEXT = "已保存（重复提交已忽略）"
-REUSED_FORM_TEXT = "该表单已提交过（内容不同），本次未写入，请刷新页面后重新填写"
+REUSED_FORM_TEXT = "该表单已提交过；本次内容与已保存的不同（内容不同），未写入，如需修改请刷新页面后重新填写"
 
 
 @dataclass(frozen=True)
@@ -237,13 +237,16 @@ class WriteContext:
         return [self.submission_key, self.content_key(outcome)] if self.submission_key else []
 
     def resubmitted(self, outcome: Outcome) -> WriteResult | None:
-        """None when the form's token is unused; the repeat answer when it was used for this same content;
-        a refusal (nothing written) when it was used for different content."""
+        """None when the form's token is unused; the repeat answer when it was used for this same content; when it
+        was used for different content (a second click on a form already reset, a correction sent before the page
+        renewed its token) nothing is written and the answer says the first submission was saved and this one
+        was not: 「已保存（重复提交已忽略）：该表单已提交过；本次内容与已保存的不同……未写入……」."""
         if not self.submission_key or not self.claimed(self.submission_key):
             return None
+        held = self.claimed_record(self.submission_key)
         if not self.claimed(self.content_key(outcome)):
-            raise ValidationError(REUSED_FORM_TEXT)
-        return repeat_result(outcome.table, outcome.key, self.claimed_record(self.submission_key), "该表单已提交过")
+            return repeat_result(outcome.table, outcome.key, held, REUSED_FORM_TEXT)
+        return repeat_result(outcome.table, outcome.key, held, "该表单已提交过")
 
     def apply(self, outcome: Outcome, *, source_title: str | None = None) -> WriteResult:
         """Add the planned row (if any), its extras, its submission keys and an audit row; flushed, not
