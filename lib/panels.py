@@ -177,7 +177,7 @@ def key_figures(scope: Scope, *, engine: Engine | None = None) -> list[Figure]:
     free = None
     if occ is not None and occ.free is not None:
         free = replace(occ.figure("养老空床"), display=f"{occ.free}张", value=float(occ.free), unit="张")
-    out = [replace(star, label="五星达标") if star else None,
+    out = [replace(star, label="五星达标", display=f"{star.value:.0f}颗") if star else None,
            replace(named, label="命名示范社区", unit="个") if named and named.value is not None else None,
            replace(signed, label="征迁已签约", display=f"{signed.value:.0f}户", unit="户") if signed else None, free]
     return [f for f in out if f is not None]

@@ -50,10 +50,12 @@ def changes(*, community: str | None, as_of: dt.date | None) -> None:
     figs = bridge.key_figure_changes(community=community, as_of=as_of, on=on)
     head = f"较上次汇报（{cn_date(on)}）" if on else "上次汇报日期未设置"
 
-    def cell(k) -> str:  # the figure, its source tag (as its card's), and its change in the pack's words
-        when = k.change.brief if k.change else (f"（{cn_date(k.figure.holds_from)}）" if k.figure.holds_from else "")
+    latest = bridge.header(bridge.Scope.of(community, as_of)).latest
+
+    def cell(k) -> str:  # the figure, its source tag (its own date when not the header's), its change as the pack's
+        when = f"<div class='d'>{html.escape(k.change.brief)}</div>" if k.change else ""
         return (f"<div class='gw-change'><div class='l'>{html.escape(k.label)} {html.escape(k.figure.display)}</div>"
-                f"{tag_html(widgets.viewer(k.figure))}<div class='d'>{html.escape(when)}</div></div>")
+                f"{tag_html(widgets.viewer(k.figure), latest)}{when}</div>")
 
     cells = "".join(cell(k) for k in figs)
     st.html(f"<div class='gw-changes'><span class='gw-changes-h'>{head}</span>{cells}</div>")
