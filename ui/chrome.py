@@ -22,7 +22,7 @@ _SCREEN_CSS = """
 html { font-size: max(12px, min(1.18vw, 2.1vh)) !important; }
 [data-testid="stMain"] { overflow: hidden !important; }
 .block-container { padding: 1.2vh 1.6vw 0 1.6vw !important; max-width: 100% !important; }
-.block-container [data-testid="stVerticalBlock"] { gap: 1.2vh; }
+.block-container [data-testid="stVerticalBlock"] { gap: 0.9vh; }
 [data-testid="stMetricValue"] { font-size: 2.6rem !important; line-height: 1.15; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 0.8rem !important; }

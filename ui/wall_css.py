@@ -62,12 +62,13 @@ WALL_CSS = f"""
 .gw-alert-overdue b, .gw-alert-free_beds b {{ color: #fca5a5; }}
 .gw-change {{ display: flex; gap: 0.3vw; }}
 .gw-change .d {{ opacity: 0.9; }}
-/* Room for the 预警 and 较上次汇报 lines: the map and the charts give up 8 % of the height. */
+/* Room for the 预警 line and the 较上次汇报 strip, which takes two lines once a 上次汇报日期 is set (each figure's
+   change): the map and the charts give up 10 % of the height. */
 .st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
-.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 43vh !important; }}
+.st-key-screen-map [data-testid="stDeckGlJsonChart"] {{ height: 40vh !important; }}
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
-.st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 52vh !important; }}
-.st-key-screen-chart {{ height: 50vh !important; }}
+.st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 50vh !important; }}
+.st-key-screen-chart {{ height: 48vh !important; }}
 /* The maps' drawing follows the screen height (see the module docstring). Browsers without typed calc() in
    zoom get the nearest common height's factor. */
 {MAPS} {{ width: 100% !important; height: 100% !important; transform: none !important; }}
