@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from staff_apptest import clean, engine, sign_in  # noqa: F401
+from staff_apptest import engine, sign_in  # noqa: F401
 from staff_fixtures import _staff_templates  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
 from lib import writes
 from lib.auth import Actor
-from tests.test_pages_apptest import APP
+from tests.test_wall_care_model import wall_view
 
 ZX = Actor("zx", "中兴录入员", "社区工作人员", "中兴")
 ARTICLE_DAY = "2023年11月22日的48人（新闻报道）"
@@ -34,9 +34,5 @@ def test_the_care_page_names_each_known_day_with_its_source(engine):
 
 def test_the_wall_names_the_days_that_are_not_demo_data(engine):
     _enter(engine)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["screen"] = "1"
-    at.query_params["pause"] = "1"
-    at.session_state["screen.view"] = "养老"
-    text = _captions(clean(at.run()))
+    text = _captions(wall_view("养老"))
     assert "最后一天为报道数字" not in text and ENTERED_DAY in text, text

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from staff_apptest import clean, engine, sign_in  # noqa: F401
+from staff_apptest import engine, sign_in  # noqa: F401
 from staff_fixtures import _staff_templates  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
 from lib import writes
 from lib.auth import Actor
-from tests.test_pages_apptest import APP
+from tests.test_wall_care_model import wall_view
 
 ADMIN = Actor("admin", "街道管理员", "街道管理员", None)
 DAY = dt.date(2024, 1, 5)
@@ -44,11 +44,7 @@ def test_the_page_names_each_naming_with_its_own_date_and_source(engine):
 
 def test_the_wall_names_each_naming_with_its_own_date_and_source(engine):
     _name_yushuzhuang(engine)
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.query_params["screen"] = "1"
-    at.query_params["pause"] = "1"
-    at.session_state["screen.view"] = "示范社区"
-    clean(at.run())
+    at = wall_view("示范社区")
     body = "\n".join(e.proto.body for e in at.get("html"))
     groups = body[body.index("gw-model-groups"):]
     assert "<b>2024年1月5日</b>，榆树庄被命名为示范社区" in groups
