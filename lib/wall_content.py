@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy import Engine
 
+from lib.models import SourceKind
 from lib.panels import Naming, namings
 from lib.queries import care, facts, map_data, model_communities
 
@@ -59,7 +60,7 @@ class ModelMap:
 
     def quote_of(self, naming: Naming) -> str | None:
         """The article's quote for a naming that is the article's (its date and source), else None."""
-        return self.named_quote if naming.kind == "article" and naming.day == self.named_quote_on else None
+        return self.named_quote if naming.kind == SourceKind.ARTICLE.value and naming.day == self.named_quote_on else None
 
 
 def _note(subject: str, kind: str, needle: str, engine) -> str | None:

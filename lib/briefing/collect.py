@@ -67,12 +67,6 @@ def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
     return replace(f, author=shown, citation=_staff_citation(shown, f.recorded_at))
 
 
-def _day(value) -> dt.date | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
 def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFigure:
     return _printed(panel, from_row(row.to_dict()), label=label)
 
