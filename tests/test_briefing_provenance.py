@@ -68,3 +68,15 @@ def test_who_entered_a_figure_is_named_to_signed_in_viewers_only(world):
     assert not any("中兴录入员" in t or "zx" in t for t in texts), texts
     assert _figure(anonymous, "stars", "已达标星数").citation.startswith("录入：工作人员")
     assert any("中兴录入员" in f.citation for f in staff.figures)
+
+
+def test_care_figures_from_the_article_cite_its_words(world):
+    """On the article's day the residents figure is the article's: the pack quotes it (it cited the title only)."""
+    pack = collect_pack(community=None, as_of=D(2023, 11, 22), last_briefing=None, engine=world.engine)
+    residents = _figure(pack, "care", "入住")
+    assert (residents.value_text, residents.source_kind, residents.date) == ("48人", "报道", D(2023, 11, 22))
+    assert residents.citation == "原文：“目前入住老人48名”"
+    # a demo day is not given the article's words
+    demo = _figure(collect_pack(community=None, as_of=D(2023, 11, 20), last_briefing=None,
+                                engine=world.engine), "care", "入住")
+    assert demo.source_kind == "示例" and "原文" not in demo.citation

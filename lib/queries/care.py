@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from lib.figures import Figure
-from lib.models import CareFacility, CareOccupancy, Community, Source, SourceKind
+from lib.models import CareFacility, CareOccupancy, Community, Fact, Source, SourceKind
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 from lib.scope import holds_on, newest_first
 
@@ -24,6 +24,7 @@ class Occupancy:
     is_demo: bool
     author: str | None = None  # the staff source's display name (entered figures only)
     recorded_at: dt.datetime | None = None
+    quote: str | None = None  # the article's words for this number (reported figures only)
 
     @property
     def free(self) -> int | None:
@@ -33,13 +34,14 @@ class Occupancy:
     def rate(self) -> float | None:
         return None if not self.beds or self.occupied is None else self.occupied / self.beds
 
-    def figure(self, label: str, *, quote: str | None = None, free_beds_warning: int | None = None) -> Figure:
-        """「48/50床」 with its provenance; a warning when free beds are fewer than `free_beds_warning`."""
+    def figure(self, label: str, *, free_beds_warning: int | None = None) -> Figure:
+        """「48/50床」 with its provenance (the article's words when reported); a warning when free beds are fewer
+        than `free_beds_warning`."""
         warning = None
         if free_beds_warning is not None and self.free is not None and self.free < free_beds_warning:
             warning = f"空床仅 {self.free} 张，少于预警值 {free_beds_warning} 张"
         return Figure(label, f"{self.occupied}/{self.beds}床", self.source_kind or "demo", self.day,
-                      value=self.occupied, unit="人", citation=quote, source_title=self.source_title,
+                      value=self.occupied, unit="人", citation=self.quote, source_title=self.source_title,
                       author=self.author if self.source_kind == SourceKind.STAFF.value else None,
                       recorded_at=self.recorded_at, warning=warning)
 
@@ -117,8 +119,13 @@ def occupancy_series(*, facility: str, start: dt.date | None = None, as_of: dt.d
 def current_occupancy(*, facility: str, as_of: dt.date | None = None, engine: Engine | None = None) -> Occupancy:
     last_day = (select(func.max(CareOccupancy.day)).join(CareFacility, CareFacility.id == CareOccupancy.facility_id)
                 .where(CareFacility.key == facility, holds_on(CareOccupancy.day, as_of))).scalar_subquery()
+    # the article's words for this very number: its residents fact of that day, same source and value
+    quote = (select(Fact.quote).where(Fact.indicator == "care_residents", Fact.valid_from == CareOccupancy.day,
+                                      Fact.source_id == CareOccupancy.source_id, Fact.value == CareOccupancy.occupied,
+                                      Fact.community_id == CareFacility.community_id)
+             .order_by(Fact.id.desc()).limit(1).scalar_subquery())
     stmt = (select(CareFacility.name, CareFacility.beds, CareOccupancy.occupied, CareOccupancy.day, *source_columns(),
-                   CareOccupancy.recorded_by, CareOccupancy.recorded_at)
+                   CareOccupancy.recorded_by, CareOccupancy.recorded_at, quote.label("quote"))
             .join(CareOccupancy, CareOccupancy.facility_id == CareFacility.id)
             .join(Source, Source.id == CareOccupancy.source_id)
             .where(CareFacility.key == facility, CareOccupancy.day == last_day)
@@ -133,9 +140,10 @@ def current_occupancy(*, facility: str, as_of: dt.date | None = None, engine: En
     beds = int(r["beds"]) if pd.notna(r["beds"]) else None
     occupied = int(r["occupied"]) if beds is None else min(int(r["occupied"]), beds)
     stamp = r["recorded_at"]
+    reported = r["source_kind"] == SourceKind.ARTICLE.value and isinstance(r["quote"], str)
     return Occupancy(r["name"], beds, occupied, r["day"], r["source_kind"], r["source_title"], bool(r["is_demo"]),
                      r["source_publisher"] or r["recorded_by"], stamp.to_pydatetime() if hasattr(stamp, "to_pydatetime")
-                     else stamp)
+                     else stamp, r["quote"] if reported else None)
 
 
 def occupancy_watch(*, facility: str, free_beds_warning: int, start: dt.date | None = None,

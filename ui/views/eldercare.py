@@ -122,9 +122,7 @@ def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool, latest:
     occ = bridge.current_occupancy(facility=key, as_of=as_of)
     if occ.occupied is None:
         return Centre(tuple(cards), not figs.empty, None, "", "", "")
-    residents = figs[(figs["indicator"] == "care_residents") & (figs["valid_from"] == occ.day)]
-    quote = residents["quote"].iloc[0] if not residents.empty and not occ.is_demo else None
-    now = occ.figure(f"入住（{cn_date(occ.day)}）", quote=quote).for_viewer(signed_in)
+    now = occ.figure(f"入住（{cn_date(occ.day)}）").for_viewer(signed_in)  # with the article's words (lib)
     target = occ.day - dt.timedelta(days=7)
     week = bridge.current_occupancy(facility=key, as_of=target)
     delta = bridge.compare(now, week.figure("") if week.occupied is not None else None, target, unit="人")
@@ -133,7 +131,7 @@ def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool, latest:
     rate = percent(occ.occupied, occ.beds)
     warning = occ.figure("", free_beds_warning=warn).warning  # decided in lib (Occupancy.figure)
     caption = (f"来源：{widgets.md_escape(now.badge())}" + ("（示例数据，非官方数字）" if occ.is_demo else "")
-               + (f"。原文：“{quote}”" if quote else "") + f"。入住增减：{delta.sentence}")
+               + (f"。原文：“{widgets.md_escape(occ.quote)}”" if occ.quote else "") + f"。入住增减：{delta.sentence}")
     return Centre(tuple(cards), not figs.empty, occ.day, f"入住率 {rate}：{warning}。" if warning else "",
                   f"入住率 {rate}：空床 {occ.free} 张（预警值 {warn} 张）。", caption)
 
