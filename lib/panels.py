@@ -41,7 +41,7 @@ class SummaryPanel:
     scope: Scope
     header: Header
     stars: Figure | None  # 已达标星数 / 可达星数
-    model: Figure  # named count (全街道) or the community's status
+    model: Figure | None  # named count (全街道) or the community's status; None before any status record
     model_named: list[str]
     relocation: Figure | None  # 已签约/涉迁户
     relocation_area: Figure | None
@@ -71,18 +71,20 @@ def stars_figure(scope: Scope, engine: Engine | None = None) -> Figure | None:
                   recorded_at=from_row({"recorded_at": max(staff["recorded_at"])}).recorded_at if len(staff) else None)
 
 
-def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure, list[str]]:
-    """The named count (全街道) or the community's status, and the named communities."""
+def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure | None, list[str]]:
+    """The named count (全街道) or the community's status, and the named communities; None before any status
+    record holds."""
     status = model_communities.model_status(community=scope.community, as_of=scope.as_of, engine=engine)
     named = status[status["status"] == NAMED]
+    if status.empty:
+        return None, []
     if scope.community:
-        if status.empty:
-            return Figure("示范社区", "暂无数据", SourceKind.ARTICLE.value), []
         r = status.iloc[0]
         # its note explains the record (「起始日期报道未载明…」): not the article's words, so not its quote
         return from_row({**r.to_dict(), "quote": None}, label="示范社区", display=r["status"]), list(named["community"])
-    if named.empty:
-        return Figure("命名示范社区", "0个", SourceKind.ARTICLE.value, scope.as_of), []
+    if named.empty:  # counted from the status records (none named yet): their sources and date, no one's words
+        return Figure("命名示范社区", "0个", combined_kind(status["source_kind"]), max(status["valid_from"]),
+                      value=0.0, unit="个"), []
     first = named.sort_values("valid_from").iloc[0]
     kind = combined_kind(named["source_kind"])
     said = facts(subject="光武街道", indicators=[NAMED_COUNT], as_of=scope.as_of, engine=engine)

@@ -80,3 +80,14 @@ def test_care_figures_from_the_article_cite_its_words(world):
     demo = _figure(collect_pack(community=None, as_of=D(2023, 11, 20), last_briefing=None,
                                 engine=world.engine), "care", "入住")
     assert demo.source_kind == "示例" and "原文" not in demo.citation
+
+
+def test_no_naming_yet_is_counted_from_the_status_records_not_from_the_article(world):
+    """Before the 2023-09-23 naming the article gives no count: 「0个」 is counted from the status records (创建中
+    since 2023-01-01, themselves 报道 with an inferred start), dated by them, without the article's words; before
+    any status record there is no figure at all (it said 「0个」 报道 on the 回看日期)."""
+    card = summary_panel(Scope(None, D(2023, 9, 1)), free_beds_warning=3, engine=world.engine).model
+    assert (card.display, card.kind, card.holds_from, card.citation) == ("0个", "article", D(2023, 1, 1), None)
+    before = summary_panel(Scope(None, D(2022, 12, 1)), free_beds_warning=3, engine=world.engine)
+    assert before.model is None and before.model_named == []
+    assert summary_panel(Scope("中兴", D(2022, 12, 1)), free_beds_warning=3, engine=world.engine).model is None

@@ -286,3 +286,13 @@ def test_a_look_back_date_in_the_future_shows_the_latest_data(app_db):
     latest = start(community=HOUSEHOLD_HOST)
     goto(latest, "relocation")
     assert metrics(at) == metrics(latest)
+
+
+def test_before_any_model_status_the_overview_has_no_naming_count(app_db):
+    """On 2022-12-01 no 示范社区 record holds yet: no 「命名示范社区 0个 · 报道」 card, a plain 「暂无数据」."""
+    at = start(as_of=dt.date(2022, 12, 1))
+    assert not at.exception
+    grid = kpi_cards.grid_text(at)
+    assert "示范社区 暂无数据" in " ".join(grid.split()) and "命名示范社区" not in grid
+    at = start(as_of=dt.date(2023, 9, 1))
+    assert metrics(at)["命名示范社区"] == "0个" and "2023年1月1日" in kpi_cards.grid_text(at)

@@ -67,6 +67,8 @@ def stars_card(p: SummaryPanel) -> kpi_grid.Card:
 
 
 def model_card(p: SummaryPanel) -> kpi_grid.Card:
+    if p.model is None:
+        return kpi_grid.plain("示范社区", "暂无数据", "此日期尚无示范社区创建记录")
     named = ("已命名：" + "、".join(p.model_named),) if p.model_named else ()
     return kpi_grid.card(p.model, header=p.header.latest, notes=named)
 
