@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, select
 
 from lib import clock
 from lib.config import settings
+from lib.days import as_day
 from lib.db import get_engine
 from lib.fmt import cn_date
 from lib.models import (CareFacility, CareOccupancy, CheckStatus, Community, Household, HouseholdEvent, SiteCheck,
@@ -71,14 +72,6 @@ def _rows(stmt, engine: Engine) -> list:
         return list(conn.execute(stmt))
 
 
-def _day(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):  # SQLite aggregates of dates come back as text
-        return dt.date.fromisoformat(value[:10])
-    return value
-
-
 def _open_checks_stmt(community: str | None, ref: dt.date):
     registered_by = dt.datetime.combine(ref + dt.timedelta(days=1), dt.time())
     conds = [SiteCheck.status != CheckStatus.CLOSED.value, SiteCheck.created_at < registered_by]
@@ -92,7 +85,7 @@ def _overdue(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]
             .join(Community, Community.id == SiteCheck.community_id)
             .where(*_open_checks_stmt(community, ref), SiteCheck.due_on.is_not(None), SiteCheck.due_on < ref)
             .group_by(Community.name))
-    return [Alert("overdue", name, _day(first), f"{n}项整改已过期限，最早期限{cn_date(_day(first))}")
+    return [Alert("overdue", name, as_day(first), f"{n}项整改已过期限，最早期限{cn_date(as_day(first))}")
             for name, n, first in _rows(stmt, engine)]
 
 
@@ -101,15 +94,15 @@ def _open_checks(community: str | None, ref: dt.date, engine: Engine) -> list[Al
             .join(Community, Community.id == SiteCheck.community_id)
             .where(*_open_checks_stmt(community, ref))
             .group_by(Community.name))
-    return [Alert("open_checks", name, _day(first), f"{n}项现场核查未办结，最早{cn_date(_day(first))}登记")
+    return [Alert("open_checks", name, as_day(first), f"{n}项现场核查未办结，最早{cn_date(as_day(first))}登记")
             for name, n, first in _rows(stmt, engine)]
 
 
 def _free_beds(community: str | None, as_of: dt.date | None, engine: Engine) -> list[Alert]:
     warning = settings().care_free_beds_warning
     df = occupancy_overview(as_of=as_of, community=community, free_beds_warning=warning, engine=engine)
-    return [Alert("free_beds", r.community or SUBDISTRICT, _day(r.day),
-                  f"{r.name}{cn_date(_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张", "care")
+    return [Alert("free_beds", r.community or SUBDISTRICT, as_day(r.day),
+                  f"{r.name}{cn_date(as_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张", "care")
             for r in df[df["low_free"]].itertuples()]
 
 
@@ -134,12 +127,11 @@ def _stale(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
         stars = stars.where(Community.name == community)
         moves = moves.where(Community.name == community)
     for facility, name, last in _rows(care, engine):
-        if _day(last) < cutoff:
-            found.append(Alert("stale", name or SUBDISTRICT, _day(last),
-                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(_day(last))}", "care"))
+        if (day := as_day(last)) < cutoff:
+            found.append(Alert("stale", name or SUBDISTRICT, day,
+                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(day)}", "care"))
     for what, topic, stmt in (("五星评定", "stars", stars), ("征迁进度", "relocation", moves)):
         for name, last in _rows(stmt, engine):
-            if _day(last) < cutoff:
-                found.append(Alert("stale", name, _day(last), f"{what}超过{days}天未更新，最近一次{cn_date(_day(last))}",
-                                   topic))
+            if (day := as_day(last)) < cutoff:
+                found.append(Alert("stale", name, day, f"{what}超过{days}天未更新，最近一次{cn_date(day)}", topic))
     return found

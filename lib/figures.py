@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from lib import clock, privacy
+from lib.days import as_day
 from lib.fmt import cn_date
 from lib.models import SourceKind
 
@@ -64,16 +65,6 @@ def is_standing(subject: str | None, indicator: str | None) -> bool:
 
 def _blank(v) -> bool:
     return v is None or (not isinstance(v, str | dt.date) and bool(pd.isna(v)))
-
-
-def _date(v) -> dt.date | None:
-    if _blank(v):
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v)[:10])
 
 
 def _stamp(v) -> dt.datetime | None:
@@ -186,7 +177,7 @@ def from_row(row, *, label: str | None = None, display: str | None = None, as_of
     recorded_at (facts(), party_network() …). `as_of` before the row's date marks it `reported_later`."""
     r = dict(row)
     kind = r.get("source_kind") or (SourceKind.DEMO.value if r.get("is_demo") else SourceKind.ARTICLE.value)
-    holds = _date(r.get("valid_from", r.get("day")))
+    holds = as_day(r.get("valid_from", r.get("day")))
     value = r.get("value")
     return Figure(
         label=label or r.get("label", ""), display=display or r.get("display", ""), kind=kind, holds_from=holds,

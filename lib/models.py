@@ -82,6 +82,9 @@ class Community(Base):
     full_name: Mapped[str] = mapped_column(String(40))  # 中兴社区
     side: Mapped[str] = mapped_column(String(8))  # 铁路以东 / 铁路以西
     sort_order: Mapped[int] = mapped_column(Integer)
+    # the side's basis: the article (榆树庄 only) or the schematic map (lib.railway_side)
+    side_source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
+    side_quote: Mapped[str | None] = mapped_column(Text)
 
 
 class Fact(Base):
@@ -163,6 +166,7 @@ class ModelCommunityStatus(Base):
     status: Mapped[str] = mapped_column(String(16))
     valid_from: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)  # the article's words (reported statuses only)
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     recorded_by: Mapped[str | None] = mapped_column(String(64))

@@ -84,6 +84,7 @@ class Loader:
             c = self.s.scalar(select(Community).where(Community.name == row["name"]))
             if c is None:
                 c = Community(name=row["name"], full_name=row["full_name"], side=row["side"],
+                              side_source_id=self.sources[row["side_source"]], side_quote=row["side_quote"] or None,
                               sort_order=int(row["sort_order"]))
                 self.add(c)
                 self.s.flush()
@@ -135,7 +136,8 @@ class Loader:
             if latest is not None and latest.status == row["status"]:
                 continue
             self.add(ModelCommunityStatus(community_id=cid, status=row["status"], valid_from=when, note=row["note"],
-                                          source_id=self.sources[row["source"]], recorded_by="seed"))
+                                          quote=row["quote"] or None, source_id=self.sources[row["source"]],
+                                          recorded_by="seed"))
 
     def load_facilities(self) -> dict[str, int]:
         ids = {}

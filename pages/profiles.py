@@ -62,7 +62,8 @@ def one_community(name: str) -> None:
         profile = bridge.community_profile(name, as_of=as_of)
     if profile is None:
         return
-    st.caption(f"{profile.full_name} · {profile.side}")
+    said = f" · 原文：“{widgets.md_escape(profile.side_quote)}”" if profile.side_quote else ""
+    st.caption(f"{profile.full_name} · {profile.side}{said}")
     with widgets.guard("状态"):
         status = profiles.status(name, as_of, signed_in, latest)
         for missing in status.missing:

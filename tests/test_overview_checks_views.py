@@ -51,7 +51,7 @@ def test_overview_cards_are_built_once_per_scope(app_db, monkeypatch, community)
 def test_overview_community_card_shows_its_facts_and_tags(app_db):
     at = _run("中兴")
     assert "中兴社区" in [s.value for s in at.subheader]
-    assert any("位置与边界为示意" in c.value for c in at.caption)
+    assert any("铁路以东（示意） · 边界为示意" in c.value for c in at.caption)  # the article does not place 中兴
     lines = [c for c in kpi_cards.grid_cards(at) if c["label"] == "常住人口"]
     assert lines and lines[0]["value"] == "7000余人" and lines[0]["hover"]  # its source on hover
     assert "报道" in kpi_cards.grid_text(at)  # each line carries its source tag

@@ -145,7 +145,12 @@ def check_profiles(at: AppTest, community: str | None) -> None:
         assert len(table) == 11
         assert table.set_index("社区").loc["中兴社区", "报道公布的数字"] == "25项"
         assert table.set_index("社区").loc["刘庄社区", "报道公布的数字"] == "暂无公开数据"
-    elif community == "中兴":
+        sides = table.set_index("社区")["位置"]  # only 榆树庄's side is the article's; the rest are drawn
+        assert sides["榆树庄社区"] == "铁路以西（报道）" and sides["中兴社区"] == "铁路以东（示意）"
+        return
+    side = ("铁路以西（报道） · 原文：“选定榆树庄社区作为突破口" if community == "榆树庄" else "（示意）")
+    assert any(c.startswith(f"{community}社区 · ") and side in c for c in texts(at.caption)), side
+    if community == "中兴":
         for pair in [("党员", "298名"), ("辖区面积", "0.45平方公里"), ("城中村", "2个"), ("居民楼（小区）", "11个"),
                      ("其中老旧小区", "9个"), ("常住人口", "7000余人"), ("“两委”班子平均年龄", "39岁"),
                      ("“两委”大专以上学历占比", "77%"), ("网格", "5个"), ("网格员", "5名"), ("网格协管员", "5名"),

@@ -45,12 +45,18 @@ def kind_label(kind: str | None) -> str:
     return KIND_NAMES.get(kind or "", kind or "未知来源")
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$])")
+# Every ASCII punctuation character (string.punctuation: !-/ :-@ [-` {-~): CommonMark lets each be backslash-escaped,
+# and any of them can start markup (setext headings "===", entities "&amp;", Streamlit's ":red[...]" and
+# ":material/...:" directives, "$" math).
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def md_escape(text: object) -> str:
-    """Stored text (typed by staff) shown literally inside Markdown: every Markdown character escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", str(text))
+    """Stored text (typed by staff) shown literally inside Markdown: every ASCII punctuation character
+    backslash-escaped, and a line's leading spaces / tabs made non-breaking spaces (a tab four), so that the
+    indentation stays visible but never starts a code block."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return re.sub(r"(?m)^[ \t]+", lambda m: m.group().replace("\t", "    ").replace(" ", "\u00a0"), escaped)
 
 
 def viewer(fig: Figure) -> Figure:

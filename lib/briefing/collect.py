@@ -111,7 +111,7 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
     everyone = model_communities.model_status(as_of=as_of, engine=engine)
     figures = []
     for _, r in status.iterrows() if community else []:
-        figures.append(_printed("示范", from_row({**r.to_dict(), "quote": None}), label="示范社区状态",
+        figures.append(_printed("示范", from_row(r.to_dict()), label="示范社区状态",
                                 value_text=str(r["status"])))
     if community is None:
         for name in ("已命名示范社区", "先行先试", "创建中"):

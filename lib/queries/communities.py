@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
+from lib import railway_side
 from lib.models import (CareFacility, CareOccupancy, Community, Fact, Household, HouseholdEvent,
                         ModelCommunityStatus, StarAssessment)
 from lib.queries.common import frame
@@ -22,8 +23,10 @@ OVERVIEW_INDICATORS = [
 
 
 def list_communities(*, engine: Engine | None = None) -> pd.DataFrame:
-    stmt = select(Community.name, Community.full_name, Community.side).order_by(Community.sort_order)
-    return frame(stmt, engine)
+    """name, full_name, side (「铁路以东（示意）」: with its basis, lib.railway_side), side_quote."""
+    stmt = railway_side.joined(select(Community.name, Community.full_name, *railway_side.columns())
+                               .order_by(Community.sort_order))
+    return railway_side.labelled(frame(stmt, engine))
 
 
 def community_names(*, engine: Engine | None = None) -> list[str]:
@@ -39,7 +42,8 @@ def subdistrict_overview(*, as_of: dt.date | None = None, engine: Engine | None 
 class CommunityProfile:
     name: str
     full_name: str
-    side: str
+    side: str  # with its basis: 「铁路以西（报道）」
+    side_quote: str | None  # the article's words for the side, where it states it
     facts: pd.DataFrame  # published figures about the community and its facilities
     notes: pd.DataFrame  # honours and other text facts
     model_status: pd.Series | None
@@ -64,7 +68,8 @@ def community_profile(name: str, *, as_of: dt.date | None = None, engine: Engine
     status = model_status(community=name, as_of=as_of, engine=engine)
     counts = star_counts(community=name, as_of=as_of, engine=engine)
     return CommunityProfile(
-        name=name, full_name=r["full_name"], side=r["side"], facts=figs, notes=txt,
+        name=name, full_name=r["full_name"], side=r["side"], side_quote=r["side_quote"] if isinstance(r["side_quote"], str) else None,
+        facts=figs, notes=txt,
         model_status=None if status.empty else status.iloc[0],
         stars=None if counts.empty else int(counts["stars"].iloc[0]),
         stars_demo=bool(counts["is_demo"].any()) if not counts.empty else False,

@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Engine, select
 
+from lib import railway_side
 from lib.models import Community, ModelCommunityStatus, ModelStatus, Source
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 
@@ -16,10 +17,10 @@ def model_status(*, community: str | None = None, as_of: dt.date | None = None,
                  engine: Engine | None = None) -> pd.DataFrame:
     """Each community's 示范社区 status on `as_of`, with the date it took effect and its source."""
     ids = latest_rows(ModelCommunityStatus, [ModelCommunityStatus.community_id], as_of)
-    stmt = (
-        select(Community.name.label("community"), Community.side, ModelCommunityStatus.status,
-               ModelCommunityStatus.valid_from, ModelCommunityStatus.note, *source_columns(),
-               ModelCommunityStatus.recorded_at)
+    stmt = railway_side.joined(
+        select(Community.name.label("community"), *railway_side.columns(), ModelCommunityStatus.status,
+               ModelCommunityStatus.valid_from, ModelCommunityStatus.note, ModelCommunityStatus.quote,
+               *source_columns(), ModelCommunityStatus.recorded_at)
         .join(Community, Community.id == ModelCommunityStatus.community_id)
         .join(Source, Source.id == ModelCommunityStatus.source_id)
         .where(ModelCommunityStatus.id.in_(ids))
@@ -27,7 +28,7 @@ def model_status(*, community: str | None = None, as_of: dt.date | None = None,
     )
     if community:
         stmt = stmt.where(Community.name == community)
-    return fix_bools(frame(stmt, engine), "is_demo")
+    return railway_side.labelled(fix_bools(frame(stmt, engine), "is_demo")).drop(columns=["side_quote"])
 
 
 def model_history(*, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
 
+from lib.days import as_day
 from lib.figures import Figure, combined_kind, from_row
 from lib.fmt import format_value
 from lib.models import (
@@ -127,12 +128,6 @@ def step_provenance(*, community: str | None = None, as_of: dt.date | None = Non
     return {"kind": kind, "day": r["day"], "author": r["author"], "recorded_at": r["recorded_at"]}
 
 
-def _as_date(value) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value.date() if isinstance(value, dt.datetime) else value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
 def headline(*, community: str | None = None, as_of: dt.date | None = None,
              engine: Engine | None = None) -> RelocationHeadline:
     """Published (or entered) project figures where they hold on `as_of`, for the whole project, unless a
@@ -145,7 +140,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
     total_n = sum(counts.values())
     area_n = demolished_area(community=community, as_of=as_of, engine=engine)
     prov = step_provenance(community=community, as_of=as_of, engine=engine)
-    steps_day = _as_date(prov["day"])
+    steps_day = as_day(prov["day"])
     # Counts of states are a measurement of the day they are taken on: they hold from as_of (or the newest step).
     base = {"source_kind": prov["kind"] or "demo", "source_title": "逐户状态记录", "valid_from": as_of or steps_day,
             "source_publisher": prov["author"], "recorded_at": prov["recorded_at"]}
@@ -153,7 +148,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
     def pick(key: str, label: str, value: float, display: str) -> Figure:
         # the project's published (or entered) figure, while no household step is newer than it
         fact = by_key.get(key) if community is None else None
-        if fact is not None and (steps_day is None or _as_date(fact["valid_from"]) >= steps_day):
+        if fact is not None and (steps_day is None or as_day(fact["valid_from"]) >= steps_day):
             return from_row(fact, label=label, as_of=as_of)
         return from_row({**base, "value": value}, label=label, display=display)
 

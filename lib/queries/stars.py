@@ -6,6 +6,7 @@ import datetime as dt
 import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 
+from lib.days import as_day
 from lib.figures import combined_kind
 from lib.models import (Community, PartyOrgCount, RedPropertyProject, Source, SourceKind, Star, StarAssessment,
                         StarStatus)
@@ -60,12 +61,8 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
     # One kind when every assessment counted has it (录入 after a staff import of all five), else mixed.
     df["source_kind"] = [combined_kind({lo, hi, SourceKind.DEMO.value if demo else None})
                          for lo, hi, demo in zip(df["kind_min"], df["kind_max"], df["is_demo"], strict=True)]
-    df["valid_from"] = [_day(v) for v in df["valid_from"]]
+    df["valid_from"] = [as_day(v) for v in df["valid_from"]]
     return df.drop(columns=["kind_min", "kind_max"])
-
-
-def _day(v) -> dt.date | None:
-    return v if isinstance(v, dt.date) or v is None else dt.date.fromisoformat(str(v)[:10])
 
 
 def star_progress(*, community: str | None = None, as_of: dt.date | None = None,

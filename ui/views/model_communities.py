@@ -67,8 +67,8 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
             missing = f"{bridge.full_name(community)}的示范社区状态"
         else:
             r = mine.iloc[0]
-            cards.append(card({**r.to_dict(), "quote": None}, label=bridge.full_name(community),  # a note, not
-                              display=r["status"], delta=f"自{cn_date(r['valid_from'])}起", flat=True,  # a quote
+            cards.append(card(r.to_dict(), label=bridge.full_name(community),  # the article's words, if any;
+                              display=r["status"], delta=f"自{cn_date(r['valid_from'])}起", flat=True,  # a note
                               notes=(r["note"],) if isinstance(r["note"], str) and r["note"] else ()))
     text = bridge.naming_note(named)  # each naming date with its communities and source
     source = ""  # the named count's own record: its source and words (the article's 4, or a count staff entered)

@@ -88,7 +88,7 @@ def _community(name: str, as_of: dt.date | None, signed_in: bool) -> CommunityCa
     empty = "" if lines else f"{p.full_name}暂无公开数据（报道仅列出社区名称）。"
     honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
     honour_text = "**荣誉**：" + "、".join(widgets.md_escape(t) for t in honours["text"]) if not honours.empty else ""
-    return CommunityCard(p.full_name, f"{p.side} · 位置与边界为示意", lines, more, empty, honour_text)
+    return CommunityCard(p.full_name, f"{p.side} · 边界为示意", lines, more, empty, honour_text)
 
 
 _overview_kept = kept(_overview, ttl=bridge.TTL_SECONDS)

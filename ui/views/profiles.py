@@ -97,7 +97,7 @@ def _status(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date |
     if ms is None:
         missing.append("示范社区状态")
     else:
-        fig = bridge.figure({**ms.to_dict(), "label": "示范社区状态", "display": ms["status"], "quote": ms["note"]})
+        fig = bridge.figure({**ms.to_dict(), "label": "示范社区状态", "display": ms["status"]})
         cards.append(kpi_grid.card(fig, signed_in=signed_in, header=latest,
                                    delta=f"自{cn_date(ms['valid_from'])}起", flat=True))
     if stars is None:
