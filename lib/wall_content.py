@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -52,11 +52,12 @@ class ModelMap:
     cluster: list[str]  # the L-shaped cluster, in the article's order
     cluster_quote: str | None
     pilot: list[str]  # 先行先试 (铁路以西)
-    pilot_quote: str | None
+    pilot_quote: str | None  # the article's words on its pilot (榆树庄), for the article's group only
     named: list[str]  # named 示范社区 on `as_of`
     namings: list[Naming]  # who was named on which date, by whose word (lib.panels.namings)
     named_quote: str | None  # the article's words on its naming (for the naming of that date and source only)
     named_quote_on: dt.date | None = None
+    pilots: list[Naming] = field(default_factory=list)  # the pilots by date and source (the article's, staff's)
 
     def quote_of(self, naming: Naming) -> str | None:
         """The article's quote for a naming that is the article's (its date and source), else None."""
@@ -92,12 +93,14 @@ def model_map(*, as_of: dt.date | None = None, engine: Engine | None = None) -> 
         if cluster_quote:
             break
     match = _CLUSTER.search(cluster_quote or "")
-    pilot = status[status["status"] == PILOT]["community"].tolist()
+    pilot_rows = status[status["status"] == PILOT]
+    pilot = pilot_rows["community"].tolist()
+    said = pilot_rows[(pilot_rows["source_kind"] == SourceKind.ARTICLE.value) & pilot_rows["quote"].notna()]
     named = status[status["status"] == NAMED]
     fig = facts.facts(indicators=[NAMED_INDICATOR], as_of=as_of, engine=engine)
     fig = fig[~fig["is_demo"]] if "is_demo" in fig else fig
     return ModelMap(cluster=match.group(1).split("—") if match else [], cluster_quote=cluster_quote,
-                    pilot=pilot, pilot_quote=_note(pilot[0], "示范社区", "先行先试", engine) if pilot else None,
+                    pilot=pilot, pilot_quote=said["quote"].iloc[0] if len(said) else None, pilots=namings(pilot_rows),
                     named=named["community"].tolist(), namings=namings(named),
                     named_quote=fig["quote"].iloc[0] if not fig.empty else None,
                     named_quote_on=pd.Timestamp(fig["valid_from"].iloc[0]).date() if not fig.empty else None)

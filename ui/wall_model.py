@@ -30,8 +30,10 @@ CSS = """<style>
 </style>"""
 
 
-def pilot_label(names: list[str]) -> str:
-    return f"铁路以西先行先试区 · {'、'.join(names)}（报道）"
+def pilot_label(m) -> str:
+    """「铁路以西先行先试区 · 榆树庄（报道）、麒麟（录入）」: each pilot with its own source's tag word."""
+    parts = [f"{'、'.join(p.communities)}（{bridge.figure({'source_kind': p.kind}).tag}）" for p in m.pilots]
+    return f"铁路以西先行先试区 · {'、'.join(parts)}"
 
 
 def highlights(m) -> list[tuple[str, tuple[str, ...], tuple[int, ...], str]]:
@@ -40,7 +42,7 @@ def highlights(m) -> list[tuple[str, tuple[str, ...], tuple[int, ...], str]]:
     if m.cluster:
         out.append(("cluster", tuple(m.cluster), tuple(HIGHLIGHT_COLORS["cluster"]), CLUSTER_LABEL))
     if m.pilot:
-        out.append(("pilot", tuple(m.pilot), tuple(HIGHLIGHT_COLORS["pilot"]), pilot_label(m.pilot)))
+        out.append(("pilot", tuple(m.pilot), tuple(HIGHLIGHT_COLORS["pilot"]), pilot_label(m)))
     return out
 
 
@@ -65,7 +67,7 @@ def _groups_html(m) -> str:
                     f"被命名为示范社区 {wall_chart.tag_html(bridge.figure({'source_kind': n.kind}), None)}</div>"
                     + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))
     for label, names, quote in ((CLUSTER_LABEL, m.cluster, m.cluster_quote),
-                                (pilot_label(m.pilot), m.pilot, m.pilot_quote)):
+                                (pilot_label(m), m.pilot, m.pilot_quote)):
         if names:
             rows.append(f"<div class='gw-group'><b>{html.escape(label)}</b>：{html.escape('—'.join(names))}</div>"
                         + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))

@@ -55,11 +55,12 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
         count = bridge.summary_panel(bridge.Scope.of(None, as_of), signed_in=signed_in).model
         cards.append(kpi_grid.card(count, header=header, signed_in=signed_in, label="已命名示范社区"))
     pilot = status[status["status"] == PILOT]
-    if not pilot.empty:
-        quotes = bridge.notes_q(subject=pilot["community"].iloc[0], kind="示范社区")["quote"]
-        cards.append(card({"label": "铁路以西先行先试", "display": "、".join(pilot["community"]) + "社区",
-                           "source_kind": pilot["source_kind"].iloc[0], "source_title": pilot["source_title"].iloc[0],
-                           "is_demo": bool(pilot["is_demo"].any()), "quote": quotes.iloc[0] if len(quotes) else None}))
+    if not pilot.empty:  # every pilot's source counted, the newest date; the article's words only when it is all
+        newest = pilot.sort_values("valid_from").iloc[-1].to_dict()
+        kind = bridge.combined_kind(pilot["source_kind"])
+        cards.append(card({**newest, "label": "铁路以西先行先试", "display": "、".join(pilot["community"]) + "社区",
+                           "source_kind": kind, "is_demo": bool(pilot["is_demo"].any()),
+                           "quote": newest["quote"] if len(pilot) == 1 else None}))
     missing = ""
     if community:
         mine = status[status["community"] == community]
