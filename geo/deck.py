@@ -45,14 +45,15 @@ def _fmt(value, value_format: str) -> str:
         return NO_DATA_LABEL
 
 
-def _community_rows(items, values, metric_label, scale, value_format):
+def _community_rows(items, values, metric_label, scale, value_format, tips):
     geoms = dd.simplify_coverage([g for _, g, _ in items])
     breaks = class_breaks(list(values.values()), len(scale)) if values else []
     rows = []
     for (name, _, props), geom in zip(items, geoms):
         value = values.get(name) if values else None
         metric = f"{metric_label}：{_fmt(value, value_format)}" if values else ""
-        tip = " · ".join(t for t in (props.get("side"), metric, _status(props)) if t)
+        said = (tips or {}).get(name)  # the caller's words for this community (its value, source and date)
+        tip = " · ".join(t for t in ((said,) if said else (props.get("side"), metric)) + (_status(props),) if t)
         fill = hex_to_rgba(color_for(value, breaks, scale), 200)
         for rings in dd.polygon_parts(geom):
             rows.append({"name": name, "tip": tip, "polygon": rings, "fill": fill})
@@ -167,7 +168,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                preview: dict | None = None,
                pick_points: list[dict] | None = None, focus: Sequence[float] | None = None,
                width: int | None = None, highlights: Sequence[dict] | None = None,
-               label_px: float | None = None) -> pdk.Deck:
+               label_px: float | None = None, community_tips: dict[str, str] | None = None) -> pdk.Deck:
     """Build the subdistrict map. `visible` holds layer keys (LAYER_NAMES plus "labels").
 
     extra_points: [{"lon", "lat", "name", "tip"?}] drawn as the red "checks" layer.
@@ -181,6 +182,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
     focus: (minx, miny, maxx, maxy) to centre and zoom the view on (e.g. one community).
     width: the map box's width in CSS pixels, when the caller knows it: the whole subdistrict is then fitted
         to `width`×`height` (nothing cropped). Without it the view keeps the fixed zoom ZOOM.
+    community_tips: {community name: tooltip text} in place of 「side · metric：value」 (the app's: the value's
+        display text with its source and date).
     label_px: the size of the names on the map in CSS pixels (FEATURE_LABEL_PX on the desk pages; the wall
         passes its own, which its CSS zoom scales with the screen height). Names never overlap at any size:
         community names move aside, feature names that find no free place are left to the tooltip.
@@ -206,7 +209,7 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                                   COLORS["context_fill"], COLORS["context_line"], 1, pickable=False,
                                   filled=False))
     comm_rows = _community_rows(items.get("communities", []), community_values, metric_label, color_scale,
-                                value_format)
+                                value_format, community_tips)
     if "communities" in show and comm_rows:
         out.append(_polygon_layer("communities", comm_rows, "fill", COLORS["community_line"], 1))
     if "outline" in show and items.get("outline"):

@@ -82,8 +82,11 @@ def _build(metric: str, selected: str | None, visible: tuple[str, ...], as_of: d
     points = None
     if checks:
         points = bridge.check_points(as_of, signed_in=not masked)
-    deck = build_deck(layers=layers, community_values=values["value"].to_dict(),
-                      metric_label=bridge.METRICS[metric], selected=selected, visible=set(visible),
+    label = bridge.METRICS[metric]
+    tips = {name: f"{r.side} · {label}：{r.display}" + (f"（{r.source}）" if r.source else "")
+            for name, r in values.iterrows()}
+    deck = build_deck(layers=layers, community_values=values["value"].to_dict(), community_tips=tips,
+                      metric_label=label, selected=selected, visible=set(visible),
                       tile_url=basemap_url(), extra_points=points,
                       circles=[{"lon": c[0], "lat": c[1], "radius_m": c[2], "name": c[3]} for c in circles] or None,
                       value_format=VALUE_FORMATS[metric], height=height,
