@@ -29,7 +29,7 @@ def cn_number(value: float | int | None, *, digits: int = 2) -> str:
 
 
 def format_value(value: float | None, unit: str = "", qualifier: str = "") -> str:
-    """6100, 平方米, 余 -> 6100余平方米; 100000, 人, 超过 -> 超过10万人; 77, % -> 77%."""
+    """6100, 平方米, 余 -> 6100余平方米; 100000, 人, 超过 -> 超过10万人; 77, % -> 77%; 10, 天, 内 -> 10天内."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "暂无数据"
     number = cn_number(value) if unit not in _UNIT_SCALE_SKIP else _trim(float(value), 2)
@@ -37,6 +37,8 @@ def format_value(value: float | None, unit: str = "", qualifier: str = "") -> st
         return f"超过{number}{unit}"
     if qualifier == "约":
         return f"约{number}{unit}"
+    if qualifier == "内":  # 「10天内完成了78户涉迁户的工作」: at most
+        return f"{number}{unit}内"
     if qualifier and number[-1] in "万亿":
         return f"{number[:-1]}{qualifier}{number[-1]}{unit}"  # 800余万元, as the article writes it
     return f"{number}{qualifier}{unit}"

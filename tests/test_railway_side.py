@@ -63,14 +63,27 @@ def test_an_existing_database_gets_them_from_its_migration(empty_engine):
         conn.commit()
         if sqlite:
             conn.exec_driver_sql("PRAGMA foreign_keys=ON")
-    with empty_engine.connect() as conn:
+    with empty_engine.begin() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0006"
+        # the seeded texts as they were before
+        conn.execute(text("UPDATE fact SET qualifier = '' WHERE indicator = 'work_days'"))
+        conn.execute(text("UPDATE project_milestone SET detail = replace(detail, :n, '')"),
+                     {"n": "（报道未载明日期，按指挥部成立的2023年11月记）"})
     with empty_engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         assert conn.execute(text("SELECT count(*) FROM community WHERE side_source_id IS NULL")).scalar() == 0
     _check_sides(empty_engine)
     _check_status_quotes(empty_engine)
+    # and the two texts brought in line with the article (facts and milestones of a live database)
+    from lib.queries.facts import facts
+    from lib.queries.relocation import milestones
+
+    days = facts(indicators=["work_days"], engine=empty_engine)
+    assert days["display"].tolist() == ["10天内"]
+    detail = milestones(engine=empty_engine).set_index("title")["detail"]
+    assert detail["北延专班入驻现场"].endswith("（报道未载明日期，按指挥部成立的2023年11月记）")
+    assert detail["群众座谈会与征求意见"].count("报道未载明日期") == 1
 
 
 def test_the_quotes_are_the_articles_words_and_the_migration_agrees_with_the_data(article_text):

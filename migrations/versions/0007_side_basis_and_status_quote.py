@@ -2,7 +2,9 @@
 
 The article places only 榆树庄 (「作为铁路以西创建先行先试区」); the other ten sides come from the schematic
 map. A 示范社区 status from the article carries the article's words (data/model_status.csv had them; the seed
-dropped them). A live database is not re-seeded, so this step fills both for the rows the seed wrote.
+dropped them). A live database is not re-seeded, so this step fills both for the rows the seed wrote, and
+brings two seeded texts in line with the article: 「10天内完成了78户涉迁户的工作」 is at most 10 days (qualifier 内),
+and two milestones whose month the article does not give say so.
 
 Revision ID: 0007
 Revises: 0006
@@ -24,6 +26,10 @@ NAMED = "2023年9月23日，该街道中兴、大官庄、西华、工业路等4
 STATUS_QUOTES = [*((c, "创建中", "2023-01-01", L_SHAPE) for c in ("大官庄", "中兴", "工业路", "西华")),
                  ("榆树庄", "先行先试", "2023-01-01", PILOT),
                  *((c, "已命名示范社区", "2023-09-23", NAMED) for c in ("中兴", "大官庄", "西华", "工业路"))]
+
+
+INFERRED = "（报道未载明日期，按指挥部成立的2023年11月记）"
+UNDATED_MILESTONES = ("北延专班入驻现场", "群众座谈会与征求意见")
 
 
 def upgrade() -> None:
@@ -48,6 +54,12 @@ def upgrade() -> None:
             " AND community_id = (SELECT id FROM community WHERE name = :community)")
             .bindparams(sa.bindparam("day", dt.date.fromisoformat(day), type_=sa.Date()), quote=quote,
                         key="article", status=status, community=community))
+    op.execute(sa.text(f"UPDATE fact SET qualifier = '内' WHERE indicator = 'work_days' AND qualifier = ''"
+                       f" AND recorded_by = 'seed' AND source_id = {source}").bindparams(key="article"))
+    for title in UNDATED_MILESTONES:
+        op.execute(sa.text(f"UPDATE project_milestone SET detail = detail || :note WHERE title = :title"
+                           f" AND source_id = {source} AND detail NOT LIKE :seen")
+                   .bindparams(note=INFERRED, title=title, key="article", seen=f"%{INFERRED}"))
 
 
 def downgrade() -> None:
