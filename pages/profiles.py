@@ -20,12 +20,14 @@ widgets.as_of_stamp(stamp)
 
 
 def show(grid: profiles.Grid) -> None:
-    """A grid of fact cards (one element), with its subject above and its notes below."""
+    """A grid of fact cards (one element), with its subject above, its notes and its sources below."""
     if grid.title:
         st.markdown(f"**{grid.title}**")
     kpi_grid.grid(list(grid.cards), columns=grid.columns)
     for note in grid.notes:
         st.caption(note)
+    if grid.source:
+        st.caption(grid.source)
 
 
 def subdistrict() -> None:
@@ -36,7 +38,6 @@ def subdistrict() -> None:
             widgets.no_data("截至所选日期的街道概况")
         else:
             show(overview)
-            st.caption("来源：新闻报道（悬停数字可见原文）。")
     for subject, title in profiles.ECONOMY:
         with widgets.guard(title):
             st.subheader(title)
@@ -69,8 +70,8 @@ def one_community(name: str) -> None:
         for missing in status.missing:
             widgets.no_data(missing)
         kpi_grid.grid(list(status.cards), columns=2)  # one element for both cards
-        if status.stars_demo:
-            widgets.demo_note("五星达标星数")
+        if status.stars_note:
+            st.caption(status.stars_note)
     with widgets.guard("公开数字"):
         figures = profiles.figures(name, as_of, signed_in, latest)
         if not figures.published:
@@ -80,7 +81,6 @@ def one_community(name: str) -> None:
             if figures.own is not None:
                 st.subheader("社区概况")
                 show(figures.own)
-                st.caption("来源：新闻报道（悬停数字可见原文）。")
             for grid in figures.others:
                 show(grid)
     with widgets.guard("荣誉与概况"):

@@ -105,20 +105,21 @@ def data_as_of(*, as_of: dt.date | None = None, community: str | None = None,
 def community_summary(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
     """One row per community with what is known about it on `as_of`.
 
-    Columns: name, full_name, side, model_status, model_since, stars (demo assessments; None when
-    unassessed), stars_demo, published_figures (non-demo figures about the community or its
-    facilities), honours (「、」-joined), places (facilities/sites the published figures name).
+    Columns: name, full_name, side, model_status, model_since, stars (已达标 count; None when unassessed),
+    stars_kind (the assessments' source, lib.figures.combined_kind; None when unassessed), stars_demo,
+    published_figures (the article's figures about the community or its facilities: 「报道公布的数字」),
+    entered_figures (those staff entered), honours (「、」-joined), places (facilities/sites the figures name).
     """
     from lib.models import Source, SourceKind, TextNote
     from lib.queries.common import latest_rows
 
     base = list_communities(engine=engine)
     ids = latest_rows(Fact, [Fact.subject, Fact.indicator], as_of)
-    counts = frame(select(Community.name, func.count(Fact.id).label("published_figures"))
-                   .join(Fact, Fact.community_id == Community.id)
-                   .join(Source, Source.id == Fact.source_id)
-                   .where(Fact.id.in_(ids), Source.kind != SourceKind.DEMO.value)
-                   .group_by(Community.name), engine)
+    kinds = frame(select(Community.name, Source.kind, func.count(Fact.id).label("n"))
+                  .join(Fact, Fact.community_id == Community.id)
+                  .join(Source, Source.id == Fact.source_id)
+                  .where(Fact.id.in_(ids), Source.kind.in_([SourceKind.ARTICLE.value, SourceKind.STAFF.value]))
+                  .group_by(Community.name, Source.kind), engine)
     places = frame(select(Community.name, Fact.subject)
                    .join(Fact, Fact.community_id == Community.id)
                    .where(Fact.id.in_(ids), Fact.scope == "facility").distinct()
@@ -128,8 +129,10 @@ def community_summary(*, as_of: dt.date | None = None, engine: Engine | None = N
                     .where(TextNote.kind == "荣誉").order_by(TextNote.id), engine)
     status = model_status(as_of=as_of, engine=engine)
     stars = star_counts(as_of=as_of, engine=engine)
-    out = base.merge(counts, on="name", how="left")
-    out["published_figures"] = out["published_figures"].fillna(0).astype(int)
+    out = base.copy()
+    for column, kind in (("published_figures", SourceKind.ARTICLE.value), ("entered_figures", SourceKind.STAFF.value)):
+        per = kinds[kinds["kind"] == kind].set_index("name")["n"]
+        out[column] = out["name"].map(per).fillna(0).astype(int)
     out["honours"] = out["name"].map(honours.groupby("name")["text"].agg("、".join)).fillna("")
     out["places"] = out["name"].map(places.groupby("name")["subject"].agg(_join_places)).fillna("")
     st = status.set_index("community")
@@ -137,8 +140,9 @@ def community_summary(*, as_of: dt.date | None = None, engine: Engine | None = N
     out["model_since"] = out["name"].map(st["valid_from"]) if not st.empty else None
     sc = stars.set_index("community")
     out["stars"] = out["name"].map(sc["stars"]).astype("Int64") if not sc.empty else pd.NA
+    out["stars_kind"] = out["name"].map(sc["source_kind"]) if not sc.empty else None
     out["stars_demo"] = out["name"].map(sc["is_demo"]).fillna(False).astype(bool) if not sc.empty else False
-    return out.astype({"model_status": object, "model_since": object})
+    return out.astype({"model_status": object, "model_since": object, "stars_kind": object})
 
 
 def _join_places(names: pd.Series) -> str:

@@ -37,17 +37,17 @@ def star_matrix(*, community: str | None = None, as_of: dt.date | None = None,
 
 def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
                 engine: Engine | None = None) -> pd.DataFrame:
-    """Stars reached (已达标) per community, counted in the database."""
+    """Stars reached (已达标) per community, counted in the database; n assessments counted, `scored` of them
+    with a score (optional), their `avg_score`; `author` and `recorded_at` of the newest staff record counted
+    (`entered_by`: one record's person and time)."""
     ids = latest_rows(StarAssessment, [StarAssessment.community_id, StarAssessment.star], as_of)
     done = func.sum(case((StarAssessment.status == StarStatus.DONE.value, 1), else_=0))
     stmt = (
         select(Community.name.label("community"), done.label("stars"),
-               func.avg(StarAssessment.score).label("avg_score"),
+               func.avg(StarAssessment.score).label("avg_score"), func.count(StarAssessment.score).label("scored"),
                func.max(case((Source.kind == "demo", 1), else_=0)).label("is_demo"),
                func.count().label("n"), func.min(Source.kind).label("kind_min"),
-               func.max(Source.kind).label("kind_max"), func.max(StarAssessment.valid_from).label("valid_from"),
-               func.max(case((Source.kind == "staff", Source.publisher), else_=None)).label("author"),
-               func.max(case((Source.kind == "staff", StarAssessment.recorded_at), else_=None)).label("recorded_at"))
+               func.max(Source.kind).label("kind_max"), func.max(StarAssessment.valid_from).label("valid_from"))
         .join(StarAssessment, StarAssessment.community_id == Community.id)
         .join(Source, Source.id == StarAssessment.source_id)
         .where(StarAssessment.id.in_(ids))
@@ -58,11 +58,57 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
         stmt = stmt.where(Community.name == community)
     df = fix_bools(frame(stmt, engine), "is_demo")
     df["stars"] = df["stars"].astype(int)
+    df["scored"] = df["scored"].astype(int)
+    df["avg_score"] = df["avg_score"].astype(float)
     # One kind when every assessment counted has it (录入 after a staff import of all five), else mixed.
     df["source_kind"] = [combined_kind({lo, hi, SourceKind.DEMO.value if demo else None})
                          for lo, hi, demo in zip(df["kind_min"], df["kind_max"], df["is_demo"], strict=True)]
     df["valid_from"] = [as_day(v) for v in df["valid_from"]]
+    entries = staff_entries(community=community, as_of=as_of, engine=engine)
+    by_community = {name: entered_by(rows) for name, rows in entries.groupby("community", sort=False)}
+    df["author"] = [by_community.get(n, (None, None))[0] for n in df["community"]]
+    df["recorded_at"] = [by_community.get(n, (None, None))[1] for n in df["community"]]
     return df.drop(columns=["kind_min", "kind_max"])
+
+
+def staff_entries(*, community: str | None = None, as_of: dt.date | None = None,
+                  engine: Engine | None = None) -> pd.DataFrame:
+    """The staff records among the assessments counted on `as_of`: community, author (who entered it),
+    recorded_at, id."""
+    ids = latest_rows(StarAssessment, [StarAssessment.community_id, StarAssessment.star], as_of)
+    stmt = (select(Community.name.label("community"), Source.publisher.label("author"), StarAssessment.recorded_at,
+                   StarAssessment.id)
+            .join(StarAssessment, StarAssessment.community_id == Community.id)
+            .join(Source, Source.id == StarAssessment.source_id)
+            .where(StarAssessment.id.in_(ids), Source.kind == SourceKind.STAFF.value))
+    if community:
+        stmt = stmt.where(Community.name == community)
+    df = frame(stmt, engine)
+    df["recorded_at"] = pd.to_datetime(df["recorded_at"])
+    return df
+
+
+def entered_by(entries: pd.DataFrame) -> tuple[str | None, dt.datetime | None]:
+    """Who entered staff records (`staff_entries` rows) and when, as one figure's tag says it: the newest record's
+    author and its own time; with several people's records, 「中兴录入员等2人」 (the newest one's name, and how many
+    people) — never one person with another's time. (None, None) without staff records."""
+    if entries.empty:
+        return None, None
+    newest = entries.sort_values(["recorded_at", "id"]).iloc[-1]
+    people = entries["author"].fillna("").nunique()
+    name = newest["author"] if people <= 1 else f"{newest['author']}等{people}人"
+    return name, newest["recorded_at"].to_pydatetime()
+
+
+def average_score(counts: pd.DataFrame) -> tuple[str, str]:
+    """The 五星平均得分 of `star_counts` rows as shown, and a note: the mean over the assessments that have a score
+    (a score is optional) — ("91.0分", "5项评定中3项有得分"), ("92.4分", "") when all have one, ("无得分", …) when
+    none has."""
+    counted, scored = int(counts["n"].sum()), int(counts["scored"].sum())
+    if not scored:
+        return "无得分", f"{counted}项评定均未打分"
+    total = float((counts["avg_score"].fillna(0.0) * counts["scored"]).sum()) / scored
+    return f"{total:.1f}分", "" if scored == counted else f"{counted}项评定中{scored}项有得分"
 
 
 def star_progress(*, community: str | None = None, as_of: dt.date | None = None,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+from lib.models import SourceKind
 from ui import arrow_bytes, bridge, kpi_grid, widgets
 from ui.bridge import TTL_SECONDS, cn_date
 from ui.kept import kept
@@ -24,6 +25,7 @@ class Grid:
     columns: int
     title: str = ""  # a subject's name above its cards (Markdown-escaped), or ""
     notes: tuple[str, ...] = ()  # captions under the cards (Markdown-escaped)
+    source: str = ""  # the caption naming the cards' sources (`_source_note`), or ""
 
 
 @dataclass(frozen=True)
@@ -31,11 +33,12 @@ class Status:
     cards: tuple[kpi_grid.Card, ...]  # 示范社区状态, 五星支部已达标
     missing: tuple[str, ...]  # no-data subjects (「示范社区状态」 / 「五星评定」)
     stars_demo: bool
+    stars_note: str = ""  # what of the stars count is demo data (a caption with its tag), or ""
 
 
 @dataclass(frozen=True)
 class Figures:
-    published: bool  # the reports give figures about the community (demo figures do not count)
+    published: bool  # there are figures about the community other than demo data (报道, 录入 …)
     own: Grid | None  # 社区概况: figures about the community itself
     others: tuple[Grid, ...]  # per facility or place in it
 
@@ -58,10 +61,23 @@ def _grid(df: pd.DataFrame, signed_in: bool, latest: dt.date | None, *, columns:
                       for r in df.to_dict("records")), columns, **kw)
 
 
+def _source_note(df: pd.DataFrame) -> str:
+    """The caption under fact cards naming their sources (lib.figures.KIND_NAMES via widgets.kind_label): 「来源：新闻报道
+    （悬停数字可见原文）。」 when all are the article's; else the figures of each other source by name, the most common
+    source as the rest: 「来源：常住人口为工作人员录入，其余为新闻报道（悬停数字可见原文）。」"""
+    kinds = df["source_kind"].fillna("")
+    order = kinds.value_counts(sort=True).index.tolist()  # the most common first (ties: first shown)
+    main = order[0]
+    quoted = "（悬停数字可见原文）" if SourceKind.ARTICLE.value in order else "（悬停数字可见出处）"
+    named = [f"{'、'.join(widgets.md_escape(t) for t in df.loc[kinds == k, 'label'])}为{widgets.kind_label(k)}"
+             for k in order[1:]]
+    return "来源：" + "，".join([*named, ("其余为" if named else "") + widgets.kind_label(main)]) + quoted + "。"
+
+
 def _overview(as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Grid | None:
-    """街道概况 (None before any report)."""
+    """街道概况 (None before any report), its sources under it."""
     overview = bridge.subdistrict_overview(as_of=as_of)
-    return None if overview.empty else _grid(overview, signed_in, latest)
+    return None if overview.empty else _grid(overview, signed_in, latest, source=_source_note(overview))
 
 
 def _economy(subject: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Grid | None:
@@ -76,17 +92,24 @@ def _economy(subject: str, as_of: dt.date | None, signed_in: bool, latest: dt.da
 
 
 def _communities(as_of: dt.date | None) -> tuple[pd.DataFrame, str]:
-    """The 11 communities' table (styled by the page) and the caption naming those with published figures."""
+    """The 11 communities' table (styled by the page) and the caption naming those with the article's figures,
+    those with staff-entered ones, and the stars' sources (each row's is in 星数来源)."""
     summary = bridge.community_summary(as_of=as_of)
-    known = summary["published_figures"] > 0
+    known, entered = summary["published_figures"] > 0, summary["entered_figures"] > 0
     table = pd.DataFrame({
         "社区": summary["full_name"], "位置": summary["side"],
         "示范社区状态": summary["model_status"].fillna("暂无记录"),
-        "已达标星数（示例）": [f"{int(n)}颗" if pd.notna(n) else "暂无" for n in summary["stars"]],
+        "已达标星数": [f"{int(n)}颗" if pd.notna(n) else "暂无" for n in summary["stars"]],
+        "星数来源": [widgets.kind_label(k) if isinstance(k, str) else "—" for k in summary["stars_kind"]],
         "报道公布的数字": [f"{n}项" if n else "暂无公开数据" for n in summary["published_figures"]],
+        "录入的数字": [f"{n}项" if n else "—" for n in summary["entered_figures"]],
         "荣誉": summary["honours"].replace("", "—"), "设施与场所": summary["places"].replace("", "—")})
+    assessed = summary[summary["stars_kind"].notna()]
     caption = (f"报道公布了具体数字的社区：{'、'.join(summary.loc[known, 'name']) or '无'}；"
-               f"其余{int((~known).sum())}个社区暂无公开数据。{widgets.DEMO_BADGE} 星数为示例数据。")
+               f"其余{int((~known).sum())}个社区暂无公开数据。"
+               + (f"工作人员录入了数字的社区：{'、'.join(summary.loc[entered, 'name'])}。" if entered.any() else "")
+               + (" " + widgets.source_sentence("达标星数", pd.DataFrame(
+                   {"community": assessed["name"], "source_kind": assessed["stars_kind"]})) if len(assessed) else ""))
     return table, caption
 
 
@@ -104,7 +127,24 @@ def _status(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date |
         missing.append("五星评定")
     else:
         cards.append(kpi_grid.card(stars, signed_in=signed_in, header=latest, label="五星支部已达标"))
-    return Status(tuple(cards), tuple(missing), stars is not None and stars.is_demo)
+    return Status(tuple(cards), tuple(missing), stars is not None and stars.is_demo, _stars_note(name, as_of))
+
+
+def _stars_note(name: str, as_of: dt.date | None) -> str:
+    """「:orange-badge[示例数据] 五星达标星数为示例数据…」 when the community's counted assessments are all demo data;
+    with some entered or reported, which stars are of which source and that the rest are demo data; else ""."""
+    cells = bridge.star_matrix(as_of=as_of)
+    cells = cells[cells["community"] == name]
+    kinds = set(cells["source_kind"])
+    demo = SourceKind.DEMO.value
+    if demo not in kinds:
+        return ""
+    if kinds == {demo}:
+        return f"{widgets.DEMO_BADGE} {widgets.demo_sentence('五星达标星数')}"
+    known = cells[cells["source_kind"] != demo]
+    return (f":orange-badge[含示例] 五星达标星数中{'、'.join(known['star'])}为"
+            f"{widgets.kind_label(bridge.combined_kind(known['source_kind']))}，其余为示例数据（固定种子生成），"
+            "报道未公布，不作正式数字引用。")
 
 
 def _figures(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Figures:
@@ -113,7 +153,7 @@ def _figures(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date 
         return Figures(False, None, ())
     figs = profile.facts[~profile.facts["is_demo"]]
     own = figs[figs["subject"] == profile.full_name]
-    return Figures(True, _grid(own, signed_in, latest) if not own.empty else None, tuple(
+    return Figures(True, _grid(own, signed_in, latest, source=_source_note(own)) if not own.empty else None, tuple(
         _grid(g, signed_in, latest, title=widgets.md_escape(subject))
         for subject, g in figs[figs["subject"] != profile.full_name].groupby("subject", sort=False)))
 

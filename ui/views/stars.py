@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import pyarrow as pa
 
+from lib.queries.stars import average_score
 from ui import arrow_bytes, bridge, kpi_grid
 from ui.bridge import cn_date, cn_number
 from ui.kept import kept
@@ -56,11 +57,11 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
     progress = bridge.star_progress(community=community, as_of=as_of)
     header = _latest(community, as_of)
 
-    def card(label: str, display: str, delta: tuple[str, bool] | None = None) -> kpi_grid.Card:
+    def card(label: str, display: str, delta: tuple[str, bool] | None = None, *, note: str = "") -> kpi_grid.Card:
         """A card derived from the stars figure: its source tag (示例, 录入 after a staff import, 含示例 when mixed)."""
         text, flat = delta or (None, False)
         return kpi_grid.card(fig, header=header, label=label, display=display, delta=text, flat=flat,
-                             signed_in=signed_in)
+                             notes=(note,) if note else (), signed_in=signed_in)
 
     demo = fig is not None and fig.is_demo
     note = f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。" if len(progress) >= 2 else ""
@@ -69,16 +70,18 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
         if row.empty:
             return Summary(missing=f"{bridge.full_name(community)}的星级评定", demo=demo, delta_note=note)
         rank = counts["stars"].rank(ascending=False, method="min")
+        score, scored = average_score(row)  # over the scored assessments (a score is optional): never nan
         cards = (card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗",
                       _delta(progress, "颗")),
                  kpi_grid.card(replace(fig, kind=bridge.combined_kind(counts["source_kind"])), header=header,
                                label="全街道排名", display=f"第{int(rank[row.index[0]])}名/共{len(counts)}个",
                                signed_in=signed_in),  # ranked among every community: their sources too
-                 card("五星平均得分", f"{row['avg_score'].iloc[0]:.1f}分"))
+                 card("五星平均得分", score, note=scored))
     else:
+        score, scored = average_score(counts)
         cards = (card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗", _delta(progress, "颗")),
                  card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个"),
-                 card("五星平均得分", f"{counts['avg_score'].mean():.1f}分"))
+                 card("五星平均得分", score, note=scored))
     return Summary(cards, demo=demo, delta_note=note)
 
 
