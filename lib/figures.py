@@ -89,6 +89,9 @@ class Figure:
     recorded_at: dt.datetime | None = None  # naive UTC
     warning: str | None = None
     reported_later: bool = False  # shown on a date before the (article) date it was reported
+    # known on every day from `holds_from` until the next change: a count over a complete record of steps (the
+    # 征迁 households), so `compare` may take it on a later day; a measurement (residents, an assessment) is not
+    continuous: bool = False
 
     # ---- provenance ----
     @property
@@ -169,7 +172,7 @@ def derived(parts: Iterable[Figure], *, label: str, display: str, value: float |
                   citation=quotes.pop() if len(quotes) == 1 else None,
                   source_title=titles.pop() if len(titles) == 1 else None,
                   author=entered.author if entered else None, recorded_at=entered.recorded_at if entered else None,
-                  reported_later=any(f.reported_later for f in parts))
+                  reported_later=any(f.reported_later for f in parts), continuous=all(f.continuous for f in parts))
 
 
 def from_row(row, *, label: str | None = None, display: str | None = None, as_of: dt.date | None = None) -> Figure:
@@ -215,9 +218,12 @@ class Delta:
 
 def compare(now: Figure, before: Figure | None, on: dt.date, *, unit: str = "") -> Delta:
     """`now` against `before` (the figure that held on `on`). There is data on `on` only when the figure
-    that held then is dated that day; otherwise the sentence says so and there is no delta."""
+    that held then is dated that day, or is `continuous` (a count over a complete record of steps, known on every
+    day since its date); otherwise the sentence says so and there is no delta."""
     here = cn_date(now.holds_from)
-    if before is None or before.value is None or before.holds_from != on:
+    held = before is not None and before.holds_from is not None and (
+        before.holds_from == on or (before.continuous and before.holds_from <= on))
+    if before is None or before.value is None or not held:
         last = (f"；此前最近的数字为{cn_date(before.holds_from)}的{before.display}"
                 if before is not None and before.value is not None else "")
         return Delta(on, None, f"{here} {now.display}；对比日{cn_date(on)}无数据{last}，不作比较。", False,

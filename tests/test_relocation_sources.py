@@ -31,7 +31,8 @@ def test_a_step_entered_after_the_article_moves_the_whole_subdistrict(world):
     whole, huasheng = _card(world).relocation, _card(world, "华盛").relocation
     assert huasheng.display == "63/78户"
     assert whole.display == huasheng.display, "全街道 kept the article's 62 after a newer step"
-    assert whole.holds_from == LATER and whole.tag == TAGS["mixed"][0]  # counted over demo and entered steps
+    # the article's 62 plus the one step entered after it: both sources, no demo record in it
+    assert whole.holds_from == LATER and whole.tag == TAGS["multi"][0]
     assert _card(world).header.latest == LATER
     signed = next(k for k in key_figure_changes(on=None, engine=world.engine) if k.label == "征迁已签约")
     assert (signed.figure.display, signed.figure.holds_from) == ("63户", LATER)

@@ -63,6 +63,13 @@ def test_comparisons_name_both_dates_and_say_when_there_is_no_data():
     assert compare(now, None, D(2026, 11, 28)).sentence.endswith("对比日2026年11月28日无数据，不作比较。")
     flat = compare(now, _fig("staff", 65, D(2026, 11, 28)), D(2026, 11, 28), unit="户")
     assert flat.flat and flat.sentence.endswith("：持平。")
+    # a count over a complete record of steps is known on every day after its date (the 征迁 households)
+    from dataclasses import replace
+
+    counted = replace(_fig("demo", 62, D(2023, 11, 15)), continuous=True)
+    since = compare(now, counted, D(2026, 11, 28), unit="户")
+    assert (since.text, since.has_data) == ("+3户", True)
+    assert compare(now, replace(counted, holds_from=D(2026, 11, 29)), D(2026, 11, 28)).text is None  # later: no
 
 
 def test_mixed_kinds_are_not_called_one_kind():

@@ -11,6 +11,7 @@ import html
 import streamlit as st
 
 from lib.alerts import NO_ALERTS
+from lib.briefing_date import comparison
 from lib.fmt import cn_date
 from ui import bridge, widgets
 from ui.wall_chart import tag_html
@@ -45,10 +46,11 @@ def strip(*, community: str | None, as_of: dt.date | None, wall: bool = False) -
 
 
 def changes(*, community: str | None, as_of: dt.date | None) -> None:
-    """The wall's key figures with their change since 「上次汇报日期」 (or a line saying it is not set)."""
+    """The wall's key figures with their change since 「上次汇报日期」, or the one line saying why there is none (not
+    set, or not before the shown date: lib.briefing_date.comparison, the pack's rule)."""
     on = bridge.last_briefing_date()
     figs = bridge.key_figure_changes(community=community, as_of=as_of, on=on)
-    head = f"较上次汇报（{cn_date(on)}）" if on else "上次汇报日期未设置"
+    head = comparison(on, as_of).head
 
     latest = bridge.header(bridge.Scope.of(community, as_of)).latest
 

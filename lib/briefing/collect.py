@@ -56,7 +56,7 @@ def _printed(panel: str, fig: Figure, *, label: str | None = None, value_text: s
     return PackFigure(panel, label or fig.label, value_text or fig.display, kind_label(fig.kind), _citation(fig),
                       fig.holds_from, fig.value, fig.unit, alert=alert, reported_later=fig.reported_later,
                       author=(fig.author or ANONYMOUS_AUTHOR) if staff else None,
-                      recorded_at=fig.recorded_at if staff else None)
+                      recorded_at=fig.recorded_at if staff else None, continuous=fig.continuous)
 
 
 def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
@@ -152,9 +152,7 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
     if h.signed.value is not None:
         progress = f"{h.signed.value:.0f}/{h.total.value:.0f}户（{percent(h.signed.value, h.total.value)}）"
         figures.insert(0, _printed("征迁", derived((h.signed, h.total), label=prefix + "签约进度", display=progress)))
-        left = int(h.total.value - h.signed.value)
-        figures.append(_printed("征迁", derived((h.total, h.signed), label=prefix + "未签约", display=f"{left}户",
-                                                value=float(left), unit="户")))
+        figures.append(_printed("征迁", h.unsigned(prefix + "未签约")))  # the page's 尚在签订中, by the same rule
     burn = relocation.burnup(community=community, as_of=as_of, engine=engine)
     total = float(h.total.value or 0)
     return PackPanel("relocation", "文化路北延提升改造 · 征迁", figures, note=note, chart_data=burn,
@@ -176,17 +174,13 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
     if not fac.empty:
         key = fac["key"].iloc[0]
         occ = care.current_occupancy(facility=key, as_of=as_of, engine=engine)
-        if occ.occupied is not None:
-            fig = occ.figure("入住/床位")
-
-            def part(label: str, display: str, value: float | None, unit: str = "", alert: bool = False):
-                return _printed("养老", replace(fig, value=value, unit=unit), label=label, value_text=display,
-                                alert=alert)
-
-            figures += [part("入住/床位", fig.display, None), part("床位", f"{occ.beds}张", occ.beds, "张"),
-                        part("入住", f"{occ.occupied}人", occ.occupied, "人"),
-                        part("空床", f"{occ.free}张", occ.free, "张", alert=occ.free < warn),
-                        part("入住率", percent(occ.occupied, occ.beds), None)]
+        if occ.occupied is not None:  # each row its own sources: the residents', the beds', or both (derived)
+            free, beds = occ.free_figure("空床"), occ.beds_part("床位")
+            shown = beds is not None and not beds.reported_later  # a facility figure holds from its own date only
+            figures += [_printed("养老", occ.pair_figure("入住/床位")), *([_printed("养老", beds)] if shown else []),
+                        _printed("养老", occ.figure("入住"), value_text=f"{occ.occupied}人"),
+                        _printed("养老", free, alert=free.value is not None and free.value < warn),
+                        _printed("养老", occ.rate_figure("入住率"))]
             start = occ.day - dt.timedelta(days=CARE_WINDOW_DAYS - 1)
             series = care.occupancy_watch(facility=key, free_beds_warning=warn, start=start, as_of=as_of,
                                           engine=engine)
@@ -199,15 +193,22 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
                      chart_args=args)
 
 
-def _with_deltas(figures: list[PackFigure], before: list[PackFigure], last: dt.date) -> list[PackFigure]:
-    """Each figure with its change since `last` under lib.figures.compare's rule (there is data on `last`
-    only when the figure that held then is dated that day), in the words the wall uses (`Delta.brief`):
-    「较2023年11月15日 +3人（2023年11月22日）」, 「…（对比值为示例数据）…」 or 「2023年11月15日无数据」."""
+def _with_deltas(figures: list[PackFigure], before: list[PackFigure],
+                 since: briefing_date.Comparison) -> list[PackFigure]:
+    """Each figure with its change since the last briefing under lib.figures.compare's rule (there is data on that
+    date only when the figure that held then is dated that day), in the words the wall uses (`Delta.brief`):
+    「较2023年11月15日 +3人（2023年11月22日）」, 「…（对比值为示例数据）…」 or 「2023年11月15日无数据」. When `since`
+    does not compare (lib.briefing_date.comparison: the date is not before the shown one), its one line instead."""
     previous = {(f.panel, f.label): f for f in before}
     out = []
     for f in figures:
         p = previous.get((f.panel, f.label))
-        text = compare(_figure(f), _figure(p) if p else None, last, unit=f.unit).brief if f.value is not None else ""
+        if f.value is None:
+            text = ""
+        elif since.on is None:
+            text = since.note
+        else:
+            text = compare(_figure(f), _figure(p) if p else None, since.on, unit=f.unit).brief
         out.append(PackFigure(**{**f.__dict__, "delta_text": text}))
     return out
 
@@ -218,7 +219,7 @@ KINDS = {tag: kind for kind, (tag, _) in TAGS.items()}  # 报道 -> article …:
 def _figure(f: PackFigure) -> Figure:
     """The lib.figures view of a printed figure, for `compare` (its kind says whether it is demo data)."""
     return Figure(f.label, f.value_text, KINDS.get(f.source_kind, MIXED), holds_from=f.date, value=f.value,
-                  unit=f.unit)
+                  unit=f.unit, continuous=f.continuous)
 
 
 def _figures_only(community, as_of, engine) -> list[PackFigure]:
@@ -235,7 +236,8 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
                  last_briefing: dt.date | None | object = STORED, signed_in: bool = False,
                  engine: Engine | None = None) -> Pack:
     """The pack of `community` (None = 全街道) on `as_of` (None = latest), compared with the stored
-    「上次汇报日期」 (or the date given; None = no comparison). Who entered a figure is named only when
+    「上次汇报日期」 (or the date given; None = no comparison) when it is before the shown date; otherwise every
+    figure says why not (lib.briefing_date.comparison). Who entered a figure is named only when
     `signed_in` (lib.privacy); others read 「工作人员」."""
     if last_briefing is STORED:
         last_briefing = briefing_date.last_briefing_date(engine=engine)
@@ -243,11 +245,11 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
     found = _alerts(community, as_of, engine)
     panels = [fn(community, as_of, engine) for fn in (_stars, _model, _relocation, _care)]
     panels = [replace(p, alerts=[a.line for a in found if a.topic == p.key]) for p in panels]
-    if last_briefing is not None:
-        before = _figures_only(community, last_briefing, engine)
-        overview = _with_deltas(overview, before, last_briefing)
-        panels = [PackPanel(**{**p.__dict__, "figures": _with_deltas(p.figures, before, last_briefing)})
-                  for p in panels]
+    if last_briefing is not None:  # compared only with a date before the shown one (lib.briefing_date.comparison)
+        since = briefing_date.comparison(last_briefing, as_of)
+        before = _figures_only(community, since.on, engine) if since.on is not None else []
+        overview = _with_deltas(overview, before, since)
+        panels = [PackPanel(**{**p.__dict__, "figures": _with_deltas(p.figures, before, since)}) for p in panels]
     overview = [_for_viewer(f, signed_in) for f in overview]
     panels = [replace(p, figures=[_for_viewer(f, signed_in) for f in p.figures]) for p in panels]
     open_checks = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)

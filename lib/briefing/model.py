@@ -38,6 +38,7 @@ class PackFigure:
     reported_later: bool = False  # the standing profile shown before its article's date (lib.figures)
     author: str | None = None  # who entered it (staff figures): named to signed-in viewers only
     recorded_at: dt.datetime | None = None  # when it was entered (naive UTC)
+    continuous: bool = False  # known on every day from `date` (lib.figures.Figure.continuous)
 
 
 @dataclass(frozen=True)

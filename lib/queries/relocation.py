@@ -1,16 +1,20 @@
-"""文化路北延 relocation: headline figures, burn-up series, households, milestones."""
+"""文化路北延 relocation: headline figures, burn-up series, households, milestones.
+
+What each headline figure is, where it comes from and from when it holds: `headline` (the rule for 全街道's published
+figures and the household steps after them); 未签约 = 涉迁户 − 已签约 is `RelocationHeadline.unsigned`."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
-from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Date, Engine, and_, case, exists, func, literal, or_, select, type_coerce, union_all
 from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.orm import aliased
 
 from lib.days import as_day
-from lib.figures import Figure, combined_kind, from_row
-from lib.fmt import format_value
+from lib.figures import Figure, combined_kind, derived, from_row
+from lib.fmt import cn_date, format_value
 from lib.models import (
     HOUSEHOLD_LADDER,
     Community,
@@ -28,6 +32,9 @@ from lib.queries.facts import facts
 
 PROJECT_KEY = "wenhua_north"
 PROJECT_SUBJECT = "文化路北延"
+UNSIGNED, SIGNED, DEMOLISHED = HOUSEHOLD_LADDER[0], HOUSEHOLD_LADDER[1], HOUSEHOLD_LADDER[-1]
+# The project's published figures (facts.csv indicators) per headline figure.
+INDICATORS = {"total": "relocation_households", "signed": "relocation_signed", "area": "relocation_demolished_m2"}
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,14 @@ class RelocationHeadline:
     demolished_m2: Figure
     pending: int | None
     official: pd.DataFrame  # every article figure on the project (label, display, quote …)
+
+    def unsigned(self, label: str = "未签约") -> Figure | None:
+        """涉迁户 − 已签约 (the page's 「尚在签订中」, the pack's 未签约): a figure made of both, so it carries both
+        sources and the newer date (lib.figures.derived); None when either has no value."""
+        if self.pending is None:
+            return None
+        return derived((self.total, self.signed), label=label, display=f"{self.pending}户", value=float(self.pending),
+                       unit="户")
 
 
 def _project_id(engine: Engine | None) -> int | None:
@@ -128,45 +143,169 @@ def step_provenance(*, community: str | None = None, as_of: dt.date | None = Non
     return {"kind": kind, "day": r["day"], "author": r["author"], "recorded_at": r["recorded_at"]}
 
 
+def _makes(figure: str):
+    """SQL condition: the household step that adds its household to `figure` — `total`: its first step (未签约;
+    已签约 for a household with no 未签约 step, as lib.writes allows); `signed`: its 已签约 step; `area`: its 已拆除
+    step (with the area demolished). The ladder is climbed one rung at a time, never back and never earlier
+    (lib.writes), one step per rung (uq_household_event_step): so a household has at most one such step per figure,
+    and a figure on a date counts exactly those steps dated on or before it."""
+    e, first = HouseholdEvent, aliased(HouseholdEvent)
+    if figure == "signed":
+        return e.status == SIGNED
+    if figure == "area":
+        return e.status == DEMOLISHED
+    return or_(e.status == UNSIGNED, and_(e.status == SIGNED, ~exists().where(first.household_id == e.household_id,
+                                                                               first.status == UNSIGNED)))
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The steps that make one figure, aggregated: how many, the area they demolished, their kinds
+    (lib.figures.combined_kind), the newest date, and who entered the newest 录入 step (by record time)."""
+    n: int = 0
+    area: float = 0.0
+    kind: str | None = None
+    day: dt.date | None = None
+    real: bool = False  # a step that is not demo data is among them
+    author: str | None = None
+    recorded_at: dt.datetime | None = None
+
+    def value(self, figure: str) -> float:
+        return self.area if figure == "area" else float(self.n)
+
+
+def _in_scope(stmt, community: str | None):
+    if not community:
+        return stmt
+    return (stmt.join(Household, Household.id == HouseholdEvent.household_id)
+            .join(Community, Community.id == Household.community_id).where(Community.name == community))
+
+
+def _steps_by_day(community: str | None, as_of: dt.date | None, engine: Engine | None) -> pd.DataFrame:
+    """The steps that make the headline figures on or before `as_of`, counted per rung, source kind and date (a few
+    rows per day), in one pass over the steps; `first` marks the 已签约 steps that are also a household's first."""
+    e, first = HouseholdEvent, aliased(HouseholdEvent)
+    orphan = case((e.status == SIGNED, ~exists().where(first.household_id == e.household_id,
+                                                      first.status == UNSIGNED)), else_=False)
+    keys = [e.status, e.source_id, orphan.label("first"), e.valid_from.label("day")]
+    grouped = _in_scope(select(*keys, func.count().label("n"), func.sum(e.demolished_area_m2).label("area")), community)
+    grouped = grouped.where(holds_on(e.valid_from, as_of), e.status.in_((UNSIGNED, SIGNED, DEMOLISHED))).group_by(*keys)
+    g = grouped.subquery()
+    df = frame(select(g, Source.kind).join(Source, Source.id == g.c.source_id), engine)
+    df["day"] = [as_day(d) for d in df["day"]]
+    df["first"] = df["first"].astype(bool) | (df["status"] == UNSIGNED)
+    return df
+
+
+def _records(df: pd.DataFrame, figure: str, *, after: dt.date | None = None, upto: dt.date | None = None,
+             community: str | None, as_of: dt.date | None, engine: Engine | None) -> _Records:
+    """The steps of `figure` (`_makes`) dated after `after` and on or before `upto` (and `as_of`)."""
+    rows = df[df["first"] if figure == "total" else df["status"] == (SIGNED if figure == "signed" else DEMOLISHED)]
+    if after is not None:
+        rows = rows[rows["day"] > after]
+    if upto is not None:
+        rows = rows[rows["day"] <= upto]
+    if rows.empty:
+        return _Records()
+    kinds = set(rows["kind"])
+    author = recorded_at = None
+    if SourceKind.STAFF.value in kinds:  # who entered the newest 录入 step, and when (one row)
+        e = HouseholdEvent
+        stmt = (_in_scope(select(Source.publisher, e.recorded_by, e.recorded_at).join(Source, Source.id == e.source_id),
+                          community)
+                .where(_makes(figure), Source.kind == SourceKind.STAFF.value, holds_on(e.valid_from, as_of),
+                       holds_on(e.valid_from, upto), e.valid_from > (after or dt.date.min))
+                .order_by(e.recorded_at.desc(), e.id.desc()).limit(1))
+        newest = frame(stmt, engine).iloc[0]
+        author, recorded_at = newest["publisher"] or newest["recorded_by"], newest["recorded_at"]
+    return _Records(int(rows["n"].sum()), float(rows["area"].fillna(0.0).sum()), combined_kind(kinds),
+                    max(rows["day"]), kinds != {SourceKind.DEMO.value}, author, recorded_at)
+
+
+def _shown(value: float, unit: str, qualifier: str | None = None) -> str:
+    if unit == "户" and not qualifier:
+        return f"{value:.0f}户"
+    return format_value(round(value), unit, qualifier or "")
+
+
+def _agrees(published: float, qualifier: str | None, counted: float) -> bool:
+    """Whether a count agrees with a published figure as written: 62 is 62; 「6100余」 is 6100 to 6199 (the place
+    of its last non-zero digit); 「超过N」 is more than N; 「约6100」 is within half that place."""
+    whole = int(round(published))
+    place = 1
+    while whole and whole % (place * 10) == 0:
+        place *= 10
+    if qualifier == "余":
+        return published <= counted < published + place
+    if qualifier == "超过":
+        return counted > published
+    if qualifier == "约":
+        return abs(counted - published) <= place / 2
+    return round(counted, 1) == round(published, 1)
+
+
 def headline(*, community: str | None = None, as_of: dt.date | None = None,
              engine: Engine | None = None) -> RelocationHeadline:
-    """Published (or entered) project figures where they hold on `as_of`, for the whole project, unless a
-    household step is newer (then the counts, as for a community: the newest record wins); counts of the
-    household steps otherwise (demo, or 录入 / mixed once staff record steps)."""
+    """涉迁户, 已签约 and 累计拆迁 on `as_of`.
+
+    A community (and 全街道 before a figure is published): counts of the household steps that make each figure
+    (`_makes`): its source is their kinds (all demo: 示例; demo among others: 含示例), its date the newest of them on
+    or before `as_of` — a count does not become newer by being looked at on a later day.
+
+    全街道, once the project's figure is published (or entered, 录入) and holds on `as_of`, the rule a leader can
+    defend: the published figure holds until a step that changes THAT figure (a household added for 涉迁户, a
+    signing for 已签约, a demolition for 累计拆迁) is dated after it; from then on it is the published figure plus
+    those newer steps (「6100余平方米」 + 150 平方米 demolished since = 「6250余平方米」), from both sources and dated by
+    the newest step (lib.figures.derived). So a change since the published date is exactly what was recorded
+    since: none comes from switching between the article and the (demo) households. A step dated on or before the
+    published date is taken as already in the published figure; when the records then disagree with it (a step
+    that is not demo data among them), the figure says so in its `warning` rather than disagreeing silently with
+    the community that counts them."""
     official = facts(subject=PROJECT_SUBJECT, as_of=as_of, engine=engine)
     by_key = {r["indicator"]: r for _, r in official.iterrows()}
-    counts = status_counts(community=community, as_of=as_of, engine=engine)
-    signed_n = counts["已签约"] + counts["已交钥匙"] + counts["已拆除"]
-    total_n = sum(counts.values())
-    area_n = demolished_area(community=community, as_of=as_of, engine=engine)
-    prov = step_provenance(community=community, as_of=as_of, engine=engine)
-    steps_day = as_day(prov["day"])
-    # Counts of states are a measurement of the day they are taken on: they hold from as_of (or the newest step).
-    base = {"source_kind": prov["kind"] or "demo", "source_title": "逐户状态记录", "valid_from": as_of or steps_day,
-            "source_publisher": prov["author"], "recorded_at": prov["recorded_at"]}
+    published = {} if community is not None else {
+        f: by_key[key] for f, key in INDICATORS.items() if key in by_key and not pd.isna(by_key[key]["value"])}
+    steps = _steps_by_day(community, as_of, engine)
+    recs = {}
+    for f in INDICATORS:
+        since = as_day(published[f]["valid_from"]) if f in published else None
+        recs[f] = _records(steps, f, upto=since, community=community, as_of=as_of, engine=engine)
+        if since is not None:
+            recs[f"{f}.after"] = _records(steps, f, after=since, community=community, as_of=as_of, engine=engine)
 
-    def pick(key: str, label: str, value: float, display: str) -> Figure:
-        # the project's published (or entered) figure, while no household step is newer than it
-        fact = by_key.get(key) if community is None else None
-        if fact is not None and (steps_day is None or as_day(fact["valid_from"]) >= steps_day):
-            return from_row(fact, label=label, as_of=as_of)
-        return from_row({**base, "value": value}, label=label, display=display)
+    def counted(f: str, label: str, unit: str, records: _Records) -> Figure:
+        shown = records  # none signed / demolished yet: the 0 is what the households' own steps say
+        if not records.n and f != "total":
+            shown = _records(steps, "total", community=community, as_of=as_of, engine=engine)
+        value = records.value(f)
+        return from_row({"source_kind": shown.kind or SourceKind.DEMO.value, "source_title": "逐户状态记录",
+                         "valid_from": shown.day, "source_publisher": shown.author, "recorded_at": shown.recorded_at,
+                         "value": value, "unit": unit}, label=label, display=_shown(value, unit))
 
-    total = pick("relocation_households", "涉迁户", total_n, f"{total_n}户")
-    signed = pick("relocation_signed", "已签订协议", signed_n, f"{signed_n}户")
-    area = pick("relocation_demolished_m2", "累计完成拆迁", area_n, format_value(round(area_n), "平方米"))
+    def figure(f: str, label: str, unit: str) -> Figure:
+        if f not in published:
+            return counted(f, label, unit, recs[f])
+        row, before, after = published[f], recs[f], recs[f"{f}.after"]
+        fact = from_row(row, label=label, as_of=as_of)
+        qualifier = None if pd.isna(row.get("qualifier")) else row.get("qualifier")
+        warning = None
+        if before.real and not _agrees(fact.value, qualifier, before.value(f)):
+            warning = (f"逐户记录截至{cn_date(fact.holds_from)}合计{_shown(before.value(f), unit)}，与{fact.tag}的"
+                       f"{fact.display}不一致（其中有录入等非示例记录）；此处沿用{fact.tag}数字，之后的逐户记录在其上增减。")
+        if not after.n:
+            return replace(fact, warning=warning)
+        value = fact.value + after.value(f)
+        fig = derived((fact, counted(f, label, unit, after)), label=label, display=_shown(value, unit, qualifier),
+                      value=value, unit=fact.unit or unit)
+        return replace(fig, warning=warning)
+
+    # each is the state on every day from its date until the next step (the steps are the whole record, and the
+    # published figure plus the steps after it is the rule above): comparable on any later day (Figure.continuous)
+    total, signed = figure("total", "涉迁户", "户"), figure("signed", "已签订协议", "户")
+    area = figure("area", "累计完成拆迁", "平方米")
+    total, signed, area = (replace(f, continuous=True) for f in (total, signed, area))
     pending = int(total.value - signed.value) if total.value is not None and signed.value is not None else None
     return RelocationHeadline(total, signed, area, pending, official)
-
-
-def demolished_area(*, community: str | None = None, as_of: dt.date | None = None,
-                    engine: Engine | None = None) -> float:
-    stmt = (select(func.coalesce(func.sum(HouseholdEvent.demolished_area_m2), 0.0))
-            .where(HouseholdEvent.status == "已拆除", holds_on(HouseholdEvent.valid_from, as_of)))
-    if community:
-        stmt = (stmt.join(Household, Household.id == HouseholdEvent.household_id)
-                .join(Community, Community.id == Household.community_id).where(Community.name == community))
-    return float(_scalar(stmt, engine) or 0.0)
 
 
 BURNUP_COLUMNS = ["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"]

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, select
 from lib.auth import Actor
 from lib.errors import ValidationError
 from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent, SourceKind
+from lib.queries import care
 from lib.writes import bounds
 from lib.writes.base import (
     Outcome,
@@ -133,21 +134,24 @@ def facility_by_name(ctx: WriteContext, name: Any) -> CareFacility:
 
 
 def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any) -> Outcome:
+    """Residents on a day, never more than the beds on that day (lib.queries.care.beds_on: the facility's 床位
+    figure holding then, else the register's count), read in this transaction."""
     fac = facility_by_name(ctx, facility)
     cname = _community_name(ctx, fac.community_id)
     ctx.require(cname)
     when = as_date(day, "日期", today=ctx.today, default=ctx.today)
-    if fac.beds is not None:
+    beds = care.beds_on({(fac.id, when)}, session=ctx.s)[(fac.id, when)]
+    if beds.value is not None:
         n = as_number(occupied, "入住人数", integer=True, unit="人", exact=True).as_int
-        if n > fac.beds:
-            raise ValidationError(f"「入住人数」：{n} 超过{fac.name}的床位数 {fac.beds}")
+        if n > beds.value:
+            raise ValidationError(f"「入住人数」：{n} 超过{fac.name}的床位数 {beds.value}{_beds_basis(beds, when)}")
     else:
         n = as_number(occupied, "入住人数", integer=True, unit="人", exact=True,
                       maximum=bounds.OCCUPANCY_WITHOUT_BEDS,
                       why=f"（{fac.name}未登记床位数，按合理上限 {bounds.OCCUPANCY_WITHOUT_BEDS} 人核对）").as_int
     label = f"{fac.name}／{cn_day(when)}／{n}人"
     key = f"{fac.key}/{when.isoformat()}"
-    after = {"facility": fac.key, "day": when, "occupied": n, "beds": fac.beds}
+    after = {"facility": fac.key, "day": when, "occupied": n, "beds": beds.value}
     same = keyed_row(ctx, "care_occupancy", key, CareOccupancy, CareOccupancy.facility_id == fac.id,
                      CareOccupancy.day == when, date_col="day")
     if already_entered(ctx, same, lambda r: r.occupied == n):
@@ -158,6 +162,15 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     obj = CareOccupancy(facility_id=fac.id, day=when, occupied=n)
     basis = same and same.id  # the stored value of the same day this one replaces
     return Outcome("care_occupancy", key, label, fac.community_id, before, after, obj, basis=basis)
+
+
+def _beds_basis(beds: care.Beds, when: dt.date) -> str:
+    """「（2024年1月10日的床位数，来源：录入，2024年1月5日起）」: the bed count the residents were checked against."""
+    fig = beds.figure
+    if fig is None:
+        return ""
+    since = f"，{cn_day(fig.holds_from)}起" if fig.holds_from and not fig.reported_later else ""
+    return f"（{cn_day(when)}的床位数，来源：{fig.tag}{since}）"
 
 
 def record_occupancy(actor: Actor | None, *, facility: str, day: dt.date | str | None = None,

@@ -72,13 +72,15 @@ def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
         before = bridge.relocation_headline(community=scope, as_of=compare)
         delta = bridge.compare(h.signed, before.signed if before.total.value else None, compare, unit="户")
 
-    def card(fig, label: str, *, display: str | None = None, delta=None) -> kpi_grid.Card:
-        return kpi_grid.card(fig, signed_in=signed_in, header=stamp, label=label, display=display,
+    def card(fig, label: str, *, delta=None) -> kpi_grid.Card:
+        # a figure that disagrees with the household records says so under the card (lib headline's warning)
+        return kpi_grid.card(fig, signed_in=signed_in, header=stamp, label=label,
                              delta=delta.text if delta and delta.has_data else None,
-                             flat=bool(delta and delta.flat))
+                             flat=bool(delta and delta.flat), notes=(fig.warning,) if fig.warning else ())
 
+    # 尚在签订中 = 涉迁户 − 已签约: both sources and the newer date (the pack's 未签约, the same lib function)
     cards = (card(h.total, "涉迁户"), card(h.signed, "已签订协议", delta=delta),
-             card(h.signed, "尚在签订中", display=f"{h.pending}户"), card(h.demolished_m2, "累计完成拆迁"))
+             card(h.unsigned("尚在签订中"), "尚在签订中"), card(h.demolished_m2, "累计完成拆迁"))
     off = h.official
     day = off[off["indicator"].isin(DAY_FIGS)] if scope is None else off.iloc[0:0]
     day_cards = tuple(card(bridge.figure(r), r["label"].replace("11月22日", "")) for r in day.to_dict("records"))

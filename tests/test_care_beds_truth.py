@@ -1,0 +1,134 @@
+"""The bed count has its own source and date (audit 2, finding 2): the 养老 figures made of residents and beds carry
+both sources, and a staff 床位 figure (care_beds) is the bed count from its date on, for every user of it: the
+occupancy figure, the overview table, the daily series and its warning line, the write check 入住 ≤ 床位 and the
+free-beds alert. Before any 床位 figure holds (the demo days before the article), the register's count is used,
+cited as the article reported it (「报道于2023年11月22日」)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import event
+from staff_apptest import engine, sign_in  # noqa: F401
+from staff_fixtures import TODAY as WORLD_TODAY
+from staff_fixtures import _staff_templates, world  # noqa: F401
+
+import kpi_cards
+from lib import alerts, writes
+from lib.auth import Actor
+from lib.briefing import collect_pack
+from lib.errors import ValidationError
+from lib.queries import care
+
+D = dt.date
+ARTICLE_DAY = D(2023, 11, 22)
+BEDS_DAY = D(2024, 1, 5)  # 中兴录入员 records 床位 60张 from this day
+CENTRE = "光武街道综合养老服务中心"
+BEDS_QUOTE = "原文：“床位50张(目前入住老人48名)”"
+
+
+def _care(pack) -> dict:
+    return {f.label: f for p in pack.panels if p.key == "care" for f in p.figures}
+
+
+STAFF = Actor("zx", "中兴录入员", "社区工作人员", "中兴")  # the seeded 中兴 account (tests/staff_fixtures.py)
+
+
+def _beds_60(e, today=WORLD_TODAY) -> None:
+    writes.record_fact(STAFF, label="床位", value="60", unit="张", source_title="区民政局床位备案",
+                       subject="综合养老服务中心", valid_from=BEDS_DAY, engine=e, today=today)
+
+
+def _occupancy(e, day: dt.date, n: int, today=WORLD_TODAY):
+    return writes.record_occupancy(STAFF, facility=CENTRE, day=day, occupied=n, engine=e, today=today)
+
+
+def test_pack_beds_row_cites_the_beds_figure_not_the_residents(world):
+    rows = _care(collect_pack(community=None, last_briefing=None, engine=world.engine))
+    beds = rows["床位"]
+    assert (beds.value_text, beds.source_kind, beds.citation, beds.date) == ("50张", "报道", BEDS_QUOTE, ARTICLE_DAY)
+    assert rows["入住"].citation == "原文：“目前入住老人48名”"
+    for label in ("空床", "入住率", "入住/床位"):  # made of both: both sources, no single record's words
+        assert rows[label].source_kind == "报道" and "目前入住老人48名”" not in rows[label].citation, label
+        assert rows[label].date == ARTICLE_DAY
+
+
+def test_pack_after_a_staff_residents_count_keeps_the_reported_beds(world):
+    _occupancy(world.engine, BEDS_DAY, 45)
+    rows = _care(collect_pack(community=None, last_briefing=None, engine=world.engine, signed_in=True))
+    assert (rows["床位"].source_kind, rows["床位"].citation, rows["床位"].date) == ("报道", BEDS_QUOTE, ARTICLE_DAY)
+    assert (rows["入住"].source_kind, rows["入住"].date) == ("录入", BEDS_DAY)
+    for label in ("空床", "入住率"):  # 录入 residents, 报道 beds: several sources, the newer date
+        assert (rows[label].source_kind, rows[label].date) == ("多来源", BEDS_DAY), label
+
+
+def test_pack_on_a_demo_day_before_the_article(world):
+    """Before the article the register's 50 beds still bound the demo residents, but a facility figure holds from
+    its own date only (README): no 床位 row (it said 「床位 50张 示例」); the figures made of both are 含示例, dated
+    by the residents' day."""
+    rows = _care(collect_pack(community=None, as_of=D(2023, 11, 10), last_briefing=None, engine=world.engine))
+    assert "床位" not in rows
+    assert (rows["入住"].source_kind, rows["入住"].date) == ("示例", D(2023, 11, 10))
+    for label, text in (("空床", "1张"), ("入住/床位", "49/50床")):
+        row = rows[label]
+        assert (row.value_text, row.source_kind, row.date, row.reported_later) == (text, "含示例", D(2023, 11, 10),
+                                                                                  False), label
+    beds = care.current_occupancy(facility="care_centre", as_of=D(2023, 11, 10), engine=world.engine).beds_figure
+    assert (beds.kind, beds.citation, beds.holds_from, beds.reported_later) == ("article", "床位50张(目前入住老人48名)",
+                                                                             ARTICLE_DAY, True)
+    assert beds.badge() == "报道于2023年11月22日"
+
+
+def test_a_staff_bed_count_holds_from_its_date_everywhere(world):
+    e = world.engine
+    _beds_60(e)
+    with pytest.raises(ValidationError, match="超过光武街道综合养老服务中心的床位数 50"):
+        _occupancy(e, BEDS_DAY - dt.timedelta(days=1), 52)  # the day before: still 50 beds
+    assert _occupancy(e, D(2024, 1, 10), 52).inserted  # was refused: 「52 超过…床位数 50」
+    occ = care.current_occupancy(facility="care_centre", engine=e)
+    assert (occ.occupied, occ.beds, occ.free) == (52, 60, 8)
+    assert (occ.beds_figure.kind, occ.beds_figure.holds_from, occ.beds_figure.author) == ("staff", BEDS_DAY,
+                                                                                          "中兴录入员")
+    _occupancy(e, D(2024, 1, 11), 50)
+    row = care.occupancy_overview(free_beds_warning=3, engine=e).set_index("key").loc["care_centre"]
+    assert (int(row["beds"]), int(row["free"]), bool(row["low_free"])) == (60, 10, False)
+    assert not [a for a in alerts.alerts(community="中兴", engine=e) if a.kind == "free_beds"]  # was 空床0张
+    rows = _care(collect_pack(community="中兴", last_briefing=None, engine=e, signed_in=True))
+    assert (rows["床位"].value_text, rows["床位"].source_kind, rows["床位"].date) == ("60张", "录入", BEDS_DAY)
+    assert rows["床位"].citation.startswith("录入：中兴录入员")
+    assert (rows["空床"].value_text, rows["入住率"].value_text) == ("10张", "83%")
+
+
+def test_the_series_and_its_warning_line_follow_the_bed_count_day_by_day(world):
+    e = world.engine
+    _beds_60(e)
+    for day, n in ((D(2024, 1, 4), 49), (D(2024, 1, 5), 55), (D(2024, 1, 6), 58)):
+        _occupancy(e, day, n)
+    df = care.occupancy_watch(facility="care_centre", free_beds_warning=3, start=D(2024, 1, 4), engine=e)
+    assert list(df["beds"]) == [50, 60, 60] and list(df["free"]) == [1, 5, 2]
+    assert list(df["threshold"]) == [47, 57, 57] and list(df["low_free"]) == [True, False, True]
+    # a day's residents are never shown above that day's beds; before the article the register's 50 holds
+    early = care.occupancy_series(facility="care_centre", as_of=D(2023, 11, 10), engine=e)
+    assert set(early["beds"]) == {50}
+
+
+def test_the_series_reads_the_bed_counts_once_not_per_day(world):
+    e = world.engine
+    _beds_60(e)
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 - (conn, cursor, statement, …)
+    event.listen(e, "before_cursor_execute", listen)
+    try:
+        df = care.occupancy_series(facility="care_centre", engine=e)
+    finally:
+        event.remove(e, "before_cursor_execute", listen)
+    assert len(df) > 100 and len(statements) <= 4, statements
+
+
+def test_the_eldercare_page_uses_the_staff_bed_count(engine):  # noqa: F811 - the imported fixture
+    _beds_60(engine, today=D(2024, 3, 1))
+    _occupancy(engine, D(2024, 1, 10), 52, today=D(2024, 3, 1))
+    at = sign_in(None, "eldercare")
+    cards = {c["label"]: c["value"] for c in kpi_cards.grid_cards(at)}
+    assert cards["床位 · 录入"] == "60张" and cards["入住（2024年1月10日） · 录入"] == "52/60", cards
+    assert [s.value for s in at.success] == ["入住率 87%：空床 8 张（预警值 3 张）。"] and not at.error
