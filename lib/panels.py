@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import Engine
 
-from lib.figures import KIND_NAMES, Figure, combined_kind, derived, from_row
+from lib.figures import KIND_NAMES, Figure, combined_kind, from_row
 from lib.fmt import cn_date, cn_datetime, percent
 from lib.models import ModelStatus, SourceKind
 from lib.queries import care, communities, model_communities, relocation, stars
@@ -139,9 +139,7 @@ def _relocation(scope: Scope, engine) -> tuple[Figure | None, Figure | None, str
     h = relocation.headline(community=scope.community, as_of=scope.as_of, engine=engine)
     if not h.total.value:  # no household recorded: no figure (a count of zero would read as data)
         return None, None, no_relocation_note(scope)
-    signed = derived((h.signed, h.total), label="文化路北延 已签约/涉迁户", value=h.signed.value, unit="户",
-                     display=f"{h.signed.value:.0f}/{h.total.value:.0f}户")
-    return signed, h.demolished_m2, None
+    return h.progress("文化路北延 已签约/涉迁户"), h.demolished_m2, None
 
 
 def _occupancy(scope: Scope, engine) -> care.Occupancy | None:
@@ -159,7 +157,9 @@ def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None
         return None, f"{scope.label}没有登记床位的养老机构", ""
     if occ.occupied is None:
         return None, "所选日期之前暂无入住数据", ""
-    fig = occ.figure("综合养老服务中心 入住/床位", free_beds_warning=warning)
+    # residents over beds: both sources (the bed count has its own, lib.queries.care.beds_on)
+    fig = replace(occ.pair_figure("综合养老服务中心 入住/床位"), value=float(occ.occupied), unit="人",
+                  warning=occ.figure("", free_beds_warning=warning).warning)
     return fig, None, f"入住率 {percent(occ.occupied, occ.beds)}，空床 {occ.free} 张"
 
 
@@ -179,7 +179,7 @@ def key_figures(scope: Scope, *, engine: Engine | None = None) -> list[Figure]:
     occ = _occupancy(scope, engine)
     free = None
     if occ is not None and occ.free is not None:
-        free = replace(occ.figure("养老空床"), display=f"{occ.free}张", value=float(occ.free), unit="张")
+        free = occ.free_figure("养老空床")  # residents and beds: both sources
     out = [replace(star, label="五星达标", display=f"{star.value:.0f}颗") if star else None,
            replace(named, label="命名示范社区", unit="个") if named and named.value is not None else None,
            replace(signed, label="征迁已签约", display=f"{signed.value:.0f}户", unit="户") if signed else None, free]

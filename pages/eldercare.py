@@ -54,7 +54,7 @@ def _centre(fac: eldercare.Facility) -> None:
     trend, series = eldercare.trend(fac.key, fac.beds, as_of, warn, window)
     if trend is None:
         return
-    chart_cache.draw(charts.occupancy, series, beds=fac.beds, threshold=trend.threshold, height=360,
+    chart_cache.draw(charts.occupancy, series, beds=trend.beds, threshold=trend.threshold, height=360,
                      key=("eldercare", fac.key, as_of, warn, window))
     if trend.sparse:
         st.caption(trend.sparse)

@@ -52,6 +52,19 @@ def test_the_pack_prints_one_reason_instead_of_backward_changes(world):
     assert {f.delta_text for f in same.figures if f.value is not None} == {SAME}
     earlier = collect_pack(community=None, as_of=D(2023, 11, 22), last_briefing=LAST, engine=world.engine)
     assert any(f.delta_text.startswith("较2023年11月15日") for f in earlier.figures)
+    # the PDF's panel pages say the same (they said 「较上次汇报（…）的变化写在各数字下」 over figures that had none)
+    import io
+
+    from pypdf import PdfReader
+
+    from lib.briefing import render_pdf
+
+    def cover(p) -> str:
+        return "".join("".join(page.extract_text().split())
+                       for page in PdfReader(io.BytesIO(render_pdf(p, charts={}))).pages)
+
+    assert LATER in cover(pack) and "的变化写在各数字下" not in cover(pack)
+    assert "较上次汇报（2023年11月15日）的变化写在各数字下" in cover(earlier)
 
 
 def test_the_wall_strip_says_it_does_not_compare(engine):  # noqa: F811 - the imported fixture

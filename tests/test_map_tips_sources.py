@@ -27,7 +27,7 @@ def _tips(metric: str) -> dict[str, str]:
     ("stars", "中兴", "铁路以东（示意） · 五星达标数：4颗星已达标（示例 · "),
     ("care", "中兴", "铁路以东（示意） · 养老床位入住率：48/50 床（96%）（报道 · 2023年11月22日）"),
     ("care", "华盛", "铁路以东（示意） · 养老床位入住率：无数据"),
-    ("relocation", "华盛", "铁路以东（示意） · 征迁签约进度：已签约 62/78 户（示例 · 2023年11月22日）"),
+    ("relocation", "华盛", "铁路以东（示意） · 征迁签约进度：已签约 62/78 户（示例 · 2023年11月15日）"),  # as the card
 ])
 def test_a_community_tooltip_names_the_value_its_source_and_date(app_db, metric, name, expected):
     tip = _tips(metric)[name]

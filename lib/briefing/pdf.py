@@ -12,7 +12,7 @@ from pathlib import Path
 
 import typst
 
-from lib import clock
+from lib import briefing_date, clock
 from lib.briefing.fonts import FAMILY, font_dir
 from lib.briefing.mapsvg import render_map
 from lib.briefing.model import NOT_SET, Pack, PackFigure
@@ -30,6 +30,17 @@ def _figure(f: PackFigure) -> dict:
     out = asdict(f)
     out["date"] = ("报道于" if f.reported_later else "") + cn_date(f.date) if f.date else ""
     return out
+
+
+def _since(pack: Pack) -> str:
+    """The cover's line on 「较上次汇报」, by lib.briefing_date.comparison's rule (as the figures below it)."""
+    if not pack.last_briefing:
+        return f"上次汇报日期{NOT_SET}，不显示变化"
+    since = briefing_date.comparison(pack.last_briefing, pack.as_of)
+    if since.on is None:
+        return since.note + "。"
+    return (f"上次汇报日期 {cn_date(since.on)} · 较上次汇报（{cn_date(since.on)}）的变化写在各数字下，"
+            "括号内为该数字的日期；该日无记录的写「无数据」")
 
 
 def _first(alerts: list[str], n: int) -> list[str]:
@@ -55,9 +66,7 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
                       for p in pack.panels if p.figures],
         "alerts": _first(pack.alerts, COVER_ALERTS),
         "alerts_note": "整改逾期、空床不足、现场核查未办结、数据超过规定天数未更新",
-        "since": (f"上次汇报日期 {cn_date(pack.last_briefing)} · 较上次汇报（{cn_date(pack.last_briefing)}）的变化写在"
-                  "各数字下，括号内为该数字的日期；该日无记录的写「无数据」") if pack.last_briefing
-        else f"上次汇报日期{NOT_SET}，不显示变化",
+        "since": _since(pack),
         "map_note": "示意图，非测绘成果",
         "panels": [{"title": p.title, "note": p.note, "alerts": _first(p.alerts, PANEL_ALERTS),
                     "figures": [_figure(f) for f in p.figures],

@@ -14,7 +14,7 @@ from lib.queries.care import current_occupancy, facilities
 from lib.queries.common import frame
 from lib.queries.communities import list_communities
 from lib.queries.model_communities import STATUS_ORDER, model_status
-from lib.queries.relocation import signed_by_community, step_provenance
+from lib.queries.relocation import headline, signed_by_community
 from lib.queries.stars import star_counts
 
 METRICS = {
@@ -77,9 +77,9 @@ def community_metric(metric: str, *, as_of: dt.date | None = None, engine: Engin
             rows[r.community] = (float(rank), r.status, bool(r.is_demo), _source(r.source_kind, r.valid_from))
     elif metric == "relocation":
         for r in signed_by_community(as_of=as_of, engine=engine).itertuples():
-            steps = step_provenance(community=r.community, as_of=as_of, engine=engine)
+            fig = headline(community=r.community, as_of=as_of, engine=engine).progress()  # the card's figure
             rows[r.community] = (r.signed / r.households, f"已签约 {r.signed}/{r.households} 户", bool(r.is_demo),
-                                 _source(steps["kind"], steps["day"]))
+                                 _source(fig.kind, fig.holds_from))
     elif metric == "care":
         fac = facilities(engine=engine)
         for r in fac.dropna(subset=["beds", "community"]).itertuples():

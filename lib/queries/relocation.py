@@ -45,6 +45,11 @@ class RelocationHeadline:
     pending: int | None
     official: pd.DataFrame  # every article figure on the project (label, display, quote …)
 
+    def progress(self, label: str = "已签约/涉迁户") -> Figure:
+        """「62/78户」: a figure made of 已签约 and 涉迁户 (both sources, the newer date; lib.figures.derived)."""
+        return derived((self.signed, self.total), label=label, value=self.signed.value, unit="户",
+                       display=f"{self.signed.value:.0f}/{self.total.value:.0f}户")
+
     def unsigned(self, label: str = "未签约") -> Figure | None:
         """涉迁户 − 已签约 (the page's 「尚在签订中」, the pack's 未签约): a figure made of both, so it carries both
         sources and the newer date (lib.figures.derived); None when either has no value."""
@@ -122,25 +127,6 @@ def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
     counts = {s: 0 for s in HOUSEHOLD_LADDER}
     counts.update({r.status: int(r.n) for r in df.itertuples()})
     return counts
-
-
-def step_provenance(*, community: str | None = None, as_of: dt.date | None = None,
-                    engine: Engine | None = None) -> dict:
-    """Where the household steps holding on `as_of` come from: kind (lib.figures.combined_kind), the newest
-    step's date, and the newest entering staff member and time (None when no step was entered)."""
-    engine = engine or get_engine()
-    stmt = _with_steps(select(func.min(Source.kind).label("lo"), func.max(Source.kind).label("hi"),
-                              func.max(case((Source.kind == SourceKind.DEMO.value, 1), else_=0)).label("demo"),
-                              func.max(HouseholdEvent.valid_from).label("day"),
-                              func.max(case((Source.kind == "staff", Source.publisher), else_=None)).label("author"),
-                              func.max(case((Source.kind == "staff", HouseholdEvent.recorded_at), else_=None))
-                              .label("recorded_at")).select_from(Household), as_of, engine)
-    stmt = stmt.join(Source, Source.id == HouseholdEvent.source_id)
-    if community:
-        stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
-    r = frame(stmt, engine).iloc[0]
-    kind = None if r["lo"] is None else combined_kind({r["lo"], r["hi"], SourceKind.DEMO.value if r["demo"] else None})
-    return {"kind": kind, "day": r["day"], "author": r["author"], "recorded_at": r["recorded_at"]}
 
 
 def _makes(figure: str):
