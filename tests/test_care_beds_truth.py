@@ -132,3 +132,70 @@ def test_the_eldercare_page_uses_the_staff_bed_count(engine):  # noqa: F811 - th
     cards = {c["label"]: c["value"] for c in kpi_cards.grid_cards(at)}
     assert cards["床位 · 录入"] == "60张" and cards["入住（2024年1月10日） · 录入"] == "52/60", cards
     assert [s.value for s in at.success] == ["入住率 87%：空床 8 张（预警值 3 张）。"] and not at.error
+
+
+def test_a_bed_count_below_residents_already_recorded_is_refused(world):
+    """The other side of 入住 ≤ 床位: a 床位 figure lower than residents recorded on a day it would hold for was
+    stored (the page then capped the residents at the beds). Refused, naming the day and the count; nothing written."""
+    e = world.engine
+    _beds_60(e)
+    _occupancy(e, D(2024, 1, 10), 55)
+    with pytest.raises(ValidationError) as err:
+        writes.record_fact(STAFF, label="床位", value="52", unit="张", source_title="区民政局床位备案",
+                           subject="综合养老服务中心", valid_from=D(2024, 1, 8), engine=e, today=WORLD_TODAY)
+    assert "2024年1月10日" in str(err.value) and "55" in str(err.value) and "床位" in str(err.value)
+    assert care.facility_beds("care_centre", as_of=D(2024, 1, 10), engine=e).value == 60  # unchanged
+    # a count from a later day than those residents, or one that still holds them, is fine
+    writes.record_fact(STAFF, label="床位", value="52", unit="张", source_title="区民政局床位备案",
+                       subject="综合养老服务中心", valid_from=D(2024, 1, 11), engine=e, today=WORLD_TODAY)
+    writes.record_fact(STAFF, label="床位", value="55", unit="张", source_title="区民政局床位备案",
+                       subject="综合养老服务中心", valid_from=D(2024, 1, 8), engine=e, today=WORLD_TODAY)
+    assert care.facility_beds("care_centre", as_of=D(2024, 1, 10), engine=e).value == 55
+
+
+def test_a_bed_count_and_residents_written_at_once_never_disagree(world, monkeypatch):
+    """A residents writer reads the bed count, then (slowly) stores 55; a bed-count writer of 52 for the same days
+    commits meanwhile. Without a shared turn both were stored (residents above the beds); now the second waits
+    for the first and is refused."""
+    import threading
+    import time
+
+    from lib.errors import DashboardError
+
+    e = world.engine
+    _beds_60(e)
+    read = threading.Event()
+    slow = care.beds_on
+
+    def beds_on_then_pause(*args, **kwargs):
+        out = slow(*args, **kwargs)
+        if threading.current_thread().name == "residents":
+            read.set()
+            time.sleep(1.0)
+        return out
+
+    monkeypatch.setattr(care, "beds_on", beds_on_then_pause)
+    results = {}
+
+    def residents():
+        try:
+            results["residents"] = _occupancy(e, D(2024, 1, 10), 55).message
+        except DashboardError as exc:
+            results["residents"] = exc.message
+
+    def beds():
+        read.wait(10)
+        try:
+            results["beds"] = writes.record_fact(STAFF, label="床位", value="52", unit="张", source_title="备案",
+                                                 subject="综合养老服务中心", valid_from=D(2024, 1, 8), engine=e,
+                                                 today=WORLD_TODAY).message
+        except DashboardError as exc:
+            results["beds"] = exc.message
+
+    threads = [threading.Thread(target=residents, name="residents"), threading.Thread(target=beds, name="beds")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert "不能小于" in results["beds"], results
+    assert care.facility_beds("care_centre", as_of=D(2024, 1, 10), engine=e).value == 60

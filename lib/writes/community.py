@@ -18,7 +18,7 @@ from lib.models import (
     StarAssessment,
     StarStatus,
 )
-from lib.writes import bounds
+from lib.writes import bounds, care_beds
 from lib.writes.base import (
     Outcome,
     WriteContext,
@@ -199,6 +199,8 @@ def plan_fact(ctx: WriteContext, *, label: Any, value: Any, unit: Any, source_ti
     same = keyed_row(ctx, "fact", subject, Fact, Fact.subject == subject, Fact.indicator == code,
                      Fact.valid_from == when)
     _check_invariants(ctx, subject, code, label, parsed.value, when)
+    if code == care_beds.BEDS:
+        care_beds.check_beds_hold_residents(ctx, subject, parsed.value, when)
     if already_entered(ctx, same, lambda r: same_number(r.value, parsed.value) and (r.qualifier or "") == qual
                        and r.unit == unit):
         return Outcome("fact", key, text, cid, None, after, existing_id=same.id)

@@ -14,6 +14,7 @@ from lib.errors import ValidationError
 from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent, SourceKind
 from lib.queries import care
 from lib.writes import bounds
+from lib.writes.care_beds import beds_turn
 from lib.writes.base import (
     Outcome,
     WriteContext,
@@ -140,6 +141,12 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     cname = _community_name(ctx, fac.community_id)
     ctx.require(cname)
     when = as_date(day, "日期", today=ctx.today, default=ctx.today)
+    key = f"{fac.key}/{when.isoformat()}"
+    # this day's turn first (it notices a different value committed while waiting), then the facility's bed
+    # turn (always taken last, by bed-count writers too: lib.writes.care_beds), then the beds are read
+    same = keyed_row(ctx, "care_occupancy", key, CareOccupancy, CareOccupancy.facility_id == fac.id,
+                     CareOccupancy.day == when, date_col="day")
+    beds_turn(ctx, fac.id)
     beds = care.beds_on({(fac.id, when)}, session=ctx.s)[(fac.id, when)]
     if beds.value is not None:
         n = as_number(occupied, "入住人数", integer=True, unit="人", exact=True).as_int
@@ -150,10 +157,7 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
                       maximum=bounds.OCCUPANCY_WITHOUT_BEDS,
                       why=f"（{fac.name}未登记床位数，按合理上限 {bounds.OCCUPANCY_WITHOUT_BEDS} 人核对）").as_int
     label = f"{fac.name}／{cn_day(when)}／{n}人"
-    key = f"{fac.key}/{when.isoformat()}"
     after = {"facility": fac.key, "day": when, "occupied": n, "beds": beds.value}
-    same = keyed_row(ctx, "care_occupancy", key, CareOccupancy, CareOccupancy.facility_id == fac.id,
-                     CareOccupancy.day == when, date_col="day")
     if already_entered(ctx, same, lambda r: r.occupied == n):
         return Outcome("care_occupancy", key, label, fac.community_id, None, after, existing_id=same.id)
     held = same or latest(ctx.s, CareOccupancy, CareOccupancy.facility_id == fac.id, CareOccupancy.day < when,
