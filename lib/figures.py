@@ -114,6 +114,12 @@ class Figure:
     def rgb(self) -> tuple[int, int, int]:
         return TAG_RGB[self.color]
 
+    @property
+    def names_entry(self) -> bool:
+        """Whether the tag names who entered it and when: a staff figure, or one made of several sources with a
+        staff entry among them (「多来源 · 中兴录入员 · 2026年12月5日录入」: a wall has no hover to find it)."""
+        return self.is_staff or (self.kind in (MULTI, MIXED) and self.author is not None)
+
     def badge(self, header: dt.date | None = None) -> str:
         """The tag as read on a card, the wall and the PNG: 「报道」, 「示例 · 2023年6月30日」,
         「录入 · 中兴录入员 · 2026年12月5日录入」, 「报道于2023年11月22日」 — the figure's own
@@ -121,7 +127,7 @@ class Figure:
         if self.reported_later:  # 「报道于…」 names the source itself (kept short: it sits under a card)
             return f"{self.tag}于{cn_date(self.holds_from)}"
         parts = [self.tag]
-        if self.is_staff:
+        if self.names_entry:
             parts.append(self.author or ANONYMOUS_AUTHOR)
             if self.recorded_at:
                 parts.append(f"{cn_date(clock.to_local(self.recorded_at))}录入")

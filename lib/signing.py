@@ -67,8 +67,8 @@ def new_token(purpose: str, engine: Engine | None = None) -> tuple[str, str]:
 
 def token_hash(value: str | None, purpose: str, engine: Engine | None = None) -> str | None:
     """The stored hash for a correctly signed `value`, else None (no database row is read for a bad one)."""
-    if not value or not isinstance(value, str) or value.count(".") != 1 or len(value) > 200:
-        return None
+    if not value or not isinstance(value, str) or value.count(".") != 1 or len(value) > 200 or not value.isascii():
+        return None  # a link with a character pasted after it (「。」) is simply not a link (compare_digest: ASCII)
     token, sig = value.split(".")
     try:
         expected = _signature(token, purpose, signing_key(engine))

@@ -84,7 +84,10 @@ def test_display_link_opens_the_wall_until_revoked(client, engine):
     r = client.get(path)
     assert r.status_code == 403 and "大屏链接无效" in r.text and "set-cookie" not in r.headers
     assert client.get("/display/forged.token").status_code == 403
-    assert list(audit_log(table="display_link")["action"])[::-1] == [
+    for pasted in ("。", "）", "‮"):  # a character pasted after the link in a chat: refused, not a 500
+        r = client.get(path + pasted)
+        assert r.status_code == 403 and "大屏链接无效" in r.text, pasted
+    assert list(audit_log(table="display_link")["action"])[::-1][:4] == [
         "create_display_link", "display_link_use", "revoke_display_link", "display_link_refused"]
     r = client.get("/display/end")
     assert r.status_code == 303 and "max-age=0" in r.headers["set-cookie"].lower()

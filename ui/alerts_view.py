@@ -70,7 +70,7 @@ def _save(key: str, part: str, setter) -> None:
 def _date_form(*, key: str, part: str, field: str, current: dt.date | None, shown: str, allowed: bool, hint: str,
                setter) -> None:
     """One staff-set date (lib.date_settings): its value, and for the allowed roles a form to change it."""
-    st.caption(f"{field}：{shown}")
+    st.caption(f"{field}：{widgets.md_escape(shown)}")  # `shown` names who set it: their text, not Markdown
     if not allowed:
         st.caption(hint)
         return

@@ -40,7 +40,7 @@ def test_staff_entry_shows_on_the_wall_with_its_tag_and_date(browser, own_server
         wall = wall_ctx.new_page()
         wall.goto(own_server + "/?screen=1&pause=1&community=中兴")
         wait_until(wall, lambda: "养老中心床位" in _text(wall), timeout=60, message="大屏未显示养老卡片")
-        assert "养老中心床位 · 录入" not in _text(wall)
+        assert "养老中心床位 · 多来源" not in _text(wall)
 
         staff = staff_ctx.new_page()
         staff.goto(own_server + "/account")
@@ -58,12 +58,13 @@ def test_staff_entry_shows_on_the_wall_with_its_tag_and_date(browser, own_server
         wait_until(staff, lambda: "已保存" in _text(staff), timeout=60, message="录入未保存")
 
         wall.reload()
-        wait_until(wall, lambda: "养老中心床位 · 录入" in _text(wall), timeout=60,
+        # entered residents over the article's beds: 多来源, naming the entry (who hidden, when)
+        wait_until(wall, lambda: "养老中心床位 · 多来源" in _text(wall), timeout=60,
                    message=f"大屏刷新后未显示「录入」：{_text(wall)[:400]}")
         shown = _text(wall)
         days = [cn_date(d) for d in days_since(first_day)]
         assert "49/50床" in shown
-        assert any(f"录入 · 工作人员 · {d}录入" in shown for d in days), (days, shown)  # tag, who (hidden), when
+        assert any(f"多来源 · 工作人员 · {d}录入" in shown for d in days), (days, shown)  # tag, who (hidden), when
         assert any(f"最新数据 {d}；各数字日期见标注" in shown for d in days), (days, shown)
         wall.screenshot(path=str(screenshot_dir() / "screen-after-staff-entry-1920x1080.png"))
     finally:

@@ -69,11 +69,14 @@ def max_upload_mb() -> int:
     return settings().max_upload_mb
 
 
+MAX_ROTATE_SECONDS = 3600  # a browser timer overflows above ~24.8 days and then fires at once, again and again
+
+
 def screen_rotate_seconds() -> int:
-    """Carousel interval: `?rotate=N` in the URL, else the configured default (min 5 s)."""
+    """Carousel interval: `?rotate=N` in the URL, else the configured default (5 s to an hour)."""
     try:
-        return max(5, int(st.query_params.get("rotate", settings().screen_rotate_seconds)))
-    except ValueError:
+        return min(MAX_ROTATE_SECONDS, max(5, int(st.query_params.get("rotate", settings().screen_rotate_seconds))))
+    except (ValueError, OverflowError):
         return settings().screen_rotate_seconds
 
 

@@ -1,0 +1,32 @@
+"""Careless or hostile wall input: a huge ?rotate= (a browser timer overflows above ~24.8 days and then fires at
+once, again and again: the wall reran back to back), and a display name typed with Markdown shown in the wall's
+control menu (it rendered bold text and fetched an image)."""
+from __future__ import annotations
+
+import types
+
+import pytest
+
+from ui.bridge import state
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("20", 20), ("1", 5), ("2147484", state.MAX_ROTATE_SECONDS), ("9" * 40, state.MAX_ROTATE_SECONDS),
+    ("abc", None), ("1e9", None),
+])
+def test_the_carousel_interval_stays_within_bounds(monkeypatch, raw, expected):
+    monkeypatch.setattr(state, "st", types.SimpleNamespace(query_params={"rotate": raw}))
+    default = state.settings().screen_rotate_seconds
+    assert state.screen_rotate_seconds() == (default if expected is None else expected)
+
+
+def test_a_display_name_is_text_in_the_wall_menu(monkeypatch):
+    from ui import alerts_view
+
+    shown = []
+    monkeypatch.setattr(alerts_view.st, "caption", lambda body, **_: shown.append(body))
+    alerts_view._date_form(key="k", part="p", field="征迁截止日期", current=None,
+                           shown="2027年1月6日（录入 · 王**主任**![](http://attacker.invalid/p.png)）", allowed=False,
+                           hint="", setter=None)
+    assert shown and "**主任**" not in shown[0] and "![](" not in shown[0]
+    assert "\\*\\*主任\\*\\*" in shown[0]
