@@ -30,3 +30,18 @@ def test_a_display_name_is_text_in_the_wall_menu(monkeypatch):
                            hint="", setter=None)
     assert shown and "**主任**" not in shown[0] and "![](" not in shown[0]
     assert "\\*\\*主任\\*\\*" in shown[0]
+
+
+@pytest.mark.parametrize("written", ["中兴社区", " 中兴", "中兴 ", "中兴"])
+def test_a_community_written_in_full_or_with_a_space_selects_it(app_db, written):
+    """?community=中兴社区 silently showed 全街道 (the bound selectbox dropped the value before it was normalised)."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60)
+    at.query_params["community"] = written
+    at.run()
+    assert not at.exception
+    assert at.session_state["community"] == "中兴"
+    assert any("中兴社区" in str(s.value) for s in at.subheader), [s.value for s in at.subheader]

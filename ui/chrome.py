@@ -102,6 +102,12 @@ def sidebar_filters() -> None:
     """The one community selection and the as-of date, mirrored in the URL (?community=…&as_of=…); at their foot,
     the empty timer that has a page drawn again after a reconnect (ui/reconnect.py)."""
     options = bridge.community_options()
+    # ?community=中兴社区 (or with a space): the bound widget drops a value that is not exactly an option before
+    # any normalising, and the page silently showed 全街道; the one normalising rule first
+    raw = st.query_params.get(KEYS["community"])
+    if raw is not None and raw not in options and bridge.known_community(str(raw).strip()):
+        st.session_state[KEYS["community"]] = st.query_params[KEYS["community"]] = bridge.known_community(
+            str(raw).strip())
     if st.session_state.get(KEYS["community"]) is not None:  # ?community=中兴社区 → 中兴; unknown → 全街道
         st.session_state[KEYS["community"]] = bridge.known_community(st.session_state[KEYS["community"]])
     with st.sidebar:
