@@ -10,6 +10,7 @@ everything, manages users and imports geometry. Passwords are bcrypt hashes in `
     check_password(…same…) -> PasswordCheck | None; still_holds(session, check) -> bool   # for lib.sessions
     create_user(username, password, *, role, display_name=None, community=None, by,
                 engine=None, rounds=12) -> Actor
+    create_account(…same…, submission_key=None) -> NewAccount(actor, repeated)   # a form's submit
     set_password(username, password, *, by, engine=None, rounds=12)
     update_user(username, *, by, role=None, community=None, display_name=None, active=None, engine=None)
     deactivate(username, *, by, engine=None)
@@ -27,7 +28,6 @@ nothing. Failures are counted from the audit rows (lib.audit.failed_logins); a r
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
@@ -38,7 +38,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lib import audit, clock
+from lib import audit, login_guard, submissions
 from lib.config import settings
 from lib.db import get_engine, session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
@@ -50,7 +50,6 @@ DEFAULT_ROUNDS = 12
 MIN_PASSWORD = 8
 ROLES = [r.value for r in Role]
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,64}$")
-_DUMMY_HASH: dict[int, bytes] = {}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -188,10 +187,27 @@ def _public(user: User, community: str | None) -> dict:
             "community": community, "active": user.active}
 
 
+@dataclass(frozen=True)
+class NewAccount:
+    """A created account; `repeated`: the same form's submission was stored before (nothing new written)."""
+
+    actor: Actor
+    repeated: bool
+
+
 def create_user(username: str, password: str, *, role: str, display_name: str | None = None,
                 community: str | None = None, by: Actor | _CommandLine | None, engine: Engine | None = None,
                 rounds: int = DEFAULT_ROUNDS) -> Actor:
     """Create an account (by an administrator `by`, or by the command line: `by=SYSTEM`). Returns its Actor."""
+    return create_account(username, password, role=role, display_name=display_name, community=community, by=by,
+                          engine=engine, rounds=rounds).actor
+
+
+def create_account(username: str, password: str, *, role: str, display_name: str | None = None,
+                   community: str | None = None, by: Actor | _CommandLine | None, engine: Engine | None = None,
+                   rounds: int = DEFAULT_ROUNDS, submission_key: str | None = None) -> NewAccount:
+    """`create_user` for a form: its `submission_key` is claimed with the account, so a double-click (even on two
+    connections at once) creates one account and its repeat is answered as created, not as 「已存在」."""
     _check_admin(by)
     username = (username or "").strip()
     if not _USERNAME.match(username):
@@ -200,34 +216,42 @@ def create_user(username: str, password: str, *, role: str, display_name: str | 
         raise ValidationError(f"「角色」：“{role}”无效，应为{'、'.join(ROLES)}之一")
     _validate_password(password)
     display_name = _display_name(username if display_name is None else display_name)
+    key = submissions.form_key(submission_key)
     with session_scope(engine) as s:
         _verify(s, by)
+        if (repeat := _repeat(s, key)) is not None:
+            return repeat
         if s.scalar(select(User.id).where(User.username == username)) is not None:
             raise _taken(username)
         cid = _community_id(s, role, community)
         user = User(username=username, display_name=display_name, role=role, community_id=cid,
                     password_hash=_hash(password, rounds), active=True)
-        _insert_user(s, user)
+        try:
+            with s.begin_nested():
+                s.add(user)
+                s.flush()
+                submissions.claim(s, key, "app_user", user.id, by.username)
+        except IntegrityError:  # the name (or this very submission) stored meanwhile on another connection
+            if user in s:
+                s.expunge(user)
+            if (repeat := _repeat(s, key)) is not None:
+                return repeat
+            if s.scalar(select(User.id).where(User.username == username)) is None:
+                raise
+            raise _taken(username) from None
         name = _community_name(s, cid)
         audit.record(s, by, "create_user", "app_user", username, cid, None, _public(user, name))
-        return _actor(user, name)
+        return NewAccount(_actor(user, name), False)
+
+
+def _repeat(s: Session, key: str | None) -> NewAccount | None:
+    user_id = submissions.claimed_record(s, key)
+    user = None if user_id is None else s.get(User, user_id)
+    return None if user is None else NewAccount(_actor(user, _community_name(s, user.community_id)), True)
 
 
 def _taken(username: str) -> ValidationError:
     return ValidationError(f"「用户名」：“{username}”已存在")
-
-
-def _insert_user(s: Session, user: User) -> None:
-    """Insert `user`; the name taken meanwhile by a concurrent create (the unique key, not the check before it)
-    is the same Chinese refusal as a name taken earlier."""
-    try:
-        with s.begin_nested():
-            s.add(user)
-            s.flush()
-    except IntegrityError:
-        if s.scalar(select(User.id).where(User.username == user.username)) is None:
-            raise
-        raise _taken(user.username) from None
 
 
 @dataclass(frozen=True)
@@ -271,7 +295,7 @@ def check_password(username: str, password: str, *, client: str | None = None,
     key = _CONTROL.sub("?", username)[:120] or "(空)"  # a name with control characters matches no account
     client = _CONTROL.sub("?", (client or "").strip())[:64] or None
     with session_scope(engine or get_engine()) as s:
-        locked = _lockout(s, key, client)
+        locked = login_guard.lockout(s, key, client)
         if locked:
             audit.record(s, key[:64], "login_locked", "app_user", key, None, None,
                          {"reason": locked, "client": client})
@@ -280,7 +304,7 @@ def check_password(username: str, password: str, *, client: str | None = None,
                                "如忘记密码，请联系街道管理员重设。")
     with session_scope(engine or get_engine()) as s:
         user = s.scalar(select(User).where(User.username == username)) if username and key == username else None
-        hashed = user.password_hash if user is not None else _dummy_hash(s)
+        hashed = user.password_hash if user is not None else login_guard.dummy_hash(s, DEFAULT_ROUNDS)
         ok = _check(password or "", hashed) and user is not None and user.active
         if not ok:
             reason = "no_user" if user is None else ("inactive" if not user.active else "bad_password")
@@ -291,27 +315,6 @@ def check_password(username: str, password: str, *, client: str | None = None,
         audit.record(s, user.username, "login", "app_user", user.username, user.community_id, None,
                      {"client": client} if client else None)
         return PasswordCheck(_actor(user, name), user.id, _credential(user))
-
-
-def _lockout(session: Session, key: str, client: str | None) -> str | None:
-    """'account' or 'client' when that one has too many recent failures, else None."""
-    cfg = settings()
-    since = clock.now_utc() - dt.timedelta(minutes=cfg.login_lockout_minutes)
-    if audit.failed_logins(session, since=since, username=key) >= cfg.login_max_failures:
-        return "account"
-    if client and audit.failed_logins(session, since=since, client=client) >= cfg.login_max_failures_per_client:
-        return "client"
-    return None
-
-
-def _dummy_hash(session: Session) -> str:
-    """A hash of the same cost as stored ones, so an unknown username takes as long as a wrong password."""
-    sample = session.scalar(select(User.password_hash).order_by(User.id).limit(1)) or ""
-    match = re.match(r"^\$2[aby]\$(\d\d)\$", sample)
-    rounds = int(match.group(1)) if match else DEFAULT_ROUNDS
-    if rounds not in _DUMMY_HASH:
-        _DUMMY_HASH[rounds] = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds))
-    return _DUMMY_HASH[rounds].decode("ascii")
 
 
 def set_password(username: str, password: str, *, by: Actor | _CommandLine | None, engine: Engine | None = None,

@@ -10,22 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
-
-
-def _blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))  # NA, NaT (a datetime too), NaN
-    except (TypeError, ValueError):  # not a scalar
-        return False
+from lib.values import blank
 
 
 def as_day(value) -> dt.date | None:
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()

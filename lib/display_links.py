@@ -7,6 +7,7 @@ expires or is revoked. Creation, each opening and revocation leave audit rows. C
 administrator's stored account in their transaction (lib.auth.verify_actor), as every write does.
 
     create(name, *, days, by, engine=None) -> str             # the link's path, e.g. /display/<token>
+    create_once(name, *, days, by, submission_key) -> NewLink  # a form's submit: a repeat stores nothing
     open_link(value, *, engine=None) -> str | None             # the link's name when valid (audited use)
     check(value, *, engine=None) -> str | None                 # every run of the wall: still valid?
     revoke(link_id, *, by, engine=None) -> bool
@@ -15,17 +16,19 @@ administrator's stored account in their transaction (lib.auth.verify_actor), as 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import IntegrityError
 
-from lib import audit, clock
+from lib import audit, clock, submissions
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
 from lib.models import DisplayLink
 from lib.queries.common import frame
-from lib.signing import new_token, token_hash
+from lib.signing import derived_token, new_token, token_hash
 
 COOKIE = "gw_display"
 PURPOSE = "display"
@@ -46,25 +49,57 @@ def _who(link: DisplayLink) -> str:
     return f"大屏链接·{link.name}"[:64]
 
 
+@dataclass(frozen=True)
+class NewLink:
+    """A created link: its path (shown once), its stored name, and whether this was a repeat of a submission
+    already stored (then nothing new was written and the same path is shown again)."""
+
+    path: str
+    name: str
+    repeated: bool
+
+
 def create(name: str, *, days: int, by: Actor | None, engine: Engine | None = None) -> str:
     """A new link valid for `days` days; returns its path (shown once: only the hash is kept)."""
+    return create_once(name, days=days, by=by, engine=engine).path
+
+
+def create_once(name: str, *, days: int, by: Actor | None, submission_key: str | None = None,
+                engine: Engine | None = None) -> NewLink:
+    """`create` for a form: the token is derived from the form's `submission_key`, so a double-click (even on two
+    connections at once) stores one link — the unique token hash settles the race — and shows the same path."""
     require(by, "manage_users")
     name = (name or "").strip()
     if not 1 <= len(name) <= 64:
         raise ValidationError("「名称」：请填写1–64个字符，如“三楼会议室大屏”")
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise ValidationError(f"「有效天数」：应为1–{MAX_DAYS}之间的整数")
-    value, hashed = new_token(PURPOSE, engine)
+    key = submissions.form_key(submission_key)
+    value, hashed = derived_token(PURPOSE, key, engine) if key else new_token(PURPOSE, engine)
     now = clock.now_utc()
     with session_scope(engine) as s:
         verify_actor(s, by)  # the stored account: a deactivated, demoted or forged administrator is refused
+        if (held := _held(s, hashed)) is not None:
+            return NewLink(PATH_PREFIX + value, held, True)
         link = DisplayLink(name=name, token_hash=hashed, created_at=now, created_by=by.username,
                            expires_at=now + dt.timedelta(days=days))
-        s.add(link)
-        s.flush()
+        try:
+            with s.begin_nested():
+                s.add(link)
+                s.flush()
+        except IntegrityError:  # the same submission stored meanwhile on another connection
+            if link in s:
+                s.expunge(link)
+            if (held := _held(s, hashed)) is None:
+                raise
+            return NewLink(PATH_PREFIX + value, held, True)
         audit.record(s, by, "create_display_link", "display_link", f"{link.id}·{name}", None, None,
                      {"name": name, "expires_at": link.expires_at})
-    return PATH_PREFIX + value
+    return NewLink(PATH_PREFIX + value, name, False)
+
+
+def _held(s, hashed: str) -> str | None:
+    return s.scalar(select(DisplayLink.name).where(DisplayLink.token_hash == hashed))
 
 
 def _state(link: DisplayLink, now: dt.datetime) -> str:

@@ -16,12 +16,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-import pandas as pd
-
 from lib import clock, privacy
 from lib.days import as_day
 from lib.fmt import cn_date
 from lib.models import SourceKind
+from lib.values import blank
 
 MIXED = "mixed"  # a count over records of several kinds, demo data among them (录入 for one community, 示例 …)
 MULTI = "multi"  # a count over records of several kinds, none of them demo data (报道 for four communities, 录入 …)
@@ -63,12 +62,8 @@ def is_standing(subject: str | None, indicator: str | None) -> bool:
     return subject in STANDING_SUBJECTS and indicator not in DATED_EVENTS
 
 
-def _blank(v) -> bool:
-    return v is None or (not isinstance(v, str | dt.date) and bool(pd.isna(v)))
-
-
 def _stamp(v) -> dt.datetime | None:
-    if _blank(v):
+    if blank(v):
         return None
     if isinstance(v, str):
         return dt.datetime.fromisoformat(v)
@@ -190,8 +185,8 @@ def from_row(row, *, label: str | None = None, display: str | None = None, as_of
     value = r.get("value")
     return Figure(
         label=label or r.get("label", ""), display=display or r.get("display", ""), kind=kind, holds_from=holds,
-        value=None if _blank(value) else float(value), unit=r.get("unit") or "",
-        citation=None if _blank(r.get("quote")) else r.get("quote"), source_title=r.get("source_title"),
+        value=None if blank(value) else float(value), unit=r.get("unit") or "",
+        citation=None if blank(r.get("quote")) else r.get("quote"), source_title=r.get("source_title"),
         author=(r.get("source_publisher") or r.get("recorded_by")) if kind == SourceKind.STAFF.value else None,
         recorded_at=_stamp(r.get("recorded_at")),
         reported_later=bool(r.get("reported_later")) or bool(as_of and holds and holds > as_of))

@@ -60,12 +60,12 @@ class SummaryPanel:
 def stars_figure(scope: Scope, engine: Engine | None = None) -> Figure | None:
     """已达标星数/可达星数 of the scope, with the source of every assessment counted; who entered the newest staff
     record counted and when (that one record's: 「中兴录入员等2人」 when several people's records count)."""
-    counts = stars.star_counts(community=scope.community, as_of=scope.as_of, engine=engine)
+    entries = stars.staff_entries(community=scope.community, as_of=scope.as_of, engine=engine)
+    counts = stars.star_counts(community=scope.community, as_of=scope.as_of, engine=engine, entries=entries)
     if counts.empty:
         return None
     kind = combined_kind(counts["source_kind"])
-    author, entered = stars.entered_by(stars.staff_entries(community=scope.community, as_of=scope.as_of,
-                                                           engine=engine))
+    author, entered = stars.entered_by(entries)
     return Figure("五星达标", f"{int(counts['stars'].sum())}/{5 * len(counts)}颗", kind,
                   max(counts["valid_from"]), value=float(counts["stars"].sum()), unit="颗",
                   source_title=None if kind != SourceKind.STAFF.value else "工作人员录入",

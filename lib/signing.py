@@ -1,6 +1,7 @@
 """Signed random tokens for cookies and links.
 
     new_token() -> (value, token_hash)   # value = "<token>.<signature>" for the browser; store only the hash
+    derived_token(purpose, seed) -> (value, token_hash)   # the same for the same seed (a form's repeat)
     token_hash(value, purpose) -> str | None   # the stored hash of a well-signed value, else None
 
 The signing key is SESSION_SECRET when configured; otherwise one is generated on first use and kept
@@ -63,6 +64,14 @@ def hash_token(token: str) -> str:
 def new_token(purpose: str, engine: Engine | None = None) -> tuple[str, str]:
     token = secrets.token_urlsafe(32)
     return f"{token}.{_signature(token, purpose, signing_key(engine))}", hash_token(token)
+
+
+def derived_token(purpose: str, seed: str, engine: Engine | None = None) -> tuple[str, str]:
+    """A token made from `seed` (a form's submission key, which never leaves the server) and the signing key:
+    a repeat of the same submission gets the same token, so its link is stored once and shown again."""
+    key = signing_key(engine)
+    token = _b64(hmac.new(key, f"derive:{purpose}:{seed}".encode("utf-8"), hashlib.sha256).digest())
+    return f"{token}.{_signature(token, purpose, key)}", hash_token(token)
 
 
 def token_hash(value: str | None, purpose: str, engine: Engine | None = None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import audit_view, bridge, display_link_view, flash, widgets
+from ui import audit_view, bridge, display_link_view, flash, forms, widgets
 from ui.bridge import MIN_PASSWORD, ROLES, STAFF_ROLE
 
 bridge.ensure_entrypoint()
@@ -33,13 +33,18 @@ def _create() -> None:
     if not _passwords_match(s[NEW["password"]], s[NEW["password2"]]):
         return
     role = s[NEW["role"]]
+    values = {f: s[NEW[f]] for f in ("username", "display", "role", "community", "password")}
+    key = forms.submit_token(NS, values)  # a double-click resends the same values: the same submission
     ok = flash.run(NS, lambda: bridge.create_user(s[NEW["username"]], s[NEW["password"]], role=role,
                                                   display_name=s[NEW["display"]] or None,
-                                                  community=_community_for(role, s[NEW["community"]])),
-                   lambda a: f"已创建用户“{a.username}”（{a.display_name}，{a.role}"
-                             f"{'·' + a.community if a.community else ''}），请将初始密码当面告知本人。",
-                   failed="创建用户失败")
+                                                  community=_community_for(role, s[NEW["community"]]),
+                                                  submission_key=key),
+                   lambda new: (f"已创建用户“{new.actor.username}”（{new.actor.display_name}，{new.actor.role}"
+                                f"{'·' + new.actor.community if new.actor.community else ''}），请将初始密码当面告知本人。"
+                                + ("（重复提交已忽略）" if new.repeated else "")),
+                   repeat=lambda new: new.repeated, failed="创建用户失败")
     if ok:
+        forms.remember_submit(NS, values, key)
         for f in ("username", "display", "password", "password2"):
             s[NEW[f]] = ""
         s[NEW["community"]] = None

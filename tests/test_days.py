@@ -40,3 +40,26 @@ def test_as_day(value, expected):
 def test_not_a_date_raises(value):
     with pytest.raises(ValueError):
         as_day(value)
+
+
+BLANKS = [None, "", "  ", "\u3000", float("nan"), pd.NA, pd.NaT]
+VALUES = ["0", 0, 0.0, "x", dt.date(2023, 9, 23), dt.datetime(2023, 9, 23, 8), pd.Timestamp("2023-09-23"), [None]]
+
+
+@pytest.mark.parametrize("value", BLANKS, ids=repr)
+def test_one_blank_rule_for_forms_figures_and_days(value):
+    from lib.figures import from_row
+    from lib.values import blank
+    from lib.writes.fields import as_text
+
+    assert blank(value)
+    assert as_text(value, "备注", max_len=10, required=False) is None  # not the text "NaT" or "<NA>"
+    assert from_row({"value": value, "quote": value, "recorded_at": value, "valid_from": "2023-09-23",
+                     "source_kind": "article"}, label="x").citation is None
+
+
+@pytest.mark.parametrize("value", VALUES, ids=repr)
+def test_values_are_not_blank(value):
+    from lib.values import blank
+
+    assert not blank(value)

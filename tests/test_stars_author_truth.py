@@ -87,3 +87,18 @@ def test_stars_page_shows_no_nan_average(engine):
     cards = {c["label"]: c["value"] for c in kpi_cards.grid_cards(at)}
     assert cards["五星平均得分 · 录入"] == "无得分", cards
     assert "nan" not in kpi_cards.grid_text(at) and "5项评定均未打分" in kpi_cards.grid_text(at)
+
+
+def test_the_stars_figure_reads_the_staff_records_once(world):
+    """The card's figure and its per-community counts share one read of the staff records (it was read twice)."""
+    _enter(world.engine)
+    calls: list[str | None] = []
+    real = star_queries.staff_entries
+
+    def counted(**kw):
+        calls.append(kw.get("community"))
+        return real(**kw)
+
+    with mock.patch.object(star_queries, "staff_entries", counted):
+        figure = stars_figure(Scope.of("中兴", dt.date(2024, 3, 1)), engine=world.engine)
+    assert figure.author == "中兴录入员等2人" and calls == ["中兴"]

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib import clock
 from lib.display_links import MAX_DAYS, STATE_LABELS
-from ui import bridge, flash, widgets
+from ui import bridge, flash, forms, widgets
 
 NS = "display_links"
 KEYS = {f: f"display_links.{f}" for f in ("name", "days", "create", "new", "pick", "sure", "revoke")}
@@ -29,15 +29,23 @@ def _base_url() -> str:
 def _create() -> None:
     s = st.session_state
     name, days = s[KEYS["name"]], int(s[KEYS["days"]] or 0)
-    created: list[str] = []
+    values = {"name": name, "days": days}
+    key = forms.submit_token(NS, values)  # a double-click resends the same values: the same submission
+    created = []
 
-    def make() -> str:
-        created.append(bridge.create_display_link(name, days))
+    def make():
+        created.append(bridge.create_display_link(name, days, submission_key=key))
         return created[0]
 
-    if flash.run(NS, make, lambda _: f"已创建大屏链接“{name.strip()}”，有效 {days} 天。请把下面的地址复制到会议室大屏的"
-                                     "浏览器中打开（地址只显示这一次，系统只保存其摘要）。", failed="创建大屏链接失败"):
-        s[KEYS["new"]] = _base_url() + created[0]
+    def message(new) -> str:
+        if new.repeated:
+            return f"大屏链接“{new.name}”已创建（重复提交已忽略），地址与刚才相同："
+        return (f"已创建大屏链接“{new.name}”，有效 {days} 天。请把下面的地址复制到会议室大屏的浏览器中打开"
+                "（地址只显示这一次，系统只保存其摘要）。")
+
+    if flash.run(NS, make, message, repeat=lambda new: new.repeated, failed="创建大屏链接失败"):
+        forms.remember_submit(NS, values, key)
+        s[KEYS["new"]] = _base_url() + created[0].path
         s[KEYS["name"]] = ""
 
 

@@ -113,6 +113,13 @@ def submit_token(ns: str, values: dict[str, Any]) -> str:
     return token(ns)
 
 
+def remember_submit(ns: str, values: dict[str, Any], key: str) -> None:
+    """After a write answered: these values resent (the second click of a double-click) reuse `key`; any other
+    submit is a new submission."""
+    st.session_state[f"{ns}.last"] = {"digest": _digest(values), "token": key}
+    renew_token(ns)
+
+
 Build = Callable[[], tuple[dict[str, Any], Callable[[str], WriteResult], str]]
 
 
@@ -133,8 +140,7 @@ def submit(ns: str, build: Build, after: Callable[[WriteResult], None] | None = 
         values, write_fn, summary = build()
         key = submit_token(ns, values)
         result = write_fn(key)
-        st.session_state[f"{ns}.last"] = {"digest": _digest(values), "token": key}
-        renew_token(ns)  # the next submit is a new submission, unless it resends these values
+        remember_submit(ns, values, key)
         done.append(Saved(result, summary))
         return done[0]
 

@@ -35,11 +35,12 @@ def star_matrix(*, community: str | None = None, as_of: dt.date | None = None,
     return df.sort_values(["sort_order", "star_order"]).drop(columns=["star_order"]).reset_index(drop=True)
 
 
-def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
-                engine: Engine | None = None) -> pd.DataFrame:
+def star_counts(*, community: str | None = None, as_of: dt.date | None = None, engine: Engine | None = None,
+                entries: pd.DataFrame | None = None) -> pd.DataFrame:
     """Stars reached (已达标) per community, counted in the database; n assessments counted, `scored` of them
     with a score (optional), their `avg_score`; `author` and `recorded_at` of the newest staff record counted
-    (`entered_by`: one record's person and time)."""
+    (`entered_by`: one record's person and time). `entries`: the scope's `staff_entries`, when the caller has
+    read them already."""
     ids = latest_rows(StarAssessment, [StarAssessment.community_id, StarAssessment.star], as_of)
     done = func.sum(case((StarAssessment.status == StarStatus.DONE.value, 1), else_=0))
     stmt = (
@@ -64,7 +65,8 @@ def star_counts(*, community: str | None = None, as_of: dt.date | None = None,
     df["source_kind"] = [combined_kind({lo, hi, SourceKind.DEMO.value if demo else None})
                          for lo, hi, demo in zip(df["kind_min"], df["kind_max"], df["is_demo"], strict=True)]
     df["valid_from"] = [as_day(v) for v in df["valid_from"]]
-    entries = staff_entries(community=community, as_of=as_of, engine=engine)
+    if entries is None:
+        entries = staff_entries(community=community, as_of=as_of, engine=engine)
     by_community = {name: entered_by(rows) for name, rows in entries.groupby("community", sort=False)}
     df["author"] = [by_community.get(n, (None, None))[0] for n in df["community"]]
     df["recorded_at"] = [by_community.get(n, (None, None))[1] for n in df["community"]]

@@ -10,13 +10,7 @@ from typing import Any
 
 from lib.errors import ValidationError
 from lib.numparse import ParsedNumber, parse_number
-
-def blank(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and not value.strip()
+from lib.values import blank  # the one blank rule (ledgers and write modules import it from here)
 
 
 def as_text(value: Any, fieldname: str, *, max_len: int, required: bool = True) -> str | None:

@@ -38,7 +38,7 @@ from ui.bridge.ledgers import (
 )
 from ui.bridge.my_checks import NO_PHOTO, check_thumbnail, check_thumbnails, my_open_checks
 from ui.bridge.queries import (
-    METRICS, care_facilities, check_points, community_metric, community_profile, community_summary,
+    METRICS, average_score, care_facilities, check_points, community_metric, community_profile, community_summary,
     current_occupancy, data_as_of, facility_beds, facts_q, household_counts, household_status, improvement_projects,
     layer_versions, list_communities, map_layers, model_history, model_status, model_timeline, notes_q,
     occupancy_overview, occupancy_series, occupancy_watch, party_network, red_property_projects,

@@ -43,8 +43,9 @@ def sso_actor(identities: list[str | None]):
     return sso.actor_for_identity(identities)
 
 
-def create_user(username: str, password: str, **kw):
-    return auth.create_user(username, password, by=user.current_actor(), **kw)
+def create_user(username: str, password: str, *, submission_key: str, **kw):
+    """A new account from the 新建账号 form: NewAccount(actor, repeated) (a double-click creates one account)."""
+    return auth.create_account(username, password, by=user.current_actor(), submission_key=submission_key, **kw)
 
 
 def update_user(username: str, **kw):

@@ -38,6 +38,7 @@ map_layers = cached(map_data.map_layers)
 community_metric = cached(map_data.community_metric)
 layer_versions = cached(map_data.layer_versions)
 METRICS = map_data.METRICS
+average_score = stars.average_score  # a rule on star_counts rows (no query): how the 五星平均得分 is shown
 
 site_check_table = cached(panels.site_check_table)
 check_points = cached(panels.check_points)

@@ -21,11 +21,12 @@ def wall_name() -> str | None:
         return None
 
 
-def create_display_link(name: str, days: int) -> str:
-    """A new 大屏链接 by the signed-in administrator: its full path (shown once)."""
-    from lib.display_links import create
+def create_display_link(name: str, days: int, *, submission_key: str):
+    """A new 大屏链接 by the signed-in administrator: NewLink(path, name, repeated); a repeat of one submission
+    (a double-click) stores nothing and gives the same path again."""
+    from lib.display_links import create_once
 
-    return create(name, days=days, by=user.current_actor())
+    return create_once(name, days=days, by=user.current_actor(), submission_key=submission_key)
 
 
 def revoke_display_link(link_id: int) -> bool:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import pyarrow as pa
 
-from lib.queries.stars import average_score
 from ui import arrow_bytes, bridge, kpi_grid
 from ui.bridge import cn_date, cn_number
 from ui.kept import kept
@@ -70,7 +69,7 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
         if row.empty:
             return Summary(missing=f"{bridge.full_name(community)}的星级评定", demo=demo, delta_note=note)
         rank = counts["stars"].rank(ascending=False, method="min")
-        score, scored = average_score(row)  # over the scored assessments (a score is optional): never nan
+        score, scored = bridge.average_score(row)  # over the scored assessments (a score is optional): never nan
         cards = (card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗",
                       _delta(progress, "颗")),
                  kpi_grid.card(replace(fig, kind=bridge.combined_kind(counts["source_kind"])), header=header,
@@ -78,7 +77,7 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
                                signed_in=signed_in),  # ranked among every community: their sources too
                  card("五星平均得分", score, note=scored))
     else:
-        score, scored = average_score(counts)
+        score, scored = bridge.average_score(counts)
         cards = (card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗", _delta(progress, "颗")),
                  card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个"),
                  card("五星平均得分", score, note=scored))
