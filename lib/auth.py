@@ -326,6 +326,8 @@ def set_password(username: str, password: str, *, by: Actor | _CommandLine | Non
     with session_scope(engine) as s:
         _verify(s, by)
         user = _user(s, username)
+        if _check(password, user.password_hash):
+            return  # already this password (a double-click's repeat): nothing to write, the sessions were ended
         user.password_hash = _hash(password, rounds)
         audit.record(s, by, "set_password", "app_user", username, user.community_id, None,
                      {"password_changed": True})
@@ -354,6 +356,8 @@ def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | N
         if active is not None:
             user.active = bool(active)
         after = _public(user, _community_name(s, user.community_id))
+        if after == before:  # nothing changes (a double-click's repeat): no audit row
+            return _actor(user, after["community"])
         action = "deactivate" if before["active"] and not after["active"] else "update_user"
         audit.record(s, by, action, "app_user", username, user.community_id, before, after)
         if action == "deactivate":

@@ -90,3 +90,13 @@ def test_concurrent_account_submissions_of_one_key_make_one_account(world):
         results = list(pool.map(create, range(N)))
     assert sorted(results) == [False] + [True] * (N - 1)
     assert _count(world.engine, User, User.username == "racer") == 1 and _audits(world.engine, "create_user", "racer") == 1
+
+
+def test_a_repeated_user_change_or_password_reset_writes_once(world):
+    auth.create_user("changer", PASSWORD, role="领导", by=world.admin, engine=world.engine, rounds=4)
+    for _ in range(2):
+        auth.update_user("changer", role="社区工作人员", community="西华", by=world.admin, engine=world.engine)
+        auth.set_password("changer", PASSWORD + "-new", by=world.admin, engine=world.engine, rounds=4)
+    assert _audits(world.engine, "update_user", "changer") == 1
+    assert _audits(world.engine, "set_password", "changer") == 1
+    assert auth.authenticate("changer", PASSWORD + "-new", engine=world.engine).community == "西华"
