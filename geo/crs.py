@@ -14,6 +14,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from geo.import_errors import library_text
 from lib.errors import GeometryError
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02
@@ -139,13 +140,23 @@ _CORRECTION_FUNCS = {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84}
 
 
 def parse_crs(value) -> CRS:
-    """Accept 'EPSG:4547', 4547, a WKT/PROJ string or a pyproj CRS; raise GeometryError."""
+    """Accept 'EPSG:4547', 4547, a WKT/PROJ string or a pyproj CRS (what was typed in 「源坐标系」);
+    raise GeometryError in Chinese (PROJ's English goes to the server log)."""
     try:
         if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
             return CRS.from_epsg(int(value))
         return CRS.from_user_input(value)
     except (CRSError, TypeError, ValueError) as exc:
-        raise GeometryError(f"无法识别坐标系「{value}」，请填写 EPSG 代码（如 EPSG:4547）", details=[str(exc)]) from exc
+        raise GeometryError(library_text(exc, "", step="crs", subject=str(value).strip())) from exc
+
+
+def crs_text(crs: CRS, unnamed: str = "无 EPSG 代码的坐标系") -> str:
+    """A CRS as a person reads it: EPSG:4547, IAU_2015:30100, else `unnamed` (PROJ's own names are English)."""
+    epsg = crs.to_epsg()
+    if epsg:
+        return f"EPSG:{epsg}"
+    authority = crs.to_authority()
+    return f"{authority[0]}:{authority[1]}" if authority else unnamed
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame, *, source_crs=None, correction: str | None = None) -> gpd.GeoDataFrame:
@@ -180,6 +191,6 @@ def _check_degrees(gdf: gpd.GeoDataFrame, crs: CRS) -> None:
         return
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
         raise GeometryError(
-            f"坐标值超出经纬度范围（声明为 {crs.name}），数据可能是投影坐标（如 CGCS2000 高斯-克吕格），请指定正确的坐标系",
+            f"坐标值超出经纬度范围（声明为 {crs_text(crs)}），数据可能是投影坐标（如 CGCS2000 高斯-克吕格），请指定正确的坐标系",
             details=[f"范围：x {minx:.1f}～{maxx:.1f}，y {miny:.1f}～{maxy:.1f}"],
         )

@@ -2,7 +2,9 @@
 
 Accepted: GeoJSON, a zipped Shapefile (.zip with .shp/.shx/.dbf[/.prj/.cpg]) and
 GeoPackage. Every rejection is a GeometryError with a Chinese message naming the file
-and, where it applies, the feature (1-based index and name).
+and, where it applies, the feature (1-based index and name) or the part of the file.
+What PROJ, GDAL/pyogrio and shapely say is put in Chinese by geo.import_errors.library_text;
+their English (and the temporary path) goes to the server log only.
 """
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.raw
 import shapely
 from pyproj import CRS
 
 from geo import crs_fit
 from geo import schematic_plan as plan
-from geo.crs import parse_crs, to_wgs84
+from geo.crs import crs_text, parse_crs, to_wgs84
+from geo.import_errors import is_crs_problem, library_text
 from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
 from geo.validate import is_finite
 from lib.errors import CrsMismatch, GeometryError
@@ -46,6 +50,15 @@ MAX_VERTICES = 200_000  # an 8.5 km² subdistrict needs far fewer; the map could
 MAX_ZIP_MEMBERS = 100
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _MAX_LISTED = 5
+GEOMETRY_TYPE_TEXT = {"Point": "点（Point）", "MultiPoint": "多点（MultiPoint）", "LineString": "线（LineString）",
+                      "MultiLineString": "多线（MultiLineString）", "LinearRing": "环（LinearRing）",
+                      "Polygon": "面（Polygon）", "MultiPolygon": "多面（MultiPolygon）",
+                      "GeometryCollection": "几何集合（GeometryCollection）"}
+
+
+def geometry_type_text(geom_type: str) -> str:
+    """面（Polygon）, 线（LineString）…: a geometry type as the page names it."""
+    return GEOMETRY_TYPE_TEXT.get(geom_type, geom_type)
 
 
 def _fail(message: str, details: list[str] | None = None):
@@ -98,7 +111,30 @@ def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) ->
     return tmp / "upload.shp", ".cpg" in parts
 
 
-def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_bytes: int) -> gpd.GeoDataFrame:
+def _read_frame(path: Path, source_layer: str | None, has_cpg: bool) -> gpd.GeoDataFrame:
+    if not has_cpg:  # Chinese shapefiles often come without .cpg: try UTF-8, then GBK
+        try:
+            return gpd.read_file(path, engine="pyogrio", encoding="utf-8")
+        except UnicodeDecodeError:
+            return gpd.read_file(path, engine="pyogrio", encoding="gbk")
+    return gpd.read_file(path, engine="pyogrio", layer=source_layer)
+
+
+def _read_without_crs(path: Path, source_layer: str | None, has_cpg: bool) -> gpd.GeoDataFrame:
+    """The features of a file whose declared CRS PROJ cannot read: a shapefile without its .prj; otherwise the
+    raw features (pyogrio.raw leaves the CRS as text)."""
+    prj = path.with_suffix(".prj")
+    if prj.exists():
+        prj.unlink()
+        return _read_frame(path, source_layer, has_cpg)
+    meta, _fids, geometry, fields = pyogrio.raw.read(path, layer=source_layer)
+    return gpd.GeoDataFrame(dict(zip(meta["fields"], fields)), geometry=shapely.from_wkb(geometry))
+
+
+def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_bytes: int
+          ) -> tuple[gpd.GeoDataFrame, str | None]:
+    """(features, None), or (features without a CRS, the Chinese reason) when the file declares a CRS that
+    cannot be read: usable when 「源坐标系」 is filled in."""
     has_cpg = True
     if kind == "zip":
         path, has_cpg = _extract_shapefile(data, filename, tmp, max_bytes)
@@ -107,20 +143,24 @@ def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_byte
         path.write_bytes(data)
     try:
         source_layer = _pick_layer(path, filename, layer) if kind == "gpkg" else None
-        if not has_cpg:  # Chinese shapefiles often come without .cpg: try UTF-8, then GBK
-            try:
-                return gpd.read_file(path, engine="pyogrio", encoding="utf-8")
-            except UnicodeDecodeError:
-                return gpd.read_file(path, engine="pyogrio", encoding="gbk")
-        return gpd.read_file(path, engine="pyogrio", layer=source_layer)
+        try:
+            gdf = _read_frame(path, source_layer, has_cpg)
+        except Exception as exc:  # noqa: BLE001 - an unreadable declared CRS here; the file itself below
+            if not is_crs_problem(exc):
+                raise
+            reason = library_text(exc, filename, step="declared_crs", kind=kind)
+            return _read_without_crs(path, source_layer, has_cpg), reason
+        if kind == "zip" and gdf.crs is None and path.with_suffix(".prj").exists():
+            return gdf, library_text(".prj was not recognised by GDAL", filename, step="declared_crs", kind=kind)
+        return gdf, None
     except GeometryError:
         raise
-    except Exception as exc:  # pyogrio/GDAL raise many types for corrupt input
-        _fail(f"无法读取文件「{filename}」：格式不受支持或文件已损坏", [str(exc)[:300]])
+    except Exception as exc:  # noqa: BLE001 - pyogrio/GDAL raise many types for corrupt input
+        _fail(library_text(exc, filename, step="read", kind=kind))
 
 
 def _pick_layer(path: Path, filename: str, layer: str) -> str:
-    names = [str(row[0]) for row in pyogrio.list_layers(path)]
+    names = [str(row[0]) for row in pyogrio.list_layers(path)]  # (a corrupt file raises: _read explains it)
     if not names:
         _fail(f"文件「{filename}」中没有图层")
     if len(names) == 1:
@@ -157,9 +197,10 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
         if geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
             geom = geom.geoms[0]
         if geom.geom_type not in allowed:
-            wrong.append(f"{_feature_label(i, name)}为 {geom.geom_type}")
+            wrong.append(f"{_feature_label(i, name)}为{geometry_type_text(geom.geom_type)}")
         elif not geom.is_valid:
-            invalid.append(f"{_feature_label(i, name)}：{shapely.is_valid_reason(geom)}")
+            reason = library_text(shapely.is_valid_reason(geom), filename, step="validity")
+            invalid.append(f"{_feature_label(i, name)}：{reason}")
         geoms.append(geom)
     layer_label = LAYER_LABELS.get(layer, layer)
     if empty and len(empty) == len(geoms):
@@ -202,17 +243,20 @@ def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
     return normalised
 
 
-def _crs_label(crs: CRS, swapped: bool) -> str:
-    epsg = crs.to_epsg()
-    return (f"EPSG:{epsg}" if epsg else crs.name) + ("（已交换坐标顺序）" if swapped else "")
+def _crs_label(crs: CRS, swapped: bool, typed: bool = False) -> str:
+    unnamed = "所填坐标系（无 EPSG 代码）" if typed else "文件声明的坐标系（无 EPSG 代码）"
+    return crs_text(crs, unnamed) + ("（已交换坐标顺序）" if swapped else "")
 
 
-def _check_crs_fit(raw_xy, filename: str, crs: CRS, swapped: bool) -> None:
+def _check_crs_fit(raw_xy, filename: str, crs: CRS, swapped: bool, label: str) -> None:
     """Refuse numbers that the chosen CRS / axis order puts nowhere near, when another candidate fits them."""
     if raw_xy is None:
         return
     x, y = raw_xy
-    dist = crs_fit.distance_m(crs, *((y, x) if swapped else (x, y)))
+    try:
+        dist = crs_fit.distance_m(crs, *((y, x) if swapped else (x, y)))
+    except Exception as exc:  # noqa: BLE001 - PROJ has no way from some CRSs (another planet's) to WGS-84
+        _fail(library_text(exc, filename, step="transform", subject=label))
     if dist <= crs_fit.FIT_RADIUS_M:
         return
     fits = [f for f in crs_fit.fits(raw_xy) if not f.same_as(crs, swapped)]
@@ -221,7 +265,7 @@ def _check_crs_fit(raw_xy, filename: str, crs: CRS, swapped: bool) -> None:
     fit = fits[0]
     problem = ("得到无效坐标（无穷大或超出经纬度范围），地图将无法显示这些要素" if not np.isfinite(dist)
                else f"位于距光武街道约 {dist / 1000:,.0f} 公里处")
-    message = (f"文件「{filename}」的坐标按 {_crs_label(crs, swapped)} 换算后{problem}。"
+    message = (f"文件「{filename}」的坐标按 {label} 换算后{problem}。"
                f"这些数值{crs_fit.looks_like(raw_xy, fit, crs.to_epsg())}，符合 {fit.text}。"
                f"{crs_fit.advice(fit, crs, swapped_now=swapped)}。")
     details = [f"可用的坐标系：{f.text}" + ("，交换坐标顺序" if f.swap_axes else "") for f in fits]
@@ -276,7 +320,7 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
     if kind == "geojson" and b"\\u0000" in data.lower():
         _fail(f"文件「{filename}」含 NUL 字符（\\u0000）：名称或属性会被截断，请清除后重新导出")
     with tempfile.TemporaryDirectory(prefix="geo_import_") as tmp:
-        gdf = _read(data, filename, kind, Path(tmp), layer, max_bytes)
+        gdf, unreadable_crs = _read(data, filename, kind, Path(tmp), layer, max_bytes)
     if len(gdf) == 0:
         _fail(f"文件「{filename}」中没有要素")
     if len(gdf) > MAX_FEATURES:
@@ -287,20 +331,22 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
     vertices = int(shapely.get_num_coordinates(gdf.geometry.values).sum())
     if vertices > MAX_VERTICES:
         _fail(f"文件「{filename}」顶点过多：{vertices:,}个，上限 {MAX_VERTICES:,}个，请先简化几何后再导入")
+    if source_crs is None and unreadable_crs:
+        _fail(unreadable_crs)
     if gdf.crs is None and source_crs is None:
         _fail(f"文件「{filename}」未声明坐标系（缺少 .prj 或 CRS 信息），请在导入时指定坐标系，例如 EPSG:4490 或 EPSG:4547")
     crs = parse_crs(source_crs) if source_crs is not None else CRS.from_user_input(gdf.crs)
+    label = _crs_label(crs, swap_axes, typed=source_crs is not None)
     raw_xy = crs_fit.median_xy(gdf.geometry)
     if swap_axes:
         gdf = gdf.set_geometry([_swap_xy(g) for g in gdf.geometry], crs=gdf.crs)
-    _check_crs_fit(raw_xy, filename, crs, swap_axes)
+    _check_crs_fit(raw_xy, filename, crs, swap_axes, label)
     try:
         gdf = to_wgs84(gdf, source_crs=crs, correction=correction)
     except GeometryError as exc:
         _fail(f"文件「{filename}」：{exc.message}", exc.details)
     except Exception as exc:  # noqa: BLE001 - PROJ refuses some exotic CRSs
-        _fail(f"文件「{filename}」无法从坐标系 {_crs_label(crs, swap_axes)} 换算到经纬度，请指定 EPSG 代码（如 4490 或 4547）",
-              [str(exc)[:300]])
-    _check_result(gdf, names, filename, _crs_label(crs, swap_axes))
+        _fail(library_text(exc, filename, step="transform", subject=label))
+    _check_result(gdf, names, filename, label)
     props = [_clean_value(row_properties(row, ("geometry", name_col))) for _, row in gdf.iterrows()]
     return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")

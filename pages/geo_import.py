@@ -133,7 +133,7 @@ with widgets.guard("导入预览"):
     m[2].metric("名称相同", f"{summary.kept}个", border=True)
     m[3].metric("同名要素最大偏移", "—" if summary.max_shift_m is None else f"{summary.max_shift_m:,.0f}米", border=True)
     st.caption(f"导入数据范围：{summary.bounds_text}；几何类型："
-               + "、".join(f"{t} {n}个" for t, n in summary.types.items()))
+               + "、".join(f"{t}{n}个" for t, n in summary.types.items()))
     if summary.added:
         st.caption("新出现的名称：" + widgets.md_escape("、".join(summary.added)))
     if summary.removed:

@@ -143,10 +143,10 @@ REFUSED = {
                      "水库.geojson", "reservoirs", {}), ["几何为空", "第1个要素「榆树庄水库」"]),
     "self-intersecting polygon": (
         lambda tmp: (_geojson(_bowtie_community()), "社区自相交.geojson", "communities", {}),
-        ["无效几何", "第2个要素「中兴」", "Self-intersection"]),
+        ["无效几何", "第2个要素「中兴」", "自相交"]),
     "wrong geometry type (polygons as roads)": (
         lambda tmp: (_geojson(_layer("communities")), "道路.geojson", "roads", {}),
-        ["几何类型不符", "主干道路", "第1个要素「大官庄」为 Polygon"]),
+        ["几何类型不符", "主干道路", "第1个要素「大官庄」为面（Polygon）"]),
     "no name field": (
         lambda tmp: (_geojson(_layer("roads").rename(columns={"name": "路名"})), "道路无名.geojson", "roads", {}),
         ["缺少名称字段", "name 或 名称"]),

@@ -13,7 +13,7 @@ from shapely.geometry import shape
 
 from geo.datum_offset import OffsetHint, detect_offset
 from geo.deck import build_deck
-from geo.importer import GEOMETRY_KIND
+from geo.importer import GEOMETRY_KIND, geometry_type_text
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS, LAYER_NAMES, geom_to_metric
 
 __all__ = ["EAST_EDGE_NOTE", "LAYER_LABELS", "LAYER_NAMES", "summarize", "suggestion_label"]
@@ -50,7 +50,7 @@ class ImportSummary:
     removed: list[str] = field(default_factory=list)
     max_shift_m: float | None = None  # largest Hausdorff distance between same-named features
     bounds: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
-    types: dict[str, int] = field(default_factory=dict)
+    types: dict[str, int] = field(default_factory=dict)  # 线（LineString） -> count
     offset: OffsetHint | None = None  # consistently where a GCJ-02/BD-09 offset would put it
 
     @property
@@ -81,13 +81,14 @@ def summarize(current: list[dict], new: gpd.GeoDataFrame, *, filename: str = "",
         current=len(current), new=len(new), kept=len(set(new_names) & set(old)),
         added=sorted(set(new_names) - set(old)), removed=sorted(set(old) - set(new_names)),
         max_shift_m=max(shifts) if shifts else None, bounds=tuple(float(v) for v in new.total_bounds),
-        types=dict(Counter(g.geom_type for g in new.geometry if g is not None)),
+        types=dict(Counter(geometry_type_text(g.geom_type) for g in new.geometry if g is not None)),
         offset=detect_offset(new_names, list(new.geometry), old, applied=correction, filename=filename))
 
 
 def feature_table(new: gpd.GeoDataFrame) -> pd.DataFrame:
     props = new["properties"] if "properties" in new.columns else [{}] * len(new)
-    return pd.DataFrame({"名称": new["name"].astype(str), "几何类型": [g.geom_type for g in new.geometry],
+    return pd.DataFrame({"名称": new["name"].astype(str),
+                         "几何类型": [geometry_type_text(g.geom_type) for g in new.geometry],
                          "其他属性": ["；".join(f"{k}：{v}" for k, v in (p or {}).items() if k != "layer")
                                   for p in props]})
 

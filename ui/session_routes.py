@@ -10,12 +10,15 @@ reads the cookie with st.context.cookies (ui/bridge/user.py) and lib.sessions de
     GET  /display/end          this browser stops being a wall screen
     GET  /display/<token>      a 大屏链接: cookie, 303 to the big screen
 
+The three POST routes opened directly (a bookmark, a typed address, a reload after the redirect) get a Chinese
+page saying where to sign in or out (HTTP 405, Allow: POST), never Streamlit's English index page; a wrong path
+under /session/ or /display/ gets the Chinese 「页面不存在」 (ui/not_found.py). Every page here has a link back.
+
 Cookies are HttpOnly, SameSite=Strict, and Secure when the request came over HTTPS (directly or as
 X-Forwarded-Proto from the reverse proxy). POSTs from another origin are refused.
 """
 from __future__ import annotations
 
-import html
 import logging
 import urllib.parse
 
@@ -27,7 +30,7 @@ from starlette.routing import Route
 from lib import display_links, sessions
 from lib.config import settings
 from lib.errors import DashboardError, PermissionDenied
-from ui import peer
+from ui import not_found, peer
 
 log = logging.getLogger("guangwu.session")
 MAX_FIELD = 200
@@ -68,16 +71,26 @@ def _with_params(path: str, **params: str) -> str:
     return urllib.parse.urlunsplit(("", "", parts.path, urllib.parse.urlencode(query), ""))
 
 
-def _page(status: int, title: str, text: str) -> HTMLResponse:
-    body = (f"<!doctype html><html lang='zh-CN'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-            "<meta name='viewport' content='width=device-width,initial-scale=1'></head>"
-            "<body style='font-family:sans-serif;background:#0e1117;color:#fafafa;padding:3rem;font-size:1.3rem'>"
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(text)}</p></body></html>")
-    return HTMLResponse(body, status_code=status)
+HOME = ("/", "返回首页")
+ACCOUNT = ("/account", "前往「登录 / 账号」页")
+
+
+def _page(status: int, title: str, text: str, links: list[tuple[str, str]] | None = None,
+          headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A Chinese page in the look of 「页面不存在」 (ui.not_found.render), with a link back to the app."""
+    return HTMLResponse(not_found.render(title, text, links or [HOME]), status_code=status,
+                        headers={"Cache-Control": "no-cache", **(headers or {})})
+
+
+def _form_only(title: str, text: str):
+    """GET/HEAD of a route that only takes its form's POST: say where to do it instead."""
+    async def endpoint(request: Request) -> Response:
+        return _page(405, title, text, [ACCOUNT, HOME], headers={"Allow": "POST"})
+    return endpoint
 
 
 def _refused() -> HTMLResponse:
-    return _page(403, "请求被拒绝", "登录请求必须来自本系统的页面。请回到看板重新登录。")
+    return _page(403, "请求被拒绝", "登录请求必须来自本系统的页面。请回到看板重新登录。", [ACCOUNT, HOME])
 
 
 async def login(request: Request) -> Response:
@@ -151,6 +164,12 @@ ROUTES = [
     Route("/session/login", login, methods=["POST"]),
     Route("/session/logout", logout, methods=["POST"]),
     Route("/session/logout-all", logout_all, methods=["POST"]),
+    Route("/session/login", _form_only("请从看板的登录页登录", "此地址只接收看板登录页提交的用户名和密码，不能直接打开。"
+                                       "请回到看板，在「登录 / 账号」页输入用户名和密码登录。"), methods=["GET"]),
+    Route("/session/logout", _form_only("请在看板中退出登录", "此地址不能直接打开。请回到看板，在「登录 / 账号」页"
+                                        "点按「退出登录」。"), methods=["GET"]),
+    Route("/session/logout-all", _form_only("请在看板中退出登录", "此地址不能直接打开。请回到看板，在「登录 / 账号」页"
+                                            "点按「在所有设备上退出」。"), methods=["GET"]),
     Route("/display/end", display_end, methods=["GET"]),
     Route("/display/{value}", display, methods=["GET"]),
 ]
