@@ -28,6 +28,4 @@ with card_col, widgets.guard("社区卡片"):
         summary.panel_summaries(None, as_of)
     else:
         summary.community_card(community, as_of=as_of)
-    st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
-                       file_name=bridge.briefing_file_name(), mime="image/png", key="overview.export",
-                       icon=":material/download:", width="stretch")
+    briefing_downloads.png_button(community=community, as_of=as_of, key="overview", width="stretch")

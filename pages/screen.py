@@ -5,7 +5,7 @@ import html
 
 import streamlit as st
 
-from ui import alerts_view, bridge, briefing_downloads, screen_views, summary, wall_css, widgets
+from ui import alerts_view, bridge, briefing_downloads, screen_views, wall_css, widgets
 
 bridge.ensure_entrypoint()
 bridge.rerun_on_new_data()
@@ -60,9 +60,7 @@ with controls, st.popover("", icon=":material/tune:"):  # no hover-only help on 
     alerts_view.briefing_date_form(key="screen")
     alerts_view.deadline_form(key="screen")
     st.pills("跳转到", VIEW_NAMES, key="screen.view")
-    st.download_button("导出简报图片（PNG）", data=lambda: summary.briefing_png(community=community, as_of=as_of),
-                       file_name=bridge.briefing_file_name(bridge.Scope.of(community, as_of)), mime="image/png",
-                       key="screen.export", icon=":material/download:")
+    briefing_downloads.png_button(community=community, as_of=as_of, key="screen")
     briefing_downloads.buttons(community=community, as_of=as_of, key="screen")
 with widgets.guard("预警"):
     alerts_view.strip(community=community, as_of=as_of, wall=True)

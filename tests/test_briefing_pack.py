@@ -181,6 +181,11 @@ def test_download_buttons(app_db, screen):
     at.session_state["community"] = "中兴"
     at.run()
     assert not at.exception, [str(e.value) for e in at.exception]
+    # built when asked (ui/briefing_downloads.py): 「生成汇报材料」 first, then the two downloads
+    key = "screen" if screen else "overview"
+    assert at.button(key=f"{key}.pack_make").label == "生成汇报材料（中兴社区）"
+    at.button(key=f"{key}.pack_make").click().run()
+    assert not at.exception, [str(e.value) for e in at.exception]
     labels = [b.label for b in at.get("download_button")]
     assert {"汇报材料 PDF（中兴社区）", "汇报数字 Excel（中兴社区）"} <= set(labels), labels
 

@@ -268,3 +268,22 @@ def test_store_computes_once_even_for_a_reader_arriving_as_the_first_finishes(mo
 
     assert store.get("k", compute) == "v"
     assert calls == [1] and store.get("k", compute) == "v"
+
+
+@pytest.mark.parametrize("arg", ["plain", pd.DataFrame({"a": [1]})], ids=["text-keyed", "hashed"])
+def test_a_kept_result_does_not_outlive_its_day(arg):
+    """Results that count days up to today (alerts, countdowns, a pack's 生成时间) are kept per day too: a wall left on
+    over midnight (China time) with no write showed yesterday's until the six-hour TTL."""
+    from unittest import mock
+
+    from lib import clock
+
+    def days_left(_arg) -> dt.date:
+        return clock.today()
+
+    q = kept.kept(days_left, ttl=3600)
+    evening = dt.datetime(2026, 12, 7, 15, 59)  # naive UTC: 23:59 in China
+    with mock.patch.object(clock, "now_utc", return_value=evening):
+        assert q(arg) == dt.date(2026, 12, 7)
+    with mock.patch.object(clock, "now_utc", return_value=evening + dt.timedelta(minutes=2)):
+        assert q(arg) == dt.date(2026, 12, 8)

@@ -35,7 +35,7 @@ def test_first_session_of_a_fresh_server_keeps_its_widget_ids(server):
         s.rerun()
         first_ids = dict(s.widget_ids)
         picked = s.rerun(strings={"社区": "中兴"})
-        assert dict(s.widget_ids) == first_ids
+        assert set(s.widget_ids.values()) == set(first_ids.values())  # labels may name the scope (生成汇报材料（中兴社区）)
         assert picked.exceptions == [] and picked.contains("中兴社区")
     finally:
         s.close()

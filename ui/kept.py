@@ -13,7 +13,8 @@ out a cheap view that cannot reach the kept one:
 - anything else: a deep copy (rare; no current query returns one).
 
 Keys carry the data version qualified by its database (lib.data_version.source_token), so a write on any replica,
-or a switch of database in one process (tests, bench), reads afresh; a new version empties the stores
+or a switch of database in one process (tests, bench), reads afresh, and today's date (China time), so what counts
+days up to today (alerts, countdowns, a pack's 生成时间) is not kept past midnight; a new version empties the stores
 (bridge: data_version.on_change(clear_all)), and bridge.clear_caches() empties them after a write.
 
 Calls with plain arguments (every query's filters, a Scope) are kept in this module's own store under one key
@@ -37,7 +38,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib import data_version
+from lib import clock, data_version
 from lib.scope import Scope
 
 _IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), dt.date, dt.time, dt.timedelta, decimal.Decimal,
@@ -149,7 +150,7 @@ def kept(fn: Callable, *, ttl: float, max_entries: int = 2048) -> Callable:
     signature = inspect.signature(fn)
 
     def call(*args, **kwargs):
-        token = data_version.source_token()
+        token = (data_version.source_token(), clock.today())  # results that count days up to today end at midnight
         if all(map(_text_keyed, args)) and all(map(_text_keyed, kwargs.values())):
             try:
                 named = sorted(signature.bind(*args, **kwargs).arguments.items())

@@ -122,8 +122,9 @@ def test_a_tablet_whose_replica_is_lost_is_drawn_again_and_its_first_download_wo
     page.wait_for_timeout(3000)  # the survivor's run finishes (and registers the page's downloads)
 
     main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("button", name="生成简报图片").click()  # built on the survivor, in this session's run
     with page.expect_download(timeout=30_000) as info:
-        main.get_by_role("button", name="导出简报图片（PNG）").click()
+        main.get_by_role("button", name="导出简报图片（PNG）").click(timeout=30_000)
     download = info.value
     assert download.failure() is None, download.failure()
     assert open(download.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
