@@ -94,7 +94,7 @@ def one_community(name: str) -> None:
             st.markdown(line)
             st.caption(quote)
     with widgets.guard("辖区设施"):
-        facilities = profiles.facilities(name)
+        facilities = profiles.facilities(name, as_of, signed_in, latest)
         if facilities is not None:
             st.subheader("辖区养老设施")
             st.dataframe(facilities.table, hide_index=True, width="stretch")

@@ -56,8 +56,11 @@ def changes(*, community: str | None, as_of: dt.date | None) -> None:
 
     def cell(k) -> str:  # the figure, its source tag (its own date when not the header's), its change as the pack's
         when = f"<div class='d'>{html.escape(k.change.brief)}</div>" if k.change else ""
+        # a figure lib knows is questionable (征迁已签约 against the household records) says so right after it
+        warn = (f"<div class='gw-change gw-change-warn'>{html.escape(k.label)}：{html.escape(k.figure.warning)}</div>"
+                if k.figure.warning else "")
         return (f"<div class='gw-change'><div class='l'>{html.escape(k.label)} {html.escape(k.figure.display)}</div>"
-                f"{tag_html(widgets.viewer(k.figure), latest)}{when}</div>")
+                f"{tag_html(widgets.viewer(k.figure), latest)}{when}</div>{warn}")
 
     cells = "".join(cell(k) for k in figs)
     st.html(f"<div class='gw-changes'><span class='gw-changes-h'>{head}</span>{cells}</div>")

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ui import bridge, flash, forms
 from ui.bridge import cn_date, local_today, percent
-from ui.widgets import md_escape
+from ui.widgets import md_escape, viewer
 
 _opts = bridge.form_options
 HOUSEHOLD_LADDER, MODEL_STATUSES, STAR_STATUSES, STARS, SUBDISTRICT = (
@@ -127,16 +127,21 @@ def household_form(actor, community: str) -> None:
 
 def occupancy_form(actor, community: str) -> None:
     ns = "entry.occupancy"
+    # the bed count of the form's day (the day last submitted, else today): the facility's 床位 figure holding then,
+    # else the register's (lib.queries.care.beds_on, the bound lib checks 入住 against), with its own source
+    day = st.session_state.get(f"{ns}.date") or local_today()
     fac = bridge.care_facilities(community=community)
-    fac = fac[fac["beds"].notna()]
-    if fac.empty:
+    held = {k: bridge.facility_beds(k, as_of=day) for k in fac["key"]}
+    held = {k: b for k, b in held.items() if b.value is not None}
+    if not held:
         flash.show(ns)
         st.info(f"{community}社区没有登记床位数的养老机构。", icon=":material/info:")
         return
-    beds = dict(zip(fac["key"], fac["beds"].astype(int)))
     names = dict(zip(fac["key"], fac["name"]))
-    key = st.selectbox("养老机构", list(beds), key=f"{ns}.facility",
-                       format_func=lambda k: f"{names[k]}（床位 {beds[k]} 张）")
+    key = st.selectbox("养老机构", list(held), key=f"{ns}.facility",
+                       format_func=lambda k: f"{names[k]}（床位 {held[k].value} 张）")
+    beds = held[key]
+    st.caption(f"床位（{cn_date(day)}）：{beds.figure.display}（{md_escape(viewer(beds.figure).badge(day))}）")
     occ = bridge.current_occupancy(facility=key)
     if occ.occupied is not None:
         st.caption(f"最近一次：{cn_date(occ.day)} 入住 {occ.occupied}/{occ.beds} 人（{percent(occ.occupied, occ.beds)}）"
@@ -144,14 +149,15 @@ def occupancy_form(actor, community: str) -> None:
 
     def build():
         day, occupied = _v(ns, "date"), _v(ns, "occupied")
+        on = bridge.facility_beds(key, as_of=day or local_today()).value  # the submitted day's, as lib checks
         return ({"facility": key, "day": day, "occupied": occupied},
                 lambda token: bridge.record_occupancy(actor, facility=key, day=day, occupied=occupied,
                                                       submission_key=token),
-                f"{names[key]} · {cn_date(day) if day else '今天'} · 入住 {occupied} 人（床位 {beds[key]} 张）")
+                f"{names[key]} · {cn_date(day) if day else '今天'} · 入住 {occupied} 人（床位 {on} 张）")
 
     with _form(ns):
         st.date_input("日期", value=local_today(), key=f"{ns}.date", format="YYYY-MM-DD")
-        forms.number_text(f"入住人数（0–{beds[key]}）", f"{ns}.occupied", placeholder="如：48")
+        forms.number_text(f"入住人数（0–{beds.value}）", f"{ns}.occupied", placeholder="如：48")
         _submit_button(ns, "保存入住人数", build)
     flash.show(ns)
 

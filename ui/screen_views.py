@@ -44,7 +44,7 @@ def briefing(*, community: str | None, as_of: dt.date | None) -> None:
                         label_px=wall_css.MAP_LABEL_PX, fit_width=wall_css.MAP_FIT_WIDTH_PX, note=False)
     with right:
         with widgets.guard("征迁"):
-            summary.relocation_metric(panel)
+            summary.relocation_metric(panel, warnings=False)  # said by the 较上次汇报 strip above (no room for both)
         with widgets.guard("养老"):
             summary.care_metric(panel)
     with widgets.guard("街道概况"):

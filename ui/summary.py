@@ -11,8 +11,8 @@ from ui import bridge, kpi_grid, widgets
 from ui.views import overview as views
 
 
-def relocation_metric(p: SummaryPanel) -> None:
-    kpi_grid.metric(views.relocation_card(p))
+def relocation_metric(p: SummaryPanel, *, warnings: bool = True) -> None:
+    kpi_grid.metric(views.relocation_card(p, warnings=warnings))
 
 
 def care_metric(p: SummaryPanel) -> None:

@@ -21,6 +21,7 @@ MAP_LABEL_PX = 24  # names on the wall maps at the reference height: ≥ 2.2 % o
 # The wall maps' boxes at the reference height are ≥ 880 px wide on 16:10 and wider screens (984 at 16:9):
 # the subdistrict is fitted to 800 px (desk maps: 440): the height binds, it is ~470 px wide, a fifth larger.
 MAP_FIT_WIDTH_PX = 800
+WARNED = '[data-testid="stMain"]:has(.gw-change-warn) .st-key-screen-map'  # the 总览 map under a 3-line strip
 MAPS = (".st-key-screen-map [data-testid=\"stDeckGlJsonChart\"] > div, "
         ".st-key-screen-model-map [data-testid=\"stDeckGlJsonChart\"] > div")
 
@@ -62,6 +63,8 @@ WALL_CSS = f"""
 .gw-alert-overdue b, .gw-alert-free_beds b {{ color: #fca5a5; }}
 .gw-change {{ display: flex; gap: 0.3vw; }}
 .gw-change .d {{ opacity: 0.9; }}
+/* A figure's warning (lib: e.g. 征迁已签约 disputed by the household records): its own item, amber, never hidden. */
+.gw-change-warn {{ color: #fbbf24; font-weight: 700; }}
 /* Room for the 预警 line and the 较上次汇报 strip, which takes two lines once a 上次汇报日期 is set (each figure's
    change): the map and the charts give up 10 % of the height. */
 .st-key-screen-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
@@ -69,6 +72,10 @@ WALL_CSS = f"""
 .st-key-screen-model-map [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
 .st-key-screen-model-map [data-testid="stDeckGlJsonChart"] {{ height: 50vh !important; }}
 .st-key-screen-chart {{ height: 48vh !important; }}
+/* A figure's warning in the strip takes it to a third line: the 总览 map gives up that line's height. */
+{WARNED} [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]) {{ flex: 0 0 36vh !important; }}
+{WARNED} [data-testid="stElementContainer"]:has([data-testid="stDeckGlJsonChart"]),
+{WARNED} [data-testid="stDeckGlJsonChart"] {{ height: 36vh !important; }}
 /* The maps' drawing follows the screen height (see the module docstring). Browsers without typed calc() in
    zoom get the nearest common height's factor. */
 {MAPS} {{ width: 100% !important; height: 100% !important; transform: none !important; }}

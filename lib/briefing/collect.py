@@ -16,7 +16,7 @@ from lib import briefing_date, clock, privacy
 from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
-from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, derived, from_row
+from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, from_row
 from lib.fmt import cn_date, percent
 from lib.models import SourceKind
 from lib.panels import naming_note, no_relocation_note, stars_figure
@@ -56,7 +56,8 @@ def _printed(panel: str, fig: Figure, *, label: str | None = None, value_text: s
     return PackFigure(panel, label or fig.label, value_text or fig.display, kind_label(fig.kind), _citation(fig),
                       fig.holds_from, fig.value, fig.unit, alert=alert, reported_later=fig.reported_later,
                       author=(fig.author or ANONYMOUS_AUTHOR) if staff else None,
-                      recorded_at=fig.recorded_at if staff else None, continuous=fig.continuous)
+                      recorded_at=fig.recorded_at if staff else None, continuous=fig.continuous,
+                      warning=fig.warning or "")
 
 
 def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
@@ -151,7 +152,9 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
         figures.append(_printed("征迁", replace(f, unit=unit), label=prefix + label))
     if h.signed.value is not None:
         progress = f"{h.signed.value:.0f}/{h.total.value:.0f}户（{percent(h.signed.value, h.total.value)}）"
-        figures.insert(0, _printed("征迁", derived((h.signed, h.total), label=prefix + "签约进度", display=progress)))
+        # made of 已签约 and 涉迁户 (their sources, date and warnings: RelocationHeadline.progress); a ratio, no change
+        ratio = replace(h.progress(prefix + "签约进度", display=progress), value=None, unit="")
+        figures.insert(0, _printed("征迁", ratio))
         figures.append(_printed("征迁", h.unsigned(prefix + "未签约")))  # the page's 尚在签订中, by the same rule
     burn = relocation.burnup(community=community, as_of=as_of, engine=engine)
     total = float(h.total.value or 0)

@@ -9,8 +9,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from lib.briefing.model import NOT_SET, Pack
 from lib.fmt import cn_date
 
-HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或录入人", "日期", "较上次汇报", "预警"]
-WIDTHS = [8, 30, 26, 10, 70, 16, 36, 6]
+# 数据说明: what lib knows is questionable about a figure (PackFigure.warning), in the figure's own row
+HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或录入人", "日期", "较上次汇报", "预警", "数据说明"]
+WIDTHS = [8, 30, 26, 10, 70, 16, 36, 6, 50]
+NOTE_COLUMN = HEADER.index("数据说明")
 ALERT_HEADER = ["类型", "社区", "日期", "预警"]  # one row per lib.alerts alert, the line as on the wall
 ALERT_WIDTHS = [12, 10, 14, 90]
 CN_DATE_FORMAT = 'yyyy"年"m"月"d"日"'  # a real date cell, shown as 2023年11月22日 (as on every page)
@@ -30,7 +32,7 @@ def render_xlsx(pack: Pack) -> bytes:
     for f in pack.figures:
         # Text cells (data_type "s"): a value starting with "=" stays text, never a formula.
         ws.append([f.panel, f.label, f.value_text, f.source_kind, f.citation, f.date, f.delta_text,
-                   "是" if f.alert else ""])
+                   "是" if f.alert else "", f.warning])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
@@ -38,7 +40,8 @@ def render_xlsx(pack: Pack) -> bytes:
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[chr(64 + i)].width = width
     for row in ws.iter_rows(min_row=4):
-        row[4].alignment = Alignment(wrap_text=True, vertical="top")
+        for col in (4, NOTE_COLUMN):
+            row[col].alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "A4"
     alerts = wb.create_sheet("预警")
     alerts.append(ALERT_HEADER)

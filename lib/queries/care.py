@@ -43,6 +43,12 @@ class Beds:
     value: int | None
     figure: Figure | None = None
 
+    @property
+    def shown(self) -> Figure | None:
+        """The figure as a page states it on its day: None before it holds (the register's count, reported later:
+        a facility figure holds from its own date only, README), or when none is known. `value` still bounds 入住."""
+        return None if self.figure is None or self.figure.reported_later else self.figure
+
 
 NO_BEDS = Beds(None)
 

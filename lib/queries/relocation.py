@@ -45,18 +45,25 @@ class RelocationHeadline:
     pending: int | None
     official: pd.DataFrame  # every article figure on the project (label, display, quote …)
 
-    def progress(self, label: str = "已签约/涉迁户") -> Figure:
-        """「62/78户」: a figure made of 已签约 and 涉迁户 (both sources, the newer date; lib.figures.derived)."""
-        return derived((self.signed, self.total), label=label, value=self.signed.value, unit="户",
-                       display=f"{self.signed.value:.0f}/{self.total.value:.0f}户")
+    def progress(self, label: str = "已签约/涉迁户", display: str | None = None) -> Figure:
+        """「62/78户」: a figure made of 已签约 and 涉迁户 (both sources, the newer date, their warnings: `_made_of`)."""
+        return _made_of((self.signed, self.total), label=label, value=self.signed.value, unit="户",
+                        display=display or f"{self.signed.value:.0f}/{self.total.value:.0f}户")
 
     def unsigned(self, label: str = "未签约") -> Figure | None:
         """涉迁户 − 已签约 (the page's 「尚在签订中」, the pack's 未签约): a figure made of both, so it carries both
-        sources and the newer date (lib.figures.derived); None when either has no value."""
+        sources, the newer date and their warnings (`_made_of`); None when either has no value."""
         if self.pending is None:
             return None
-        return derived((self.total, self.signed), label=label, display=f"{self.pending}户", value=float(self.pending),
-                       unit="户")
+        return _made_of((self.total, self.signed), label=label, display=f"{self.pending}户", value=float(self.pending),
+                        unit="户")
+
+
+def _made_of(parts: tuple[Figure, ...], **kw) -> Figure:
+    """lib.figures.derived, keeping the parts' warnings: a figure made of a questionable one (62/78 of a 62 that the
+    household records dispute) is questionable too, and says so wherever it is shown."""
+    warnings = "；".join(dict.fromkeys(p.warning for p in parts if p.warning))
+    return replace(derived(parts, **kw), warning=warnings or None)
 
 
 def _project_id(engine: Engine | None) -> int | None:
@@ -230,6 +237,14 @@ def _agrees(published: float, qualifier: str | None, counted: float) -> bool:
     return round(counted, 1) == round(published, 1)
 
 
+def _disagreement(fact: Figure, counted: str) -> str:
+    """The words of a published figure's warning, short enough for the wall (one line at its smallest text) and said
+    the same on the 征迁 page, the overview, the wall and the pack: 「逐户记录截至2023年11月22日为63户，与报道的62户不一致，
+    以报道为准」 — the records (with 录入 or other non-demo steps among them) against the figure shown, which rests on
+    the published one (any step dated after it is added to it)."""
+    return f"逐户记录截至{cn_date(fact.holds_from)}为{counted}，与{fact.tag}的{fact.display}不一致，以{fact.tag}为准"
+
+
 def headline(*, community: str | None = None, as_of: dt.date | None = None,
              engine: Engine | None = None) -> RelocationHeadline:
     """涉迁户, 已签约 and 累计拆迁 on `as_of`.
@@ -276,8 +291,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
         qualifier = None if pd.isna(row.get("qualifier")) else row.get("qualifier")
         warning = None
         if before.real and not _agrees(fact.value, qualifier, before.value(f)):
-            warning = (f"逐户记录截至{cn_date(fact.holds_from)}合计{_shown(before.value(f), unit)}，与{fact.tag}的"
-                       f"{fact.display}不一致（其中有录入等非示例记录）；此处沿用{fact.tag}数字，之后的逐户记录在其上增减。")
+            warning = _disagreement(fact, _shown(before.value(f), unit))
         if not after.n:
             return replace(fact, warning=warning)
         value = fact.value + after.value(f)

@@ -45,12 +45,17 @@ def _overview(community: str | None, as_of: dt.date | None, signed_in: bool) -> 
                 note if figs else "")
 
 
-def relocation_card(p: SummaryPanel) -> kpi_grid.Card:
+def relocation_card(p: SummaryPanel, *, warnings: bool = True) -> kpi_grid.Card:
+    """征迁签约 with 累计拆迁 under it and (`warnings`) what the household records dispute; the wall's 总览 leaves that to
+    its 「较上次汇报」 strip right above it (ui/alerts_view.changes), as a 1080-line screen has no room for both."""
     if p.relocation is None:
         return kpi_grid.plain("文化路北延征迁", "无记录", p.relocation_note)
     area = p.relocation_area
     notes = (f"累计拆迁 {area.display}（{widgets.viewer(area).badge(p.header.latest)}）",) if area is not None else ()
-    return kpi_grid.card(p.relocation, header=p.header.latest, label="征迁签约", notes=notes)
+    # a figure the household records dispute says so under the card, as on the 征迁 page (lib headline's warning;
+    # 已签约/涉迁户 carries its parts')
+    said = tuple(dict.fromkeys(f.warning for f in (p.relocation, area) if f is not None and f.warning))
+    return kpi_grid.card(p.relocation, header=p.header.latest, label="征迁签约", notes=notes + (said if warnings else ()))
 
 
 def care_card(p: SummaryPanel) -> kpi_grid.Card:

@@ -169,14 +169,24 @@ def _notes(name: str, as_of: dt.date | None) -> Notes:
                  lines)
 
 
-def _facilities(name: str) -> Facilities | None:
-    """The community's elder-care facilities (None when it has none)."""
+def _beds(key: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> tuple[str, str]:
+    """A facility's 床位 cell and its source on `as_of`: the bed count holding then (lib.queries.care.beds_on: a 床位
+    figure, else the register's) with its own tag and date, as the 养老 page shows it; none before it holds."""
+    held = bridge.facility_beds(key, as_of=as_of)
+    if held.shown is None:
+        return ("暂无公开数据" if held.value is None else "所选日期暂无数据"), "—"
+    return held.shown.display, held.shown.for_viewer(signed_in).badge(latest)
+
+
+def _facilities(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Facilities | None:
+    """The community's elder-care facilities (None when it has none): the register (来源), each with its bed count on
+    `as_of` and that count's source (床位来源); `latest`: the page's 「最新数据」 date."""
     fac = bridge.care_facilities(community=name)
     if fac.empty:
         return None
+    beds = [_beds(k, as_of, signed_in, latest) for k in fac["key"]]
     return Facilities(arrow_bytes.table(pd.DataFrame({
-        "设施": fac["name"], "类型": fac["kind"],
-        "床位": [f"{int(b)}张" if pd.notna(b) else "暂无公开数据" for b in fac["beds"]],
+        "设施": fac["name"], "类型": fac["kind"], "床位": [b for b, _ in beds], "床位来源": [t for _, t in beds],
         "来源": fac["source_kind"].map(widgets.kind_label)})))
 
 
