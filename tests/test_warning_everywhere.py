@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import tempfile
+from pathlib import Path
 
 import openpyxl
 from pypdf import PdfReader
@@ -106,3 +108,19 @@ def test_the_pack_prints_the_warning_beside_the_figure(world):
     rows = {(r[0], r[1]): r for r in ws.iter_rows(min_row=4, values_only=True)}
     assert rows[("征迁", "已签约")][2] == "62户" and rows[("征迁", "已签约")][note] == warning
     assert rows[("征迁", "涉迁户")][note] in (None, "")
+
+
+def test_the_briefing_picture_prints_the_warning(engine):  # noqa: F811 - the imported fixture
+    """The PNG a leader carries into a meeting states the dispute under the 征迁 figure (its data had it, unprinted)."""
+    from PIL import Image
+
+    from ui import bridge, summary
+    from ui.briefing_png import WARN
+
+    warning = _back_dated_signing(engine)
+    bridge.clear_caches()
+    picture = Image.open(io.BytesIO(summary.briefing_png(community=None, as_of=None)))
+    assert warning in picture.text["notes"]
+    picture.save(Path(tempfile.gettempdir()) / "gw-warning-briefing.png")  # to look at when it fails
+    column = picture.convert("RGB").crop((int(picture.width * 0.66), 0, picture.width, picture.height))
+    assert sum(1 for px in column.getdata() if px == WARN) > 200, "the warning is drawn in the figures' column"

@@ -26,6 +26,7 @@ FONT_CANDIDATES = [
 BG, FG, MUTED = (17, 19, 24), (241, 245, 249), (148, 163, 184)
 ACCENT, SELECTED = (232, 70, 58), (255, 214, 10)
 NO_DATA = (91, 98, 112)
+WARN = (251, 191, 36)  # a figure's warning (lib: e.g. 征迁已签约 disputed by the household records), as on the wall
 
 
 def figure_lines(figures: list[Figure], header: dt.date | None) -> list[tuple[str, str, str, tuple[int, int, int]]]:
@@ -70,6 +71,17 @@ def _lines(geom) -> list:
     if geom.geom_type == "LineString":
         return [list(geom.coords)]
     return [list(g.coords) for g in getattr(geom, "geoms", []) if g.geom_type == "LineString"]
+
+
+def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, room: float) -> list[str]:
+    """`text` cut into lines that fit `room` pixels (Chinese wraps between any two characters)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and draw.textlength(line + ch, font=font) > room:
+            lines.append(line)
+            line = ""
+        line += ch
+    return [*lines, line] if line else lines
 
 
 def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: dict[str, list[dict]],
@@ -119,17 +131,23 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
 
     col_x, y = width * 0.66, 130 * unit
     lines = figure_lines(figures, header)
-    row_h = min(112 * unit, (height - 220 * unit) / max(1, len(lines)))
-    for label, value, tag, rgb in lines:
+    notes = [f"注：{fig.warning}" if fig.warning else "" for fig in figures]
+    wraps = [_wrapped(draw, note, small, width - 40 * unit - col_x)[:2] for note in notes]
+    extra = [22 * unit * len(w) for w in wraps]  # a figure's warning takes lines of its own under it
+    row_h = min(112 * unit, (height - 220 * unit - sum(extra)) / max(1, len(lines)))
+    for (label, value, tag, rgb), wrap, more in zip(lines, wraps, extra, strict=True):
         draw.text((col_x, y), label, font=small, fill=MUTED)
         draw.text((col_x, y + 24 * unit), value, font=mid, fill=FG)
         box = draw.textbbox((width - 40 * unit, y + 34 * unit), tag, font=small, anchor="ra")
         draw.rounded_rectangle([box[0] - 8 * unit, box[1] - 4 * unit, box[2] + 8 * unit, box[3] + 4 * unit],
                                radius=int(6 * unit), fill=rgb)
         draw.text((width - 40 * unit, y + 34 * unit), tag, font=small, fill=BG, anchor="ra")
-        y += row_h
+        for i, part in enumerate(wrap):
+            draw.text((col_x, y + (62 + 22 * i) * unit), part, font=small, fill=WARN)
+        y += row_h + more
     meta = PngInfo()
     meta.add_text("figures", "\n".join("｜".join(line[:3]) for line in lines))
+    meta.add_text("notes", "\n".join(f"{line[0]}｜{note}" for line, note in zip(lines, notes, strict=True) if note))
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True, pnginfo=meta)
     return buf.getvalue()
