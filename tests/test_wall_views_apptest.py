@@ -65,7 +65,7 @@ def test_relocation_groups_add_up_and_the_countdown_counts_from_the_set_deadline
     groups = re.search(r"gw-groups'><div>未签约 <b>(\d+)</b>户.*?<div class='row'>(.*?)</div>", body)
     per_group = [int(n) for n in re.findall(r"第\d组 <b>(\d+)</b>户", groups.group(2))]
     assert int(groups.group(1)) == sum(per_group) == status_counts(engine=engine)["未签约"] == 16
-    assert "按专班分组 <span class='gw-tag gw-tag-demo'" in body  # the grouping is 示例
+    assert "按专班分组（逐户记录） <span class='gw-tag gw-tag-demo'" in body  # the grouping is 示例
     # 2026-12-05 (frozen, China) → 2026-12-31: 26 days; entered by staff (anonymous viewers see 「工作人员」)
     assert "<div class='big'>距截止 26 天</div><div>（截止日期 2026年12月31日，录入 · 工作人员 · 2026年12月5日录入）" in body
 

@@ -124,3 +124,20 @@ def test_the_briefing_picture_prints_the_warning(engine):  # noqa: F811 - the im
     picture.save(Path(tempfile.gettempdir()) / "gw-warning-briefing.png")  # to look at when it fails
     column = picture.convert("RGB").crop((int(picture.width * 0.66), 0, picture.width, picture.height))
     assert sum(1 for px in column.getdata() if px == WARN) > 200, "the warning is drawn in the figures' column"
+
+
+def test_the_wall_says_which_count_its_household_figures_are(engine):  # noqa: F811 - the imported fixture
+    """Beside the headline (62 signed, 16 unsigned, resting on the article), the 征迁 view's 专班 groups and trend count
+    the household records (15 unsigned, 63 signed): each says so, and the groups name the headline's 16 they differ
+    from — two different numbers side by side with no word on why is what a leader cannot defend."""
+    _back_dated_signing(engine)
+    body = re.sub(r"<[^>]+>", " ", _html(_wall(sign_in(None), view="征迁")))
+    groups = body[body.index("按专班分组") - 40:body.index("按专班分组") + 80]
+    assert re.search(r"未签约\s*15\s*户", groups) and "逐户记录" in groups and "16户" in groups, groups
+    assert "累计进度（逐户记录" in body
+
+
+def test_the_groups_say_nothing_more_when_the_counts_agree(engine):  # noqa: F811 - the imported fixture
+    body = re.sub(r"<[^>]+>", " ", _html(_wall(sign_in(None), view="征迁")))
+    groups = body[body.index("按专班分组") - 40:body.index("按专班分组") + 80]
+    assert "逐户记录" in groups and "上方" not in groups, groups

@@ -36,12 +36,15 @@ def countdown_html(deadline, today: dt.date) -> str:
             f"</div><div>（截止日期 {cn_date(deadline.day)}，{html.escape(deadline.figure.badge())}）</div></div>")
 
 
-def groups_html(groups: pd.DataFrame) -> str:
-    """Unsigned households per 专班 group, with the grouping's source (示例 until staff record it)."""
+def groups_html(groups: pd.DataFrame, headline: int | None = None) -> str:
+    """Unsigned households per 专班 group, counted in the household records, with the grouping's source (示例 until
+    staff record it). `headline`: the card's 未签约 (it rests on the article's 已签约): when the records count
+    otherwise, the line names it, so two numbers side by side are never left unexplained (the card's note says why)."""
     total = int(groups["households"].sum())
     tag = wall_chart.tag_html(_demo(bridge.combined_kind(groups["source_kind"])))
     cells = "".join(f"<span>{html.escape(r.group)} <b>{int(r.households)}</b>户</span>" for r in groups.itertuples())
-    return (f"<div class='gw-reloc gw-groups'><div>未签约 <b>{total}</b>户 · 按专班分组 {tag}</div>"
+    differs = f"，上方为{headline}户" if headline is not None and headline != total else ""
+    return (f"<div class='gw-reloc gw-groups'><div>未签约 <b>{total}</b>户 · 按专班分组（逐户记录{differs}） {tag}</div>"
             f"<div class='row'>{cells}</div></div>")
 
 
@@ -83,14 +86,15 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
             st.html(countdown_html(bridge.relocation_deadline(), as_of or bridge.local_today()))
         if sum(bridge.household_counts(community=community, as_of=as_of).values()):  # none yet: no 「0户」
             with widgets.guard("专班分组"):
-                st.html(groups_html(bridge.unsigned_by_group(community=community, as_of=as_of)))
+                st.html(groups_html(bridge.unsigned_by_group(community=community, as_of=as_of),
+                                    bridge.relocation_headline(community=community, as_of=as_of).pending))
     if burn.empty:
         with middle:
             widgets.no_data("所选日期的逐日进度")
         return
     with middle:
         tag = wall_chart.tag_html(_demo("demo" if bool(burn["is_demo"].iloc[0]) else "staff"))
-        st.html(f"<div class='gw-reloc'>累计进度（虚线为涉迁户总数）{tag}</div>")
+        st.html(f"<div class='gw-reloc'>累计进度（逐户记录，虚线为涉迁户总数）{tag}</div>")
         wall_chart.chart(trend_chart(burn), key="screen-reloc-trend")
     with right:
         deadline = bridge.relocation_deadline()
