@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lib import audit, clock
+from lib import audit, clock, submissions
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import DatabaseUnavailable, ValidationError
@@ -214,15 +214,13 @@ class WriteContext:
 
     def claim(self, key: str, table: str, record_id: int | None = None) -> None:
         """Insert a submission key (flushed): IntegrityError if it was already claimed (now or concurrently)."""
-        self.s.add(WriteSubmission(key=key[:80], table_name=table[:40], record_id=record_id,
-                                   username=self.username[:64]))
-        self.s.flush()
+        submissions.claim(self.s, key, table, record_id, self.username)
 
     def claimed(self, key: str) -> bool:
         return self.s.scalar(select(WriteSubmission.key).where(WriteSubmission.key == key[:80])) is not None
 
     def claimed_record(self, key: str) -> int | None:
-        return self.s.scalar(select(WriteSubmission.record_id).where(WriteSubmission.key == key[:80]))
+        return submissions.claimed_record(self.s, key)
 
     def content_key(self, outcome: Outcome) -> str:
         """The form's token bound to what it submitted: claimed beside the token, so a second use of the token
@@ -322,9 +320,9 @@ def run_write(actor: Actor | None, plan: Callable[[WriteContext], Outcome], *, e
               today: dt.date | None = None, submission_key: str | None = None) -> WriteResult:
     """Plan and apply one form submit in its own transaction (all or nothing). `submission_key`: the form's
     token; a second submit with the same key (a double-click) stores nothing."""
-    key = as_text(submission_key, "提交标识", max_len=64, required=False)
+    key = submissions.form_key(submission_key)
     with session_scope(engine) as s:
-        ctx = WriteContext(s, actor, today=today, submission_key=f"form-{key}" if key else None, key_turns=True,
+        ctx = WriteContext(s, actor, today=today, submission_key=key, key_turns=True,
                            confirms=True)
         return ctx.apply(plan(ctx))
 
