@@ -160,8 +160,9 @@ class Figure:
 def derived(parts: Iterable[Figure], *, label: str, display: str, value: float | None = None,
             unit: str = "") -> Figure:
     """A figure made from other figures (已签约/涉迁户, 未签约 = 涉迁户 − 已签约): the kinds of all its parts
-    (`combined_kind`), the newest part's date, and who entered the newest staff part; a quote only when every
-    part is the same quoted record."""
+    (`combined_kind`), the newest part's date, who entered the newest staff part, and every part's warning (a
+    figure made of a disputed or alarming one is so too, wherever it is shown); a quote only when every part is
+    the same quoted record."""
     parts = list(parts)
     dated = [f for f in parts if f.holds_from is not None]
     newest = max(dated, key=lambda f: f.holds_from) if dated else parts[0]
@@ -169,11 +170,13 @@ def derived(parts: Iterable[Figure], *, label: str, display: str, value: float |
     entered = max(staff, key=lambda f: f.recorded_at or dt.datetime.min) if staff else None
     quotes = {f.citation for f in parts}
     titles = {f.source_title for f in parts}
+    warnings = "；".join(dict.fromkeys(f.warning for f in parts if f.warning))
     return Figure(label, display, combined_kind(f.kind for f in parts), newest.holds_from, value=value, unit=unit,
                   citation=quotes.pop() if len(quotes) == 1 else None,
                   source_title=titles.pop() if len(titles) == 1 else None,
                   author=entered.author if entered else None, recorded_at=entered.recorded_at if entered else None,
-                  reported_later=any(f.reported_later for f in parts), continuous=all(f.continuous for f in parts))
+                  reported_later=any(f.reported_later for f in parts), continuous=all(f.continuous for f in parts),
+                  warning=warnings or None)
 
 
 def from_row(row, *, label: str | None = None, display: str | None = None, as_of: dt.date | None = None) -> Figure:

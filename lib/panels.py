@@ -158,8 +158,8 @@ def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None
     if occ.occupied is None:
         return None, "所选日期之前暂无入住数据", ""
     # residents over beds: both sources (the bed count has its own, lib.queries.care.beds_on)
-    fig = replace(occ.pair_figure("综合养老服务中心 入住/床位"), value=float(occ.occupied), unit="人",
-                  warning=occ.figure("", free_beds_warning=warning).warning)
+    fig = replace(occ.pair_figure("综合养老服务中心 入住/床位", free_beds_warning=warning), value=float(occ.occupied),
+                  unit="人")
     return fig, None, f"入住率 {percent(occ.occupied, occ.beds)}，空床 {occ.free} 张"
 
 

@@ -53,15 +53,21 @@ with widgets.guard("时间线"):
         st.html(timeline)  # every milestone in one element
 
 with widgets.guard("进度曲线"):
-    st.subheader("签约 / 交钥匙 / 拆除 累计进度")
+    st.subheader("签约 / 交钥匙 / 拆除 累计进度（逐户记录）")
     progress, burn = relocation.progress(scope, as_of)
     if progress is None:
         widgets.no_data("所选日期的逐日进度")
     else:
         chart_cache.draw(charts.burnup, burn, series=relocation.SERIES, total=progress.total,
                          total_label=progress.total_label, height=380, key=("relocation", scope, as_of))
-        widgets.demo_note(progress.note)
-        st.caption("示例数据按报道总数校准：2023年11月22日已签约62户、累计拆迁6100余平方米。")
+        if progress.demo:
+            widgets.demo_note(progress.note)
+        else:
+            st.caption(progress.note)
+        if progress.calibrated:
+            st.caption(relocation.CALIBRATED)
+        for warning in progress.warnings:  # the cards above say it too: the curve must not contradict them silently
+            st.warning(widgets.md_escape(warning), icon=":material/warning:")
 
 with widgets.guard("逐户状态"):
     st.subheader("逐户状态（匿名编号）")

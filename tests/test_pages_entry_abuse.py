@@ -5,6 +5,8 @@ message naming the field; every outcome is shown whole through ui/flash.py; a do
 # ruff: noqa: F811 - pytest fixtures are imported from staff_apptest and named as parameters
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from abuse_helpers import assert_unchanged, row_counts
 from staff_apptest import _staff_templates, count, engine, sign_in, submit, texts  # noqa: F401 - fixtures
@@ -123,11 +125,14 @@ def test_occupancy_double_click_is_one_row_and_a_new_value_is_new(engine):
     assert count(engine, Fact, Fact.recorded_by == "zx") == 0
 
 
-@pytest.mark.parametrize("page", ["entry.py", "check_form.py"])
-def test_work_pages_reach_lib_only_through_the_bridge(page):
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("page", sorted(p.relative_to(_ROOT).as_posix() for p in [
+    _ROOT / "app.py", *_ROOT.glob("pages/*.py"), *_ROOT.glob("ui/views/*.py")]))
+def test_pages_and_their_views_reach_lib_only_through_the_bridge(page):
     import ast
-    from pathlib import Path
-    tree = ast.parse((Path(__file__).resolve().parent.parent / "pages" / page).read_text(encoding="utf-8"))
+    tree = ast.parse((_ROOT / page).read_text(encoding="utf-8"))
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | \
         {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not [m for m in modules if m and (m == "lib" or m.startswith("lib."))], modules

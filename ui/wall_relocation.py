@@ -93,7 +93,8 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
             widgets.no_data("所选日期的逐日进度")
         return
     with middle:
-        tag = wall_chart.tag_html(_demo("demo" if bool(burn["is_demo"].iloc[0]) else "staff"))
+        records = str(burn["source_kind"].iloc[0])  # the household records' source (示例, 含示例, 录入 …)
+        tag = wall_chart.tag_html(_demo(records))
         st.html(f"<div class='gw-reloc'>累计进度（逐户记录，虚线为涉迁户总数）{tag}</div>")
         wall_chart.chart(trend_chart(burn), key="screen-reloc-trend")
     with right:
@@ -101,8 +102,7 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
         daily = bridge.daily_target(burn, total=int(burn["总户数"].iloc[0]), deadline_day=deadline.day)
         last = daily.iloc[-1]
         goal = "—" if pd.isna(last["目标"]) else f"{int(last['目标'])}户"
-        demo = (bool(burn["is_demo"].iloc[0]), deadline.is_demo)
-        tag = wall_chart.tag_html(_demo("demo" if all(demo) else "mixed" if any(demo) else "staff"))
+        tag = wall_chart.tag_html(_demo(bridge.combined_kind((records, deadline.figure.kind))))
         st.html(f"<div class='gw-reloc gw-daily'><div>{cn_date(last['date'])} 签约 <b>{int(last['实际签约'])}</b>户 · "
                 f"目标 <b>{goal}</b> {tag}</div><div>白线为每日目标：剩余户数 ÷ 剩余天数</div></div>")
         wall_chart.chart(target_chart(daily), key="screen-reloc-daily")

@@ -157,6 +157,8 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
         figures.insert(0, _printed("征迁", ratio))
         figures.append(_printed("征迁", h.unsigned(prefix + "未签约")))  # the page's 尚在签订中, by the same rule
     burn = relocation.burnup(community=community, as_of=as_of, engine=engine)
+    if not burn.empty:  # the curve counts the household records, which the figures above may not rest on
+        note += f"累计进度曲线按逐户记录计（{KIND_NAMES[burn['source_kind'].iloc[0]]}）。"
     total = float(h.total.value or 0)
     return PackPanel("relocation", "文化路北延提升改造 · 征迁", figures, note=note, chart_data=burn,
                      chart_args={"total": total,

@@ -169,23 +169,27 @@ class Occupancy:
         """The bed count on the residents' day, with its own source and date."""
         return None if self.beds_figure is None else replace(self.beds_figure, label=label)
 
-    def _both(self, label: str, display: str, value: float | None, unit: str = "") -> Figure:
-        """A figure of residents and beds (lib.figures.derived: both sources, the newer date). Beds shown before
-        their own date (the register's count, reported later) date it by the residents' day, which it describes."""
-        parts = [self.figure(label)] + ([self.beds_figure] if self.beds_figure is not None else [])
+    def _both(self, label: str, display: str, value: float | None, unit: str = "", *,
+              free_beds_warning: int | None = None) -> Figure:
+        """A figure of residents and beds (lib.figures.derived: both sources, the newer date, the free-bed warning
+        for `free_beds_warning`). Beds shown before their own date (the register's count, reported later) date it
+        by the residents' day, which it describes."""
+        parts = [self.figure(label, free_beds_warning=free_beds_warning)] + (
+            [self.beds_figure] if self.beds_figure is not None else [])
         fig = derived(parts, label=label, display=display, value=value, unit=unit)
         if self.beds_figure is not None and self.beds_figure.reported_later:
             fig = replace(fig, holds_from=self.day, reported_later=False)
         return fig
 
-    def pair_figure(self, label: str = "入住/床位") -> Figure:
-        return self._both(label, f"{self.occupied}/{self.beds}床", None)
+    def pair_figure(self, label: str = "入住/床位", *, free_beds_warning: int | None = None) -> Figure:
+        return self._both(label, f"{self.occupied}/{self.beds}床", None, free_beds_warning=free_beds_warning)
 
-    def free_figure(self, label: str = "空床") -> Figure:
-        return self._both(label, f"{self.free}张", None if self.free is None else float(self.free), "张")
+    def free_figure(self, label: str = "空床", *, free_beds_warning: int | None = None) -> Figure:
+        return self._both(label, f"{self.free}张", None if self.free is None else float(self.free), "张",
+                          free_beds_warning=free_beds_warning)
 
-    def rate_figure(self, label: str = "入住率") -> Figure:
-        return self._both(label, percent(self.occupied, self.beds), None)
+    def rate_figure(self, label: str = "入住率", *, free_beds_warning: int | None = None) -> Figure:
+        return self._both(label, percent(self.occupied, self.beds), None, free_beds_warning=free_beds_warning)
 
 
 def facilities(*, community: str | None = None, engine: Engine | None = None) -> pd.DataFrame:

@@ -46,24 +46,17 @@ class RelocationHeadline:
     official: pd.DataFrame  # every article figure on the project (label, display, quote …)
 
     def progress(self, label: str = "已签约/涉迁户", display: str | None = None) -> Figure:
-        """「62/78户」: a figure made of 已签约 and 涉迁户 (both sources, the newer date, their warnings: `_made_of`)."""
-        return _made_of((self.signed, self.total), label=label, value=self.signed.value, unit="户",
+        """「62/78户」: a figure made of 已签约 and 涉迁户 (both sources, the newer date, their warnings: `derived`)."""
+        return derived((self.signed, self.total), label=label, value=self.signed.value, unit="户",
                         display=display or f"{self.signed.value:.0f}/{self.total.value:.0f}户")
 
     def unsigned(self, label: str = "未签约") -> Figure | None:
         """涉迁户 − 已签约 (the page's 「尚在签订中」, the pack's 未签约): a figure made of both, so it carries both
-        sources, the newer date and their warnings (`_made_of`); None when either has no value."""
+        sources, the newer date and their warnings (`derived`); None when either has no value."""
         if self.pending is None:
             return None
-        return _made_of((self.total, self.signed), label=label, display=f"{self.pending}户", value=float(self.pending),
+        return derived((self.total, self.signed), label=label, display=f"{self.pending}户", value=float(self.pending),
                         unit="户")
-
-
-def _made_of(parts: tuple[Figure, ...], **kw) -> Figure:
-    """lib.figures.derived, keeping the parts' warnings: a figure made of a questionable one (62/78 of a 62 that the
-    household records dispute) is questionable too, and says so wherever it is shown."""
-    warnings = "；".join(dict.fromkeys(p.warning for p in parts if p.warning))
-    return replace(derived(parts, **kw), warning=warnings or None)
 
 
 def _project_id(engine: Engine | None) -> int | None:
@@ -308,7 +301,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
     return RelocationHeadline(total, signed, area, pending, official)
 
 
-BURNUP_COLUMNS = ["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo"]
+BURNUP_COLUMNS = ["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo", "source_kind"]
 
 
 def _least(a, b):
@@ -318,7 +311,8 @@ def _least(a, b):
 
 def burnup(*, community: str | None = None, as_of: dt.date | None = None,
            engine: Engine | None = None) -> pd.DataFrame:
-    """Per day: households that reached ≥ signed / ≥ keys / demolished, and demolished m², cumulative.
+    """Per day: households that reached ≥ signed / ≥ keys / demolished, and demolished m², cumulative; with the
+    source of the household records counted (`source_kind`, lib.figures.combined_kind: 示例, 含示例, 录入 …).
 
     Aggregated in the database: per household the first day of each rung, then households per day
     and rung; pandas only accumulates the (few hundred) daily counts.
@@ -364,6 +358,10 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
     out["拆除面积"] = area.reindex(days, fill_value=0.0).cumsum().astype(float).to_numpy()
     out["总户数"] = int(totals["n"].iloc[0])
     out["is_demo"] = bool(totals["area"].iloc[0])
+    kinds = _in_scope(select(Source.kind).distinct().select_from(HouseholdEvent)
+                      .join(Source, Source.id == HouseholdEvent.source_id)
+                      .where(holds_on(HouseholdEvent.valid_from, as_of)), community)
+    out["source_kind"] = combined_kind(frame(kinds, engine)["kind"])
     return out
 
 

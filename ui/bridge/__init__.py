@@ -17,7 +17,8 @@ from __future__ import annotations
 
 # ruff: noqa: F401 - every import below is a re-export
 from lib.errors import DashboardError, GeometryError, PermissionDenied
-from lib.figures import Figure
+from lib.figures import MIXED, Figure
+from lib.models import SourceKind  # views compare a figure's kind through here
 from lib.fmt import cn_date, cn_number, format_value, percent  # pages format through here
 from lib.panels import Header, SummaryPanel
 from lib.scope import Scope, full_name, short_name  # full_name: pages name communities through here

@@ -128,8 +128,8 @@ def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool, latest:
     figs = bridge.facts_q(subject=CENTRE_SUBJECT, indicators=CENTRE_FIGS, as_of=as_of)
     cards = [kpi_grid.card(bridge.figure(r), signed_in=signed_in, header=latest)
              for r in figs[figs["indicator"] == "care_area_m2"].to_dict("records")]
-    beds = bridge.facility_beds(key, as_of=as_of).figure  # the one rule (a 床位 figure of any of its names)
-    if beds is not None and not beds.reported_later:  # before its report the page says there is no data
+    beds = bridge.facility_beds(key, as_of=as_of).shown  # None before its report: the page says there is no data
+    if beds is not None:
         cards.append(kpi_grid.card(beds, signed_in=signed_in, header=latest))
     occ = bridge.current_occupancy(facility=key, as_of=as_of)
     if occ.occupied is None:

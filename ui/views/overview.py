@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lib.panels import SummaryPanel
 from ui import bridge, kpi_grid, widgets
 from ui.kept import kept
 
@@ -33,7 +32,7 @@ class CommunityCard:
     honours: str  # 「**荣誉**：…」 (Markdown, stored names escaped), "" when none
 
 
-def _panel(community: str | None, as_of: dt.date | None) -> SummaryPanel:
+def _panel(community: str | None, as_of: dt.date | None) -> bridge.SummaryPanel:
     return bridge.summary_panel(bridge.Scope.of(community, as_of))
 
 
@@ -45,7 +44,7 @@ def _overview(community: str | None, as_of: dt.date | None, signed_in: bool) -> 
                 note if figs else "")
 
 
-def relocation_card(p: SummaryPanel, *, warnings: bool = True) -> kpi_grid.Card:
+def relocation_card(p: bridge.SummaryPanel, *, warnings: bool = True) -> kpi_grid.Card:
     """征迁签约 with 累计拆迁 under it and (`warnings`) what the household records dispute; the wall's 总览 leaves that to
     its 「较上次汇报」 strip right above it (ui/alerts_view.changes), as a 1080-line screen has no room for both."""
     if p.relocation is None:
@@ -58,20 +57,20 @@ def relocation_card(p: SummaryPanel, *, warnings: bool = True) -> kpi_grid.Card:
     return kpi_grid.card(p.relocation, header=p.header.latest, label="征迁签约", notes=notes + (said if warnings else ()))
 
 
-def care_card(p: SummaryPanel) -> kpi_grid.Card:
+def care_card(p: bridge.SummaryPanel) -> kpi_grid.Card:
     if p.care is None:
         return kpi_grid.plain("养老床位", "暂无数据", p.care_note)
     return kpi_grid.card(p.care, header=p.header.latest, label="养老中心床位",
                          notes=(p.care_detail + (f"。{p.care.warning}" if p.care.warning else ""),))
 
 
-def stars_card(p: SummaryPanel) -> kpi_grid.Card:
+def stars_card(p: bridge.SummaryPanel) -> kpi_grid.Card:
     if p.stars is None:
         return kpi_grid.plain("五星支部", "暂无数据")
     return kpi_grid.card(p.stars, header=p.header.latest)
 
 
-def model_card(p: SummaryPanel) -> kpi_grid.Card:
+def model_card(p: bridge.SummaryPanel) -> kpi_grid.Card:
     if p.model is None:
         return kpi_grid.plain("示范社区", "暂无数据", "此日期尚无示范社区创建记录")
     named = ("已命名：" + "、".join(p.model_named),) if p.model_named else ()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
-from lib.models import SourceKind
 from ui import arrow_bytes, bridge, kpi_grid, widgets
 from ui.bridge import TTL_SECONDS, cn_date
 from ui.kept import kept
@@ -68,7 +67,7 @@ def _source_note(df: pd.DataFrame) -> str:
     kinds = df["source_kind"].fillna("")
     order = kinds.value_counts(sort=True).index.tolist()  # the most common first (ties: first shown)
     main = order[0]
-    quoted = "（悬停数字可见原文）" if SourceKind.ARTICLE.value in order else "（悬停数字可见出处）"
+    quoted = "（悬停数字可见原文）" if bridge.SourceKind.ARTICLE.value in order else "（悬停数字可见出处）"
     named = [f"{'、'.join(widgets.md_escape(t) for t in df.loc[kinds == k, 'label'])}为{widgets.kind_label(k)}"
              for k in order[1:]]
     return "来源：" + "，".join([*named, ("其余为" if named else "") + widgets.kind_label(main)]) + quoted + "。"
@@ -136,7 +135,7 @@ def _stars_note(name: str, as_of: dt.date | None) -> str:
     cells = bridge.star_matrix(as_of=as_of)
     cells = cells[cells["community"] == name]
     kinds = set(cells["source_kind"])
-    demo = SourceKind.DEMO.value
+    demo = bridge.SourceKind.DEMO.value
     if demo not in kinds:
         return ""
     if kinds == {demo}:

@@ -38,11 +38,18 @@ class Headline:
     official: pa.Table | None  # every reported figure with its quote (the expander's table), converted once
 
 
+CALIBRATED = "示例数据按报道总数校准：2023年11月22日已签约62户、累计拆迁6100余平方米。"
+
+
 @dataclass(frozen=True)
 class Progress:
+    """The burn-up chart's frame: it counts the household records (which the cards above may not rest on)."""
     total: float
     total_label: str  # 「涉迁户 78 户（报道）」
-    note: str  # the last day's counts, for the demo note
+    note: str  # the last day's counts; with the records' source unless `demo` (then the demo note says it)
+    demo: bool  # every record counted is demo data
+    calibrated: bool  # demo records are among them (the seed is calibrated to the article: CALIBRATED)
+    warnings: tuple[str, ...] = ()  # what the records dispute in the cards above (lib headline's warnings)
 
 
 @dataclass(frozen=True)
@@ -110,15 +117,22 @@ def _timeline(as_of: dt.date | None) -> str:
 
 
 def _progress(scope: str | None, as_of: dt.date | None) -> tuple[Progress | None, pd.DataFrame]:
-    """The burn-up chart's total line and the last day's counts, with the daily frame the chart draws."""
+    """The burn-up chart's total line and the last day's counts, with the daily frame the chart draws, the records'
+    source, and the warnings of the headline figures the records dispute (said beside the chart as above it)."""
     burn = bridge.relocation_burnup(community=scope, as_of=as_of)
-    total = bridge.relocation_headline(community=scope, as_of=as_of).total
+    head = bridge.relocation_headline(community=scope, as_of=as_of)
+    total = head.total
     if burn.empty or not total.value:
         return None, burn
     last = burn.iloc[-1]
+    kind = str(last["source_kind"])
+    demo = kind == bridge.SourceKind.DEMO.value
     note = (f"逐日进度（{cn_date(last['date'])}：已签约{last['已签约']}户、已交钥匙{last['已交钥匙']}户、"
-            f"已拆除{last['已拆除']}户、拆除面积{cn_number(last['拆除面积'])}平方米）")
-    return Progress(float(total.value), f"涉迁户 {int(total.value)} 户（{total.tag}）", note), burn
+            f"已拆除{last['已拆除']}户、拆除面积{cn_number(last['拆除面积'])}平方米）"
+            + ("" if demo else f"，来源：{widgets.kind_label(kind)}。"))
+    warnings = tuple(dict.fromkeys(f.warning for f in (head.total, head.signed, head.demolished_m2) if f.warning))
+    return Progress(float(total.value), f"涉迁户 {int(total.value)} 户（{total.tag}）", note, demo,
+                    demo or kind == bridge.MIXED, warnings), burn
 
 
 def _households(scope: str | None, as_of: dt.date | None) -> tuple[Households | None, pd.DataFrame]:
