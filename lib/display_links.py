@@ -52,11 +52,17 @@ def _who(link: DisplayLink) -> str:
 @dataclass(frozen=True)
 class NewLink:
     """A created link: its path (shown once), its stored name, and whether this was a repeat of a submission
-    already stored (then nothing new was written and the same path is shown again)."""
+    already stored (then nothing new was written and the same path is shown again, unless the link was revoked
+    or has expired meanwhile: `state`, as `_state`, says so and the path must not be offered)."""
 
     path: str
     name: str
     repeated: bool
+    state: str = "active"
+
+    @property
+    def usable(self) -> bool:
+        return self.state == "active"
 
 
 def create(name: str, *, days: int, by: Actor | None, engine: Engine | None = None) -> str:
@@ -79,8 +85,8 @@ def create_once(name: str, *, days: int, by: Actor | None, submission_key: str |
     now = clock.now_utc()
     with session_scope(engine) as s:
         verify_actor(s, by)  # the stored account: a deactivated, demoted or forged administrator is refused
-        if (held := _held(s, hashed)) is not None:
-            return NewLink(PATH_PREFIX + value, held, True)
+        if (held := _held(s, hashed, now)) is not None:
+            return NewLink(PATH_PREFIX + value, held[0], True, held[1])
         link = DisplayLink(name=name, token_hash=hashed, created_at=now, created_by=by.username,
                            expires_at=now + dt.timedelta(days=days))
         try:
@@ -90,16 +96,18 @@ def create_once(name: str, *, days: int, by: Actor | None, submission_key: str |
         except IntegrityError:  # the same submission stored meanwhile on another connection
             if link in s:
                 s.expunge(link)
-            if (held := _held(s, hashed)) is None:
+            if (held := _held(s, hashed, now)) is None:
                 raise
-            return NewLink(PATH_PREFIX + value, held, True)
+            return NewLink(PATH_PREFIX + value, held[0], True, held[1])
         audit.record(s, by, "create_display_link", "display_link", f"{link.id}·{name}", None, None,
                      {"name": name, "expires_at": link.expires_at})
     return NewLink(PATH_PREFIX + value, name, False)
 
 
-def _held(s, hashed: str) -> str | None:
-    return s.scalar(select(DisplayLink.name).where(DisplayLink.token_hash == hashed))
+def _held(s, hashed: str, now: dt.datetime) -> tuple[str, str] | None:
+    """The stored link of a token hash: its name and state (active / revoked / expired), or None."""
+    link = s.scalar(select(DisplayLink).where(DisplayLink.token_hash == hashed))
+    return None if link is None else (link.name, _state(link, now))
 
 
 def _state(link: DisplayLink, now: dt.datetime) -> str:

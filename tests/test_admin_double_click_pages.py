@@ -76,3 +76,23 @@ def test_double_click_on_create_link_is_one_link_with_one_address(admin):
     assert any("二楼大厅" in s and "重复提交已忽略" in s for s in texts(at.info)), texts(at.info)
     assert _count(DisplayLink) == before + 1
     assert display_links.check(first.split(display_links.PATH_PREFIX)[1]) == "二楼大厅"
+
+
+def test_a_repeat_after_the_link_was_revoked_shows_no_dead_address(admin):
+    """Revoked between the two clicks (another administrator, another tab): the repeat must not present the
+    address as created and usable; it says the link was revoked and shows no address."""
+    at = _users_page(admin)
+    at.text_input(key="display_links.name").input("三楼会议室")
+    at.number_input(key="display_links.days").set_value(30)
+    at.button(key="display_links.create").click().run()
+    with session_scope(get_engine()) as s:
+        link_id = s.scalar(select(DisplayLink.id).where(DisplayLink.name == "三楼会议室"))
+    assert display_links.revoke(link_id, by=admin)
+    at.text_input(key="display_links.name").input("三楼会议室")  # the second click carries the same values
+    at.number_input(key="display_links.days").set_value(30)
+    at.button(key="display_links.create").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [c.value for c in at.code], "a revoked link's address was shown again"
+    said = texts(at.warning) + texts(at.info) + texts(at.error)
+    assert any("三楼会议室" in s and "已被撤销" in s and "重复提交已忽略" in s for s in said), said
+    assert _count(DisplayLink, DisplayLink.name == "三楼会议室") == 1

@@ -38,6 +38,9 @@ def _create() -> None:
         return created[0]
 
     def message(new) -> str:
+        if not new.usable:  # revoked (or expired) between the two clicks: its address must not be offered again
+            done = "随后已被撤销" if new.state == "revoked" else "现已过期"
+            return f"大屏链接“{new.name}”已创建，但{done}（重复提交已忽略），不再显示其地址；如需使用请重新创建。"
         if new.repeated:
             return f"大屏链接“{new.name}”已创建（重复提交已忽略），地址与刚才相同："
         return (f"已创建大屏链接“{new.name}”，有效 {days} 天。请把下面的地址复制到会议室大屏的浏览器中打开"
@@ -45,7 +48,8 @@ def _create() -> None:
 
     if flash.run(NS, make, message, repeat=lambda new: new.repeated, failed="创建大屏链接失败"):
         forms.remember_submit(NS, values, key)
-        s[KEYS["new"]] = _base_url() + created[0].path
+        if created[0].usable:
+            s[KEYS["new"]] = _base_url() + created[0].path
         s[KEYS["name"]] = ""
 
 
