@@ -1,5 +1,7 @@
 """The one mapping of what PROJ, GDAL/pyogrio and shapely say about an uploaded geometry file to Chinese.
 
+`geometry_type_text` names a shapely geometry type as the pages do (面（Polygon）…).
+
 `library_text(problem, filename, step=…)` turns a library exception (or a library's own message, such as
 shapely's validity reason) into a sentence an administrator can act on: it names the file and the part at fault
 (.shp/.shx/.dbf/.prj, the GeoJSON's crs member, the 「源坐标系」 field) and says what to do. The English text,
@@ -35,6 +37,15 @@ _VALIDITY = (
     ("duplicate rings", "有重复的边界环"),
     ("ring is not closed", "边界环未闭合"),
 )
+GEOMETRY_TYPE_TEXT = {"Point": "点（Point）", "MultiPoint": "多点（MultiPoint）", "LineString": "线（LineString）",
+                      "MultiLineString": "多线（MultiLineString）", "LinearRing": "环（LinearRing）",
+                      "Polygon": "面（Polygon）", "MultiPolygon": "多面（MultiPolygon）",
+                      "GeometryCollection": "几何集合（GeometryCollection）"}
+
+
+def geometry_type_text(geom_type: str) -> str:
+    """面（Polygon）, 线（LineString）…: a shapely geometry type as the pages name it."""
+    return GEOMETRY_TYPE_TEXT.get(geom_type, geom_type)
 
 
 def _text(problem: BaseException | str) -> str:
@@ -74,10 +85,11 @@ def _reading(text: str, low: str, filename: str, kind: str) -> str:
     return head + f"{_KINDS.get(kind, '文件')}格式不受支持或文件已损坏，" + _AGAIN
 
 
-def _declared(filename: str, kind: str) -> str:
+def _declared(filename: str, kind: str, subject: str) -> str:
     where = {"zip": "中的 .prj（坐标系说明）", "geojson": "中声明的坐标系（crs 项）",
              "gpkg": "中图层声明的坐标系"}.get(kind, "中声明的坐标系")
-    return f"文件「{filename}」{where}无法识别。{_TYPE_CRS}，或在 GIS 软件中改用标准坐标系重新导出"
+    named = f"「{subject}」" if subject else ""
+    return f"文件「{filename}」{where}{named}无法识别。{_TYPE_CRS}，或在 GIS 软件中改用标准坐标系重新导出"
 
 
 def _typed(low: str, subject: str) -> str:
@@ -107,7 +119,8 @@ def _validity(text: str, low: str) -> str:
 
 def library_text(problem: BaseException | str, filename: str, *, step: str, kind: str = "", subject: str = "") -> str:
     """The Chinese for a library's error at `step` (see the module docstring); `kind` is the file's kind (geojson,
-    zip, gpkg) and `subject` the CRS the message is about (what was typed, or a label such as EPSG:4547).
+    zip, gpkg) and `subject` the CRS the message is about (what was typed, a label such as EPSG:4547, or the name
+    a file declares, already shortened for showing).
     The English goes to the server log."""
     text = _text(problem)
     low = text.lower()
@@ -118,7 +131,7 @@ def library_text(problem: BaseException | str, filename: str, *, step: str, kind
     if step == "crs":
         return _typed(low, subject)
     if step == "declared_crs":
-        return _declared(filename, kind)
+        return _declared(filename, kind, subject)
     if step == "transform":
         return _transform(low, filename, subject)
     return _reading(text, low, filename, kind)

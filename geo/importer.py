@@ -25,7 +25,8 @@ from pyproj import CRS
 from geo import crs_fit
 from geo import schematic_plan as plan
 from geo.crs import crs_text, parse_crs, to_wgs84
-from geo.import_errors import is_crs_problem, library_text
+from geo.geojson_crs import declared_name, unresolved_name
+from geo.import_errors import geometry_type_text, is_crs_problem, library_text  # ui/geo_preview uses it from here
 from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
 from geo.validate import is_finite
 from lib.errors import CrsMismatch, GeometryError
@@ -50,17 +51,6 @@ MAX_VERTICES = 200_000  # an 8.5 km² subdistrict needs far fewer; the map could
 MAX_ZIP_MEMBERS = 100
 _SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 _MAX_LISTED = 5
-GEOMETRY_TYPE_TEXT = {"Point": "点（Point）", "MultiPoint": "多点（MultiPoint）", "LineString": "线（LineString）",
-                      "MultiLineString": "多线（MultiLineString）", "LinearRing": "环（LinearRing）",
-                      "Polygon": "面（Polygon）", "MultiPolygon": "多面（MultiPolygon）",
-                      "GeometryCollection": "几何集合（GeometryCollection）"}
-
-
-def geometry_type_text(geom_type: str) -> str:
-    """面（Polygon）, 线（LineString）…: a geometry type as the page names it."""
-    return GEOMETRY_TYPE_TEXT.get(geom_type, geom_type)
-
-
 def _fail(message: str, details: list[str] | None = None):
     raise GeometryError(message, details=details)
 
@@ -133,8 +123,8 @@ def _read_without_crs(path: Path, source_layer: str | None, has_cpg: bool) -> gp
 
 def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_bytes: int
           ) -> tuple[gpd.GeoDataFrame, str | None]:
-    """(features, None), or (features without a CRS, the Chinese reason) when the file declares a CRS that
-    cannot be read: usable when 「源坐标系」 is filled in."""
+    """(features, None), or (features whose CRS is unknown, the Chinese reason) when the file declares a CRS that
+    cannot be read (a GeoJSON's `crs` member: geo.geojson_crs): usable when 「源坐标系」 is filled in."""
     has_cpg = True
     if kind == "zip":
         path, has_cpg = _extract_shapefile(data, filename, tmp, max_bytes)
@@ -148,10 +138,15 @@ def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_byte
         except Exception as exc:  # noqa: BLE001 - an unreadable declared CRS here; the file itself below
             if not is_crs_problem(exc):
                 raise
-            reason = library_text(exc, filename, step="declared_crs", kind=kind)
+            subject = declared_name(data) if kind == "geojson" else ""
+            reason = library_text(exc, filename, step="declared_crs", kind=kind, subject=subject)
             return _read_without_crs(path, source_layer, has_cpg), reason
         if kind == "zip" and gdf.crs is None and path.with_suffix(".prj").exists():
             return gdf, library_text(".prj was not recognised by GDAL", filename, step="declared_crs", kind=kind)
+        unresolved = unresolved_name(data, gdf.crs) if kind == "geojson" else None
+        if unresolved:  # GDAL read it as EPSG:4326 regardless: the features are right, their CRS is not known
+            name, why = unresolved
+            return gdf, library_text(why, filename, step="declared_crs", kind=kind, subject=name)
         return gdf, None
     except GeometryError:
         raise

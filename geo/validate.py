@@ -1,4 +1,9 @@
-"""Consistency checks for a full set of layers; problems are returned as Chinese lines."""
+"""Consistency checks for a full set of layers; problems are returned as Chinese lines.
+
+Layers are named by their Chinese labels (geo.layers.LAYER_LABELS), geometry types and shapely's validity reasons
+through geo.import_errors (library_text), so no line carries shapely's English.
+Used by tests/test_geo_layers.py (the shipped schematic layers); `is_finite` by the importer and the store.
+"""
 from __future__ import annotations
 
 import itertools
@@ -9,7 +14,8 @@ import shapely
 from shapely.geometry import LineString
 
 from geo import schematic_plan as plan
-from geo.layers import geom_to_metric, meters_between
+from geo.import_errors import geometry_type_text, library_text
+from geo.layers import LAYER_LABELS, geom_to_metric, meters_between
 from lib.errors import GeometryError
 
 TOTAL_AREA_KM2 = (plan.TARGET_AREA_KM2, 0.03)  # (target, relative tolerance)
@@ -33,6 +39,10 @@ POLYGON_LAYERS = ("outline", "communities", "reservoirs")
 def is_finite(geom) -> bool:
     """True when every coordinate of `geom` is a finite number (no NaN, no ±Infinity)."""
     return geom is None or bool(np.isfinite(shapely.get_coordinates(geom)).all())
+
+
+def _label(key: str) -> str:
+    return LAYER_LABELS.get(key, key)
 
 
 def _km2(geom) -> float:
@@ -61,18 +71,20 @@ def _check_validity(layers, problems):
         if gdf is None:
             continue
         for i, (name, geom) in enumerate(zip(gdf["name"], gdf.geometry), start=1):
+            where = f"图层「{_label(key)}」第{i}个要素「{name}」"
             if geom is None or geom.is_empty:
-                problems.append(f"图层「{key}」第{i}个要素「{name}」几何为空")
+                problems.append(f"{where}几何为空")
             elif not geom.is_valid:
-                problems.append(f"图层「{key}」第{i}个要素「{name}」几何无效：{shapely.is_valid_reason(geom)}")
+                reason = library_text(shapely.is_valid_reason(geom), "", step="validity")
+                problems.append(f"{where}几何无效：{reason}")
             elif geom.geom_type not in ("Polygon", "MultiPolygon"):
-                problems.append(f"图层「{key}」第{i}个要素「{name}」应为面，实为 {geom.geom_type}")
+                problems.append(f"{where}应为面，实为{geometry_type_text(geom.geom_type)}")
 
 
 def _check_presence(layers, problems):
     for key in ("outline", "communities", *REQUIRED):
         if key not in layers or layers[key] is None or len(layers[key]) == 0:
-            problems.append(f"缺少图层「{key}」或图层为空")
+            problems.append(f"缺少图层「{_label(key)}」或图层为空")
     comms = layers.get("communities")
     if comms is not None:
         names = [str(n) for n in comms["name"]]
@@ -91,7 +103,7 @@ def _check_presence(layers, problems):
         names = set(str(n) for n in gdf["name"])
         missing = [n for n in required if n not in names]
         if missing:
-            problems.append(f"图层「{key}」缺少：{'、'.join(missing)}")
+            problems.append(f"图层「{_label(key)}」缺少：{'、'.join(missing)}")
     pois = layers.get("pois")
     if pois is not None and "category" in pois.columns:
         count = int((pois["category"] == MARKET_CATEGORY).sum())
@@ -200,7 +212,7 @@ def _check_zhongxing_pois(layers, problems):
                 continue
             for name, geom in _by_name(layers[key]).items():
                 if not region.contains(geom):
-                    problems.append(f"图层「{key}」要素「{name}」不在街道范围内")
+                    problems.append(f"图层「{_label(key)}」要素「{name}」不在街道范围内")
     if "reservoirs" in layers and "榆树庄" in comms:
         res = _by_name(layers["reservoirs"]).get("榆树庄水库")
         if res is not None and not comms["榆树庄"].buffer(1e-6).contains(res):

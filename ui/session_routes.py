@@ -12,7 +12,9 @@ reads the cookie with st.context.cookies (ui/bridge/user.py) and lib.sessions de
 
 The three POST routes opened directly (a bookmark, a typed address, a reload after the redirect) get a Chinese
 page saying where to sign in or out (HTTP 405, Allow: POST), never Streamlit's English index page; a wrong path
-under /session/ or /display/ gets the Chinese 「页面不存在」 (ui/not_found.py). Every page here has a link back.
+under /session/ or /display/ gets the Chinese 「页面不存在」, and any other method on these addresses (PUT
+/session/login, POST /display/end) the Chinese 「不支持此操作」 with the right Allow header (both ui/not_found.py,
+which reads the methods from these routes). Every page here has a link back.
 
 Cookies are HttpOnly, SameSite=Strict, and Secure when the request came over HTTPS (directly or as
 X-Forwarded-Proto from the reverse proxy). POSTs from another origin are refused.
@@ -86,6 +88,7 @@ def _form_only(title: str, text: str):
     """GET/HEAD of a route that only takes its form's POST: say where to do it instead."""
     async def endpoint(request: Request) -> Response:
         return _page(405, title, text, [ACCOUNT, HOME], headers={"Allow": "POST"})
+    endpoint.answers_not_allowed = True  # ui/not_found.py: this GET route does not make GET an allowed method
     return endpoint
 
 
