@@ -22,7 +22,7 @@ with widgets.guard("范围"):
 widgets.as_of_stamp(bridge.header(), reach.caption if reach else "")  # 「当前范围」 under 「最新数据」
 if reach and reach.missing:
     widgets.no_data(f"{reach.missing}的文化路北延征迁")
-    st.caption("示例逐户数据中没有登记在该社区的涉迁户；以下为项目整体情况。")
+    st.caption("逐户记录中没有登记在该社区的涉迁户；以下为项目整体情况。")
 scope = reach.scope if reach else None
 
 with widgets.guard("征迁概况"):

@@ -8,6 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from ui import widgets
+
 STAR_STATUS_COLORS = {"已达标": "#2E9E5B", "创建中": "#E8A33A", "未启动": "#5B6270"}
 MODEL_STATUS_COLORS = {"已命名示范社区": "#2E9E5B", "先行先试": "#3B82F6", "创建中": "#E8A33A", "未命名": "#5B6270"}
 HOUSEHOLD_COLORS = {"已签约": "#3B82F6", "已交钥匙": "#E8A33A", "已拆除": "#2E9E5B"}
@@ -100,11 +102,13 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
     selected = df["community"] == highlight
     data = _in_order(df, communities).assign(
         score_text=df["score"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"), selected=selected,
-        opacity=selected.map({True: 1.0, False: 0.55 if highlight else 0.9}))
+        opacity=selected.map({True: 1.0, False: 0.55 if highlight else 0.9}),
+        source_text=df["source_kind"].map(widgets.kind_label))  # each cell's own source (示例 / 工作人员录入 …)
     x = alt.X("star:N", sort=list(stars), title=None, axis=alt.Axis(orient="top", labelAngle=0))
     y = _by_order()
     tooltip = [alt.Tooltip("community:N", title="社区"), alt.Tooltip("star:N", title="星级"),
-               alt.Tooltip("status:N", title="状态"), alt.Tooltip("score:Q", title="得分（示例）", format=".1f")]
+               alt.Tooltip("status:N", title="状态"), alt.Tooltip("score:Q", title="得分", format=".1f"),
+               alt.Tooltip("source_text:N", title="来源")]
     base = alt.Chart().encode(x=x, y=y)  # data on the layer: sharing it per subchart makes Altair hash its repr
     cells = base.mark_rect(cornerRadius=3).encode(
         color=alt.Color("status:N", scale=_scale(STAR_STATUS_COLORS), title="状态"),
