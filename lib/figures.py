@@ -201,9 +201,9 @@ class Delta:
 
     on: dt.date
     text: str | None  # 「+3户」 / 「持平」 / None when there is no data on `on`
-    sentence: str  # always names both dates
+    sentence: str  # names both dates (one, when the figure already held on the comparison day)
     has_data: bool
-    now_day: dt.date | None = None  # the date of the figure compared
+    now_day: dt.date | None = None  # the date of the figure compared; None when it already held on `on`
     demo_baseline: bool = False  # compared with a demo figure
 
     @property
@@ -235,5 +235,8 @@ def compare(now: Figure, before: Figure | None, on: dt.date, *, unit: str = "") 
     diff = (now.value or 0) - before.value
     text = "持平" if diff == 0 else f"{diff:+g}{unit}"
     demo = DEMO_BASELINE if before.is_demo and not now.is_demo else ""
+    if diff == 0 and not demo and now.holds_from is not None and now.holds_from <= on:
+        # the shown figure already held on the comparison day: one date, not the same day compared with itself
+        return Delta(on, text, f"{here}以来为 {now.display}，对比日{cn_date(on)}相同：{text}。", True, None)
     return Delta(on, text, f"{here} {now.display}，较{cn_date(on)} {before.display}{demo}：{text}。", True,
                  now.holds_from, bool(demo))

@@ -83,3 +83,18 @@ def test_mixed_kinds_are_not_called_one_kind():
 def test_a_look_back_date_is_a_past_day_or_the_latest_state(day, shown):
     from lib.scope import look_back
     assert look_back(day, today=D(2026, 12, 5)) == shown
+
+
+def test_a_figure_unchanged_since_the_comparison_day_does_not_name_its_date_twice():
+    """The 征迁 page's default comparison (7 days before the latest data) can fall on the very day the shown count
+    dates from: 「2023年11月15日 62户，较2023年11月15日 62户：持平」 read as a comparison of a day with itself."""
+    from dataclasses import replace
+
+    counted = replace(_fig("demo", 62, D(2023, 11, 15)), continuous=True)
+    delta = compare(counted, counted, D(2023, 11, 15), unit="户")
+    assert delta.flat and delta.has_data
+    assert delta.sentence == "2023年11月15日以来为 62户，对比日2023年11月15日相同：持平。"
+    assert delta.brief == "较2023年11月15日 持平"
+    later = compare(counted, counted, D(2023, 11, 18), unit="户")  # unchanged since before the comparison day
+    assert later.sentence == "2023年11月15日以来为 62户，对比日2023年11月18日相同：持平。"
+    assert later.brief == "较2023年11月18日 持平"
