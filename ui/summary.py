@@ -28,7 +28,10 @@ def model_metric(p: SummaryPanel) -> None:
 
 
 def overview_grid(community: str | None, as_of: dt.date | None) -> None:
-    """The subdistrict's figures (街道概况), one element, with the note on their tags."""
+    """The subdistrict's figures (街道概况), one element, with the note on their tags. Not drawn for a community:
+    its card and four panels stand there instead, and 「街道概况：暂无公开数据」 would deny the published figures."""
+    if community is not None:
+        return
     grid = views.overview_grid(community, as_of)
     if not grid.cards:
         widgets.no_data("街道概况")
