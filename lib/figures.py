@@ -87,6 +87,8 @@ class Figure:
     # known on every day from `holds_from` until the next change: a count over a complete record of steps (the
     # 征迁 households), so `compare` may take it on a later day; a measurement (residents, an assessment) is not
     continuous: bool = False
+    # the number is approximate (the article's 「6100余」「600多」「超过10万」「约」): a change computed from it is too
+    approximate: bool = False
 
     # ---- provenance ----
     @property
@@ -176,7 +178,7 @@ def derived(parts: Iterable[Figure], *, label: str, display: str, value: float |
                   source_title=titles.pop() if len(titles) == 1 else None,
                   author=entered.author if entered else None, recorded_at=entered.recorded_at if entered else None,
                   reported_later=any(f.reported_later for f in parts), continuous=all(f.continuous for f in parts),
-                  warning=warnings or None)
+                  warning=warnings or None, approximate=any(f.approximate for f in parts))
 
 
 def from_row(row, *, label: str | None = None, display: str | None = None, as_of: dt.date | None = None) -> Figure:
@@ -192,7 +194,8 @@ def from_row(row, *, label: str | None = None, display: str | None = None, as_of
         citation=None if blank(r.get("quote")) else r.get("quote"), source_title=r.get("source_title"),
         author=(r.get("source_publisher") or r.get("recorded_by")) if kind == SourceKind.STAFF.value else None,
         recorded_at=_stamp(r.get("recorded_at")),
-        reported_later=bool(r.get("reported_later")) or bool(as_of and holds and holds > as_of))
+        reported_later=bool(r.get("reported_later")) or bool(as_of and holds and holds > as_of),
+        approximate=not blank(r.get("qualifier")))
 
 
 @dataclass(frozen=True)
@@ -234,6 +237,8 @@ def compare(now: Figure, before: Figure | None, on: dt.date, *, unit: str = "") 
                      now.holds_from)
     diff = (now.value or 0) - before.value
     text = "持平" if diff == 0 else f"{diff:+g}{unit}"
+    if diff and (now.approximate or before.approximate):  # 「6100余」 − 4643.1 is not 「+1456.9」
+        text = f"{diff:+.0f}{unit}（约）" if abs(diff) >= 10 else f"{diff:+.1g}{unit}（约）"
     demo = DEMO_BASELINE if before.is_demo and not now.is_demo else ""
     if diff == 0 and not demo and now.holds_from is not None and now.holds_from <= on:
         # the shown figure already held on the comparison day: one date, not the same day compared with itself

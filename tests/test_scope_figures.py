@@ -98,3 +98,20 @@ def test_a_figure_unchanged_since_the_comparison_day_does_not_name_its_date_twic
     later = compare(counted, counted, D(2023, 11, 18), unit="户")  # unchanged since before the comparison day
     assert later.sentence == "2023年11月15日以来为 62户，对比日2023年11月18日相同：持平。"
     assert later.brief == "较2023年11月18日 持平"
+
+
+def test_a_change_from_an_approximate_figure_is_not_given_false_precision():
+    """「6100余平方米」 against the demo curve's 4643.1 was printed 「+1456.9平方米」 in the pack: a precision the article's
+    「余」 does not have. A figure with a qualifier (余、多、超过、约) is approximate, and so is its change."""
+    from dataclasses import replace
+
+    article = _fig("article", 6100, D(2023, 11, 22), qualifier="余", unit="平方米", display="6100余平方米")
+    assert article.approximate and not _fig("article", 62, D(2023, 11, 22)).approximate
+    before = replace(_fig("demo", 4643.1, D(2023, 11, 15), unit="平方米", display="4643.1平方米"), continuous=True)
+    delta = compare(article, before, D(2023, 11, 15), unit="平方米")
+    assert delta.text == "+1457平方米（约）", delta.text
+    assert delta.sentence.endswith("：+1457平方米（约）。"), delta.sentence
+    fewer = compare(before, replace(article, continuous=True), D(2023, 11, 22), unit="平方米")
+    assert fewer.text == "-1457平方米（约）" and not fewer.flat
+    exact = compare(_fig("staff", 65, D(2023, 11, 22)), _fig("staff", 62, D(2023, 11, 15)), D(2023, 11, 15), unit="户")
+    assert exact.text == "+3户"
