@@ -118,6 +118,9 @@ def star_matrix(df: pd.DataFrame, *, stars: Sequence[str], communities: Sequence
     return alt.layer(cells, text, outline, data=data)
 
 
+# Ticks on month starts for an axis labelled by month (a tick every ~2 weeks printed each month two or three times);
+# overlapping labels are hidden, so a year's window shows every other month.
+MONTHLY = {"interval": "month", "step": 1}
 ZERO_COLOR = "#E5E7EB"  # light on the dark theme and the wall; a 0 must read as 0, not as a missing bar
 
 
@@ -192,7 +195,7 @@ def status_timeline(df: pd.DataFrame, *, colors: dict[str, str], communities: Se
         data = pd.concat([data, rows], ignore_index=True)
     bars = alt.Chart().mark_bar(cornerRadius=3, height=18).encode(
         y=_by_order(),
-        x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0)),
+        x=alt.X("start:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0, tickCount=MONTHLY)),
         x2=alt.X2("end:T"),
         color=alt.Color("status:N", scale=_scale(colors), title="状态"),
         opacity=alt.Opacity("opacity:Q", scale=None, legend=None),
@@ -229,7 +232,7 @@ def occupancy(df: pd.DataFrame, *, beds: int, threshold: int) -> alt.LayerChart:
     """Daily residents (never above capacity) with the capacity line (grey) and the warning line
     (red); days with fewer free beds than the warning are marked with red dots."""
     data = df.assign(day=pd.to_datetime(df["day"]))
-    x = alt.X("day:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0))
+    x = alt.X("day:T", title="日期", axis=alt.Axis(format="%Y年%-m月", labelAngle=0, tickCount=MONTHLY))
     y_scale = alt.Scale(domain=[max(0, min(int(data["occupied"].min()), threshold) - 3), beds + 1], nice=False)
     tooltip = [alt.Tooltip("day:T", title="日期", format=DATE_FMT), alt.Tooltip("occupied:Q", title="入住"),
                alt.Tooltip("free:Q", title="空床"), alt.Tooltip("source_title:N", title="来源")]
