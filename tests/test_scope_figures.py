@@ -115,3 +115,13 @@ def test_a_change_from_an_approximate_figure_is_not_given_false_precision():
     assert fewer.text == "-1457平方米（约）" and not fewer.flat
     exact = compare(_fig("staff", 65, D(2023, 11, 22)), _fig("staff", 62, D(2023, 11, 15)), D(2023, 11, 15), unit="户")
     assert exact.text == "+3户"
+
+
+def test_the_pack_prints_an_approximate_change_as_approximate(app_db):
+    """The briefing pack rebuilds each printed figure for the comparison: it must keep the figure approximate."""
+    from lib.briefing import collect_pack
+
+    pack = collect_pack(community=None, last_briefing=D(2023, 11, 15))
+    area = next(f for p in pack.panels for f in p.figures if f.label == "累计拆除面积")
+    assert area.value_text == "6100余平方米"
+    assert "（约）" in area.delta_text and "1456.9" not in area.delta_text, area.delta_text

@@ -57,7 +57,7 @@ def _printed(panel: str, fig: Figure, *, label: str | None = None, value_text: s
                       fig.holds_from, fig.value, fig.unit, alert=alert, reported_later=fig.reported_later,
                       author=(fig.author or ANONYMOUS_AUTHOR) if staff else None,
                       recorded_at=fig.recorded_at if staff else None, continuous=fig.continuous,
-                      warning=fig.warning or "")
+                      warning=fig.warning or "", approximate=fig.approximate)
 
 
 def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
@@ -224,7 +224,7 @@ KINDS = {tag: kind for kind, (tag, _) in TAGS.items()}  # 报道 -> article …:
 def _figure(f: PackFigure) -> Figure:
     """The lib.figures view of a printed figure, for `compare` (its kind says whether it is demo data)."""
     return Figure(f.label, f.value_text, KINDS.get(f.source_kind, MIXED), holds_from=f.date, value=f.value,
-                  unit=f.unit, continuous=f.continuous)
+                  unit=f.unit, continuous=f.continuous, approximate=f.approximate)
 
 
 def _figures_only(community, as_of, engine) -> list[PackFigure]:

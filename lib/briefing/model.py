@@ -39,6 +39,7 @@ class PackFigure:
     author: str | None = None  # who entered it (staff figures): named to signed-in viewers only
     recorded_at: dt.datetime | None = None  # when it was entered (naive UTC)
     continuous: bool = False  # known on every day from `date` (lib.figures.Figure.continuous)
+    approximate: bool = False  # 「6100余」: its change is approximate too (lib.figures.Figure.approximate)
     warning: str = ""  # what lib knows is questionable about it (lib.figures.Figure.warning), printed beside it
 
 
