@@ -24,3 +24,21 @@ def test_the_subdistrict_shows_its_grid(app_db):
         at = start(as_of=as_of)
         assert NO_OVERVIEW not in texts(at.info)
         assert any("gw-kpis" in str(h.proto.body) and "常住人口" in str(h.proto.body) for h in at.get("html")), as_of
+
+
+def _card_lines(at) -> list[tuple[str, str]]:
+    import re
+
+    body = next(str(h.proto.body) for h in at.get("html") if "gw-lines" in str(h.proto.body))
+    return re.findall(r'class="gw-line" data-label="([^"]*)" data-value="([^"]*)"', body)
+
+
+def test_the_community_card_names_whose_figure_each_line_is(app_db):
+    """中兴's card read 「占地面积：1.2万平方米」 first: the night market's area, shown as if it were the community's
+    (whose 辖区面积 is 0.45平方公里). Its own figures come first; a facility's carry the facility's name."""
+    lines = _card_lines(start(community="中兴"))
+    assert lines[0] == ("辖区面积", "0.45平方公里"), lines
+    labels = [label for label, _ in lines]
+    assert "占地面积" not in labels, labels
+    own = [i for i, (label, _) in enumerate(lines) if "·" not in label]
+    assert own == list(range(len(own))), lines  # the community's own first

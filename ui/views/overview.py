@@ -86,8 +86,12 @@ def _community(name: str, as_of: dt.date | None, signed_in: bool) -> CommunityCa
     p = bridge.community_profile(name, as_of=as_of)
     latest = _panel(name, as_of).header.latest
     published = p.facts[~p.facts["is_demo"]]
+    # the community's own figures first; a facility's (星光大排档's 占地面积) named by it, never read as the community's
+    own = published["subject"] == p.full_name
+    rows = [*published[own].to_dict("records"),
+            *({**r, "label": f"{r['subject']}·{r['label']}"} for r in published[~own].to_dict("records"))]
     lines = tuple(kpi_grid.card(bridge.figure(row, as_of=as_of), header=latest, signed_in=signed_in)
-                  for row in published.head(LINES).to_dict("records"))
+                  for row in rows[:LINES])
     more = f"另有 {len(published) - LINES} 项，见「社区档案」页。" if len(published) > LINES else ""
     empty = "" if lines else f"{p.full_name}暂无公开数据（报道仅列出社区名称）。"
     honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
