@@ -48,7 +48,7 @@ class SummaryPanel:
     relocation_note: str | None  # why there is no relocation figure
     care: Figure | None  # 入住/床位
     care_note: str | None
-    care_detail: str = ""  # 入住率 …，空床 … 张
+    care_detail: str = ""  # 「入住率 …，空床 … 张」, or 「入住率 …。空床仅 … 张，少于预警值 … 张」 (the warning)
     overview: list[Figure] = field(default_factory=list)  # the subdistrict's standing figures
 
     def figures(self) -> list[Figure]:
@@ -160,7 +160,9 @@ def _care(scope: Scope, engine, warning: int) -> tuple[Figure | None, str | None
     # residents over beds: both sources (the bed count has its own, lib.queries.care.beds_on)
     fig = replace(occ.pair_figure("综合养老服务中心 入住/床位", free_beds_warning=warning), value=float(occ.occupied),
                   unit="人")
-    return fig, None, f"入住率 {percent(occ.occupied, occ.beds)}，空床 {occ.free} 张"
+    # the free beds said once: as the warning when there is one (「空床仅 2 张，少于预警值 3 张」), else plainly
+    free = f"。{fig.warning}" if fig.warning else f"，空床 {occ.free} 张"
+    return fig, None, f"入住率 {percent(occ.occupied, occ.beds)}{free}"
 
 
 def key_figures(scope: Scope, *, engine: Engine | None = None) -> list[Figure]:

@@ -39,3 +39,15 @@ def test_care_figures_made_of_residents_and_beds_carry_the_free_bed_warning(meth
     assert getattr(occ, method)(free_beds_warning=3).warning == "空床仅 2 张，少于预警值 3 张"
     assert getattr(occ, method)(free_beds_warning=2).warning is None
     assert getattr(occ, method)().warning is None
+
+
+def test_the_care_card_says_the_free_beds_once(app_db):
+    """「入住率 96%，空床 2 张。空床仅 2 张，少于预警值 3 张」 on the overview and the wall: said once, with the warning."""
+    from lib.panels import summary_panel
+    from lib.scope import Scope
+    from ui.views.overview import care_card
+
+    panel = summary_panel(Scope.of(None, None), free_beds_warning=3)
+    assert care_card(panel).notes == ("入住率 96%。空床仅 2 张，少于预警值 3 张",), care_card(panel).notes
+    calm = summary_panel(Scope.of(None, None), free_beds_warning=2)
+    assert care_card(calm).notes == ("入住率 96%，空床 2 张",), care_card(calm).notes

@@ -61,7 +61,7 @@ def care_card(p: bridge.SummaryPanel) -> kpi_grid.Card:
     if p.care is None:
         return kpi_grid.plain("养老床位", "暂无数据", p.care_note)
     return kpi_grid.card(p.care, header=p.header.latest, label="养老中心床位",
-                         notes=(p.care_detail + (f"。{p.care.warning}" if p.care.warning else ""),))
+                         notes=(p.care_detail,))  # with the figure's warning (lib.panels)
 
 
 def stars_card(p: bridge.SummaryPanel) -> kpi_grid.Card:
