@@ -115,3 +115,15 @@ def test_has_care_and_model(seeded):
     assert c.services == ["理发", "洗浴", "出行", "就餐"] and c.services_total == 6 and c.unnamed == 2
     assert c.services_word == "六助"
     assert (c.lon, c.lat) == CENTRE and c.community == "中兴"
+
+
+def test_care_trend_says_what_its_red_line_is(app_db):
+    """Nobody hovers on the wall: the red line is labelled 「床位 50张」 on the chart, and dates read 「8月27日」 as
+    on every other chart (it was an unlabelled red line over 「08月27日」)."""
+    import json
+
+    at = wall_view("养老")
+    specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    text = json.dumps(specs, ensure_ascii=False)
+    assert "床位 50张" in text, text[:2000]
+    assert "%m月%d日" not in text and "%-m月%-d日" in text

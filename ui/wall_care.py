@@ -42,10 +42,14 @@ def _trend(as_of: dt.date | None) -> None:
         return
     recent = series.tail(90)
     line = alt.Chart(recent).mark_area(line={"color": "#f2dd4e"}, color="#f2dd4e33").encode(
-        x=alt.X("day:T", title="日期", axis=alt.Axis(format="%m月%d日")),
+        x=alt.X("day:T", title="日期", axis=alt.Axis(format="%-m月%-d日")),
         y=alt.Y("occupied:Q", title="入住人数", scale=alt.Scale(domain=[0, int(recent["beds"].max())])))
     beds = alt.Chart(recent).mark_rule(color="#E8463A", strokeWidth=3).encode(y=alt.Y("beds:Q"))
-    wall_chart.chart(line + beds)
+    # the red line says what it is on the chart itself: nobody hovers on the wall
+    named = alt.Chart(recent.tail(1)).mark_text(
+        align="right", baseline="bottom", dy=-6, color="#E8463A", fontSize=wall_chart.TEXT,
+        text=f"床位 {int(recent['beds'].iloc[-1])}张").encode(x="day:T", y="beds:Q")
+    wall_chart.chart(line + beds + named)
     if recent["is_demo"].astype(bool).any():  # some days are demo data: say which are not, each with its source
         known = widgets.not_demo_days(recent)
         widgets.demo_note(f"每日入住（{known}除外）" if known else "每日入住")
