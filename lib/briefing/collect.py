@@ -112,8 +112,8 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
     everyone = model_communities.model_status(as_of=as_of, engine=engine)
     figures = []
     for _, r in status.iterrows() if community else []:
-        figures.append(_printed("示范", from_row(r.to_dict()), label="示范社区状态",
-                                value_text=str(r["status"])))
+        fig = replace(from_row(r.to_dict()), warning=model_communities.date_caveat([r["note"]]) or None)
+        figures.append(_printed("示范", fig, label="示范社区状态", value_text=str(r["status"])))
     if community is None:
         for name in ("已命名示范社区", "先行先试", "创建中"):
             rows = everyone[everyone["status"] == name]
@@ -121,7 +121,7 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
                 continue
             newest = rows.sort_values("valid_from").iloc[-1].to_dict()
             fig = replace(from_row({**newest, "quote": None}), kind=combined_kind(rows["source_kind"]),
-                          value=float(len(rows)), unit="个")
+                          value=float(len(rows)), unit="个", warning=model_communities.date_caveat(rows["note"]) or None)
             figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
     named = everyone[everyone["status"] == "已命名示范社区"]
     note = naming_note(named)

@@ -13,6 +13,13 @@ from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 STATUS_ORDER = [ModelStatus.NAMED.value, ModelStatus.PILOT.value, ModelStatus.ACTIVE.value, ModelStatus.NOT_YET.value]
 
 
+def date_caveat(notes) -> str:
+    """What status records' notes say about their date when the article did not give it (「起始日期报道未载明，按2023年1月1日记」):
+    the clauses that say so, each once; "" when every date is the source's own. The pack prints it beside the figure."""
+    clauses = (c.strip() for n in notes if isinstance(n, str) for c in n.split("；"))
+    return "；".join(dict.fromkeys(c for c in clauses if "未载明" in c))
+
+
 def model_status(*, community: str | None = None, as_of: dt.date | None = None,
                  engine: Engine | None = None) -> pd.DataFrame:
     """Each community's 示范社区 status on `as_of`, with the date it took effect and its source."""

@@ -1,0 +1,29 @@
+"""The article does not date when 创建 began (「起始日期报道未载明，按2023年1月1日记」): the pages say so under the status,
+but the pack printed 「先行先试 1个（榆树庄） 报道 2023年1月1日」 as if the article had dated it. A status whose date is
+a convention carries that caveat wherever the pack prints it (PDF 「注：」, Excel 「数据说明」)."""
+from __future__ import annotations
+
+import datetime as dt
+
+from lib.briefing import collect_pack
+
+ASSUMED = "起始日期报道未载明，按2023年1月1日记"
+
+
+def _model_figures(community):
+    pack = collect_pack(community=community, as_of=dt.date(2023, 6, 30), last_briefing=None)
+    return {f.label: f for p in pack.panels if p.key == "model" for f in p.figures}
+
+
+def test_the_subdistricts_pilot_and_creating_counts_say_their_date_is_assumed(app_db):
+    figures = _model_figures(None)
+    assert figures["先行先试"].date == dt.date(2023, 1, 1)
+    assert ASSUMED in figures["先行先试"].warning, figures["先行先试"]
+    assert ASSUMED in figures["创建中"].warning, figures["创建中"]
+
+
+def test_a_communitys_status_says_it_too_and_a_dated_one_does_not(app_db):
+    assert ASSUMED in _model_figures("榆树庄")["示范社区状态"].warning
+    named = collect_pack(community="中兴", last_briefing=None)
+    status = next(f for p in named.panels if p.key == "model" for f in p.figures if f.label == "示范社区状态")
+    assert status.value_text == "已命名示范社区" and status.warning == ""
