@@ -27,3 +27,14 @@ def test_a_communitys_status_says_it_too_and_a_dated_one_does_not(app_db):
     named = collect_pack(community="中兴", last_briefing=None)
     status = next(f for p in named.panels if p.key == "model" for f in p.figures if f.label == "示范社区状态")
     assert status.value_text == "已命名示范社区" and status.warning == ""
+
+
+def test_the_pages_pilot_card_says_its_date_is_assumed(app_db):
+    """The 示范社区 page's 「铁路以西先行先试 · 报道 · 2023年1月1日」 card said the date without the caveat."""
+    from test_pages_apptest import goto, start
+
+    at = goto(start(), "model_communities")
+    body = next(str(h.proto.body) for h in at.get("html") if 'data-label="铁路以西先行先试"' in str(h.proto.body))
+    card = body[body.index('data-label="铁路以西先行先试"'):]
+    card = card[:card.find('class="gw-kpi"', 1) if card.find('class="gw-kpi"', 1) > 0 else None]
+    assert ASSUMED in card, card

@@ -21,6 +21,7 @@ model_status = cached(model_communities.model_status)
 model_history = cached(model_communities.model_history)
 model_timeline = cached(model_communities.model_timeline)
 improvement_projects = cached(model_communities.improvement_projects)
+model_date_caveat = model_communities.date_caveat  # 「起始日期报道未载明，按…记」 of status records, or ""
 community_summary = cached(communities.community_summary)
 occupancy_watch = cached(care.occupancy_watch)
 relocation_headline = cached(relocation.headline)

@@ -60,7 +60,8 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
         kind = bridge.combined_kind(pilot["source_kind"])
         cards.append(card({**newest, "label": "铁路以西先行先试", "display": "、".join(pilot["community"]) + "社区",
                            "source_kind": kind, "is_demo": bool(pilot["is_demo"].any()),
-                           "quote": newest["quote"] if len(pilot) == 1 else None}))
+                           "quote": newest["quote"] if len(pilot) == 1 else None},
+                          notes=tuple(n for n in (bridge.model_date_caveat(pilot["note"]),) if n)))
     missing = ""
     if community:
         mine = status[status["community"] == community]
