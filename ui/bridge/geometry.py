@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 
 from geo.importer import read_geometry_file
+from geo.layers import EAST_EDGE_NOTE  # noqa: F401 - the map's one sentence on its east edge, for the pages
 from lib.config import settings
 from lib.errors import DashboardError, GeometryError
 from lib.geometry_store import save_layer

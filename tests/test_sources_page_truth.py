@@ -1,0 +1,14 @@
+"""The 数据来源 page states the map's sources as the map itself does: the east edge (人民路) follows 高德's
+卧龙区/宛城区 line converted from GCJ-02 (geo.layers.EAST_EDGE_NOTE); the page said 「取自天地图行政区划数据」."""
+from __future__ import annotations
+
+from test_pages_apptest import goto, start
+
+from geo.layers import EAST_EDGE_NOTE
+
+
+def test_the_sources_page_names_the_boundary_the_map_uses(app_db):
+    at = goto(start(), "sources")
+    said = "\n".join(str(m.value) for m in at.markdown)
+    assert EAST_EDGE_NOTE in said, said
+    assert "界线取自天地图" not in said, said
