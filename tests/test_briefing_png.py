@@ -30,3 +30,16 @@ def test_render_size_and_colours(size):
 
 def test_cjk_font_available_for_labels():
     assert font_has_cjk(), "install fonts-noto-cjk (make test does) so Chinese labels are not boxes"
+
+
+def test_every_line_on_the_map_is_in_the_legend():
+    """A leader holding the picture asks what the pink line is: each kind of line drawn (河流, 主干道, 焦枝铁路,
+    文化路北延) is named in the legend with its colour, by the features' own names (a replaced layer is named as it
+    is); the picture's 「legend」 text chunk lists what was drawn."""
+    png = render_briefing(title="简报", stamp="", figures=[], layers=LAYERS, colors={},
+                          legend=[("已命名示范社区", "#ffff00")])
+    legend = Image.open(io.BytesIO(png)).text["legend"].split("\n")
+    assert legend == ["已命名示范社区", "河流（梅溪河、三里河）", "主干道", "焦枝铁路", "文化路北延（征迁项目）"], legend
+    no_lines = render_briefing(title="简报", stamp="", figures=[], layers={"communities": LAYERS["communities"]},
+                               colors={}, legend=[("已命名示范社区", "#ffff00")])
+    assert Image.open(io.BytesIO(no_lines)).text["legend"] == "已命名示范社区"  # only what is drawn

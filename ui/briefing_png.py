@@ -16,6 +16,15 @@ from shapely.geometry import shape
 
 from lib.figures import Figure
 
+# The lines drawn over the communities, in drawing order: (layer, legend label — "{}" takes the features' names, so a
+# layer an administrator replaced is named as it now is —, colour, width)
+LINES = (("rivers", "河流（{}）", (72, 160, 255), 3), ("roads", "主干道", (203, 160, 92), 3),
+         ("railway", "{}", (245, 245, 245), 4), ("projects", "{}（征迁项目）", (236, 72, 153), 4))
+
+
+def _line_label(template: str, features: list[dict]) -> str:
+    return template.format("、".join(dict.fromkeys(str(f.get("name") or "") for f in features if f.get("name"))))
+
 FONT_CANDIDATES = [
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
@@ -109,8 +118,7 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
             fill = _hex(colors[name]) if colors.get(name) else NO_DATA
             for ring in _rings(geom):
                 draw.polygon([project(x, y) for x, y in ring], fill=fill, outline=(226, 232, 240))
-        for key, color, w in (("rivers", (72, 160, 255), 3), ("roads", (203, 160, 92), 3),
-                              ("railway", (245, 245, 245), 4), ("projects", (236, 72, 153), 4)):
+        for key, _label, color, w in LINES:
             for f in layers.get(key, []):
                 for line in _lines(shape(f["geometry"]).intersection(area)):
                     draw.line([project(x, y) for x, y in line], fill=color, width=max(1, int(w * unit)))
@@ -126,6 +134,11 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
         draw.rectangle([x, height - 62 * unit, x + 20 * unit, height - 42 * unit], fill=_hex(color))
         draw.text((x + 28 * unit, height - 64 * unit), label, font=small, fill=MUTED)
         x += (40 + 22 * len(label)) * unit
+    drawn = [(_line_label(label, layers[key]), color, w) for key, label, color, w in LINES if comms and layers.get(key)]
+    for label, color, w in drawn:  # every kind of line on the map is named: a leader asks what the pink one is
+        draw.line([x, height - 52 * unit, x + 24 * unit, height - 52 * unit], fill=color, width=max(1, int(w * unit)))
+        draw.text((x + 32 * unit, height - 64 * unit), label, font=small, fill=MUTED)
+        x += (44 + 22 * len(label)) * unit
     draw.text((40 * unit, height - 34 * unit), "示意图，非测绘成果；「报道」出自新闻报道，「录入」为工作人员录入（附录入人与时间），"
               "「示例」为示例数据，不作正式引用。", font=small, fill=MUTED)
 
@@ -147,6 +160,7 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
         y += row_h + more
     meta = PngInfo()
     meta.add_text("figures", "\n".join("｜".join(line[:3]) for line in lines))
+    meta.add_text("legend", "\n".join([label for label, _ in legend] + [label for label, _, _ in drawn]))
     meta.add_text("notes", "\n".join(f"{line[0]}｜{note}" for line, note in zip(lines, notes, strict=True) if note))
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True, pnginfo=meta)
