@@ -31,6 +31,7 @@ def overview_grid(community: str | None, as_of: dt.date | None) -> None:
     """The subdistrict's figures (街道概况), one element, with the note on their tags. Not drawn for a community:
     its card and four panels stand there instead, and 「街道概况：暂无公开数据」 would deny the published figures."""
     if community is not None:
+        st.empty()  # keeps the slot: the map below stays where it was, so a new selection does not remount it
         return
     grid = views.overview_grid(community, as_of)
     if not grid.cards:
