@@ -38,3 +38,11 @@ def test_the_pages_pilot_card_says_its_date_is_assumed(app_db):
     card = body[body.index('data-label="铁路以西先行先试"'):]
     card = card[:card.find('class="gw-kpi"', 1) if card.find('class="gw-kpi"', 1) > 0 else None]
     assert ASSUMED in card, card
+
+
+def test_a_status_the_article_never_mentions_says_so_in_the_pack(app_db):
+    """刘庄's 「未命名 · 报道 · 2023年1月1日」: the article says nothing of 刘庄's 创建 (the status is read from its silence
+    and the date is a convention); the pack says so beside it, as the page's table does."""
+    status = _model_figures("刘庄")["示范社区状态"]
+    assert status.value_text == "未命名"
+    assert "报道未提及该社区的示范社区创建情况" in status.warning, status

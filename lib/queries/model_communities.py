@@ -13,11 +13,15 @@ from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 STATUS_ORDER = [ModelStatus.NAMED.value, ModelStatus.PILOT.value, ModelStatus.ACTIVE.value, ModelStatus.NOT_YET.value]
 
 
+CAVEATS = ("未载明", "未提及")  # the seed's words for a date the article does not give, a status it does not state
+
+
 def date_caveat(notes) -> str:
-    """What status records' notes say about their date when the article did not give it (「起始日期报道未载明，按2023年1月1日记」):
-    the clauses that say so, each once; "" when every date is the source's own. The pack prints it beside the figure."""
+    """What status records' notes say when the article did not give the date or the status itself
+    (「起始日期报道未载明，按2023年1月1日记」, 「报道未提及该社区的示范社区创建情况」): those clauses, each once; "" when the
+    source states both. The pack and the 先行先试 card print it beside the figure."""
     clauses = (c.strip() for n in notes if isinstance(n, str) for c in n.split("；"))
-    return "；".join(dict.fromkeys(c for c in clauses if "未载明" in c))
+    return "；".join(dict.fromkeys(c for c in clauses if any(w in c for w in CAVEATS)))
 
 
 def model_status(*, community: str | None = None, as_of: dt.date | None = None,
