@@ -8,8 +8,7 @@ everything, manages users and imports geometry. Passwords are bcrypt hashes in `
         action: "view" | "edit" | "manage_users" | "import_geometry"
     authenticate(username, password, *, client=None, engine=None) -> Actor | None   # raises when locked out
     check_password(…same…) -> PasswordCheck | None; still_holds(session, check) -> bool   # for lib.sessions
-    create_user(username, password, *, role, display_name=None, community=None, by,
-                engine=None, rounds=12) -> Actor
+    create_user(username, password, *, role, display_name=None, community=None, by, engine=None, rounds=12) -> Actor
     create_account(…same…, submission_key=None) -> NewAccount(actor, repeated)   # a form's submit
     set_password(username, password, *, by, engine=None, rounds=12)
     update_user(username, *, by, role=None, community=None, display_name=None, active=None, engine=None)
@@ -222,6 +221,9 @@ def create_account(username: str, password: str, *, role: str, display_name: str
         if (repeat := _repeat(s, key)) is not None:
             return repeat
         if s.scalar(select(User.id).where(User.username == username)) is not None:
+            # this very submission may have committed (account and key at once) between the two reads: look again
+            if (repeat := _repeat(s, key)) is not None:
+                return repeat
             raise _taken(username)
         cid = _community_id(s, role, community)
         user = User(username=username, display_name=display_name, role=role, community_id=cid,
@@ -256,8 +258,7 @@ def _taken(username: str) -> ValidationError:
 
 @dataclass(frozen=True)
 class PasswordCheck:
-    """A password check that succeeded: the Actor, and a digest of the credential it checked (the hash itself
-    stays in this module), so that what is started on it (a session) can confirm that it still holds."""
+    """A password check that succeeded: the Actor and a digest of the credential checked (the hash stays here)."""
 
     actor: Actor
     user_id: int
