@@ -36,7 +36,7 @@ with widgets.guard("征迁概况"):
         kpi_grid.grid(list(headline.cards), columns=4,
                       demo="所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）" if headline.demo else "",
                       note=headline.since if headline.demo else
-                      f"来源见各数字下方标注（悬停可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{headline.since}")
+                      f"来源见各数字下方标注（点按数字可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{headline.since}")
         if headline.day_cards:
             st.markdown("**2023年11月22日 集中拆除**")
             kpi_grid.grid(list(headline.day_cards), columns=len(headline.day_cards))

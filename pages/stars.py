@@ -81,7 +81,7 @@ with widgets.guard("党组织网络"):
     if not network:
         widgets.no_data("所选日期的党组织网络数字（报道数字截至2023年11月22日）")
     else:
-        kpi_grid.grid(list(network), columns=len(network), note="来源：新闻报道（悬停数字可见原文）。" + (
+        kpi_grid.grid(list(network), columns=len(network), note="来源：新闻报道（点按数字可见原文）。" + (
             f"\n报道只公布了全街道的数字，未按社区分列；{bridge.full_name(community)}的数字：暂无公开数据。"
             if community else ""))
 

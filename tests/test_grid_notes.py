@@ -55,9 +55,9 @@ def test_stars_notes_sit_in_their_grids(app_db):
     grids, captions = grid_text(at), texts(at.caption)
     assert widgets.demo_sentence("各社区五星评定状态、得分与达标星数") in grids
     assert "增减：较上一评定日（" in grids
-    assert "来源：新闻报道（悬停数字可见原文）。" in grids
+    assert "来源：新闻报道（点按数字可见原文）。" in grids
     assert "报道只公布了全街道的数字，未按社区分列；中兴社区的数字：暂无公开数据。" in grids
-    assert not any("来源：新闻报道（悬停" in c or "增减：较上一评定日" in c for c in captions)
+    assert not any("来源：新闻报道（点按" in c or "增减：较上一评定日" in c for c in captions)
     assert "  \n当前范围：中兴社区。" in _stamp(at)
 
 
@@ -73,7 +73,7 @@ def test_the_maps_schematic_note_sits_in_its_legend(app_db, page):
 def test_relocation_and_model_pages_fold_their_lines(app_db):
     at = _open("relocation", "工业路")
     assert "  \n当前范围：项目整体（全街道）" in _stamp(at)
-    assert "来源见各数字下方标注（悬停可见原文）。" in grid_text(at) or "为示例数据（固定种子生成）" in grid_text(at)
+    assert "来源见各数字下方标注（点按数字可见原文）。" in grid_text(at) or "为示例数据（固定种子生成）" in grid_text(at)
     at = _open("model_communities", "工业路")
     boxes = [m for m in texts(at.markdown) if m.startswith("**“L”形连片") or m.startswith("**铁路以西先行先试")]
     assert len(boxes) == 2, boxes

@@ -28,6 +28,17 @@ def test_card_text_is_escaped_and_keeps_its_tag():
     assert 'data-tag="录入 · 工作人员 · 2026年12月5日"' in body and 'class="d down"' in body
 
 
+def test_a_card_with_a_source_opens_it_on_a_tap():
+    """A tablet has no hover: the source is in the card, under a <details> a tap opens (escaped, line by line)."""
+    c = kpi_grid.Card("常住人口", "8.15万人", tag="报道", hover=f"来源：新闻报道  \n原文：“常住人口8.15万人{EVIL}”")
+    body = kpi_grid.card_html(c)
+    assert body.startswith('<details class="gw-kpi" data-label="常住人口"') and "<summary>" in body
+    source = body.split('<div class="q">', 1)[1]
+    assert source.startswith("<div>来源：新闻报道</div><div>原文：“常住人口8.15万人") and "<img" not in source
+    plain = kpi_grid.card_html(kpi_grid.Card("无记录", "—"))
+    assert plain.startswith('<div class="gw-kpi"') and "<details" not in plain and 'class="q"' not in plain
+
+
 def test_a_grid_is_rendered_once_per_content(monkeypatch):
     rendered = []
     real = kpi_grid.card_html

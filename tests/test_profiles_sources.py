@@ -61,7 +61,7 @@ def test_subdistrict_page_names_the_real_sources(engine):
     at = _page(None)
     captions = _captions(at)
     # 街道概况: 常住人口 is staff-entered, the rest the article's
-    assert "来源：新闻报道（悬停数字可见原文）。" not in captions, captions
+    assert "来源：新闻报道（点按数字可见原文）。" not in captions, captions
     assert "常住人口为工作人员录入" in captions and "其余为新闻报道" in captions, captions
     table = at.dataframe[0].value
     table = table.data if hasattr(table, "data") else table

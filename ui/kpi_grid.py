@@ -2,7 +2,8 @@
 
 A selection change redraws the whole grid in one go: ten cards cost the browser one element, not thirty.
 Every text in a card is escaped (stored text is never HTML); each card carries its source tag with its
-date, and its provenance on hover. `data-*` attributes name each card's parts for tests and tools.
+date; its provenance shows on hover and, for a tablet that cannot hover, under the card once it is tapped (a
+`<details>`: no rerun, no script). `data-*` attributes name each card's parts for tests and tools.
 """
 from __future__ import annotations
 
@@ -70,11 +71,21 @@ def _tag_span(tag: str, color: str) -> str:
             f'color:rgb({r * 2 // 3},{g * 2 // 3},{b * 2 // 3})">{_e(tag)}</span>')
 
 
+def _tappable(cls: str, c: Card, inner: str) -> str:
+    """A card (or fact line) whose source opens under it on a tap or click — a tablet has no hover — and still
+    shows on hover; without a source, a plain box."""
+    attrs = f'data-label="{_e(c.label)}" data-value="{_e(c.value)}"'
+    if not c.hover:
+        return f'<div class="{cls}" {attrs}>{inner}</div>'
+    source = "".join(f"<div>{_e(line.strip())}</div>" for line in c.hover.split("\n") if line.strip())
+    return (f'<details class="{cls}" {attrs} title="{_e(c.hover)}"><summary>{inner}</summary>'
+            f'<div class="q">{source}</div></details>')
+
+
 def card_html(c: Card) -> str:
     notes = "".join(f'<div class="n">{_e(n)}</div>' for n in c.notes)
-    return (f'<div class="gw-kpi" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
-            f'<div class="l">{_e(c.label)}</div><div class="v">{_e(c.value)}</div>'
-            f'{_delta_html(c)}{_tag_span(c.tag, c.color)}{notes}</div>')
+    return _tappable("gw-kpi", c, f'<div class="l">{_e(c.label)}</div><div class="v">{_e(c.value)}</div>'
+                                  f'{_delta_html(c)}{_tag_span(c.tag, c.color)}{notes}')
 
 
 def grid(cards: list[Card], *, columns: int = 5, note: str = "", demo: str = "") -> None:
@@ -117,9 +128,8 @@ def lines(cards: list[Card], *, more: str = "") -> None:
     """Cards as compact 「label：value [tag]」 lines (a community's facts), one element."""
     if not cards:
         return
-    body = "".join(
-        f'<div class="gw-line" data-label="{_e(c.label)}" data-value="{_e(c.value)}" title="{_e(c.hover)}">'
-        f'<b>{_e(c.label)}</b>：{_e(c.value)} {_tag_span(c.tag, c.color)}</div>' for c in cards)
+    body = "".join(_tappable("gw-line", c, f'<b>{_e(c.label)}</b>：{_e(c.value)} {_tag_span(c.tag, c.color)}')
+                   for c in cards)
     foot = f'<div class="gw-kpis-note">{_e(more)}</div>' if more else ""
     st.html(f'<div class="gw-kpi gw-lines">{body}</div>{foot}')
 

@@ -93,15 +93,23 @@ BASE_CSS = """
 /* Cards drawn as one HTML element each (ui/kpi_grid.py) and the relocation timeline (ui/views/relocation.py):
    their rules live here, once per page, not in every element (each re-sent style sheet was re-parsed per run). */
 .gw-kpis{display:grid;gap:.5rem;margin:0 0 .25rem 0}
-.gw-kpi{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.5rem .75rem;min-width:0}
+.gw-kpi{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.5rem .75rem;min-width:0;
+  container-type:inline-size}
 .gw-kpi .l{font-size:.85rem;opacity:.8;overflow-wrap:anywhere}
-.gw-kpi .v{font-size:1.6rem;line-height:1.3;font-weight:600;overflow-wrap:anywhere}
+/* a figure is read whole (「8.5平方公里」, not 「8.5平方公」/「里」): it shrinks to its card's width (cqi) before it
+   wraps, and wraps only between words once it is at its smallest */
+.gw-kpi .v{font-size:clamp(1.05rem,17cqi,1.6rem);line-height:1.3;font-weight:600;word-break:keep-all;
+  overflow-wrap:anywhere}
 .gw-kpi .d{font-size:.85rem}
 .gw-kpi .d.up{color:#09ab3b}.gw-kpi .d.down{color:#ff2b2b}.gw-kpi .d.flat{opacity:.7}
 .gw-kpi .t,.gw-kpis-note .t{display:inline-block;font-size:.75rem;border-radius:.25rem;padding:0 .35rem;
   margin-top:.2rem}
 .gw-kpis-note .t{margin:0 .35rem 0 0}
 .gw-line{line-height:1.9}.gw-line .t{margin:0}
+details.gw-kpi>summary,details.gw-line>summary{list-style:none;cursor:pointer}
+details.gw-kpi>summary::-webkit-details-marker,details.gw-line>summary::-webkit-details-marker{display:none}
+.gw-kpi .q,.gw-line .q{font-size:.8rem;line-height:1.45;opacity:.8;margin-top:.25rem;padding-top:.2rem;
+  border-top:1px dashed rgba(128,128,128,.45);overflow-wrap:anywhere}
 .gw-kpi ul{margin:.25rem 0 0 1rem;padding:0;font-size:.9rem}
 .gw-kpi .n,.gw-kpis-note{font-size:.8rem;opacity:.7;margin-top:.15rem}
 @media (max-width:640px){.gw-kpis{grid-template-columns:repeat(2,minmax(0,1fr))!important}}

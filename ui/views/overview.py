@@ -12,7 +12,7 @@ from ui import bridge, kpi_grid, widgets
 from ui.kept import kept
 
 LINES = 8  # facts listed on a community's card; the rest are on 「社区档案」
-GRID_NOTE = "每个数字下方标注来源（报道 / 录入 / 示例）与日期，悬停查看原文。"
+GRID_NOTE = "每个数字下方标注来源（报道 / 录入 / 示例）与日期，点按数字可见原文。"
 REPORTED_LATER = "所选日期早于报道：街道概况为报道所述的情况（标注「报道于…」）。"
 
 

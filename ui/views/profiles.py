@@ -62,12 +62,12 @@ def _grid(df: pd.DataFrame, signed_in: bool, latest: dt.date | None, *, columns:
 
 def _source_note(df: pd.DataFrame) -> str:
     """The caption under fact cards naming their sources (lib.figures.KIND_NAMES via widgets.kind_label): 「来源：新闻报道
-    （悬停数字可见原文）。」 when all are the article's; else the figures of each other source by name, the most common
-    source as the rest: 「来源：常住人口为工作人员录入，其余为新闻报道（悬停数字可见原文）。」"""
+    （点按数字可见原文）。」 when all are the article's; else the figures of each other source by name, the most common
+    source as the rest: 「来源：常住人口为工作人员录入，其余为新闻报道（点按数字可见原文）。」"""
     kinds = df["source_kind"].fillna("")
     order = kinds.value_counts(sort=True).index.tolist()  # the most common first (ties: first shown)
     main = order[0]
-    quoted = "（悬停数字可见原文）" if bridge.SourceKind.ARTICLE.value in order else "（悬停数字可见出处）"
+    quoted = "（点按数字可见原文）" if bridge.SourceKind.ARTICLE.value in order else "（点按数字可见出处）"
     named = [f"{'、'.join(widgets.md_escape(t) for t in df.loc[kinds == k, 'label'])}为{widgets.kind_label(k)}"
              for k in order[1:]]
     return "来源：" + "，".join([*named, ("其余为" if named else "") + widgets.kind_label(main)]) + quoted + "。"
