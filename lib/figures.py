@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from lib import clock, privacy
 from lib.days import as_day
-from lib.fmt import cn_date
+from lib.fmt import cn_date, stamp_text
 from lib.models import SourceKind
 from lib.values import blank
 
@@ -68,6 +68,13 @@ def _stamp(v) -> dt.datetime | None:
     if isinstance(v, str):
         return dt.datetime.fromisoformat(v)
     return v.to_pydatetime() if hasattr(v, "to_pydatetime") else v
+
+
+def staff_line(author: str | None, recorded_at: dt.datetime | None) -> str:
+    """「录入：中兴录入员，2024年2月20日 10:00」: who entered a figure and when (China time), as a card's source and
+    the briefing pack's citation say it."""
+    when = f"，{stamp_text(recorded_at)}" if recorded_at else ""
+    return f"录入：{author or ANONYMOUS_AUTHOR}{when}"
 
 
 @dataclass(frozen=True)
@@ -147,8 +154,7 @@ class Figure:
         if self.citation:
             parts.append(f"原文：“{self.citation}”")
         if self.is_staff:
-            when = f"，{clock.to_local(self.recorded_at):%Y-%m-%d %H:%M}" if self.recorded_at else ""
-            parts.append(f"录入：{self.author or ANONYMOUS_AUTHOR}{when}")
+            parts.append(staff_line(self.author, self.recorded_at))
         if self.holds_from:
             parts.append(("报道日期：" if self.reported_later else "数字日期：") + cn_date(self.holds_from))
         return "  \n".join(parts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from lib import clock
+
 _UNIT_SCALE_SKIP = {"%", "岁", "张", "名"}
 
 
@@ -57,6 +59,15 @@ def cn_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return "—"
     return f"{cn_date(value)} {value:%H:%M}"
+
+
+def stamp_text(value: object, *, seconds: bool = False) -> str:
+    """A stored moment (naive UTC, lib.clock; a datetime, pandas Timestamp or SQLite's text) as people read it, in
+    China time: 「2024年2月20日 10:00」 (「…10:00:05」 with `seconds`); "" when there is none (None, NaT, NaN)."""
+    if value is None or value != value:  # noqa: PLR0124 - NaN and NaT are not equal to themselves
+        return ""
+    moment = clock.to_local(dt.datetime.fromisoformat(value) if isinstance(value, str) else value)
+    return cn_datetime(moment) + (f":{moment:%S}" if seconds else "")
 
 
 def percent(part: float | None, whole: float | None, *, digits: int = 0) -> str:

@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
 from lib import audit
+from lib.fmt import cn_date
 from lib.auth import Actor
 from lib.config import settings
 from lib.db import session_scope
@@ -150,7 +151,7 @@ def _parse_cell(col: Column, raw: Any, readings: list[str], unit: str | None = N
     if col.kind == "date":
         when = as_date(raw, col.header)
         if isinstance(raw, str) and raw != when.isoformat():
-            readings.append(f"「{col.header}」“{raw}”读作 {when.isoformat()}")
+            readings.append(f"「{col.header}」“{raw}”读作 {cn_date(when)}")
         return when, when
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)

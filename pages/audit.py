@@ -48,13 +48,15 @@ with widgets.guard("审计日志"):
     st.caption(f"共 {len(view)} 条记录（最新在前）。选中一行可查看修改前后的完整内容。")
     event = st.dataframe(view, hide_index=True, width="stretch", key=KEY["grid"], on_select="rerun",
                          selection_mode="single-row",
-                         column_config={"修改前": st.column_config.TextColumn(width="large"),
+                         column_config={"时间（北京时间）": st.column_config.DatetimeColumn(
+                                            format=audit_view.TIME_FORMAT),
+                                        "修改前": st.column_config.TextColumn(width="large"),
                                         "修改后": st.column_config.TextColumn(width="large")})
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows:
         row = raw.iloc[rows[0]]
         shown = view.iloc[rows[0]]
-        st.markdown("**" + " · ".join(widgets.md_escape(v) for v in (shown["时间（北京时间）"], row["username"],
+        st.markdown("**" + " · ".join(widgets.md_escape(v) for v in (audit_view.shown_time(row["at"]), row["username"],
                                                                      shown["操作"], shown["数据表"])) + "**")
         b, a = st.columns(2)
         with b:

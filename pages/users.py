@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import audit_view, bridge, display_link_view, flash, forms, widgets
+from ui import bridge, display_link_view, flash, forms, widgets
 from ui.bridge import MIN_PASSWORD, ROLES, STAFF_ROLE
 
 bridge.ensure_entrypoint()
@@ -81,10 +81,9 @@ def _reactivate(username: str) -> None:
 
 
 def users_table(df: pd.DataFrame) -> pd.DataFrame:
-    created = pd.to_datetime(df["created_at"]) + audit_view.BEIJING
     return pd.DataFrame({"用户名": df["username"], "显示名称": df["display_name"], "角色": df["role"],
                          "所属社区": df["community"].fillna(""), "状态": df["active"].map({True: "启用", False: "停用"}),
-                         "创建时间": created.dt.strftime("%Y-%m-%d %H:%M")})
+                         "创建时间": df["created_at"].map(bridge.stamp_text)})
 
 
 st.title("用户管理")

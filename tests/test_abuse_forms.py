@@ -68,7 +68,7 @@ BAD = [
     ("occ-partial-name", writes.record_occupancy, "staff", {**OCC, "facility": "养老服务中心", "occupied": 40},
      "「机构」：未找到养老机构“养老服务中心”"),
     ("occ-future", writes.record_occupancy, "staff", {**OCC, "day": D(2024, 3, 2), "occupied": 40},
-     "「日期」：2024-03-02 晚于今天"),
+     "「日期」：2024年3月2日 晚于今天"),
     ("star-score-over", writes.record_star_assessment, "staff", {**STAR, "score": 120}, "「得分」：“120”不能大于100"),
     ("star-score-approx", writes.record_star_assessment, "staff", {**STAR, "score": "约90"}, "「得分」：“约90”是约数"),
     ("star-status-nul", writes.record_star_assessment, "staff", {**STAR, "status": "已达标\x00"},

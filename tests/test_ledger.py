@@ -71,7 +71,7 @@ def test_xlsx_import_happy_path(world):
     frame = preview.frame()
     assert frame["行号"].tolist() == [2, 3] and frame["处理"].tolist() == ["新增", "新增"]
     assert "「得分」“８０分”读作 80（单位“分”已去掉）" in frame["读数说明"].iloc[0]
-    assert "「评定日期」“2024/1/5”读作 2024-01-05" in frame["读数说明"].iloc[0]
+    assert "「评定日期」“2024/1/5”读作 2024年1月5日" in frame["读数说明"].iloc[0]
     result = ledger.commit_ledger(world.staff, preview, engine=world.engine, today=world.today)
     assert (result.inserted, result.unchanged) == (2, 0) and "新增 2 条" in result.message
     after = counts(world.engine)
@@ -162,7 +162,7 @@ def test_oversize_rejected(quiet_world):
     ([GOOD_ROW, "中兴,平安法治星,已达标,abc,2024-01-05\n"], "第3行「得分」：“abc”不是数字"),
     ([GOOD_ROW, "中兴,平安法治星,已达标,101,2024-01-05\n"], "第3行「得分」：“101”不能大于100"),
     ([GOOD_ROW, "火星,平安法治星,已达标,90,2024-01-05\n"], "第3行「社区」：未知社区“火星”"),
-    ([GOOD_ROW, "中兴,平安法治星,已达标,90,2025-01-05\n"], "第3行「评定日期」：2025-01-05 晚于今天"),
+    ([GOOD_ROW, "中兴,平安法治星,已达标,90,2025-01-05\n"], "第3行「评定日期」：2025年1月5日 晚于今天"),
     ([GOOD_ROW, "中兴,平安法治星,,90,2024-01-05\n"], "第3行「状态」：不能为空"),
     ([GOOD_ROW, GOOD_ROW.replace("95", "90")], "第3行与第2行重复（社区＋星级＋评定日期：中兴／支部过硬星／2024-01-05）"),
 ])

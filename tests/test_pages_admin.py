@@ -121,7 +121,7 @@ def test_good_gbk_csv_is_previewed_then_imported_and_audited(env):
     assert not at.exception and not at.error, texts(at.error)
     preview = at.dataframe[-1].value
     assert preview["行号"].tolist() == [2, 3] and preview["处理"].tolist() == ["新增", "新增"]
-    assert "读作 41" in preview["读数说明"].iloc[0] and "读作 2024-02-02" in preview["读数说明"].iloc[1]
+    assert "读作 41" in preview["读数说明"].iloc[0] and "读作 2024年2月2日" in preview["读数说明"].iloc[1]
     assert "CSV（GBK/GB18030）" in shown(at) and "全部写入，要么一行都不写入" in shown(at)
     assert occupancy("2024-02-01") != [41]  # the preview wrote nothing
     commit = at.button(key="ledgers.commit")

@@ -54,7 +54,7 @@ def test_two_people_the_newest_record_names_its_own_author_and_time_and_says_the
         assert fig.for_viewer(False).author == "工作人员"
     zx = stars_figure(Scope("中兴"), world.engine)
     assert zx.badge() == "录入 · 中兴录入员等2人 · 2024年2月20日录入"
-    assert "录入：中兴录入员等2人，2024-02-20 10:00" in zx.provenance()
+    assert "录入：中兴录入员等2人，2024年2月20日 10:00" in zx.provenance()
 
 
 def test_one_person_is_named_alone_with_that_records_time(world):

@@ -98,7 +98,7 @@ def test_repeated_submit_stores_one_row_and_one_audit_row(world, form):
     (dict(score="很好"), "「得分」：“很好”不是数字"),
     (dict(status="优秀"), "「状态」：“优秀”无效，应为已达标、创建中、未启动之一"),
     (dict(star="六星"), "「星级」：“六星”无效"),
-    (dict(valid_from=D(2024, 3, 2)), "「评定日期」：2024-03-02 晚于今天（2024-03-01）"),
+    (dict(valid_from=D(2024, 3, 2)), "「评定日期」：2024年3月2日 晚于今天（2024年3月1日）"),
     (dict(valid_from="2024-13-01"), "「评定日期」：“2024-13-01”不是有效日期"),
     (dict(community="火星"), "「社区」：未知社区“火星”"),
 ])
@@ -156,7 +156,7 @@ def test_household_ladder_rules(world):
     step = lambda **kw: call(world, writes.record_household_step, hs, code="WH-078", **kw)  # noqa: E731
     with pytest.raises(ValidationError, match="当前为「未签约」，下一步只能登记「已签约」，不能跳级"):
         step(status="已交钥匙", on=D(2024, 1, 5))
-    with pytest.raises(ValidationError, match="「日期」：2023-10-01 早于上一步「未签约」的日期"):
+    with pytest.raises(ValidationError, match="「日期」：2023年10月1日 早于上一步「未签约」的日期（2023年11月1日），请核对"):
         step(status="已签约", on=D(2023, 10, 1))
     with pytest.raises(ValidationError, match="「户编号」：未找到征迁户“WH-999”"):
         call(world, writes.record_household_step, hs, code="WH-999", status="已签约")
@@ -165,7 +165,7 @@ def test_household_ladder_rules(world):
     assert step(status="已签约", on=D(2024, 1, 5)).inserted
     with pytest.raises(ValidationError, match="已于2024年1月5日登记为「已签约」，不能重复登记"):
         step(status="已签约", on=D(2024, 1, 6))
-    with pytest.raises(ValidationError, match="「日期」：2024-01-04 早于上一步「已签约」的日期"):
+    with pytest.raises(ValidationError, match="「日期」：2024年1月4日 早于上一步「已签约」的日期"):
         step(status="已交钥匙", on=D(2024, 1, 4))
     assert step(status="已交钥匙", on=D(2024, 1, 8)).inserted
     with pytest.raises(ValidationError, match="当前为「已交钥匙」，状态不能回退为「未签约」"):
@@ -186,7 +186,7 @@ def test_household_ladder_rules(world):
     (51, D(2024, 2, 1), "「入住人数」：51 超过光武街道综合养老服务中心的床位数 50"),
     (-1, D(2024, 2, 1), "「入住人数」：“-1”不能小于0"),
     ("4.5", D(2024, 2, 1), "「入住人数」：“4.5”应为整数"),
-    (40, D(2024, 3, 5), "「日期」：2024-03-05 晚于今天"),
+    (40, D(2024, 3, 5), "「日期」：2024年3月5日 晚于今天"),
 ])
 def test_occupancy_validation(quiet_world, occupied, day, message):
     world = quiet_world  # writes nothing

@@ -10,7 +10,7 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from lib import clock
+from lib.fmt import stamp_text
 from lib.display_links import MAX_DAYS, STATE_LABELS
 from ui import bridge, flash, forms, widgets
 
@@ -61,9 +61,7 @@ def _revoke(link_id: int, name: str) -> None:
 
 
 def _local(value) -> str:
-    if value is None or pd.isna(value):
-        return ""
-    return f"{clock.to_local(pd.Timestamp(value).to_pydatetime()):%Y-%m-%d %H:%M}"
+    return stamp_text(value)
 
 
 def section() -> None:

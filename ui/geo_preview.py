@@ -15,6 +15,7 @@ from geo.datum_offset import OffsetHint, detect_offset
 from geo.deck import build_deck
 from geo.importer import GEOMETRY_KIND, geometry_type_text
 from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS, LAYER_NAMES, geom_to_metric
+from lib.fmt import stamp_text
 
 __all__ = ["EAST_EDGE_NOTE", "LAYER_LABELS", "LAYER_NAMES", "summarize", "suggestion_label"]
 
@@ -106,9 +107,8 @@ def expected_kind(layer: str) -> str:
 
 def versions_table(df: pd.DataFrame) -> pd.DataFrame:
     """`layer_versions(layer=…)` with Chinese columns (newest first; the first row is on the map)."""
-    when = pd.to_datetime(df["recorded_at"]) + pd.Timedelta(hours=8)
     return pd.DataFrame({
         "版本号": df["id"], "状态": ["当前（地图显示）" if i == 0 else "历史" for i in range(len(df))],
         "类型": df["schematic"].map(lambda s: "示意图" if s else "测绘/调查数据"),
         "数据来源": df["source_title"], "要素数": df["features"], "保存人": df["recorded_by"].fillna(""),
-        "保存时间（北京时间）": when.dt.strftime("%Y-%m-%d %H:%M"), "备注": df["note"].fillna("")})
+        "保存时间（北京时间）": df["recorded_at"].map(stamp_text), "备注": df["note"].fillna("")})

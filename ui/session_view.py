@@ -12,7 +12,7 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from lib import clock
+from lib.fmt import stamp_text
 from ui import bridge, nav, widgets
 
 MESSAGE_PARAMS = ("signin", "user", "signout")
@@ -89,7 +89,7 @@ def _device(agent: str | None) -> str:
 
 
 def _stamp(value) -> str:
-    return f"{clock.to_local(value):%Y-%m-%d %H:%M}"
+    return stamp_text(value)
 
 
 def open_sessions_table() -> None:

@@ -12,11 +12,11 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import alerts as alerts_mod
-from lib import briefing_date, clock, privacy
+from lib import briefing_date, privacy
 from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
-from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, from_row
+from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, from_row, staff_line
 from lib.fmt import cn_date, percent
 from lib.models import SourceKind
 from lib.panels import naming_note, no_relocation_note, stars_figure
@@ -30,12 +30,6 @@ CARE_WINDOW_DAYS = 90
 STORED = object()  # collect_pack's default: the stored 「上次汇报日期」 (lib.briefing_date)
 
 
-def _staff_citation(author: str | None, recorded_at: dt.datetime | None) -> str:
-    """「录入：中兴录入员，2024-01-05 09:30」 (who, and when in China time), as a card's provenance says it."""
-    when = f"，{clock.to_local(recorded_at):%Y-%m-%d %H:%M}" if recorded_at else ""
-    return f"录入：{author or ANONYMOUS_AUTHOR}{when}"
-
-
 def _citation(fig: Figure) -> str:
     """What a printed figure cites: the demo note, the kinds it mixes, who entered it, or the article's words."""
     if fig.kind == SourceKind.DEMO.value:
@@ -43,7 +37,7 @@ def _citation(fig: Figure) -> str:
     if fig.kind in (MIXED, MULTI):
         return KIND_NAMES[fig.kind]
     if fig.kind in (SourceKind.STAFF.value, SourceKind.SURVEY.value):
-        return _staff_citation(fig.author, fig.recorded_at)
+        return staff_line(fig.author, fig.recorded_at)
     if fig.citation:
         return f"原文：“{fig.citation}”"
     return f"新闻报道《{fig.source_title}》" if fig.source_title else "新闻报道"
@@ -65,7 +59,7 @@ def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
     if signed_in or f.author is None:
         return f
     shown = privacy.shown_author(f.author, signed_in=False)
-    return replace(f, author=shown, citation=_staff_citation(shown, f.recorded_at))
+    return replace(f, author=shown, citation=staff_line(shown, f.recorded_at))
 
 
 def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFigure:

@@ -9,6 +9,7 @@ import unicodedata
 from typing import Any
 
 from lib.errors import ValidationError
+from lib.fmt import cn_date
 from lib.numparse import ParsedNumber, parse_number
 from lib.values import blank  # the one blank rule (ledgers and write modules import it from here)
 
@@ -98,9 +99,9 @@ def as_date(value: Any, fieldname: str, *, today: dt.date | None = None, default
         except ValueError:
             raise ValidationError(f"「{fieldname}」：“{value}”不是有效日期，请写成 2024-01-05") from None
     if today is not None and when > today:
-        raise ValidationError(f"「{fieldname}」：{when.isoformat()} 晚于今天（{today.isoformat()}），不能录入未来日期")
+        raise ValidationError(f"「{fieldname}」：{cn_date(when)} 晚于今天（{cn_date(today)}），不能录入未来日期")
     if when.year < 1990:
-        raise ValidationError(f"「{fieldname}」：{when.isoformat()} 过早，请检查年份")
+        raise ValidationError(f"「{fieldname}」：{cn_date(when)} 过早，请检查年份")
     return when
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 
 from lib.auth import Actor
 from lib.errors import ValidationError
+from lib.fmt import cn_date
 from lib.models import HOUSEHOLD_LADDER, CareFacility, CareOccupancy, Community, Household, HouseholdEvent, SourceKind
 from lib.queries import care
 from lib.writes import bounds
@@ -86,8 +87,8 @@ def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = 
         now = current or "无记录"
         raise ValidationError(f"「状态」：户“{h.code}”当前为「{now}」，下一步只能登记「{expected}」，不能跳级")
     if top is not None and when < top.valid_from:
-        raise ValidationError(f"「日期」：{when.isoformat()} 早于上一步「{current}」的日期"
-                              f"（{top.valid_from.isoformat()}），请核对")
+        raise ValidationError(f"「日期」：{cn_date(when)} 早于上一步「{current}」的日期"
+                              f"（{cn_date(top.valid_from)}），请核对")
     before = None if top is None else {"status": current, "valid_from": top.valid_from}
     obj = HouseholdEvent(household_id=h.id, status=status, valid_from=when, demolished_area_m2=area)
     return Outcome("household_event", key, label, h.community_id, before, after, obj, basis=top and top.id)

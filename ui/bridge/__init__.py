@@ -19,7 +19,7 @@ from __future__ import annotations
 from lib.errors import DashboardError, GeometryError, PermissionDenied
 from lib.figures import MIXED, Figure
 from lib.models import SourceKind  # views compare a figure's kind through here
-from lib.fmt import cn_date, cn_number, format_value, percent  # pages format through here
+from lib.fmt import cn_date, cn_number, format_value, percent, stamp_text  # pages format through here
 from lib.panels import Header, SummaryPanel
 from lib.scope import Scope, full_name, short_name  # full_name: pages name communities through here
 from ui.bridge._cache import TTL_SECONDS, cached, clear_caches, data_token, rerun_on_new_data
