@@ -321,9 +321,7 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
                for s in HOUSEHOLD_LADDER[1:]}
     per_household = (select(HouseholdEvent.household_id,
                             *[v.label(f"d{i}") for i, v in enumerate(reached.values(), start=1)],
-                            func.sum(HouseholdEvent.demolished_area_m2).label("area"),
-                            func.max(case((Source.kind == "demo", 1), else_=0)).label("demo"))
-                     .join(Source, Source.id == HouseholdEvent.source_id)
+                            func.sum(HouseholdEvent.demolished_area_m2).label("area"))
                      .where(holds_on(HouseholdEvent.valid_from, as_of))
                      .group_by(HouseholdEvent.household_id))
     if community:
@@ -339,9 +337,9 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
                func.coalesce(func.sum(ph.c.area), 0.0).label("area") if rung == "已拆除" else literal(0.0).label("area"))
         .where(day.is_not(None)).group_by(day)
         for day, rung in rungs],
-        # one more row: all households (n) and whether any of them is demo data (area = 1)
+        # one more row: all households (n)
         select(literal(None).label("day"), literal("总户数").label("rung"), func.count().label("n"),
-               func.coalesce(func.max(ph.c.demo), 0).label("area")))
+               literal(0.0).label("area")).select_from(ph))
     rows = frame(select(daily.subquery()), engine)
     totals, df = rows[rows["rung"] == "总户数"], rows[rows["rung"] != "总户数"].copy()
     if df.empty or not int(totals["n"].iloc[0] or 0):
@@ -357,11 +355,12 @@ def burnup(*, community: str | None = None, as_of: dt.date | None = None,
     area = df[df["rung"] == "已拆除"].groupby("day")["area"].sum()
     out["拆除面积"] = area.reindex(days, fill_value=0.0).cumsum().astype(float).to_numpy()
     out["总户数"] = int(totals["n"].iloc[0])
-    out["is_demo"] = bool(totals["area"].iloc[0])
     kinds = _in_scope(select(Source.kind).distinct().select_from(HouseholdEvent)
                       .join(Source, Source.id == HouseholdEvent.source_id)
                       .where(holds_on(HouseholdEvent.valid_from, as_of)), community)
-    out["source_kind"] = combined_kind(frame(kinds, engine)["kind"])
+    found = set(frame(kinds, engine)["kind"])  # the records' sources: whether any is demo data, and their kind
+    out["is_demo"] = SourceKind.DEMO.value in found
+    out["source_kind"] = combined_kind(found)
     return out
 
 
