@@ -11,14 +11,15 @@ Four kinds, each naming its community and the date it rests on:
   newest record is more than STALE_DAYS days before the reference date (dated by that record).
 
 The reference date is `as_of`, or today when looking at the latest state. Checks count as they were
-registered by then; their status is the stored (current) one.
+registered by then; their status is the stored (current) one. An alert resting on demo data says so at its end:
+「（示例数据）」 when all its records are demo data, 「（含示例数据）」 when some are (`demo_note`).
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from lib import clock
 from lib.config import settings
@@ -26,7 +27,7 @@ from lib.days import as_day
 from lib.db import get_engine
 from lib.fmt import cn_date
 from lib.models import (CareFacility, CareOccupancy, CheckStatus, Community, Household, HouseholdEvent, SiteCheck,
-                        StarAssessment)
+                        Source, SourceKind, StarAssessment)
 from lib.queries.care import occupancy_overview
 
 NO_ALERTS = "无预警"
@@ -51,6 +52,19 @@ class Alert:
     def line(self) -> str:
         """The whole alert as one line: 「中兴 · 整改逾期：2项整改已过期限，最早期限2023年10月22日」."""
         return f"{self.community} · {self.label}：{self.text}"
+
+
+def demo_note(any_demo: object, any_other: object) -> str:
+    """What an alert adds about its records' source: all demo data, some, or none."""
+    if not any_demo:
+        return ""
+    return "（含示例数据）" if any_other else "（示例数据）"
+
+
+def _kinds():
+    """Per group: whether any record is demo data, and whether any is not (each record joined to its Source)."""
+    demo = Source.kind == SourceKind.DEMO.value
+    return func.max(case((demo, 1), else_=0)), func.max(case((demo, 0), else_=1))
 
 
 def reference_date(as_of: dt.date | None) -> dt.date:
@@ -81,28 +95,31 @@ def _open_checks_stmt(community: str | None, ref: dt.date):
 
 
 def _overdue(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
-    stmt = (select(Community.name, func.count(), func.min(SiteCheck.due_on))
-            .join(Community, Community.id == SiteCheck.community_id)
+    stmt = (select(Community.name, func.count(), func.min(SiteCheck.due_on), *_kinds())
+            .join(Community, Community.id == SiteCheck.community_id).join(Source, Source.id == SiteCheck.source_id)
             .where(*_open_checks_stmt(community, ref), SiteCheck.due_on.is_not(None), SiteCheck.due_on < ref)
             .group_by(Community.name))
-    return [Alert("overdue", name, as_day(first), f"{n}项整改已过期限，最早期限{cn_date(as_day(first))}")
-            for name, n, first in _rows(stmt, engine)]
+    return [Alert("overdue", name, as_day(first),
+                  f"{n}项整改已过期限，最早期限{cn_date(as_day(first))}{demo_note(demo, other)}")
+            for name, n, first, demo, other in _rows(stmt, engine)]
 
 
 def _open_checks(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
-    stmt = (select(Community.name, func.count(), func.min(SiteCheck.created_at))
-            .join(Community, Community.id == SiteCheck.community_id)
+    stmt = (select(Community.name, func.count(), func.min(SiteCheck.created_at), *_kinds())
+            .join(Community, Community.id == SiteCheck.community_id).join(Source, Source.id == SiteCheck.source_id)
             .where(*_open_checks_stmt(community, ref))
             .group_by(Community.name))
-    return [Alert("open_checks", name, as_day(first), f"{n}项现场核查未办结，最早{cn_date(as_day(first))}登记")
-            for name, n, first in _rows(stmt, engine)]
+    return [Alert("open_checks", name, as_day(first),
+                  f"{n}项现场核查未办结，最早{cn_date(as_day(first))}登记{demo_note(demo, other)}")
+            for name, n, first, demo, other in _rows(stmt, engine)]
 
 
 def _free_beds(community: str | None, as_of: dt.date | None, engine: Engine) -> list[Alert]:
     warning = settings().care_free_beds_warning
     df = occupancy_overview(as_of=as_of, community=community, free_beds_warning=warning, engine=engine)
     return [Alert("free_beds", r.community or SUBDISTRICT, as_day(r.day),
-                  f"{r.name}{cn_date(as_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张", "care")
+                  f"{r.name}{cn_date(as_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张"
+                  f"{demo_note(r.is_demo, False)}", "care")
             for r in df[df["low_free"]].itertuples()]
 
 
@@ -110,28 +127,32 @@ def _stale(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
     days = settings().stale_days
     cutoff = ref - dt.timedelta(days=days)
     found: list[Alert] = []
-    care = (select(CareFacility.name, Community.name, func.max(CareOccupancy.day))
+    care = (select(CareFacility.name, Community.name, func.max(CareOccupancy.day), *_kinds())
             .join(CareOccupancy, CareOccupancy.facility_id == CareFacility.id)
+            .join(Source, Source.id == CareOccupancy.source_id)
             .outerjoin(Community, Community.id == CareFacility.community_id)
             .where(CareOccupancy.day <= ref)
             .group_by(CareFacility.name, Community.name))
-    stars = (select(Community.name, func.max(StarAssessment.valid_from))
+    stars = (select(Community.name, func.max(StarAssessment.valid_from), *_kinds())
              .join(StarAssessment, StarAssessment.community_id == Community.id)
+             .join(Source, Source.id == StarAssessment.source_id)
              .where(StarAssessment.valid_from <= ref).group_by(Community.name))
-    moves = (select(Community.name, func.max(HouseholdEvent.valid_from))
+    moves = (select(Community.name, func.max(HouseholdEvent.valid_from), *_kinds())
              .join(Household, Household.community_id == Community.id)
              .join(HouseholdEvent, HouseholdEvent.household_id == Household.id)
+             .join(Source, Source.id == HouseholdEvent.source_id)
              .where(HouseholdEvent.valid_from <= ref).group_by(Community.name))
     if community:
         care = care.where(Community.name == community)
         stars = stars.where(Community.name == community)
         moves = moves.where(Community.name == community)
-    for facility, name, last in _rows(care, engine):
+    for facility, name, last, demo, other in _rows(care, engine):
         if (day := as_day(last)) < cutoff:
-            found.append(Alert("stale", name or SUBDISTRICT, day,
-                               f"{facility}每日入住超过{days}天未更新，最近一次{cn_date(day)}", "care"))
+            found.append(Alert("stale", name or SUBDISTRICT, day, f"{facility}每日入住超过{days}天未更新，"
+                               f"最近一次{cn_date(day)}{demo_note(demo, other)}", "care"))
     for what, topic, stmt in (("五星评定", "stars", stars), ("征迁进度", "relocation", moves)):
-        for name, last in _rows(stmt, engine):
+        for name, last, demo, other in _rows(stmt, engine):
             if (day := as_day(last)) < cutoff:
-                found.append(Alert("stale", name, day, f"{what}超过{days}天未更新，最近一次{cn_date(day)}", topic))
+                found.append(Alert("stale", name, day, f"{what}超过{days}天未更新，最近一次{cn_date(day)}"
+                                   f"{demo_note(demo, other)}", topic))
     return found
