@@ -46,6 +46,7 @@ ANONYMOUS_AUTHOR = privacy.ANONYMOUS_AUTHOR
 # The subdistrict's standing profile (see the module docstring); the naming count is a dated event.
 STANDING_SUBJECTS = {"光武街道"}
 DATED_EVENTS = {"model_communities_named"}
+QUOTES_JOIN = "”；“"  # several quotes in one citation: 原文：“A”；“B”
 DEMO_BASELINE = "（对比值为示例数据）"  # a real figure's change measured against a demo one
 
 
@@ -169,18 +170,18 @@ def derived(parts: Iterable[Figure], *, label: str, display: str, value: float |
             unit: str = "") -> Figure:
     """A figure made from other figures (已签约/涉迁户, 未签约 = 涉迁户 − 已签约): the kinds of all its parts
     (`combined_kind`), the newest part's date, who entered the newest staff part, and every part's warning (a
-    figure made of a disputed or alarming one is so too, wherever it is shown); a quote only when every part is
-    the same quoted record."""
+    figure made of a disputed or alarming one is so too, wherever it is shown); when every part is quoted, each
+    quote once, in the parts' order (shown as 原文：“A”；“B”)."""
     parts = list(parts)
     dated = [f for f in parts if f.holds_from is not None]
     newest = max(dated, key=lambda f: f.holds_from) if dated else parts[0]
     staff = [f for f in parts if f.is_staff]
     entered = max(staff, key=lambda f: f.recorded_at or dt.datetime.min) if staff else None
-    quotes = {f.citation for f in parts}
+    quotes = list(dict.fromkeys(f.citation for f in parts))
     titles = {f.source_title for f in parts}
     warnings = "；".join(dict.fromkeys(f.warning for f in parts if f.warning))
     return Figure(label, display, combined_kind(f.kind for f in parts), newest.holds_from, value=value, unit=unit,
-                  citation=quotes.pop() if len(quotes) == 1 else None,
+                  citation=QUOTES_JOIN.join(quotes) if all(quotes) else None,
                   source_title=titles.pop() if len(titles) == 1 else None,
                   author=entered.author if entered else None, recorded_at=entered.recorded_at if entered else None,
                   reported_later=any(f.reported_later for f in parts), continuous=all(f.continuous for f in parts),
