@@ -58,6 +58,8 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
     for name in MAP_NAMES:
         assert name in pages[1], f"map page lacks {name}"
     assert flat(EAST_EDGE_NOTE) in pages[1], "the map states where its east edge comes from"
+    # the article's own caveat beside its title: a leader asked 「这篇报道是哪天的」 finds the answer on the page
+    assert flat("报道：《") in pages[-1] and "报道未注明刊载媒体与日期" in pages[-1]
     for page, panel, title in zip(pages[2:6], pack.panels, PANEL_TITLES, strict=True):
         assert title in page
         for f in panel.figures:
@@ -86,7 +88,7 @@ def test_kinds_and_scope_of_figures(seeded):
     assert any(f.value_text == "0.45平方公里" for f in zx.overview), "中兴's own figures, not the subdistrict's"
     # 中兴 has no relocation households: that page is the subdistrict's, and says so
     reloc = zx.panels[2]
-    assert "没有文化路北延涉迁户" in reloc.note and all(f.label.startswith("全街道·") for f in reloc.figures)
+    assert "逐户记录中没有登记在中兴社区的涉迁户" in reloc.note and all(f.label.startswith("全街道·") for f in reloc.figures)
 
 
 def assert_fonts_embedded(pdf: bytes) -> None:
@@ -245,6 +247,11 @@ def test_pack_on_an_earlier_date(seeded, as_of):
     pages = pdf_pages(render_pdf(pack, charts={}))
     assert all(f"报道于{cn_date(f.date)}" in pages[-1] for f in later)
     assert len(pages) == PAGES
+    # the Excel says it as the PDF does: a date after 「数据截至」 with nothing beside it reads as that day's figure
+    ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(pack)))["简报数字"]
+    dates = {row[1].value: row[5].value for row in ws.iter_rows(min_row=4)}
+    assert all(dates[f.label] == f"报道于{cn_date(f.date)}" for f in later), dates
+    assert all(isinstance(dates[f.label], dt.datetime) for f in pack.figures if f not in later and f.date), dates
     assert (f"数据截至{cn_date(pack.data_as_of)}" if pack.data_as_of else "数据截至暂无数据") in pages[0]
 
 

@@ -95,3 +95,20 @@ def test_the_packs_curve_says_what_it_counts(engine):  # noqa: F811 - the import
     writes.record_household_step(HS, code="WH-063", status="已签约", on=dt.date(2023, 11, 20), engine=engine)
     panel = next(p for p in collect_pack(community=None, engine=engine).panels if p.key == "relocation")
     assert "累计进度曲线按逐户记录计（多种来源（含示例数据））" in panel.note, panel.note
+
+
+def test_a_community_without_household_records_is_not_said_to_have_no_households(engine):  # noqa: F811
+    """The article never says where its 78 households live; the demo register puts them in one community. The pack of
+    another community said 「中兴社区没有文化路北延涉迁户」 as a fact: it says what the records hold, with their source."""
+    from lib.briefing import collect_pack
+    panel = next(p for p in collect_pack(community="中兴", engine=engine).panels if p.key == "relocation")
+    assert panel.note.startswith("逐户记录中没有登记在中兴社区的涉迁户，本页为全街道的征迁进度。"), panel.note
+    assert "累计进度曲线按逐户记录计（示例数据）" in panel.note and "中兴社区没有文化路北延涉迁户" not in panel.note
+
+
+def test_the_packs_care_curve_names_its_records_source(engine):  # noqa: F811 - the imported fixture
+    """The PDF's 养老 curve is 90 days of daily records, demo data but for the article's day: its note said only
+    「最近 90 天每日入住；…」. It names the records' source, as the 征迁 curve does."""
+    from lib.briefing import collect_pack
+    panel = next(p for p in collect_pack(community=None, engine=engine).panels if p.key == "care")
+    assert "每日入住曲线按逐日记录计（多种来源（含示例数据））" in panel.note, panel.note

@@ -132,7 +132,7 @@ def _relocation(community: str | None, as_of, engine) -> PackPanel:
     h = relocation.headline(community=community, as_of=as_of, engine=engine)
     note = ""
     if community and not h.total.value:
-        note = f"{community}社区没有文化路北延涉迁户，本页为全街道的征迁进度。"
+        note = f"逐户记录中没有登记在{community}社区的涉迁户，本页为全街道的征迁进度。"  # the records, not a fact
         community = None
         h = relocation.headline(as_of=as_of, engine=engine)
     prefix = "全街道·" if note else ""
@@ -188,6 +188,8 @@ def _care(community: str | None, as_of, engine) -> PackPanel:
         args = {}
     facility = f"{fac['name'].iloc[0]}（{fac['community'].iloc[0]}社区）：" if not fac.empty else ""
     note = facility + (note or f"最近 {CARE_WINDOW_DAYS} 天每日入住；红色虚线为预警线（空床少于 {warn} 张），红点为预警日。")
+    if not series.empty:  # the curve is the daily records, whose source the figures above may not share
+        note += f"每日入住曲线按逐日记录计（{KIND_NAMES[combined_kind(series['source_kind'])]}）。"
     return PackPanel("care", "养老服务 · 床位入住", figures, note=note, chart_data=series,
                      chart_args=args)
 
@@ -253,7 +255,10 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
     panels = [replace(p, figures=[_for_viewer(f, signed_in) for f in p.figures]) for p in panels]
     open_checks = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)
     status = model_communities.model_status(as_of=as_of, engine=engine)
-    titles = sorted({t for t in communities.subdistrict_overview(as_of=as_of, engine=engine)["source_title"]
+    profile = communities.subdistrict_overview(as_of=as_of, engine=engine)
+    # each report's title with its publisher, which says what the report leaves out (「报道未注明刊载媒体与日期」)
+    titles = sorted({f"《{t}》" + (f"，{p}" if isinstance(p, str) and p else "")
+                     for t, p in zip(profile["source_title"], profile["source_publisher"], strict=True)
                      if isinstance(t, str)})
     newest = communities.data_as_of(as_of=as_of, community=community, engine=engine)
     return Pack(community=community, as_of=as_of, data_as_of=newest,

@@ -63,7 +63,7 @@ class Pack:
     overview: list[PackFigure]
     panels: list[PackPanel]
     alerts: list[str]  # every alert of the scope (the cover's 预警 list)
-    source_titles: list[str]
+    source_titles: list[str]  # 「《title》，publisher」 of each report the profile rests on
     layers: dict[str, list[dict]] = field(default_factory=dict)  # the saved map layers (feature records)
     community_status: dict[str, str] = field(default_factory=dict)  # community → 示范社区 status (map fill)
     open_checks: list[tuple[float, float]] = field(default_factory=list)  # (lon, lat) of open site checks

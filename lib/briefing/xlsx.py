@@ -31,7 +31,9 @@ def render_xlsx(pack: Pack) -> bytes:
         cell.fill = PatternFill("solid", fgColor="F3F4F6")
     for f in pack.figures:
         # Text cells (data_type "s"): a value starting with "=" stays text, never a formula.
-        ws.append([f.panel, f.label, f.value_text, f.source_kind, f.citation, f.date, f.delta_text,
+        # a figure reported after the shown date says so, as the PDF does (a bare later date reads as that day's)
+        day = f"报道于{cn_date(f.date)}" if f.reported_later and f.date else f.date
+        ws.append([f.panel, f.label, f.value_text, f.source_kind, f.citation, day, f.delta_text,
                    "是" if f.alert else "", f.warning])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
