@@ -162,3 +162,64 @@ def test_care_centre(seeded):
 def test_notes_include_honours(seeded):
     df = fq.notes(community="中兴", kind="荣誉", engine=seeded)
     assert set(df["text"]) == {"红旗基层党组织", "省级“文明单位”", "曲艺先进社区"}
+
+
+CN_DIGITS = {"两": 2, "三": 3, "十几": 10}  # the article's words for the few figures it writes in Chinese
+
+
+def test_each_quote_holds_its_figure(all_facts):
+    """A quote is the figure's evidence: 「网格员 5名」 quoted 「每个网格配备1名网格员」, which has no 5 in it."""
+    article = all_facts[all_facts["source_kind"] == "article"]
+    missing = []
+    for r in article.itertuples():
+        value = float(r.value)
+        scaled = {f"{value / s:g}" for s in (1, 1e4, 1e8)}  # 8.15万, 30亿 as written
+        if not any(v in r.quote for v in scaled) and not any(w in r.quote and n == value for w, n in CN_DIGITS.items()):
+            missing.append(f"{r.label} {value:g}: 「{r.quote}」")
+    assert not missing, missing
+
+
+def test_a_live_database_gets_the_corrected_quote(empty_engine):
+    """A database seeded before the fix keeps its rows (it is not re-seeded): migration 0008 corrects the quote."""
+    from sqlalchemy import text
+
+    from lib.db import migrate
+    from lib.seed import seed
+
+    migrate(empty_engine)
+    seed(empty_engine, with_demo=False)
+    new = "将社区划分为5个网格，每个网格配备1名网格员、1名网格协管员"
+    with empty_engine.begin() as conn:  # the rows as the old seed wrote them, the schema one step back
+        conn.execute(text("UPDATE fact SET quote = '每个网格配备1名网格员、1名网格协管员' WHERE quote = :q"), {"q": new})
+        conn.execute(text("UPDATE source SET note = :old WHERE key = 'schematic'"), {"old": M0008.OLD_NOTE})
+        conn.execute(text("UPDATE alembic_version SET version_num = '0007'"))
+    migrate(empty_engine)
+    with empty_engine.connect() as conn:
+        quotes = conn.execute(text("SELECT indicator, quote FROM fact WHERE indicator IN "
+                                   "('grid_workers', 'grid_assistants') ORDER BY indicator")).all()
+        note = conn.execute(text("SELECT note FROM source WHERE key = 'schematic'")).scalar_one()
+    assert quotes == [("grid_assistants", new), ("grid_workers", new)]
+    assert note == M0008.NEW_NOTE == _yaml_note("schematic")  # the migration and data/sources.yaml agree
+
+
+def _migration():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "migrations" / "versions" / "0008_quote_and_map_note.py"
+    spec = importlib.util.spec_from_file_location("m0008", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _yaml_note(key: str) -> str:
+    from pathlib import Path
+
+    import yaml
+
+    rows = yaml.safe_load((Path(__file__).resolve().parent.parent / "data" / "sources.yaml").read_text("utf-8"))
+    return next(r["note"] for r in rows if r["key"] == key)
+
+
+M0008 = _migration()

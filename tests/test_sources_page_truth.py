@@ -12,3 +12,11 @@ def test_the_sources_page_names_the_boundary_the_map_uses(app_db):
     said = "\n".join(str(m.value) for m in at.markdown)
     assert EAST_EDGE_NOTE in said, said
     assert "界线取自天地图" not in said, said
+
+
+def test_the_schematic_sources_own_note_agrees_with_the_map(app_db):
+    """The 示意图几何 source's card said 「卧龙区/宛城区界线取自天地图行政区划数据」 under the bullet that says 高德."""
+    at = goto(start(), "sources")
+    notes = "\n".join(str(t.value) for t in at.text)
+    assert "卧龙区/宛城区界线取自天地图" not in notes, notes
+    assert "卧龙区界线（街道东界）取自高德地图行政区划数据" in notes, notes
