@@ -11,7 +11,7 @@ st.title("数据来源与说明")
 widgets.as_of_stamp(bridge.header())
 
 with widgets.guard("来源清单"):
-    src = bridge.sources_q()
+    src = bridge.sources_q(signed_in=bridge.signed_in())  # staff names for signed-in viewers only (lib)
     for r in src.itertuples():
         with st.container(border=True):
             badge = widgets.DEMO_BADGE if r.kind == "demo" else f":blue-badge[{widgets.kind_label(r.kind)}]"

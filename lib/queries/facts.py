@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from lib.figures import is_standing
+from lib.privacy import ANONYMOUS_AUTHOR
 from lib.fmt import format_value
 from lib.models import Community, Fact, Source, SourceKind, TextNote
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
@@ -77,12 +78,26 @@ def notes(*, subject: str | None = None, kind: str | None = None, community: str
     return fix_bools(frame(stmt, engine), "is_demo")
 
 
-def sources(*, engine: Engine | None = None) -> pd.DataFrame:
-    """Every provenance record, with how many figures rest on it."""
-    from sqlalchemy import func
+STAFF_SOURCES = {"key": "staff", "kind": SourceKind.STAFF.value, "title": "工作人员录入", "publisher": ANONYMOUS_AUTHOR,
+                 "published_on": None, "note": "由街道、社区工作人员在本系统录入（登录后可见每条记录的录入人）。"}
 
+
+def sources(*, signed_in: bool, engine: Engine | None = None) -> pd.DataFrame:
+    """Every provenance record, with how many figures rest on it. Each staff member's source names them (「由中兴录入员
+    （zx）在本系统录入」): for a viewer who is not signed in they read as one 「工作人员录入」 row (lib.privacy), and an
+    import's 「保存人」 as 「工作人员」."""
     n = select(Fact.source_id, func.count().label("figures")).group_by(Fact.source_id).subquery()
     stmt = (select(Source.key, Source.kind, Source.title, Source.publisher, Source.published_on, Source.note,
                    func.coalesce(n.c.figures, 0).label("figures"))
             .outerjoin(n, n.c.source_id == Source.id).order_by(Source.id))
-    return frame(stmt, engine)
+    df = frame(stmt, engine)
+    if signed_in:
+        return df
+    df.loc[df["kind"] == SourceKind.SURVEY.value, "publisher"] = ANONYMOUS_AUTHOR
+    staff = df["kind"] == SourceKind.STAFF.value
+    if not staff.any():
+        return df
+    first = int(staff.to_numpy().argmax())
+    one = pd.DataFrame([{**STAFF_SOURCES, "figures": int(df.loc[staff, "figures"].sum())}])
+    rest = df[~staff]
+    return pd.concat([rest.iloc[:first], one, rest.iloc[first:]], ignore_index=True)
