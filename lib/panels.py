@@ -66,10 +66,11 @@ def stars_figure(scope: Scope, engine: Engine | None = None) -> Figure | None:
         return None
     kind = combined_kind(counts["source_kind"])
     author, entered = stars.entered_by(entries)
+    # each assessment stands until the next one: the count is the state on every day since its date (continuous)
     return Figure("五星达标", f"{int(counts['stars'].sum())}/{5 * len(counts)}颗", kind,
                   max(counts["valid_from"]), value=float(counts["stars"].sum()), unit="颗",
                   source_title=None if kind != SourceKind.STAFF.value else "工作人员录入",
-                  author=author, recorded_at=entered)
+                  author=author, recorded_at=entered, continuous=True)
 
 
 def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure | None, list[str]]:
@@ -85,15 +86,16 @@ def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure | N
         return from_row(r.to_dict(), label="示范社区", display=r["status"]), list(named["community"])
     if named.empty:  # counted from the status records (none named yet): their sources and date, no one's words
         return Figure("命名示范社区", "0个", combined_kind(status["source_kind"]), max(status["valid_from"]),
-                      value=0.0, unit="个"), []
+                      value=0.0, unit="个", continuous=True), []
     first = named.sort_values("valid_from").iloc[0]
     kind = combined_kind(named["source_kind"])
     said = facts(subject="光武街道", indicators=[NAMED_COUNT], as_of=scope.as_of, engine=engine)
     said = said[(said["source_kind"] == kind) & (said["value"] == len(named))]  # the article's words for this count
     fig = from_row({**first.to_dict(), "quote": said["quote"].iloc[0] if len(said) else None},
                    label="命名示范社区", display=f"{len(named)}个")
-    return replace(fig, kind=kind, holds_from=max(named["valid_from"]),
-                   value=float(len(named))), list(named["community"])
+    # a naming stands until the status changes: the count holds on every day since (continuous)
+    return replace(fig, kind=kind, holds_from=max(named["valid_from"]), value=float(len(named)),
+                   continuous=True), list(named["community"])
 
 
 @dataclass(frozen=True)

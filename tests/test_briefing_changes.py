@@ -45,13 +45,23 @@ def test_wall_and_pack_state_the_same_change(seeded, community, on):
     assert matched >= (4 if community is None else 2)
 
 
-def test_a_key_figure_names_no_change_on_a_day_without_its_record(seeded):
-    """The 五星 evaluation held on 2023-10-15 is dated 2023-09-30: that day has no record of its own, so no change is
-    stated (README: 「该日无数据时写明无数据」), on the wall as in the pack."""
+def test_a_star_count_compares_with_the_state_that_stood_on_the_day(seeded):
+    """The 五星 assessments that stood on 2023-10-15 are dated 2023-09-30, and they stood until the next ones: the
+    wall said 「2023年10月15日无数据」 while the pack for 2023-10-15 printed 16 stars. A count over a complete record
+    of assessments (or of 示范社区 statuses) is compared with the state of that day, on the wall as in the pack."""
     on = D(2023, 10, 15)
-    stars = next(k for k in key_figure_changes(on=on, engine=seeded) if k.label == "五星达标")
-    assert not stars.change.has_data and stars.change.brief == "2023年10月15日无数据"
+    changes = {k.label: k for k in key_figure_changes(on=on, engine=seeded)}
+    stars = changes["五星达标"]
+    then = collect_pack(community=None, as_of=on, last_briefing=None, engine=seeded)
+    stood = next(f for f in then.figures if f.label == "各社区已达标星数合计")
+    assert stars.change.has_data and stars.change.sentence.startswith(f"2023年11月22日 {stars.figure.display}，较"
+                                                                     f"2023年10月15日 {stood.value:g}颗")
     assert stars.figure.tag == "示例"
+    named = changes["命名示范社区"]
+    assert named.change.has_data and named.change.brief == "较2023年10月15日 持平"
+    # before the first assessment there is still no data
+    assert not next(k for k in key_figure_changes(on=D(2022, 1, 1), engine=seeded)
+                    if k.label == "五星达标").change.has_data
 
 
 def test_relocation_before_any_record_is_no_data_not_a_change(seeded):

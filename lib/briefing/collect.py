@@ -114,8 +114,10 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
             if rows.empty:
                 continue
             newest = rows.sort_values("valid_from").iloc[-1].to_dict()
+            # a status stands until the next record: the count holds on every day since (continuous)
             fig = replace(from_row({**newest, "quote": None}), kind=combined_kind(rows["source_kind"]),
-                          value=float(len(rows)), unit="个", warning=model_communities.date_caveat(rows["note"]) or None)
+                          value=float(len(rows)), unit="个", warning=model_communities.date_caveat(rows["note"]) or None,
+                          continuous=True)
             figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
     named = everyone[everyone["status"] == "已命名示范社区"]
     note = naming_note(named)
