@@ -46,3 +46,13 @@ def test_a_status_the_article_never_mentions_says_so_in_the_pack(app_db):
     status = _model_figures("刘庄")["示范社区状态"]
     assert status.value_text == "未命名"
     assert "报道未提及该社区的示范社区创建情况" in status.warning, status
+
+
+def test_the_packs_timeline_says_where_its_bars_start_by_convention(seeded):
+    """Every bar of the PDF's 示范社区 timeline starts on 2023年1月1日 — a date the article never gives for 创建中 or
+    先行先试; the chart's note says so (the figures beside it already did)."""
+    from lib.briefing import collect_pack
+
+    panel = next(p for p in collect_pack(community=None, engine=seeded).panels if p.key == "model")
+    assert "图中状态条：起始日期报道未载明，按2023年1月1日记" in panel.note, panel.note
+    assert "报道未提及该社区的示范社区创建情况" in panel.note, panel.note  # the 未命名 bars of unmentioned communities

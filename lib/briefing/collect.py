@@ -121,7 +121,10 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
             figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
     named = everyone[everyone["status"] == "已命名示范社区"]
     note = naming_note(named)
-    spans = model_communities.model_timeline(as_of=as_of, until=communities.data_as_of(as_of=as_of, engine=engine), engine=engine)
+    spans = model_communities.model_timeline(as_of=as_of, until=communities.data_as_of(as_of=as_of, engine=engine),
+                                             engine=engine)
+    drawn = model_communities.date_caveat(spans["note"]) if not spans.empty else ""
+    note += f"图中状态条：{drawn}。" if drawn else ""  # bars start on a date the article does not give
     firsts = named.groupby("valid_from").size() if not named.empty else pd.Series(dtype=int)
     marks = pd.DataFrame({"date": list(firsts.index),
                           "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in firsts.items()]})
