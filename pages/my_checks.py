@@ -18,7 +18,9 @@ st.page_link("pages/check_form.py", label="登记新的核查 / 更新进展", i
 with widgets.guard("我的核查"):
     mine = bridge.my_open_checks(actor.username)
     if mine.empty:
-        st.info("您登记的核查事项都已办结。", icon=":material/task_alt:")
+        filed = bridge.my_filed_count(actor.username)
+        st.info(f"您登记的 {filed} 项核查事项都已办结。" if filed else "您还没有登记过核查事项。",
+                icon=":material/task_alt:")
     else:
         late = int(mine["overdue"].sum())
         st.markdown(f"共 **{len(mine)}** 项未办结" + (f"，其中 :red[**{late}** 项已超期]" if late else "") + "。")

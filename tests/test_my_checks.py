@@ -135,3 +135,20 @@ def test_audit_log_shows_names_not_internal_keys():
     assert view["修改后"].tolist() == ["机构：光武街道综合养老服务中心；日期：2026-12-05；入住人数：48",
                                     "对象：全街道；指标：辖区面积；数值：8.5"]
     assert view["修改前"].tolist() == ["", "数值：8.4"] and view["数据表"].tolist() == ["每日入住", "指标数据"]
+
+
+def test_my_checks_page_tells_none_filed_from_all_closed(engine):  # noqa: F811
+    """A 网格员 who has filed nothing read 「您登记的核查事项都已办结」 — as if there had been some; it says which."""
+    today = staff_apptest.TODAY
+
+    def info() -> list[str]:
+        at = staff_apptest.sign_in("zx")
+        at.switch_page("pages/my_checks.py").run()
+        return [i.value for i in staff_apptest.clean(at).info]
+
+    assert info() == ["您还没有登记过核查事项。"]
+    zx = auth.authenticate("zx", staff_apptest.PASSWORD, engine=engine)
+    done = writes.file_site_check(zx, community="中兴", category="消防安全", finding="消防通道堆物", status="待整改",
+                                  lon=112.52, lat=33.0, engine=engine, today=today)
+    writes.update_site_check(zx, done.id, status="已办结", engine=engine, today=today)
+    assert info() == ["您登记的 1 项核查事项都已办结。"]

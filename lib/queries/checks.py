@@ -50,6 +50,12 @@ def my_open_checks(username: str, *, today: dt.date, engine: Engine | None = Non
     return df
 
 
+def filed_count(username: str, *, engine: Engine | None = None) -> int:
+    """How many checks `username` has filed, closed ones included (「我的核查」 tells 「没有登记过」 from 「都已办结」)."""
+    with (engine or get_engine()).connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(SiteCheck).where(SiteCheck.created_by == username)))
+
+
 def photo_bytes(photo_id: int, *, engine: Engine | None = None) -> tuple[str, bytes] | None:
     """(mime, bytes) of a stored check photo, or None."""
     with (engine or get_engine()).connect() as conn:

@@ -37,7 +37,7 @@ from ui.bridge.ledgers import (
     LEDGER_KIND_NAMES, ledger_columns_text, ledger_commit, ledger_current, ledger_preview, ledger_scope,
     ledger_template,
 )
-from ui.bridge.my_checks import NO_PHOTO, check_thumbnail, check_thumbnails, my_open_checks
+from ui.bridge.my_checks import NO_PHOTO, check_thumbnail, check_thumbnails, my_filed_count, my_open_checks
 from ui.bridge.queries import (
     METRICS, average_score, care_facilities, check_points, community_metric, community_profile, community_summary,
     current_occupancy, data_as_of, facility_beds, facts_q, household_counts, household_status, improvement_projects,

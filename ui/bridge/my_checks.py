@@ -16,6 +16,11 @@ def my_open_checks(username: str):
     return df.assign(created=[cn_datetime(t) for t in (to_local(t) for t in df["created_at"])])
 
 
+def my_filed_count(username: str) -> int:
+    """How many checks this 网格员 has filed, closed ones included (uncached, as the list above)."""
+    return checks.filed_count(username)
+
+
 check_thumbnail = cached(checks.photo_thumbnail)
 # A list cell without a photo: a grey 「无照片」 tile (an empty image cell would read "None").
 NO_PHOTO = "data:image/svg+xml;charset=utf-8," + quote(
