@@ -99,7 +99,7 @@ with widgets.guard("台账下载"):
         export.download_csv(current, label="下载当前数据（CSV）", file_name=export.dated_name(stem, suffix=".csv"),
                             key=KEY["current_csv"])
     with st.expander(f"查看当前数据（{len(current)} 行）"):
-        st.dataframe(current, hide_index=True, width="stretch")
+        st.dataframe(current, hide_index=True, width="stretch", column_config=widgets.date_columns(current))
 
 st.subheader("② 上传并预览")
 upload = st.file_uploader("上传填好的台账（.xlsx 或 .csv，CSV 可为 UTF-8 或 GBK 编码）", type=["xlsx", "csv"],

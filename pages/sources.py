@@ -27,10 +27,9 @@ with widgets.guard("报道数字与原文"):
     st.subheader("报道中的全部数字（附原文）")
     figs = bridge.facts_q(as_of=bridge.as_of())
     article = figs[~figs["is_demo"]]
-    st.dataframe(
-        article[["subject", "label", "display", "valid_from", "quote"]].rename(columns={
-            "subject": "对象", "label": "指标", "display": "数值", "valid_from": "截至", "quote": "报道原文"}),
-        hide_index=True, width="stretch")
+    table = article[["subject", "label", "display", "valid_from", "quote"]].rename(columns={
+        "subject": "对象", "label": "指标", "display": "数值", "valid_from": "截至", "quote": "报道原文"})
+    st.dataframe(table, hide_index=True, width="stretch", column_config=widgets.date_columns(table))
 
 st.subheader("示例数据与示意图")
 st.markdown(

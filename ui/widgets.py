@@ -138,3 +138,16 @@ def demo_note(what: str) -> None:
 
 def no_data(what: str) -> None:
     st.info(f"{what}：暂无公开数据。", icon=":material/info:")
+
+
+DATE_FORMAT = "YYYY年M月D日"  # a table's date column, as dates read everywhere (a moment.js format)
+
+
+def date_columns(df: pd.DataFrame) -> dict:
+    """column_config for `df`'s date columns: shown as 「2023年11月22日」 and still sorted as dates (st.dataframe drew
+    「2023-11-22」)."""
+    def is_date(col: pd.Series) -> bool:
+        values = col.dropna()
+        return pd.api.types.is_datetime64_any_dtype(col) or (
+            not values.empty and all(isinstance(v, dt.date) for v in values))
+    return {name: st.column_config.DateColumn(format=DATE_FORMAT) for name in df.columns if is_date(df[name])}
