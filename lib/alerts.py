@@ -117,9 +117,10 @@ def _open_checks(community: str | None, ref: dt.date, engine: Engine) -> list[Al
 def _free_beds(community: str | None, as_of: dt.date | None, engine: Engine) -> list[Alert]:
     warning = settings().care_free_beds_warning
     df = occupancy_overview(as_of=as_of, community=community, free_beds_warning=warning, engine=engine)
+    demo = SourceKind.DEMO.value  # free beds rest on two records: the residents' count and the bed count
     return [Alert("free_beds", r.community or SUBDISTRICT, as_day(r.day),
                   f"{r.name}{cn_date(as_day(r.day))}空床{int(r.free)}张（床位{int(r.beds)}张），低于预警线{warning}张"
-                  f"{demo_note(r.is_demo, False)}", "care")
+                  f"{demo_note(r.is_demo or r.beds_kind == demo, not r.is_demo or r.beds_kind != demo)}", "care")
             for r in df[df["low_free"]].itertuples()]
 
 

@@ -48,8 +48,7 @@ with widgets.guard("审计日志"):
     st.caption(f"共 {len(view)} 条记录（最新在前）。选中一行可查看修改前后的完整内容。")
     event = st.dataframe(view, hide_index=True, width="stretch", key=KEY["grid"], on_select="rerun",
                          selection_mode="single-row",
-                         column_config={"时间（北京时间）": st.column_config.DatetimeColumn(
-                                            format=audit_view.TIME_FORMAT),
+                         column_config={**widgets.date_columns(view),
                                         "修改前": st.column_config.TextColumn(width="large"),
                                         "修改后": st.column_config.TextColumn(width="large")})
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []

@@ -72,3 +72,10 @@ def test_alerts_on_staff_records_carry_no_note(world, monkeypatch):
     overdue, open_ = of(found, "overdue")[quiet], of(found, "open_checks")[quiet]
     assert overdue.text.startswith("1项整改已过期限") and open_.text.startswith("1项现场核查未办结")
     assert "示例" not in overdue.text and "示例" not in open_.text
+
+
+def test_free_beds_on_demo_residents_and_reported_beds_say_some_are_demo(world):
+    """2023-11-01: the residents' count is the seed's demo record, the 50 beds are the article's. The alert said
+    「（示例数据）」 as if the beds were demo too."""
+    low = of(alerts(as_of=D(2023, 11, 1), engine=world.engine), "free_beds")["中兴"]
+    assert "空床2张（床位50张）" in low.text and low.text.endswith(SOME_DEMO), low.text

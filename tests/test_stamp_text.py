@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 from lib import fmt
 from lib.briefing import collect
 from lib.figures import Figure
-from ui import audit_view, display_link_view, geo_preview, session_view
+from ui import audit_view, display_link_view, geo_preview, session_view, widgets
 
 UTC_AT = dt.datetime(2024, 2, 20, 2, 0, 5)  # naive UTC, as stored
 
@@ -57,13 +57,14 @@ def test_administrators_tables_show_chinese_times():
 
 def test_the_audit_log_keeps_real_times_shown_in_chinese():
     """The log's time column stays a time (sorting by it is by time, not by text: 「12月」 before 「9月」 as text)
-    in China time; the page shows it as 「2024年2月20日 10:00:05」 (audit_view.TIME_FORMAT)."""
+    in China time; the page shows it as 「2024年2月20日 10:00:05」 (widgets.date_columns)."""
     raw = pd.DataFrame({"at": [UTC_AT], "username": ["admin"], "action_label": ["新增"], "table_name": ["fact"],
                         "record_key": [None], "community": [None], "before": [None], "after": [None]})
     view = audit_view.audit_table(raw)
     at = view["时间（北京时间）"].iloc[0]
     assert at == pd.Timestamp("2024-02-20 10:00:05") and at.tzinfo is None  # China wall-clock time
-    assert audit_view.TIME_FORMAT == "YYYY年M月D日 HH:mm:ss"
+    config = widgets.date_columns(view)["时间（北京时间）"]
+    assert (config["type_config"]["type"], config["type_config"]["format"]) == ("datetime", "YYYY年M月D日 HH:mm:ss")
     assert fmt.stamp_text(raw["at"].iloc[0], seconds=True) == "2024年2月20日 10:00:05"
 
 
@@ -89,3 +90,19 @@ def test_admin_pages_show_times_in_chinese(engine):  # noqa: F811 - staff_apptes
     assert config["type_config"]["format"] == "YYYY年M月D日 HH:mm:ss", config
     users = open_page("pages/users.py").dataframe[0].value
     assert all(re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", t) for t in users["创建时间"]), users["创建时间"]
+
+
+@pytest.mark.parametrize("values, shown", [
+    ([dt.date(2023, 11, 22), None], {"type": "date", "format": "YYYY年M月D日"}),
+    ([pd.Timestamp("2023-11-22"), pd.NaT], {"type": "date", "format": "YYYY年M月D日"}),
+    ([pd.Timestamp("2024-02-20 10:00:05"), pd.Timestamp("2024-02-21")],
+     {"type": "datetime", "format": "YYYY年M月D日 HH:mm:ss"}),
+    ([dt.datetime(2024, 2, 20, 10, 0, 5)], {"type": "datetime", "format": "YYYY年M月D日 HH:mm:ss"}),
+    (["2023-11-22"], None),  # text stays text
+    ([None, None], None),
+])
+def test_table_date_and_time_columns_are_chinese(values, shown):
+    """A date column reads 「2023年11月22日」; a column with times of day keeps its time (「2024年2月20日 10:00:05」)
+    instead of being cut to the date."""
+    config = widgets.date_columns(pd.DataFrame({"列": values})).get("列")
+    assert (config and {k: config["type_config"][k] for k in ("type", "format")}) == shown

@@ -29,8 +29,7 @@ COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label
 
 beijing_today = clock.today  # the one clock
 # The time column stays a time (sorted by time, not as text, where 「12月」 sorts before 「9月」), shown as
-# 「2024年2月20日 10:00:05」 (a moment.js format: st.column_config.DatetimeColumn); one row's time: shown_time.
-TIME_FORMAT = "YYYY年M月D日 HH:mm:ss"
+# 「2024年2月20日 10:00:05」 (widgets.date_columns); one row's time: shown_time.
 
 
 def shown_time(stored) -> str:
@@ -79,7 +78,7 @@ def audit_table(df: pd.DataFrame, names: dict[str, str] | None = None) -> pd.Dat
     """The log with Chinese columns, Beijing times and one-line before/after texts; `names` maps internal keys
     (facility keys, indicator codes, 「subdistrict」) to what people call them."""
     out = df.copy()
-    out["at"] = pd.to_datetime(out["at"]) + BEIJING  # China wall-clock time, shown with TIME_FORMAT
+    out["at"] = pd.to_datetime(out["at"]) + BEIJING  # China wall-clock time, shown by widgets.date_columns
     out["table_label"] = out["table_name"].map(lambda t: TABLES.get(t, t))
     out["community"] = out["community"].fillna("")
     out["record_key"] = out["record_key"].map(lambda k: record_text(None if pd.isna(k) else k, names))

@@ -141,13 +141,19 @@ def no_data(what: str) -> None:
 
 
 DATE_FORMAT = "YYYY年M月D日"  # a table's date column, as dates read everywhere (a moment.js format)
+TIME_FORMAT = "YYYY年M月D日 HH:mm:ss"  # a table's time column (China wall-clock time), e.g. the audit log's
 
 
 def date_columns(df: pd.DataFrame) -> dict:
-    """column_config for `df`'s date columns: shown as 「2023年11月22日」 and still sorted as dates (st.dataframe drew
-    「2023-11-22」)."""
-    def is_date(col: pd.Series) -> bool:
+    """column_config for `df`'s date and time columns: shown as 「2023年11月22日」 (a time of day as
+    「2024年2月20日 10:00:05」) and still sorted as dates (st.dataframe drew 「2023-11-22」, 「2024-02-20 10:00:05」)."""
+    def kind(col: pd.Series) -> str | None:
         values = col.dropna()
-        return pd.api.types.is_datetime64_any_dtype(col) or (
-            not values.empty and all(isinstance(v, dt.date) for v in values))
-    return {name: st.column_config.DateColumn(format=DATE_FORMAT) for name in df.columns if is_date(df[name])}
+        if pd.api.types.is_datetime64_any_dtype(col):
+            return "time" if (values != values.dt.normalize()).any() else "date"
+        if values.empty or not all(isinstance(v, dt.date) for v in values):
+            return None
+        return "time" if any(isinstance(v, dt.datetime) and v.time() != dt.time() for v in values) else "date"
+    shown = {"date": lambda: st.column_config.DateColumn(format=DATE_FORMAT),
+             "time": lambda: st.column_config.DatetimeColumn(format=TIME_FORMAT)}
+    return {name: shown[k]() for name in df.columns if (k := kind(df[name]))}
