@@ -94,7 +94,10 @@ def _csv_rows(text: str, filename: str, max_rows: int, deadline: Deadline) -> li
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote opened and never closed is an error at the end of the file, not the rest of the file
+    # silently read into one cell (two status changes lost inside a 备注)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    line_no = 0
     try:
         for line_no, cells in enumerate(reader, start=1):
             if line_no > max_rows + 10:
@@ -102,7 +105,11 @@ def _csv_rows(text: str, filename: str, max_rows: int, deadline: Deadline) -> li
             deadline.check(line_no)
             rows.append((line_no, [unquote(c) for c in cells]))
     except csv.Error as exc:
-        why = "含有 NUL 字符" if "NUL" in str(exc) else "单元格过长或引号不配对" if "field" in str(exc) else "格式错误"
+        if "end of data" in str(exc):  # the row that opened the quote: the one after the last read whole
+            raise ValidationError(f"文件“{filename}”第{line_no + 1}行：引号没有闭合（从这一格起到文件末尾都会被读成一个"
+                                  "单元格），请补上引号或删去多余的引号后重新上传") from None
+        why = "含有 NUL 字符" if "NUL" in str(exc) else "单元格过长或引号不配对" if "field" in str(exc) else (
+            "引号不配对" if "expected after" in str(exc) else "格式错误")
         raise ValidationError(f"文件“{filename}”第{reader.line_num}行{why}，无法按 CSV 读取") from None
     return rows
 
@@ -160,12 +167,16 @@ def _xlsx_rows(data: bytes, filename: str, max_rows: int, deadline: Deadline) ->
             raise ValidationError(f"文件“{filename}”没有工作表")
         ws = sheets[0]
         where = f"工作表“{ws.title}”"
+        ws.reset_dimensions()  # the file's own size tag may understate its rows (rows past it were dropped unsaid)
         rows = []
         for line_no, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
-            if line_no > max_rows + 10:
-                raise ValidationError(f"文件“{filename}”{where}超过 {max_rows} 行，请分批导入")
             deadline.check(line_no)
-            rows.append((line_no, [_cell(c) for c in cells]))
+            values = [_cell(c) for c in cells]
+            if all(v is None for v in values):  # empty, perhaps formatted: not a row of data, not counted
+                continue
+            if len(rows) >= max_rows + 10:
+                raise ValidationError(f"文件“{filename}”{where}超过 {max_rows} 行，请分批导入")
+            rows.append((line_no, values))
         return rows
     except ValidationError:
         raise
