@@ -9,14 +9,14 @@ A file without `crs` (or with `"crs": null`) is EPSG:4326 by RFC 7946 and passes
 from __future__ import annotations
 
 import json
-import re
 
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from lib.text import printable
+
 MAX_NAME_CHARS = 60  # of the declared name, as quoted in the message
 MAX_DEFINITION_CHARS = 20_000  # a WKT definition is a few thousand characters; longer is not handed to PROJ
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NO_MEMBER = object()  # the root object has no `crs` member
 _UNPARSED = object()  # the text is not JSON Python reads (GDAL's parser is more lenient)
 _EMPTY = "（空）"
@@ -62,7 +62,7 @@ def _declared_text(member) -> tuple[str, bool]:
 
 def shown_name(text: str) -> str:
     """The declared name as quoted to the user: no control characters, at most MAX_NAME_CHARS characters."""
-    text = " ".join(_CONTROL.sub("", text).split())
+    text = " ".join(printable(text).split())
     if not text:
         return _EMPTY
     return text if len(text) <= MAX_NAME_CHARS else text[:MAX_NAME_CHARS] + "…"

@@ -9,7 +9,6 @@ their English (and the temporary path) goes to the server log only.
 from __future__ import annotations
 
 import io
-import re
 import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -31,6 +30,7 @@ from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
 from geo.validate import is_finite
 from lib.errors import CrsMismatch, GeometryError
 from lib.scope import short_name
+from lib.text import clean, printable, refused
 
 GEOMETRY_KIND = {
     "outline": "polygon", "communities": "polygon", "reservoirs": "polygon", "context": "polygon",
@@ -44,7 +44,6 @@ _ALLOWED = {
 }
 NAME_COLUMNS = ("name", "名称", "NAME", "Name")
 MAX_NAME_CHARS = 80  # map_feature.name
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
 MAX_FEATURES = 10_000  # a subdistrict layer; more is a wrong file
 MAX_VERTICES = 200_000  # an 8.5 km² subdistrict needs far fewer; the map could not draw more
@@ -214,10 +213,10 @@ def _check_geometries(gdf: gpd.GeoDataFrame, names: list, filename: str, layer: 
 def _clean_names(raw: list, filename: str, layer: str) -> list[str]:
     names, missing, bad = [], [], []
     for i, value in enumerate(raw, start=1):
-        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value).strip()
+        text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else clean(str(value))
         if not text:
             missing.append(_feature_label(i, None))
-        elif CONTROL_CHARS.search(text):
+        elif refused(text):
             bad.append(f"{_feature_label(i, None)}的名称含不可见的控制字符")
         elif len(text) > MAX_NAME_CHARS:
             bad.append(f"{_feature_label(i, text[:20] + '…')}的名称过长（{len(text)}个字，最多{MAX_NAME_CHARS}个字）")
@@ -285,13 +284,13 @@ def _check_result(gdf: gpd.GeoDataFrame, names: list[str], filename: str, crs_te
 
 
 def _clean_value(value):
-    """Property values as shown and stored: control characters (NUL included) removed."""
+    """Property values as shown and stored: control and invisible characters (NUL included) removed."""
     if isinstance(value, str):
-        return CONTROL_CHARS.sub("", value)
+        return printable(value)
     if isinstance(value, list):
         return [_clean_value(v) for v in value]
     if isinstance(value, dict):
-        return {CONTROL_CHARS.sub("", str(k)): _clean_value(v) for k, v in value.items()}
+        return {printable(str(k)): _clean_value(v) for k, v in value.items()}
     return value
 
 

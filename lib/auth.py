@@ -12,13 +12,11 @@ everything, manages users and imports geometry. Passwords are bcrypt hashes in `
     create_account(…same…, submission_key=None) -> NewAccount(actor, repeated)   # a form's submit
     set_password(username, password, *, by, engine=None, rounds=12)
     update_user(username, *, by, role=None, community=None, display_name=None, active=None, engine=None)
-    deactivate(username, *, by, engine=None)
-    list_users(*, engine=None) -> DataFrame
+    deactivate(username, *, by, engine=None); list_users(*, engine=None) -> DataFrame
     verify_actor(session, actor) -> User                           # used inside every write
 
-`by` is the administrator making the change, or `SYSTEM` — the trusted command line (only lib.users passes
-it). `by=None` (nobody signed in) is always refused. Every user change and every login attempt leaves an
-audit row; hashes never leave this module.
+`by` is the administrator making the change, or `SYSTEM` — the trusted command line (only lib.users passes it).
+`by=None` (nobody signed in) is always refused. Every user change and login attempt is audited; hashes stay here.
 
 Brute force: after LOGIN_MAX_FAILURES failed attempts on one user name (since its last successful sign-in),
 or LOGIN_MAX_FAILURES_PER_CLIENT from one client address, within LOGIN_LOCKOUT_MINUTES, sign-in is refused
@@ -37,7 +35,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lib import audit, login_guard, submissions
+from lib import audit, login_guard, submissions, text
 from lib.config import settings
 from lib.db import get_engine, session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
@@ -49,7 +47,7 @@ DEFAULT_ROUNDS = 12
 MIN_PASSWORD = 8
 ROLES = [r.value for r in Role]
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@\-\u4e00-\u9fff]{2,64}$")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+DISPLAY_NAME_MAX = 64  # the column's length
 
 
 class _CommandLine:
@@ -128,18 +126,20 @@ def _validate_password(password: str) -> None:
         raise ValidationError("「密码」：过长（最多72字节，约24个汉字或72个字母）")
     if password.strip() != password:
         raise ValidationError("「密码」：首尾不能有空格")
-    if _CONTROL.search(password):
+    if text.refused(password):
         raise ValidationError("「密码」：不能包含空字符或其他控制字符")
 
 
-def _display_name(value: str) -> str:
-    """The one rule for a display name, on create and on update: trimmed, not blank, no control characters."""
-    value = value.strip()
+def _display_name(value: object) -> str:
+    """The one rule for a display name, on create and on update: the text rule (lib.text), not blank, ≤ 64."""
+    value = text.clean(str(value))
     if not value:
         raise ValidationError("「显示名称」：不能为空")
-    if _CONTROL.search(value):
+    if text.refused(value):
         raise ValidationError("「显示名称」：不能包含空字符或其他控制字符")
-    return value[:64]
+    if len(value) > DISPLAY_NAME_MAX:
+        raise ValidationError(f"「显示名称」：过长（{len(value)}个字，最多{DISPLAY_NAME_MAX}个字）")
+    return value
 
 
 def _actor(user: User, community: str | None) -> Actor:
@@ -293,8 +293,8 @@ def check_password(username: str, password: str, *, client: str | None = None,
     """`authenticate`, keeping what was checked (lib.sessions confirms it with `still_holds` as it stores the
     session, so a password changed in between leaves no session)."""
     username = (username or "").strip()
-    key = _CONTROL.sub("?", username)[:120] or "(空)"  # a name with control characters matches no account
-    client = _CONTROL.sub("?", (client or "").strip())[:64] or None
+    key = text.printable(username, mark="?")[:120] or "(空)"  # a name with control characters matches no account
+    client = text.printable((client or "").strip(), mark="?")[:64] or None
     with session_scope(engine or get_engine()) as s:
         locked = login_guard.lockout(s, key, client)
         if locked:

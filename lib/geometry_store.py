@@ -19,7 +19,6 @@ import geopandas as gpd
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from geo.importer import CONTROL_CHARS
 from geo.layers import LAYER_LABELS, LAYER_NAMES, feature_records
 from geo.validate import is_finite
 from lib import audit
@@ -27,14 +26,15 @@ from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import GeometryError
 from lib.models import Community, MapFeature, MapLayerVersion, Source, SourceKind
+from lib.text import clean, refused
 
 _MAX_LISTED = 5
 MAX_NOTE_CHARS = 2000
 
 
 def _text(value: str | None, field: str, max_len: int) -> str | None:
-    text = (value or "").strip()
-    if CONTROL_CHARS.search(text):
+    text = clean(value or "")  # the one text rule (lib.text)
+    if refused(text):
         raise GeometryError(f"「{field}」含不可见的控制字符，未保存")
     if len(text) > max_len:
         raise GeometryError(f"「{field}」过长（{len(text)}个字，最多{max_len}个字），未保存")
@@ -52,7 +52,7 @@ def _check_features(layer: str, gdf: gpd.GeoDataFrame) -> None:
     """What a caller other than the importer could still hand over: bad names, no or non-finite geometry."""
     max_name = MapFeature.__table__.c.name.type.length
     names = [f"第{i}个要素" for i, n in enumerate(gdf["name"], start=1)
-             if not str(n).strip() or CONTROL_CHARS.search(str(n)) or len(str(n)) > max_name]
+             if not clean(str(n)) or refused(str(n)) or len(str(n)) > max_name]
     if names:
         raise GeometryError(f"图层「{LAYER_LABELS[layer]}」有要素名称为空、过长（最多{max_name}个字）或含控制字符，未保存："
                             + "；".join(names[:_MAX_LISTED]), details=names)

@@ -37,6 +37,7 @@ from lib.db import session_scope
 from lib.errors import DashboardError, DatabaseUnavailable, PermissionDenied, ValidationError
 from lib.ledger_io import INSTRUCTIONS_SHEET, Deadline, csv_bytes, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind, fact_value_text
+from lib.text import clean, printable, refused
 from lib.writes.base import (
     REPEAT_TEXT,
     Outcome,
@@ -45,15 +46,12 @@ from lib.writes.base import (
     as_date,
     as_number,
     blank,
-    printable,
     same_number,
 )
 
 KIND_NAMES = list(KINDS)
 MAX_ROWS = 20000
 ACTION_INSERT, ACTION_CORRECT, ACTION_SAME, ACTION_ERROR = "新增", "更正", "相同", "有误"
-# Characters no ledger text may hold (NUL and other C0 controls; tab and line breaks are fine).
-_CONTROL = {chr(c) for c in range(32)} - set("\t\n\r") | {"\x7f"}
 
 
 @dataclass
@@ -155,8 +153,8 @@ def _parse_cell(col: Column, raw: Any, readings: list[str], unit: str | None = N
         return when, when
     if isinstance(raw, float) and raw.is_integer():
         raw = int(raw)
-    text = str(raw).strip()
-    if _CONTROL.intersection(text):
+    text = clean(str(raw))  # the one text rule (lib.text), as the planners apply it
+    if refused(text):
         raise ValidationError(f"「{col.header}」：含有不可见的控制字符（如 NUL），请删除后重新上传")
     if col.kind == "choice":
         text = as_choice(text, col.header, list(col.choices))
@@ -283,6 +281,7 @@ def read_ledger(data: bytes, filename: str, kind: str, *, max_bytes: int | None 
                 engine: Engine | None = None, today: dt.date | None = None) -> LedgerPreview:
     """Parse and dry-run a ledger file. With `actor`, rows outside their permissions are flagged too."""
     spec = _kind(kind)
+    filename = printable(filename or "")  # echoed in every message: nothing that hides or reorders it
     limit = max_bytes if max_bytes is not None else settings().max_upload_mb * 1024 * 1024
     if len(data) > limit:
         raise ValidationError(f"文件“{filename}”大小 {_size(len(data))}，超过上限 {_size(limit)}")

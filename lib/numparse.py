@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lib.errors import ValidationError
+from lib.text import printable
 
 PREFIXES = {"超过": "超过", "大于": "超过", "超": "超过", "逾": "超过", "大约": "约", "约": "约",
             "将近": "近", "接近": "近", "近": "近", "不足": "不足", "不到": "不足"}
@@ -64,6 +65,7 @@ class ParsedNumber:
 
 
 def _bad(field: str, text: str, why: str = "不是数字") -> ValidationError:
+    text = printable(text)  # echoed as typed, minus what would hide or reorder it
     shown = text if len(text) <= 30 else text[:30] + "…"
     return ValidationError(f"「{field}」：“{shown}”{why}")
 

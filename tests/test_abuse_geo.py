@@ -164,6 +164,9 @@ REFUSED = {
     "control character in a name": (
         lambda tmp: (_geojson(_layer("roads").replace({"name": {"人民路": "人民\x07路"}})), "道路.geojson", "roads",
                      {}), ["控制字符", "第1个要素"]),
+    "bidi override in a name (shown reordered)": (
+        lambda tmp: (_geojson(_layer("roads").replace({"name": {"人民路": "\u202e人民路"}})), "道路.geojson", "roads",
+                     {}), ["控制字符", "第1个要素"]),
     "NUL in a GeoJSON name": (
         lambda tmp: (_geojson(_layer("roads").replace({"name": {"人民路": "人民\x00路"}})), "道路NUL.geojson",
                      "roads", {}), ["NUL 字符"]),
@@ -263,6 +266,8 @@ def test_store_refuses_non_finite_coordinates_from_any_caller(engine):
     ("测绘\x00成果", None, "「数据来源」含不可见的控制字符"),
     ("长" * 301, None, "「数据来源」过长（301个字，最多300个字）"),
     ("测绘", "备注\x00", "「备注」含不可见的控制字符"),
+    ("\u202e测绘", None, "「数据来源」含不可见的控制字符"),
+    ("\u200b\ufeff", None, "请填写数据来源"),  # only invisible characters: nothing to read
     ("  ", None, "请填写数据来源"),
 ])
 def test_store_refuses_bad_source_text(engine, title, note, expected):

@@ -118,7 +118,9 @@ def file_site_check(actor: Actor | None, *, community: str, category: str, findi
 
 
 def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: Any = None) -> Outcome:
-    check = ctx.s.get(SiteCheck, int(check_id)) if str(check_id).isdigit() else None
+    digits = str(check_id).strip()  # ASCII digits only: 「²」 and 「٣」 pass str.isdigit
+    number = int(digits) if digits.isascii() and digits.isdigit() else 0
+    check = ctx.s.get(SiteCheck, number) if 0 < number < 2 ** 63 else None
     if check is None:
         raise NotFound(f"未找到现场核查记录 #{check_id}")
     cname = ctx.s.scalar(select(Community.name).where(Community.id == check.community_id))

@@ -11,31 +11,21 @@ from typing import Any
 from lib.errors import ValidationError
 from lib.fmt import cn_date
 from lib.numparse import ParsedNumber, parse_number
+from lib.text import clean, printable, refused
 from lib.values import blank  # the one blank rule (ledgers and write modules import it from here)
 
 
 def as_text(value: Any, fieldname: str, *, max_len: int, required: bool = True) -> str | None:
-    if blank(value):
+    text = None if blank(value) else clean(str(value))  # the one text rule (lib.text)
+    if not text:
         if required:
             raise ValidationError(f"「{fieldname}」：不能为空")
         return None
-    text = unicodedata.normalize("NFC", str(value)).strip()
-    if any(_hidden(ch) for ch in text):
+    if refused(text):
         raise ValidationError(f"「{fieldname}」：含有不可见的控制字符（如 NUL），请删除后重新填写")
     if len(text) > max_len:
         raise ValidationError(f"「{fieldname}」：过长（最多{max_len}个字）")
     return text
-
-
-def _hidden(ch: str) -> bool:
-    """A control character (NUL, ESC …; tab and line breaks are allowed) or a bidirectional override."""
-    return (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r") or "\u202a" <= ch <= "\u202e" \
-        or "\u2066" <= ch <= "\u2069"
-
-
-def printable(text: str) -> str:
-    """`text` without control characters: for names the system composes itself (a file's name in a title)."""
-    return "".join(ch for ch in text if not _hidden(ch))
 
 
 def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
@@ -46,18 +36,23 @@ def as_choice(value: Any, fieldname: str, choices: list[str]) -> str:
     return squeezed
 
 
+PERCENT_UNITS = ("%", "％")
+
+
 def as_number(value: Any, fieldname: str, *, integer: bool = False, minimum: float | None = 0,
               maximum: float | None = None, unit: str | None = None, exact: bool = False,
               why: str = "") -> ParsedNumber:
     """A number in [minimum, maximum] (the message states the bound; `why` says where it comes from).
     `exact`: the field stores no qualifier, so 「约50」「50多」 are refused rather than stored as 50."""
     parsed = parse_number(value, field=fieldname, unit=unit, integer=integer)
-    shown = parsed.text or str(parsed.value)
+    shown = printable(parsed.text or str(parsed.value))
     if exact and parsed.qualifier:
         raise ValidationError(f"「{fieldname}」：“{shown}”是约数（{parsed.qualifier}），这里只能填写确切的数，"
                               f"如 {parsed.value:g}")
     if exact and parsed.percent:
         raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，这里应填写{unit or '数值'}本身")
+    if parsed.percent and unit is not None and unit.strip() not in PERCENT_UNITS:  # 77% stored as 77 人
+        raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，单位却是“{unit}”（百分比请把单位填为“%”）")
     if minimum is not None and parsed.value < minimum:
         raise ValidationError(f"「{fieldname}」：“{shown}”不能小于{bound_text(minimum)}{why}")
     if maximum is not None and parsed.value > maximum:
