@@ -152,7 +152,11 @@ def parse_number(text: object, *, field: str = "数值", unit: str | None = None
     original = "" if text is None else str(text).strip()
     if not original:
         raise ValidationError(f"「{field}」：不能为空")
+    if any(unicodedata.category(ch) == "No" for ch in original):  # ² ① ½: NFKC would make 「5²」 52
+        raise _bad(field, original)
     s = unicodedata.normalize("NFKC", original)
+    if re.search(r"\d\s+\d", s):  # 「1 2」 is not 12: a space between digits is a typo, not a separator
+        raise _bad(field, original, "的数字中间有空格，请确认后重新填写")
     s = re.sub(r"\s+", "", s).replace("−", "-").replace("，", ",").replace("．", ".")
     steps: list[str] = []
     qualifier, percent = "", False

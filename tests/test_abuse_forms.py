@@ -94,6 +94,7 @@ BAD = [
     ("check-finding-too-long", writes.file_site_check, "staff", {**CHECK, "finding": "长" * 2001},
      "「问题描述」：过长（最多2000个字）"),
     ("check-lon-outside", writes.file_site_check, "staff", {**CHECK, "lon": 116.4}, "「经度」：116.4 不在光武街道范围内"),
+    ("check-lat-about", writes.file_site_check, "staff", {**CHECK, "lat": "约33"}, "「纬度」：“约33”是约数（约）"),
     ("check-lat-nan", writes.file_site_check, "staff", {**CHECK, "lat": float("nan")}, "「纬度」：“nan”不是数字"),
     ("photo-gif", writes.file_site_check, "staff", {**CHECK, "photo": image("GIF")}, "「照片」：只接受 JPEG、PNG 或 WebP"),
     ("photo-declared-jpeg", writes.file_site_check, "staff", {**CHECK, "photo": image(), "photo_mime": "image/jpeg"},

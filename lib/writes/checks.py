@@ -67,7 +67,7 @@ def _check_pixels(data: bytes) -> None:
 
 
 def _coord(value: Any, fieldname: str, bounds: tuple[float, float], axis: str) -> float:
-    v = as_number(value, fieldname, minimum=None).value
+    v = as_number(value, fieldname, minimum=None, exact=True).value  # 「约33」 is no place to stand
     if not bounds[0] <= v <= bounds[1]:
         raise ValidationError(f"「{fieldname}」：{v:g} 不在光武街道范围内（{axis} {bounds[0]}–{bounds[1]}°）")
     return round(v, 7)
