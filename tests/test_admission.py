@@ -101,6 +101,9 @@ def test_page_runs_take_turns(monkeypatch):
         assert held  # given back when the run ended
 
 
+T = 4  # time scale: arrivals 80 ms apart, not 20, so a loaded machine's late thread wake-ups keep their order
+
+
 def _arrivals(gate: admission.Gate, plan: list[tuple[str, float, bool]], *, hold: float) -> list[str]:
     """Runs named in `plan` (name, arrival after start in seconds, deferred?) each hold their turn `hold` seconds;
     the names in the order they got in."""
@@ -118,7 +121,7 @@ def _arrivals(gate: admission.Gate, plan: list[tuple[str, float, bool]], *, hold
     for t in threads:
         t.start()
     for t in threads:
-        t.join(10)
+        t.join(10 * T)
     return entered
 
 
@@ -133,15 +136,16 @@ def _arrivals(gate: admission.Gate, plan: list[tuple[str, float, bool]], *, hold
 def test_a_redraw_for_a_moved_session_waits_behind_the_runs_people_wait_for(plan, order):
     """A page drawn again because its browser came from a lost process (ui/reconnect.py) is on screen already:
     its run lets every run that someone is waiting for go first (each run here holds its turn 0.1 s)."""
-    assert _arrivals(admission.Gate(slots=1, wait_s=5, defer_s=5), plan, hold=0.1) == order
+    plan = [(name, at * T, deferred) for name, at, deferred in plan]
+    assert _arrivals(admission.Gate(slots=1, wait_s=5 * T, defer_s=5 * T), plan, hold=0.1 * T) == order
 
 
 def test_a_redraw_waits_at_most_defer_s_then_takes_its_turn_as_any_run():
     """Under steady load the redraw is not starved: after defer_s it queues first come, first served, so a run
     arriving after that goes after it."""
-    gate = admission.Gate(slots=1, wait_s=5, defer_s=0.1)
-    plan = [("a", 0, False), ("redraw", 0.02, True), ("late", 0.2, False)]  # the redraw's deferral ends at 0.12
-    assert _arrivals(gate, plan, hold=0.3) == ["a", "redraw", "late"]
+    gate = admission.Gate(slots=1, wait_s=5 * T, defer_s=0.1 * T)
+    plan = [("a", 0, False), ("redraw", 0.02 * T, True), ("late", 0.2 * T, False)]  # the deferral ends at 0.12 T
+    assert _arrivals(gate, plan, hold=0.3 * T) == ["a", "redraw", "late"]
 
 
 def test_redraws_follow_the_settings(monkeypatch):
