@@ -14,8 +14,7 @@ with widgets.guard("来源清单"):
     src = bridge.sources_q(signed_in=bridge.signed_in())  # staff names for signed-in viewers only (lib)
     for r in src.itertuples():
         with st.container(border=True):
-            badge = widgets.DEMO_BADGE if r.kind == "demo" else f":blue-badge[{widgets.kind_label(r.kind)}]"
-            st.markdown(f"{badge} **{widgets.md_escape(r.title)}**")
+            st.markdown(f"{widgets.kind_badge(r.kind)} **{widgets.md_escape(r.title)}**")
             if r.publisher:
                 st.caption(widgets.md_escape(r.publisher))
             if r.note:
@@ -25,9 +24,7 @@ with widgets.guard("来源清单"):
 
 with widgets.guard("报道数字与原文"):
     st.subheader("报道中的全部数字（附原文）")
-    figs = bridge.facts_q(as_of=bridge.as_of())
-    article = figs[~figs["is_demo"]]
-    table = article[["subject", "label", "display", "valid_from", "quote"]].rename(columns={
+    table = bridge.reported_figures().rename(columns={  # the article's, whatever was entered since (lib)
         "subject": "对象", "label": "指标", "display": "数值", "valid_from": "截至", "quote": "报道原文"})
     st.dataframe(table, hide_index=True, width="stretch", column_config=widgets.date_columns(table))
 

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.errors import DashboardError, DatabaseUnavailable
-from lib.figures import KIND_NAMES, Figure, combined_kind, from_row
+from lib.figures import KIND_NAMES, TAGS, Figure, combined_kind, from_row
 from lib.fmt import cn_date
 from lib.models import SourceKind
 from lib.panels import Header
@@ -43,6 +43,12 @@ def guard(panel: str) -> Iterator[None]:
 def kind_label(kind: str | None) -> str:
     """新闻报道 / 示例数据 / 工作人员录入 / 多种来源…: lib.figures' one table of kind names."""
     return KIND_NAMES.get(kind or "", kind or "未知来源")
+
+
+def kind_badge(kind: str | None) -> str:
+    """The kind's name as a Markdown badge in its tag colour (lib.figures.TAGS), as on every card: 新闻报道 blue,
+    工作人员录入 green, 示例数据 orange."""
+    return f":{TAGS.get(kind or '', ('', 'gray'))[1]}-badge[{kind_label(kind)}]"
 
 
 # Every ASCII punctuation character (string.punctuation: !-/ :-@ [-` {-~): CommonMark lets each be backslash-escaped,

@@ -7,10 +7,11 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 
 from lib.figures import is_standing
-from lib.privacy import ANONYMOUS_AUTHOR
 from lib.fmt import format_value
-from lib.models import Community, Fact, Source, SourceKind, TextNote
+from lib.privacy import ANONYMOUS_AUTHOR
+from lib.models import Community, Fact, PartyOrgCount, Source, SourceKind, TextNote
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
+from lib.scope import SUBDISTRICT
 
 STANDING_KINDS = [SourceKind.ARTICLE.value, SourceKind.OFFICIAL.value]
 FACT_COLUMNS = ["subject", "indicator", "label", "value", "unit", "qualifier", "valid_from", "display",
@@ -51,6 +52,29 @@ def facts(*, scope: str | None = None, subject: str | None = None, community: st
         order = {k: i for i, k in enumerate(indicators)}
         df = df.sort_values("indicator", key=lambda s: s.map(order)).reset_index(drop=True)
     return df[FACT_COLUMNS]
+
+
+REPORTED_COLUMNS = ["subject", "label", "display", "valid_from", "quote"]
+
+
+def reported(*, subject: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """Every figure the article gives, with its words: the record of what was reported, not the state on a day (a
+    later entry does not hide the article's number, a look-back does not drop it). Without `subject`, the party
+    organisations' counts too (kept in their own table)."""
+    article = Source.kind == SourceKind.ARTICLE.value
+    stmt = (select(Fact.subject, Fact.label, Fact.value, Fact.unit, Fact.qualifier, Fact.valid_from, Fact.quote)
+            .join(Source, Source.id == Fact.source_id).where(article).order_by(Fact.id))
+    df = frame(stmt.where(Fact.subject == subject) if subject else stmt, engine)
+    df["display"] = [format_value(v, u, q) for v, u, q in zip(df["value"], df["unit"], df["qualifier"], strict=True)]
+    if subject is None:
+        party = frame(select(PartyOrgCount.kind.label("label"), PartyOrgCount.count, PartyOrgCount.unit,
+                             PartyOrgCount.valid_from, PartyOrgCount.quote)
+                      .join(Source, Source.id == PartyOrgCount.source_id)
+                      .where(article, PartyOrgCount.community_id.is_(None)).order_by(PartyOrgCount.id), engine)
+        party = party.assign(subject=SUBDISTRICT, display=[f"{n}{u}" for n, u in zip(party["count"], party["unit"],
+                                                                                      strict=True)])
+        df = pd.concat([df, party], ignore_index=True)
+    return df.reindex(columns=REPORTED_COLUMNS)
 
 
 def _narrow(stmt, scope, subject, community, indicators):

@@ -28,7 +28,7 @@ from lib.models import (
 from lib.db import get_engine
 from lib.queries.common import fix_bools, frame, holding_id, source_columns
 from lib.scope import holds_on, newest_first
-from lib.queries.facts import facts
+from lib.queries.facts import facts, reported
 
 PROJECT_KEY = "wenhua_north"
 PROJECT_SUBJECT = "文化路北延"
@@ -43,7 +43,8 @@ class RelocationHeadline:
     signed: Figure
     demolished_m2: Figure
     pending: int | None
-    official: pd.DataFrame  # every article figure on the project (label, display, quote …)
+    official: pd.DataFrame  # the project's figures as they stood on the day (facts), the 集中拆除 day's among them
+    reported: pd.DataFrame  # every figure the article gives on the project, with its words (facts.reported)
 
     def progress(self, label: str = "已签约/涉迁户", display: str | None = None) -> Figure:
         """「62/78户」: a figure made of 已签约 and 涉迁户 (both sources, the newer date, their warnings: `derived`)."""
@@ -298,7 +299,7 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
     area = figure("area", "累计完成拆迁", "平方米")
     total, signed, area = (replace(f, continuous=True) for f in (total, signed, area))
     pending = int(total.value - signed.value) if total.value is not None and signed.value is not None else None
-    return RelocationHeadline(total, signed, area, pending, official)
+    return RelocationHeadline(total, signed, area, pending, official, reported(subject=PROJECT_SUBJECT, engine=engine))
 
 
 BURNUP_COLUMNS = ["date", "已签约", "已交钥匙", "已拆除", "拆除面积", "总户数", "is_demo", "source_kind"]

@@ -43,8 +43,8 @@ from ui.bridge.queries import (
     current_occupancy, data_as_of, facility_beds, facts_q, household_counts, household_status, improvement_projects,
     layer_versions, list_communities, map_layers, model_date_caveat, model_history, model_status, model_timeline,
     notes_q, occupancy_overview, occupancy_series, occupancy_watch, party_network, red_property_projects,
-    relocation_burnup, relocation_headline, relocation_milestones, site_check_table, site_checks, sources_q,
-    star_counts, star_matrix, star_progress, subdistrict_overview,
+    relocation_burnup, relocation_headline, relocation_milestones, reported_figures, site_check_table, site_checks,
+    sources_q, star_counts, star_matrix, star_progress, subdistrict_overview,
 )
 from ui.bridge.scope_panels import (briefing_file_name, combined_kind, compare, figure, header, naming_note,
                                    now_local, scope, summary_panel)

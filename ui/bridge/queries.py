@@ -8,6 +8,7 @@ from ui.bridge._cache import cached
 facts_q = cached(facts.facts)
 notes_q = cached(facts.notes)
 sources_q = cached(facts.sources)
+reported_figures = cached(facts.reported)
 list_communities = cached(communities.list_communities)
 subdistrict_overview = cached(communities.subdistrict_overview)
 community_profile = cached(communities.community_profile)

@@ -91,9 +91,10 @@ def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
     off = h.official
     day = off[off["indicator"].isin(DAY_FIGS)] if scope is None else off.iloc[0:0]
     day_cards = tuple(card(bridge.figure(r), r["label"].replace("11月22日", "")) for r in day.to_dict("records"))
-    table = pd.DataFrame({"指标": off["label"], "数值": off["display"], "报道原文": off["quote"]})
+    said = h.reported  # the article's figures whatever was entered since (lib.queries.facts.reported)
+    table = pd.DataFrame({"指标": said["label"], "数值": said["display"], "报道原文": said["quote"]})
     return Headline(cards, h.signed.is_demo or h.total.is_demo, f"签约增减：{delta.sentence}" if delta else "",
-                    day_cards, None if off.empty else arrow_bytes.table(table))
+                    day_cards, None if said.empty else arrow_bytes.table(table))
 
 
 def timeline_html(ms: pd.DataFrame) -> str:
