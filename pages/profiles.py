@@ -75,8 +75,7 @@ def one_community(name: str) -> None:
     with widgets.guard("公开数字"):
         figures = profiles.figures(name, as_of, signed_in, latest)
         if not figures.published:
-            st.info("该社区暂无公开数据。" + ("（报道数字截至2023年11月22日）" if as_of else ""),
-                    icon=":material/info:")
+            st.info(figures.empty_note, icon=":material/info:")
         else:
             if figures.own is not None:
                 st.subheader("社区概况")

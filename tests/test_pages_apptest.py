@@ -159,7 +159,7 @@ def check_profiles(at: AppTest, community: str | None) -> None:
         assert "红旗基层党组织" in page_text(at) and "曲艺先进社区" in page_text(at)
         assert ("五星支部已达标 · 示例", "4/5颗") in m
     else:
-        assert "该社区暂无公开数据。" in texts(at.info)
+        assert f"{community}社区暂无公开数据（报道仅列出社区名称）。" in texts(at.info)
         assert ("示范社区状态", MODEL_STATUS[community]) in m
         assert all(label in {"示范社区状态", "五星支部已达标 · 示例"} for label, _ in m)  # no figures, no zeros
 
@@ -206,7 +206,8 @@ def test_relocation_before_the_article_is_demo(app_db):
     goto(at, "profiles")  # the article's 中兴 figures hold from 2023-11-22 only
     at.session_state["community"] = "中兴"
     at.run()
-    assert any(i.startswith("该社区暂无公开数据") for i in texts(at.info))
+    assert "所选日期（2023年11月15日）中兴社区尚无公开数字，最早的记录始于2023年11月22日；请选择其后的回看日期，或留空查看最新。" \
+        in texts(at.info)
 
 
 def test_before_any_data(app_db):
@@ -214,7 +215,7 @@ def test_before_any_data(app_db):
     for page in PAGES:
         goto(at, page)
         assert not at.metric, page  # nothing known yet: no cards, never zeros
-        assert any("暂无公开数据" in i for i in texts(at.info)), page
+        assert any("暂无公开数据" in i or "尚无公开数字" in i for i in texts(at.info)), page
 
 
 def test_selection_carries_across_pages(app_db):
@@ -229,7 +230,7 @@ def test_selection_carries_across_pages(app_db):
     at.session_state["community"] = "刘庄"
     at.run()
     goto(at, "profiles")
-    assert "该社区暂无公开数据。" in texts(at.info)
+    assert "刘庄社区暂无公开数据（报道仅列出社区名称）。" in texts(at.info)
 
 
 def test_selection_from_the_url(app_db):

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
 from lib import railway_side
+from lib.fmt import cn_date
 from lib.models import (CareFacility, CareOccupancy, Community, Fact, Household, HouseholdEvent,
                         ModelCommunityStatus, StarAssessment)
 from lib.queries.common import frame
@@ -49,6 +50,7 @@ class CommunityProfile:
     model_status: pd.Series | None
     stars: int | None
     stars_demo: bool
+    empty_note: str = ""  # why no figure is shown, when none is (empty otherwise): see `_empty_note`
     has_published_figures: bool = field(init=False)
 
     def __post_init__(self) -> None:
@@ -67,13 +69,26 @@ def community_profile(name: str, *, as_of: dt.date | None = None, engine: Engine
     txt = notes(community=name, engine=engine)
     status = model_status(community=name, as_of=as_of, engine=engine)
     counts = star_counts(community=name, as_of=as_of, engine=engine)
+    shown = len(figs) and bool((~figs["is_demo"]).any())
     return CommunityProfile(
         name=name, full_name=r["full_name"], side=r["side"], side_quote=r["side_quote"] if isinstance(r["side_quote"], str) else None,
         facts=figs, notes=txt,
         model_status=None if status.empty else status.iloc[0],
         stars=None if counts.empty else int(counts["stars"].iloc[0]),
         stars_demo=bool(counts["is_demo"].any()) if not counts.empty else False,
+        empty_note="" if shown else _empty_note(name, r["full_name"], as_of, engine),
     )
+
+
+def _empty_note(name: str, full: str, as_of: dt.date | None, engine: Engine | None) -> str:
+    """A look-back before the community's first figure names the day its records start (「暂无公开数据」 denied the
+    article's section on 中兴 on 2023年10月15日); a community the article only names says so."""
+    ever = facts(community=name, engine=engine) if as_of is not None else None
+    later = None if ever is None else ever.loc[~ever["is_demo"], "valid_from"]
+    if later is None or later.empty:
+        return f"{full}暂无公开数据（报道仅列出社区名称）。"
+    return (f"所选日期（{cn_date(as_of)}）{full}尚无公开数字，最早的记录始于{cn_date(min(later))}；"
+            "请选择其后的回看日期，或留空查看最新。")
 
 
 def data_as_of(*, as_of: dt.date | None = None, community: str | None = None,

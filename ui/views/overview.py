@@ -93,7 +93,7 @@ def _community(name: str, as_of: dt.date | None, signed_in: bool) -> CommunityCa
     lines = tuple(kpi_grid.card(bridge.figure(row, as_of=as_of), header=latest, signed_in=signed_in)
                   for row in rows[:LINES])
     more = f"另有 {len(published) - LINES} 项，见「社区档案」页。" if len(published) > LINES else ""
-    empty = "" if lines else f"{p.full_name}暂无公开数据（报道仅列出社区名称）。"
+    empty = "" if lines else p.empty_note  # lib's words: a look-back before the first figure, or none at all
     honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
     honour_text = "**荣誉**：" + "、".join(widgets.md_escape(t) for t in honours["text"]) if not honours.empty else ""
     return CommunityCard(p.full_name, f"{p.side} · 边界为示意", lines, more, empty, honour_text)

@@ -38,6 +38,7 @@ class Status:
 @dataclass(frozen=True)
 class Figures:
     published: bool  # there are figures about the community other than demo data (报道, 录入 …)
+    empty_note: str  # when not: why (lib: a look-back before the first figure, or none at all)
     own: Grid | None  # 社区概况: figures about the community itself
     others: tuple[Grid, ...]  # per facility or place in it
 
@@ -149,10 +150,10 @@ def _stars_note(name: str, as_of: dt.date | None) -> str:
 def _figures(name: str, as_of: dt.date | None, signed_in: bool, latest: dt.date | None) -> Figures:
     profile = bridge.community_profile(name, as_of=as_of)
     if not profile.has_published_figures:
-        return Figures(False, None, ())
+        return Figures(False, profile.empty_note, None, ())
     figs = profile.facts[~profile.facts["is_demo"]]
     own = figs[figs["subject"] == profile.full_name]
-    return Figures(True, _grid(own, signed_in, latest, source=_source_note(own)) if not own.empty else None, tuple(
+    return Figures(True, "", _grid(own, signed_in, latest, source=_source_note(own)) if not own.empty else None, tuple(
         _grid(g, signed_in, latest, title=widgets.md_escape(subject))
         for subject, g in figs[figs["subject"] != profile.full_name].groupby("subject", sort=False)))
 
