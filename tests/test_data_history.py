@@ -174,3 +174,10 @@ def test_household_status_is_the_newest_record_of_the_latest_step(empty_engine):
     assert row(D(2023, 12, 9))["status"] == "已拆除"
     assert status_counts(as_of=D(2023, 12, 5), engine=empty_engine)["已交钥匙"] == \
         int((household_status(as_of=D(2023, 12, 5), engine=empty_engine)["status"] == "已交钥匙").sum())
+
+
+def test_the_header_date_counts_site_checks(seeded):
+    """白庄 on 2023年10月15日: the header said 「最新数据 2023年9月30日」 above a check registered that day (17:00
+    China time) — the stamp did not count site checks. A check counts on its China day, up to the look-back day."""
+    assert data_as_of(as_of=D(2023, 10, 15), community="白庄", engine=seeded) == D(2023, 10, 15)
+    assert data_as_of(as_of=D(2023, 10, 14), community="白庄", engine=seeded) == D(2023, 9, 30)

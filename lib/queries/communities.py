@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Engine, func, select, union_all
 
-from lib import railway_side
+from lib import clock, railway_side
+from lib.days import as_day
 from lib.fmt import cn_date
 from lib.models import (CareFacility, CareOccupancy, Community, Fact, Household, HouseholdEvent,
-                        ModelCommunityStatus, StarAssessment)
+                        ModelCommunityStatus, SiteCheck, StarAssessment)
 from lib.queries.common import frame
-from lib.scope import holds_on
 from lib.queries.facts import facts, notes
 from lib.queries.model_communities import model_status
 from lib.queries.stars import star_counts
+from lib.scope import day_end, holds_on
+from lib.values import blank
 
 OVERVIEW_INDICATORS = [
     "area_km2", "registered_population", "resident_population", "served_population", "communities",
@@ -110,11 +112,15 @@ def data_as_of(*, as_of: dt.date | None = None, community: str | None = None,
             stmt = (stmt.join(*join) if join else stmt).where(owner == of_community)
         selects.append(stmt)
     u = union_all(*selects).subquery()
-    df = frame(select(func.max(u.c.d)), engine)
-    value = df.iloc[0, 0] if not df.empty else None
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    checks = select(func.max(SiteCheck.created_at))  # a time (UTC): counted on its China day
+    if as_of is not None:
+        checks = checks.where(SiteCheck.created_at < day_end(as_of))
+    if community is not None:
+        checks = checks.where(SiteCheck.community_id == of_community)
+    df = frame(select(select(func.max(u.c.d)).scalar_subquery(), checks.scalar_subquery()), engine)
+    day, checked = (df.iloc[0, 0], df.iloc[0, 1]) if not df.empty else (None, None)
+    days = [as_day(day), None if blank(checked) else clock.to_local(pd.Timestamp(checked).to_pydatetime()).date()]
+    return max((d for d in days if d is not None), default=None)
 
 
 def community_summary(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
