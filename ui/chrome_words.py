@@ -28,11 +28,32 @@ TRANSLATIONS = {
     "No results": "无结果", "No options to select": "没有可选项", "Choose an option": "请选择",
     # the date field's empty segments
     "yyyy": "年", "mm": "月", "dd": "日",
+    # the camera box when the browser refuses the camera (a tablet's default photo source)
+    "This app would like to use your camera.": "需要允许本页面使用摄像头才能拍照。",
+    "Learn how to allow access.": "请在浏览器的网站设置中允许使用摄像头，或改用「从相册选择」。",
+    # the dialog when the server cannot be reached (ui/reconnect.py draws the page again once it can)
+    "Connection error": "连接中断",
+    "Streamlit server is not responding. Are you connected to the internet?": "暂时连不上看板服务，正在自动重连；"
+                                                                             "请稍候，或检查网络。",
+    # a table's column menu and its statistics
+    "Sort ascending": "升序排列", "Sort descending": "降序排列", "Format": "格式", "Autosize": "自动列宽",
+    "Pin column": "固定列", "Unpin column": "取消固定", "Hide column": "隐藏列", "Statistics": "统计",
+    "Automatic": "自动", "Localized": "本地格式", "Plain": "原样", "Compact": "紧凑", "Percent": "百分比",
+    "Scientific": "科学计数", "Accounting": "会计格式", "Dollar": "美元", "Euro": "欧元", "Yen": "日元",
+    "Calendar": "日历", "Distance": "距离", "Duration": "时长", "Values": "取值", "Empty": "空值",
+    "Distinct": "不同值", "Minimum": "最小值", "Maximum": "最大值", "Average": "平均值", "Median": "中位数",
+    "Sum": "合计", "Range": "范围", "Standard deviation": "标准差", "Average length": "平均长度",
+    "Minimum length": "最短长度", "Maximum length": "最长长度",
+    # an upload the browser refuses (shown on the file's chip)
+    "File size is too small.": "文件太小。", "Only one file is allowed.": "只能选择一个文件。",
+    "Unexpected error. Please try again.": "出现意外错误，请重试。",
 }
 # Patterns (JavaScript regular expressions) for texts with a number or a path in them.
 PATTERNS = [
     [r"^(\d+(?:\.\d+)?)\s*([KMG]B) per file(.*)$", "单个文件不超过 $1$2$3"],
     [r"^View (\d+) more$", "另有 $1 项"],
+    [r"^File must be (.+) or smaller\.$", "文件不能超过 $1。"],
+    [r"^(.*) files are not allowed\.$", "不接受这种文件（$1）。"],
     [r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
      r"Running the app's main page\.$", "没有「$1」这个页面（或您没有访问权限），已打开首页。"],
     [r"^The page that you have requested does not seem to exist\. Running the app's main page\.$",
@@ -67,6 +88,8 @@ LABEL_PATTERNS = [
     [r"^Remove (.+)$", "移除 $1"],
     [r"^Delete (.+)$", "删除 $1"],
     [r"^Choose (.+)$", "选择 $1"],
+    [r"^Error: File must be (.+) or smaller\.$", "错误：文件不能超过 $1。"],
+    [r"^Error: (.*) files are not allowed\.$", "错误：不接受这种文件（$1）。"],
 ]
 # Words the patterns above leave in place, replaced after them.
 LABEL_WORDS = {"year": "年", "month": "月", "day": "日", "start date": "开始日期", "end date": "结束日期"}

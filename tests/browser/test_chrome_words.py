@@ -1,0 +1,51 @@
+"""Streamlit's own English, as Streamlit draws it, reads in Chinese (ui/chrome_words.py via the page script).
+
+A tablet review found English a person meets: the camera box when the browser refuses the camera (a tablet's
+default photo source) 「This app would like to use your camera.」, the dialog when the server cannot be reached
+「Connection error」, a table's column menu 「Sort ascending … Hide column」 and its statistics, and the reason on an
+upload's chip 「File must be 10.0MB or smaller.」. The column menu is opened for real; the rest is drawn into the
+page the way Streamlit draws it (a text node appearing), for every word in the tables."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from browser_helpers import page_url, wait_until
+
+from ui import chrome_words
+
+pytestmark = pytest.mark.browser
+
+DRAWN = {**chrome_words.TRANSLATIONS,
+         "File must be 10.0MB or smaller.": "文件不能超过 10.0MB。",
+         "text/plain files are not allowed.": "不接受这种文件（text/plain）。"}
+
+
+def test_every_chrome_word_is_shown_in_chinese(page_at):
+    page = page_at(page_url("sources"), width=1024, height=768).page
+    page.evaluate("""(words) => { const box = document.createElement('div'); box.id = 'gw-words';
+        for (const w of words) { const d = document.createElement('div'); d.textContent = w; box.appendChild(d); }
+        document.body.appendChild(box); }""", list(DRAWN))
+    shown = page.locator("#gw-words > div").all_inner_texts()
+    assert dict(zip(DRAWN, shown, strict=True)) == DRAWN
+
+
+def test_a_tables_column_menu_is_chinese(page_at):
+    opened = page_at(page_url("sources"), width=1024, height=768)
+    page = opened.page
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    menu = page.locator('[role="menu"]')
+    for x in range(40, int(box["width"]) - 10, 12):  # the header's menu button shows on hover, at its cell's right
+        page.mouse.move(box["x"] + x, box["y"] + 18)
+        page.mouse.click(box["x"] + x, box["y"] + 18)
+        page.wait_for_timeout(150)
+        if menu.count() and menu.first.is_visible():
+            break
+        page.keyboard.press("Escape")
+    wait_until(page, lambda: menu.count() and menu.first.is_visible(), timeout=10, message="列菜单未打开 / no menu")
+    items = [" ".join(w for w in t.split() if not re.fullmatch(r"[a-z_]+", w))  # minus icon ligatures
+             for t in menu.first.locator('[role="menuitem"]').all_inner_texts()]
+    assert "升序排列" in items and "隐藏列" in items, items
+    assert not [t for t in items if re.search(r"[A-Za-z]{3,}", t)], items
