@@ -37,7 +37,10 @@ WALL_CSS = f"""
 .gw-figure .l, .gw-demo {{ font-size: {MIN_TEXT} !important; }}
 .gw-stamp {{ font-size: 2.6vh !important; }}
 /* Headline figures: far larger than the labels. */
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{ font-size: 5.6vh !important; line-height: 1.1; }}
+/* … and shrunk with their card before they are cut (「已命名示范社区」 is 7 characters in a 1/4.4 column). */
+[data-testid="stMetric"] {{ container-type: inline-size; }}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] div {{ font-size: min(5.6vh, 13cqi) !important;
+  line-height: 1.1; }}
 .gw-figure .v {{ font-size: 3.6vh !important; }}
 .gw-title {{ font-size: 4.2vh !important; }}
 /* Never cut 「已命名示范社…」 nor wrap 「西/华」: whole words, no ellipsis. */

@@ -46,7 +46,14 @@ _MEASURE = """(names = []) => {
     if (el instanceof SVGElement) {  // Vega text: the drawn size includes the SVG's scaling
       size = size * (el.getScreenCTM()?.a || 1);
     }
-    const clipped = el.scrollWidth > el.clientWidth + 1 && cs.overflow !== 'visible' && !(el instanceof SVGElement);
+    let clipped = el.scrollWidth > el.clientWidth + 1 && cs.overflow !== 'visible' && !(el instanceof SVGElement);
+    // cut by a box around it (「已命名示范社」 in its metric card): the text runs past an ancestor that clips
+    // (HTML text: a chart's rotated axis title measures a few pixels past its SVG and is drawn whole)
+    for (let a = el.parentElement; a && a !== main && !clipped && !(el instanceof SVGElement); a = a.parentElement) {
+      if (getComputedStyle(a).overflowX === 'visible') continue;
+      const edge = a.getBoundingClientRect();
+      clipped = box.right > edge.right + 1 || box.left < edge.left - 1;
+    }
     // a community name inside a longer text (「已命名：大官庄、中兴、工业路、西华」) must not be split over lines
     const split = [];
     for (const name of names) {
