@@ -82,8 +82,10 @@ def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure | N
         return None, []
     if scope.community:
         r = status.iloc[0]
-        # with the article's words where it reported the status (its note explains the record, it is no quote)
-        return from_row(r.to_dict(), label="示范社区", display=r["status"]), list(named["community"])
+        # with the article's words where it reported the status (its note explains the record, it is no quote), and
+        # what the article does not give (「报道未提及…」, 「起始日期报道未载明…」) said under the card
+        fig = from_row(r.to_dict(), label="示范社区", display=r["status"])
+        return replace(fig, warning=model_communities.date_caveat([r["note"]]) or None), list(named["community"])
     if named.empty:  # counted from the status records (none named yet): their sources and date, no one's words
         return Figure("命名示范社区", "0个", combined_kind(status["source_kind"]), max(status["valid_from"]),
                       value=0.0, unit="个", continuous=True), []

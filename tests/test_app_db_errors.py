@@ -60,7 +60,7 @@ def test_a_database_behind_the_code_says_to_migrate(tmp_path, monkeypatch):
     try:
         at = AppTest.from_file(APP, default_timeout=60).run()
         assert not at.exception and not at.metric
-        assert [e.value for e in at.error] == ["看板暂时无法读取数据：数据库结构版本 0005 落后于程序所需的 0008："
+        assert [e.value for e in at.error] == ["看板暂时无法读取数据：数据库结构版本 0005 落后于程序所需的 0009："
                                                "请管理员先运行数据库迁移（python -m deploy.local migrate），再刷新页面。"]
     finally:
         config.settings.cache_clear()

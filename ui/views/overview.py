@@ -74,7 +74,8 @@ def model_card(p: bridge.SummaryPanel) -> kpi_grid.Card:
     if p.model is None:
         return kpi_grid.plain("示范社区", "暂无数据", "此日期尚无示范社区创建记录")
     named = ("已命名：" + "、".join(p.model_named),) if p.model_named else ()
-    return kpi_grid.card(p.model, header=p.header.latest, notes=named)
+    said = (p.model.warning,) if p.model.warning else ()  # what the article does not give (lib.panels)
+    return kpi_grid.card(p.model, header=p.header.latest, notes=named + said)
 
 
 def _panel_cards(community: str | None, as_of: dt.date | None, signed_in: bool) -> Grid:  # noqa: ARG001 - key
