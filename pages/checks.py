@@ -18,13 +18,14 @@ if bridge.can_edit():
 with widgets.guard("核查清单"):
     open_only = st.toggle("只看未办结", value=True, key="checks.open_only")
     view = checks_view.checks_list(community, as_of, open_only=open_only)
+    if view.demo:
+        widgets.demo_note(view.demo)
+    if view.counts:  # every check in the scope, whatever the list shows
+        for col, (status, count) in zip(st.columns(3), view.counts, strict=True):
+            col.metric(status, count, border=True)
     if view.empty:
         st.info(view.empty, icon=":material/task_alt:")
     else:
-        if view.demo:
-            widgets.demo_note("部分核查记录")
-        for col, (status, count) in zip(st.columns(3), view.counts, strict=True):
-            col.metric(status, count, border=True)
         # Pixel widths that add up to 772 px: every column is visible at 820 px (portrait tablet, 780 px of page).
         widths = {"社区": 60, "类别": 72, "问题": 156, "状态": 60, "整改期限": 108, "登记时间": 144, "登记人": 72,
                   "来源": 52}

@@ -81,7 +81,8 @@ def _checks_state(at: AppTest) -> tuple:
 
 def test_checks_list_is_built_once_per_scope(app_db, monkeypatch):
     empty = _run("中兴", "checks")  # no open item there
-    assert "没有未办结的核查事项。" in [i.value for i in empty.info] and not empty.dataframe and not empty.metric
+    assert "没有未办结的核查事项。" in [i.value for i in empty.info] and not empty.dataframe
+    assert [(m.label, m.value) for m in empty.metric] == [("待整改", "0项"), ("整改中", "0项"), ("已办结", "2项")]
     at = _run(None, "checks")
     before = _checks_state(at)
     assert [m[0] for m in before[0]] == ["待整改", "整改中", "已办结"] and all(v.endswith("项") for _, v in before[0])

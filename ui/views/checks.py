@@ -16,20 +16,26 @@ STATUSES = ("待整改", "整改中", "已办结")
 @dataclass(frozen=True)
 class ChecksList:
     empty: str  # said instead of the list when there is nothing in it ("" otherwise)
-    demo: bool  # some rows are demo data
-    counts: tuple[tuple[str, str], ...] = ()  # (status, 「n项」) for each of STATUSES
+    demo: str  # what of the list is demo data: 「核查记录」 (all of it), 「部分核查记录」 (some), or ""
+    counts: tuple[tuple[str, str], ...] = ()  # (status, 「n项」) for each of STATUSES: every check in the scope
     table: pa.Table | None = None
 
 
 def _build(community: str | None, as_of: dt.date | None, open_only: bool, signed_in: bool) -> ChecksList:
-    table, df = bridge.site_check_table(bridge.Scope.of(community, as_of), open_only=open_only, signed_in=signed_in)
+    # the cards count every check in the scope; the filter narrows the list only (「已办结 0项」 under 只看未办结
+    # hid the 10 done)
+    table, df = bridge.site_check_table(bridge.Scope.of(community, as_of), open_only=False, signed_in=signed_in)
     if df.empty:
-        return ChecksList("没有未办结的核查事项。" if open_only else "暂无核查记录。", False)
+        return ChecksList("暂无核查记录。", "")
     counts = df["status"].value_counts()
-    table = table.copy()
+    counted = tuple((s, f"{int(counts.get(s, 0))}项") for s in STATUSES)
+    shown = (df["status"] != STATUSES[-1]).to_numpy() if open_only else df["status"].notna().to_numpy()
+    df, table = df[shown], table[shown].copy()
+    if df.empty:
+        return ChecksList("没有未办结的核查事项。", "", counted)
     table.insert(0, "照片", bridge.check_thumbnails(df["photo_id"]))
-    return ChecksList("", bool(df["is_demo"].any()), tuple((s, f"{int(counts.get(s, 0))}项") for s in STATUSES),
-                      arrow_bytes.table(table))
+    demo = "核查记录" if df["is_demo"].all() else "部分核查记录" if df["is_demo"].any() else ""
+    return ChecksList("", demo, counted, arrow_bytes.table(table))
 
 
 _kept = kept(_build, ttl=bridge.TTL_SECONDS)
