@@ -200,3 +200,23 @@ def test_a_bed_count_and_residents_written_at_once_never_disagree(world, monkeyp
         t.join(30)
     assert "不能小于" in results["beds"], results
     assert care.facility_beds("care_centre", as_of=D(2024, 1, 10), engine=e).value == 60
+
+
+def test_the_care_page_tags_residents_over_beds_with_both_sources(engine):  # noqa: F811 - the imported fixture
+    """「49/50」 on the 养老 page after a staff entry read 「录入」 only, while 50 is the article's (the overview said
+    多来源); before the article, 「46/50」 read 「示例」. The card is the two records' figure, as the overview's."""
+    import kpi_cards
+    from staff_apptest import APP, clean
+    from streamlit.testing.v1 import AppTest
+
+    _occupancy(engine, dt.date(2023, 12, 1), 49, today=dt.date(2023, 12, 1))
+
+    def cards(**query) -> dict[str, str]:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for key, value in query.items():
+            at.query_params[key] = value
+        at.run()
+        return kpi_cards.cards(clean(at.switch_page("pages/eldercare.py").run()))
+
+    assert cards()["入住（2023年12月1日） · 多来源"] == "49/50"
+    assert cards(as_of="2023-10-15")["入住（2023年10月15日） · 含示例"] == "46/50"

@@ -202,7 +202,7 @@ def test_relocation_before_the_article_is_demo(app_db):
     assert "2023年11月 · 工程建设指挥部成立" in timeline_text(at)
     assert "2023年11月22日" not in timeline_text(at)  # later milestones are hidden
     goto(at, "eldercare")
-    assert metrics(at)["入住（2023年11月15日） · 示例"] == "47/50"
+    assert metrics(at)["入住（2023年11月15日） · 含示例"] == "47/50"  # demo residents, the article's 50 beds
     goto(at, "profiles")  # the article's 中兴 figures hold from 2023-11-22 only
     at.session_state["community"] = "中兴"
     at.run()

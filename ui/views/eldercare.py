@@ -138,7 +138,9 @@ def _centre(key: str, as_of: dt.date | None, warn: int, signed_in: bool, latest:
     target = occ.day - dt.timedelta(days=7)
     week = bridge.current_occupancy(facility=key, as_of=target)
     delta = bridge.compare(now, week.figure("") if week.occupied is not None else None, target, unit="人")
-    cards.append(kpi_grid.card(now, header=latest, display=f"{occ.occupied}/{occ.beds}", delta=delta.text,
+    # 「46/50」 is two records: tagged with both sources (含示例, 多来源 …), as the overview's card (lib derived)
+    pair = occ.pair_figure(f"入住（{cn_date(occ.day)}）").for_viewer(signed_in)
+    cards.append(kpi_grid.card(pair, header=latest, display=f"{occ.occupied}/{occ.beds}", delta=delta.text,
                                flat=delta.flat))
     rate = percent(occ.occupied, occ.beds)
     warning = occ.figure("", free_beds_warning=warn).warning  # decided in lib (Occupancy.figure)
