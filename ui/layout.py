@@ -44,6 +44,8 @@ button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
   padding: 14px !important; margin: -14px !important; min-width: {MIN_TOUCH_PX}px; min-height: {MIN_TOUCH_PX}px;
   box-sizing: border-box; }}
 [data-testid="stDateInputCalendarButton"] {{ margin: 0 -8px 0 0 !important; padding: 10px !important; }}
+/* A table's toolbar icons sat 16 px apart: their 44 px targets overlapped (a tap on 搜索 opened 全屏). */
+[data-testid="stElementToolbarButtonContainer"] {{ gap: 28px !important; padding: 0 14px !important; }}
 [data-testid="stCheckbox"] label, [data-testid="stToggle"] label, [data-baseweb="checkbox"] {{
   min-height: {MIN_TOUCH_PX}px; align-items: center; }}
 [data-testid="stPills"] button, [data-testid="stButtonGroup"] button {{ min-height: {MIN_TOUCH_PX}px; }}

@@ -18,3 +18,24 @@ def test_dataframe_toolbar_offers_no_csv_download(page_at):
     labels = [buttons.nth(i).get_attribute("aria-label") or "" for i in range(buttons.count())]
     assert "搜索" in labels, labels  # the toolbar is there (its labels in Chinese, ui/chrome_words.py) …
     assert not [label for label in labels if label.startswith(("Download", "下载"))], labels  # … without the download
+
+
+def test_table_toolbar_buttons_do_not_overlap_on_a_tablet(page_at):
+    """Each toolbar button is a 44 px target, but their icons sat 16 px apart: the targets overlapped and a tap on
+    「搜索」 opened 「全屏」. Now each button's centre hits that button, and no two targets overlap."""
+    opened = page_at(page_url("sources"), width=768, height=1024)
+    page = opened.page
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    buttons = page.locator('[data-testid="stElementToolbar"] button')
+    wait_until(page, lambda: buttons.count() >= 2, timeout=10, message="表格工具栏未出现 / no dataframe toolbar")
+    found = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementToolbar"] button')].map(b => {
+        const r = b.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return {label: b.getAttribute('aria-label'), left: r.left, right: r.right, w: r.width, h: r.height,
+                own: !!hit && (hit === b || b.contains(hit))}; })""")
+    assert all(b["own"] for b in found), found
+    assert all(b["w"] >= 44 and b["h"] >= 44 for b in found), found
+    spans = sorted((b["left"], b["right"]) for b in found)
+    assert all(a[1] <= b[0] + 0.5 for a, b in zip(spans, spans[1:])), spans
