@@ -84,7 +84,7 @@ flash.show(NS)
 
 st.subheader("① 下载")
 with widgets.guard("台账下载"):
-    c1, c2, c3 = st.columns(3)
+    c1 = c2 = c3 = st.container()  # one under another: side by side a tablet cut their labels short
     with c1:
         st.download_button("下载导入模板（xlsx）", bridge.ledger_template(kind), file_name=f"{kind}_导入模板.xlsx",
                            mime=export.XLSX_MIME, key=KEY["template"], on_click="ignore", icon=":material/download:",

@@ -38,8 +38,9 @@ CSS = f"""
 [data-testid="stMainMenuButton"], [data-testid="stBaseButton-header"],
 [data-testid="stElementToolbar"] button, [data-testid="stSidebarNavViewButton"] {{
   min-width: {MIN_TOUCH_PX}px !important; min-height: {MIN_TOUCH_PX}px !important; }}
-/* Small icons keep their look; their hit area grows to 44 px with padding and a matching negative margin. */
-[data-testid="stTooltipHoverTarget"] button, [data-testid="stTooltipIcon"] button,
+/* Small icons keep their look; their hit area grows to 44 px with padding and a matching negative margin (not a
+   labelled button with help=, kind primary/secondary/tertiary: the padding cut its label short). */
+[data-testid="stTooltipHoverTarget"] button:not([kind$="ary"]), [data-testid="stTooltipIcon"] button:not([kind$="ary"]),
 button[aria-label^="Help for"], [data-testid="stDateInputCalendarButton"] {{
   padding: 14px !important; margin: -14px !important; min-width: {MIN_TOUCH_PX}px; min-height: {MIN_TOUCH_PX}px;
   box-sizing: border-box; }}
