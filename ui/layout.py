@@ -115,7 +115,8 @@ details.gw-kpi>summary::-webkit-details-marker,details.gw-line>summary::-webkit-
   border-top:1px dashed rgba(128,128,128,.45);overflow-wrap:anywhere}
 .gw-kpi ul{margin:.25rem 0 0 1rem;padding:0;font-size:.9rem}
 .gw-kpi .n,.gw-kpis-note{font-size:.8rem;opacity:.7;margin-top:.15rem}
-@media (max-width:640px){.gw-kpis{grid-template-columns:repeat(2,minmax(0,1fr))!important}}
+/* A portrait tablet (768 px) gets two cards a row: four left 「驻地机关企事业单/位」 and 「6100余平方/米」 broken. */
+@media (max-width:800px){.gw-kpis{grid-template-columns:repeat(2,minmax(0,1fr))!important}}
 .gw-steps{display:flex;flex-direction:column;gap:.5rem}
 .gw-step{border:1px solid rgba(128,128,128,.3);border-radius:.5rem;padding:.6rem .9rem}
 .gw-step .n{font-size:.85rem;opacity:.7;margin-top:.2rem}

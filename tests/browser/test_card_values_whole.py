@@ -1,5 +1,6 @@
 """A card's figure is read whole: 「8.5平方公里」 must not break into 「8.5平方公」/「里」 on a desk's 1280 px screen with
-the sidebar open, nor on a tablet in portrait — the figure shrinks to fit its card instead (ui/layout.py)."""
+the sidebar open, nor on a tablet in portrait — the figure shrinks to fit its card instead (ui/layout.py). So does a
+short label: at 768 px 「驻地机关企事业单位」 and 「网格联合党支部」 left their last character on a line of its own."""
 from __future__ import annotations
 
 import pytest
@@ -21,7 +22,8 @@ PROBE = """() => [...document.querySelectorAll('.gw-kpi .v, .gw-kpi .l')].map(el
 })"""
 
 
-@pytest.mark.parametrize("size", [(1280, 800, False), (820, 1180, True)], ids=["desk1280", "tablet820"])
+@pytest.mark.parametrize("size", [(1280, 800, False), (820, 1180, True), (768, 1024, True)],
+                         ids=["desk1280", "tablet820", "tablet768"])
 def test_card_figures_are_not_broken(page_at, size):
     width, height, touch = size
     opened, failures, seen = None, [], 0
