@@ -137,6 +137,7 @@ details.gw-kpi>summary::-webkit-details-marker,details.gw-line>summary::-webkit-
 .stDateInput input, .stTextInput input, .stNumberInput input { min-height: 44px; }
 [role="radiogroup"] label, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
 [role="tab"] { min-height: 44px; }
+[data-testid="stExpander"] summary { min-height: 44px; align-items: center; }
 [data-testid="stMetricValue"] { font-size: 2.0rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
 /* Figures are never cut to 「8.…」: values and labels wrap instead. */
