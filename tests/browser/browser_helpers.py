@@ -157,3 +157,17 @@ def days_since(first: dt.date) -> list[dt.date]:
     from lib import clock
 
     return [first + dt.timedelta(days=i) for i in range((clock.today() - first).days + 1)]
+
+
+def sign_in_form(page, username: str, password: str, *, shown: str, tap: bool = False) -> None:
+    """Sign in through the account page's form (already open), as a person does; waits for `shown` (the display
+    name) on the page. `tap`: a touch tap instead of a click."""
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    button = page.get_by_role("button", name="登录")
+    if tap:
+        button.tap()
+    else:
+        button.click()
+    wait_until(page, lambda: shown in page.locator('[data-testid="stMain"]').inner_text(), timeout=20,
+               message="登录后未显示账号")

@@ -7,14 +7,19 @@ from browser_helpers import page_url, wait_until
 pytestmark = pytest.mark.browser
 
 
-def test_dataframe_toolbar_offers_no_csv_download(page_at):
-    opened = page_at(page_url("sources"), width=1440, height=900)
-    page = opened.page
+def _toolbar(page_at, width: int, height: int):
+    """The 数据来源 page with its first table's toolbar shown (the pointer on the table): the page, its buttons."""
+    page = page_at(page_url("sources"), width=width, height=height).page
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()
     grid.hover()
-    buttons = page.locator('[data-testid="stElementToolbarButton"] button')
-    wait_until(page, lambda: buttons.count() > 0, timeout=10, message="表格工具栏未出现 / no dataframe toolbar")
+    buttons = page.locator('[data-testid="stElementToolbar"] button')
+    wait_until(page, lambda: buttons.count() >= 2, timeout=10, message="表格工具栏未出现 / no dataframe toolbar")
+    return page, buttons
+
+
+def test_dataframe_toolbar_offers_no_csv_download(page_at):
+    _, buttons = _toolbar(page_at, 1440, 900)
     labels = [buttons.nth(i).get_attribute("aria-label") or "" for i in range(buttons.count())]
     assert "搜索" in labels, labels  # the toolbar is there (its labels in Chinese, ui/chrome_words.py) …
     assert not [label for label in labels if label.startswith(("Download", "下载"))], labels  # … without the download
@@ -23,13 +28,7 @@ def test_dataframe_toolbar_offers_no_csv_download(page_at):
 def test_table_toolbar_buttons_do_not_overlap_on_a_tablet(page_at):
     """Each toolbar button is a 44 px target, but their icons sat 16 px apart: the targets overlapped and a tap on
     「搜索」 opened 「全屏」. Now each button's centre hits that button, and no two targets overlap."""
-    opened = page_at(page_url("sources"), width=768, height=1024)
-    page = opened.page
-    grid = page.locator('[data-testid="stDataFrame"]').first
-    grid.scroll_into_view_if_needed()
-    grid.hover()
-    buttons = page.locator('[data-testid="stElementToolbar"] button')
-    wait_until(page, lambda: buttons.count() >= 2, timeout=10, message="表格工具栏未出现 / no dataframe toolbar")
+    page, _ = _toolbar(page_at, 768, 1024)
     box = page.locator('[data-testid="stElementToolbar"]').first.bounding_box()
     page.mouse.move(box["x"] + 2, box["y"] + 2)  # keeps the toolbar shown (it fades when the pointer leaves)
     page.wait_for_timeout(300)

@@ -5,7 +5,7 @@ Side by side in three columns they were cut to 「下载导入模板…」, 「�
 from __future__ import annotations
 
 import pytest
-from browser_helpers import create_account, wait_until
+from browser_helpers import create_account, sign_in_form, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,7 @@ def staff(seeded_db):
 def test_download_buttons_read_whole(page_at, staff, size):
     opened = page_at("account", width=size[0], height=size[1], touch=True)
     page = opened.page
-    page.get_by_label("用户名").fill(USER)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    wait_until(page, lambda: "中兴台账" in page.locator('[data-testid="stMain"]').inner_text(), timeout=20,
-               message="登录后未显示账号")
+    sign_in_form(page, USER, PASSWORD, shown="中兴台账")
     opened.goto("ledgers")
     buttons = page.locator(BUTTONS + ":visible")  # Streamlit also keeps a hidden copy of each
     wait_until(page, lambda: buttons.count() == 3, timeout=20, message="缺少三个下载按钮")

@@ -9,7 +9,7 @@ import signal
 import time
 
 import pytest
-from browser_helpers import create_account, wait_until
+from browser_helpers import create_account, sign_in_form, wait_until
 
 from devtools import streamlit_server as ss
 
@@ -50,11 +50,7 @@ def test_typed_form_survives_a_restart_and_files_once(browser, seeded_db, tmp_pa
         page.on("websocket", opened._websocket)
         page.on("websocket", connected)
         opened.goto("account")
-        page.get_by_label("用户名").fill(USER)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").tap()
-        wait_until(page, lambda: "中兴重启" in page.locator('[data-testid="stMain"]').inner_text(), timeout=20,
-                   message="登录后未显示账号")
+        sign_in_form(page, USER, PASSWORD, shown="中兴重启", tap=True)
         opened.goto("check_form")
         main = page.locator('[data-testid="stMain"]')
         assert main.locator("h1").first.inner_text() == "现场核查登记"
