@@ -138,6 +138,7 @@ details.gw-kpi>summary::-webkit-details-marker,details.gw-line>summary::-webkit-
 [role="radiogroup"] label, [data-testid="stCheckbox"] label { min-height: 44px; align-items: center; }
 [role="tab"] { min-height: 44px; }
 [data-testid="stExpander"] summary { min-height: 44px; align-items: center; }
+.gw-alert-more summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; }
 [data-testid="stMetricValue"] { font-size: 2.0rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
 /* Figures are never cut to 「8.…」: values and labels wrap instead. */

@@ -7,10 +7,11 @@ from browser_helpers import PAGES, page_url, problems, scroll_metrics, wider_tha
 pytestmark = pytest.mark.browser
 
 MIN_TOUCH = 44
-# Controls a finger has to hit: buttons, link buttons, popovers, selects and text/date/number inputs.
+# Controls a finger has to hit: buttons, link buttons, popovers, selects and text/date/number inputs, and the bars that
+# open something (an expander's was 38 px, the 预警 list's 「另有 N 条（点击展开）」 26 px).
 CONTROLS = (".stButton button, .stDownloadButton button, .stLinkButton a, [data-testid=\"stPopover\"] button, "
             "[data-baseweb=\"select\"] > div, .stDateInput input, .stTextInput input, .stNumberInput input, "
-            "[data-testid=\"stExpander\"] summary")  # an expander's bar was 38 px (「报道中的全部征迁数字」)
+            "[data-testid=\"stExpander\"] summary, .gw-alert-more summary")
 
 
 def _small_controls(page) -> list[str]:
