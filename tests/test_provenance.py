@@ -154,8 +154,8 @@ def test_every_place_labels_an_entered_figure(app_on, role, kind):
     panel = summary_panel(scope, free_beds_warning=3, signed_in=True, engine=w.engine)
     fig = panel.care if kind == "occupancy-form" else panel.stars
     label, value = ("养老中心床位", "49/50床") if kind == "occupancy-form" else ("五星达标", "5/5颗")
-    # entered residents over the article's beds: the card's figure carries both sources (多来源); the 入住 card
-    # on the 养老 page is the entered residents alone (录入, below)
+    # entered residents over the article's beds: the card's figure carries both sources (多来源), on the overview,
+    # the wall and the 养老 page's 入住 card alike (its caption still names the residents' 录入)
     tag = "多来源" if kind == "occupancy-form" else "录入"
     assert (fig.tag, fig.author, fig.holds_from, fig.display) == (tag, who, TODAY, value)
     assert fig.badge(panel.header.latest) == signed_tag.replace("录入", tag, 1)  # who entered it, also in 多来源
@@ -169,7 +169,7 @@ def test_every_place_labels_an_entered_figure(app_on, role, kind):
     page = _run(community="中兴", page="eldercare" if kind == "occupancy-form" else "profiles")
     cards = _cards(page)
     if kind == "occupancy-form":
-        assert cards[f"入住（{cn_date(TODAY)}） · 录入"] == "49/50"
+        assert cards[f"入住（{cn_date(TODAY)}） · 多来源"] == "49/50"
     else:
         assert cards["五星支部已达标 · 录入"] == "5/5颗"  # was 「示例」 after a staff import
         stars = _run(community="中兴", page="stars")
