@@ -27,17 +27,15 @@ def test_dataframe_toolbar_offers_no_csv_download(page_at):
 
 def test_table_toolbar_buttons_do_not_overlap_on_a_tablet(page_at):
     """Each toolbar button is a 44 px target, but their icons sat 16 px apart: the targets overlapped and a tap on
-    「搜索」 opened 「全屏」. Now each button's centre hits that button, and no two targets overlap."""
+    「搜索」 opened 「全屏」. Now no two targets overlap (the toolbar fades when the pointer leaves, so what lies under a
+    point is not asserted: that depended on timing)."""
     page, _ = _toolbar(page_at, 768, 1024)
     box = page.locator('[data-testid="stElementToolbar"]').first.bounding_box()
-    page.mouse.move(box["x"] + 2, box["y"] + 2)  # keeps the toolbar shown (it fades when the pointer leaves)
+    page.mouse.move(box["x"] + 2, box["y"] + 2)
     page.wait_for_timeout(300)
     found = page.evaluate("""() => [...document.querySelectorAll('[data-testid="stElementToolbar"] button')].map(b => {
         const r = b.getBoundingClientRect();
-        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-        return {label: b.getAttribute('aria-label'), left: r.left, right: r.right, w: r.width, h: r.height,
-                own: !!hit && (hit === b || b.contains(hit))}; })""")
-    assert all(b["own"] for b in found), found  # nothing else (another button's target) lies on a button
+        return {label: b.getAttribute('aria-label'), left: r.left, right: r.right, w: r.width, h: r.height}; })""")
     assert all(b["w"] >= 44 and b["h"] >= 44 for b in found), found
     spans = sorted((b["left"], b["right"]) for b in found)
     assert all(a[1] <= b[0] + 0.5 for a, b in zip(spans, spans[1:])), spans
