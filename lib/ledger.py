@@ -35,7 +35,7 @@ from lib.auth import Actor
 from lib.config import settings
 from lib.db import session_scope
 from lib.errors import DashboardError, DatabaseUnavailable, PermissionDenied, ValidationError
-from lib.ledger_io import INSTRUCTIONS_SHEET, Deadline, csv_bytes, find_header, load_rows, workbook_bytes
+from lib.ledger_io import INSTRUCTIONS_SHEET, Deadline, Uncomputed, csv_bytes, find_header, load_rows, workbook_bytes
 from lib.ledger_kinds import GENERAL_NOTES, KINDS, Column, LedgerKind, fact_value_text
 from lib.text import clean, printable, refused
 from lib.writes.base import (
@@ -135,6 +135,9 @@ def _row_message(line: int, exc: DashboardError) -> str:
 def _parse_cell(col: Column, raw: Any, readings: list[str], unit: str | None = None) -> tuple[Any, Any]:
     """(display value, planner value) of one cell; ValidationError names the column. A number is read in `unit`
     (the one its planner reads it in), so the preview says what will be stored."""
+    if isinstance(raw, Uncomputed):
+        raise ValidationError(f"「{col.header}」：是公式，但文件中没有保存计算结果（程序生成的表格常见），"
+                              "请在 Excel/WPS 中打开、保存后重新上传")
     if isinstance(raw, str):
         raw = raw.strip()
     if blank(raw):
@@ -166,9 +169,10 @@ def _parse_rows(spec: LedgerKind, rows: list[tuple[int, list]],
     at, index, ignored = find_header(rows, spec.columns, filename=filename)
     notes = [f"已忽略无法识别的列：{'、'.join(ignored)}"] if ignored else []
     parsed: list[PreviewRow] = []
+    used = set(index.values())
     for line, cells in rows[at + 1:]:
-        if all(blank(c) for c in cells):
-            continue
+        if all(blank(c) or (isinstance(c, Uncomputed) and i not in used) for i, c in enumerate(cells)):
+            continue  # a tally formula beside the table is not a row
         row = PreviewRow(line, {}, {})
 
         def cell(header: str | None, cells: list = cells) -> Any:

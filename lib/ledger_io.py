@@ -7,6 +7,7 @@
     workbook_bytes(sheets) -> bytes      # plain cells, no formulas, bold header
     csv_bytes(df) -> bytes               # UTF-8 with BOM (opens in Excel/WPS)
 
+A formula cell whose file saved no result (a program wrote it) is read as UNCOMPUTED, never as an empty cell.
 Every failure is a ValidationError naming the file (Chinese). Exports never carry a formula: text that
 starts like one (= + - @ tab CR) is a quote-prefixed text cell in xlsx and gets a leading ' in CSV, which a CSV
 import takes off again (unquote), so a downloaded file uploads unchanged.
@@ -25,9 +26,11 @@ import zipfile
 from typing import Any
 
 from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 from openpyxl import DEFUSEDXML, Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 
 from lib.config import Settings, settings
 from lib.errors import ValidationError
@@ -156,6 +159,39 @@ def _cell(cell: Any) -> Any:
     return value
 
 
+class Uncomputed(str):
+    """A formula cell whose file holds no saved result (written by a program, never opened in Excel): not an empty
+    cell — the ledger refuses it, naming the row and column, where reading it as empty would drop the value unsaid."""
+
+
+UNCOMPUTED = Uncomputed("（公式，无计算结果）")
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncomputed_cells(wb: Any, ws: Any) -> set[tuple[int, int]]:
+    """(row, column) of each formula cell without a saved result: <f> with no <v>, or an empty <v> on a cell that is
+    not a text result (Excel saves a formula's "" as t="str" with an empty <v>)."""
+    archive, path = getattr(wb, "_archive", None), getattr(ws, "_worksheet_path", None)
+    if archive is None or not path:
+        return set()
+    xml = archive.read(path)
+    if not _FORMULA.search(xml):
+        return set()
+    found, row, col = set(), 0, 0
+    for event, el in iterparse(io.BytesIO(xml), events=("start", "end")):
+        tag = el.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "row":
+            row, col = int(el.get("r") or row + 1), 0
+        elif event == "end" and tag == "c":
+            ref = el.get("r")
+            row_at, col = coordinate_to_tuple(ref) if ref else (row, col + 1)
+            parts = {child.tag.rsplit("}", 1)[-1]: child for child in el}
+            if "f" in parts and (parts.get("v") is None or (not parts["v"].text and el.get("t") != "str")):
+                found.add((row_at, col))
+            el.clear()
+    return found
+
+
 def _xlsx_rows(data: bytes, filename: str, max_rows: int, deadline: Deadline) -> list[tuple[int, list]]:
     inspect_zip(data, filename)
     where, line_no = "", 0
@@ -168,10 +204,11 @@ def _xlsx_rows(data: bytes, filename: str, max_rows: int, deadline: Deadline) ->
         ws = sheets[0]
         where = f"工作表“{ws.title}”"
         ws.reset_dimensions()  # the file's own size tag may understate its rows (rows past it were dropped unsaid)
+        uncomputed = _uncomputed_cells(wb, ws)
         rows = []
         for line_no, cells in enumerate(ws.iter_rows(max_col=MAX_COLUMNS), start=1):
             deadline.check(line_no)
-            values = [_cell(c) for c in cells]
+            values = [UNCOMPUTED if (line_no, i) in uncomputed else _cell(c) for i, c in enumerate(cells, start=1)]
             if all(v is None for v in values):  # empty, perhaps formatted: not a row of data, not counted
                 continue
             if len(rows) >= max_rows + 10:

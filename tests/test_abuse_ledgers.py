@@ -158,7 +158,7 @@ REFUSED: list[tuple[str, str, str, Callable[[], bytes], list[str]]] = [
      ["第B列和第D列都是“入住人数”"]),
     ("formula without cached value", "每日入住", "公式.xlsx",
      lambda: with_sheet("每日入住", occupancy_rows([CENTRE, "2024-01-05", ("40+1", None)])),
-     ["第2行「入住人数」：不能为空"]),
+     ["第2行「入住人数」：是公式，但文件中没有保存计算结果"]),
     ("date garbage", "每日入住", "日期.xlsx", lambda: with_sheet("每日入住", occupancy_rows([CENTRE, "昨天", 40])),
      ["第2行「日期」：“昨天”不是有效日期"]),
     ("date as a bare number", "每日入住", "日期2.xlsx",

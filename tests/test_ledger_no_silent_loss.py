@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 
 import pytest
 from abuse_helpers import assert_unchanged, row_counts
@@ -67,3 +68,48 @@ def test_formatted_empty_rows_do_not_count_towards_the_limit(world):
     assert len(preview.rows) == 2
     with session_scope(world.engine) as s:
         assert s.scalar(select(func.count()).select_from(CareOccupancy).where(CareOccupancy.day.in_(DAYS))) == 2
+
+
+def _with_formulas(kind: str, rows: list[list]) -> bytes:
+    """A workbook as a program writes it (openpyxl, a report script): formulas with no saved result."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(KINDS[kind].headers)
+    for row in rows:
+        ws.append(row)
+    ws.append([None] * 6 + ["=COUNTA(A2:A3)"])  # a tally outside the imported columns: not data, not refused
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_formula_with_no_saved_result_is_refused_naming_its_cell(quiet_world):
+    """An optional column's formula with no cached value was read as empty, unsaid: the 得分 vanished.
+    (In a required column it was refused as 「不能为空」, which sends the user looking for an empty cell.)"""
+    data = _with_formulas("五星评定", [["中兴", "支部过硬星", "已达标", "=90+2", "2024-01-05"],
+                                   ["中兴", "=\"产业\"&\"发展星\"", "已达标", 88, "2024-01-05"]])
+    before = row_counts(quiet_world.engine)
+    preview = ledger.read_ledger(data, "公式.xlsx", "五星评定", actor=quiet_world.admin, engine=quiet_world.engine,
+                                 today=quiet_world.today)
+    why = "：是公式，但文件中没有保存计算结果（程序生成的表格常见），请在 Excel/WPS 中打开、保存后重新上传"
+    assert preview.errors == ["第2行「得分」" + why, "第3行「星级」" + why]
+    with pytest.raises(DashboardError):
+        ledger.commit_ledger(quiet_world.admin, preview, engine=quiet_world.engine, today=quiet_world.today)
+    assert_unchanged(quiet_world.engine, before)
+
+
+def test_a_formula_with_its_saved_result_is_read_as_that_result(world):
+    """What Excel saves (the formula and its result) imports as the result, as before."""
+    data = _with_formulas("五星评定", [["中兴", "支部过硬星", "已达标", "=90+2", "2024-01-05"]])
+    sheet = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[sheet] = parts[sheet].replace(b"<f>90+2</f><v></v>", b"<f>90+2</f><v>92</v>").replace(
+        b"<f>90+2</f><v />", b"<f>90+2</f><v>92</v>")
+    assert b"<v>92</v>" in parts[sheet]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    preview = _commit(world, out.getvalue(), "已保存.xlsx", "五星评定")
+    assert [r.values["得分"] for r in preview.rows] == [92]
