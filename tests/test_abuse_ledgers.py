@@ -267,7 +267,7 @@ def test_percent_cells_are_read_as_shown(world):
     before = row_counts(world.engine)
     preview = ledger.read_ledger(star, "百分比.xlsx", "五星评定", actor=world.admin, engine=world.engine,
                                  today=world.today)
-    assert preview.errors == ["第2行「得分」：“77%”是百分数，这里应填写数值本身"]
+    assert preview.errors == ["第2行「得分」：“77%”是百分数，这里应填写得分本身"]
     assert_unchanged(world.engine, before)
     fact = formatted("指标数据", ["中兴", "中兴社区", "老龄化率", None, 0.125, "%", "2024-02-01", "台账", None], {4: "0.0%"})
     preview = _commit(world, fact, "比例.xlsx", "指标数据")

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import re
+import unicodedata
 import warnings
 from typing import Any
 
@@ -14,6 +16,7 @@ from lib.auth import Actor
 from lib.config import settings
 from lib.errors import NotFound, ValidationError
 from lib.models import CheckStatus, Community, Photo, SiteCheck, SiteCheckUpdate
+from lib.text import printable
 from lib.writes.base import Outcome, WriteContext, WriteResult, as_choice, as_date, as_number, as_text, blank, run_write
 
 CHECK_STATUSES = [s.value for s in CheckStatus]
@@ -66,8 +69,13 @@ def _check_pixels(data: bytes) -> None:
         raise ValidationError("「照片」：图片文件已损坏或不完整，无法打开，请重新拍照或选择图片") from None
 
 
+_DEGREES = re.compile(r"[+-]?\d+(\.\d+)?")  # 112.5288 (full-width digits too); no 万, no unit
+
+
 def _coord(value: Any, fieldname: str, bounds: tuple[float, float], axis: str) -> float:
     v = as_number(value, fieldname, minimum=None, exact=True).value  # 「约33」 is no place to stand
+    if isinstance(value, str) and not _DEGREES.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))):
+        raise ValidationError(f"「{fieldname}」：“{printable(value.strip())}”不是十进制的度数，请填写如 112.5288 这样的数")
     if not bounds[0] <= v <= bounds[1]:
         raise ValidationError(f"「{fieldname}」：{v:g} 不在光武街道范围内（{axis} {bounds[0]}–{bounds[1]}°）")
     return round(v, 7)

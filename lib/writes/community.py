@@ -49,7 +49,7 @@ def plan_star(ctx: WriteContext, *, community: Any, star: Any, status: Any, scor
     star = as_choice(star, "星级", STARS)
     status = as_choice(status, "状态", STAR_STATUSES)
     value = None if blank(score) else as_number(score, "得分", minimum=bounds.SCORE[0], maximum=bounds.SCORE[1],
-                                                exact=True).value
+                                                unit="分", exact=True).value  # 「90人」 is no score
     when = as_date(valid_from, "评定日期", today=ctx.today, default=ctx.today)
     label = f"{c.name}／{star}／{cn_day(when)}"
     key = f"{c.name}/{star}/{when.isoformat()}"

@@ -50,7 +50,7 @@ def as_number(value: Any, fieldname: str, *, integer: bool = False, minimum: flo
         raise ValidationError(f"「{fieldname}」：“{shown}”是约数（{parsed.qualifier}），这里只能填写确切的数，"
                               f"如 {parsed.value:g}")
     if exact and parsed.percent:
-        raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，这里应填写{unit or '数值'}本身")
+        raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，这里应填写{fieldname}本身")
     if parsed.percent and unit is not None and unit.strip() not in PERCENT_UNITS:  # 77% stored as 77 人
         raise ValidationError(f"「{fieldname}」：“{shown}”是百分数，单位却是“{unit}”（百分比请把单位填为“%”）")
     if minimum is not None and parsed.value < minimum:
