@@ -5,6 +5,7 @@
     deadline(*, engine=None) -> Deadline            — entered (录入 · who · when) or the 示例 date
     set_deadline(actor, day, *, engine=None) -> DateSettingResult
     countdown(deadline, today) -> str               — 「距截止 N 天」 / 「今天截止」 / 「已过截止 N 天」
+    counted_from(deadline, *, as_of, last_record, today) -> (day, note)   — the day a countdown counts from
     unsigned_by_group(*, community=None, as_of=None, engine=None) -> DataFrame[group, households, source_kind]
     daily_target(burnup, total, deadline_day) -> DataFrame[date, 实际签约, 目标]
 
@@ -69,6 +70,18 @@ def days_left(deadline_day: dt.date, today: dt.date) -> int:
 def countdown(deadline_day: dt.date, today: dt.date) -> str:
     n = days_left(deadline_day, today)
     return f"距截止 {n} 天" if n > 0 else ("今天截止" if n == 0 else f"已过截止 {-n} 天")
+
+
+def counted_from(deadline: Deadline, *, as_of: dt.date | None, last_record: dt.date | None,
+                 today: dt.date) -> tuple[dt.date, str]:
+    """The day a countdown counts from, and the note that says so when it is not the day shown: the look-back day;
+    else today — except against the 示例 deadline, which belongs to the demo records: it counts from their last day,
+    as the daily target does (never 「已过截止 1101 天」 beside a target drawn up to 2023年11月22日)."""
+    if as_of is not None:
+        return as_of, ""
+    if deadline.is_demo and last_record is not None and last_record < today:
+        return last_record, f"按最新记录日 {cn_date(last_record)}计"
+    return today, ""
 
 
 def unsigned_by_group(*, community: str | None = None, as_of: dt.date | None = None,

@@ -14,6 +14,7 @@ from staff_fixtures import _staff_templates, world  # noqa: F401
 from lib import briefing_date, date_settings, relocation_plan
 from lib.audit import audit_log
 from lib.errors import PermissionDenied, ValidationError
+from lib.figures import Figure
 from lib.queries.relocation import burnup, status_counts
 from lib.wall_views import shown
 
@@ -104,6 +105,20 @@ def test_countdown_words():
     assert relocation_plan.countdown(D(2026, 12, 31), D(2026, 12, 5)) == "距截止 26 天"
     assert relocation_plan.countdown(D(2026, 12, 5), D(2026, 12, 5)) == "今天截止"
     assert relocation_plan.countdown(D(2026, 12, 1), D(2026, 12, 5)) == "已过截止 4 天"
+
+
+_DEMO = relocation_plan.Deadline(D(2023, 11, 30), Figure("征迁截止日期", "", "demo"))
+_ENTERED = relocation_plan.Deadline(D(2026, 12, 31), Figure("征迁截止日期", "", "staff"))
+
+
+@pytest.mark.parametrize("deadline,as_of,last,expected", [
+    (_DEMO, None, D(2023, 11, 22), (D(2023, 11, 22), "按最新记录日 2023年11月22日计")),  # the demo world's day
+    (_DEMO, D(2023, 10, 1), D(2023, 11, 22), (D(2023, 10, 1), "")),  # a look-back day is the day shown
+    (_DEMO, None, None, (D(2026, 12, 5), "")),  # no records yet: today
+    (_ENTERED, None, D(2023, 11, 22), (D(2026, 12, 5), "")),  # a real deadline counts in real days
+])
+def test_a_countdown_counts_from(deadline, as_of, last, expected):
+    assert relocation_plan.counted_from(deadline, as_of=as_of, last_record=last, today=D(2026, 12, 5)) == expected
 
 
 def test_wall_views_skip_relocation_where_no_household_is(world):

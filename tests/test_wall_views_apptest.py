@@ -76,6 +76,16 @@ def test_relocation_countdown_says_demo_until_entered(engine, frozen):
     assert "2023年11月22日 签约 <b>0</b>户 · 目标 <b>2户</b>" in body
 
 
+def test_the_demo_deadline_counts_from_the_demo_records_last_day(engine, frozen):
+    """The 示例 deadline belongs to the demo records: on today's wall it read 「已过截止 1101 天」 beside a daily
+    target drawn up to the records' last day. It now counts from that day, as the target does, and says so."""
+    body = html_text(wall(sign_in(None), "征迁"))
+    assert "已过截止" not in body
+    assert ("<div class='big'>距截止 8 天</div><div>（截止日期 2023年11月30日，示例；按最新记录日 2023年11月22日计）"
+            in body)
+    assert "2023年11月22日 签约 <b>0</b>户 · 目标 <b>2户</b>" in body
+
+
 def test_relocation_is_left_out_for_a_community_without_households(engine):
     at = wall(sign_in(None), "征迁", community="中兴")
     caption = current(at)

@@ -30,10 +30,13 @@ def _demo(kind: str) -> Figure:
     return Figure("", "", kind)
 
 
-def countdown_html(deadline, today: dt.date) -> str:
-    """「距截止 N 天（截止日期 2023年11月30日，示例）」 — the deadline's own source tag."""
-    return (f"<div class='gw-reloc gw-countdown'><div class='big'>{html.escape(bridge.countdown(deadline.day, today))}"
-            f"</div><div>（截止日期 {cn_date(deadline.day)}，{html.escape(deadline.figure.badge())}）</div></div>")
+def countdown_html(deadline, *, as_of: dt.date | None, last_record: dt.date | None) -> str:
+    """「距截止 N 天（截止日期 2023年11月30日，示例；按最新记录日 2023年11月22日计）」 — the deadline's own source tag,
+    and the day counted from when it is not the one shown (lib.relocation_plan.counted_from)."""
+    day, note = bridge.counted_from(deadline, as_of=as_of, last_record=last_record, today=bridge.local_today())
+    said = "；".join(p for p in (deadline.figure.badge(), note) if p)
+    return (f"<div class='gw-reloc gw-countdown'><div class='big'>{html.escape(bridge.countdown(deadline.day, day))}"
+            f"</div><div>（截止日期 {cn_date(deadline.day)}，{html.escape(said)}）</div></div>")
 
 
 def groups_html(groups: pd.DataFrame, headline: int | None = None) -> str:
@@ -83,7 +86,8 @@ def relocation_view(*, community: str | None, as_of: dt.date | None) -> None:
     with left:
         summary.relocation_metric(bridge.summary_panel(scope))
         with widgets.guard("截止日期"):
-            st.html(countdown_html(bridge.relocation_deadline(), as_of or bridge.local_today()))
+            last = None if burn.empty else burn["date"].iloc[-1]
+            st.html(countdown_html(bridge.relocation_deadline(), as_of=as_of, last_record=last))
         if sum(bridge.household_counts(community=community, as_of=as_of).values()):  # none yet: no 「0户」
             with widgets.guard("专班分组"):
                 st.html(groups_html(bridge.unsigned_by_group(community=community, as_of=as_of),

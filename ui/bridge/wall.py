@@ -19,6 +19,7 @@ wall_has_model = cached(_wall_content.has_model)
 unsigned_by_group = cached(_plan.unsigned_by_group)
 daily_target = _plan.daily_target
 countdown = _plan.countdown
+counted_from = _plan.counted_from
 DEADLINE_FIELD = _plan.DEADLINE.field
 
 
