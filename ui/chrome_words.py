@@ -47,11 +47,16 @@ TRANSLATIONS = {
     # an upload the browser refuses (shown on the file's chip)
     "File size is too small.": "文件太小。", "Only one file is allowed.": "只能选择一个文件。",
     "Unexpected error. Please try again.": "出现意外错误，请重试。",
+    # read to a screen reader in the date picker
+    "Use arrow keys to navigate dates. Enter to select. Escape to close.": "用方向键选择日期，回车确定，Esc 关闭。",
 }
 # Patterns (JavaScript regular expressions) for texts with a number or a path in them.
 PATTERNS = [
     [r"^(\d+(?:\.\d+)?)\s*([KMG]B) per file(.*)$", "单个文件不超过 $1$2$3"],
     [r"^View (\d+) more$", "另有 $1 项"],
+    [r"^(\d+) options? available\.$", "共 $1 个选项。"],  # a drop-down's announcement to a screen reader
+    [r"^Choose date, (.+)$", "选择日期，$1"],  # the date picker's heading (read, not shown)
+    [r"^[a-z0-9_]+ icon$", "图标"],  # an icon button's hidden name (the wall's menu: 「tune icon」)
     [r"^File must be (.+) or smaller\.$", "文件不能超过 $1。"],
     [r"^(.*) files are not allowed\.$", "不接受这种文件（$1）。"],
     [r"^You have requested page /(.*), but no corresponding file was found in the app's pages/ directory\. "
@@ -75,7 +80,7 @@ LABELS = {
     "Hide password text": "隐藏密码", "Empty": "空", "Close": "关闭", "Remove": "移除", "Delete": "删除",
     "Previous month": "上个月", "Next month": "下个月", "Select a date": "选择日期", "Calendar": "日历",
     "Select all": "全选", "Loading": "加载中", "Main menu": "主菜单", "Stop": "停止", "Toolbar": "工具栏",
-    "Deploy": "部署", "Running...": "正在运行…", "Data grid": "数据表", "Map": "地图",
+    "Deploy": "部署", "Running...": "正在运行…", "Data grid": "数据表", "Map": "地图", "Dismiss": "关闭",
 }
 LABEL_PATTERNS = [
     [r"^Help for (.+)$", "$1 说明"],
@@ -87,6 +92,7 @@ LABEL_PATTERNS = [
     [r"^(\d+) – [A-Z][a-z]+$", "$1月"],
     [r"^Remove (.+)$", "移除 $1"],
     [r"^Delete (.+)$", "删除 $1"],
+    [r"^Choose date, (.+)$", "选择日期，$1"],
     [r"^Choose (.+)$", "选择 $1"],
     [r"^Error: File must be (.+) or smaller\.$", "错误：文件不能超过 $1。"],
     [r"^Error: (.*) files are not allowed\.$", "错误：不接受这种文件（$1）。"],

@@ -139,6 +139,12 @@ details.gw-kpi>summary::-webkit-details-marker,details.gw-line>summary::-webkit-
 [role="tab"] { min-height: 44px; }
 [data-testid="stExpander"] summary { min-height: 44px; align-items: center; }
 .gw-alert-more summary { min-height: 44px; display: flex; align-items: center; cursor: pointer; }
+[role="listbox"] [role="option"] { min-height: 44px; align-items: center; } /* a drop-down's options (were 40) */
+/* The date picker's days and month arrows (were 24 px), its month and year menus (30 px). */
+[data-testid="stDateInputCalendar"] [role="gridcell"] [role="button"], [data-testid="stDateInputCalendar"] header button {
+  min-width: 44px !important; min-height: 44px !important; display: inline-flex; align-items: center;
+  justify-content: center; }
+[data-testid="stDateInputCalendar"] [role="gridcell"] { padding: 0 !important; }
 [data-testid="stMetricValue"] { font-size: 2.0rem; }
 [data-testid="stMetricLabel"] p { font-size: 1.0rem; }
 /* Figures are never cut to 「8.…」: values and labels wrap instead. */
