@@ -26,9 +26,10 @@ from lib.config import settings
 from lib.days import as_day
 from lib.db import get_engine
 from lib.fmt import cn_date
-from lib.models import (CareFacility, CareOccupancy, CheckStatus, Community, Household, HouseholdEvent, SiteCheck,
+from lib.models import (CareFacility, CareOccupancy, Community, Household, HouseholdEvent, SiteCheck,
                         Source, SourceKind, StarAssessment)
 from lib.queries.care import occupancy_overview
+from lib.queries.checks import OPEN
 
 NO_ALERTS = "无预警"
 SUBDISTRICT = "全街道"
@@ -88,7 +89,7 @@ def _rows(stmt, engine: Engine) -> list:
 
 def _open_checks_stmt(community: str | None, ref: dt.date):
     registered_by = dt.datetime.combine(ref + dt.timedelta(days=1), dt.time())
-    conds = [SiteCheck.status != CheckStatus.CLOSED.value, SiteCheck.created_at < registered_by]
+    conds = [OPEN, SiteCheck.created_at < registered_by]
     if community:
         conds.append(Community.name == community)
     return conds

@@ -34,3 +34,9 @@ def test_a_list_of_demo_checks_says_all_are_demo(engine):  # noqa: F811 - the im
     captions = [c.value for c in _page().caption]
     assert any("核查记录为示例数据" in c for c in captions), captions
     assert not any("部分核查记录" in c for c in captions), captions
+
+
+def test_the_open_rule_is_one_column_and_one_filter(engine):  # noqa: F811 - the imported fixture
+    every = site_checks(engine=engine)
+    assert set(every.loc[every["is_open"], "status"]) == {"待整改", "整改中"}
+    assert list(site_checks(open_only=True, engine=engine)["id"]) == list(every.loc[every["is_open"], "id"])

@@ -16,11 +16,15 @@ def _first_photo():
     return select(func.min(Photo.id)).where(Photo.check_id == SiteCheck.id).correlate(SiteCheck).scalar_subquery()
 
 
+# The one 未办结 rule: a column of every check (the list's filter) and the open_only filter.
+OPEN = SiteCheck.status != CheckStatus.CLOSED.value
+
+
 def site_checks(*, community: str | None = None, open_only: bool = False, as_of: dt.date | None = None,
                 engine: Engine | None = None) -> pd.DataFrame:
     stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
                    SiteCheck.status, SiteCheck.lon, SiteCheck.lat, SiteCheck.due_on, SiteCheck.created_at,
-                   SiteCheck.created_by, _first_photo().label("photo_id"), *source_columns())
+                   SiteCheck.created_by, _first_photo().label("photo_id"), OPEN.label("is_open"), *source_columns())
             .join(Community, Community.id == SiteCheck.community_id)
             .join(Source, Source.id == SiteCheck.source_id)
             .order_by(SiteCheck.created_at.desc(), SiteCheck.id.desc()))
@@ -29,8 +33,8 @@ def site_checks(*, community: str | None = None, open_only: bool = False, as_of:
     if community:
         stmt = stmt.where(Community.name == community)
     if open_only:
-        stmt = stmt.where(SiteCheck.status != CheckStatus.CLOSED.value)
-    return fix_bools(frame(stmt, engine), "is_demo")
+        stmt = stmt.where(OPEN)
+    return fix_bools(frame(stmt, engine), "is_demo", "is_open")
 
 
 def my_open_checks(username: str, *, today: dt.date, engine: Engine | None = None) -> pd.DataFrame:
@@ -42,7 +46,7 @@ def my_open_checks(username: str, *, today: dt.date, engine: Engine | None = Non
     stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
                    SiteCheck.status, SiteCheck.due_on, SiteCheck.created_at, photo.label("photo_id"))
             .join(Community, Community.id == SiteCheck.community_id)
-            .where(SiteCheck.created_by == username, SiteCheck.status != CheckStatus.CLOSED.value)
+            .where(SiteCheck.created_by == username, OPEN)
             .order_by(overdue, SiteCheck.due_on, SiteCheck.created_at.desc(), SiteCheck.id.desc()))
     df = frame(stmt, engine)
     df["overdue"] = df["due_on"].map(lambda d: d is not None and not pd.isna(d) and d < today).astype(bool)

@@ -29,8 +29,9 @@ def _build(community: str | None, as_of: dt.date | None, open_only: bool, signed
         return ChecksList("暂无核查记录。", "")
     counts = df["status"].value_counts()
     counted = tuple((s, f"{int(counts.get(s, 0))}项") for s in STATUSES)
-    shown = (df["status"] != STATUSES[-1]).to_numpy() if open_only else df["status"].notna().to_numpy()
-    df, table = df[shown], table[shown].copy()
+    if open_only:  # lib's 未办结 flag (lib.queries.checks.OPEN)
+        df, table = df[df["is_open"].to_numpy()], table[df["is_open"].to_numpy()]
+    table = table.copy()
     if df.empty:
         return ChecksList("没有未办结的核查事项。", "", counted)
     table.insert(0, "照片", bridge.check_thumbnails(df["photo_id"]))
