@@ -30,6 +30,7 @@ from lib.models import (CareFacility, CareOccupancy, Community, Household, House
                         Source, SourceKind, StarAssessment)
 from lib.queries.care import occupancy_overview
 from lib.queries.checks import OPEN
+from lib.scope import day_end
 
 NO_ALERTS = "无预警"
 SUBDISTRICT = "全街道"
@@ -88,8 +89,7 @@ def _rows(stmt, engine: Engine) -> list:
 
 
 def _open_checks_stmt(community: str | None, ref: dt.date):
-    registered_by = dt.datetime.combine(ref + dt.timedelta(days=1), dt.time())
-    conds = [OPEN, SiteCheck.created_at < registered_by]
+    conds = [OPEN, SiteCheck.created_at < day_end(ref)]
     if community:
         conds.append(Community.name == community)
     return conds
@@ -110,8 +110,8 @@ def _open_checks(community: str | None, ref: dt.date, engine: Engine) -> list[Al
             .join(Community, Community.id == SiteCheck.community_id).join(Source, Source.id == SiteCheck.source_id)
             .where(*_open_checks_stmt(community, ref))
             .group_by(Community.name))
-    return [Alert("open_checks", name, as_day(first),
-                  f"{n}项现场核查未办结，最早{cn_date(as_day(first))}登记{demo_note(demo, other)}")
+    return [Alert("open_checks", name, clock.local_day(first),  # a stored UTC instant, dated on its China day
+                  f"{n}项现场核查未办结，最早{cn_date(clock.local_day(first))}登记{demo_note(demo, other)}")
             for name, n, first, demo, other in _rows(stmt, engine)]
 
 

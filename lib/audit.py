@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
+from lib import clock
 from lib.models import AuditLog, Community
 from lib.queries.common import frame
 
@@ -89,13 +90,14 @@ def failed_logins(session: Session, *, since: dt.datetime, username: str | None 
 
 
 def _day_start(value: dt.date | dt.datetime) -> dt.datetime:
-    return value if isinstance(value, dt.datetime) else dt.datetime.combine(value, dt.time())
+    """A stored-time bound: a datetime as given (naive UTC); a date is the China day's first instant."""
+    return value if isinstance(value, dt.datetime) else clock.day_start_utc(value)
 
 
 def audit_log(*, user: str | None = None, community: str | None = None, table: str | None = None,
               start: dt.date | dt.datetime | None = None, end: dt.date | dt.datetime | None = None,
               limit: int | None = None, engine: Engine | None = None) -> pd.DataFrame:
-    """Audit rows, newest first. `end` as a date includes that whole day. Columns:
+    """Audit rows, newest first. Dates are China days; `end` as a date includes that whole day. Columns:
     at, username, action, action_label, table_name, table_label, record_key, community, before, after."""
     stmt = (select(AuditLog.id, AuditLog.at, AuditLog.username, AuditLog.action, AuditLog.table_name,
                    AuditLog.record_key, Community.name.label("community"), AuditLog.before, AuditLog.after)
@@ -110,8 +112,8 @@ def audit_log(*, user: str | None = None, community: str | None = None, table: s
     if start:
         stmt = stmt.where(AuditLog.at >= _day_start(start))
     if end:
-        bound = end if isinstance(end, dt.datetime) else dt.datetime.combine(end + dt.timedelta(days=1), dt.time())
-        stmt = stmt.where(AuditLog.at < bound) if not isinstance(end, dt.datetime) else stmt.where(AuditLog.at <= bound)
+        stmt = (stmt.where(AuditLog.at <= end) if isinstance(end, dt.datetime)
+                else stmt.where(AuditLog.at < _day_start(end + dt.timedelta(days=1))))
     if limit:
         stmt = stmt.limit(limit)
     df = frame(stmt, engine)

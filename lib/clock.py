@@ -29,3 +29,13 @@ def to_local(stamp: dt.datetime) -> dt.datetime:
     if stamp.tzinfo is None:
         stamp = stamp.replace(tzinfo=dt.UTC)
     return stamp.astimezone(CHINA)
+
+
+def local_day(stamp: dt.datetime) -> dt.date:
+    """The China day of a stored naive-UTC timestamp (a check filed 17:30 UTC is on the next day)."""
+    return to_local(stamp).date()
+
+
+def day_start_utc(day: dt.date) -> dt.datetime:
+    """The naive-UTC instant a China day begins (2024-03-02 → 2024-03-01 16:00), to compare stored timestamps."""
+    return dt.datetime.combine(day, dt.time(), CHINA).astimezone(dt.UTC).replace(tzinfo=None)

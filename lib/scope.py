@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from lib import clock
 from lib.errors import NotFound
 
 SUBDISTRICT = "光武街道"
@@ -63,8 +64,8 @@ def newest_first(model, date_col: str = "valid_from") -> list:
 
 
 def day_end(as_of: dt.date) -> dt.datetime:
-    """Timestamps (naive UTC, e.g. a site check's created_at) before this are on or before `as_of`."""
-    return dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    """Timestamps (naive UTC, e.g. a site check's created_at) before this are on or before the China day `as_of`."""
+    return clock.day_start_utc(as_of + dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)

@@ -36,8 +36,7 @@ with widgets.guard("审计筛选"):
 with widgets.guard("审计日志"):
     picked = list(dates) if isinstance(dates, (list, tuple)) else [dates]
     start, end = (picked + [None, None])[:2]
-    lo, hi = audit_view.utc_bounds(start, end)
-    raw = bridge.audit_log(user=user, community=community, table=table, start=lo, end=hi, limit=LIMIT + 1)
+    raw = bridge.audit_log(user=user, community=community, table=table, start=start, end=end, limit=LIMIT + 1)
     if len(raw) > LIMIT:
         st.caption(f"记录较多，只显示最新的 {LIMIT} 条；请缩小日期范围或增加筛选条件。")
         raw = raw.head(LIMIT)

@@ -1,7 +1,6 @@
 """Presenting `lib.audit.audit_log` rows: Beijing time, Chinese columns, readable before/after JSON (pure)."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pandas as pd
@@ -35,14 +34,6 @@ beijing_today = clock.today  # the one clock
 def shown_time(stored) -> str:
     """A log row's stored (UTC) time as its heading shows it."""
     return stamp_text(stored, seconds=True)
-
-
-def utc_bounds(start: dt.date | None, end: dt.date | None) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """Beijing calendar days [start, end] as naive UTC datetimes for `audit_log(start=, end=)` (end inclusive)."""
-    lo = dt.datetime.combine(start, dt.time()) - BEIJING if start else None
-    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time()) - BEIJING - dt.timedelta(microseconds=1) \
-        if end else None
-    return lo, hi
 
 
 def _value(v) -> str:
