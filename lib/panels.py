@@ -86,17 +86,20 @@ def model_figure(scope: Scope, engine: Engine | None = None) -> tuple[Figure | N
         # what the article does not give (「报道未提及…」, 「起始日期报道未载明…」) said under the card
         fig = from_row(r.to_dict(), label="示范社区", display=r["status"])
         return replace(fig, warning=model_communities.date_caveat([r["note"]]) or None), list(named["community"])
-    if named.empty:  # counted from the status records (none named yet): their sources and date, no one's words
+    basis = model_communities.named_basis(as_of=scope.as_of, engine=engine)
+    if named.empty and basis.left.empty:  # counted from the status records (none named yet): their sources and date
         return Figure("命名示范社区", "0个", combined_kind(status["source_kind"]), max(status["valid_from"]),
                       value=0.0, unit="个", continuous=True), []
-    first = named.sort_values("valid_from").iloc[0]
-    kind = combined_kind(named["source_kind"])
+    # the count rests on the namings and on every record that took a community out of the set (named_basis)
+    records = basis.records
+    kind = combined_kind(records["source_kind"])
     said = facts(subject="光武街道", indicators=[NAMED_COUNT], as_of=scope.as_of, engine=engine)
     said = said[(said["source_kind"] == kind) & (said["value"] == len(named))]  # the article's words for this count
-    fig = from_row({**first.to_dict(), "quote": said["quote"].iloc[0] if len(said) else None},
+    newest = records.sort_values("valid_from", kind="stable").iloc[-1]
+    fig = from_row({**newest.to_dict(), "quote": said["quote"].iloc[0] if len(said) else None},
                    label="命名示范社区", display=f"{len(named)}个")
     # a naming stands until the status changes: the count holds on every day since (continuous)
-    return replace(fig, kind=kind, holds_from=max(named["valid_from"]), value=float(len(named)),
+    return replace(fig, kind=kind, holds_from=max(records["valid_from"]), value=float(len(named)),
                    continuous=True), list(named["community"])
 
 
@@ -125,11 +128,19 @@ def namings(named) -> list[Naming]:
             for day, rows in ordered.groupby("valid_from", sort=True)]
 
 
-def naming_note(named) -> str:
+def naming_note(basis: model_communities.NamedBasis) -> str:
     """「2023年9月23日，大官庄、中兴、工业路、西华被命名为示范社区（新闻报道）；2024年1月5日，榆树庄被命名为示范社区
-    （工作人员录入）。」; empty when none is named."""
-    parts = [f"{n.sentence}（{n.source}）" for n in namings(named)]
-    return "；".join(parts) + ("。" if parts else "")
+    （工作人员录入）；2024年1月6日，中兴改为未命名（工作人员录入）。」 — every naming as it was made, then who left the set
+    since; empty when none was ever named."""
+    made = basis.made
+    parts = [(n.day, 0, f"{n.sentence}（{n.source}）") for n in namings(made)] if not made.empty else []
+    parts += [(day, 1, f"{said}（{KIND_NAMES.get(kind, kind)}）") for day, said, kind in basis.changes]
+    return "；".join(p for _, _, p in sorted(parts, key=lambda p: (p[0], p[1]))) + ("。" if parts else "")
+
+
+def naming_text(*, as_of: dt.date | None = None, engine: Engine | None = None) -> str:
+    """naming_note of the named set on `as_of` (the 示范社区 page's line under its cards)."""
+    return naming_note(model_communities.named_basis(as_of=as_of, engine=engine))
 
 
 def no_relocation_note(scope: Scope) -> str:

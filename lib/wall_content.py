@@ -58,6 +58,8 @@ class ModelMap:
     named_quote: str | None  # the article's words on its naming (for the naming of that date and source only)
     named_quote_on: dt.date | None = None
     pilots: list[Naming] = field(default_factory=list)  # the pilots by date and source (the article's, staff's)
+    changes: list[tuple[str, str]] = field(default_factory=list)  # (「…，中兴改为未命名」, its source) since a naming
+    status_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each status count's sources (named_basis)
 
     def quote_of(self, naming: Naming) -> str | None:
         """The article's quote for a naming that is the article's (its date and source), else None."""
@@ -97,11 +99,17 @@ def model_map(*, as_of: dt.date | None = None, engine: Engine | None = None) -> 
     pilot = pilot_rows["community"].tolist()
     said = pilot_rows[(pilot_rows["source_kind"] == SourceKind.ARTICLE.value) & pilot_rows["quote"].notna()]
     named = status[status["status"] == NAMED]
+    basis = model_communities.named_basis(as_of=as_of, engine=engine)
+    kinds = {s: tuple(sorted(set(model_communities.named_basis(status=s, as_of=as_of, engine=engine)
+                                 .records["source_kind"])))
+             for s in model_communities.STATUS_ORDER}
     fig = facts.facts(indicators=[NAMED_INDICATOR], as_of=as_of, engine=engine)
     fig = fig[~fig["is_demo"]] if "is_demo" in fig else fig
     return ModelMap(cluster=match.group(1).split("—") if match else [], cluster_quote=cluster_quote,
                     pilot=pilot, pilot_quote=said["quote"].iloc[0] if len(said) else None, pilots=namings(pilot_rows),
-                    named=named["community"].tolist(), namings=namings(named),
+                    named=named["community"].tolist(), namings=namings(basis.made),  # as made: 中兴 stays in its day
+                    changes=[(said, kind) for _, said, kind in basis.changes],
+                    status_kinds=kinds,
                     named_quote=fig["quote"].iloc[0] if not fig.empty else None,
                     named_quote_on=pd.Timestamp(fig["valid_from"].iloc[0]).date() if not fig.empty else None)
 

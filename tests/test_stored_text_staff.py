@@ -13,7 +13,7 @@ from test_stored_text import ADMIN, EVIL, STAFF, _live_markup, _shown
 
 from lib.auth import authenticate, create_user
 from lib.ledger_io import csv_bytes
-from lib.writes import file_site_check, record_fact
+from lib.writes import file_site_check, record_fact, record_model_status
 
 pytestmark = pytest.mark.usefixtures("on_today")  # TODAY stays today when the run crosses midnight in China
 
@@ -96,12 +96,19 @@ def test_uploaded_ledger_name_and_cells_are_text(engine):
     assert not bad, bad
 
 
-def test_a_recorded_quote_on_the_model_communities_page_is_text(engine):
-    record_fact(ADMIN, label="已命名示范社区", value="4", unit="个", source_title="台账", indicator="model_communities_named",
-                quote=f"原文{EVIL}", engine=engine, today=TODAY)
+def test_a_recorded_note_on_the_model_communities_page_is_text(engine):
+    """A status note typed by staff, on the community's card and in the 全街道 line of who was named and who left.
+    (A recorded count of 4 with its own quote is no longer shown under the count: the count is counted from the
+    status records, and only the article's words about that same count are its 原文 — tests/test_named_count_truth.)"""
+    record_model_status(ADMIN, community="中兴", status="创建中", valid_from=TODAY, note=f"复查{EVIL}", engine=engine,
+                        today=TODAY)
     at = sign_in(None, "model_communities")
+    at.sidebar.selectbox(key="community").set_value("中兴").run()
     hits, bad = _markup(at)
-    assert any(h.startswith("来源") for h in hits) and not bad, bad
+    assert not bad, bad
+    cards = "\n".join(e.proto.body for e in at.get("html"))  # the cards are HTML: the note escaped, never markup
+    assert "复查![](//attacker.invalid/a)&lt;img src=//attacker.invalid&gt;**粗**" in cards
+    assert "<img src=//attacker" not in cards
 
 
 def test_flash_messages_are_text(engine):

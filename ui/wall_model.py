@@ -46,12 +46,13 @@ def highlights(m) -> list[tuple[str, tuple[str, ...], tuple[int, ...], str]]:
     return out
 
 
-def _statuses_html(status) -> str:
-    """One row per status: its source tag, the count (large) and the communities (never split inside a name)."""
+def _statuses_html(status, kinds_of: dict[str, tuple[str, ...]]) -> str:
+    """One row per status: its source tags (its members' records and those that took a community out: lib's
+    named_basis), the count (large) and the communities (never split inside a name)."""
     rows = []
     for s in STATUSES:
         part = status[status["status"] == s]
-        kinds = sorted(set(part["source_kind"])) or ["article"]
+        kinds = list(kinds_of.get(s) or sorted(set(part["source_kind"]))) or ["article"]
         tags = "".join(wall_chart.tag_html(bridge.figure({"source_kind": k}), None) for k in kinds)
         names = "、".join(f"<span class='nm'>{html.escape(n)}</span>" for n in part["community"]) or "—"
         rows.append(f"<tr><td class='s'>{html.escape(s)} {tags}</td><td class='n'>{len(part)}个</td>"
@@ -66,6 +67,9 @@ def _groups_html(m) -> str:
         rows.append(f"<div class='gw-named'><b>{cn_date(n.day)}</b>，{html.escape('、'.join(n.communities))}"
                     f"被命名为示范社区 {wall_chart.tag_html(bridge.figure({'source_kind': n.kind}), None)}</div>"
                     + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))
+    for said, kind in m.changes:  # a community that left the named set since, with its record's source
+        rows.append(f"<div class='gw-named'>{html.escape(said)} "
+                    f"{wall_chart.tag_html(bridge.figure({'source_kind': kind}), None)}</div>")
     for label, names, quote in ((CLUSTER_LABEL, m.cluster, m.cluster_quote),
                                 (pilot_label(m), m.pilot, m.pilot_quote)):
         if names:
@@ -84,7 +88,7 @@ def model_view(*, community: str | None, as_of: dt.date | None) -> None:
     map_col, figures_col = st.columns([1.35, 1], gap="large")
     with figures_col:
         with widgets.guard("示范社区状态"):
-            st.html(_statuses_html(status))
+            st.html(_statuses_html(status, m.status_kinds))
         st.html(_groups_html(m))
     with map_col, st.container(key="screen-map"):  # 43 % of the height: room for the legend's two outlines
         map_view.render(key_prefix="screen.model", height=420, controls=False, checks=False, metric="model",

@@ -19,7 +19,7 @@ from lib.config import settings
 from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, from_row, staff_line
 from lib.fmt import cn_date, percent
 from lib.models import SourceKind
-from lib.panels import naming_note, no_relocation_note, stars_figure
+from lib.panels import naming_text, no_relocation_note, stars_figure
 from lib.queries import care, checks, communities, map_data, model_communities, relocation, stars
 from lib.scope import Scope
 
@@ -113,14 +113,16 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
             rows = everyone[everyone["status"] == name]
             if rows.empty:
                 continue
-            newest = rows.sort_values("valid_from").iloc[-1].to_dict()
+            # the count rests on its members' records and on those that took a community out (named_basis)
+            basis = model_communities.named_basis(status=name, as_of=as_of, engine=engine).records
+            newest = basis.sort_values("valid_from", kind="stable").iloc[-1].to_dict()
             # a status stands until the next record: the count holds on every day since (continuous)
-            fig = replace(from_row({**newest, "quote": None}), kind=combined_kind(rows["source_kind"]),
+            fig = replace(from_row({**newest, "quote": None}), kind=combined_kind(basis["source_kind"]),
                           value=float(len(rows)), unit="个", warning=model_communities.date_caveat(rows["note"]) or None,
                           continuous=True)
             figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
     named = everyone[everyone["status"] == "已命名示范社区"]
-    note = naming_note(named)
+    note = naming_text(as_of=as_of, engine=engine)
     spans = model_communities.model_timeline(as_of=as_of, until=communities.data_as_of(as_of=as_of, engine=engine),
                                              engine=engine)
     drawn = model_communities.date_caveat(spans["note"]) if not spans.empty else ""

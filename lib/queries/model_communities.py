@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import Engine, select
 
 from lib import railway_side
+from lib.fmt import cn_date
 from lib.models import Community, ModelCommunityStatus, ModelStatus, Source
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
 
+NAMED = ModelStatus.NAMED.value
 STATUS_ORDER = [ModelStatus.NAMED.value, ModelStatus.PILOT.value, ModelStatus.ACTIVE.value, ModelStatus.NOT_YET.value]
 
 
@@ -54,6 +57,59 @@ def model_history(*, community: str | None = None, engine: Engine | None = None)
     if community:
         stmt = stmt.where(Community.name == community)
     return fix_bools(frame(stmt, engine), "is_demo")
+
+
+@dataclass(frozen=True)
+class NamedBasis:
+    """What the named count (全街道) rests on: the communities named now (`named`, status rows), and those named
+    earlier that no longer are — their naming records (`earlier`) and the records that took them out (`left`)."""
+
+    named: pd.DataFrame
+    earlier: pd.DataFrame  # (model_history rows) each departed community's last record in the set
+    left: pd.DataFrame  # (model_history rows) the record that took it out
+    order: tuple[str, ...] = ()  # every community, in the subdistrict's order
+
+    @property
+    def made(self) -> pd.DataFrame:
+        """Every naming as it was made (those since undone included), in the subdistrict's order of communities."""
+        rows = pd.concat([self.named, self.earlier], ignore_index=True)
+        return rows.sort_values("community", key=lambda c: c.map({n: i for i, n in enumerate(self.order)}),
+                                kind="stable")
+
+    @property
+    def changes(self) -> list[tuple[dt.date, str, str]]:
+        """(day, 「2024年1月6日，中兴改为未命名」, source kind) of each record that took a community out, oldest first."""
+        rows = self.left.sort_values("valid_from", kind="stable")
+        return [(r.valid_from, f"{cn_date(r.valid_from)}，{r.community}改为{r.status}", r.source_kind)
+                for r in rows.itertuples()]
+
+    @property
+    def records(self) -> pd.DataFrame:
+        """The records the count holds by: its source is theirs, its date the newest of them."""
+        return pd.concat([self.named, self.left], ignore_index=True)
+
+
+def named_basis(*, status: str = NAMED, as_of: dt.date | None = None, engine: Engine | None = None) -> NamedBasis:
+    """The basis on `as_of` of the count of communities in `status` (the named count by default): a community that
+    left the set moved the count as much as one that joined it (「3个」 after 中兴 was recorded 未命名 rests on that
+    record, not on the article's naming alone)."""
+    current = model_status(as_of=as_of, engine=engine)
+    named = current[current["status"] == status]
+    history = model_history(engine=engine)
+    if as_of is not None:
+        history = history[history["valid_from"] <= as_of]
+    gone = set(history.loc[history["status"] == status, "community"]) - set(named["community"])
+    earlier, left = [], []
+    for _, rows in history[history["community"].isin(gone)].groupby("community", sort=False):
+        rows = rows.sort_values(["valid_from", "record_id"], kind="stable")
+        last = max(i for i, s in enumerate(rows["status"]) if s == status)
+        if last + 1 < len(rows):  # (always: it is not in the set now)
+            earlier.append(rows.iloc[last])  # its last record in the set
+            left.append(rows.iloc[last + 1])  # and the record that took it out
+    columns = list(history.columns)
+    earlier_df = pd.DataFrame(earlier, columns=columns) if earlier else history.iloc[:0]
+    left_df = pd.DataFrame(left, columns=columns) if left else history.iloc[:0]
+    return NamedBasis(named, earlier_df, left_df, tuple(current["community"]))
 
 
 def model_timeline(*, community: str | None = None, as_of: dt.date | None = None, until: dt.date | None = None,

@@ -11,7 +11,7 @@ from lib.figures import compare as figures_compare
 from lib.panels import Header, SummaryPanel
 from lib.scope import Scope
 from ui.bridge import state, user
-from ui.bridge._cache import TTL_SECONDS
+from ui.bridge._cache import TTL_SECONDS, cached
 from ui.kept import kept
 
 
@@ -55,7 +55,7 @@ def figure(row, *, as_of: dt.date | None = None) -> Figure:
 
 compare = figures_compare  # a Figure against the one that held on a date (names both dates)
 combined_kind = figures_combined_kind  # the source of a count over records of several kinds
-naming_note = panels.naming_note  # who was named a 示范社区 when, by whose word
+naming_text = cached(panels.naming_text)  # who was named a 示范社区 when, and who left since, by whose word
 
 
 def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:

@@ -14,7 +14,6 @@ from ui.bridge import cn_date
 from ui.kept import kept
 
 NAMED, PILOT = "已命名示范社区", "先行先试"
-ARTICLE_FIGS = ["model_communities_named"]
 
 
 @dataclass(frozen=True)
@@ -45,15 +44,16 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
     header = bridge.header(bridge.Scope.of(community, as_of)).latest
     status = bridge.model_status(as_of=as_of)
     named = status[status["status"] == NAMED]
-    fig = bridge.facts_q(subject="光武街道", indicators=ARTICLE_FIGS, as_of=as_of)
 
     def card(row, **kw) -> kpi_grid.Card:
         return kpi_grid.card(bridge.figure(row), header=header, signed_in=signed_in, **kw)
 
-    cards = []
+    cards, source = [], ""
     if not named.empty:  # the count the table lists, with every source it counts (lib.panels.model_figure)
         count = bridge.summary_panel(bridge.Scope.of(None, as_of), signed_in=signed_in).model
         cards.append(kpi_grid.card(count, header=header, signed_in=signed_in, label="已命名示范社区"))
+        if count.citation:  # the article's words, where they are about this count (the article's 4, not a later 3)
+            source = f"来源：{widgets.kind_label(count.kind)}。原文：“{count.citation}”"
     pilot = status[status["status"] == PILOT]
     if not pilot.empty:  # every pilot's source counted, the newest date; the article's words only when it is all
         newest = pilot.sort_values("valid_from").iloc[-1].to_dict()
@@ -72,10 +72,7 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
             cards.append(card(r.to_dict(), label=bridge.full_name(community),  # the article's words, if any;
                               display=r["status"], delta=f"自{cn_date(r['valid_from'])}起", flat=True,  # a note
                               notes=(r["note"],) if isinstance(r["note"], str) and r["note"] else ()))
-    text = bridge.naming_note(named)  # each naming date with its communities and source
-    source = ""  # the named count's own record: its source and words (the article's 4, or a count staff entered)
-    if not named.empty and not fig.empty:
-        source = f"来源：{widgets.kind_label(fig['source_kind'].iloc[0])}。原文：“{fig['quote'].iloc[0]}”"
+    text = bridge.naming_text(as_of=as_of)  # each naming date with its communities and source, and who left since
     return Naming(tuple(cards), named.empty, missing, text, source)
 
 
