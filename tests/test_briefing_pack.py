@@ -54,7 +54,7 @@ def test_pdf_holds_every_figure_source_and_date(seeded, scope):
         assert flat(f.value_text) in whole
     cover = pages[0]
     assert flat(pack.scope_label) in cover and "上次汇报日期未设置" in cover
-    assert f"数据截至{cn_date(pack.data_as_of)}" in cover
+    assert f"最新数据{cn_date(pack.data_as_of)}" in cover
     for name in MAP_NAMES:
         assert name in pages[1], f"map page lacks {name}"
     assert flat(EAST_EDGE_NOTE) in pages[1], "the map states where its east edge comes from"
@@ -247,12 +247,12 @@ def test_pack_on_an_earlier_date(seeded, as_of):
     pages = pdf_pages(render_pdf(pack, charts={}))
     assert all(f"报道于{cn_date(f.date)}" in pages[-1] for f in later)
     assert len(pages) == PAGES
-    # the Excel says it as the PDF does: a date after 「数据截至」 with nothing beside it reads as that day's figure
+    # the Excel says it as the PDF does: a date after 「最新数据」 with nothing beside it reads as that day's figure
     ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(pack)))["简报数字"]
     dates = {row[1].value: row[5].value for row in ws.iter_rows(min_row=4)}
     assert all(dates[f.label] == f"报道于{cn_date(f.date)}" for f in later), dates
     assert all(isinstance(dates[f.label], dt.datetime) for f in pack.figures if f not in later and f.date), dates
-    assert (f"数据截至{cn_date(pack.data_as_of)}" if pack.data_as_of else "数据截至暂无数据") in pages[0]
+    assert (f"最新数据{cn_date(pack.data_as_of)}" if pack.data_as_of else "最新数据：暂无数据") in pages[0]
 
 
 def test_many_alerts_keep_the_cover_on_one_page(app_db):

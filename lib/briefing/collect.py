@@ -66,17 +66,18 @@ def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFi
     return _printed(panel, from_row(row.to_dict()), label=label)
 
 
-def _overview(community: str | None, as_of, engine) -> list[PackFigure]:
+def _overview(community: str | None, as_of, engine) -> tuple[list[PackFigure], int]:
+    """The 概况 figures, and how many of the community's were left out (the pack shows OVERVIEW_MAX)."""
     if community is None:
         rows = communities.subdistrict_overview(as_of=as_of, engine=engine)
-        return [_fact_figure("概况", r) for _, r in rows.iterrows()]
+        return [_fact_figure("概况", r) for _, r in rows.iterrows()], 0
     profile = communities.community_profile(community, as_of=as_of, engine=engine)
     own = {community, profile.full_name}
     published = profile.facts[~profile.facts["is_demo"]]
     published = published.assign(other=~published["subject"].isin(own)).sort_values("other", kind="stable")
-    published = published.head(OVERVIEW_MAX)
+    shown = published.head(OVERVIEW_MAX)
     return [_fact_figure("概况", r, r["label"] if r["subject"] in own else f"{r['subject']}·{r['label']}")
-            for _, r in published.iterrows()]
+            for _, r in shown.iterrows()], len(published) - len(shown)
 
 
 def _stars(community: str | None, as_of, engine) -> PackPanel:
@@ -232,7 +233,7 @@ def _figure(f: PackFigure) -> Figure:
 
 def _figures_only(community, as_of, engine) -> list[PackFigure]:
     panels = [fn(community, as_of, engine) for fn in (_stars, _model, _relocation, _care)]
-    return [*_overview(community, as_of, engine), *(f for p in panels for f in p.figures)]
+    return [*_overview(community, as_of, engine)[0], *(f for p in panels for f in p.figures)]
 
 
 def _alerts(community, as_of, engine) -> list[Alert]:
@@ -249,7 +250,7 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
     `signed_in` (lib.privacy); others read 「工作人员」."""
     if last_briefing is STORED:
         last_briefing = briefing_date.last_briefing_date(engine=engine)
-    overview = _overview(community, as_of, engine)
+    overview, more = _overview(community, as_of, engine)
     found = _alerts(community, as_of, engine)
     panels = [fn(community, as_of, engine) for fn in (_stars, _model, _relocation, _care)]
     panels = [replace(p, alerts=[a.line for a in found if a.topic == p.key]) for p in panels]
@@ -263,13 +264,15 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
     open_checks = checks.site_checks(community=community, open_only=True, as_of=as_of, engine=engine)
     status = model_communities.model_status(as_of=as_of, engine=engine)
     profile = communities.subdistrict_overview(as_of=as_of, engine=engine)
-    # each report's title with its publisher, which says what the report leaves out (「报道未注明刊载媒体与日期」)
+    # each report's title with its publisher, which says what the report leaves out (「报道未注明刊载媒体与日期」);
+    # reports only: a staff record is cited on its own figure (录入 · who, for signed-in viewers only)
+    reports = profile[profile["source_kind"] == SourceKind.ARTICLE.value]
     titles = sorted({f"《{t}》" + (f"，{p}" if isinstance(p, str) and p else "")
-                     for t, p in zip(profile["source_title"], profile["source_publisher"], strict=True)
+                     for t, p in zip(reports["source_title"], reports["source_publisher"], strict=True)
                      if isinstance(t, str)})
     newest = communities.data_as_of(as_of=as_of, community=community, engine=engine)
     return Pack(community=community, as_of=as_of, data_as_of=newest,
-                last_briefing=last_briefing, overview=overview, panels=panels, alerts=[a.line for a in found],
+                last_briefing=last_briefing, overview=overview, overview_more=more, panels=panels, alerts=[a.line for a in found],
                 alert_rows=[(a.label, a.community, a.on, a.line) for a in found],
                 source_titles=titles, layers=map_data.map_layers(engine=engine),
                 community_status=dict(zip(status["community"], status["status"], strict=True)),

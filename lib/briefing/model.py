@@ -68,6 +68,7 @@ class Pack:
     community_status: dict[str, str] = field(default_factory=dict)  # community → 示范社区 status (map fill)
     open_checks: list[tuple[float, float]] = field(default_factory=list)  # (lon, lat) of open site checks
     alert_rows: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # (kind, community, date, line)
+    overview_more: int = 0  # the community's figures past the pack's first OVERVIEW_MAX (on the 社区档案 page)
 
     @property
     def scope_label(self) -> str:

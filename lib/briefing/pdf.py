@@ -1,6 +1,6 @@
 """The pack as a PDF: A4 landscape, light theme, Noto Sans CJK embedded; typeset by Typst (see README).
 
-Pages: cover (scope, 数据截至, 上次汇报日期, key figures, 预警) · map with legend · 五星 · 示范 · 征迁 · 养老
+Pages: cover (scope, 最新数据, 上次汇报日期, key figures, 预警) · map with legend · 五星 · 示范 · 征迁 · 养老
 (chart, key figures, deltas, alerts) · sources (every figure with its source kind, citation or author, date).
 """
 from __future__ import annotations
@@ -17,6 +17,7 @@ from lib.briefing.fonts import FAMILY, font_dir
 from lib.briefing.mapsvg import render_map
 from lib.briefing.model import NOT_SET, Pack, PackFigure
 from lib.fmt import cn_date
+from lib.panels import Header
 
 TEMPLATE = Path(__file__).with_name("pack.typ").read_bytes()
 DISCLAIMER = "地图为示意图，非测绘成果；标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"
@@ -58,8 +59,11 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
         "data_as_of": stamp,
         "last_briefing": cn_date(pack.last_briefing) if pack.last_briefing else NOT_SET,
         "generated": (lambda t: f"{cn_date(t)} {t:%H:%M}")(clock.now_local()),
-        "footer": f"光武街道 · {scope} · 简报 · 数据截至 {stamp}",
-        "overview_title": "街道概况" if pack.community is None else f"{scope}概况（报道数字）",
+        "latest": Header(pack.data_as_of, pack.as_of).text,  # the screen's words (lib.panels.Header): never 「数据截至」
+        "footer": f"光武街道 · {scope} · 简报 · {Header(pack.data_as_of, pack.as_of).text}",
+        # each card carries its own source (报道, 录入 …); a community's list is cut at the pack's first ten
+        "overview_title": "街道概况" if pack.community is None else f"{scope}概况" + (
+            f"（列出 {len(pack.overview)} 项，另有 {pack.overview_more} 项见看板「社区档案」页）" if pack.overview_more else ""),
         "overview_empty": f"报道未公布{scope}的具体数字。",
         "overview": [_figure(f) for f in pack.overview],
         "headlines": [{**_figure(p.figures[0]), "label": f"{p.title.split(' ')[0]}·{p.figures[0].label}"}

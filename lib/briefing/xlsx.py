@@ -8,6 +8,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from lib.briefing.model import NOT_SET, Pack
 from lib.fmt import cn_date
+from lib.panels import Header
 
 # 数据说明: what lib knows is questionable about a figure (PackFigure.warning), in the figure's own row
 HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或录入人", "日期", "较上次汇报", "预警", "数据说明"]
@@ -23,7 +24,7 @@ def render_xlsx(pack: Pack) -> bytes:
     ws = wb.active
     ws.title = "简报数字"
     ws.append([f"光武街道基层治理汇报材料 · {pack.scope_label}"])
-    ws.append([f"数据截至 {cn_date(pack.data_as_of) if pack.data_as_of else '暂无数据'}",
+    ws.append([Header(pack.data_as_of, pack.as_of).text,  # the screen's words: the newest data, each figure's own date
                f"上次汇报日期 {cn_date(pack.last_briefing) if pack.last_briefing else NOT_SET}"])
     ws.append(HEADER)
     for cell in ws[3]:

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import aliased
 
 from lib.figures import is_standing
 from lib.fmt import format_value
@@ -27,17 +28,20 @@ def facts(*, scope: str | None = None, subject: str | None = None, community: st
     Before its first date, a standing published figure (lib.figures.is_standing: the subdistrict's
     profile) is shown as reported, flagged `reported_later`; all others hold from their date only.
     """
+    first = aliased(Fact)  # a figure's place is its series' first record: an update takes the old figure's place
+    place = (select(func.min(first.id)).where(first.subject == Fact.subject, first.indicator == Fact.indicator)
+             .correlate(Fact).scalar_subquery().label("place"))
     base = (select(Fact.subject, Fact.indicator, Fact.label, Fact.value, Fact.unit, Fact.qualifier, Fact.valid_from,
-                   *source_columns(), Fact.quote, Fact.recorded_by, Fact.recorded_at, Fact.id)
+                   *source_columns(), Fact.quote, Fact.recorded_by, Fact.recorded_at, Fact.id, place)
             .join(Source, Source.id == Fact.source_id))
-    stmt = base.where(Fact.id.in_(latest_rows(Fact, [Fact.subject, Fact.indicator], as_of))).order_by(Fact.id)
+    stmt = base.where(Fact.id.in_(latest_rows(Fact, [Fact.subject, Fact.indicator], as_of))).order_by(place, Fact.id)
     later = None
     if as_of is not None:  # the first published record of each key that starts after as_of
         first = func.row_number().over(partition_by=[Fact.subject, Fact.indicator],
                                        order_by=[Fact.valid_from, Fact.recorded_at, Fact.id]).label("rnk")
         ranked = select(Fact.id.label("rid"), first).where(Fact.valid_from > as_of).subquery()
         later = base.where(Fact.id.in_(select(ranked.c.rid).where(ranked.c.rnk == 1)),
-                           Source.kind.in_(STANDING_KINDS)).order_by(Fact.id)
+                           Source.kind.in_(STANDING_KINDS)).order_by(place, Fact.id)
     df = frame(_narrow(stmt, scope, subject, community, indicators), engine).assign(reported_later=False)
     if later is not None:
         extra = frame(_narrow(later, scope, subject, community, indicators), engine)
@@ -45,7 +49,8 @@ def facts(*, scope: str | None = None, subject: str | None = None, community: st
         keep = [(s, i) not in held and is_standing(s, i) for s, i in zip(extra["subject"], extra["indicator"],
                                                                                strict=True)]
         if any(keep):
-            df = pd.concat([df, extra[keep].assign(reported_later=True)]).sort_values("id", kind="stable").reset_index(drop=True)
+            df = (pd.concat([df, extra[keep].assign(reported_later=True)]).sort_values(["place", "id"], kind="stable")
+                  .reset_index(drop=True))
     df["display"] = [format_value(v, u, q) for v, u, q in zip(df["value"], df["unit"], df["qualifier"], strict=True)]
     df = fix_bools(df, "is_demo")
     if indicators:
