@@ -286,3 +286,16 @@ def test_new_relocation_figures_are_checked_against_stored_ones(quiet_world, lab
                            engine=quiet_world.engine, today=quiet_world.today)
     assert message in err.value.message
     assert_unchanged(quiet_world.engine, before)
+
+
+@pytest.mark.parametrize("subject", ["光武街道综合养老服务中心", "中兴社区日间照料中心"])
+def test_staff_cannot_set_another_communitys_facility_by_its_full_name(quiet_world, subject):
+    """A facility's name with no figure under that exact text yet was taken for a new facility of the writer's own
+    community: 华盛's staff set 中兴's care centre to 300 beds (and its day-care centre to 0, refusing 中兴's own
+    occupancy entries). The facility table says whose it is."""
+    before = row_counts(quiet_world.engine)
+    with pytest.raises(PermissionDenied, match="不能修改「中兴」社区"):
+        writes.record_fact(quiet_world.staff_hs, community="华盛", subject=subject, label="床位", indicator="care_beds",
+                           value=300, unit="张", source_title="华盛录入", engine=quiet_world.engine,
+                           today=quiet_world.today)
+    assert_unchanged(quiet_world.engine, before)

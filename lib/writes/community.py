@@ -9,6 +9,7 @@ from sqlalchemy import Engine, func, or_, select
 from lib.auth import Actor
 from lib.errors import ValidationError
 from lib.models import (
+    CareFacility,
     Community,
     Fact,
     ModelCommunityStatus,
@@ -18,6 +19,7 @@ from lib.models import (
     StarAssessment,
     StarStatus,
 )
+from lib.queries.care import subjects as care_subjects
 from lib.writes import bounds, care_beds
 from lib.writes.base import (
     Outcome,
@@ -119,6 +121,8 @@ def _fact_scope(ctx: WriteContext, subject: str, community) -> tuple[str, int | 
     elif (named := ctx.s.scalar(select(Community).where(
             or_(Community.full_name == subject, Community.name == subject)).limit(1))) is not None:
         scope, cid = "community", named.id
+    elif (facility := _facility_named(ctx, subject)) is not None:  # the facility table says whose it is
+        scope, cid = "facility", facility.community_id
     elif (prior := ctx.s.scalar(select(Fact).where(Fact.subject == subject).order_by(Fact.id.desc()).limit(1))):
         scope, cid = prior.scope, prior.community_id
     else:
@@ -128,6 +132,11 @@ def _fact_scope(ctx: WriteContext, subject: str, community) -> tuple[str, int | 
     if community is not None and cid != community.id:
         raise _mismatch(subject)
     return scope, cid, name
+
+
+def _facility_named(ctx: WriteContext, subject: str) -> CareFacility | None:
+    """The care facility `subject` names, in any of the spellings its figures are read under (care.subjects)."""
+    return next((f for f in ctx.s.scalars(select(CareFacility)) if subject in care_subjects(f.name)), None)
 
 
 def _mismatch(subject: str) -> ValidationError:
