@@ -81,3 +81,21 @@ def test_two_values_for_one_key_at_once_never_both_change_the_old_value(world, n
     else:
         assert len(stored) == 2 and len(trail) == 2, results
         assert trail[1][0][fieldname] == trail[0][1][fieldname], trail  # audited from the first value
+
+
+def test_two_progress_updates_of_one_check_at_once(world, monkeypatch):
+    """Both were stored from 待整改 on PostgreSQL, and whichever committed last won: a check 已办结 was silently
+    reopened as 整改中, its audit never showing the 已办结 → 整改中 step."""
+    check = writes.file_site_check(world.staff, community="中兴", category="环境卫生", finding="楼道堆放杂物",
+                                   lon=112.52, lat=33.0, client_token="race-check", engine=world.engine,
+                                   today=world.today).id
+    results = race(world, writes.update_site_check, [dict(check_id=check, status="整改中", note="清理中"),
+                                                     dict(check_id=check, status="已办结", note="已清理")], monkeypatch)
+    stored = [r for r in results if not isinstance(r, str)]
+    trail = [(b, a) for b, a in audit_trail(world, "site_check") if b is not None]  # the updates, not the filing
+    if world.backend == "postgresql":
+        assert len(stored) == 1 and CONFLICT in next(r for r in results if isinstance(r, str)), results
+        assert len(trail) == 1
+    else:
+        assert len(stored) == 2 and len(trail) == 2, results
+        assert trail[1][0]["status"] == trail[0][1]["status"], trail  # audited from the first update's status

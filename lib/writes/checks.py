@@ -10,7 +10,7 @@ import warnings
 from typing import Any
 
 from PIL import Image
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from lib.auth import Actor
 from lib.config import settings
@@ -128,7 +128,10 @@ def file_site_check(actor: Actor | None, *, community: str, category: str, findi
 def plan_check_update(ctx: WriteContext, *, check_id: Any, status: Any, note: Any = None) -> Outcome:
     digits = str(check_id).strip()  # ASCII digits only: 「²」 and 「٣」 pass str.isdigit
     number = int(digits) if digits.isascii() and digits.isdigit() else 0
-    check = ctx.s.get(SiteCheck, number) if 0 < number < 2 ** 63 else None
+    if 0 < number < 2 ** 63:  # writers of one check take turns: the second plans from the first's update
+        ctx.take_turn("site_check", str(number), lambda: ctx.s.scalar(
+            select(func.max(SiteCheckUpdate.id)).where(SiteCheckUpdate.check_id == number)))
+    check = ctx.s.get(SiteCheck, number, populate_existing=True) if 0 < number < 2 ** 63 else None
     if check is None:
         raise NotFound(f"未找到现场核查记录 #{check_id}")
     cname = ctx.s.scalar(select(Community.name).where(Community.id == check.community_id))
