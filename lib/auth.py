@@ -12,16 +12,17 @@ everything, manages users and imports geometry. Passwords are bcrypt hashes in `
     create_account(…same…, submission_key=None) -> NewAccount(actor, repeated)   # a form's submit
     set_password(username, password, *, by, engine=None, rounds=12)
     update_user(username, *, by, role=None, community=None, display_name=None, active=None, engine=None)
-    deactivate(username, *, by, engine=None); list_users(*, engine=None) -> DataFrame
+    deactivate(username, *, by, engine=None)            # the list of accounts: lib.queries.accounts
     verify_actor(session, actor) -> User                           # used inside every write
+Account changes hold the account row (a change sent twice at once is one change, one audit row).
 
 `by` is the administrator making the change, or `SYSTEM` — the trusted command line (only lib.users passes it).
 `by=None` (nobody signed in) is always refused. Every user change and login attempt is audited; hashes stay here.
 
-Brute force: after LOGIN_MAX_FAILURES failed attempts on one user name (since its last successful sign-in),
-or LOGIN_MAX_FAILURES_PER_CLIENT from one client address, within LOGIN_LOCKOUT_MINUTES, sign-in is refused
-for that period without checking the password — the same for names that do not exist, so the lock reveals
-nothing. Failures are counted from the audit rows (lib.audit.failed_logins); a refusal is audited too.
+Brute force: after LOGIN_MAX_FAILURES failed attempts on one user name (since its last successful sign-in), or
+LOGIN_MAX_FAILURES_PER_CLIENT from one client address, within LOGIN_LOCKOUT_MINUTES, sign-in is refused for that
+period without checking the password — the same for names that do not exist, so the lock reveals nothing.
+Failures are counted from the audit rows (lib.audit.failed_logins); a refusal is audited too.
 """
 from __future__ import annotations
 
@@ -30,7 +31,6 @@ import re
 from dataclasses import dataclass
 
 import bcrypt
-import pandas as pd
 from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -40,7 +40,6 @@ from lib.config import settings
 from lib.db import get_engine, session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
 from lib.models import Community, Role, User
-from lib.queries.common import frame
 from lib.scope import short_name
 
 DEFAULT_ROUNDS = 12
@@ -174,8 +173,14 @@ def _verify(session: Session, by: Actor | _CommandLine | None) -> None:
         verify_actor(session, by)
 
 
-def _user(session: Session, username: str) -> User:
-    user = session.scalar(select(User).where(User.username == username))
+def _user(session: Session, username: str, *, hold: bool = False) -> User:
+    """`hold`: held until the transaction ends (FOR UPDATE; SQLite: the writer's turn): a repeat reads the first's
+    write."""
+    if hold and session.get_bind().dialect.name != "postgresql":
+        from lib.writes.base import take_writer_turn  # lib.writes builds on this module
+        take_writer_turn(session)
+    stmt = select(User).where(User.username == username)
+    user = session.scalar(stmt.with_for_update(of=User) if hold else stmt)
     if user is None:
         raise NotFound(f"未找到用户“{username}”")
     return user
@@ -326,7 +331,7 @@ def set_password(username: str, password: str, *, by: Actor | _CommandLine | Non
     _validate_password(password)
     with session_scope(engine) as s:
         _verify(s, by)
-        user = _user(s, username)
+        user = _user(s, username, hold=True)
         if _check(password, user.password_hash):
             return  # already this password (a double-click's repeat): nothing to write, the sessions were ended
         user.password_hash = _hash(password, rounds)
@@ -342,7 +347,7 @@ def update_user(username: str, *, by: Actor | _CommandLine | None, role: str | N
     _check_admin(by)
     with session_scope(engine) as s:
         _verify(s, by)
-        user = _user(s, username)
+        user = _user(s, username, hold=True)
         before = _public(user, _community_name(s, user.community_id))
         new_role = role or user.role
         if new_role not in ROLES:
@@ -377,15 +382,6 @@ def _end_sessions(s: Session, user: User, reason: str, by: Actor | None) -> None
 def deactivate(username: str, *, by: Actor | _CommandLine | None, engine: Engine | None = None) -> None:
     """Block further sign-ins (rows the user wrote keep their name)."""
     update_user(username, by=by, active=False, engine=engine)
-
-
-def list_users(*, engine: Engine | None = None) -> pd.DataFrame:
-    """username, display_name, role, community, active, created_at (no hashes)."""
-    stmt = (select(User.username, User.display_name, User.role, Community.name.label("community"), User.active,
-                   User.created_at).outerjoin(Community, Community.id == User.community_id).order_by(User.id))
-    df = frame(stmt, engine)
-    df["active"] = df["active"].astype(bool)
-    return df
 
 
 def verify_actor(session: Session, actor: Actor | None) -> User | None:

@@ -19,6 +19,7 @@ from lib import auth
 from lib.db import check_database, describe, get_engine
 from lib.errors import DashboardError
 from lib.models import Role
+from lib.queries.accounts import list_users
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -33,7 +34,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _print_users(engine) -> None:
-    df = auth.list_users(engine=engine)
+    df = list_users(engine=engine)
     if df.empty:
         print("尚无用户。请运行：python -m lib.users create-admin --username <用户名>")
         return

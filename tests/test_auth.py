@@ -13,6 +13,7 @@ from lib.auth import Actor, require
 from lib.db import session_scope
 from lib.errors import NotFound, PermissionDenied, ValidationError
 from lib.models import User
+from lib.queries.accounts import list_users
 from lib.writes import record_star_assessment
 
 ADMIN = Actor("a", "管理员", "街道管理员", None)
@@ -96,7 +97,7 @@ def test_only_admin_creates_users(quiet_world):
     for actor in (world.staff, world.leader):
         with pytest.raises(PermissionDenied):
             auth.create_user("new2", PASSWORD, role="领导", by=actor, engine=world.engine, rounds=ROUNDS)
-    assert "new2" not in auth.list_users(engine=world.engine)["username"].tolist()
+    assert "new2" not in list_users(engine=world.engine)["username"].tolist()
 
 
 def test_set_password_and_deactivate(world):
@@ -112,7 +113,7 @@ def test_set_password_and_deactivate(world):
     with pytest.raises(PermissionDenied, match="不存在或已停用"):
         record_star_assessment(world.staff, community="中兴", star="支部过硬星", status="已达标",
                                engine=world.engine, today=world.today)
-    users_df = auth.list_users(engine=world.engine).set_index("username")
+    users_df = list_users(engine=world.engine).set_index("username")
     assert not users_df.loc["zx", "active"] and users_df.loc["hs", "active"]
     assert "password_hash" not in users_df.columns
     with pytest.raises(NotFound, match="未找到用户“ghost”"):
@@ -181,4 +182,4 @@ def test_cli_has_no_default_password(world, monkeypatch, capsys):
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert users.main(["--database-url", _db_url(world), "create-admin", "--username", "root3"]) == 2
     assert "两次输入的密码不一致" in capsys.readouterr().err
-    assert "root3" not in auth.list_users(engine=world.engine)["username"].tolist()
+    assert "root3" not in list_users(engine=world.engine)["username"].tolist()

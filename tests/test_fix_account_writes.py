@@ -71,3 +71,39 @@ def test_display_name_defaults_to_the_user_name_and_is_trimmed(world, given, sto
     actor = auth.create_user("zx2", PASSWORD, role="领导", display_name=given, by=world.admin, engine=world.engine,
                              rounds=4)
     assert actor.display_name == stored
+
+
+def _audited(engine, action: str, name: str) -> int:
+    with session_scope(engine) as s:
+        return s.scalar(select(func.count()).select_from(AuditLog).where(AuditLog.action == action,
+                                                                         AuditLog.record_key == name))
+
+
+ACCOUNT_REPEATS = {  # one change sent N times at once (a double-click on two connections): one change, one audit row
+    "set_password": (lambda w: auth.set_password("zx", "another-horse-43", by=w.admin, engine=w.engine, rounds=4),
+                     "set_password"),
+    "deactivate": (lambda w: auth.deactivate("boss", by=w.admin, engine=w.engine), "deactivate"),
+    "update_user": (lambda w: auth.update_user("zx", display_name="中兴二号", by=w.admin, engine=w.engine), "update_user"),
+}
+
+
+@pytest.mark.parametrize("name", list(ACCOUNT_REPEATS))
+def test_one_account_change_sent_at_once_is_audited_once(world, name):
+    """8 identical password changes at once left 8 audit rows (4 deactivations, 4); the no-change check read the
+    account without holding it."""
+    change, action = ACCOUNT_REPEATS[name]
+    barrier = threading.Barrier(N)
+
+    def once(_i: int) -> str:
+        barrier.wait()
+        try:
+            change(world)
+            return "ok"
+        except DashboardError as exc:
+            return exc.message
+
+    with ThreadPoolExecutor(max_workers=N) as pool:
+        results = list(pool.map(once, range(N)))
+    assert results == ["ok"] * N
+    key = "boss" if name == "deactivate" else "zx"
+    assert _audited(world.engine, action, key) == 1

@@ -25,6 +25,7 @@ from lib import auth
 from lib.audit import audit_log
 from lib.ledger_kinds import KINDS
 from lib.queries.care import occupancy_series
+from lib.queries.accounts import list_users
 from lib.queries.map_data import layer_versions, map_layers
 from ui import geo_preview
 from db_helpers import private_app_db
@@ -198,7 +199,7 @@ def test_admin_creates_a_staff_user(env):
     at.button(key="users.edit.pa_new.deactivate").click().run()
     assert any("已停用" in s for s in texts(at.success))
     assert auth.authenticate("pa_new", PASSWORD) is None
-    row = auth.list_users().set_index("username").loc["pa_new"]
+    row = list_users().set_index("username").loc["pa_new"]
     assert (row["community"], bool(row["active"])) == ("刘庄", False)
 
 

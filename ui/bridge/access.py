@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from lib import auth, sso
+from lib.queries import accounts
 from lib.errors import PermissionDenied
 from ui import peer
 from ui.bridge import user
@@ -60,4 +61,4 @@ def deactivate_user(username: str) -> None:
     auth.deactivate(username, by=user.current_actor())
 
 
-list_users = auth.list_users
+list_users = accounts.list_users

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from lib import audit, auth
+from lib.queries import accounts
 from ui.bridge import queries
 
 AUDIT_SYSTEM_USER = audit.SYSTEM_USER
@@ -12,7 +13,7 @@ def audit_log(**filters):
 
 
 def audit_usernames() -> list[str]:
-    return sorted(set(auth.list_users()["username"]) | {audit.SYSTEM_USER})
+    return sorted(set(accounts.list_users()["username"]) | {audit.SYSTEM_USER})
 
 
 def audit_names() -> dict[str, str]:
