@@ -53,7 +53,8 @@ class Settings:
     # PostgreSQL: end a transaction left idle this long (0 = never) — a replica frozen or cut off mid-write would
     # otherwise hold its row locks until the server's TCP keepalive gives up, hours later.
     db_idle_transaction_seconds: int = 60
-    # SQLite: wait this long for another writer's lock; both: wait this long for a free pooled connection.
+    # A write waits this long for another writer (SQLite's lock and this process's queue of writers; PostgreSQL's
+    # row locks and writers' turns: lock_timeout), and any query for a free pooled connection.
     db_lock_wait_seconds: int = 5
     # PostgreSQL connections one process keeps open, and may open beyond them under load. Every replica may hold
     # their sum: `python -m deploy.local budget --replicas N` checks N of them against the server's max_connections.

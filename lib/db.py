@@ -164,9 +164,9 @@ def database_error(exc: BaseException, engine: Engine | None = None) -> Dashboar
     if name.startswith("SQLITE_READONLY") or state == "25006" or "read-only" in msg or "readonly" in msg:
         return DatabaseUnavailable(f"数据库当前为只读（{where}），不能保存。{UNSAVED}"
                                    "请管理员检查数据库文件的写权限或数据库的只读设置。")
-    if state in ("57014", "55P03"):
+    if state == "57014":
         return DatabaseUnavailable(f"数据库响应超时（超过设定的等待时间），操作已取消。{UNSAVED}请稍后重试。")
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if state == "55P03" or name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):  # lock_timeout / busy_timeout
         return DatabaseUnavailable(f"数据库正忙（其他人正在写入，等待 {s.db_lock_wait_seconds} 秒仍未完成）。{UNSAVED}"
                                    "请稍后重试。")
     if name == "SQLITE_FULL" or state == "53100":
@@ -324,13 +324,16 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def _write_timeout(session: Session, engine: Engine) -> None:
-    """PostgreSQL: a write transaction may wait behind another writer, so it gets the longer write limit."""
+    """PostgreSQL: a write transaction gets the longer write limit (a ledger's many statements), and waits at most
+    DB_LOCK_WAIT_SECONDS for another writer's row or turn (lock_timeout: 「数据库正忙…」), as SQLite's writers do."""
     s = settings()
     if engine.dialect.name != "postgresql":
         return
     session.connection(execution_options={LIMIT_OPTION: max(0, s.db_write_timeout_seconds)})  # its deadline too
-    if s.db_write_timeout_seconds != s.db_statement_timeout_seconds:
-        session.execute(text(f"SET LOCAL statement_timeout = {max(0, s.db_write_timeout_seconds) * 1000}"))
+    session.execute(text("SELECT set_config('statement_timeout', :statement, true), "
+                         "set_config('lock_timeout', :lock, true)"),  # one round trip, this transaction only
+                    {"statement": str(max(0, s.db_write_timeout_seconds) * 1000),
+                     "lock": str(max(0, s.db_lock_wait_seconds) * 1000)})
 
 
 def check_database(engine: Engine | None = None) -> None:

@@ -94,7 +94,7 @@ def test_default_timeouts_keep_the_promise():
 # ---- a database that answers but a statement waits on another writer's lock ----
 def test_write_blocked_by_a_lock_ends_in_chinese_message(world, monkeypatch):
     monkeypatch.setenv("DB_STATEMENT_TIMEOUT_SECONDS", "1")
-    monkeypatch.setenv("DB_WRITE_TIMEOUT_SECONDS", "1")
+    monkeypatch.setenv("DB_WRITE_TIMEOUT_SECONDS", "3")  # the lock wait (1 s) ends first: lock_timeout
     monkeypatch.setenv("DB_LOCK_WAIT_SECONDS", "1")
     _reset()
     url = world.engine.url.render_as_string(hide_password=False)
@@ -116,8 +116,8 @@ def test_write_blocked_by_a_lock_ends_in_chinese_message(world, monkeypatch):
         engine.dispose()
         monkeypatch.undo()
         _reset()
-    expected = "数据库正忙" if world.backend == "sqlite" else "数据库响应超时"
-    assert err.value.message.startswith(expected) and "本次操作未写入任何数据" in err.value.message
+    assert err.value.message.startswith("数据库正忙（其他人正在写入，等待 1 秒仍未完成）"), err.value.message
+    assert "本次操作未写入任何数据" in err.value.message
     assert elapsed < PROMISE_SECONDS
     assert_unchanged(world.engine, before)
     assert auth.authenticate("zx", PASSWORD, engine=world.engine) == world.staff, "the old password still holds"

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from lib import audit, clock, submissions
 from lib.auth import Actor, require, verify_actor
-from lib.db import session_scope
+from lib.config import settings
+from lib.db import UNSAVED, session_scope
 from lib.errors import DatabaseUnavailable, ValidationError
 from lib.models import SOURCE_KIND_LABELS, Community, Role, Source, SourceKind, WriteSubmission
 from lib.scope import short_name
@@ -295,7 +296,6 @@ def dialect_insert(session: Session):
 
 
 _SQLITE_WRITERS: dict[str, threading.RLock] = {}
-WRITER_WAIT_SECONDS = 15
 
 
 def take_writer_turn(session: Session) -> None:
@@ -303,8 +303,9 @@ def take_writer_turn(session: Session) -> None:
     in turn, instead of polling SQLite's busy handler, which lets an unlucky writer starve past its timeout.
     The turn is given back when the session's transaction ends (commit, rollback or close)."""
     lock = _SQLITE_WRITERS.setdefault(str(session.get_bind().url), threading.RLock())
-    if not lock.acquire(timeout=WRITER_WAIT_SECONDS):
-        raise DatabaseUnavailable(f"数据库繁忙：等待其他写入超过 {WRITER_WAIT_SECONDS} 秒，数据未改动，请稍后重试")
+    wait = settings().db_lock_wait_seconds  # as long as SQLite's own busy wait and PostgreSQL's lock_timeout
+    if not lock.acquire(timeout=wait):
+        raise DatabaseUnavailable(f"数据库正忙（其他人正在写入，等待 {wait} 秒仍未完成）。{UNSAVED}请稍后重试。")
 
     held = [True]
 
