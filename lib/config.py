@@ -46,10 +46,11 @@ class Settings:
     display_link_days: int = 365
     # Database faults: give up connecting after this many seconds (a server that accepts and never answers).
     db_connect_timeout_seconds: int = 5
-    # PostgreSQL: cancel any statement running longer than this (0 = no limit) — page reads; inside a write
-    # transaction (lib.db.session_scope) the longer write limit applies, as a write may queue behind another's lock.
+    # PostgreSQL: cancel any statement running longer than this (0 = no limit) — page reads, and statements inside a
+    # write transaction (lib.db.session_scope). A write no longer needs longer: waiting behind another writer is
+    # bounded by db_lock_wait_seconds (lock_timeout), so a server that stops answering mid-write is said in ~10 s.
     db_statement_timeout_seconds: int = 8
-    db_write_timeout_seconds: int = 30
+    db_write_timeout_seconds: int = 8
     # PostgreSQL: end a transaction left idle this long (0 = never) — a replica frozen or cut off mid-write would
     # otherwise hold its row locks until the server's TCP keepalive gives up, hours later.
     db_idle_transaction_seconds: int = 60

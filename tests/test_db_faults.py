@@ -87,7 +87,9 @@ def test_hung_database_app_shows_chinese_message(app_url):
 def test_default_timeouts_keep_the_promise():
     defaults = config.Settings()
     assert defaults.db_connect_timeout_seconds < PROMISE_SECONDS
-    assert defaults.db_statement_timeout_seconds < PROMISE_SECONDS  # page reads (writes may queue: 30 s)
+    assert defaults.db_statement_timeout_seconds < PROMISE_SECONDS  # page reads
+    # a write's statement, plus the deadline's 2 s grace (lib.db_deadline): a server frozen mid-write (was 30 + 2 s)
+    assert defaults.db_write_timeout_seconds + 2 <= PROMISE_SECONDS
     assert defaults.db_lock_wait_seconds < PROMISE_SECONDS
 
 
