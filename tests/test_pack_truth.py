@@ -75,3 +75,15 @@ def test_no_date_in_the_pack_claims_to_be_every_figures(world):
     assert "最新数据2024年2月20日；各数字日期见标注" in pages[0]
     ws = openpyxl.load_workbook(io.BytesIO(render_xlsx(pack)))["简报数字"]
     assert ws["A2"].value == "最新数据 2024年2月20日；各数字日期见标注"
+
+
+def test_the_change_since_the_last_briefing_follows_the_figure_not_its_label(world):
+    """An administrator recorded 光武街道's 常住人口 under the label 「常住人口（人）」 (the same indicator): the change
+    read 「2023年11月22日无数据」, though the article's 8.15万 held that day — the pack matched figures by label."""
+    writes.record_fact(world.admin, label="常住人口（人）", indicator="resident_population", value="8.2万", unit="人",
+                       source_title="入户核查", subject="光武街道", valid_from=dt.date(2024, 1, 12),
+                       engine=world.engine, today=T)
+    pack = collect_pack(community=None, last_briefing=dt.date(2023, 11, 22), signed_in=True, engine=world.engine)
+    shown = next(f for f in pack.overview if f.label == "常住人口（人）")
+    assert shown.value == 82000
+    assert "无数据" not in shown.delta_text and "+500人" in shown.delta_text, shown.delta_text

@@ -63,7 +63,7 @@ def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
 
 
 def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFigure:
-    return _printed(panel, from_row(row.to_dict()), label=label)
+    return replace(_printed(panel, from_row(row.to_dict()), label=label), key=f"{row['subject']}/{row['indicator']}")
 
 
 def _overview(community: str | None, as_of, engine) -> tuple[list[PackFigure], int]:
@@ -208,10 +208,10 @@ def _with_deltas(figures: list[PackFigure], before: list[PackFigure],
     date only when the figure that held then is dated that day), in the words the wall uses (`Delta.brief`):
     「较2023年11月15日 +3人（2023年11月22日）」, 「…（对比值为示例数据）…」 or 「2023年11月15日无数据」. When `since`
     does not compare (lib.briefing_date.comparison: the date is not before the shown one), its one line instead."""
-    previous = {(f.panel, f.label): f for f in before}
+    previous = {f.identity: f for f in before}
     out = []
     for f in figures:
-        p = previous.get((f.panel, f.label))
+        p = previous.get(f.identity)
         if f.value is None:
             text = ""
         elif since.on is None:
