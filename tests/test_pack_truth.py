@@ -87,3 +87,18 @@ def test_the_change_since_the_last_briefing_follows_the_figure_not_its_label(wor
     shown = next(f for f in pack.overview if f.label == "常住人口（人）")
     assert shown.value == 82000
     assert "无数据" not in shown.delta_text and "+500人" in shown.delta_text, shown.delta_text
+
+
+def test_a_long_label_keeps_the_sources_page_readable(world):
+    """A 64-character label (the most a figure's label may hold) took the sources table's label column to the page's
+    width: the citation column shrank to one character a line and the PDF grew from 7 pages to 20."""
+    import pymupdf
+
+    from lib.briefing import PAGES, render_pdf
+
+    label = ("超长指标名称" * 11)[:64]
+    writes.record_fact(world.admin, label=label, value="8.2万", unit="人", source_title="街道统计", subject="光武街道",
+                       indicator="resident_population", valid_from=dt.date(2024, 1, 10), engine=world.engine, today=T)
+    pack = collect_pack(community=None, last_briefing=None, signed_in=True, engine=world.engine)
+    doc = pymupdf.open(stream=render_pdf(pack, charts={}), filetype="pdf")
+    assert len(doc) <= PAGES + 1, len(doc)
