@@ -324,16 +324,13 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def _write_timeout(session: Session, engine: Engine) -> None:
-    """PostgreSQL: a write transaction gets the longer write limit (a ledger's many statements), and waits at most
-    DB_LOCK_WAIT_SECONDS for another writer's row or turn (lock_timeout: 「数据库正忙…」), as SQLite's writers do."""
+    """PostgreSQL: a write's statements get the write limit, and wait DB_LOCK_WAIT_SECONDS at most for a lock."""
     s = settings()
     if engine.dialect.name != "postgresql":
         return
     session.connection(execution_options={LIMIT_OPTION: max(0, s.db_write_timeout_seconds)})  # its deadline too
-    session.execute(text("SELECT set_config('statement_timeout', :statement, true), "
-                         "set_config('lock_timeout', :lock, true)"),  # one round trip, this transaction only
-                    {"statement": str(max(0, s.db_write_timeout_seconds) * 1000),
-                     "lock": str(max(0, s.db_lock_wait_seconds) * 1000)})
+    ms = {"t": str(max(0, s.db_write_timeout_seconds) * 1000), "l": str(max(0, s.db_lock_wait_seconds) * 1000)}
+    session.execute(text("SELECT set_config('statement_timeout', :t, true), set_config('lock_timeout', :l, true)"), ms)
 
 
 def check_database(engine: Engine | None = None) -> None:

@@ -272,7 +272,8 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
                      if isinstance(t, str)})
     newest = communities.data_as_of(as_of=as_of, community=community, engine=engine)
     return Pack(community=community, as_of=as_of, data_as_of=newest,
-                last_briefing=last_briefing, overview=overview, overview_more=more, panels=panels, alerts=[a.line for a in found],
+                last_briefing=last_briefing, overview=overview, overview_more=more, panels=panels,
+                alerts=[a.line for a in found],
                 alert_rows=[(a.label, a.community, a.on, a.line) for a in found],
                 source_titles=titles, layers=map_data.map_layers(engine=engine),
                 community_status=dict(zip(status["community"], status["status"], strict=True)),

@@ -41,7 +41,7 @@ class PackFigure:
     continuous: bool = False  # known on every day from `date` (lib.figures.Figure.continuous)
     approximate: bool = False  # 「6100余」: its change is approximate too (lib.figures.Figure.approximate)
     warning: str = ""  # what lib knows is questionable about it (lib.figures.Figure.warning), printed beside it
-    key: str = ""  # which figure it is, whatever its label (a fact's subject/indicator): the change since is matched on it
+    key: str = ""  # which figure it is, whatever its label (a fact's subject/indicator): changes are matched on it
 
     @property
     def identity(self) -> tuple[str, str]:

@@ -56,7 +56,8 @@ from ui.bridge.user import (
     can_edit, current_actor, is_admin, my_sessions, resolve_sign_in, sign_in, sign_in_state, sign_out, signed_in,
 )
 from ui.bridge.wall import (
-    DEADLINE_FIELD, can_set_deadline, countdown, counted_from, daily_target, relocation_deadline, set_relocation_deadline,
+    DEADLINE_FIELD, can_set_deadline, countdown, counted_from, daily_target, relocation_deadline,
+    set_relocation_deadline,
     unsigned_by_group, wall_care_circle, wall_has_care, wall_has_model, wall_model_map, wall_views,
 )
 from ui.bridge.wall_links import (
