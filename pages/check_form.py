@@ -88,7 +88,7 @@ def _saved_check(saved, community: str) -> None:
                         f"{_due(r['due_on'])}")
             st.text(str(r["finding"]))  # user text: shown as text, never Markdown
             st.caption(f"东经 {r['lon']:.5f}°，北纬 {r['lat']:.5f}° · 登记人 {widgets.md_escape(r['created_by'])} · "
-                       f"{cn_date(r['created_at'])}")
+                       f"{bridge.stamp_text(r['created_at'])}")  # a stored UTC moment, shown in China time
         photo = st.session_state.get(f"{NS}.saved_photo")
         if photo and photo[0] == result.id:
             st.image(photo[1], caption="已保存的照片", width=320)
@@ -135,7 +135,8 @@ with widgets.guard("未办结事项"):
         labels = {int(r.id): f"#{r.id} {r.category} · {r.status} · {str(r.finding)[:24]}" for r in open_items.itertuples()}
         check_id = st.selectbox("选择事项", list(labels), format_func=labels.get, key=f"{FOLLOW}.check")
         current = open_items.set_index("id").loc[check_id]
-        st.caption(f"当前状态：{widgets.md_escape(current['status'])} · 登记于 {cn_date(current['created_at'])}{_due(current['due_on'])}")
+        st.caption(f"当前状态：{widgets.md_escape(current['status'])} · 登记于 {bridge.stamp_text(current['created_at'])}"
+                   f"{_due(current['due_on'])}")
         with st.form(f"{FOLLOW}.form", clear_on_submit=False, enter_to_submit=False):
             st.radio("新状态", CHECK_STATUSES, key=f"{FOLLOW}.status", horizontal=True,
                      index=CHECK_STATUSES.index(current["status"]))

@@ -20,7 +20,7 @@ FIELDS = {
     "source": "来源", "id": "编号", "username": "用户名", "display_name": "姓名", "role": "角色", "active": "启用",
     "mime": "类型", "bytes": "字节", "kind": "类别", "rows": "行数", "file": "文件", "layer": "图层",
     "version": "版本", "features": "要素数", "inserted": "新增", "unchanged": "未变", "updated": "更正",
-    "recorded_by": "录入人", "created_by": "登记人",
+    "recorded_by": "录入人", "created_by": "登记人", "name": "名称", "expires_at": "到期时间",
 }
 COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label": "操作", "table_label": "数据表",
            "record_key": "记录", "community": "社区", "before": "修改前", "after": "修改后"}
@@ -54,7 +54,16 @@ def change_text(d, names: dict[str, str] | None = None) -> str:
     if not isinstance(d, dict):
         return _value(d)
     names = names or {}
-    return "；".join(f"{FIELDS.get(k, k)}：{names.get(_value(v), _value(v))}" for k, v in d.items())
+    return "；".join(f"{FIELDS.get(k, k)}：{_moment(v) if k.endswith('_at') else names.get(_value(v), _value(v))}"
+                    for k, v in d.items())
+
+
+def _moment(v) -> str:
+    """A stored moment (「…_at」: naive UTC) as the log's own times read, in China time."""
+    try:
+        return stamp_text(v) or _value(v)
+    except (TypeError, ValueError):
+        return _value(v)
 
 
 def record_text(key: str | None, names: dict[str, str] | None = None) -> str:
