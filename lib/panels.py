@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from lib.figures import KIND_NAMES, Figure, combined_kind, from_row
@@ -141,6 +142,13 @@ def naming_note(basis: model_communities.NamedBasis) -> str:
 def naming_text(*, as_of: dt.date | None = None, engine: Engine | None = None) -> str:
     """naming_note of the named set on `as_of` (the 示范社区 page's line under its cards)."""
     return naming_note(model_communities.named_basis(as_of=as_of, engine=engine))
+
+
+def naming_marks(*, as_of: dt.date | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """The timeline's dated rules (date, label): each naming date and how many were named that day, as made."""
+    made = model_communities.named_basis(as_of=as_of, engine=engine).made
+    days = made.groupby("valid_from").size() if not made.empty else pd.Series(dtype=int)
+    return pd.DataFrame({"date": list(days.index), "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in days.items()]})
 
 
 def no_relocation_note(scope: Scope) -> str:

@@ -12,7 +12,7 @@ from staff_fixtures import _staff_templates, world  # noqa: F401
 
 from lib import wall_content, writes
 from lib.briefing import collect_pack
-from lib.panels import model_figure, naming_note
+from lib.panels import model_figure, naming_marks, naming_note, naming_text
 from lib.queries import model_communities
 from lib.scope import Scope
 
@@ -62,3 +62,35 @@ def test_the_wall_keeps_the_articles_naming_beside_its_words_and_says_who_left(l
     assert m.changes == [("2024年1月6日，中兴改为未命名", "staff")]
     assert m.status_kinds["已命名示范社区"] == ("article", "staff")
     assert m.status_kinds["创建中"] == ("article",)
+
+
+RENAMED = dt.date(2024, 2, 15)
+
+
+@pytest.fixture
+def renamed(left):
+    writes.record_model_status(left.admin, community="中兴", status="已命名示范社区", valid_from=RENAMED,
+                               note="复查通过", engine=left.engine, today=dt.date(2024, 3, 1))
+    return left
+
+
+def test_a_community_named_again_keeps_the_whole_story(renamed):
+    """中兴 left and was named again: the line read 「2023年9月23日，大官庄、工业路、西华被命名…；2024年2月15日，中兴
+    被命名…」 (the article's naming rewritten, the departure gone) and the wall put the article's words about four under
+    three names."""
+    assert naming_text(engine=renamed.engine) == (
+        f"{ARTICLE_NAMING}；2024年1月6日，中兴改为未命名（工作人员录入）；2024年2月15日，中兴被命名为示范社区（工作人员录入）。")
+    fig, named = model_figure(Scope(), engine=renamed.engine)
+    assert (fig.display, fig.kind, fig.holds_from) == ("4个", "multi", RENAMED)
+    m = wall_content.model_map(engine=renamed.engine)
+    assert [(n.day, n.communities) for n in m.namings] == [(dt.date(2023, 9, 23), ("大官庄", "中兴", "工业路", "西华")),
+                                                          (RENAMED, ("中兴",))]
+    assert m.quote_of(m.namings[0]) and m.changes == [("2024年1月6日，中兴改为未命名", "staff")]
+
+
+def test_the_charts_naming_marks_count_the_namings_as_made(left):
+    """The chart's mark read 「2023年9月23日 命名3个示范社区」 beside a line (and an article) saying four."""
+    assert list(naming_marks(engine=left.engine)["label"]) == ["2023年9月23日 命名4个示范社区"]
+    pack = collect_pack(community=None, engine=left.engine, signed_in=True)
+    marks = next(p for p in pack.panels if p.key == "model").chart_args["marks"]
+    assert list(marks["label"]) == ["2023年9月23日 命名4个示范社区"]

@@ -17,9 +17,9 @@ from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
 from lib.figures import KIND_NAMES, MIXED, MULTI, TAGS, Figure, combined_kind, compare, from_row, staff_line
-from lib.fmt import cn_date, percent
+from lib.fmt import percent
 from lib.models import SourceKind
-from lib.panels import naming_text, no_relocation_note, stars_figure
+from lib.panels import naming_marks, naming_text, no_relocation_note, stars_figure
 from lib.queries import care, checks, communities, map_data, model_communities, relocation, stars
 from lib.scope import Scope
 
@@ -122,15 +122,12 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
                           value=float(len(rows)), unit="个", warning=model_communities.date_caveat(rows["note"]) or None,
                           continuous=True)
             figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
-    named = everyone[everyone["status"] == "已命名示范社区"]
     note = naming_text(as_of=as_of, engine=engine)
     spans = model_communities.model_timeline(as_of=as_of, until=communities.data_as_of(as_of=as_of, engine=engine),
                                              engine=engine)
     drawn = model_communities.date_caveat(spans["note"]) if not spans.empty else ""
     note += f"图中状态条：{drawn}。" if drawn else ""  # bars start on a date the article does not give
-    firsts = named.groupby("valid_from").size() if not named.empty else pd.Series(dtype=int)
-    marks = pd.DataFrame({"date": list(firsts.index),
-                          "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in firsts.items()]})
+    marks = naming_marks(as_of=as_of, engine=engine)  # each naming date as made (the article's 4, whoever left)
     return PackPanel("model", "示范社区创建", figures, note=note, chart_data=spans,
                      chart_args={"marks": marks, "highlight": community,
                                  "communities": communities.community_names(engine=engine)})

@@ -61,20 +61,20 @@ def model_history(*, community: str | None = None, engine: Engine | None = None)
 
 @dataclass(frozen=True)
 class NamedBasis:
-    """What the named count (全街道) rests on: the communities named now (`named`, status rows), and those named
-    earlier that no longer are — their naming records (`earlier`) and the records that took them out (`left`)."""
+    """The story of one status's set (the named 示范社区 by default) up to a day: who is in it now (`named`, status
+    rows), every record that brought a community in (`joined`) and every one that took one out (`left`), as made —
+    a community that left and came back keeps its first naming and its departure (model_history rows)."""
 
     named: pd.DataFrame
-    earlier: pd.DataFrame  # (model_history rows) each departed community's last record in the set
-    left: pd.DataFrame  # (model_history rows) the record that took it out
+    joined: pd.DataFrame
+    left: pd.DataFrame
     order: tuple[str, ...] = ()  # every community, in the subdistrict's order
 
     @property
     def made(self) -> pd.DataFrame:
-        """Every naming as it was made (those since undone included), in the subdistrict's order of communities."""
-        rows = pd.concat([self.named, self.earlier], ignore_index=True)
-        return rows.sort_values("community", key=lambda c: c.map({n: i for i, n in enumerate(self.order)}),
-                                kind="stable")
+        """Every record that brought a community in, in the subdistrict's order of communities."""
+        rank = {n: i for i, n in enumerate(self.order)}
+        return self.joined.sort_values("community", key=lambda c: c.map(rank), kind="stable")
 
     @property
     def changes(self) -> list[tuple[dt.date, str, str]]:
@@ -85,8 +85,11 @@ class NamedBasis:
 
     @property
     def records(self) -> pd.DataFrame:
-        """The records the count holds by: its source is theirs, its date the newest of them."""
-        return pd.concat([self.named, self.left], ignore_index=True)
+        """What the count holds by: its members' records and, for each community now out, the record that took it
+        out; the count's source is theirs, its date the newest of them."""
+        out = self.left[~self.left["community"].isin(set(self.named["community"]))]
+        out = out.sort_values(["valid_from", "record_id"], kind="stable").groupby("community", sort=False).tail(1)
+        return pd.concat([self.named, out], ignore_index=True)
 
 
 def named_basis(*, status: str = NAMED, as_of: dt.date | None = None, engine: Engine | None = None) -> NamedBasis:
@@ -94,22 +97,19 @@ def named_basis(*, status: str = NAMED, as_of: dt.date | None = None, engine: En
     left the set moved the count as much as one that joined it (「3个」 after 中兴 was recorded 未命名 rests on that
     record, not on the article's naming alone)."""
     current = model_status(as_of=as_of, engine=engine)
-    named = current[current["status"] == status]
     history = model_history(engine=engine)
     if as_of is not None:
         history = history[history["valid_from"] <= as_of]
-    gone = set(history.loc[history["status"] == status, "community"]) - set(named["community"])
-    earlier, left = [], []
-    for _, rows in history[history["community"].isin(gone)].groupby("community", sort=False):
-        rows = rows.sort_values(["valid_from", "record_id"], kind="stable")
-        last = max(i for i, s in enumerate(rows["status"]) if s == status)
-        if last + 1 < len(rows):  # (always: it is not in the set now)
-            earlier.append(rows.iloc[last])  # its last record in the set
-            left.append(rows.iloc[last + 1])  # and the record that took it out
+    joined, left = [], []
+    for _, rows in history.sort_values(["valid_from", "record_id"], kind="stable").groupby("community", sort=False):
+        inside = False
+        for _, r in rows.iterrows():  # each record in the order it holds: in → out and out → in are the events
+            now_in = r["status"] == status
+            (joined if now_in and not inside else left if inside and not now_in else []).append(r)
+            inside = now_in
     columns = list(history.columns)
-    earlier_df = pd.DataFrame(earlier, columns=columns) if earlier else history.iloc[:0]
-    left_df = pd.DataFrame(left, columns=columns) if left else history.iloc[:0]
-    return NamedBasis(named, earlier_df, left_df, tuple(current["community"]))
+    return NamedBasis(current[current["status"] == status], pd.DataFrame(joined, columns=columns),
+                      pd.DataFrame(left, columns=columns), tuple(current["community"]))
 
 
 def model_timeline(*, community: str | None = None, as_of: dt.date | None = None, until: dt.date | None = None,

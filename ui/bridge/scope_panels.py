@@ -55,6 +55,7 @@ def figure(row, *, as_of: dt.date | None = None) -> Figure:
 
 compare = figures_compare  # a Figure against the one that held on a date (names both dates)
 combined_kind = figures_combined_kind  # the source of a count over records of several kinds
+naming_marks = cached(panels.naming_marks)  # the chart's dated rules: each naming date, as made
 naming_text = cached(panels.naming_text)  # who was named a 示范社区 when, and who left since, by whose word
 
 

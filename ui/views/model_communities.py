@@ -91,10 +91,8 @@ def _spans(as_of: dt.date | None) -> pd.DataFrame:
 
 
 def _marks(as_of: dt.date | None) -> pd.DataFrame:
-    """The timeline's dated rules: each naming date and how many were named."""
-    status = bridge.model_status(as_of=as_of)
-    firsts = status[status["status"] == NAMED].groupby("valid_from").size()
-    return pd.DataFrame({"date": firsts.index, "label": [f"{cn_date(d)} 命名{n}个示范社区" for d, n in firsts.items()]})
+    """The timeline's dated rules: each naming date and how many were named that day, as made (lib.panels)."""
+    return bridge.naming_marks(as_of=as_of)
 
 
 def _records(community: str, as_of: dt.date | None) -> Records:
