@@ -94,3 +94,13 @@ def test_the_charts_naming_marks_count_the_namings_as_made(left):
     pack = collect_pack(community=None, engine=left.engine, signed_in=True)
     marks = next(p for p in pack.panels if p.key == "model").chart_args["marks"]
     assert list(marks["label"]) == ["2023年9月23日 命名4个示范社区"]
+
+
+def test_a_status_left_empty_is_a_count_of_zero_in_the_pack_as_on_the_wall(world):
+    """榆树庄 (the article's 先行先试) recorded 创建中: the wall said 「先行先试 0个 · 录入」, the pack said nothing."""
+    writes.record_model_status(world.admin, community="榆树庄", status="创建中", valid_from=dt.date(2024, 1, 10),
+                               engine=world.engine, today=dt.date(2024, 3, 1))
+    pack = collect_pack(community=None, engine=world.engine, signed_in=True)
+    pilot = next(f for f in next(p for p in pack.panels if p.key == "model").figures if f.label == "先行先试")
+    assert (pilot.value_text, pilot.source_kind, pilot.date) == ("0个", "录入", dt.date(2024, 1, 10))
+    assert wall_content.model_map(engine=world.engine).status_kinds["先行先试"] == ("staff",)

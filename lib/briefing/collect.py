@@ -112,16 +112,18 @@ def _model(community: str | None, as_of, engine) -> PackPanel:
     if community is None:
         for name in ("已命名示范社区", "先行先试", "创建中"):
             rows = everyone[everyone["status"] == name]
-            if rows.empty:
-                continue
-            # the count rests on its members' records and on those that took a community out (named_basis)
+            # the count rests on its members' records and on those that took a community out (named_basis): a
+            # status everyone left is a count of 0 from that day (as on the wall), one nobody ever had is no figure
             basis = model_communities.named_basis(status=name, as_of=as_of, engine=engine).records
+            if basis.empty:
+                continue
             newest = basis.sort_values("valid_from", kind="stable").iloc[-1].to_dict()
             # a status stands until the next record: the count holds on every day since (continuous)
             fig = replace(from_row({**newest, "quote": None}), kind=combined_kind(basis["source_kind"]),
                           value=float(len(rows)), unit="个", warning=model_communities.date_caveat(rows["note"]) or None,
                           continuous=True)
-            figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个（{'、'.join(rows['community'])}）"))
+            names = f"（{'、'.join(rows['community'])}）" if len(rows) else ""
+            figures.append(_printed("示范", fig, label=name, value_text=f"{len(rows)}个{names}"))
     note = naming_text(as_of=as_of, engine=engine)
     spans = model_communities.model_timeline(as_of=as_of, until=communities.data_as_of(as_of=as_of, engine=engine),
                                              engine=engine)
