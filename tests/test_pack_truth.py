@@ -102,3 +102,15 @@ def test_a_long_label_keeps_the_sources_page_readable(world):
     pack = collect_pack(community=None, last_briefing=None, signed_in=True, engine=world.engine)
     doc = pymupdf.open(stream=render_pdf(pack, charts={}), filetype="pdf")
     assert len(doc) <= PAGES + 1, len(doc)
+
+
+@pytest.mark.parametrize("signed_in,who", [(True, "中兴录入员"), (False, "工作人员")])
+def test_a_mixed_figure_in_the_pack_names_its_staff_entry_as_the_card_does(world, signed_in, who):
+    """The card read 「多来源 · 中兴录入员 · …录入」; the pack only 「多种来源（报道、录入等，不含示例数据）」."""
+    writes.record_model_status(world.staff, community="中兴", status="未命名", valid_from=dt.date(2024, 1, 6),
+                               engine=world.engine, today=T)
+    pack = collect_pack(community=None, last_briefing=None, signed_in=signed_in, engine=world.engine)
+    named = next(f for f in next(p for p in pack.panels if p.key == "model").figures if f.label == "已命名示范社区")
+    assert named.source_kind == "多来源"
+    assert named.citation.startswith("多种来源（报道、录入等，不含示例数据）；录入：" + who), named.citation
+    assert ("中兴录入员" in named.citation) == signed_in

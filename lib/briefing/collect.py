@@ -34,8 +34,8 @@ def _citation(fig: Figure) -> str:
     """What a printed figure cites: the demo note, the kinds it mixes, who entered it, or the article's words."""
     if fig.kind == SourceKind.DEMO.value:
         return DEMO_CITATION
-    if fig.kind in (MIXED, MULTI):
-        return KIND_NAMES[fig.kind]
+    if fig.kind in (MIXED, MULTI):  # with the staff entry among its sources named, as on its card (names_entry)
+        return KIND_NAMES[fig.kind] + (f"；{staff_line(fig.author, fig.recorded_at)}" if fig.names_entry else "")
     if fig.kind in (SourceKind.STAFF.value, SourceKind.SURVEY.value):
         return staff_line(fig.author, fig.recorded_at)
     if fig.citation:
@@ -46,11 +46,12 @@ def _citation(fig: Figure) -> str:
 def _printed(panel: str, fig: Figure, *, label: str | None = None, value_text: str | None = None,
              alert: bool = False) -> PackFigure:
     """A lib Figure as the pack prints it: its own source, citation, date and (for staff figures) author."""
-    staff = fig.kind in (SourceKind.STAFF.value, SourceKind.SURVEY.value)
+    named = fig.names_entry  # a staff figure, or a mixed one with a staff entry among its sources
     return PackFigure(panel, label or fig.label, value_text or fig.display, kind_label(fig.kind), _citation(fig),
                       fig.holds_from, fig.value, fig.unit, alert=alert, reported_later=fig.reported_later,
-                      author=(fig.author or ANONYMOUS_AUTHOR) if staff else None,
-                      recorded_at=fig.recorded_at if staff else None, continuous=fig.continuous,
+                      author=(fig.author or ANONYMOUS_AUTHOR) if named else None,
+                      recorded_at=fig.recorded_at if named else None, continuous=fig.continuous,
+                      sources=KIND_NAMES[fig.kind] if fig.kind in (MIXED, MULTI) else "",
                       warning=fig.warning or "", approximate=fig.approximate)
 
 
@@ -59,7 +60,7 @@ def _for_viewer(f: PackFigure, signed_in: bool) -> PackFigure:
     if signed_in or f.author is None:
         return f
     shown = privacy.shown_author(f.author, signed_in=False)
-    return replace(f, author=shown, citation=staff_line(shown, f.recorded_at))
+    return replace(f, author=shown, citation="；".join(p for p in (f.sources, staff_line(shown, f.recorded_at)) if p))
 
 
 def _fact_figure(panel: str, row: pd.Series, label: str | None = None) -> PackFigure:

@@ -42,6 +42,7 @@ class PackFigure:
     approximate: bool = False  # 「6100余」: its change is approximate too (lib.figures.Figure.approximate)
     warning: str = ""  # what lib knows is questionable about it (lib.figures.Figure.warning), printed beside it
     key: str = ""  # which figure it is, whatever its label (a fact's subject/indicator): changes are matched on it
+    sources: str = ""  # a mixed figure's kinds (「多种来源…」), printed before who entered its staff part
 
     @property
     def identity(self) -> tuple[str, str]:
