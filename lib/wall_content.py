@@ -100,9 +100,9 @@ def model_map(*, as_of: dt.date | None = None, engine: Engine | None = None) -> 
     said = pilot_rows[(pilot_rows["source_kind"] == SourceKind.ARTICLE.value) & pilot_rows["quote"].notna()]
     named = status[status["status"] == NAMED]
     basis = model_communities.named_basis(as_of=as_of, engine=engine)
-    kinds = {s: tuple(sorted(set(model_communities.named_basis(status=s, as_of=as_of, engine=engine)
-                                 .records["source_kind"])))
-             for s in model_communities.STATUS_ORDER}
+    bases = {s: basis if s == NAMED else model_communities.named_basis(status=s, as_of=as_of, engine=engine)
+             for s in model_communities.STATUS_ORDER}  # the named set's basis once, not twice
+    kinds = {s: tuple(sorted(set(b.records["source_kind"]))) for s, b in bases.items()}
     fig = facts.facts(indicators=[NAMED_INDICATOR], as_of=as_of, engine=engine)
     fig = fig[~fig["is_demo"]] if "is_demo" in fig else fig
     return ModelMap(cluster=match.group(1).split("—") if match else [], cluster_quote=cluster_quote,

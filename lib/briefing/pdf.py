@@ -59,7 +59,7 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
         "data_as_of": stamp,
         "last_briefing": cn_date(pack.last_briefing) if pack.last_briefing else NOT_SET,
         "generated": (lambda t: f"{cn_date(t)} {t:%H:%M}")(clock.now_local()),
-        "latest": Header(pack.data_as_of, pack.as_of).text,  # the screen's words (lib.panels.Header): never 「数据截至」
+        # the screen's words (lib.panels.Header), never 「数据截至」: each figure carries its own date
         "footer": f"光武街道 · {scope} · 简报 · {Header(pack.data_as_of, pack.as_of).text}",
         # each card carries its own source (报道, 录入 …); a community's list is cut at the pack's first ten
         "overview_title": "街道概况" if pack.community is None else f"{scope}概况" + (
