@@ -139,6 +139,27 @@ def naming_note(basis: model_communities.NamedBasis) -> str:
     return "；".join(p for _, _, p in sorted(parts, key=lambda p: (p[0], p[1]))) + ("。" if parts else "")
 
 
+def status_changes(*, status: str, as_of: dt.date | None = None,
+                   engine: Engine | None = None) -> list[tuple[dt.date, str, str]]:
+    """(day, 「2024年3月1日，榆树庄改为创建中」, 「工作人员录入」) of each record that took a community out of `status`
+    by `as_of`, oldest first (the 先行先试 box's lines under the article's)."""
+    return [(day, said, KIND_NAMES.get(kind, kind)) for day, said, kind
+            in model_communities.named_basis(status=status, as_of=as_of, engine=engine).changes]
+
+
+def emptied_figure(*, status: str, label: str, as_of: dt.date | None = None,
+                   engine: Engine | None = None) -> Figure | None:
+    """「暂无」 for a status every community has left by `as_of` (the pilot after 榆树庄 moved on), dated and sourced
+    by the records that took them out; None while a community holds it, or when none ever did."""
+    basis = model_communities.named_basis(status=status, as_of=as_of, engine=engine)
+    if not basis.named.empty or basis.left.empty:
+        return None
+    records = basis.records
+    newest = records.sort_values(["valid_from", "record_id"], kind="stable").iloc[-1]
+    fig = from_row({**newest.to_dict(), "quote": None}, label=label, display="暂无")
+    return replace(fig, kind=combined_kind(records["source_kind"]), continuous=True)
+
+
 def naming_text(*, as_of: dt.date | None = None, engine: Engine | None = None) -> str:
     """naming_note of the named set on `as_of` (the 示范社区 page's line under its cards)."""
     return naming_note(model_communities.named_basis(as_of=as_of, engine=engine))

@@ -59,6 +59,7 @@ class ModelMap:
     named_quote_on: dt.date | None = None
     pilots: list[Naming] = field(default_factory=list)  # the pilots by date and source (the article's, staff's)
     changes: list[tuple[str, str]] = field(default_factory=list)  # (「…，中兴改为未命名」, its source) since a naming
+    pilot_changes: list[tuple[str, str]] = field(default_factory=list)  # (「…，榆树庄改为创建中」, its source)
     status_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)  # each status count's sources (named_basis)
 
     def quote_of(self, naming: Naming) -> str | None:
@@ -109,6 +110,8 @@ def model_map(*, as_of: dt.date | None = None, engine: Engine | None = None) -> 
                     pilot=pilot, pilot_quote=said["quote"].iloc[0] if len(said) else None, pilots=namings(pilot_rows),
                     named=named["community"].tolist(), namings=namings(basis.made),  # as made: 中兴 stays in its day
                     changes=[(said, kind) for _, said, kind in basis.changes],
+                    # a pilot that left (one named 示范社区 is said by its naming)
+                    pilot_changes=[(said, kind) for _, said, kind in bases[PILOT].departures(besides=NAMED)],
                     status_kinds=kinds,
                     named_quote=fig["quote"].iloc[0] if not fig.empty else None,
                     named_quote_on=pd.Timestamp(fig["valid_from"].iloc[0]).date() if not fig.empty else None)

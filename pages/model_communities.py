@@ -55,12 +55,11 @@ with widgets.guard("状态变化"):
 with widgets.guard("连片打造"):
     st.subheader("连片打造与先行先试")
     left, right = st.columns(2)
-    cluster, pilot = view.cluster()
-    for column, title, lines in ((left, "**“L”形连片：大官庄 — 中兴 — 工业路 — 西华**", cluster),
-                                 (right, "**铁路以西先行先试：榆树庄社区**", pilot)):
+    for column, box in zip((left, right), view.cluster(as_of), strict=True):
         with column, st.container(border=True):  # one element a box: title, then each text with its source
-            st.markdown("\n\n".join([title, *(f"{widgets.md_escape(text)}  \n:small[:gray[{widgets.md_escape(source)}]]"
-                                                 for text, source in lines)]))
+            st.markdown("\n\n".join([f"**{widgets.md_escape(box.title)}**",
+                                       *(f"{widgets.md_escape(text)}  \n:small[:gray[{widgets.md_escape(source)}]]"
+                                         for text, source in box.lines)]))
 
 with widgets.guard("改造项目"):
     st.subheader("环境改造项目")

@@ -67,7 +67,7 @@ def _groups_html(m) -> str:
         rows.append(f"<div class='gw-named'><b>{cn_date(n.day)}</b>，{html.escape('、'.join(n.communities))}"
                     f"被命名为示范社区 {wall_chart.tag_html(bridge.figure({'source_kind': n.kind}), None)}</div>"
                     + (f"<div class='gw-quote'>原文：“{html.escape(quote)}”</div>" if quote else ""))
-    for said, kind in m.changes:  # a community that left the named set since, with its record's source
+    for said, kind in [*m.changes, *m.pilot_changes]:  # who left the named set or the pilot, by whose word
         rows.append(f"<div class='gw-named'>{html.escape(said)} "
                     f"{wall_chart.tag_html(bridge.figure({'source_kind': kind}), None)}</div>")
     for label, names, quote in ((CLUSTER_LABEL, m.cluster, m.cluster_quote),

@@ -79,9 +79,13 @@ class NamedBasis:
     @property
     def changes(self) -> list[tuple[dt.date, str, str]]:
         """(day, 「2024年1月6日，中兴改为未命名」, source kind) of each record that took a community out, oldest first."""
+        return self.departures()
+
+    def departures(self, *, besides: str | None = None) -> list[tuple[dt.date, str, str]]:
+        """`changes`, leaving out moves into `besides` (a pilot named 示范社区 is said by its naming)."""
         rows = self.left.sort_values("valid_from", kind="stable")
         return [(r.valid_from, f"{cn_date(r.valid_from)}，{r.community}改为{r.status}", r.source_kind)
-                for r in rows.itertuples()]
+                for r in rows.itertuples() if r.status != besides]
 
     @property
     def records(self) -> pd.DataFrame:

@@ -46,8 +46,8 @@ from ui.bridge.queries import (
     relocation_burnup, relocation_headline, relocation_milestones, reported_figures, site_check_table, site_checks,
     sources_q, star_counts, star_matrix, star_progress, subdistrict_overview,
 )
-from ui.bridge.scope_panels import (briefing_file_name, combined_kind, compare, figure, header, naming_marks, naming_text,
-                                   now_local, scope, summary_panel)
+from ui.bridge.scope_panels import (briefing_file_name, combined_kind, compare, emptied_figure, figure, header,
+                                   naming_marks, naming_text, now_local, scope, status_changes, summary_panel)
 from ui.bridge.state import (
     app_settings, as_of, community_options, ensure_entrypoint, known_community, max_upload_mb, screen_mode,
     screen_paused, screen_rotate_seconds, screen_view, selected_community, set_community,

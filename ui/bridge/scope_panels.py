@@ -57,6 +57,8 @@ compare = figures_compare  # a Figure against the one that held on a date (names
 combined_kind = figures_combined_kind  # the source of a count over records of several kinds
 naming_marks = cached(panels.naming_marks)  # the chart's dated rules: each naming date, as made
 naming_text = cached(panels.naming_text)  # who was named a 示范社区 when, and who left since, by whose word
+status_changes = cached(panels.status_changes)  # who left a status (the pilot) when, by whose word
+emptied_figure = cached(panels.emptied_figure)  # 「暂无」 for a status every community has left, dated and sourced
 
 
 def briefing_file_name(s: Scope | None = None, ext: str = "png") -> str:

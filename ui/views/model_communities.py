@@ -62,6 +62,11 @@ def _naming(community: str | None, as_of: dt.date | None, signed_in: bool) -> Na
                            "source_kind": kind, "is_demo": bool(pilot["is_demo"].any()),
                            "quote": newest["quote"] if len(pilot) == 1 else None},
                           notes=tuple(n for n in (bridge.model_date_caveat(pilot["note"]),) if n)))
+    else:  # every pilot has moved on: said, with the records that moved them (no card would read as never)
+        gone = bridge.emptied_figure(status=PILOT, label="铁路以西先行先试", as_of=as_of)
+        if gone:
+            said = tuple(f"{text}（{source}）" for _, text, source in bridge.status_changes(status=PILOT, as_of=as_of))
+            cards.append(kpi_grid.card(gone, header=header, signed_in=signed_in, notes=said))
     missing = ""
     if community:
         mine = status[status["community"] == community]
@@ -104,12 +109,25 @@ def _records(community: str, as_of: dt.date | None) -> Records:
                                              "说明": mine["note"]})))
 
 
-def _cluster() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
-    """The article's lines on the “L”-shaped cluster and on the pilot west of the railway: (text, caption)."""
+@dataclass(frozen=True)
+class Box:
+    """A 「连片打造与先行先试」 box: its heading and its lines, each (text, its source)."""
+    title: str
+    lines: tuple[tuple[str, str], ...]
+
+
+def _cluster(as_of: dt.date | None) -> tuple[Box, Box]:
+    """The article's lines on the “L”-shaped cluster and on the pilot west of the railway; the pilot's heading names
+    the pilots on `as_of`, and who left the pilot since is said under the article's words, with its source."""
     def lines(subject: str) -> tuple[tuple[str, str], ...]:
         notes = bridge.notes_q(subject=subject, kind="示范社区")
         return tuple((t, f"来源：新闻报道。原文：“{q}”") for t, q in zip(notes["text"], notes["quote"], strict=True))
-    return lines("光武街道"), lines("榆树庄")
+    status = bridge.model_status(as_of=as_of)
+    pilots = "、".join(status.loc[status["status"] == PILOT, "community"])
+    left = tuple((text, f"来源：{source}") for _, text, source in bridge.status_changes(status=PILOT, as_of=as_of))
+    return (Box("“L”形连片：大官庄 — 中兴 — 工业路 — 西华", lines("光武街道")),
+            Box(f"铁路以西先行先试：{pilots}社区" if pilots else "铁路以西先行先试（暂无先行先试社区）",
+                lines("榆树庄") + left))
 
 
 def _projects(community: str | None) -> Projects:
