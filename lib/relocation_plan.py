@@ -19,7 +19,8 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import aliased
 
 from lib import date_settings
 from lib.auth import Actor
@@ -29,6 +30,7 @@ from lib.fmt import cn_date
 from lib.models import HOUSEHOLD_LADDER, Community, Household, HouseholdEvent, Role, Source, SourceKind, User
 from lib.queries.common import frame
 from lib.queries.relocation import _with_steps
+from lib.scope import holds_on
 
 DEADLINE = date_settings.DateSetting("relocation_deadline", "征迁截止日期", (Role.ADMIN,), "街道管理员",
                                      future_ok=True)
@@ -87,27 +89,40 @@ def counted_from(deadline: Deadline, *, as_of: dt.date | None, last_record: dt.d
 def unsigned_by_group(*, community: str | None = None, as_of: dt.date | None = None,
                       engine: Engine | None = None) -> pd.DataFrame:
     """Households still 未签约 on `as_of` per 专班 group (「未分组」 when none is recorded), counted in the
-    database, with the source of the grouping per group (demo until staff record it)."""
+    database. Each group's source is that of what the count rests on: the grouping (demo until staff record it),
+    its unsigned households' steps, and the signings that took households out of it (a staff signing among demo
+    records: 含示例)."""
     engine = engine or get_engine()
-    stmt = _with_steps(select(Household.team, func.count().label("households"),
-                              func.min(Source.kind).label("lo"), func.max(Source.kind).label("hi"),
-                              func.max(case((Source.kind == SourceKind.DEMO.value, 1), else_=0)).label("demo"))
-                       .select_from(Household), as_of, engine)
-    stmt = (stmt.outerjoin(Source, Source.id == Household.team_source_id)
-            .where(HouseholdEvent.status == HOUSEHOLD_LADDER[0]).group_by(Household.team))
+    team_source, step_source = aliased(Source), aliased(Source)
+    unsigned = (_with_steps(select(Household.team, team_source.kind.label("team_kind"),
+                                   step_source.kind.label("kind"), func.count().label("households"))
+                            .select_from(Household), as_of, engine)
+                .outerjoin(team_source, team_source.id == Household.team_source_id)
+                .join(step_source, step_source.id == HouseholdEvent.source_id)
+                .where(HouseholdEvent.status == HOUSEHOLD_LADDER[0])
+                .group_by(Household.team, team_source.kind, step_source.kind))
+    signed = (select(Household.team, Source.kind.label("kind")).select_from(HouseholdEvent)
+              .join(Household, Household.id == HouseholdEvent.household_id)
+              .join(Source, Source.id == HouseholdEvent.source_id)
+              .where(HouseholdEvent.status == HOUSEHOLD_LADDER[1], holds_on(HouseholdEvent.valid_from, as_of))
+              .distinct())
     if community:
-        stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
-    df = frame(stmt, engine)
-    rows = {None if pd.isna(r.team) else int(r.team): r for r in df.itertuples()}
+        unsigned, signed = ((q.join(Community, Community.id == Household.community_id)
+                             .where(Community.name == community)) for q in (unsigned, signed))
+    counts, out_by = frame(unsigned, engine), frame(signed, engine)
+
+    def of(df: pd.DataFrame, g: int | None) -> pd.DataFrame:
+        return df.loc[[(None if pd.isna(t) else int(t)) == g for t in df["team"]]]
+
     out = []
     for g in (*GROUPS, None):
-        r = rows.get(g)
-        if r is None and g is None:
+        rows = of(counts, g)
+        if rows.empty and g is None:
             continue
-        kind = (SourceKind.DEMO.value if r is None or r.lo is None
-                else combined_kind({r.lo, r.hi, SourceKind.DEMO.value if r.demo else None}))
-        out.append({"group": f"第{g}组" if g else NO_GROUP, "households": int(r.households) if r is not None else 0,
-                    "source_kind": kind})
+        kinds = {k if isinstance(k, str) else SourceKind.DEMO.value for k in rows["team_kind"]} | set(rows["kind"])
+        kinds |= set(of(out_by, g)["kind"])
+        out.append({"group": f"第{g}组" if g else NO_GROUP, "households": int(rows["households"].sum()),
+                    "source_kind": combined_kind(kinds or {SourceKind.DEMO.value})})
     return pd.DataFrame(out, columns=["group", "households", "source_kind"])
 
 

@@ -35,6 +35,7 @@ with widgets.guard("征迁概况"):
         # one element, its notes included: what is demo data, or where the figures come from; the comparison
         kpi_grid.grid(list(headline.cards), columns=4,
                       demo="所选日期或社区的签约户数与拆迁面积（报道数字截至2023年11月22日）" if headline.demo else "",
+                      mixed=headline.mixed,
                       note=headline.since if headline.demo else
                       f"来源见各数字下方标注（点按数字可见原文）。尚在签订中 = 涉迁户 − 已签订协议。{headline.since}")
         if headline.day_cards:
@@ -83,4 +84,4 @@ with widgets.guard("逐户状态"):
         st.dataframe(styled, hide_index=True, width="stretch", height=charts.table_height(len(table), max_rows=10),
                      column_config={"建筑面积（平方米）": st.column_config.NumberColumn(format="%.1f"),
                                     "拆除面积（平方米）": st.column_config.NumberColumn(format="%.1f")})
-        widgets.demo_note("逐户编号、状态与面积")
+        widgets.demo_caption("逐户编号、状态与面积", households.kinds)

@@ -26,7 +26,7 @@ with widgets.guard("星级概况"):
     if summary.missing:
         widgets.no_data(summary.missing)
     kpi_grid.grid(list(summary.cards), columns=3, note=summary.delta_note,
-                  demo="各社区五星评定状态、得分与达标星数" if summary.demo else "")
+                  demo="各社区五星评定状态、得分与达标星数" if summary.demo else "", mixed=summary.mixed)
 
 with widgets.guard("星级矩阵"):
     st.subheader("社区 × 五星 评定矩阵")
@@ -64,8 +64,7 @@ with right, widgets.guard("创建进度"):
     else:
         chart_cache.draw(charts.stacked_by_date, progress, columns=["已达标", "创建中", "未启动"],
                          colors=charts.STAR_STATUS_COLORS, y_title="社区×星级 项数", height=380, key=key)
-        if progress["is_demo"].any():  # a date's distribution counts demo cells
-            widgets.demo_note("各评定日期的状态分布")
+        widgets.demo_caption("各评定日期的状态分布", progress["source_kind"])  # a date's distribution counts demo cells
 
 with widgets.guard("星级举措"):
     st.subheader("每颗星依托的举措（据报道）")

@@ -88,12 +88,13 @@ def card_html(c: Card) -> str:
                                   f'{_delta_html(c)}{_tag_span(c.tag, c.color)}{notes}')
 
 
-def grid(cards: list[Card], *, columns: int = 5, note: str = "", demo: str = "") -> None:
+def grid(cards: list[Card], *, columns: int = 5, note: str = "", demo: str = "", mixed: bool = False) -> None:
     """The cards, `columns` to a row (two on a phone), with notes under them, all one element: `demo` names what
-    is demo data (the sentence of widgets.demo_note, with its 示例数据 tag), `note` adds lines (one per \\n)."""
+    is demo data (the sentence of widgets.demo_note, with its 示例数据 tag; `mixed`: some of it, 含示例), `note`
+    adds lines (one per \\n)."""
     if not cards and not note and not demo:
         return
-    st.html(_grid_html(tuple(cards), columns, note, demo))
+    st.html(_grid_html(tuple(cards), columns, note, demo, mixed))
 
 
 def note_html(text: str, *, tag: str = "", color: str = "gray") -> str:
@@ -102,10 +103,11 @@ def note_html(text: str, *, tag: str = "", color: str = "gray") -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _grid_html(cards: tuple[Card, ...], columns: int, note: str, demo: str = "") -> str:
+def _grid_html(cards: tuple[Card, ...], columns: int, note: str, demo: str = "", mixed: bool = False) -> str:
     """The grid's HTML, rendered once per content (cards are frozen: kept views hand out the same ones per rerun)."""
     body = "".join(card_html(c) for c in cards)
-    foot = (note_html(widgets.demo_sentence(demo), tag="示例数据", color="orange") if demo else "") + "".join(
+    foot = (note_html(widgets.demo_sentence(demo, mixed=mixed), tag=widgets.demo_tag(mixed=mixed), color="orange")
+            if demo else "") + "".join(
         note_html(line) for line in note.split("\n") if line)
     grid_div = (f'<div class="gw-kpis" style="grid-template-columns:repeat({columns},minmax(0,1fr))">{body}</div>'
                 if cards else "")

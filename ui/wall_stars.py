@@ -103,7 +103,7 @@ def stars_view(*, community: str | None, as_of: dt.date | None) -> None:
         progress = bridge.star_progress(community=community, as_of=as_of)
         if progress.empty:
             return
-        tag = "示例" if bool(progress["is_demo"].any()) else "录入"
+        tag = bridge.figure({"source_kind": bridge.combined_kind(progress["source_kind"])}).tag  # 示例, 含示例, 录入 …
         st.html(f"<div class='gw-stars-note'>{html.escape(scope.label)} 已达标星数（共{5 * (1 if community else 11)}颗）"
-                f" · {tag}</div>")
+                f" · {html.escape(tag)}</div>")
         wall_chart.chart(progress_chart(progress), key="screen-stars-progress")

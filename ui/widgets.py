@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.errors import DashboardError, DatabaseUnavailable
-from lib.figures import KIND_NAMES, TAGS, Figure, combined_kind, from_row
+from lib.figures import KIND_NAMES, MIXED, TAGS, Figure, combined_kind, from_row
 from lib.fmt import cn_date
 from lib.models import SourceKind
 from lib.panels import Header
@@ -110,8 +110,16 @@ def as_of_stamp(header: Header, scope: str = "") -> None:
     st.caption(f":material/schedule: {header.text}" + (f"  \n{scope}" if scope else ""))
 
 
-def demo_sentence(what: str) -> str:
+def demo_sentence(what: str, *, mixed: bool = False) -> str:
+    """What is demo data: all of `what`, or (`mixed`) some of it beside reported or entered records."""
+    if mixed:
+        return f"{what}含示例数据（固定种子生成），示例部分报道未公布，不作正式数字引用；各数字来源见其标注。"
     return f"{what}为示例数据（固定种子生成），报道未公布，不作正式数字引用。"
+
+
+def demo_tag(*, mixed: bool = False) -> str:
+    """The badge word in front of demo_sentence."""
+    return "含示例" if mixed else "示例数据"
 
 
 def not_demo_days(series: pd.DataFrame) -> str:
@@ -138,8 +146,16 @@ def source_sentence(what: str, rows: pd.DataFrame, *, by: str = "community") -> 
             f"其余为示例数据（固定种子生成），报道未公布，不作正式数字引用。")
 
 
-def demo_note(what: str) -> None:
-    st.caption(f"{DEMO_BADGE} {demo_sentence(what)}")
+def demo_note(what: str, *, mixed: bool = False) -> None:
+    st.caption(f":orange-badge[{demo_tag(mixed=mixed)}] {demo_sentence(what, mixed=mixed)}")
+
+
+def demo_caption(what: str, kinds) -> None:
+    """demo_note for `what` made of records of `kinds` (source kinds): 示例数据 when all are demo, 含示例 when some
+    are; nothing when none is."""
+    kind = combined_kind(set(kinds))
+    if kind in (SourceKind.DEMO.value, MIXED):
+        demo_note(what, mixed=kind == MIXED)
 
 
 def no_data(what: str) -> None:

@@ -15,16 +15,8 @@ from sqlalchemy.orm import aliased
 from lib.days import as_day
 from lib.figures import Figure, combined_kind, derived, from_row
 from lib.fmt import cn_date, format_value
-from lib.models import (
-    HOUSEHOLD_LADDER,
-    Community,
-    Household,
-    HouseholdEvent,
-    ProjectMilestone,
-    RelocationProject,
-    Source,
-    SourceKind,
-)
+from lib.models import (HOUSEHOLD_LADDER, Community, Household, HouseholdEvent, ProjectMilestone, RelocationProject,
+                        Source, SourceKind)
 from lib.db import get_engine
 from lib.queries.common import fix_bools, frame, holding_id, source_columns
 from lib.scope import holds_on, newest_first
@@ -128,6 +120,17 @@ def status_counts(*, community: str | None = None, as_of: dt.date | None = None,
     counts = {s: 0 for s in HOUSEHOLD_LADDER}
     counts.update({r.status: int(r.n) for r in df.itertuples()})
     return counts
+
+
+def status_kinds(*, community: str | None = None, as_of: dt.date | None = None,
+                 engine: Engine | None = None) -> tuple[str, ...]:
+    """The source kinds of the steps that hold on `as_of`: what status_counts' counts rest on."""
+    engine = engine or get_engine()
+    stmt = (_with_steps(select(Source.kind).select_from(Household), as_of, engine)
+            .join(Source, Source.id == HouseholdEvent.source_id).distinct())
+    if community:
+        stmt = stmt.join(Community, Community.id == Household.community_id).where(Community.name == community)
+    return tuple(sorted(frame(stmt, engine)["kind"]))
 
 
 def _makes(figure: str):
@@ -273,9 +276,11 @@ def headline(*, community: str | None = None, as_of: dt.date | None = None,
         if not records.n and f != "total":
             shown = _records(steps, "total", community=community, as_of=as_of, engine=engine)
         value = records.value(f)
-        return from_row({"source_kind": shown.kind or SourceKind.DEMO.value, "source_title": "逐户状态记录",
-                         "valid_from": shown.day, "source_publisher": shown.author, "recorded_at": shown.recorded_at,
-                         "value": value, "unit": unit}, label=label, display=_shown(value, unit))
+        fig = from_row({"source_kind": shown.kind or SourceKind.DEMO.value, "source_title": "逐户状态记录",
+                        "valid_from": shown.day, "source_publisher": shown.author, "recorded_at": shown.recorded_at,
+                        "value": value, "unit": unit}, label=label, display=_shown(value, unit))
+        # a count over demo and staff steps names the newest entry too (「含示例 · 测试管理员 · …录入」), as 五星 does
+        return replace(fig, author=shown.author) if shown.author else fig
 
     def figure(f: str, label: str, unit: str) -> Figure:
         if f not in published:

@@ -7,7 +7,7 @@ import pandas as pd
 from sqlalchemy import Date, Engine, case, func, literal, select, type_coerce, union_all
 
 from lib.days import as_day
-from lib.figures import combined_kind
+from lib.figures import MIXED, combined_kind
 from lib.models import (Community, PartyOrgCount, RedPropertyProject, Source, SourceKind, Star, StarAssessment,
                         StarStatus)
 from lib.queries.common import fix_bools, frame, latest_rows, source_columns
@@ -121,7 +121,7 @@ def star_progress(*, community: str | None = None, as_of: dt.date | None = None,
     one (several on a day: the newest wins), so it adds +1 to its status on the first date and −1 on
     the next; pandas accumulates the per-date sums.
     """
-    columns = ["date", *[s.value for s in StarStatus], "is_demo"]
+    columns = ["date", *[s.value for s in StarStatus], "is_demo", "source_kind"]
     dates_stmt = select(StarAssessment.valid_from).distinct().order_by(StarAssessment.valid_from)
     if as_of:
         dates_stmt = dates_stmt.where(holds_on(StarAssessment.valid_from, as_of))
@@ -132,7 +132,7 @@ def star_progress(*, community: str | None = None, as_of: dt.date | None = None,
                                                   StarAssessment.valid_from],
                                     order_by=newest_first(StarAssessment))
     ranked = (select(StarAssessment.community_id, StarAssessment.star, StarAssessment.valid_from,
-                     StarAssessment.status, case((Source.kind == "demo", 1), else_=0).label("demo"),
+                     StarAssessment.status, Source.kind.label("kind"),
                      newest.label("rnk"))
               .join(Source, Source.id == StarAssessment.source_id)
               .where(holds_on(StarAssessment.valid_from, as_of)))
@@ -142,19 +142,22 @@ def star_progress(*, community: str | None = None, as_of: dt.date | None = None,
     kept = select(ranked).where(ranked.c.rnk == 1).subquery()
     until = func.lead(kept.c.valid_from).over(partition_by=[kept.c.community_id, kept.c.star],
                                               order_by=kept.c.valid_from)
-    spans = select(kept.c.valid_from, kept.c.status, kept.c.demo, type_coerce(until, Date).label("until")).subquery()
+    spans = select(kept.c.valid_from, kept.c.status, kept.c.kind, type_coerce(until, Date).label("until")).subquery()
     deltas = union_all(
-        select(spans.c.valid_from.label("day"), spans.c.status, literal(1).label("n"), spans.c.demo),
-        select(spans.c.until.label("day"), spans.c.status, literal(-1).label("n"), (-spans.c.demo).label("demo"))
+        select(spans.c.valid_from.label("day"), spans.c.status, literal(1).label("n"), spans.c.kind),
+        select(spans.c.until.label("day"), spans.c.status, literal(-1).label("n"), spans.c.kind)
         .where(spans.c.until.is_not(None))).subquery()
-    df = frame(select(deltas.c.day, deltas.c.status, func.sum(deltas.c.n).label("n"),
-                      func.sum(deltas.c.demo).label("demo")).group_by(deltas.c.day, deltas.c.status), engine)
+    df = frame(select(deltas.c.day, deltas.c.status, deltas.c.kind, func.sum(deltas.c.n).label("n"))
+               .group_by(deltas.c.day, deltas.c.status, deltas.c.kind), engine)
     out = pd.DataFrame({"date": dates})
     for status in StarStatus:
         per_day = df[df["status"] == status.value].groupby("day")["n"].sum()
         out[status.value] = per_day.reindex(dates, fill_value=0).cumsum().astype(int).to_numpy()
-    demo = df.groupby("day")["demo"].sum().reindex(dates, fill_value=0).cumsum()
-    out["is_demo"] = (demo > 0).to_numpy()
+    # each date's source: the kinds of the records that stand on it (a kind counts while any of its records holds)
+    held = {k: rows.groupby("day")["n"].sum().reindex(dates, fill_value=0).cumsum().to_numpy() > 0
+            for k, rows in df.groupby("kind")}
+    out["source_kind"] = [combined_kind({k for k, on in held.items() if on[i]}) for i in range(len(dates))]
+    out["is_demo"] = out["source_kind"].isin([SourceKind.DEMO.value, MIXED])
     return out[columns]
 
 

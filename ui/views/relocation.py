@@ -36,6 +36,7 @@ class Headline:
     since: str  # 「签约增减：…」, or ""
     day_cards: tuple[kpi_grid.Card, ...]  # 2023年11月22日 集中拆除 (project view only)
     official: pa.Table | None  # every reported figure with its quote (the expander's table), converted once
+    mixed: bool = False  # demo data is only part of them (a staff step among demo steps): 含示例, not 示例数据
 
 
 CALIBRATED = "示例数据按报道总数校准：2023年11月22日已签约62户、累计拆迁6100余平方米。"
@@ -56,6 +57,7 @@ class Progress:
 class Households:
     counts: str  # 「未签约：**16户**　…」 (Markdown)
     more: str  # 「共 … 户，表中列出 …」 when the table lists the first rows only, or ""
+    kinds: tuple[str, ...] = ()  # the sources of the steps counted (示例数据, or 含示例 beside staff steps)
 
 
 def _reach(community: str | None, as_of: dt.date | None) -> Reach:
@@ -93,8 +95,11 @@ def _headline(scope: str | None, as_of: dt.date | None, compare: dt.date | None,
     day_cards = tuple(card(bridge.figure(r), r["label"].replace("11月22日", "")) for r in day.to_dict("records"))
     said = h.reported  # the article's figures whatever was entered since (lib.queries.facts.reported)
     table = pd.DataFrame({"指标": said["label"], "数值": said["display"], "报道原文": said["quote"]})
-    return Headline(cards, h.signed.is_demo or h.total.is_demo, f"签约增减：{delta.sentence}" if delta else "",
-                    day_cards, None if said.empty else arrow_bytes.table(table))
+    kinds = {h.signed.kind, h.total.kind}
+    demo = h.signed.is_demo or h.total.is_demo
+    return Headline(cards, demo, f"签约增减：{delta.sentence}" if delta else "",
+                    day_cards, None if said.empty else arrow_bytes.table(table),
+                    mixed=demo and kinds != {bridge.SourceKind.DEMO.value})
 
 
 def timeline_html(ms: pd.DataFrame) -> str:
@@ -143,13 +148,15 @@ def _households(scope: str | None, as_of: dt.date | None) -> tuple[Households | 
     hh = bridge.household_status(community=scope, as_of=as_of, limit=TABLE_ROWS) if total else pd.DataFrame()
     if hh.empty:
         return None, hh
-    line = "　".join(f"{s}：**{int(counts.get(s, 0))}户**" for s in LADDER_COLORS) + f"　{widgets.DEMO_BADGE}"
+    kinds = bridge.household_kinds(community=scope, as_of=as_of)  # the steps the counts rest on
+    line = "　".join(f"{s}：**{int(counts.get(s, 0))}户**" for s in LADDER_COLORS) + (
+        f"　{widgets.kind_badge(bridge.combined_kind(set(kinds)))}")
     more = f"共 {total:,} 户，表中列出按编号排序的前 {len(hh):,} 户；在侧栏选择社区可缩小范围。" if total > len(hh) else ""
     table = pd.DataFrame({
         "编号": hh["code"], "所在社区（示意）": [bridge.full_name(v) if v else "—" for v in hh["community"]],
         "状态": hh["status"], "状态日期": hh["since"].map(cn_date), "建筑面积（平方米）": hh["floor_area_m2"],
-        "拆除面积（平方米）": hh["demolished_area_m2"]})
-    return Households(line, more), table
+        "拆除面积（平方米）": hh["demolished_area_m2"], "来源": hh["source_kind"].map(widgets.kind_label)})
+    return Households(line, more, kinds), table
 
 
 reach = kept(_reach, ttl=TTL_SECONDS)

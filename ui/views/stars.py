@@ -25,6 +25,7 @@ class Summary:
     missing: str = ""  # what has no data (widgets.no_data), when there are no cards
     demo: bool = False
     delta_note: str = ""
+    mixed: bool = False  # demo data is only part of the count (a staff assessment among demo ones): 含示例
 
 
 @dataclass(frozen=True)
@@ -63,11 +64,13 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
                              notes=(note,) if note else (), signed_in=signed_in)
 
     demo = fig is not None and fig.is_demo
+    mixed = fig is not None and fig.kind == bridge.MIXED
     note = f"增减：较上一评定日（{cn_date(progress['date'].iloc[-2])}）。" if len(progress) >= 2 else ""
     if community:
         row = counts[counts["community"] == community]
         if row.empty:
-            return Summary(missing=f"{bridge.full_name(community)}的星级评定", demo=demo, delta_note=note)
+            return Summary(missing=f"{bridge.full_name(community)}的星级评定", demo=demo, delta_note=note,
+                           mixed=mixed)
         rank = counts["stars"].rank(ascending=False, method="min")
         score, scored = bridge.average_score(row)  # over the scored assessments (a score is optional): never nan
         cards = (card(f"{bridge.full_name(community)}已达标星数", f"{int(row['stars'].iloc[0])}/5颗",
@@ -81,7 +84,7 @@ def _summary(community: str | None, as_of: dt.date | None, signed_in: bool) -> S
         cards = (card("全街道已达标星数", f"{int(counts['stars'].sum())}/{len(counts) * 5}颗", _delta(progress, "颗")),
                  card("五星全部达标社区", f"{int((counts['stars'] == 5).sum())}个"),
                  card("五星平均得分", score, note=scored))
-    return Summary(cards, demo=demo, delta_note=note)
+    return Summary(cards, demo=demo, delta_note=note, mixed=mixed)
 
 
 def _measures() -> tuple[tuple[str, tuple[str, ...], str], ...]:
