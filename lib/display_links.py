@@ -22,7 +22,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from lib import audit, clock, submissions
+from lib import audit, clock, submissions, text
 from lib.auth import Actor, require, verify_actor
 from lib.db import session_scope
 from lib.errors import NotFound, ValidationError
@@ -75,9 +75,11 @@ def create_once(name: str, *, days: int, by: Actor | None, submission_key: str |
     """`create` for a form: the token is derived from the form's `submission_key`, so a double-click (even on two
     connections at once) stores one link — the unique token hash settles the race — and shows the same path."""
     require(by, "manage_users")
-    name = (name or "").strip()
+    name = text.clean(name or "")  # the one text rule (lib.text), as every stored name
     if not 1 <= len(name) <= 64:
         raise ValidationError("「名称」：请填写1–64个字符，如“三楼会议室大屏”")
+    if text.refused(name):
+        raise ValidationError("「名称」：含有不可见的控制字符或改变文字方向的字符，请删除后重新填写")
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise ValidationError(f"「有效天数」：应为1–{MAX_DAYS}之间的整数")
     key = submissions.form_key(submission_key)

@@ -34,6 +34,7 @@ from openpyxl.utils.cell import coordinate_to_tuple
 
 from lib.config import Settings, settings
 from lib.errors import ValidationError
+from lib.text import xml_safe
 
 # openpyxl parses every part of a workbook with defusedxml when it is installed (entity expansion,
 # external entities refused); the uploads depend on that, so a missing package fails loudly here.
@@ -316,7 +317,9 @@ def cell_value(value: Any) -> Any:
         return cell_value(value.item())
     if isinstance(value, (dict, list, tuple)):
         return json.dumps(value, ensure_ascii=False, default=str)
-    if isinstance(value, (int, float, dt.date, str)):
+    if isinstance(value, str):
+        return xml_safe(value)  # whatever was stored before the text rule: never an unreadable file
+    if isinstance(value, (int, float, dt.date)):
         return value
     try:
         import pandas as pd

@@ -61,7 +61,7 @@ def md_escape(text: object) -> str:
     """Stored text (typed by staff) shown literally inside Markdown: every ASCII punctuation character
     backslash-escaped, and a line's leading spaces / tabs made non-breaking spaces (a tab four), so that the
     indentation stays visible but never starts a code block."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text).replace("\r\n", "\n").replace("\r", "\n"))  # a lone \r breaks too
     return re.sub(r"(?m)^[ \t]+", lambda m: m.group().replace("\t", "    ").replace(" ", "\u00a0"), escaped)
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 import vl_convert as vlc
 
 from lib.briefing.fonts import FAMILY, font_dir
+from lib.text import xml_safe
 
 INK, MUTED, GRID = "#111827", "#374151", "#E5E7EB"
 # Marks the screen draws light grey (readable on the dark theme), printed dark enough for paper.
@@ -49,4 +50,4 @@ def print_spec(spec: dict, *, width: int, height: int) -> dict:
 
 def to_svg(spec: dict, *, width: int = 640, height: int = 420) -> str:
     _register_fonts()
-    return vlc.vegalite_to_svg(print_spec(spec, width=width, height=height))
+    return xml_safe(vlc.vegalite_to_svg(print_spec(spec, width=width, height=height)))  # Typst parses it as XML

@@ -9,6 +9,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from lib.briefing.model import NOT_SET, Pack
 from lib.fmt import cn_date
 from lib.panels import Header
+from lib.text import xml_safe
 
 # 数据说明: what lib knows is questionable about a figure (PackFigure.warning), in the figure's own row
 HEADER = ["板块", "指标", "数值", "来源类型", "出处（原文）或录入人", "日期", "较上次汇报", "预警", "数据说明"]
@@ -34,8 +35,9 @@ def render_xlsx(pack: Pack) -> bytes:
         # Text cells (data_type "s"): a value starting with "=" stays text, never a formula.
         # a figure reported after the shown date says so, as the PDF does (a bare later date reads as that day's)
         day = f"报道于{cn_date(f.date)}" if f.reported_later and f.date else f.date
-        ws.append([f.panel, f.label, f.value_text, f.source_kind, f.citation, day, f.delta_text,
-                   "是" if f.alert else "", f.warning])
+        ws.append([xml_safe(v) if isinstance(v, str) else v for v in (
+            f.panel, f.label, f.value_text, f.source_kind, f.citation, day, f.delta_text, "是" if f.alert else "",
+            f.warning)])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"
