@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, case, func, select
+from sqlalchemy import Engine, and_, case, func, select
 
 from lib import clock
 from lib.config import settings
@@ -29,7 +29,7 @@ from lib.fmt import cn_date
 from lib.models import (CareFacility, CareOccupancy, Community, Household, HouseholdEvent, SiteCheck,
                         Source, SourceKind, StarAssessment)
 from lib.queries.care import occupancy_overview
-from lib.queries.checks import OPEN
+from lib.queries.checks import OPEN, UPDATED
 from lib.scope import day_end
 
 NO_ALERTS = "无预警"
@@ -63,10 +63,23 @@ def demo_note(any_demo: object, any_other: object) -> str:
     return "（含示例数据）" if any_other else "（示例数据）"
 
 
-def _kinds():
-    """Per group: whether any record is demo data, and whether any is not (each record joined to its Source)."""
+def _check_kinds():
+    """Per group of checks: whether any is demo data, and whether any is not — a demo check whose status staff
+    updated rests on that entry too (each check joined to its Source)."""
     demo = Source.kind == SourceKind.DEMO.value
-    return func.max(case((demo, 1), else_=0)), func.max(case((demo, 0), else_=1))
+    return func.max(case((demo, 1), else_=0)), func.max(case((and_(demo, ~UPDATED), 0), else_=1))
+
+
+def _last_day(rows, keys: int):
+    """`rows` (columns k0…, day, kind: one per record) per key: the newest day, and whether the records OF THAT DAY
+    are demo data and whether any is not (the alert names that day: its note is about its records)."""
+    r = rows.subquery()
+    by = [r.c[f"k{i}"] for i in range(keys)]
+    w = select(*by, r.c.day, r.c.kind, func.max(r.c.day).over(partition_by=by).label("last")).subquery()
+    by = [w.c[f"k{i}"] for i in range(keys)]
+    demo = w.c.kind == SourceKind.DEMO.value
+    return (select(*by, func.max(w.c.day), func.max(case((demo, 1), else_=0)), func.max(case((demo, 0), else_=1)))
+            .where(w.c.day == w.c.last).group_by(*by))
 
 
 def reference_date(as_of: dt.date | None) -> dt.date:
@@ -96,7 +109,7 @@ def _open_checks_stmt(community: str | None, ref: dt.date):
 
 
 def _overdue(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
-    stmt = (select(Community.name, func.count(), func.min(SiteCheck.due_on), *_kinds())
+    stmt = (select(Community.name, func.count(), func.min(SiteCheck.due_on), *_check_kinds())
             .join(Community, Community.id == SiteCheck.community_id).join(Source, Source.id == SiteCheck.source_id)
             .where(*_open_checks_stmt(community, ref), SiteCheck.due_on.is_not(None), SiteCheck.due_on < ref)
             .group_by(Community.name))
@@ -106,7 +119,7 @@ def _overdue(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]
 
 
 def _open_checks(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
-    stmt = (select(Community.name, func.count(), func.min(SiteCheck.created_at), *_kinds())
+    stmt = (select(Community.name, func.count(), func.min(SiteCheck.created_at), *_check_kinds())
             .join(Community, Community.id == SiteCheck.community_id).join(Source, Source.id == SiteCheck.source_id)
             .where(*_open_checks_stmt(community, ref))
             .group_by(Community.name))
@@ -129,25 +142,26 @@ def _stale(community: str | None, ref: dt.date, engine: Engine) -> list[Alert]:
     days = settings().stale_days
     cutoff = ref - dt.timedelta(days=days)
     found: list[Alert] = []
-    care = (select(CareFacility.name, Community.name, func.max(CareOccupancy.day), *_kinds())
+    care = (select(CareFacility.name.label("k0"), Community.name.label("k1"), CareOccupancy.day.label("day"),
+                   Source.kind.label("kind"))
             .join(CareOccupancy, CareOccupancy.facility_id == CareFacility.id)
             .join(Source, Source.id == CareOccupancy.source_id)
             .outerjoin(Community, Community.id == CareFacility.community_id)
-            .where(CareOccupancy.day <= ref)
-            .group_by(CareFacility.name, Community.name))
-    stars = (select(Community.name, func.max(StarAssessment.valid_from), *_kinds())
+            .where(CareOccupancy.day <= ref))
+    stars = (select(Community.name.label("k0"), StarAssessment.valid_from.label("day"), Source.kind.label("kind"))
              .join(StarAssessment, StarAssessment.community_id == Community.id)
              .join(Source, Source.id == StarAssessment.source_id)
-             .where(StarAssessment.valid_from <= ref).group_by(Community.name))
-    moves = (select(Community.name, func.max(HouseholdEvent.valid_from), *_kinds())
+             .where(StarAssessment.valid_from <= ref))
+    moves = (select(Community.name.label("k0"), HouseholdEvent.valid_from.label("day"), Source.kind.label("kind"))
              .join(Household, Household.community_id == Community.id)
              .join(HouseholdEvent, HouseholdEvent.household_id == Household.id)
              .join(Source, Source.id == HouseholdEvent.source_id)
-             .where(HouseholdEvent.valid_from <= ref).group_by(Community.name))
+             .where(HouseholdEvent.valid_from <= ref))
     if community:
         care = care.where(Community.name == community)
         stars = stars.where(Community.name == community)
         moves = moves.where(Community.name == community)
+    care, stars, moves = _last_day(care, 2), _last_day(stars, 1), _last_day(moves, 1)
     for facility, name, last, demo, other in _rows(care, engine):
         if (day := as_day(last)) < cutoff:
             found.append(Alert("stale", name or SUBDISTRICT, day, f"{facility}每日入住超过{days}天未更新，"

@@ -169,13 +169,14 @@ class Figure:
 def derived(parts: Iterable[Figure], *, label: str, display: str, value: float | None = None,
             unit: str = "") -> Figure:
     """A figure made from other figures (已签约/涉迁户, 未签约 = 涉迁户 − 已签约): the kinds of all its parts
-    (`combined_kind`), the newest part's date, who entered the newest staff part, and every part's warning (a
+    (`combined_kind`), the newest part's date, who entered the newest staff entry any part names, and every part's
+    warning (a
     figure made of a disputed or alarming one is so too, wherever it is shown); when every part is quoted, each
     quote once, in the parts' order (shown as 原文：“A”；“B”)."""
     parts = list(parts)
     dated = [f for f in parts if f.holds_from is not None]
     newest = max(dated, key=lambda f: f.holds_from) if dated else parts[0]
-    staff = [f for f in parts if f.is_staff]
+    staff = [f for f in parts if f.names_entry]  # 录入 parts, and mixed counts that name their newest entry
     entered = max(staff, key=lambda f: f.recorded_at or dt.datetime.min) if staff else None
     quotes = list(dict.fromkeys(f.citation for f in parts))
     titles = {f.source_title for f in parts}

@@ -7,7 +7,8 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from lib.db import get_engine
-from lib.models import CheckStatus, Community, Photo, SiteCheck, Source
+from lib.account_models import User
+from lib.models import CheckStatus, Community, Photo, SiteCheck, SiteCheckUpdate, Source
 from lib.queries.common import fix_bools, frame, source_columns
 from lib.scope import day_end
 
@@ -20,11 +21,26 @@ def _first_photo():
 OPEN = SiteCheck.status != CheckStatus.CLOSED.value
 
 
+def _last_update(column):
+    """`column` of the check's newest progress update (who set its current status — by display name — and when);
+    NULL when none."""
+    u = SiteCheckUpdate
+    return (select(column).select_from(u).outerjoin(User, User.username == u.recorded_by)
+            .where(u.check_id == SiteCheck.id).order_by(u.recorded_at.desc(), u.id.desc()).limit(1)
+            .correlate(SiteCheck).scalar_subquery())
+
+
+# Whether a check's current status was entered by staff (an update): the check's source is then not its own alone.
+UPDATED = select(SiteCheckUpdate.id).where(SiteCheckUpdate.check_id == SiteCheck.id).correlate(SiteCheck).exists()
+
+
 def site_checks(*, community: str | None = None, open_only: bool = False, as_of: dt.date | None = None,
                 engine: Engine | None = None) -> pd.DataFrame:
     stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
                    SiteCheck.status, SiteCheck.lon, SiteCheck.lat, SiteCheck.due_on, SiteCheck.created_at,
-                   SiteCheck.created_by, _first_photo().label("photo_id"), OPEN.label("is_open"), *source_columns())
+                   SiteCheck.created_by, _first_photo().label("photo_id"), OPEN.label("is_open"),
+                   _last_update(func.coalesce(User.display_name, SiteCheckUpdate.recorded_by)).label("status_by"),
+                   _last_update(SiteCheckUpdate.recorded_at).label("status_at"), *source_columns())
             .join(Community, Community.id == SiteCheck.community_id)
             .join(Source, Source.id == SiteCheck.source_id)
             .order_by(SiteCheck.created_at.desc(), SiteCheck.id.desc()))
