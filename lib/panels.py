@@ -251,7 +251,7 @@ def summary_panel(scope: Scope, *, free_beds_warning: int, signed_in: bool = Fal
 
 
 CHECK_COLUMNS = {"community": "社区", "category": "类别", "finding": "问题", "status": "状态", "due": "整改期限",
-                 "created": "登记时间", "author": "登记人", "updated": "状态更新", "tag": "来源"}
+                 "created": "登记时间", "author": "登记人", "tag": "来源"}
 
 
 def site_check_table(scope: Scope, *, open_only: bool, signed_in: bool, engine: Engine | None = None):
@@ -269,17 +269,13 @@ def site_check_table(scope: Scope, *, open_only: bool, signed_in: bool, engine: 
     staff = df["source_kind"] == SourceKind.STAFF.value
     named = df["source_publisher"].where(staff, None).fillna(df["created_by"])
     author = named if signed_in else staff.map({True: ANONYMOUS_AUTHOR, False: "示例"})  # lib.privacy decides
-    def moment(t) -> str:
-        return cn_datetime(clock.to_local(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t))
-
-    # the current status's own entry (「中兴录入员 · 2024年3月1日 10:00」): a check's source is its own and that one's
-    updated = [f"{who if signed_in else ANONYMOUS_AUTHOR} · {moment(at)}" if isinstance(who, str) else ""
-               for who, at in zip(df["status_by"], df["status_at"], strict=True)]
+    # a check whose status staff updated rests on that entry too (含示例 for a demo check; who and when: the audit
+    # log — the list has no room for another column at 820 px)
     kinds = [combined_kind({k, SourceKind.STAFF.value} if isinstance(who, str) else {k})
              for k, who in zip(df["source_kind"], df["status_by"], strict=True)]
     view = df.assign(finding=finding, author=author, due=df["due_on"].map(cn_date),
-                     created=[moment(t) for t in df["created_at"]], updated=updated,
-                     tag=[Figure("", "", k).tag for k in kinds])
+                     created=[cn_datetime(clock.to_local(t.to_pydatetime() if hasattr(t, "to_pydatetime") else t))
+                              for t in df["created_at"]], tag=[Figure("", "", k).tag for k in kinds])
     return view[list(CHECK_COLUMNS)].rename(columns=CHECK_COLUMNS), df
 
 

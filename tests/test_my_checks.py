@@ -84,7 +84,7 @@ def test_check_list_columns_photo_and_masked_recorder(engine):  # noqa: F811
                            photo_mime="image/png", engine=engine, today=staff_apptest.TODAY)
     signed = staff_apptest.sign_in("zx", "checks")
     table = signed.dataframe[0].value
-    assert list(table.columns) == ["照片", "社区", "类别", "问题", "状态", "整改期限", "登记时间", "登记人", "状态更新", "来源"]
+    assert list(table.columns) == ["照片", "社区", "类别", "问题", "状态", "整改期限", "登记时间", "登记人", "来源"]
     mine = table[table["问题"] == "灭火器过期"].iloc[0]
     assert mine["照片"].startswith("data:image/jpeg;base64,") and mine["登记人"] != "工作人员"
     assert mine["整改期限"] == cn_date(staff_apptest.TODAY)

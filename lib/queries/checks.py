@@ -22,8 +22,8 @@ OPEN = SiteCheck.status != CheckStatus.CLOSED.value
 
 
 def _last_update(column):
-    """`column` of the check's newest progress update (who set its current status — by display name — and when);
-    NULL when none."""
+    """`column` of the check's newest progress update (who set its current status, by display name); NULL when
+    none."""
     u = SiteCheckUpdate
     return (select(column).select_from(u).outerjoin(User, User.username == u.recorded_by)
             .where(u.check_id == SiteCheck.id).order_by(u.recorded_at.desc(), u.id.desc()).limit(1)
@@ -40,7 +40,7 @@ def site_checks(*, community: str | None = None, open_only: bool = False, as_of:
                    SiteCheck.status, SiteCheck.lon, SiteCheck.lat, SiteCheck.due_on, SiteCheck.created_at,
                    SiteCheck.created_by, _first_photo().label("photo_id"), OPEN.label("is_open"),
                    _last_update(func.coalesce(User.display_name, SiteCheckUpdate.recorded_by)).label("status_by"),
-                   _last_update(SiteCheckUpdate.recorded_at).label("status_at"), *source_columns())
+                   *source_columns())
             .join(Community, Community.id == SiteCheck.community_id)
             .join(Source, Source.id == SiteCheck.source_id)
             .order_by(SiteCheck.created_at.desc(), SiteCheck.id.desc()))
