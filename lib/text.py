@@ -31,8 +31,12 @@ def _not_xml(ch: str) -> bool:
     return 0xFDD0 <= cp <= 0xFDEF or cp & 0xFFFE == 0xFFFE or 0xD800 <= cp <= 0xDFFF
 
 
+def _control(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS
+
+
 def _refused(ch: str) -> bool:
-    return (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS) or _reorders(ch) or _not_xml(ch)
+    return _control(ch) or _reorders(ch) or _not_xml(ch)
 
 
 def _unseen(ch: str) -> bool:
@@ -54,5 +58,4 @@ def printable(text: str, *, mark: str = "") -> str:
 
 
 def xml_safe(text: str) -> str:
-    return "".join("\ufffd" if _not_xml(ch) or (unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
-                   else ch for ch in text)
+    return "".join("\ufffd" if _not_xml(ch) or _control(ch) else ch for ch in text)

@@ -21,11 +21,11 @@ def _first_photo():
 OPEN = SiteCheck.status != CheckStatus.CLOSED.value
 
 
-def _last_update(column):
-    """`column` of the check's newest progress update (who set its current status, by display name); NULL when
-    none."""
+def _status_by():
+    """Who set the check's current status in its newest progress update (display name); NULL when none."""
     u = SiteCheckUpdate
-    return (select(column).select_from(u).outerjoin(User, User.username == u.recorded_by)
+    return (select(func.coalesce(User.display_name, u.recorded_by)).select_from(u)
+            .outerjoin(User, User.username == u.recorded_by)
             .where(u.check_id == SiteCheck.id).order_by(u.recorded_at.desc(), u.id.desc()).limit(1)
             .correlate(SiteCheck).scalar_subquery())
 
@@ -39,7 +39,7 @@ def site_checks(*, community: str | None = None, open_only: bool = False, as_of:
     stmt = (select(SiteCheck.id, Community.name.label("community"), SiteCheck.category, SiteCheck.finding,
                    SiteCheck.status, SiteCheck.lon, SiteCheck.lat, SiteCheck.due_on, SiteCheck.created_at,
                    SiteCheck.created_by, _first_photo().label("photo_id"), OPEN.label("is_open"),
-                   _last_update(func.coalesce(User.display_name, SiteCheckUpdate.recorded_by)).label("status_by"),
+                   _status_by().label("status_by"),
                    *source_columns())
             .join(Community, Community.id == SiteCheck.community_id)
             .join(Source, Source.id == SiteCheck.source_id)
