@@ -3,7 +3,7 @@ primary key of `write_submission`, so a repeat of one submission — a double-cl
 once — fails in the database and is answered with the row the first one stored.
 
     form_key(submission_key) -> str | None        # the form's token as stored (validated), or None
-    claim(session, key, table, record_id, username)   # flushed; IntegrityError when claimed already
+    claim(session, key, table, record_id, username)   # flushed (unless flush=False); IntegrityError when claimed
     claimed_record(session, key) -> int | None
 """
 from __future__ import annotations
@@ -21,10 +21,13 @@ def form_key(submission_key: str | None) -> str | None:
     return f"form-{key}" if key else None
 
 
-def claim(session: Session, key: str | None, table: str, record_id: int | None, username: str) -> None:
+def claim(session: Session, key: str | None, table: str, record_id: int | None, username: str, *,
+          flush: bool = True) -> None:
+    """`flush=False`: the caller flushes it with the row it stored (one round trip, not two)."""
     if key:
         session.add(WriteSubmission(key=key[:80], table_name=table[:40], record_id=record_id, username=username[:64]))
-        session.flush()
+        if flush:
+            session.flush()
 
 
 def claimed_record(session: Session, key: str | None) -> int | None:

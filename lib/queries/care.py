@@ -13,6 +13,7 @@ import datetime as dt
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, func, select
@@ -70,32 +71,45 @@ def beds_on(wanted: Iterable[tuple[int, dt.date | None]], *, engine: Engine | No
     docstring. Two queries for any number of facilities and days (a whole series), none per day; `session`: read
     inside a write's transaction."""
     wanted = set(wanted)
-    ids = sorted({fid for fid, _ in wanted})
-    if not ids:
-        return {}
-    bind = session if session is not None else engine
-    register = {r.id: r for r in _rows(
-        select(CareFacility.id, CareFacility.name, CareFacility.beds, CareFacility.source_id, *source_columns())
-        .join(Source, Source.id == CareFacility.source_id).where(CareFacility.id.in_(ids)), bind)}
-    owner = {s: fid for fid, r in register.items() for s in subjects(r.name)}
-    history: dict[int, list] = {fid: [] for fid in register}
-    facts = _rows(select(Fact.id, Fact.subject, Fact.value, Fact.valid_from, Fact.quote, Fact.source_id,
-                         Fact.recorded_at, Fact.recorded_by, *source_columns())
-                  .join(Source, Source.id == Fact.source_id)
-                  .where(Fact.indicator == BEDS, Fact.subject.in_(list(owner)))
-                  .order_by(*newest_first(Fact)), bind)
-    for r in reversed(facts):  # oldest first: per date the last row is the one lib.scope's rule picks
-        history[owner[r.subject]].append(r)
-    days = {fid: [as_day(r.valid_from) for r in rows] for fid, rows in history.items()}
-    out = {}
-    for fid, day in wanted:
-        if fid not in register:
-            out[(fid, day)] = NO_BEDS
-            continue
-        rows = history[fid]
-        i = len(rows) - 1 if day is None else bisect_right(days[fid], day) - 1
-        out[(fid, day)] = _held(rows[i]) if i >= 0 else _register(register[fid], rows)
-    return out
+    book = BedBook.read({fid for fid, _ in wanted}, engine=engine, session=session)
+    return {(fid, day): book.on(fid, day) for fid, day in wanted}
+
+
+@dataclass(frozen=True)
+class BedBook:
+    """The facilities' registers and 床位 histories, read once (two queries): `on(fid, day)` is `beds_on` for any
+    day without reading again (a ledger of a year's daily residents checks each day against it)."""
+
+    register: dict[int, Any]
+    history: dict[int, list]
+    days: dict[int, list[dt.date | None]]
+
+    @classmethod
+    def read(cls, ids: Iterable[int], *, engine: Engine | None = None, session: Session | None = None) -> BedBook:
+        ids = sorted(set(ids))
+        if not ids:
+            return cls({}, {}, {})
+        bind = session if session is not None else engine
+        register = {r.id: r for r in _rows(
+            select(CareFacility.id, CareFacility.name, CareFacility.beds, CareFacility.source_id, *source_columns())
+            .join(Source, Source.id == CareFacility.source_id).where(CareFacility.id.in_(ids)), bind)}
+        owner = {s: fid for fid, r in register.items() for s in subjects(r.name)}
+        history: dict[int, list] = {fid: [] for fid in register}
+        facts = _rows(select(Fact.id, Fact.subject, Fact.value, Fact.valid_from, Fact.quote, Fact.source_id,
+                             Fact.recorded_at, Fact.recorded_by, *source_columns())
+                      .join(Source, Source.id == Fact.source_id)
+                      .where(Fact.indicator == BEDS, Fact.subject.in_(list(owner)))
+                      .order_by(*newest_first(Fact)), bind)
+        for r in reversed(facts):  # oldest first: per date the last row is the one lib.scope's rule picks
+            history[owner[r.subject]].append(r)
+        return cls(register, history, {fid: [as_day(r.valid_from) for r in rows] for fid, rows in history.items()})
+
+    def on(self, fid: int, day: dt.date | None) -> Beds:
+        if fid not in self.register:
+            return NO_BEDS
+        rows = self.history[fid]
+        i = len(rows) - 1 if day is None else bisect_right(self.days[fid], day) - 1
+        return _held(rows[i]) if i >= 0 else _register(self.register[fid], rows)
 
 
 def _held(r) -> Beds:

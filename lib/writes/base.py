@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,6 +125,7 @@ class WriteContext:
         self._communities: dict[str, Community] = {}
         self._tables: set[str] = set()  # tables whose turn this transaction holds (PostgreSQL)
         self._raced: set[int] = set()  # rows of a key committed by another writer while this one waited
+        self._memo: dict[Any, tuple[frozenset[str], Any]] = {}  # remembered(): reads kept until a write to them
         if check:
             verify_actor(session, actor)
             if actor.role != Role.ADMIN:
@@ -161,6 +162,13 @@ class WriteContext:
                 return None
             self._communities[short] = found
         return self._communities[short]
+
+    def remembered(self, key: Any, load: Callable[[], Any], *, tables: Iterable[str]) -> Any:
+        """`load()`, read once in this transaction until it writes to one of `tables` (the tables `load` reads):
+        a ledger's thousand rows look up their facility and its bed counts once, not once a row."""
+        if key not in self._memo:
+            self._memo[key] = (frozenset(tables), load())
+        return self._memo[key][1]
 
     def source_kind(self, row: Any) -> str:
         """The source kind (article / demo / staff …) of a stored history row."""
@@ -264,16 +272,13 @@ class WriteContext:
                 setattr(obj, attr, self.username)
         keys = [outcome.derived_key(), *self.form_keys(outcome)]
         try:
-            with self.s.begin_nested():
-                for key in keys:
-                    self.claim(key, outcome.table)
+            with self.s.begin_nested():  # the row first (its id), then its keys, extras and audit: two flushes
                 self.s.add(obj)
                 self.s.flush()
+                for key in keys:
+                    submissions.claim(self.s, key, outcome.table, obj.id, self.username, flush=False)
                 for extra in outcome.extra:
                     extra(self.s, obj)
-                self.s.flush()
-                for key in keys:
-                    self.s.get(WriteSubmission, key[:80]).record_id = obj.id
                 after = {"id": obj.id, **outcome.after}
                 audit.record(self.s, self.username, outcome.action or self.action, outcome.table, outcome.key,
                              outcome.community_id, outcome.before, after)
@@ -287,6 +292,7 @@ class WriteContext:
                 raise conflict(outcome.label) from None
             return repeat_result(outcome.table, outcome.key, self.claimed_record(outcome.derived_key()),
                                  outcome.label)
+        self._memo = {k: v for k, v in self._memo.items() if outcome.table not in v[0]}
         return WriteResult(True, outcome.table, outcome.key, obj.id, f"已保存（{outcome.label}）")
 
 

@@ -49,7 +49,9 @@ def _household(ctx: WriteContext, code: Any) -> Household:
 
 
 def _community_name(ctx: WriteContext, cid: int | None) -> str | None:
-    return None if cid is None else ctx.s.scalar(select(Community.name).where(Community.id == cid))
+    return None if cid is None else ctx.remembered(
+        ("community name", cid), lambda: ctx.s.scalar(select(Community.name).where(Community.id == cid)),
+        tables={"community"})
 
 
 def plan_household_step(ctx: WriteContext, *, code: Any, status: Any, on: Any = None,
@@ -126,8 +128,9 @@ def facility_by_name(ctx: WriteContext, name: Any) -> CareFacility:
     """A facility by its key or its exact name (NFKC, spaces ignored, 光武街道 prefix optional): no patterns."""
     text = as_text(name, "机构", max_len=64)
     wanted = _norm(text)
-    matches = [f for f in ctx.s.scalars(select(CareFacility).order_by(CareFacility.id))
-               if wanted == f.key or wanted in _facility_names(f.name)]
+    every = ctx.remembered("care facilities", tables={"care_facility"},
+                           load=lambda: list(ctx.s.scalars(select(CareFacility).order_by(CareFacility.id))))
+    matches = [f for f in every if wanted == f.key or wanted in _facility_names(f.name)]
     if not matches:
         raise ValidationError(f"「机构」：未找到养老机构“{text}”（请填写机构全称）")
     if len(matches) > 1:
@@ -148,7 +151,9 @@ def plan_occupancy(ctx: WriteContext, *, facility: Any, day: Any, occupied: Any)
     same = keyed_row(ctx, "care_occupancy", key, CareOccupancy, CareOccupancy.facility_id == fac.id,
                      CareOccupancy.day == when, date_col="day")
     beds_turn(ctx, fac.id)
-    beds = care.beds_on({(fac.id, when)}, session=ctx.s)[(fac.id, when)]
+    book = ctx.remembered(("beds", fac.id), lambda: care.BedBook.read({fac.id}, session=ctx.s),
+                          tables={"fact", "care_facility"})
+    beds = book.on(fac.id, when)
     if beds.value is not None:
         n = as_number(occupied, "入住人数", integer=True, unit="人", exact=True).as_int
         if n > beds.value:
