@@ -238,7 +238,8 @@ def build_deck(*, layers: dict, community_values: dict | None = None, metric_lab
                  "polygon": dd.polygon_parts(service_circle(c["lon"], c["lat"], c["radius_m"]))[0]} for c in circles]
         out.append(_polygon_layer("circles", rows, COLORS["circle_fill"], COLORS["circle_line"], 3, pickable=False))
     if "pois" in show and items.get("pois"):
-        rows = [{"name": n, "tip": (f"专业批发市场 · {MARKET_NOTE}" if p.get("category") == "专业批发市场"
+        rows = [{"name": n, "tip": (f"专业批发市场 · {MARKET_NOTE}"
+                                    if p.get("category") == "专业批发市场" and p.get("schematic", True)
                                     else _tip(p.get("category") or "设施")(p)), "position": dd.point_xy(g),
                  "color": POI_COLORS.get(p.get("category"), POI_DEFAULT)}
                 for n, g, p in items["pois"] if dd.point_xy(g)]

@@ -106,18 +106,23 @@ def legend_items(values, *, color_scale: Sequence[str] = DEFAULT_SCALE, value_fo
 
 
 # Every symbol drawn on the map, for its legend: (label, shape, RGBA). Shapes: line, dashed, area, dot, ring.
-# The 11 专业批发市场 sit at invented positions: the legend and their tooltip say 示意.
+# The shipped 11 专业批发市场 sit at invented positions: the legend and their tooltip say 示意 (until surveyed points
+# replace them: the 设施点位 layer's newest version, lib.map_origin).
 MARKET_NOTE = "位置为示意（报道未给出具体位置）"
-SYMBOLS: tuple[tuple[str, str, RGBA], ...] = (
-    ("街道范围", "line", COLORS["outline"]),
-    ("主干道路", "line", COLORS["road"]),
-    ("焦枝铁路", "dashed", COLORS["railway_dash"]),
-    ("河流", "line", COLORS["river"]),
-    ("水库", "area", COLORS["reservoir_fill"]),
-    ("文化路北延（征迁项目）", "line", COLORS["project"]),
-    *((("南阳站" if cat == "交通枢纽" else f"专业批发市场（{MARKET_NOTE}）" if cat == "专业批发市场" else cat), "dot", rgba)
-      for cat, rgba in POI_COLORS.items()),
-)
+
+
+def symbols(*, markets_schematic: bool = True) -> tuple[tuple[str, str, RGBA], ...]:
+    market = f"专业批发市场（{MARKET_NOTE}）" if markets_schematic else "专业批发市场"
+    return (
+        ("街道范围", "line", COLORS["outline"]),
+        ("主干道路", "line", COLORS["road"]),
+        ("焦枝铁路", "dashed", COLORS["railway_dash"]),
+        ("河流", "line", COLORS["river"]),
+        ("水库", "area", COLORS["reservoir_fill"]),
+        ("文化路北延（征迁项目）", "line", COLORS["project"]),
+        *((("南阳站" if cat == "交通枢纽" else market if cat == "专业批发市场" else cat), "dot", rgba)
+          for cat, rgba in POI_COLORS.items()),
+    )
 CHECK_SYMBOL = ("现场核查点（红圈）", "ring", COLORS["check"])
 CIRCLE_SYMBOL = (WALK_LEGEND, "area", COLORS["circle_line"])
 # The 示范 view's highlighted communities (outlined polygons): the L-shaped cluster and the railway-west pilot.

@@ -72,8 +72,11 @@ with widgets.guard("改造项目"):
         st.dataframe(projects.table, hide_index=True, width="stretch",
                      column_config={"经度": st.column_config.NumberColumn(format="%.4f"),
                                     "纬度": st.column_config.NumberColumn(format="%.4f")})
-        st.caption(f"{widgets.SCHEMATIC_BADGE} 项目内容来自新闻报道；点位取自地图“设施点位”图层，为示意位置，"
-                   "“示意图上所在社区”据示意社区边界推算，仅供参考。")
+        origin = bridge.map_origin()  # the points and boundaries as the map's layers now are (示意 or surveyed)
+        points, bounds = (("为示意位置" if origin.schematic("pois") else "为测绘点位"),
+                          ("示意社区边界" if origin.schematic("communities") else "测绘社区边界"))
+        st.caption(f":violet-badge[{origin.tag}] 项目内容来自新闻报道；点位取自地图“设施点位”图层，{points}，"
+                   f"“示意图上所在社区”据{bounds}推算，仅供参考。")
         with st.expander("报道原文"):
             for quote in projects.quotes:
                 st.caption(widgets.md_escape(quote))

@@ -49,7 +49,7 @@ def carousel() -> None:
     if not paused:
         st.session_state["screen.index"] = (index + 1) % len(VIEW_NAMES)
     st.caption(f"当前：{name}（{index % len(VIEW_NAMES) + 1}/{len(VIEW_NAMES)}）· 每 {rotate} 秒轮换"
-               + (" · 已暂停" if paused else "") + " · 示意图，非测绘成果")
+               + (" · 已暂停" if paused else "") + f" · {bridge.map_origin().tag}")
 
 
 head, controls = st.columns([20, 1], vertical_alignment="center")

@@ -29,9 +29,9 @@ with widgets.guard("报道数字与原文"):
     st.dataframe(table, hide_index=True, width="stretch", column_config=widgets.date_columns(table))
 
 st.subheader("示例数据与示意图")
+origin = bridge.map_origin()  # what of the map is 示意 and what surveyed, with each survey's source
 st.markdown(
     "- 报道未公布的数字（各社区五星得分、每日入住人数、逐户征迁状态、红色物业项目明细、现场核查示例）"
     "由固定随机种子生成，界面上一律标注「示例数据」，不得作为正式数字引用。\n"
-    f"- 地图为「示意图，非测绘成果」：{bridge.EAST_EDGE_NOTE}；南阳站位置取自公开数据，"
-    "社区边界、道路、河流、水库位置为示意；管理员可用测绘数据替换任一图层。"
+    f"- 地图为「{origin.tag}」：{widgets.md_escape(origin.note)}管理员可用测绘数据替换任一图层。"
 )

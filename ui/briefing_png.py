@@ -15,6 +15,7 @@ from PIL.PngImagePlugin import PngInfo
 from shapely.geometry import shape
 
 from lib.figures import Figure
+from lib.map_origin import MapOrigin
 
 # The lines drawn over the communities, in drawing order: (layer, legend label — "{}" takes the features' names, so a
 # layer an administrator replaced is named as it now is —, colour, width)
@@ -95,9 +96,12 @@ def _wrapped(draw: ImageDraw.ImageDraw, text: str, font, room: float) -> list[st
 
 def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: dict[str, list[dict]],
                     colors: dict[str, str], header: dt.date | None = None, selected: str | None = None,
-                    legend: list[tuple[str, str]] = (), size: tuple[int, int] = (1920, 1080)) -> bytes:
-    """PNG bytes. `layers` are feature records {name, geometry, properties}; `colors` community → hex.
-    The figure lines are also stored as the PNG text chunk 「figures」 (label｜value｜tag per line)."""
+                    legend: list[tuple[str, str]] = (), size: tuple[int, int] = (1920, 1080),
+                    origin: MapOrigin | None = None) -> bytes:
+    """PNG bytes. `layers` are feature records {name, geometry, properties}; `colors` community → hex; `origin`:
+    what of the map is 示意, what surveyed (lib.map_origin; None: the shipped 示意 layers). The figure lines are also
+    stored as the PNG text chunk 「figures」 (label｜value｜tag per line), the map's origin as 「map」."""
+    origin = origin or MapOrigin()
     width, height = size
     img = Image.new("RGB", size, BG)
     draw = ImageDraw.Draw(img)
@@ -139,7 +143,7 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
         draw.line([x, height - 52 * unit, x + 24 * unit, height - 52 * unit], fill=color, width=max(1, int(w * unit)))
         draw.text((x + 32 * unit, height - 64 * unit), label, font=small, fill=MUTED)
         x += (44 + 22 * len(label)) * unit
-    draw.text((40 * unit, height - 34 * unit), "示意图，非测绘成果；「报道」出自新闻报道，「录入」为工作人员录入（附录入人与时间），"
+    draw.text((40 * unit, height - 34 * unit), f"{origin.tag}；「报道」出自新闻报道，「录入」为工作人员录入（附录入人与时间），"
               "「示例」为示例数据，不作正式引用。", font=small, fill=MUTED)
 
     col_x, y = width * 0.66, 130 * unit
@@ -159,6 +163,7 @@ def render_briefing(*, title: str, stamp: str, figures: list[Figure], layers: di
             draw.text((col_x, y + (62 + 22 * i) * unit), part, font=small, fill=WARN)
         y += row_h + more
     meta = PngInfo()
+    meta.add_text("map", f"{origin.tag}：{origin.note}")
     meta.add_text("figures", "\n".join("｜".join(line[:3]) for line in lines))
     meta.add_text("legend", "\n".join([label for label, _ in legend] + [label for label, _, _ in drawn]))
     meta.add_text("notes", "\n".join(f"{line[0]}｜{note}" for line, note in zip(lines, notes, strict=True) if note))

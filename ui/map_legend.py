@@ -1,11 +1,11 @@
-"""The legend of every symbol on the map (geo.deck_style.SYMBOLS), written under the map on every page and the
+"""The legend of every symbol on the map (geo.deck_style.symbols), written under the map on every page and the
 wall: lines, the dashed railway, areas, dots and the red check rings, each with its name."""
 from __future__ import annotations
 
 import functools
 import html
 
-from geo.deck_style import CHECK_SYMBOL, CIRCLE_SYMBOL, SYMBOLS
+from geo.deck_style import CHECK_SYMBOL, CIRCLE_SYMBOL, symbols
 
 
 def _swatch(shape: str, rgba) -> str:
@@ -19,10 +19,12 @@ def _swatch(shape: str, rgba) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def symbols_html(*, checks: bool = False, circles: bool = False, outlines: tuple = ()) -> str:
+def symbols_html(*, checks: bool = False, circles: bool = False, outlines: tuple = (),
+                 markets_schematic: bool = True) -> str:
     """The legend's HTML for st.html (made once per argument set). `outlines`: (label, RGBA) of highlighted
     communities (the 示范 view's L-shaped cluster and pilot)."""
-    items = [*SYMBOLS, *([CHECK_SYMBOL] if checks else []), *([CIRCLE_SYMBOL] if circles else []),
+    items = [*symbols(markets_schematic=markets_schematic),
+             *([CHECK_SYMBOL] if checks else []), *([CIRCLE_SYMBOL] if circles else []),
              *((label, "outline", rgba) for label, rgba in outlines)]
     cells = "".join(f"<span>{_swatch(shape, rgba)}{html.escape(label)}</span> " for label, shape, rgba in items)
     return f"<div class='gw-legend'>图例：{cells}</div>"

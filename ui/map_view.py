@@ -12,10 +12,10 @@ import streamlit as st
 from geo.deck import build_deck
 from geo.deck_json import SerializedDeck, layer_base
 from geo.deck_style import DEFAULT_SCALE, class_breaks, color_for, legend_items
-from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS
+from geo.layers import LAYER_LABELS
 from lib.config import basemap_url
 from lib.models import ModelStatus
-from ui import bridge, deck_ready, kpi_grid, layout, map_legend, widgets
+from ui import bridge, deck_ready, kpi_grid, layout, map_legend
 from ui.bridge import KEYS
 from ui.kept import kept
 
@@ -25,8 +25,7 @@ _LABELS = {**LAYER_LABELS, "labels": "社区名称"}
 # the first word of each label and, for non-ASCII text, runs its whole emoji pattern over it — ~0.1 ms per
 # chip per rerun. With the space the first word is empty and nothing is scanned.
 _CHIPS = {k: f" {v}" for k, v in _LABELS.items()}
-_SCHEMATIC = (f"{EAST_EDGE_NOTE}，南阳站为公开位置；社区边界、道路、河流、水库为示意。"
-              "点击社区可筛选全部页面，再次点击返回全街道。")
+_CLICK = "点击社区可筛选全部页面，再次点击返回全街道。"
 VALUE_FORMATS = {"stars": "{:.0f}颗", "model": "{:.0f}", "relocation": "{:.0%}", "care": "{:.0%}"}
 MODEL_RANKS = [ModelStatus.NOT_YET.value, ModelStatus.ACTIVE.value, ModelStatus.PILOT.value, ModelStatus.NAMED.value]
 
@@ -146,6 +145,7 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     # context and shaders, most of a map click's time). The chart's own selection cannot go stale: its pickable
     # layers' ids change when it holds a tap the selection has left behind (_generation), and it drops that tap.
     map_key = f"{key_prefix}.{KEYS['map']}"
+    origin = bridge.map_origin()  # what is 示意 and what surveyed (lib.map_origin): the note under every map
     generation, layer_generations = _generation(map_key, selected)
     st.session_state[f"{map_key}.shown"] = generation
     deck = _deck(metric, selected, visible, as_of, checks,
@@ -157,7 +157,7 @@ def render(*, key_prefix: str, height: int = 560, controls: bool = True, checks:
     # the colour legend, the symbols' legend and the 「示意图」 note: one element, with the marker that names this
     # map for the page script's picking warm-up (ui/deck_ready.py)
     st.html(_legend_html(metric, as_of)
-            + map_legend.symbols_html(checks=checks, circles=bool(circles),
+            + map_legend.symbols_html(checks=checks, circles=bool(circles), markets_schematic=origin.schematic("pois"),
                                       outlines=tuple((h[3], tuple(h[2])) for h in highlights or ()))
-            + (kpi_grid.note_html(_SCHEMATIC, tag=widgets.SCHEMATIC, color="violet") if note else "")
+            + (kpi_grid.note_html(origin.note + _CLICK, tag=origin.tag, color="violet") if note else "")
             + deck_ready.marker(deck.version))

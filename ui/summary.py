@@ -72,4 +72,5 @@ def briefing_png(*, community: str | None, as_of: dt.date | None) -> bytes:
     panel = bridge.summary_panel(bridge.Scope.of(community, as_of))
     title = "光武街道基层治理简报" + (f" · {panel.scope.label}" if community else "")
     return render_briefing(title=title, stamp=panel.header.text, figures=panel.figures(), header=panel.header.latest,
-                           layers=bridge.map_layers(), colors=colors, selected=community, legend=legend)
+                           layers=bridge.map_layers(), colors=colors, selected=community, legend=legend,
+                           origin=bridge.map_origin())

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from lib import alerts as alerts_mod
-from lib import briefing_date, privacy
+from lib import briefing_date, map_origin, privacy
 from lib.alerts import Alert
 from lib.briefing.model import Pack, PackFigure, PackPanel, kind_label
 from lib.config import settings
@@ -276,6 +276,7 @@ def collect_pack(*, community: str | None, as_of: dt.date | None = None,
                 alerts=[a.line for a in found],
                 alert_rows=[(a.label, a.community, a.on, a.line) for a in found],
                 source_titles=titles, layers=map_data.map_layers(engine=engine),
+                map_origin=map_origin.read(engine=engine),
                 community_status=dict(zip(status["community"], status["status"], strict=True)),
                 open_checks=[(float(x), float(y)) for x, y in zip(open_checks["lon"], open_checks["lat"], strict=True)
                              if pd.notna(x) and pd.notna(y)])

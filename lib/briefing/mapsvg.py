@@ -10,8 +10,8 @@ from shapely.geometry import box, shape
 from shapely.ops import unary_union
 
 from geo.deck_style import POI_COLORS, POI_DEFAULT
-from geo.layers import EAST_EDGE_NOTE
 from lib.briefing.fonts import FAMILY
+from lib.map_origin import MapOrigin
 
 W, H, MAP_W = 1200, 820, 860  # the SVG; the map takes the left MAP_W px, the legend the rest
 STATUS_FILLS = {"已命名示范社区": "#A7F3D0", "先行先试": "#BFDBFE", "创建中": "#FDE68A", "未命名": "#F3F4F6"}
@@ -86,9 +86,10 @@ def _along(canvas: _Canvas, line, fractions=(0.5, 0.35, 0.65, 0.2, 0.8, 0.1, 0.9
 
 
 def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selected: str | None = None,
-               checks: list[tuple[float, float]] = ()) -> str:
+               checks: list[tuple[float, float]] = (), origin: MapOrigin | None = None) -> str:
     """SVG text of the map with its legend. `status`: community → 示范社区 status (the fill colour);
-    `checks`: (lon, lat) of open site checks, drawn as red circles."""
+    `checks`: (lon, lat) of open site checks, drawn as red circles; `origin`: what is 示意 and what surveyed
+    (lib.map_origin; None: the shipped 示意 layers)."""
     comms = [(f["name"], shape(f["geometry"])) for f in layers.get("communities", [])]
     outline = [shape(f["geometry"]) for f in layers.get("outline", [])]
     area = unary_union(outline or [g for _, g in comms])
@@ -155,10 +156,10 @@ def render_map(layers: dict[str, list[dict]], *, status: dict[str, str], selecte
                 (x + off, y + 14), (x - off, y - 14)]
         far = [(x + dx * k, y + dy * k) for k in (2, 3) for dx, dy in ((0, -16), (0, 16), (off, 0), (-off, 0))]
         c.label(near + far, text, size=13)
-    return _svg(c, pois, selected)
+    return _svg(c, pois, selected, origin or MapOrigin())
 
 
-def _legend(pois: list[dict], selected: str | None) -> list[str]:
+def _legend(pois: list[dict], selected: str | None, origin: MapOrigin) -> list[str]:
     x0, y, out = MAP_W + 20, 40, []
 
     def text(s: str, dy: float = 0, size: int = 15, weight: str = "normal") -> None:
@@ -173,8 +174,9 @@ def _legend(pois: list[dict], selected: str | None) -> list[str]:
         out.append(f"<rect x='{x0}' y='{y - 9}' width='34' height='18' fill='{fill}' stroke='#6B7280'/>")
         text(label)
         y += 26
-    lines = [("街道边界（示意）", OUTLINE, 2.5, ""), ("主干道", ROAD, 4, ""), ("焦枝铁路", RAIL, 5, ""),
-             ("河流（三里河、梅溪河）", RIVER, 3, ""), ("文化路北延（征迁项目，示意线位）", PROJECT, 5, "12 6")]
+    lines = [("街道边界（示意）" if origin.schematic("outline") else "街道边界", OUTLINE, 2.5, ""),
+             ("主干道", ROAD, 4, ""), ("焦枝铁路", RAIL, 5, ""), ("河流（三里河、梅溪河）", RIVER, 3, ""),
+             ("文化路北延（征迁项目" + ("，示意线位）" if origin.schematic("projects") else "）"), PROJECT, 5, "12 6")]
     y += 8
     for label, color, width, dash in lines:
         out.append(f"<line x1='{x0}' y1='{y}' x2='{x0 + 34}' y2='{y}' stroke='{color}' stroke-width='{width}' "
@@ -193,7 +195,7 @@ def _legend(pois: list[dict], selected: str | None) -> list[str]:
     for cat in cats:
         color = _hex(POI_COLORS.get(cat, POI_DEFAULT))
         out.append(f"<circle cx='{x0 + 17}' cy='{y}' r='6' fill='{color}' stroke='#111827'/>")
-        text(f"{cat}（位置为示意，未公开）" if cat == INVENTED else cat)
+        text(f"{cat}（位置为示意，未公开）" if cat == INVENTED and origin.schematic("pois") else cat)
         y += 24
     out.append(f"<circle cx='{x0 + 17}' cy='{y}' r='9' fill='none' stroke='{CHECK}' stroke-width='3'/>")
     text("现场核查未办结（红圈）")
@@ -203,7 +205,7 @@ def _legend(pois: list[dict], selected: str | None) -> list[str]:
         text(f"所选社区（{selected}）")
         y += 24
     y += 12
-    for line in _wrap(f"示意图，非测绘成果。{EAST_EDGE_NOTE}；其余界线与位置为示意。", 21):
+    for line in _wrap(f"{origin.tag}。{origin.note}", 21):
         out.append(f"<text x='{x0}' y='{y}' font-size='13' fill='#374151'>{html.escape(line)}</text>")
         y += 20
     return out
@@ -225,7 +227,7 @@ def _wrap(text: str, width: float) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def _svg(c: _Canvas, pois, selected) -> str:
-    body = "".join(c.parts) + "".join(_legend(pois, selected))
+def _svg(c: _Canvas, pois, selected, origin: MapOrigin) -> str:
+    body = "".join(c.parts) + "".join(_legend(pois, selected, origin))
     return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{W}' height='{H}' viewBox='0 0 {W} {H}' "
             f"font-family='{FAMILY}'><rect width='{W}' height='{H}' fill='white'/>{body}</svg>")

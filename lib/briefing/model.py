@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib.figures import MIXED, TAGS
+from lib.map_origin import MapOrigin
 
 SUBDISTRICT = "光武街道"
 NOT_SET = "未设置"
@@ -75,6 +76,7 @@ class Pack:
     open_checks: list[tuple[float, float]] = field(default_factory=list)  # (lon, lat) of open site checks
     alert_rows: list[tuple[str, str, dt.date, str]] = field(default_factory=list)  # (kind, community, date, line)
     overview_more: int = 0  # the community's figures past the pack's first OVERVIEW_MAX (on the 社区档案 page)
+    map_origin: MapOrigin = field(default_factory=MapOrigin)  # what of the map is 示意, what surveyed
 
     @property
     def scope_label(self) -> str:

@@ -20,7 +20,7 @@ from lib.fmt import cn_date
 from lib.panels import Header
 
 TEMPLATE = Path(__file__).with_name("pack.typ").read_bytes()
-DISCLAIMER = "地图为示意图，非测绘成果；标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"
+DISCLAIMER = "标注「示例」的数字为示例数据（报道未公布，固定随机种子生成），不作正式引用。"  # after the map's own words
 COVER_ALERTS = 8  # more would push the cover onto a second page (lines name community, kind and date): the rest are in the xlsx
 PANEL_ALERTS = 6  # the same on a panel page (beside its key figures)
 PANEL_PAGES = 4
@@ -71,20 +71,20 @@ def _data(pack: Pack, charts: dict[str, str]) -> dict:
         "alerts": _first(pack.alerts, COVER_ALERTS),
         "alerts_note": "整改逾期、空床不足、现场核查未办结、数据超过规定天数未更新",
         "since": _since(pack),
-        "map_note": "示意图，非测绘成果",
+        "map_note": pack.map_origin.tag,
         "panels": [{"title": p.title, "note": p.note, "alerts": _first(p.alerts, PANEL_ALERTS),
                     "figures": [_figure(f) for f in p.figures],
                     "chart": f"chart_{p.key}" if p.key in charts else ""} for p in pack.panels],
         "figures": [_figure(f) for f in pack.figures],
         "source_titles": pack.source_titles,
-        "disclaimer": DISCLAIMER,
+        "disclaimer": f"地图为{pack.map_origin.tag}；{DISCLAIMER}",
     }
 
 
 def render_pdf(pack: Pack, *, charts: dict[str, str], map_svg: str | None = None) -> bytes:
     """PDF bytes. `charts`: panel key → SVG of its chart (see lib.briefing.charts)."""
     svg = map_svg or render_map(pack.layers, status=pack.community_status, selected=pack.community,
-                                checks=pack.open_checks)
+                                checks=pack.open_checks, origin=pack.map_origin)
     inputs = {"pack": json.dumps(_data(pack, charts), ensure_ascii=False, default=str), "map": svg,
               **{f"chart_{k}": v for k, v in charts.items()}}
     return typst.compile(TEMPLATE, font_paths=[font_dir()], ignore_system_fonts=True, sys_inputs=inputs,

@@ -1,6 +1,7 @@
 """Cached lib queries: pages call only these (kept per argument set and data version, ui/bridge/_cache.py)."""
 from __future__ import annotations
 
+from lib import map_origin as origin_of_map
 from lib import panels
 from lib.queries import care, checks, communities, facts, map_data, model_communities, relocation, stars
 from ui.bridge._cache import cached
@@ -40,6 +41,7 @@ site_checks = cached(checks.site_checks)
 map_layers = cached(map_data.map_layers)
 community_metric = cached(map_data.community_metric)
 layer_versions = cached(map_data.layer_versions)
+map_origin = cached(origin_of_map.read)  # 示意 or surveyed, per layer: the map's note everywhere
 METRICS = map_data.METRICS
 average_score = stars.average_score  # a rule on star_counts rows (no query): how the 五星平均得分 is shown
 

@@ -97,7 +97,8 @@ def _community(name: str, as_of: dt.date | None, signed_in: bool) -> CommunityCa
     empty = "" if lines else p.empty_note  # lib's words: a look-back before the first figure, or none at all
     honours = p.notes[p.notes["kind"] == "荣誉"] if not p.notes.empty else p.notes
     honour_text = "**荣誉**：" + "、".join(widgets.md_escape(t) for t in honours["text"]) if not honours.empty else ""
-    return CommunityCard(p.full_name, f"{p.side} · 边界为示意", lines, more, empty, honour_text)
+    boundary = "边界为示意" if bridge.map_origin().schematic("communities") else "边界为测绘数据"
+    return CommunityCard(p.full_name, f"{p.side} · {boundary}", lines, more, empty, honour_text)
 
 
 _overview_kept = kept(_overview, ttl=bridge.TTL_SECONDS)
