@@ -25,13 +25,15 @@ wall_css.apply()
 
 @st.fragment(run_every=15)
 def title_bar() -> None:
-    """Title and clock on one line (the clock refreshes every 15 s)."""
-    now = bridge.now_local()
-    scope = bridge.Scope.of(community, as_of)
-    title = "光武街道基层治理" + (f" · {scope.label}" if community else "")
-    st.html(f"<div class='gw-head'><div class='gw-title'>{html.escape(title)}</div>"
-            f"<div class='gw-stamp'>{now.year}年{now.month}月{now.day}日 {now:%H:%M} &nbsp;·&nbsp; "
-            f"{html.escape(bridge.header(scope).text)}</div></div>")
+    """Title and clock on one line (the clock refreshes every 15 s; its timed reruns are this fragment alone, outside
+    app.py's page wrapper: guarded here)."""
+    with widgets.guard("标题栏", screen=True):
+        now = bridge.now_local()
+        scope = bridge.Scope.of(community, as_of)
+        title = "光武街道基层治理" + (f" · {scope.label}" if community else "")
+        st.html(f"<div class='gw-head'><div class='gw-title'>{html.escape(title)}</div>"
+                f"<div class='gw-stamp'>{now.year}年{now.month}月{now.day}日 {now:%H:%M} &nbsp;·&nbsp; "
+                f"{html.escape(bridge.header(scope).text)}</div></div>")
 
 
 @st.fragment(run_every=rotate)
@@ -44,12 +46,12 @@ def carousel() -> None:
     if chosen in VIEW_NAMES and chosen != VIEW_NAMES[index % len(VIEW_NAMES)]:
         index = VIEW_NAMES.index(chosen)
     name = VIEW_NAMES[index % len(VIEW_NAMES)]
-    with widgets.guard(name):
-        screen_views.VIEWS[name](community=community, as_of=as_of)
     if not paused:
         st.session_state["screen.index"] = (index + 1) % len(VIEW_NAMES)
-    st.caption(f"当前：{name}（{index % len(VIEW_NAMES) + 1}/{len(VIEW_NAMES)}）· 每 {rotate} 秒轮换"
-               + (" · 已暂停" if paused else "") + f" · {bridge.map_origin().tag}")
+    with widgets.guard(name, screen=True):  # a timed turn runs outside app.py's page wrapper
+        screen_views.VIEWS[name](community=community, as_of=as_of)
+        st.caption(f"当前：{name}（{index % len(VIEW_NAMES) + 1}/{len(VIEW_NAMES)}）· 每 {rotate} 秒轮换"
+                   + (" · 已暂停" if paused else "") + f" · {bridge.map_origin().tag}")
 
 
 head, controls = st.columns([20, 1], vertical_alignment="center")

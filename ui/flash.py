@@ -15,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from lib.errors import DashboardError
+from lib.errors import DashboardError, DatabaseUnavailable
 from ui import bridge
 from ui.widgets import md_escape
 
@@ -35,10 +35,14 @@ def put(ns: str, kind: str, message: str, details: list[str] | None = None, resu
 def run(ns: str, fn: Callable[[], Any], success: Callable[[Any], str], *, failed: str = "操作失败",
         repeat: Callable[[Any], bool] | None = None, details: Callable[[Any], list[str]] | None = None) -> bool:
     """Call the write `fn`; store its success message (kind info when `repeat(result)`: nothing new was
-    stored) or its Chinese error. Caches are cleared either way. The result is kept for `show`."""
+    stored) or its Chinese error. Caches are cleared either way (a refusal may report another writer's new data),
+    except when the database could not be reached: emptied then, every page and wall of the process would read the
+    unreachable database at once; a write that did land changes the data version, which renews them anyway."""
+    reachable = True
     try:
         result = fn()
     except DashboardError as exc:
+        reachable = not isinstance(exc, DatabaseUnavailable)
         put(ns, "error", exc.message, exc.details)
         return False
     except Exception:  # never a traceback on screen
@@ -46,7 +50,8 @@ def run(ns: str, fn: Callable[[], Any], success: Callable[[Any], str], *, failed
         put(ns, "error", f"{failed}：系统内部错误，数据未改动。请稍后重试或联系管理员。")
         return False
     finally:
-        bridge.clear_caches()
+        if reachable:
+            bridge.clear_caches()
     kind = "info" if repeat is not None and repeat(result) else "success"
     put(ns, kind, success(result), details(result) if details else [], result)
     return True

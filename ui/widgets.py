@@ -25,19 +25,33 @@ SCHEMATIC_BADGE = f":violet-badge[{SCHEMATIC}]"
 
 
 @contextlib.contextmanager
-def guard(panel: str) -> Iterator[None]:
-    """Show a domain error in Chinese, and anything else as a quiet placeholder — never a traceback."""
+def guard(panel: str, *, screen: bool = False) -> Iterator[None]:
+    """Show a domain error in Chinese, and anything else as a quiet placeholder — never a traceback. `screen`: the
+    big screen, whose timed fragments rerun outside app.py's page wrapper: any failure is the wall's quiet placeholder
+    that retries by itself (ui.page_guard), never a red box naming the database."""
     try:
         yield
     except DashboardError as exc:
         from ui import flash  # (flash draws with md_escape, below)
 
         metrics.record_panel_failure("database" if isinstance(exc, DatabaseUnavailable) else "domain")
+        if screen:
+            _wall_placeholder()
+            return
         flash.error(exc.message, exc.details)  # the one way an error is shown: as text, details capped
     except Exception:  # noqa: BLE001 - a wall screen must never show a traceback
         log.exception("panel %s failed", panel)
         metrics.record_panel_failure("internal")
+        if screen:
+            _wall_placeholder()
+            return
         st.info(f"「{panel}」暂时无法显示，请稍后刷新。", icon=":material/hourglass_empty:")
+
+
+def _wall_placeholder() -> None:
+    from ui import page_guard  # (page_guard builds on the chrome, which uses this module)
+
+    page_guard.quiet_placeholder()
 
 
 def kind_label(kind: str | None) -> str:
