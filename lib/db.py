@@ -9,6 +9,7 @@ IntegrityError is left as it is for the write layer (lib/writes turns a lost rac
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import time
 import weakref
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -321,6 +322,18 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def touch(model, row_id: int, *, engine: Engine | None = None, **values: object) -> bool:
+    """Best effort: `values` written to one row in a short transaction of its own; False (logged) when the database
+    cannot take the write (read-only, busy). For last-used times, which must never refuse what they record."""
+    try:
+        with session_scope(engine) as s:
+            s.execute(update(model).where(model.id == row_id).values(**values))
+        return True
+    except DashboardError as exc:
+        logging.getLogger("guangwu.db").warning("%s #%s not touched: %s", model.__tablename__, row_id, exc.message)
+        return False
 
 
 def _write_timeout(session: Session, engine: Engine) -> None:

@@ -61,8 +61,11 @@ def resolve_sign_in() -> None:
         resolved = resolve(value)
         actor, state = resolved.actor, resolved.state
     except Exception:  # noqa: BLE001 - runs before the page-run wrapper: never a traceback; app.py reports the database
+        # The check could not be made: whoever was signed in stays so until it can (nobody signed out; a 网格员's
+        # page and form stay drawn). Every write re-checks the stored account in its own transaction (lib.auth).
         logging.getLogger("guangwu.ui").exception("sign-in check failed")
-        actor, state = None, "unavailable"
+        st.session_state[KEYS["signin_state"]] = "unavailable"
+        return
     if state != "none":  # a browser with a session cookie: exactly what lib.sessions says, on every run
         st.session_state[KEYS["actor"]] = actor
     st.session_state[KEYS["signin_state"]] = state

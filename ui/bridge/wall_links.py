@@ -11,12 +11,15 @@ def wall_cookie() -> str | None:
 
 
 def wall_name() -> str | None:
-    """The name of the 大屏链接 this browser was opened with, while it is valid; None otherwise."""
-    from lib.display_links import check
-    from lib.errors import DashboardError
+    """The name of the 大屏链接 this browser was opened with, while it is valid; None otherwise. A database that
+    cannot answer raises DatabaseUnavailable: not a revoked link (the wall's placeholder retries by itself)."""
+    from lib import display_links
+    from lib.errors import DashboardError, DatabaseUnavailable
 
     try:
-        return check(wall_cookie())
+        return display_links.check(wall_cookie())
+    except DatabaseUnavailable:
+        raise
     except DashboardError:
         return None
 
@@ -43,5 +46,11 @@ def display_links_table():
 
 
 def wall_revoked() -> bool:
-    """This browser was opened with a 大屏链接 that is no longer valid (checked on each carousel turn)."""
-    return wall_cookie() is not None and wall_name() is None
+    """This browser was opened with a 大屏链接 that is no longer valid (checked on each carousel turn); False while
+    the database cannot say (the turn's own views show the wall's placeholder)."""
+    from lib.errors import DatabaseUnavailable
+
+    try:
+        return wall_cookie() is not None and wall_name() is None
+    except DatabaseUnavailable:
+        return False
