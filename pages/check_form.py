@@ -20,6 +20,7 @@ st.title("现场核查登记")
 forms.touch_css()
 actor = forms.require_editor("现场核查登记")
 forms.actor_caption(actor)
+forms.restore(NS)  # what a save that met a stopped database kept (the page was not drawn meanwhile)
 
 
 def _due(value) -> str:
@@ -49,6 +50,9 @@ def _build(lon: float, lat: float, how: str):
         shot = st.session_state.get(f"{NS}.photo.{_gen()}")
     photo = shot.getvalue() if shot is not None else None
     mime = shot.type if shot is not None else None
+    kept = forms.kept_photo(NS)  # chosen for a save that did not reach the database, while its box stays ticked
+    if photo is None and kept is not None and st.session_state.get(f"{NS}.use_kept", True):
+        _, mime, photo, _ = kept
     # The photo is left out of the values on purpose: a double-click arriving after the form was emptied
     # for the next check carries the same text but no photo, and must still count as the same submit.
     values = {"community": community, "category": category, "finding": finding, "status": status, "due": due,
@@ -119,9 +123,13 @@ with widgets.guard("现场核查登记"):
         else:
             st.file_uploader(f"照片（JPG、PNG 或 WebP，不超过 {limit} MB，可不附）", type=["jpg", "jpeg", "png", "webp"],
                              key=f"{NS}.photo.{_gen()}", max_upload_size=limit)
+        if (kept := forms.kept_photo(NS)) is not None:
+            st.checkbox(f"附上上次未保存的照片“{widgets.md_escape(kept[0])}”（重新选择照片将替换它）", value=True,
+                        key=f"{NS}.use_kept")
         st.form_submit_button("提交核查记录", key=f"{NS}.submit", type="primary", width="stretch",
                               icon=":material/send:", on_click=forms.submit,
-                              args=(NS, lambda: _build(lon, lat, how), _after_filing))
+                              args=(NS, lambda: _build(lon, lat, how), _after_filing,
+                                    (f"{NS}.community", *FIELDS, f"{NS}.photo_source")))
     done = flash.show(NS)
     if done and done["result"] is not None:
         _saved_check(done["result"], community)

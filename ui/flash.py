@@ -57,6 +57,13 @@ def run(ns: str, fn: Callable[[], Any], success: Callable[[Any], str], *, failed
     return True
 
 
+def add_detail(ns: str, line: str) -> None:
+    """One more line under the pending message of `ns` (e.g. that a failed form's contents were kept)."""
+    item = st.session_state.get(_key(ns))
+    if item is not None:
+        item["details"].append(line)
+
+
 def show(ns: str) -> dict | None:
     """Draw (and forget) the pending message of `ns`; returns it ({kind, message, details, result}) so the
     page can draw what was saved."""

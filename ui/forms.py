@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from ui import bridge, flash
 from ui.bridge import WriteResult
@@ -131,9 +132,11 @@ class Saved:
     summary: str
 
 
-def submit(ns: str, build: Build, after: Callable[[WriteResult], None] | None = None) -> None:
+def submit(ns: str, build: Build, after: Callable[[WriteResult], None] | None = None,
+           keep: tuple[str, ...] = ()) -> None:
     """Submit-button callback; see the module docstring. `after(result)` runs after a successful call
-    (e.g. to empty the form for the next entry). The outcome is shown by `flash.show(ns)`."""
+    (e.g. to empty the form for the next entry). The outcome is shown by `flash.show(ns)`. `keep`: the form's
+    field keys to keep when the save fails (with any photo under `ns`), for `restore`."""
     done: list[Saved] = []
 
     def write() -> Saved:
@@ -147,8 +150,48 @@ def submit(ns: str, build: Build, after: Callable[[WriteResult], None] | None = 
     ok = flash.run(ns, write, lambda saved: saved.result.message, failed="保存失败",
                    repeat=lambda saved: not saved.result.inserted,
                    details=lambda saved: [f"内容：{saved.summary}"] if saved.summary else [])
-    if ok and after is not None:
-        after(done[0].result)
+    if ok:
+        forget_kept(ns)
+        if after is not None:
+            after(done[0].result)
+    elif keep:
+        _keep(ns, keep)
+
+
+def _keep(ns: str, keep: tuple[str, ...]) -> None:
+    """A save failed: when the database is away the next run draws its message instead of the page, and Streamlit
+    drops every widget not drawn — a 网格员 would lose the finding and the photo. Kept in plain session state."""
+    st.session_state[f"{ns}.kept"] = {k: st.session_state[k] for k in keep if k in st.session_state}
+    photo = next(((f.name, f.type, f.getvalue(), k) for k, f in list(st.session_state.items())
+                  if str(k).startswith(f"{ns}.") and isinstance(f, UploadedFile)), None)
+    if photo is not None:
+        st.session_state[f"{ns}.kept_photo"] = photo
+    flash.add_detail(ns, "本次未保存。已填写的内容" + ("和照片" if kept_photo(ns) else "") + "已保留，可稍后再次提交。")
+
+
+def restore(ns: str) -> None:
+    """At the top of a form page: put back the fields `submit` kept that the browser no longer holds. A form drawn
+    right after its failed save (a refusal, not an outage) still holds them all, its photo too: nothing is kept."""
+    kept = st.session_state.pop(f"{ns}.kept", None)
+    if kept is None:
+        return
+    photo = kept_photo(ns)
+    if photo is not None and photo[3] in st.session_state:
+        st.session_state.pop(f"{ns}.kept_photo", None)
+    for key, value in kept.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def kept_photo(ns: str) -> tuple[str, str, bytes, str] | None:
+    """(file name, MIME type, bytes, widget key) of a photo chosen for a save that could not reach the database,
+    until a save succeeds."""
+    return st.session_state.get(f"{ns}.kept_photo")
+
+
+def forget_kept(ns: str) -> None:
+    st.session_state.pop(f"{ns}.kept", None)
+    st.session_state.pop(f"{ns}.kept_photo", None)
 
 
 def number_text(label: str, key: str, *, placeholder: str = "", help: str | None = None) -> str:
