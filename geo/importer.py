@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
@@ -45,6 +46,7 @@ _ALLOWED = {
 NAME_COLUMNS = ("name", "名称", "NAME", "Name")
 MAX_NAME_CHARS = 80  # map_feature.name
 MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
+MAX_REACH_M = 20_000.0  # any vertex farther than this (a stray part: one bad row of a survey table) is rejected
 MAX_FEATURES = 10_000  # a subdistrict layer; more is a wrong file
 MAX_VERTICES = 200_000  # an 8.5 km² subdistrict needs far fewer; the map could not draw more
 MAX_ZIP_MEMBERS = 100
@@ -96,7 +98,11 @@ def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) ->
         if missing:
             _fail(f"文件「{filename}」缺少 Shapefile 组成文件：{'、'.join(missing)}")
         for suffix, member in parts.items():  # fixed names: no path from the archive is used
-            (tmp / f"upload{suffix}").write_bytes(archive.read(member))
+            try:
+                (tmp / f"upload{suffix}").write_bytes(archive.read(member))
+            except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError):
+                _fail(f"无法读取文件「{filename}」中的「{PurePosixPath(member.filename).name}」：压缩包已加密或已损坏"
+                      "（请解除密码或重新下载、打包后再上传）")
     return tmp / "upload.shp", ".cpg" in parts
 
 
@@ -275,12 +281,17 @@ def _check_result(gdf: gpd.GeoDataFrame, names: list[str], filename: str, crs_te
     outline = geom_to_metric(shapely.unary_union(list(load_layer("outline").geometry)))
     far = []
     for i, (geom, name) in enumerate(zip(gdf.geometry, names), start=1):
-        dist = outline.distance(geom_to_metric(geom).centroid)
+        metric = geom_to_metric(geom)
+        dist = outline.distance(metric.centroid)
+        # every vertex too: a small far part barely moves the centroid, yet opens the map centred far away
+        reach = float(shapely.distance(outline, shapely.points(shapely.get_coordinates(metric))).max())
         if not dist <= MAX_DISTANCE_M:
             far.append(f"{_feature_label(i, name)}距街道 {dist / 1000:.1f} 公里")
+        elif not reach <= MAX_REACH_M:
+            far.append(f"{_feature_label(i, name)}有部分距街道 {reach / 1000:.1f} 公里")
     if far:
-        _fail(f"文件「{filename}」中有要素远离光武街道（超过 {MAX_DISTANCE_M / 1000:.0f} 公里），"
-              f"请检查坐标系或带号：{_listing(far)}", far)
+        _fail(f"文件「{filename}」中有要素远离光武街道（中心超过 {MAX_DISTANCE_M / 1000:.0f} 公里，或有部分超过 "
+              f"{MAX_REACH_M / 1000:.0f} 公里），请检查坐标系或带号：{_listing(far)}", far)
 
 
 def _clean_value(value):

@@ -83,6 +83,41 @@ def _with_vertex(gdf: gpd.GeoDataFrame, index: int, value: float) -> gpd.GeoData
     return out
 
 
+def _stray_part(gdf: gpd.GeoDataFrame, lon: float, lat: float) -> gpd.GeoDataFrame:
+    """The first feature gains a 10-metre piece far away (a bad row in a survey table): its centroid moves a few
+    kilometres at most, so a check of centroids alone let it through and the map opened centred far away."""
+    out = gdf.copy()
+    piece = shapely.LineString([(lon, lat), (lon + 0.0001, lat)])
+    out.loc[out.index[0], "geometry"] = shapely.MultiLineString([out.geometry.iloc[0], piece])
+    return out
+
+
+def _broken_zip(tmp: Path, *, encrypted: bool) -> bytes:
+    """A roads shapefile zip whose .dbf member is marked encrypted, or whose stored bytes fail their CRC (a damaged
+    download): zipfile raises RuntimeError / BadZipFile on reading the member, not on opening the archive."""
+    folder = tmp / "shp"
+    folder.mkdir(exist_ok=True)
+    _layer("roads").to_file(folder / "layer.shp", engine="pyogrio", encoding="utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
+        for part in sorted(folder.iterdir()):
+            zf.writestr(f"测绘/{part.name}", part.read_bytes())
+    data = bytearray(buf.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as zf:
+        info = next(i for i in zf.infolist() if i.filename.endswith(".dbf"))
+    if encrypted:  # the flag bit in the local header and in the central directory
+        data[info.header_offset + 6] |= 1
+        central = data.rfind(b"PK\x01\x02", 0, len(data))
+        while central >= 0 and not bytes(data[central + 46:central + 46 + len(info.filename.encode())]).endswith(
+                b".dbf"):
+            central = data.rfind(b"PK\x01\x02", 0, central)
+        data[central + 8] |= 1
+    else:
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        data[start + 40] ^= 0xFF  # one byte of the stored records
+    return bytes(data)
+
+
 def _translated(gdf: gpd.GeoDataFrame, dx: float) -> gpd.GeoDataFrame:
     return gdf.set_geometry(gdf.geometry.translate(xoff=dx))
 
@@ -173,6 +208,13 @@ REFUSED = {
     "far away (0.5° east)": (
         lambda tmp: (_geojson(_translated(_layer("pois"), 0.5)), "点位远.geojson", "pois", {}),
         ["远离光武街道", "第1个要素「南阳站」距街道"]),
+    "a 10 m piece of a road far away (in Beijing)": (
+        lambda tmp: (_geojson(_stray_part(_layer("roads"), 116.40, 39.90)), "道路一段远.geojson", "roads", {}),
+        ["远离光武街道", "第1个要素「", "有部分距街道"]),
+    "encrypted zip member": (
+        lambda tmp: (_broken_zip(tmp, encrypted=True), "道路加密.zip", "roads", {}), ["已加密或已损坏", "layer.dbf"]),
+    "zip member failing its CRC (a damaged download)": (
+        lambda tmp: (_broken_zip(tmp, encrypted=False), "道路损坏.zip", "roads", {}), ["已加密或已损坏", "layer.dbf"]),
     "file over the size cap": (
         lambda tmp: (_geojson(_layer("communities")) + b" " * 200_000, "大文件.geojson", "communities",
                      {"max_bytes": 100_000}), ["过大", "上限"]),
