@@ -31,6 +31,7 @@ TOOLTIP = {
               "fontFamily": FONT_FAMILY, "padding": "6px 8px"},
 }
 SCHEMATIC_TIP = "示意位置，非测绘成果"
+TIP_SOURCE_CHARS = 40
 # An import preview: the layer's current version in grey beneath, the uploaded features highlighted.
 PREVIEW_STYLE = {"current": ([148, 163, 184, 200], [148, 163, 184, 40], 2, "当前版本"),
                  "new": ([255, 214, 10, 255], [255, 214, 10, 70], 3, "导入预览")}
@@ -75,7 +76,9 @@ def _status(props: dict) -> str:
     if props.get("schematic") is True:
         return SCHEMATIC_TIP
     source = str(props.get("source") or "").strip()
-    return f"来源：{source[:40]}" if source else ""
+    if len(source) > TIP_SOURCE_CHARS:  # cut visibly: the whole title is in the note under the map (lib.map_origin)
+        source = source[:TIP_SOURCE_CHARS - 1] + "…"
+    return f"来源：{source}" if source else ""
 
 
 def _tip(prefix: str):

@@ -103,6 +103,20 @@ def test_every_surface_says_what_was_surveyed(engine):  # noqa: F811
     assert tips and not [t for t in tips if "示意" in t], tips
 
 
+def test_a_long_survey_source_is_cut_visibly_in_the_tooltip_and_whole_in_the_note(engine):  # noqa: F811
+    """The tooltip cut a 58-character source at 40 with no 「…」, losing its caveat 「未经实地核验」 unseen."""
+    title = "2019年南阳市中心城区1:2000地形图（南阳市测绘院）道路中心线数字化成果——未经实地核验，部分道路走向仅供参考"
+    g = load_layer("roads")[["name", "geometry"]]
+    feats = [{"type": "Feature", "geometry": mapping(r.pop("geometry")), "properties": r} for r in g.to_dict("records")]
+    data = json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False).encode()
+    save_layer(ADMIN, layer="roads", gdf=read_geometry_file(data, "roads.geojson", layer="roads"), source_title=title,
+               engine=engine)
+    tips = [r["tip"] for layer in json.loads(build_deck(layers=map_layers(engine=engine)).to_json())["layers"]
+            if layer["id"] == "roads" for r in layer["data"]]
+    assert tips and all(t.endswith("…") and title[:30] in t for t in tips), tips[:1]
+    assert title in map_origin.read(engine=engine).note
+
+
 def test_the_png_states_the_map_origin(engine):  # noqa: F811
     from ui.briefing_png import render_briefing
 
