@@ -128,3 +128,46 @@ def _store(actor: Actor, layer: str, records: list[dict], title: str, note: str 
                      {"layer": layer, "version": previous},
                      {"layer": layer, "version": version.id, "features": len(records), "source": title})
         return SavedLayer(version.id, len(records))
+
+
+def restore_version(actor: Actor | None, *, layer: str, version_id: int, engine: Engine | None = None) -> SavedLayer:
+    """Make an earlier version of `layer` the newest again: a new version with its features, its 示意/测绘 flag and
+    a copy of its source (title, kind, publisher), so the map says what that data is — going back to the shipped 示意
+    by uploading its file again would call it survey data. Audited (action 「restore」); a repeat of the same restore
+    (a double-click, even on two connections) is a duplicate: the new source's key names the version it follows."""
+    require(actor, "import_geometry")
+    try:
+        with session_scope(engine) as s:
+            verify_actor(s, actor)
+            old = s.get(MapLayerVersion, version_id)
+            if old is None or old.layer != layer:
+                raise GeometryError(f"图层「{LAYER_LABELS.get(layer, layer)}」没有编号为 {version_id} 的版本")
+            previous, key = _newest(s, layer)
+            if previous == version_id or (key or "").endswith(f"-restore-{version_id}"):
+                return SavedLayer(previous, 0, duplicate=True)
+            was = s.get(Source, old.source_id)
+            src = Source(key=f"geo-{layer}-{previous}-restore-{version_id}", kind=was.kind, title=was.title,
+                         publisher=was.publisher, note=was.note)
+            s.add(src)
+            s.flush()
+            note = f"恢复自版本 #{version_id}"
+            version = MapLayerVersion(layer=layer, schematic=old.schematic, source_id=src.id, note=note,
+                                      recorded_by=actor.username)
+            s.add(version)
+            s.flush()
+            features = s.scalars(select(MapFeature).where(MapFeature.version_id == version_id)
+                                 .order_by(MapFeature.id)).all()
+            for f in features:
+                s.add(MapFeature(version_id=version.id, layer=layer, name=f.name, geometry=f.geometry,
+                                 properties=f.properties, schematic=f.schematic, source_text=f.source_text))
+            audit.record(s, actor, "restore", "map_layer_version", f"{layer}#{version.id}", None,
+                         {"layer": layer, "version": previous},
+                         {"layer": layer, "version": version.id, "from_version": version_id,
+                          "features": len(features), "source": was.title, "schematic": old.schematic})
+            return SavedLayer(version.id, len(features))
+    except IntegrityError:  # the same restore committed first on another connection
+        with session_scope(engine) as s:
+            newest, key = _newest(s, layer)
+        if (key or "").endswith(f"-restore-{version_id}"):
+            return SavedLayer(newest, 0, duplicate=True)
+        raise

@@ -59,20 +59,40 @@ def _parse(upload, layer: str, crs: str | None, correction: str | None, swap: bo
     return result
 
 
+def _restore(layer: str, version_id: int) -> None:
+    saved, error = bridge.restore_map_layer(layer, version_id)
+    if error is not None:
+        flash.put(NS, "error", error.message, error.details)
+    elif saved.duplicate:
+        flash.put(NS, "success", f"已恢复（重复提交已忽略）：「{LAYER_LABELS[layer]}」当前版本号 {saved.version_id}。")
+    else:
+        flash.put(NS, "success", f"已将「{LAYER_LABELS[layer]}」恢复为版本 {version_id} 的数据（新版本号 {saved.version_id}，"
+                                 f"{saved.features} 个要素），其来源与示意/测绘标注随之恢复。")
+
+
 def history(layer: str) -> None:
     st.subheader(f"「{LAYER_LABELS[layer]}」版本历史")
     with widgets.guard("版本历史"):
         versions = bridge.layer_versions(layer=layer)
         st.dataframe(geo_preview.versions_table(versions), hide_index=True, width="stretch")
         st.caption("地图显示最新版本；保存新版本不会删除旧版本，历史可追溯。每次保存都记入审计日志。")
+        older = {int(r.id): f"版本 {r.id} · {'示意图' if r.schematic else '测绘/调查数据'} · {r.source_title}"
+                 for r in versions.iloc[1:].itertuples()}
+        if older:  # going back keeps that version's source and 示意/测绘 flag (uploading its file again would not)
+            pick, go = st.columns([3, 1], vertical_alignment="bottom")
+            chosen = pick.selectbox("恢复旧版本", list(older), format_func=older.get, key=f"{NS}.restore_pick")
+            go.button("恢复为所选版本", key=f"{NS}.restore", on_click=_restore, args=(layer, chosen),
+                      icon=":material/history:", width="stretch")
+            st.caption("恢复即以所选版本的要素、来源与示意/测绘标注保存为新版本，并记入审计日志。")
 
 
 st.title("地图数据导入")
 if not bridge.is_admin():
     st.warning("地图数据导入仅街道管理员可用，请先以管理员账号登录。", icon=":material/lock:")
     st.stop()
-st.markdown(f"{widgets.SCHEMATIC_BADGE} 在替换之前，地图为**示意图，非测绘成果**：{geo_preview.EAST_EDGE_NOTE}，"
-            "南阳站为公开位置，社区边界、道路、河流、水库等为示意。可用测绘或调查数据逐个替换图层，替换后该图层显示数据来源。")
+origin = bridge.map_origin()  # what of the map is 示意 and what surveyed now (lib.map_origin)
+st.markdown(f":violet-badge[{origin.tag}] {widgets.md_escape(origin.note)}可用测绘或调查数据逐个替换图层，替换后该图层"
+            "显示数据来源；也可把任一图层恢复为旧版本（见下方版本历史）。")
 flash.show(NS)
 
 with widgets.guard("图层概况"):

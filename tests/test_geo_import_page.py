@@ -96,3 +96,28 @@ def test_page_shows_file_text_as_text(admin_app):
     assert captions and md_escape("![x](http://198.51.100.7/t.png)") in captions[0]
     assert not any("![x](http" in m for m in [*[c.value for c in at.caption], *[m.value for m in at.markdown]])
 
+
+
+def test_an_administrator_restores_the_schematic_roads_and_the_map_says_so(admin_app):
+    """Going back to the shipped 示意 roads: a version history pick and one button, not the shipped file uploaded
+    again (which was stored as survey data). The map's note calls the roads 示意 again."""
+    from geo.importer import read_geometry_file
+    from lib import map_origin
+    from lib.geometry_store import save_layer
+    from lib.queries.map_data import layer_versions
+
+    admin, eng = admin_app
+    gdf = read_geometry_file(_geojson(_layer("roads")), "道路实测.geojson", layer="roads")
+    save_layer(admin, layer="roads", gdf=gdf, source_title="道路实测（恢复测试）", engine=eng)
+    assert not map_origin.read(engine=eng).schematic("roads")
+    seeded = int(layer_versions(layer="roads", engine=eng)["id"].iloc[-1])
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["auth.actor"] = admin
+    at.run()
+    at.switch_page("pages/geo_import.py").run()
+    at.selectbox(key="geoimport.layer").set_value("roads").run()
+    at.selectbox(key="geoimport.restore_pick").set_value(seeded).run()
+    _buttons(at)["geoimport.restore"].click().run()
+    assert not at.exception and any(f"恢复为版本 {seeded}" in s.value for s in at.success), [e.value for e in at.error]
+    assert map_origin.read(engine=eng).schematic("roads")
+    assert "道路实测" not in " ".join(m.value for m in at.markdown if "violet-badge" in m.value)

@@ -117,3 +117,41 @@ def test_identical_saves_racing_on_several_connections_make_one_version(engine):
     assert after["map_layer_version"] == before["map_layer_version"] + 1
     assert after["map_feature"] == before["map_feature"] + 8
     assert after["audit_log"] == before["audit_log"] + 1
+
+
+def test_going_back_to_an_earlier_version_keeps_its_source_and_schematic_flag(engine):
+    """The only way back to the shipped 示意 roads was to upload geo/layers/roads.geojson again: it was stored as
+    survey data (「来源：恢复为初始示意图」, schematic False), so the map called schematic lines surveyed. Restoring a
+    version is now a new version with that version's features, 示意/测绘 flag and source; audited, admin only, and one
+    restore however often it is pressed."""
+    from lib import map_origin
+    from lib.geometry_store import restore_version
+
+    seeded = int(layer_versions(layer="roads", engine=engine)["id"].iloc[0])
+    gdf = read_geometry_file(_roads_file(0.0005), "roads.geojson", layer="roads")
+    save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine)
+    assert not map_origin.read(engine=engine).schematic("roads")
+    with pytest.raises(PermissionDenied):
+        restore_version(STAFF, layer="roads", version_id=seeded, engine=engine)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # a double-click, even on two connections
+        done = list(pool.map(lambda _: restore_version(ADMIN, layer="roads", version_id=seeded, engine=engine),
+                             range(2)))
+    assert sorted(d.duplicate for d in done) == [False, True]
+    versions = layer_versions(layer="roads", engine=engine)
+    assert len(versions) == 3, versions
+    newest = versions.iloc[0]
+    assert bool(newest["schematic"]) and newest["source_title"] == versions.iloc[-1]["source_title"]
+    assert map_origin.read(engine=engine).schematic("roads")
+    drawn = map_layers(engine=engine)["roads"]
+    assert len(drawn) == 8 and all(f["properties"]["schematic"] for f in drawn)
+    shipped = json.loads(json.dumps([f["geometry"] for f in load_layer_records("roads")]))
+    assert [f["geometry"] for f in drawn] == shipped
+    with session_scope(engine) as s:
+        row = s.scalars(select(AuditLog).where(AuditLog.action == "restore")).one()
+        assert (row.username, row.table_name, row.after["from_version"]) == ("admin", "map_layer_version", seeded)
+
+
+def load_layer_records(name: str) -> list[dict]:
+    from geo.layers import feature_records
+
+    return feature_records(name, load_layer(name))

@@ -14,10 +14,10 @@ from shapely.geometry import shape
 from geo.datum_offset import OffsetHint, detect_offset
 from geo.deck import build_deck
 from geo.importer import GEOMETRY_KIND, geometry_type_text
-from geo.layers import EAST_EDGE_NOTE, LAYER_LABELS, LAYER_NAMES, geom_to_metric
+from geo.layers import LAYER_LABELS, LAYER_NAMES, geom_to_metric
 from lib.fmt import stamp_text
 
-__all__ = ["EAST_EDGE_NOTE", "LAYER_LABELS", "LAYER_NAMES", "summarize", "suggestion_label"]
+__all__ = ["LAYER_LABELS", "LAYER_NAMES", "summarize", "suggestion_label"]
 
 KIND_TEXT = {"polygon": "面（Polygon）", "line": "线（LineString）", "point": "点（Point）"}
 CRS_HELP = ("文件已声明坐标系（GeoJSON 默认为 WGS-84，Shapefile 的 .prj）时留空。未声明或声明有误时填写 EPSG 代码："

@@ -31,7 +31,7 @@ from ui.bridge.audit_trail import AUDIT_SYSTEM_USER, audit_log, audit_names, aud
 from ui.bridge.briefing import (
     alerts, briefing_pack, can_set_briefing_date, key_figure_changes, last_briefing_date, set_last_briefing_date,
 )
-from ui.bridge.geometry import EAST_EDGE_NOTE, read_geometry_upload, save_map_layer
+from ui.bridge.geometry import read_geometry_upload, restore_map_layer, save_map_layer
 from ui.bridge.keys import KEYS
 from ui.bridge.ledgers import (
     LEDGER_KIND_NAMES, ledger_columns_text, ledger_commit, ledger_current, ledger_preview, ledger_scope,

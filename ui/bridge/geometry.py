@@ -4,10 +4,9 @@ from __future__ import annotations
 import logging
 
 from geo.importer import read_geometry_file
-from geo.layers import EAST_EDGE_NOTE  # noqa: F401 - the map's one sentence on its east edge, for the pages
 from lib.config import settings
 from lib.errors import DashboardError, GeometryError
-from lib.geometry_store import save_layer
+from lib.geometry_store import restore_version, save_layer
 from ui.bridge import user
 from ui.bridge import _cache
 
@@ -27,8 +26,19 @@ def read_geometry_upload(data: bytes, filename: str, **options):
 
 def save_map_layer(layer: str, gdf, *, source_title: str, note: str | None):
     """`save_layer` as the signed-in user -> (SavedLayer, None) or (None, DashboardError); caches cleared."""
+    return _stored(layer, lambda: save_layer(user.current_actor(), layer=layer, gdf=gdf, source_title=source_title,
+                                             note=note))
+
+
+def restore_map_layer(layer: str, version_id: int):
+    """`restore_version` (an earlier version the newest again, its source and 示意/测绘 flag kept) as the signed-in
+    user -> (SavedLayer, None) or (None, DashboardError); caches cleared."""
+    return _stored(layer, lambda: restore_version(user.current_actor(), layer=layer, version_id=version_id))
+
+
+def _stored(layer: str, store):
     try:
-        return save_layer(user.current_actor(), layer=layer, gdf=gdf, source_title=source_title, note=note), None
+        return store(), None
     except DashboardError as exc:
         return None, exc
     except Exception:  # noqa: BLE001
