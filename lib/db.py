@@ -32,6 +32,7 @@ MIGRATIONS_DIR = ROOT / "migrations"
 # After a failed connect, further connects to that database fail at once for this long, so a page with
 # many queries waits for one connect timeout, not one per query. Shorter than the 5 s recovery promise.
 FAIL_FAST_SECONDS = 2.0
+
 _down_until: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dialect → (until, message)
 # Execution option: the statement limit (seconds) that applies on a connection, when it is not the page reads'
 # (a write transaction's, or 0 for a migration); its client-side deadline follows it (lib/db_deadline.py).
@@ -143,6 +144,8 @@ def describe(engine: Engine) -> str:
 
 # ---- database errors → lib.errors (the one mapping) ----
 UNSAVED = "本次操作未写入任何数据。"
+# new connections within FAIL_FAST_SECONDS of a round trip that ended at its deadline
+NOT_ANSWERING = f"数据库没有响应（服务器无响应或网络中断），操作已取消。{UNSAVED}请稍后刷新页面，或请管理员检查数据库服务器。"
 
 
 def _driver_error(exc: BaseException) -> tuple[BaseException, str, str, str]:
@@ -241,6 +244,8 @@ def _on_error(ctx) -> BaseException | None:
     if ctx.is_pre_ping or isinstance(ctx.original_exception, (DashboardError, IntegrityError)):
         return None
     if (ended := _deadline_passed(ctx)) is not None:
+        # the server stopped answering mid-conversation: each new connection would wait its whole connect timeout
+        _down_until[ctx.dialect] = (time.monotonic() + FAIL_FAST_SECONDS, NOT_ANSWERING)
         return ended
     error = ctx.sqlalchemy_exception or ctx.original_exception
     if isinstance(error, IntegrityError):

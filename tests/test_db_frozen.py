@@ -159,3 +159,26 @@ def test_a_connection_handed_back_to_a_frozen_server_is_let_go_at_the_read_deadl
         slow_writes.dispose()
     assert elapsed < 8, elapsed  # the read deadline: 2 + 2 s
     _recovered(slow_writes)
+
+
+def test_after_a_round_trip_ends_at_its_deadline_new_connections_fail_at_once(cluster, engine):
+    """A server that froze mid-import: the import ended at its deadline with a Chinese message, then the page's next
+    run opened a fresh connection and waited its whole connect timeout before saying so (15 s in all against the
+    promised ~10). A round trip ended at its deadline now starts the fail-fast window a failed connect starts."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+        pids = cluster.freeze()
+        try:
+            with pytest.raises(DatabaseUnavailable):
+                conn.execute(text("SELECT count(*) FROM community"))
+            engine.dispose()  # no idle connection left: the next run connects afresh
+            started = time.monotonic()
+            with pytest.raises(DatabaseUnavailable) as err:
+                community_names(engine=engine)
+            elapsed = time.monotonic() - started
+        finally:
+            cluster.thaw(pids)
+    assert elapsed < 1, elapsed
+    assert "没有响应" in err.value.message and "已保存" not in err.value.message, err.value.message
+    time.sleep(db.FAIL_FAST_SECONDS)
+    _recovered(engine)
