@@ -9,6 +9,7 @@ their English (and the temporary path) goes to the server log only.
 from __future__ import annotations
 
 import io
+import json
 import tempfile
 import zipfile
 import zlib
@@ -46,6 +47,7 @@ _ALLOWED = {
 NAME_COLUMNS = ("name", "名称", "NAME", "Name")
 MAX_NAME_CHARS = 80  # map_feature.name
 MAX_DISTANCE_M = 5000.0  # feature centroid farther than this from the outline is rejected
+MAX_PROPERTY_CHARS = 4000  # a feature's other fields, as JSON text
 MAX_REACH_M = 20_000.0  # any vertex farther than this (a stray part: one bad row of a survey table) is rejected
 MAX_FEATURES = 10_000  # a subdistrict layer; more is a wrong file
 MAX_VERTICES = 200_000  # an 8.5 km² subdistrict needs far fewer; the map could not draw more
@@ -294,6 +296,16 @@ def _check_result(gdf: gpd.GeoDataFrame, names: list[str], filename: str, crs_te
               f"{MAX_REACH_M / 1000:.0f} 公里），请检查坐标系或带号：{_listing(far)}", far)
 
 
+def _check_properties(props: list[dict], names: list[str], filename: str) -> None:
+    """A feature's other fields are carried to every map, the pack and the wall: refused past MAX_PROPERTY_CHARS
+    (the shipped layers' largest is ~260), naming the features."""
+    big = [f"{_feature_label(i, n)}（约 {size:,} 字）" for i, (p, n) in enumerate(zip(props, names), start=1)
+           if (size := len(json.dumps(p, ensure_ascii=False, default=str))) > MAX_PROPERTY_CHARS]
+    if big:
+        _fail(f"文件「{filename}」中有要素的属性字段过长（每个要素合计最多 {MAX_PROPERTY_CHARS:,} 字），请删去不需要的字段："
+              f"{_listing(big)}", big)
+
+
 def _clean_value(value):
     """Property values as shown and stored: control and invisible characters (NUL included) removed."""
     if isinstance(value, str):
@@ -354,4 +366,5 @@ def read_geometry_file(data: bytes, filename: str, *, layer: str, source_crs=Non
         _fail(library_text(exc, filename, step="transform", subject=label))
     _check_result(gdf, names, filename, label)
     props = [_clean_value(row_properties(row, ("geometry", name_col))) for _, row in gdf.iterrows()]
+    _check_properties(props, names, filename)
     return gpd.GeoDataFrame({"name": names, "properties": props}, geometry=list(gdf.geometry), crs="EPSG:4326")

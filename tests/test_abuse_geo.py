@@ -215,6 +215,9 @@ REFUSED = {
         lambda tmp: (_broken_zip(tmp, encrypted=True), "道路加密.zip", "roads", {}), ["已加密或已损坏", "layer.dbf"]),
     "zip member failing its CRC (a damaged download)": (
         lambda tmp: (_broken_zip(tmp, encrypted=False), "道路损坏.zip", "roads", {}), ["已加密或已损坏", "layer.dbf"]),
+    "a field of 100 000 characters on every feature": (
+        lambda tmp: (_geojson(_layer("roads").assign(说明="长" * 100_000)), "道路长字段.geojson", "roads", {}),
+        ["属性字段过长", "第1个要素「"]),
     "file over the size cap": (
         lambda tmp: (_geojson(_layer("communities")) + b" " * 200_000, "大文件.geojson", "communities",
                      {"max_bytes": 100_000}), ["过大", "上限"]),
