@@ -108,22 +108,56 @@ def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) ->
     return tmp / "upload.shp", ".cpg" in parts
 
 
-def _read_frame(path: Path, source_layer: str | None, has_cpg: bool) -> gpd.GeoDataFrame:
-    if not has_cpg:  # Chinese shapefiles often come without .cpg: try UTF-8, then GBK
-        try:
-            return gpd.read_file(path, engine="pyogrio", encoding="utf-8")
-        except UnicodeDecodeError:
-            return gpd.read_file(path, engine="pyogrio", encoding="gbk")
+def _read_frame(path: Path, source_layer: str | None, has_cpg: bool, filename: str) -> gpd.GeoDataFrame:
+    if not has_cpg:  # Chinese shapefiles often come without .cpg: UTF-8, else GBK — one of them for the whole table
+        return _decoded(gpd.read_file(path, engine="pyogrio", encoding="latin1"), filename)
     return gpd.read_file(path, engine="pyogrio", layer=source_layer)
 
 
-def _read_without_crs(path: Path, source_layer: str | None, has_cpg: bool) -> gpd.GeoDataFrame:
+def _decoded(gdf: gpd.GeoDataFrame, filename: str) -> gpd.GeoDataFrame:
+    """The .dbf's text (read byte for byte as Latin-1) decoded as UTF-8, or else as GBK. A table mixing the two (rows
+    edited in two programs) is refused, naming the rows: decoding it all as GBK turned the UTF-8 rows into garbage
+    that was saved without a word."""
+    columns = [c for c in gdf.columns if c != gdf.geometry.name
+               and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
+    kinds: dict[str, list[int]] = {"utf-8": [], "gbk": []}
+    for col in columns:
+        for i, value in enumerate(gdf[col], start=1):
+            if isinstance(value, str) and not value.isascii():
+                raw = value.encode("latin1")
+                kinds["utf-8" if _decodes(raw, "utf-8") else "gbk"].append(i)
+    if kinds["utf-8"] and kinds["gbk"]:
+        rows = sorted(set(kinds["gbk"]))
+        _fail(f"文件「{filename}」的属性表（.dbf）混用了 UTF-8 与 GBK 两种编码（第{'、'.join(map(str, rows[:_MAX_LISTED]))}"
+              f"条记录{'等' if len(rows) > _MAX_LISTED else ''}为 GBK），请在同一软件中另存一次，或附上注明编码的 .cpg 文件")
+    encoding = "gbk" if kinds["gbk"] else "utf-8"
+    fields = [c for c in gdf.columns if c != gdf.geometry.name]
+    if not kinds["gbk"] and not kinds["utf-8"]:  # text all ASCII: the field names say which
+        encoding = "utf-8" if all(_decodes(c.encode("latin1"), "utf-8") for c in fields) else "gbk"
+    try:
+        for col in columns:
+            gdf[col] = [v.encode("latin1").decode(encoding) if isinstance(v, str) else v for v in gdf[col]]
+        gdf = gdf.rename(columns={c: c.encode("latin1").decode(encoding) for c in fields})
+    except UnicodeDecodeError:
+        _fail(f"文件「{filename}」的属性表（.dbf）的文字既不是 UTF-8 也不是 GBK 编码，请附上注明编码的 .cpg 文件")
+    return gdf
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_without_crs(path: Path, source_layer: str | None, has_cpg: bool, filename: str) -> gpd.GeoDataFrame:
     """The features of a file whose declared CRS PROJ cannot read: a shapefile without its .prj; otherwise the
     raw features (pyogrio.raw leaves the CRS as text)."""
     prj = path.with_suffix(".prj")
     if prj.exists():
         prj.unlink()
-        return _read_frame(path, source_layer, has_cpg)
+        return _read_frame(path, source_layer, has_cpg, filename)
     meta, _fids, geometry, fields = pyogrio.raw.read(path, layer=source_layer)
     return gpd.GeoDataFrame(dict(zip(meta["fields"], fields)), geometry=shapely.from_wkb(geometry))
 
@@ -141,13 +175,13 @@ def _read(data: bytes, filename: str, kind: str, tmp: Path, layer: str, max_byte
     try:
         source_layer = _pick_layer(path, filename, layer) if kind == "gpkg" else None
         try:
-            gdf = _read_frame(path, source_layer, has_cpg)
+            gdf = _read_frame(path, source_layer, has_cpg, filename)
         except Exception as exc:  # noqa: BLE001 - an unreadable declared CRS here; the file itself below
             if not is_crs_problem(exc):
                 raise
             subject = declared_name(data) if kind == "geojson" else ""
             reason = library_text(exc, filename, step="declared_crs", kind=kind, subject=subject)
-            return _read_without_crs(path, source_layer, has_cpg), reason
+            return _read_without_crs(path, source_layer, has_cpg, filename), reason
         if kind == "zip" and gdf.crs is None and path.with_suffix(".prj").exists():
             return gdf, library_text(".prj was not recognised by GDAL", filename, step="declared_crs", kind=kind)
         unresolved = unresolved_name(data, gdf.crs) if kind == "geojson" else None

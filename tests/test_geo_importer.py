@@ -149,3 +149,17 @@ def test_shapefile_without_cpg_in_gbk_or_utf8(tmp_path, encoding):
     out = read_geometry_file(_zip_dir(tmp_path, drop=(".cpg",)), "p.zip", layer="pois")
     assert out["name"].iloc[0] == "南阳站"
     assert out["properties"].iloc[0] == {"类别": "交通枢纽"}
+
+
+def test_a_shapefile_mixing_utf8_and_gbk_rows_is_refused_naming_the_rows(tmp_path):
+    """A .dbf without .cpg whose rows were saved by two programs (UTF-8, and GBK for the second record): the whole file
+    was read as GBK and the UTF-8 names were stored garbled (「浜烘皯璺」) without a word."""
+    gdf = gpd.GeoDataFrame({"名称": ["南阳站", "工业路站"], "类别": ["交通枢纽", "交通枢纽"]},
+                           geometry=[Point(112.50633, 33.00063), Point(112.5070, 33.0010)], crs=4326)
+    gdf.to_file(tmp_path / "p.shp", engine="pyogrio", encoding="utf-8")
+    dbf = (tmp_path / "p.dbf").read_bytes()
+    utf8, gbk = "工业路站".encode(), "工业路站".encode("gbk")
+    (tmp_path / "p.dbf").write_bytes(dbf.replace(utf8, gbk + b" " * (len(utf8) - len(gbk)), 1))
+    with pytest.raises(GeometryError) as err:
+        read_geometry_file(_zip_dir(tmp_path, drop=(".cpg",)), "p.zip", layer="pois")
+    assert "混用了 UTF-8 与 GBK" in err.value.message and "第2条记录" in err.value.message, err.value.message
