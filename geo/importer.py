@@ -26,6 +26,7 @@ from pyproj import CRS
 from geo import crs_fit
 from geo import schematic_plan as plan
 from geo.crs import crs_text, parse_crs, to_wgs84
+from geo.dbf_encoding import decoded
 from geo.geojson_crs import declared_name, unresolved_name
 from geo.import_errors import geometry_type_text, is_crs_problem, library_text  # ui/geo_preview uses it from here
 from geo.layers import LAYER_LABELS, geom_to_metric, load_layer, row_properties
@@ -110,45 +111,8 @@ def _extract_shapefile(data: bytes, filename: str, tmp: Path, max_bytes: int) ->
 
 def _read_frame(path: Path, source_layer: str | None, has_cpg: bool, filename: str) -> gpd.GeoDataFrame:
     if not has_cpg:  # Chinese shapefiles often come without .cpg: UTF-8, else GBK — one of them for the whole table
-        return _decoded(gpd.read_file(path, engine="pyogrio", encoding="latin1"), filename)
+        return decoded(gpd.read_file(path, engine="pyogrio", encoding="latin1"), filename)
     return gpd.read_file(path, engine="pyogrio", layer=source_layer)
-
-
-def _decoded(gdf: gpd.GeoDataFrame, filename: str) -> gpd.GeoDataFrame:
-    """The .dbf's text (read byte for byte as Latin-1) decoded as UTF-8, or else as GBK. A table mixing the two (rows
-    edited in two programs) is refused, naming the rows: decoding it all as GBK turned the UTF-8 rows into garbage
-    that was saved without a word."""
-    columns = [c for c in gdf.columns if c != gdf.geometry.name
-               and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
-    kinds: dict[str, list[int]] = {"utf-8": [], "gbk": []}
-    for col in columns:
-        for i, value in enumerate(gdf[col], start=1):
-            if isinstance(value, str) and not value.isascii():
-                raw = value.encode("latin1")
-                kinds["utf-8" if _decodes(raw, "utf-8") else "gbk"].append(i)
-    if kinds["utf-8"] and kinds["gbk"]:
-        rows = sorted(set(kinds["gbk"]))
-        _fail(f"文件「{filename}」的属性表（.dbf）混用了 UTF-8 与 GBK 两种编码（第{'、'.join(map(str, rows[:_MAX_LISTED]))}"
-              f"条记录{'等' if len(rows) > _MAX_LISTED else ''}为 GBK），请在同一软件中另存一次，或附上注明编码的 .cpg 文件")
-    encoding = "gbk" if kinds["gbk"] else "utf-8"
-    fields = [c for c in gdf.columns if c != gdf.geometry.name]
-    if not kinds["gbk"] and not kinds["utf-8"]:  # text all ASCII: the field names say which
-        encoding = "utf-8" if all(_decodes(c.encode("latin1"), "utf-8") for c in fields) else "gbk"
-    try:
-        for col in columns:
-            gdf[col] = [v.encode("latin1").decode(encoding) if isinstance(v, str) else v for v in gdf[col]]
-        gdf = gdf.rename(columns={c: c.encode("latin1").decode(encoding) for c in fields})
-    except UnicodeDecodeError:
-        _fail(f"文件「{filename}」的属性表（.dbf）的文字既不是 UTF-8 也不是 GBK 编码，请附上注明编码的 .cpg 文件")
-    return gdf
-
-
-def _decodes(raw: bytes, encoding: str) -> bool:
-    try:
-        raw.decode(encoding)
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _read_without_crs(path: Path, source_layer: str | None, has_cpg: bool, filename: str) -> gpd.GeoDataFrame:

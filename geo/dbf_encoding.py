@@ -1,0 +1,47 @@
+"""The text of a shapefile's .dbf that came without a .cpg (common with Chinese data): read byte for byte as Latin-1
+by the importer, decoded here as UTF-8 or else GBK — one encoding for the whole table, never a guess per row."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from lib.errors import GeometryError
+
+MAX_LISTED = 5
+
+
+def decoded(gdf: gpd.GeoDataFrame, filename: str) -> gpd.GeoDataFrame:
+    """The .dbf's text (read byte for byte as Latin-1) decoded as UTF-8, or else as GBK. A table mixing the two (rows
+    edited in two programs) is refused, naming the rows: decoding it all as GBK turned the UTF-8 rows into garbage
+    that was saved without a word."""
+    columns = [c for c in gdf.columns if c != gdf.geometry.name
+               and (gdf[c].dtype == object or pd.api.types.is_string_dtype(gdf[c]))]
+    kinds: dict[str, list[int]] = {"utf-8": [], "gbk": []}
+    for col in columns:
+        for i, value in enumerate(gdf[col], start=1):
+            if isinstance(value, str) and not value.isascii():
+                raw = value.encode("latin1")
+                kinds["utf-8" if _decodes(raw, "utf-8") else "gbk"].append(i)
+    if kinds["utf-8"] and kinds["gbk"]:
+        rows = sorted(set(kinds["gbk"]))
+        raise GeometryError(f"文件「{filename}」的属性表（.dbf）混用了 UTF-8 与 GBK 两种编码（第{'、'.join(map(str, rows[:MAX_LISTED]))}"
+              f"条记录{'等' if len(rows) > MAX_LISTED else ''}为 GBK），请在同一软件中另存一次，或附上注明编码的 .cpg 文件")
+    encoding = "gbk" if kinds["gbk"] else "utf-8"
+    fields = [c for c in gdf.columns if c != gdf.geometry.name]
+    if not kinds["gbk"] and not kinds["utf-8"]:  # text all ASCII: the field names say which
+        encoding = "utf-8" if all(_decodes(c.encode("latin1"), "utf-8") for c in fields) else "gbk"
+    try:
+        for col in columns:
+            gdf[col] = [v.encode("latin1").decode(encoding) if isinstance(v, str) else v for v in gdf[col]]
+        gdf = gdf.rename(columns={c: c.encode("latin1").decode(encoding) for c in fields})
+    except UnicodeDecodeError:
+        raise GeometryError(f"文件「{filename}」的属性表（.dbf）的文字既不是 UTF-8 也不是 GBK 编码，请附上注明编码的 .cpg 文件")
+    return gdf
+
+
+def _decodes(raw: bytes, encoding: str) -> bool:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
