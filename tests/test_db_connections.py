@@ -13,7 +13,7 @@ from fault_helpers import reset_caches as _reset
 from sqlalchemy import text
 
 from deploy import local
-from lib import config, db, db_budget
+from lib import config, db, db_budget, db_errors
 from lib.errors import DatabaseUnavailable
 from lib.queries.communities import community_names
 
@@ -149,7 +149,7 @@ REFUSALS = [  # (what a server says, English or zh_CN lc_messages, from PostgreS
 def test_a_refused_connection_names_its_reason(server_says, expected):
     exc = psycopg.OperationalError(f'connection failed: connection to server at "10.0.0.9", port 5432 failed: '
                                    f"FATAL:  {server_says}")
-    message = db.database_error(exc).message
+    message = db_errors.database_error(exc).message
     assert message.startswith(expected), message
     assert "请检查数据库服务" not in message  # the service runs: what is wrong is named instead
 

@@ -22,7 +22,7 @@ from staff_apptest import form_sign_in
 from staff_fixtures import PASSWORD, _staff_templates, world  # noqa: F401
 from streamlit.testing.v1 import AppTest
 
-from lib import auth, config, db, ledger
+from lib import auth, config, db, db_errors, ledger
 from lib.db import session_scope
 from lib.errors import DashboardError, DatabaseUnavailable, ValidationError
 from lib.models import AuditLog
@@ -277,7 +277,7 @@ def test_kill_9_mid_import_leaves_nothing(world, tmp_path, when):
 
 
 def test_every_database_error_maps_to_a_chinese_domain_error():
-    """The one mapping (lib.db.database_error) on driver errors of both backends."""
+    """The one mapping (lib.db_errors.database_error) on driver errors of both backends."""
     import sqlite3
 
     import psycopg
@@ -323,11 +323,11 @@ def test_every_database_error_maps_to_a_chinese_domain_error():
         (PoolTimeout("QueuePool limit"), DatabaseUnavailable, "没有空闲连接"),
     ]
     for exc, cls, message in cases:
-        mapped = db.database_error(exc)
+        mapped = db_errors.database_error(exc)
         assert isinstance(mapped, cls) and message in mapped.message, (exc, mapped)
-    assert db.database_error(ValueError("not a database error")) is None
+    assert db_errors.database_error(ValueError("not a database error")) is None
     same = DashboardError("已有的中文消息")
-    assert db.database_error(same) is same
+    assert db_errors.database_error(same) is same
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])

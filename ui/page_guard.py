@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
-from lib.db import database_error
+from lib.db_errors import database_error
 from lib.errors import DatabaseUnavailable
 from ui import admission, auth_view, metrics, nav, reconnect
 

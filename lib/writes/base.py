@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from lib import audit, clock, submissions
 from lib.auth import Actor, require, verify_actor
 from lib.config import settings
-from lib.db import UNSAVED, session_scope
+from lib.db import session_scope
+from lib.db_errors import UNSAVED
 from lib.errors import DatabaseUnavailable, ValidationError
 from lib.models import SOURCE_KIND_LABELS, Community, Role, Source, SourceKind, WriteSubmission
 from lib.scope import short_name
