@@ -42,7 +42,8 @@ from ui.bridge.queries import (
     METRICS, average_score, care_facilities, check_points, community_metric, community_profile, community_summary,
     current_occupancy, data_as_of, facility_beds, facts_q, household_counts, household_kinds, household_status, improvement_projects,
     layer_versions, list_communities, map_layers, map_origin, model_date_caveat, model_history, model_status,
-    model_timeline, notes_q, occupancy_overview, occupancy_series, occupancy_watch, party_network, red_property_projects,
+    model_timeline, notes_q, occupancy_overview, occupancy_series, occupancy_watch, party_network,
+    red_property_projects,
     relocation_burnup, relocation_headline, relocation_milestones, reported_figures, site_check_table, site_checks,
     sources_q, star_counts, star_matrix, star_progress, subdistrict_overview,
 )
