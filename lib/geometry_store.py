@@ -93,11 +93,34 @@ def save_layer(actor: Actor | None, *, layer: str, gdf: gpd.GeoDataFrame, source
     try:
         return _store(actor, layer, records, title, note, schematic, digest, engine)
     except IntegrityError:  # the same submission committed first on another connection
-        with session_scope(engine) as s:
-            newest, key = _newest(s, layer)
-        if key is not None and key.endswith(f"-{digest}"):
-            return SavedLayer(newest, len(records), duplicate=True)
+        if (done := _settled(engine, layer, f"-{digest}", len(records))) is not None:
+            return done
         raise
+
+
+def _settled(engine: Engine | None, layer: str, suffix: str, features: int) -> SavedLayer | None:
+    """After a unique-key race: the duplicate answer when the layer's newest version is the same submission's (its
+    source key ends with `suffix`), else None (the caller re-raises)."""
+    with session_scope(engine) as s:
+        newest, key = _newest(s, layer)
+    return SavedLayer(newest, features, duplicate=True) if (key or "").endswith(suffix) else None
+
+
+def _new_version(s, actor: Actor, layer: str, previous: int | None, src: Source, *, schematic: bool,
+                 note: str | None, features: list[dict], action: str, extra: dict | None = None) -> SavedLayer:
+    """Add `src`, a version of `layer` resting on it and its features (MapFeature columns), audited as `action`."""
+    s.add(src)
+    s.flush()
+    version = MapLayerVersion(layer=layer, schematic=schematic, source_id=src.id, note=note, recorded_by=actor.username)
+    s.add(version)
+    s.flush()
+    for f in features:
+        s.add(MapFeature(version_id=version.id, layer=layer, **f))
+    audit.record(s, actor, action, "map_layer_version", f"{layer}#{version.id}", None,
+                 {"layer": layer, "version": previous},
+                 {"layer": layer, "version": version.id, "features": len(features), "source": src.title,
+                  **(extra or {})})
+    return SavedLayer(version.id, len(features))
 
 
 def _store(actor: Actor, layer: str, records: list[dict], title: str, note: str | None, schematic: bool,
@@ -114,20 +137,11 @@ def _store(actor: Actor, layer: str, records: list[dict], title: str, note: str 
                 raise GeometryError(f"社区图层须包含全部 {len(known)} 个社区，缺少：{'、'.join(missing)}")
         src = Source(key=f"geo-{layer}-{previous or 0}-{digest}", kind=SourceKind.SURVEY.value, title=title,
                      publisher=actor.display_name, note=note)
-        s.add(src)
-        s.flush()
-        version = MapLayerVersion(layer=layer, schematic=schematic, source_id=src.id, note=note,
-                                  recorded_by=actor.username)
-        s.add(version)
-        s.flush()
-        for r in records:
-            props = {k: v for k, v in r["properties"].items() if k not in {"name", "source"}}
-            s.add(MapFeature(version_id=version.id, layer=layer, name=r["name"], geometry=r["geometry"],
-                             properties=props, schematic=schematic, source_text=title))
-        audit.record(s, actor, "import", "map_layer_version", f"{layer}#{version.id}", None,
-                     {"layer": layer, "version": previous},
-                     {"layer": layer, "version": version.id, "features": len(records), "source": title})
-        return SavedLayer(version.id, len(records))
+        features = [{"name": r["name"], "geometry": r["geometry"], "schematic": schematic, "source_text": title,
+                     "properties": {k: v for k, v in r["properties"].items() if k not in {"name", "source"}}}
+                    for r in records]
+        return _new_version(s, actor, layer, previous, src, schematic=schematic, note=note, features=features,
+                            action="import")
 
 
 def restore_version(actor: Actor | None, *, layer: str, version_id: int, engine: Engine | None = None) -> SavedLayer:
@@ -148,26 +162,13 @@ def restore_version(actor: Actor | None, *, layer: str, version_id: int, engine:
             was = s.get(Source, old.source_id)
             src = Source(key=f"geo-{layer}-{previous}-restore-{version_id}", kind=was.kind, title=was.title,
                          publisher=was.publisher, note=was.note)
-            s.add(src)
-            s.flush()
-            note = f"恢复自版本 #{version_id}"
-            version = MapLayerVersion(layer=layer, schematic=old.schematic, source_id=src.id, note=note,
-                                      recorded_by=actor.username)
-            s.add(version)
-            s.flush()
-            features = s.scalars(select(MapFeature).where(MapFeature.version_id == version_id)
-                                 .order_by(MapFeature.id)).all()
-            for f in features:
-                s.add(MapFeature(version_id=version.id, layer=layer, name=f.name, geometry=f.geometry,
-                                 properties=f.properties, schematic=f.schematic, source_text=f.source_text))
-            audit.record(s, actor, "restore", "map_layer_version", f"{layer}#{version.id}", None,
-                         {"layer": layer, "version": previous},
-                         {"layer": layer, "version": version.id, "from_version": version_id,
-                          "features": len(features), "source": was.title, "schematic": old.schematic})
-            return SavedLayer(version.id, len(features))
+            rows = s.scalars(select(MapFeature).where(MapFeature.version_id == version_id).order_by(MapFeature.id))
+            features = [{"name": f.name, "geometry": f.geometry, "properties": f.properties, "schematic": f.schematic,
+                         "source_text": f.source_text} for f in rows]
+            return _new_version(s, actor, layer, previous, src, schematic=old.schematic,
+                                note=f"恢复自版本 #{version_id}", features=features, action="restore",
+                                extra={"from_version": version_id, "schematic": old.schematic})
     except IntegrityError:  # the same restore committed first on another connection
-        with session_scope(engine) as s:
-            newest, key = _newest(s, layer)
-        if (key or "").endswith(f"-restore-{version_id}"):
-            return SavedLayer(newest, 0, duplicate=True)
+        if (done := _settled(engine, layer, f"-restore-{version_id}", 0)) is not None:
+            return done
         raise
