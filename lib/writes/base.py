@@ -222,9 +222,10 @@ class WriteContext:
             self._sources[title] = self.s.scalar(select(Source.id).where(Source.key == key))
         return self._sources[title]
 
-    def claim(self, key: str, table: str, record_id: int | None = None) -> None:
-        """Insert a submission key (flushed): IntegrityError if it was already claimed (now or concurrently)."""
-        submissions.claim(self.s, key, table, record_id, self.username)
+    def claim(self, key: str, table: str, record_id: int | None = None, *, flush: bool = True) -> None:
+        """Insert a submission key (flushed unless `flush=False`: then with what follows): IntegrityError if it was
+        already claimed (now or concurrently)."""
+        submissions.claim(self.s, key, table, record_id, self.username, flush=flush)
 
     def claimed(self, key: str) -> bool:
         return self.s.scalar(select(WriteSubmission.key).where(WriteSubmission.key == key[:80])) is not None
@@ -277,7 +278,7 @@ class WriteContext:
                 self.s.add(obj)
                 self.s.flush()
                 for key in keys:
-                    submissions.claim(self.s, key, outcome.table, obj.id, self.username, flush=False)
+                    self.claim(key, outcome.table, obj.id, flush=False)
                 for extra in outcome.extra:
                     extra(self.s, obj)
                 after = {"id": obj.id, **outcome.after}
