@@ -32,11 +32,13 @@ ACTION_LABELS = {
     "create_display_link": "创建大屏链接", "display_link_use": "使用大屏链接", "display_link_refused": "大屏链接被拒",
     "revoke_display_link": "撤销大屏链接",
 }
+# Where one action word names different things by table: (action, table) → label, before ACTION_LABELS.
+TABLE_ACTION_LABELS = {("import", "map_layer_version"): "地图数据导入", ("restore", "map_layer_version"): "恢复地图版本"}
 TABLE_LABELS = {
     "star_assessment": "五星评定", "model_status": "示范社区状态", "household_event": "征迁户状态",
     "care_occupancy": "每日入住", "fact": "指标数据", "site_check": "现场核查", "site_check_update": "核查进展",
     "app_user": "用户", "ledger": "台账", "user_session": "登录会话", "display_link": "大屏链接",
-    "app_setting": "上次汇报日期",
+    "app_setting": "上次汇报日期", "map_layer_version": "地图图层",
 }
 
 
@@ -117,6 +119,7 @@ def audit_log(*, user: str | None = None, community: str | None = None, table: s
     if limit:
         stmt = stmt.limit(limit)
     df = frame(stmt, engine)
-    df.insert(4, "action_label", df["action"].map(lambda a: ACTION_LABELS.get(a, a)))
+    df.insert(4, "action_label", [TABLE_ACTION_LABELS.get((a, t)) or ACTION_LABELS.get(a, a)
+                                  for a, t in zip(df["action"], df["table_name"], strict=True)])
     df.insert(6, "table_label", df["table_name"].map(lambda t: TABLE_LABELS.get(t, t)))
     return df

@@ -155,3 +155,21 @@ def load_layer_records(name: str) -> list[dict]:
     from geo.layers import feature_records
 
     return feature_records(name, load_layer(name))
+
+
+def test_the_audit_log_says_map_imports_and_restores_in_chinese(engine):
+    """The audit log called a map import 「台账导入」 (the label of ledger imports), showed a restore as 「restore」 and
+    its fields as 「from_version」 and 「schematic」."""
+    from lib.audit import audit_log
+    from lib.geometry_store import restore_version
+    from ui import audit_view
+
+    seeded = int(layer_versions(layer="roads", engine=engine)["id"].iloc[0])
+    gdf = read_geometry_file(_roads_file(0.0005), "roads.geojson", layer="roads")
+    save_layer(ADMIN, layer="roads", gdf=gdf, source_title="2024年道路测绘（测试）", engine=engine)
+    restore_version(ADMIN, layer="roads", version_id=seeded, engine=engine)
+    rows = audit_log(table="map_layer_version", engine=engine)
+    assert list(rows["action_label"]) == ["恢复地图版本", "地图数据导入"]
+    assert set(rows["table_label"]) == {"地图图层"}
+    shown = audit_view.change_text(rows.iloc[0]["after"])
+    assert "from_version" not in shown and "schematic" not in shown and "恢复自版本" in shown, shown

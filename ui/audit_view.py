@@ -10,7 +10,7 @@ from lib import clock
 from lib.audit import TABLE_LABELS
 
 BEIJING = clock.CHINA.utcoffset(None)  # derived from the one clock (lib.clock), for pages that shift stored UTC
-TABLES = {**TABLE_LABELS, "map_layer_version": "地图图层"}
+TABLES = TABLE_LABELS
 # Field names in before/after, as people call them.
 FIELDS = {
     "community": "社区", "star": "星", "status": "状态", "score": "得分", "valid_from": "生效日期", "note": "备注",
@@ -21,6 +21,7 @@ FIELDS = {
     "mime": "类型", "bytes": "字节", "kind": "类别", "rows": "行数", "file": "文件", "layer": "图层",
     "version": "版本", "features": "要素数", "inserted": "新增", "unchanged": "未变", "updated": "更正",
     "recorded_by": "录入人", "created_by": "登记人", "name": "名称", "expires_at": "到期时间",
+    "from_version": "恢复自版本", "schematic": "示意图",
 }
 COLUMNS = {"at": "时间（北京时间）", "username": "用户", "action_label": "操作", "table_label": "数据表",
            "record_key": "记录", "community": "社区", "before": "修改前", "after": "修改后"}
